@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages that building, running and testing Toro need,
+# when they are missing. Run by `make` once per build tree (a stamp file
+# remembers), and by .ci/run on a fresh machine.
+set -eu
+
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+want() { # want COMMAND PACKAGE
+	have "$1" || need="$need $2"
+}
+
+want gcc gcc
+want make make
+want ld binutils
+want python3 python3
+want qemu-system-x86_64 qemu-system-x86
+want clang clang
+[ -e /usr/share/qemu/qboot.rom ] || need="$need qemu-system-data"
+
+[ -z "$need" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "toro: missing packages:$need" >&2
+	echo "toro: install them with: sudo apt-get install -y$need" >&2
+	exit 1
+fi
+echo "toro: installing$need"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $need >/dev/null
