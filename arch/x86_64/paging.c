@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Four-level x86-64 page tables, identity-mapped. RAM is mapped with 2 MiB
+ * pages where it can be; a large page is split into 4 KiB pages the first
+ * time something inside it needs its own protection (the image, a guard
+ * page, page 0). Changes are made under one lock and flushed from the local
+ * TLB; only ever removing a mapping from memory that is not in use makes a
+ * cross-CPU flush unnecessary here.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <arch/mmu.h>
+#include <arch/x86.h>
+#include <kernel/boot.h>
+#include <kernel/compiler.h>
+#include <kernel/page_alloc.h>
+#include <kernel/spinlock.h>
+#include <toro/panic.h>
+
+#define PTE_P		(1ULL << 0)
+#define PTE_W		(1ULL << 1)
+#define PTE_PWT		(1ULL << 3)
+#define PTE_PCD		(1ULL << 4)
+#define PTE_PS		(1ULL << 7)
+#define PTE_NX		(1ULL << 63)
+#define PTE_GUARD	(1ULL << 9)	/* software bit, in a non-present PTE */
+#define PTE_ADDR	0x000ffffffffff000ULL
+
+#define LEVEL_SHIFT(l)	(PAGE_SHIFT + 9 * (l))
+#define LEVEL_SIZE(l)	(1ULL << LEVEL_SHIFT(l))
+#define INDEX(va, l)	(((va) >> LEVEL_SHIFT(l)) & 511)
+
+extern char __text_start[], __text_end[], __rodata_start[], __data_start[];
+extern char __image_end[], boot_stack_guard[];
+extern uint8_t boot_has_nx;
+
+static uint64_t *root;
+static struct spinlock lock;
+
+bool mmu_has_nx(void)
+{
+	return boot_has_nx;
+}
+
+static uint64_t *table_alloc(void)
+{
+	void *t = page_alloc_ready() ? page_alloc(1) : bootmem_alloc();
+
+	if (!t)
+		return NULL;
+	return memset(t, 0, PAGE_SIZE);
+}
+
+static uint64_t leaf_flags(unsigned prot)
+{
+	uint64_t f = PTE_P;
+
+	if (prot & VM_WRITE)
+		f |= PTE_W;
+	if (!(prot & VM_EXEC) && boot_has_nx)
+		f |= PTE_NX;
+	if (prot & VM_DEVICE)
+		f |= PTE_PCD | PTE_PWT;
+	return f;
+}
+
+/*
+ * Returns the entry that maps (va) at (level) (0: 4 KiB, 1: 2 MiB),
+ * allocating tables and splitting larger pages on the way when (create).
+ * Without (create), stops early at a large page or a hole: the returned
+ * entry may then be at a higher level, or NULL.
+ */
+static uint64_t *walk(uintptr_t va, int level, bool create)
+{
+	uint64_t *t = root;
+
+	for (int l = 3; l > level; l--) {
+		uint64_t *e = &t[INDEX(va, l)];
+
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return *e ? e : NULL;
+			uint64_t *nt = table_alloc();
+
+			if (!nt)
+				return NULL;
+			*e = (uintptr_t)nt | PTE_P | PTE_W;
+		} else if (*e & PTE_PS) {
+			if (!create)
+				return e;
+			/* Split: same mappings, one level finer. */
+			uint64_t *nt = table_alloc();
+
+			if (!nt)
+				return NULL;
+			uint64_t base = *e & PTE_ADDR & ~(LEVEL_SIZE(l) - 1);
+			uint64_t flags = *e & ~PTE_ADDR & ~(l - 1 ? 0 : PTE_PS);
+
+			for (int i = 0; i < 512; i++)
+				nt[i] = (base + i * LEVEL_SIZE(l - 1)) | flags;
+			*e = (uintptr_t)nt | PTE_P | PTE_W;
+		}
+		t = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	}
+	return &t[INDEX(va, level)];
+}
+
+/* Sets the entries for [va, end) to (flags | address), 2 MiB at a time
+ * where the range allows and nothing finer is mapped there. */
+static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
+{
+	while (va < end) {
+		uint64_t *pde = walk(va, 1, true);
+
+		if (!pde)
+			return -ENOMEM;
+		bool big_ok = IS_ALIGNED(va, LEVEL_SIZE(1)) &&
+			      end - va >= LEVEL_SIZE(1) &&
+			      (!(*pde & PTE_P) || (*pde & PTE_PS));
+
+		if (big_ok && (flags & PTE_P)) {
+			*pde = va | flags | PTE_PS;
+			invlpg(va);
+			va += LEVEL_SIZE(1);
+			continue;
+		}
+		uint64_t *pte = walk(va, 0, true);
+
+		if (!pte)
+			return -ENOMEM;
+		*pte = (flags & PTE_P) ? (va | flags) : flags;
+		invlpg(va);
+		va += PAGE_SIZE;
+	}
+	return 0;
+}
+
+int vm_map(uint64_t pa, size_t len, unsigned prot)
+{
+	uintptr_t va = ALIGN_DOWN(pa, PAGE_SIZE);
+	uintptr_t end = ALIGN_UP(pa + len, PAGE_SIZE);
+	bool irq = spin_lock_irqsave(&lock);
+	int rc = set_range(va, end, leaf_flags(prot));
+
+	spin_unlock_irqrestore(&lock, irq);
+	return rc;
+}
+
+int vm_unmap(uintptr_t va, size_t len)
+{
+	uintptr_t start = ALIGN_DOWN(va, PAGE_SIZE);
+	uintptr_t end = ALIGN_UP(va + len, PAGE_SIZE);
+	bool irq = spin_lock_irqsave(&lock);
+	int rc = set_range(start, end, 0);
+
+	spin_unlock_irqrestore(&lock, irq);
+	return rc;
+}
+
+int vm_set_guard(uintptr_t va)
+{
+	va = ALIGN_DOWN(va, PAGE_SIZE);
+	bool irq = spin_lock_irqsave(&lock);
+	int rc = set_range(va, va + PAGE_SIZE, PTE_GUARD);
+
+	spin_unlock_irqrestore(&lock, irq);
+	return rc;
+}
+
+bool vm_is_guard(uintptr_t va)
+{
+	uint64_t *e = walk(va, 0, false);
+
+	return e && !(*e & PTE_P) && (*e & PTE_GUARD);
+}
+
+bool vm_is_mapped(uintptr_t va, size_t len)
+{
+	uintptr_t end = va + len;
+
+	if (end < va)
+		return false;
+	for (uintptr_t p = ALIGN_DOWN(va, PAGE_SIZE); p < end; p += PAGE_SIZE) {
+		uint64_t *e = walk(p, 0, false);
+
+		if (!e || !(*e & PTE_P))
+			return false;
+	}
+	return true;
+}
+
+uint64_t mmu_root(void)
+{
+	return (uintptr_t)root;
+}
+
+void mmu_load(void)
+{
+	write_cr3((uintptr_t)root);
+}
+
+static void map_or_panic(uint64_t start, uint64_t end, unsigned prot)
+{
+	if (vm_map(start, end - start, prot))
+		panic("out of memory for page tables mapping %#lx-%#lx", start,
+		      end);
+}
+
+void mmu_init(const struct boot_info *bi)
+{
+	root = table_alloc();
+	if (!root)
+		panic("no memory for the first page table");
+	for (unsigned i = 0; i < bi->nram; i++)
+		map_or_panic(bi->ram[i].start, bi->ram[i].end, VM_WRITE);
+
+	/* The image, whatever the memory map says about it. */
+	map_or_panic((uintptr_t)__text_start,
+		     ALIGN_UP((uintptr_t)__text_end, PAGE_SIZE), VM_EXEC);
+	map_or_panic((uintptr_t)__rodata_start, (uintptr_t)__data_start, 0);
+	map_or_panic((uintptr_t)__data_start, (uintptr_t)__image_end,
+		     VM_WRITE);
+	vm_unmap(0, PAGE_SIZE);
+	vm_set_guard((uintptr_t)boot_stack_guard);
+	mmu_load();
+}

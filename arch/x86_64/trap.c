@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * trap_dispatch(): every interrupt and exception lands here from traps.S.
+ * Device and IPI vectors go to their handlers. CPU exceptions are fatal in
+ * a unikernel with no user mode: they are reported with the vector, error
+ * code, faulting address, registers and a symbolized backtrace, and a hit
+ * on a stack guard page is reported as the stack overflow it is.
+ */
+#include <stdbool.h>
+
+#include <arch/apic.h>
+#include <arch/mmu.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+#include <kernel/ksyms.h>
+#include <kernel/log.h>
+#include <kernel/panic_impl.h>
+#include <kernel/percpu.h>
+
+bool irq_run_handler(struct trap_frame *tf);
+
+static const char *const exception_names[VEC_EXCEPTIONS] = {
+	[0] = "divide error (#DE)",
+	[1] = "debug exception (#DB)",
+	[2] = "non-maskable interrupt",
+	[3] = "breakpoint (#BP)",
+	[4] = "overflow (#OF)",
+	[5] = "bound range exceeded (#BR)",
+	[6] = "invalid opcode (#UD)",
+	[7] = "device not available (#NM)",
+	[8] = "double fault (#DF)",
+	[9] = "coprocessor segment overrun",
+	[10] = "invalid TSS (#TS)",
+	[11] = "segment not present (#NP)",
+	[12] = "stack-segment fault (#SS)",
+	[13] = "general protection fault (#GP)",
+	[14] = "page fault (#PF)",
+	[16] = "x87 floating-point error (#MF)",
+	[17] = "alignment check (#AC)",
+	[18] = "machine check (#MC)",
+	[19] = "SIMD floating-point exception (#XM)",
+	[20] = "virtualization exception (#VE)",
+	[21] = "control protection exception (#CP)",
+};
+
+#define PF_PRESENT	(1U << 0)
+#define PF_WRITE	(1U << 1)
+#define PF_RESERVED	(1U << 3)
+#define PF_FETCH	(1U << 4)
+
+static void print_rip(uint64_t rip)
+{
+	uintptr_t off;
+	const char *name = ksyms_lookup(rip, &off);
+
+	if (name)
+		kprintf("    rip 0x%016lx <%s+0x%lx>\n", rip, name, off);
+	else
+		kprintf("    rip 0x%016lx\n", rip);
+}
+
+static void print_registers(const struct trap_frame *tf)
+{
+	kprintf("    rax 0x%016lx rbx 0x%016lx rcx 0x%016lx\n", tf->rax, tf->rbx,
+		tf->rcx);
+	kprintf("    rdx 0x%016lx rsi 0x%016lx rdi 0x%016lx\n", tf->rdx, tf->rsi,
+		tf->rdi);
+	kprintf("    rbp 0x%016lx rsp 0x%016lx r8  0x%016lx\n", tf->rbp, tf->rsp,
+		tf->r8);
+	kprintf("    r9  0x%016lx r10 0x%016lx r11 0x%016lx\n", tf->r9, tf->r10,
+		tf->r11);
+	kprintf("    r12 0x%016lx r13 0x%016lx r14 0x%016lx\n", tf->r12, tf->r13,
+		tf->r14);
+	kprintf("    r15 0x%016lx rflags %#lx cs %#lx ss %#lx\n", tf->r15,
+		tf->rflags, tf->cs, tf->ss);
+}
+
+static void describe_page_fault(uint64_t err, uint64_t cr2)
+{
+	const char *access = err & PF_FETCH ? "executing" :
+			     err & PF_WRITE ? "writing" : "reading";
+	const char *why = err & PF_RESERVED ? "reserved bit set in a page table" :
+			  err & PF_PRESENT ? "protection violation" :
+			  cr2 < 4096 ? "page not present (NULL pointer?)" :
+				       "page not present";
+
+	kprintf("    %s address 0x%016lx: %s\n", access, cr2, why);
+}
+
+static __noreturn void report_exception(struct trap_frame *tf)
+{
+	uint64_t cr2 = read_cr2();
+	unsigned vec = tf->vector;
+	/* A fault on a guard page, or a double fault raised while pushing
+	 * onto one, is a stack overflow. */
+	bool overflow = (vec == VEC_PAGE_FAULT || vec == VEC_DOUBLE_FAULT) &&
+			vm_is_guard(cr2);
+
+	panic_begin();
+	if (overflow) {
+		kprintf("*** stack overflow on cpu %u: hit the guard page at "
+			"%#lx (rsp %#lx)\n",
+			this_cpu_id(), cr2 & ~0xfffUL, tf->rsp);
+	} else {
+		const char *name = exception_names[vec];
+
+		kprintf("*** CPU exception on cpu %u: %s, vector %u, error "
+			"code %#lx\n",
+			this_cpu_id(), name ? name : "reserved exception", vec,
+			tf->error);
+		if (vec == VEC_PAGE_FAULT)
+			describe_page_fault(tf->error, cr2);
+	}
+	print_rip(tf->rip);
+	kprintf("    cr2 0x%016lx\n", cr2);
+	print_registers(tf);
+	backtrace_print(tf->rip, tf->rbp, false);
+	panic_end();
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (tf->vector < VEC_EXCEPTIONS)
+		report_exception(tf);
+	if (tf->vector == VEC_SPURIOUS)
+		return;	/* no EOI for a spurious interrupt */
+	if (tf->vector == VEC_IPI_PANIC)
+		cpu_halt_forever();	/* another CPU is reporting a panic */
+	if (!irq_run_handler(tf))
+		log_warn("unexpected interrupt, vector %lu on cpu %u\n",
+			 tf->vector, this_cpu_id());
+	lapic_eoi();
+}

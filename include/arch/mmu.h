@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel page tables. Everything is identity-mapped (virtual = physical):
+ * RAM read/write and non-executable, the image's text read-only and
+ * executable, its rodata read-only, page 0 unmapped to catch NULL, device
+ * memory uncached on demand. Stack guard pages are unmapped and tagged, so
+ * a fault on one is reported as a stack overflow.
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct boot_info;
+
+/* Protection of a mapping: readable always, plus these. */
+#define VM_WRITE	0x1
+#define VM_EXEC		0x2
+#define VM_DEVICE	0x4	/* uncached, for MMIO */
+
+/* Builds the kernel page tables for the RAM in (bi) and switches to them.
+ * Page-table pages come from bootmem. */
+void mmu_init(const struct boot_info *bi);
+
+/* Loads the kernel page tables on the calling CPU (APs). */
+void mmu_load(void);
+
+/* Physical address of the top-level table, for the AP start-up code. */
+uint64_t mmu_root(void);
+
+/*
+ * Maps [pa, pa + len), widened to pages, at the same virtual address with
+ * (prot). Replaces whatever was mapped there. Returns 0 or -ENOMEM.
+ */
+int vm_map(uint64_t pa, size_t len, unsigned prot);
+
+/* Unmaps [va, va + len), widened to pages. */
+int vm_unmap(uintptr_t va, size_t len);
+
+/* Unmaps the page at (va) and tags it as a stack guard. */
+int vm_set_guard(uintptr_t va);
+
+/* Whether (va) lies in a page tagged as a stack guard. */
+bool vm_is_guard(uintptr_t va);
+
+/* Whether every byte of [va, va + len) is mapped (for fault reports that
+ * must not fault themselves). */
+bool vm_is_mapped(uintptr_t va, size_t len);
+
+/* Whether the CPU enforces no-execute (EFER.NXE is set). */
+bool mmu_has_nx(void);
+
+#endif /* ARCH_MMU_H */

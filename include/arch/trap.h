@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupts and exceptions: the register frame every vector saves, the
+ * vector numbers Toro assigns, and how a driver claims a vector.
+ */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Saved by traps.S in this order (lowest address first), then the CPU's
+ * own frame. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* CPU exceptions. */
+#define VEC_DIVIDE		0
+#define VEC_DEBUG		1
+#define VEC_NMI			2
+#define VEC_BREAKPOINT		3
+#define VEC_INVALID_OPCODE	6
+#define VEC_NO_FPU		7
+#define VEC_DOUBLE_FAULT	8
+#define VEC_GP			13
+#define VEC_PAGE_FAULT		14
+#define VEC_MACHINE_CHECK	18
+#define VEC_EXCEPTIONS		32
+
+/* Device interrupts are allocated from this range. */
+#define VEC_DEVICE_FIRST	48
+#define VEC_DEVICE_LAST		223
+/* Local: timer, inter-processor calls, spurious. */
+#define VEC_TIMER		0xef
+#define VEC_IPI_CALL		0xf0
+#define VEC_IPI_PANIC		0xf1
+#define VEC_SPURIOUS		0xff
+
+/* Interrupt stacks (TSS IST slots) for faults that must not trust %rsp. */
+#define IST_DOUBLE_FAULT	1
+#define IST_NMI			2
+
+typedef void (*irq_handler_fn)(struct trap_frame *tf, void *arg);
+
+/*
+ * Routes (vector) to (fn) on every CPU. The handler runs with interrupts
+ * disabled; the local APIC is acknowledged after it returns. Returns 0, or
+ * -EINVAL for an exception vector or -EBUSY if the vector is taken.
+ */
+int irq_set_handler(unsigned vector, irq_handler_fn fn, void *arg);
+
+/* Reserves a free device vector; returns it or -ENOSPC. */
+int irq_alloc_vector(void);
+
+/* Loads the shared IDT on the calling CPU (built once by the boot CPU). */
+void idt_load(void);
+void idt_init(void);
+
+#endif /* ARCH_TRAP_H */

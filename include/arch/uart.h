@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The 16550 UART at 0x3f8 (COM1): the console on QEMU and Firecracker. */
+#ifndef ARCH_UART_H
+#define ARCH_UART_H
+
+#include <stddef.h>
+
+/* Sets 115200 8N1 with FIFOs. Writing works even before this is called. */
+void uart_init(void);
+
+/* Sends (n) bytes, turning "\n" into "\r\n" as serial terminals expect. */
+void uart_write(const char *s, size_t n);
+
+#endif /* ARCH_UART_H */
