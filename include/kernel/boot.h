@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the boot protocol hands the kernel, in a form that does not depend on
+ * the protocol: usable RAM, the command line, the ACPI RSDP and the initrd.
+ * arch code fills it in (boot_pvh.c) and calls kernel_start().
+ */
+#ifndef KERNEL_BOOT_H
+#define KERNEL_BOOT_H
+
+#include <stdint.h>
+
+#define BOOT_MAX_RANGES	64
+#define BOOT_CMDLINE_MAX 4096
+
+struct mem_range {
+	uint64_t start;	/* inclusive, page-aligned */
+	uint64_t end;	/* exclusive, page-aligned */
+};
+
+struct boot_info {
+	/* RAM as the firmware reports it, sorted and merged. */
+	struct mem_range ram[BOOT_MAX_RANGES];
+	unsigned nram;
+	uint64_t rsdp;		/* ACPI RSDP physical address, 0 if unknown */
+	uint64_t initrd_start;	/* first boot module, if any */
+	uint64_t initrd_size;
+	char cmdline[BOOT_CMDLINE_MAX];
+	uint64_t tsc_entry;	/* TSC at the first instruction */
+};
+
+/* Entered on the boot CPU with interrupts off and the boot page tables. */
+void kernel_start(struct boot_info *bi) __attribute__((noreturn));
+
+#endif /* KERNEL_BOOT_H */

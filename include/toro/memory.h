@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Memory accounting for applications and tests: live heap bytes and free
+ * pages, to see that a piece of code gives back what it takes. */
+#ifndef TORO_MEMORY_H
+#define TORO_MEMORY_H
+
+#include <stddef.h>
+
+struct mem_stats {
+	size_t heap_in_use;	/* bytes in live malloc() blocks */
+	size_t heap_allocs;	/* malloc-family calls that succeeded */
+	size_t heap_frees;
+	size_t pages_total;	/* RAM pages the allocator manages */
+	size_t pages_free;
+};
+
+/* Fills (st). Exact when no other CPU is allocating at the same time. */
+void mem_stats(struct mem_stats *st);
+
+/* Returns the blocks other CPUs freed back to this CPU's heap, so that
+ * mem_stats() page counts settle. */
+void mem_reclaim(void);
+
+#endif /* TORO_MEMORY_H */

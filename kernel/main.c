@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kernel_start(): the boot sequence, on the boot CPU, from the boot
+ * protocol's hand-over to main(). Each step says what it needs from the
+ * ones before it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <arch/apic.h>
+#include <arch/clock.h>
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <arch/machine.h>
+#include <arch/mmu.h>
+#include <arch/smp.h>
+#include <arch/timer.h>
+#include <arch/trap.h>
+#include <arch/uart.h>
+#include <kernel/boot.h>
+#include <kernel/boottime.h>
+#include <kernel/cmdline.h>
+#include <kernel/heap.h>
+#include <kernel/log.h>
+#include <kernel/page_alloc.h>
+#include <kernel/percpu.h>
+#include <kernel/smp_call.h>
+#include <toro/panic.h>
+
+int main(int argc, char **argv);
+
+extern struct cpu cpu0;
+extern char __image_start[], __image_end[];
+
+static void set_log_level(void)
+{
+	static const char *const names[] = { "error", "warn", "info",
+					     "debug" };
+	const char *v = kopt("toro.log");
+
+	for (unsigned i = 0; v && i < 4; i++)
+		if (strcmp(v, names[i]) == 0)
+			log_set_level(i);
+}
+
+/* Free RAM is what the firmware calls RAM minus page 0 (kept unmapped to
+ * catch NULL), the image and the initrd. */
+static void find_free_ram(const struct boot_info *bi)
+{
+	for (unsigned i = 0; i < bi->nram; i++)
+		bootmem_add(bi->ram[i].start, bi->ram[i].end);
+	bootmem_reserve(0, PAGE_SIZE);
+	bootmem_reserve((uintptr_t)__image_start, (uintptr_t)__image_end);
+	if (bi->initrd_size)
+		bootmem_reserve(bi->initrd_start,
+				bi->initrd_start + bi->initrd_size);
+}
+
+static void ap_main(void)
+{
+	timer_init_cpu();
+	cpu_idle_loop();
+}
+
+void kernel_start(struct boot_info *bi)
+{
+	uart_init();
+	int rc = cmdline_parse(bi->cmdline, &kernel_cmdline);
+
+	set_log_level();
+	if (rc)
+		log_warn("command line: %u words beyond the limits dropped\n",
+			 kernel_cmdline.dropped);
+
+	find_free_ram(bi);
+	/* Below 1 MiB for the AP start-up code, before page tables take it. */
+	uint64_t trampoline = bootmem_take_below(0x100000);
+
+	mmu_init(bi);
+	if (page_alloc_init())
+		panic("not enough memory for the page allocator");
+	heap_init();
+	boot_mark("memory");
+
+	idt_init();
+	platform_init(bi->rsdp);
+	lapic_setup(platform.lapic_base);
+	cpu_arch_init(&cpu0);
+	boot_mark("platform");
+
+	clock_init();
+	timer_init_cpu();
+	boot_mark("clock");
+
+	smp_call_init();
+	smp_start(trampoline, ap_main);
+	if (trampoline)
+		page_free((void *)(uintptr_t)trampoline, 1);
+
+	irq_enable();
+	boot_report(bi->tsc_entry);
+	exit(main(kernel_cmdline.argc, kernel_cmdline.argv));
+}

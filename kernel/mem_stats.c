@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+/* mem_stats() and mem_reclaim(): the heap's and page allocator's counters
+ * for applications and tests. */
+#include <kernel/heap.h>
+#include <kernel/page_alloc.h>
+#include <toro/memory.h>
+
+void mem_stats(struct mem_stats *st)
+{
+	struct heap_stats h;
+	struct page_stats p;
+
+	heap_stats(&h);
+	page_alloc_stats(&p);
+	*st = (struct mem_stats){
+		.heap_in_use = h.in_use_bytes,
+		.heap_allocs = h.allocs,
+		.heap_frees = h.frees,
+		.pages_total = p.total_pages,
+		.pages_free = p.free_pages,
+	};
+}
+
+void mem_reclaim(void)
+{
+	heap_drain_remote();
+}

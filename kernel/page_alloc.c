@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Binary buddy allocator over the identity-mapped RAM, plus the bump
+ * allocator that serves boot before it exists.
+ *
+ * Free blocks are kept in one list per order, linked through the free
+ * memory itself. A descriptor per page (struct page, 8 bytes: 0.2% of RAM)
+ * says whether the page heads a free block and of which order, which is
+ * all that merging with a buddy needs. Requests for a count that is not a
+ * power of two take the next power and give the tail back at once, so
+ * large allocations cost what they use.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <kernel/boot.h>
+#include <kernel/compiler.h>
+#include <kernel/page_alloc.h>
+#include <kernel/spinlock.h>
+#include <toro/panic.h>
+
+#define MAX_ORDER 20		/* 4 GiB blocks */
+
+struct free_block {
+	struct free_block *next, *prev;
+};
+
+/* Free RAM before the buddy allocator exists. */
+static struct {
+	struct mem_range r[BOOT_MAX_RANGES];
+	unsigned n;
+	uint64_t lowest, highest;	/* bounds of all RAM ever added */
+} boot = { .lowest = UINT64_MAX };
+
+static struct {
+	struct spinlock lock;
+	struct page *pages;	/* descriptor of pfn is pages[pfn - base] */
+	uint64_t base, end;	/* managed pfns: [base, end) */
+	struct free_block *free[MAX_ORDER + 1];
+	size_t total, nfree;	/* in pages */
+	bool ready;
+} pa;
+
+static void boot_remove_at(unsigned i)
+{
+	memmove(&boot.r[i], &boot.r[i + 1], (boot.n - i - 1) * sizeof(boot.r[0]));
+	boot.n--;
+}
+
+static void boot_insert_at(unsigned i, uint64_t start, uint64_t end)
+{
+	if (boot.n == BOOT_MAX_RANGES)
+		return; /* a lost fragment of RAM, not a correctness problem */
+	memmove(&boot.r[i + 1], &boot.r[i], (boot.n - i) * sizeof(boot.r[0]));
+	boot.r[i] = (struct mem_range){ start, end };
+	boot.n++;
+}
+
+void bootmem_add(uint64_t start, uint64_t end)
+{
+	start = ALIGN_UP(start, PAGE_SIZE);
+	end = ALIGN_DOWN(end, PAGE_SIZE);
+	if (start >= end)
+		return;
+	boot.lowest = MIN(boot.lowest, start);
+	boot.highest = MAX(boot.highest, end);
+	unsigned i = 0;
+
+	while (i < boot.n && boot.r[i].start < start)
+		i++;
+	boot_insert_at(i, start, end);
+}
+
+void bootmem_reserve(uint64_t start, uint64_t end)
+{
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN_UP(end, PAGE_SIZE);
+	for (unsigned i = 0; i < boot.n; i++) {
+		struct mem_range *r = &boot.r[i];
+
+		if (end <= r->start || start >= r->end)
+			continue;
+		if (start <= r->start && end >= r->end) {
+			boot_remove_at(i--);
+		} else if (start <= r->start) {
+			r->start = end;
+		} else if (end >= r->end) {
+			r->end = start;
+		} else {
+			uint64_t tail = r->end;
+
+			r->end = start;
+			boot_insert_at(i + 1, end, tail);
+			i++;
+		}
+	}
+}
+
+void *bootmem_alloc(void)
+{
+	if (pa.ready || boot.n == 0)
+		return NULL;
+	void *p = (void *)(uintptr_t)boot.r[0].start;
+
+	boot.r[0].start += PAGE_SIZE;
+	if (boot.r[0].start == boot.r[0].end)
+		boot_remove_at(0);
+	return memset(p, 0, PAGE_SIZE);
+}
+
+uint64_t bootmem_take_below(uint64_t limit)
+{
+	if (boot.n == 0 || boot.r[0].start + PAGE_SIZE > limit)
+		return 0;
+	uint64_t page = boot.r[0].start;
+
+	bootmem_reserve(page, page + PAGE_SIZE);
+	return page;
+}
+
+static struct page *desc(uint64_t pfn)
+{
+	return &pa.pages[pfn - pa.base];
+}
+
+static struct free_block *block_at(uint64_t pfn)
+{
+	return (struct free_block *)(uintptr_t)(pfn << PAGE_SHIFT);
+}
+
+static uint64_t pfn_of(const void *p)
+{
+	return (uintptr_t)p >> PAGE_SHIFT;
+}
+
+static void list_add(unsigned order, uint64_t pfn)
+{
+	struct free_block *b = block_at(pfn);
+
+	b->prev = NULL;
+	b->next = pa.free[order];
+	if (b->next)
+		b->next->prev = b;
+	pa.free[order] = b;
+	desc(pfn)->flags = PAGE_FREE;
+	desc(pfn)->order = order;
+}
+
+static void list_del(unsigned order, uint64_t pfn)
+{
+	struct free_block *b = block_at(pfn);
+
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		pa.free[order] = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	desc(pfn)->flags = 0;
+}
+
+/* Frees the naturally aligned block of 2^order pages at (pfn), merging it
+ * with its buddy as long as the buddy is free and whole. */
+static void free_block(uint64_t pfn, unsigned order)
+{
+	while (order < MAX_ORDER) {
+		uint64_t buddy = pfn ^ (1ULL << order);
+
+		if (buddy < pa.base || buddy + (1ULL << order) > pa.end)
+			break;
+		struct page *b = desc(buddy);
+
+		if (!(b->flags & PAGE_FREE) || b->order != order)
+			break;
+		list_del(order, buddy);
+		pfn &= ~(1ULL << order);
+		order++;
+	}
+	list_add(order, pfn);
+}
+
+/* Frees the pages [pfn, end) as the largest aligned blocks that fit. */
+static void free_run(uint64_t pfn, uint64_t end)
+{
+	while (pfn < end) {
+		unsigned order = 0;
+
+		while (order < MAX_ORDER && !(pfn & (1ULL << order)) &&
+		       pfn + (2ULL << order) <= end)
+			order++;
+		free_block(pfn, order);
+		pa.nfree += 1ULL << order;
+		pfn += 1ULL << order;
+	}
+}
+
+int page_alloc_init(void)
+{
+	if (boot.n == 0)
+		return -ENOMEM;
+	/* Descriptors cover reserved RAM too, so pages set aside at boot
+	 * (like the AP start-up page) can be freed later. */
+	pa.base = boot.lowest >> PAGE_SHIFT;
+	pa.end = boot.highest >> PAGE_SHIFT;
+
+	/* Descriptors go at the start of the first range big enough. */
+	size_t bytes = ALIGN_UP((pa.end - pa.base) * sizeof(struct page),
+				PAGE_SIZE);
+	unsigned i;
+
+	for (i = 0; i < boot.n; i++)
+		if (boot.r[i].end - boot.r[i].start >= bytes)
+			break;
+	if (i == boot.n)
+		return -ENOMEM;
+	pa.pages = (struct page *)(uintptr_t)boot.r[i].start;
+	bootmem_reserve(boot.r[i].start, boot.r[i].start + bytes);
+	memset(pa.pages, 0, bytes);
+
+	for (i = 0; i < boot.n; i++)
+		free_run(boot.r[i].start >> PAGE_SHIFT,
+			 boot.r[i].end >> PAGE_SHIFT);
+	pa.total = pa.nfree;
+	boot.n = 0;
+	pa.ready = true;
+	return 0;
+}
+
+bool page_alloc_ready(void)
+{
+	return pa.ready;
+}
+
+static unsigned order_for(size_t npages)
+{
+	unsigned order = 0;
+
+	while ((1ULL << order) < npages)
+		order++;
+	return order;
+}
+
+void *page_alloc_aligned(size_t npages, size_t align)
+{
+	if (npages == 0 || npages > (1ULL << MAX_ORDER))
+		return NULL;
+	unsigned order = order_for(npages);
+	unsigned align_order = order_for(MAX(align, PAGE_SIZE) / PAGE_SIZE);
+
+	/* Blocks are aligned to their size, so alignment is a bigger order. */
+	if (align_order > order)
+		order = align_order;
+	if (order > MAX_ORDER)
+		return NULL;
+
+	bool irq = spin_lock_irqsave(&pa.lock);
+	unsigned k = order;
+
+	while (k <= MAX_ORDER && !pa.free[k])
+		k++;
+	if (k > MAX_ORDER) {
+		spin_unlock_irqrestore(&pa.lock, irq);
+		return NULL;
+	}
+	uint64_t pfn = pfn_of(pa.free[k]);
+
+	list_del(k, pfn);
+	pa.nfree -= 1ULL << k;
+	while (k > order) {	/* split, keeping the lower half */
+		k--;
+		list_add(k, pfn + (1ULL << k));
+		pa.nfree += 1ULL << k;
+	}
+	desc(pfn)->order = 0;
+	/* Give back the tail beyond what was asked for. */
+	free_run(pfn + npages, pfn + (1ULL << order));
+	spin_unlock_irqrestore(&pa.lock, irq);
+	return (void *)(uintptr_t)(pfn << PAGE_SHIFT);
+}
+
+void *page_alloc(size_t npages)
+{
+	return page_alloc_aligned(npages, PAGE_SIZE);
+}
+
+void page_free(void *p, size_t npages)
+{
+	uint64_t pfn = pfn_of(p);
+
+	if (!p || npages == 0)
+		return;
+	if (pfn < pa.base || pfn + npages > pa.end || pfn + npages < pfn)
+		panic("page_free: %p (+%zu pages) is outside RAM", p, npages);
+	bool irq = spin_lock_irqsave(&pa.lock);
+
+	free_run(pfn, pfn + npages);
+	spin_unlock_irqrestore(&pa.lock, irq);
+}
+
+struct page *page_meta(const void *p)
+{
+	uint64_t pfn = pfn_of(p);
+
+	if (!pa.ready || pfn < pa.base || pfn >= pa.end)
+		return NULL;
+	return desc(pfn);
+}
+
+void *page_address(const struct page *pg)
+{
+	return (void *)(uintptr_t)((pa.base + (pg - pa.pages)) << PAGE_SHIFT);
+}
+
+uint32_t page_index(const struct page *pg)
+{
+	return pg - pa.pages;
+}
+
+struct page *page_at_index(uint32_t index)
+{
+	return &pa.pages[index];
+}
+
+void page_alloc_stats(struct page_stats *st)
+{
+	bool irq = spin_lock_irqsave(&pa.lock);
+
+	st->total_pages = pa.total;
+	st->free_pages = pa.nfree;
+	spin_unlock_irqrestore(&pa.lock, irq);
+}

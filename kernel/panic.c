@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fatal errors: panic(), failed assertions and the reports of CPU faults
+ * all print a message and a symbolized backtrace, then power the VM off
+ * with TORO_EXIT_PANIC. Only the first CPU to fail reports; the others are
+ * stopped so the report stays readable.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include <arch/apic.h>
+#include <arch/irq.h>
+#include <arch/mmu.h>
+#include <arch/power.h>
+#include <arch/trap.h>
+#include <arch/uart.h>
+#include <arch/x86.h>
+#include <kernel/console.h>
+#include <kernel/ksyms.h>
+#include <kernel/log.h>
+#include <kernel/panic_impl.h>
+#include <kernel/percpu.h>
+#include <toro/cpu.h>
+#include <toro/panic.h>
+
+#define BACKTRACE_DEPTH 32
+
+static int reporting_cpu = -1;
+
+void panic_begin(void)
+{
+	int me = this_cpu_id(), none = -1;
+
+	irq_disable();
+	if (!__atomic_compare_exchange_n(&reporting_cpu, &none, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (none != me)
+			cpu_halt_forever();	/* the other CPU reports */
+		/* A fault inside our own report: stop right away. */
+		static const char msg[] = "\n*** fault while reporting a fault\n";
+
+		uart_write(msg, sizeof(msg) - 1);
+		power_off(TORO_EXIT_PANIC);
+	}
+	console_flush();
+	console_emergency();
+	for (unsigned i = 0; i < cpu_count(); i++)
+		if (cpus[i] && cpus[i] != this_cpu())
+			lapic_send_ipi(cpus[i]->apic_id, VEC_IPI_PANIC);
+}
+
+static void print_addr(int depth, uintptr_t addr, uintptr_t lookup)
+{
+	uintptr_t off;
+	const char *name = ksyms_lookup(lookup, &off);
+
+	if (name)
+		kprintf("    #%-2d 0x%016lx %s+0x%lx\n", depth, addr, name,
+			off + (addr - lookup));
+	else
+		kprintf("    #%-2d 0x%016lx ?\n", depth, addr);
+}
+
+void backtrace_print(uintptr_t rip, uintptr_t rbp, bool rip_is_return)
+{
+	kprintf("backtrace:\n");
+	print_addr(0, rip, rip_is_return ? rip - 1 : rip);
+	for (int depth = 1; depth < BACKTRACE_DEPTH && rbp; depth++) {
+		/* Each frame: saved rbp, then the return address. Check both
+		 * words are mapped so a corrupt chain cannot fault here. */
+		if (rbp & 7 || !vm_is_mapped(rbp, 16))
+			break;
+		uintptr_t next = ((uintptr_t *)rbp)[0];
+		uintptr_t ret = ((uintptr_t *)rbp)[1];
+
+		if (!ret)
+			break;
+		/* The call is the instruction before the return address. */
+		print_addr(depth, ret, ret - 1);
+		if (next <= rbp)
+			break;	/* stacks grow down: callers sit higher */
+		rbp = next;
+	}
+}
+
+__noreturn void panic_end(void)
+{
+	kprintf("toro: stopping with exit code %d\n", TORO_EXIT_PANIC);
+	console_flush();
+	power_off(TORO_EXIT_PANIC);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	panic_begin();
+	kprintf("*** panic on cpu %u: ", this_cpu_id());
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	backtrace_print((uintptr_t)__builtin_return_address(0),
+			*(uintptr_t *)__builtin_frame_address(0), true);
+	panic_end();
+}
+
+void assert_fail(const char *expr, const char *file, int line)
+{
+	panic("assertion failed: %s (%s:%d)", expr, file, line);
+}
