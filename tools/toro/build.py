@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+"""`toro build DIR [-o OUT]`: DIR/*.c + libtoro -> one PVH ELF, via make."""
+import glob
+import os
+import shutil
+import subprocess
+
+from .errors import NOT_FOUND, ToroError
+
+
+def default_output(app_dir):
+    name = os.path.basename(os.path.abspath(app_dir))
+    return os.path.join("build", f"{name}.elf")
+
+
+def build(root, build_dir, app_dir, out=None, verbose=False):
+    """Build the application in app_dir; return the path of the ELF."""
+    if not os.path.isdir(app_dir):
+        raise ToroError(f"{app_dir}: not a directory")
+    if not glob.glob(os.path.join(app_dir, "*.c")):
+        raise ToroError(f"{app_dir}: no .c files to build")
+    if shutil.which("make") is None:
+        raise ToroError("make is not installed (apt-get install make)", NOT_FOUND)
+    out = os.path.abspath(out or default_output(app_dir))
+    cmd = ["make", "--no-print-directory", "-C", root, f"BUILD={build_dir}",
+           "app", f"APP={os.path.abspath(app_dir)}", f"OUT={out}"]
+    if verbose:
+        cmd.append("V=1")
+    r = subprocess.run(cmd, stdout=None if verbose else subprocess.DEVNULL)
+    if r.returncode:
+        raise ToroError(f"building {app_dir} failed", r.returncode)
+    return out

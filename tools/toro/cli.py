@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: MIT
+"""Command-line front end: `toro build` and `toro run`."""
+import argparse
+import os
+import sys
+
+from . import build as builder
+from . import errors, host, qemu
+from .elf import pvh_entry
+from .errors import ToroError
+
+USAGE = """toro build DIR [-o OUT]
+       toro run DIR|ELF [options] [-- ARG...]
+       toro --help"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and our exit code for them."""
+
+    def error(self, message):
+        raise ToroError(f"{message} (see `toro {self.prog.split()[-1]} --help`)"
+                        if " " in self.prog else f"{message} (see `toro --help`)")
+
+
+def positive_int(text):
+    try:
+        n = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}")
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return n
+
+
+def positive_float(text):
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}")
+    if x <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return x
+
+
+def make_parser():
+    p = Parser(prog="toro", usage=USAGE,
+               description="Build and run Toro unikernel applications.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    b = sub.add_parser("build", help="compile DIR/*.c with the kernel into an ELF",
+                       description="Compile DIR/*.c against Toro's headers and "
+                       "link it with the kernel into one PVH ELF.")
+    b.add_argument("dir", metavar="DIR")
+    b.add_argument("-o", dest="out", metavar="OUT",
+                   help="output ELF (default: build/<dirname>.elf)")
+    b.add_argument("-v", "--verbose", action="store_true", help="show commands")
+
+    r = sub.add_parser("run", help="boot an application on QEMU",
+                       description="Boot DIR (built first) or ELF on QEMU with the "
+                       "console on stdout; exit with the guest's exit status. "
+                       "Arguments after -- become main()'s argv[1..].")
+    r.add_argument("target", metavar="DIR|ELF")
+    r.add_argument("--smp", type=positive_int, default=2, metavar="N",
+                   help="CPUs (default 2, at most 64)")
+    r.add_argument("--mem", type=positive_int, default=128, metavar="MiB",
+                   help="memory in MiB (default 128)")
+    r.add_argument("--machine", choices=["microvm", "q35"], default="microvm",
+                   help="QEMU machine (default microvm)")
+    r.add_argument("--no-acpi", action="store_true",
+                   help="microvm without ACPI tables (CPUs from the MP table)")
+    r.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto",
+                   help="auto uses KVM only where it is real hardware "
+                   "virtualisation (default auto)")
+    r.add_argument("--timeout", type=positive_float, metavar="SECONDS",
+                   help="stop the guest after this long (exit code 124)")
+    r.add_argument("-e", "--env", action="append", default=[], metavar="KEY=VALUE",
+                   help="set a variable for getenv() (repeatable)")
+    r.add_argument("--append", action="append", default=[], metavar="OPTIONS",
+                   help="extra kernel options, e.g. toro.log=debug")
+    r.add_argument("--qemu", default=qemu.QEMU, help=argparse.SUPPRESS)
+    r.add_argument("--qemu-arg", dest="qemu_args", action="append", default=[],
+                   metavar="ARG", help="pass ARG to QEMU (repeatable)")
+    r.add_argument("-v", "--verbose", action="store_true",
+                   help="show the build and QEMU commands")
+    return p
+
+
+def split_args(argv):
+    """Split at the first `--`: toro's own flags, then the guest's argv."""
+    if "--" in argv:
+        i = argv.index("--")
+        return argv[:i], argv[i + 1:]
+    return argv, []
+
+
+def cmd_build(root, build_dir, args):
+    out = builder.build(root, build_dir, args.dir, args.out, args.verbose)
+    print(os.path.relpath(out))
+    return 0
+
+
+def cmd_run(root, build_dir, args, guest_args):
+    if args.smp > 64:
+        raise ToroError("--smp: at most 64 CPUs")
+    for kv in args.env:
+        if "=" not in kv or kv.startswith("=") or any(c.isspace() for c in kv):
+            raise ToroError(f"--env {kv!r}: expected KEY=VALUE without spaces")
+    if args.no_acpi and args.machine != "microvm":
+        raise ToroError("--no-acpi: only for --machine microvm")
+    target = args.target
+    if os.path.isdir(target):
+        elf = builder.build(root, build_dir, target, verbose=args.verbose)
+    else:
+        elf = target
+    pvh_entry(elf)
+    args.accel = host.choose_accel(args.accel)
+    options = list(args.env)
+    if args.accel == "tcg":
+        # Under TCG the guest TSC is the host's: say how fast it runs.
+        options.append(f"toro.tsc_khz={host.tsc_khz(root, build_dir)}")
+    for extra in args.append:
+        options += extra.split()
+    name = os.path.splitext(os.path.basename(os.path.normpath(target)))[0]
+    args.cmdline = qemu.kernel_cmdline(name, options, guest_args)
+    qemu.default_signals()
+    return qemu.run(args, elf, sys.stdout.buffer)
+
+
+def main(root, argv):
+    build_dir = os.environ.get("TORO_BUILD", os.path.join(root, "build"))
+    own, guest_args = split_args(argv)
+    try:
+        parser = make_parser()
+        if not own:
+            parser.print_help()
+            return errors.USAGE
+        args = parser.parse_args(own)
+        if args.command == "build":
+            if guest_args:
+                raise ToroError("build takes no `--` arguments")
+            return cmd_build(root, build_dir, args)
+        if args.command == "run":
+            return cmd_run(root, build_dir, args, guest_args)
+        parser.print_help()
+        return errors.USAGE
+    except ToroError as e:
+        print(f"toro: {e}", file=sys.stderr)
+        return e.code

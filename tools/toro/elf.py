@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: MIT
+"""Just enough ELF reading to tell whether a file is a bootable PVH image."""
+import struct
+
+from .errors import ToroError
+
+PT_NOTE = 4
+XEN_ELFNOTE_PHYS32_ENTRY = 18
+
+
+def pvh_entry(path):
+    """Return the PVH entry address of the ELF at path, or raise ToroError."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise ToroError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise ToroError(f"{path}: is a directory")
+    except OSError as e:
+        raise ToroError(f"{path}: {e.strerror}")
+    if data[:4] != b"\x7fELF":
+        raise ToroError(f"{path}: not an ELF file")
+    if data[4] != 2 or data[5] != 1 or struct.unpack_from("<H", data, 18)[0] != 62:
+        raise ToroError(f"{path}: not a 64-bit x86 ELF file")
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    for i in range(phnum):
+        p_type, _, p_offset, _, _, p_filesz = struct.unpack_from(
+            "<IIQQQQ", data, phoff + i * phentsize)
+        if p_type != PT_NOTE:
+            continue
+        pos, end = p_offset, p_offset + p_filesz
+        while pos + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
+            name = data[pos + 12:pos + 12 + namesz].rstrip(b"\0")
+            desc = pos + 12 + (namesz + 3) // 4 * 4
+            if name == b"Xen" and ntype == XEN_ELFNOTE_PHYS32_ENTRY:
+                fmt = "<I" if descsz == 4 else "<Q"
+                return struct.unpack_from(fmt, data, desc)[0]
+            pos = desc + (descsz + 3) // 4 * 4
+    raise ToroError(f"{path}: not a PVH kernel (no Xen PVH entry note); "
+                    "build it with `toro build`")

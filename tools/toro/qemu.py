@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: MIT
+"""Boot a Toro ELF on QEMU and report how it ended.
+
+The guest's console (serial port) comes back through a pipe and is copied
+to our stdout with the serial "\\r\\n" line ends made plain. The guest
+reports its exit status twice: as text on QEMU's debug console (port 0xe9,
+to a file here), which carries any status and tells a guest exit apart from
+QEMU failing on its own; and through isa-debug-exit, which makes QEMU stop.
+"""
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from . import errors
+from .errors import ToroError
+
+QEMU = "qemu-system-x86_64"
+QBOOT = "/usr/share/qemu/qboot.rom"
+EXIT_MARK = re.compile(rb"toro-exit-status=(-?\d+)")
+
+
+def quote_arg(arg):
+    """Quote one argv word for the kernel command line (kernel/cmdline.c)."""
+    if arg and not re.search(r'[\s"\\]', arg):
+        return arg
+    return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def kernel_cmdline(name, options, args):
+    words = [f"toro.name={quote_arg(name)}"] + options
+    return " ".join(words + ["--"] + [quote_arg(a) for a in args])
+
+
+def qemu_command(cfg, elf, cmdline, debugcon):
+    machine = cfg.machine
+    cmd = [cfg.qemu]
+    if machine == "microvm":
+        acpi = "off" if cfg.no_acpi else "on"
+        cmd += ["-M", f"microvm,acpi={acpi}",
+                "-global", "virtio-mmio.force-legacy=false"]
+    elif machine == "q35":
+        cmd += ["-M", "q35"]
+        if os.path.exists(QBOOT):
+            cmd += ["-bios", QBOOT]     # boots in half the time of SeaBIOS
+    else:
+        raise ToroError(f"--machine {machine}: use microvm or q35")
+    if cfg.accel == "kvm":
+        cmd += ["-accel", "kvm", "-cpu", "host"]
+    else:
+        cmd += ["-accel", "tcg", "-cpu", "max"]
+    cmd += ["-smp", str(cfg.smp), "-m", str(cfg.mem),
+            "-nodefaults", "-no-user-config", "-display", "none",
+            "-monitor", "none", "-no-reboot",
+            "-serial", "stdio",
+            "-chardev", f"file,id=toro-exit,path={debugcon}",
+            "-device", "isa-debugcon,iobase=0xe9,chardev=toro-exit",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+            "-kernel", elf, "-append", cmdline]
+    return cmd + cfg.qemu_args
+
+
+class ConsoleCopier:
+    """Copies guest console bytes to our stdout, turning \\r\\n into \\n."""
+
+    def __init__(self, out):
+        self.out = out
+        self.held_cr = False
+
+    def feed(self, data):
+        if self.held_cr:
+            data = b"\r" + data
+            self.held_cr = False
+        if data.endswith(b"\r"):
+            data, self.held_cr = data[:-1], True
+        self.out.write(data.replace(b"\r\n", b"\n"))
+        self.out.flush()
+
+    def close(self):
+        if self.held_cr:
+            self.out.write(b"\r")
+            self.out.flush()
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run(cfg, elf, out):
+    """Boot elf as cfg says; return the exit code for the toro command."""
+    if shutil.which(cfg.qemu) is None:
+        raise ToroError(f"{cfg.qemu} not found (apt-get install qemu-system-x86)",
+                        errors.NOT_FOUND)
+    with tempfile.TemporaryDirectory(prefix="toro-") as tmp:
+        debugcon = os.path.join(tmp, "exit")
+        cmd = qemu_command(cfg, elf, cfg.cmdline, debugcon)
+        if cfg.verbose:
+            print("toro: " + " ".join(cmd), flush=True)
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        copier = ConsoleCopier(out)
+        stderr = b""
+        deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
+        timed_out = False
+        try:
+            streams = [proc.stdout, proc.stderr]
+            while streams:
+                wait = None
+                if deadline is not None:
+                    wait = deadline - time.monotonic()
+                    if wait <= 0:
+                        timed_out = True
+                        break
+                ready, _, _ = select.select(streams, [], [], wait)
+                for s in ready:
+                    data = os.read(s.fileno(), 65536)
+                    if not data:
+                        streams.remove(s)
+                    elif s is proc.stdout:
+                        copier.feed(data)
+                    else:
+                        stderr += data
+        except KeyboardInterrupt:
+            stop(proc)
+            copier.close()
+            raise ToroError("interrupted", errors.INTERRUPTED)
+        finally:
+            if timed_out:
+                stop(proc)
+        copier.close()
+        status = proc.wait()
+        if timed_out:
+            raise ToroError(f"the guest did not stop within {cfg.timeout:g} s; "
+                            "stopped it", errors.TIMEOUT)
+        with open(debugcon, "rb") as f:
+            mark = EXIT_MARK.search(f.read())
+    if mark:
+        return int(mark.group(1)) & 0xff
+    if status < 0:
+        raise ToroError(f"QEMU was killed by signal {-status}", errors.NO_STATUS)
+    err = stderr.decode(errors="replace").strip()
+    if err:
+        raise ToroError("QEMU failed: " + err.splitlines()[-1], errors.NO_STATUS)
+    if status & 1:
+        return status >> 1      # an isa-debug-exit without the text mark
+    raise ToroError("the guest stopped without an exit status "
+                    "(reset or triple fault)", errors.NO_STATUS)
+
+
+def default_signals():
+    """Let Ctrl-C reach QEMU too: it is in our process group."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
