@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: MIT
+"""Checks of the `toro` command and of the images it builds, run by run.py.
+
+Each check is a function taking the build directory and returning
+(ok, detail). They run the real command as a user would.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TORO = os.path.join(ROOT, "toro")
+
+
+def toro(*args, env=None, cwd=None, timeout=300):
+    start = time.monotonic()
+    r = subprocess.run([TORO, *args], capture_output=True, text=True,
+                       env=env, cwd=cwd, timeout=timeout)
+    return r.returncode, r.stdout, r.stderr, time.monotonic() - start
+
+
+def one_line_error(rc, out, err, want_rc, want_text):
+    """The command failed with want_rc and said so in one `toro:` line."""
+    lines = err.strip().splitlines()
+    ok = (rc == want_rc and len(lines) == 1 and lines[0].startswith("toro: ")
+          and want_text in lines[0])
+    return ok, f"exit {rc} (want {want_rc}), stderr: {err.strip()!r}"
+
+
+def check_unknown_flag(build):
+    return one_line_error(*toro("run", f"{build}/hello.elf", "--bogus")[:3],
+                          2, "--bogus")
+
+
+def check_bad_number(build):
+    return one_line_error(*toro("run", f"{build}/hello.elf", "--mem", "lots")[:3],
+                          2, "lots")
+
+
+def check_too_many_cpus(build):
+    return one_line_error(*toro("run", f"{build}/hello.elf", "--smp", "65")[:3],
+                          2, "64")
+
+
+def check_bad_env(build):
+    return one_line_error(*toro("run", f"{build}/hello.elf", "-e", "NOEQUALS")[:3],
+                          2, "KEY=VALUE")
+
+
+def check_missing_elf(build):
+    return one_line_error(*toro("run", "/nonexistent/app.elf")[:3], 2, "no such file")
+
+
+def check_not_pvh(build):
+    # A real ELF, but a Linux program: no PVH entry note.
+    return one_line_error(*toro("run", f"{build}/host/tsc_khz")[:3], 2,
+                          "not a PVH kernel")
+
+
+def check_missing_qemu(build):
+    with tempfile.TemporaryDirectory() as bindir:
+        os.symlink(shutil.which("python3"), os.path.join(bindir, "python3"))
+        env = dict(os.environ, PATH=bindir)
+        return one_line_error(*toro("run", f"{build}/hello.elf", env=env)[:3],
+                              127, "qemu-system-x86_64 not found")
+
+
+def check_timeout(build):
+    rc, out, err, secs = toro("run", f"{build}/tests/test_spin.elf", "--timeout",
+                              "3", "--accel", "tcg")
+    ok, detail = one_line_error(rc, out, err, 124, "did not stop within 3 s")
+    ok = ok and "spinning" in out and secs < 30
+    return ok, f"{detail}, stdout {out!r}, took {secs:.1f} s"
+
+
+def check_build_errors(build):
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        rc, _, err, _ = toro("build", d)
+        if not (rc == 2 and "no .c files" in err):
+            problems.append(f"empty dir: exit {rc}, {err.strip()!r}")
+        rc, _, err, _ = toro("build", os.path.join(d, "missing"))
+        if not (rc == 2 and "not a directory" in err):
+            problems.append(f"missing dir: exit {rc}, {err.strip()!r}")
+        with open(os.path.join(d, "bad.c"), "w") as f:
+            f.write("int main(void) { return undeclared_thing; }\n")
+        rc, _, err, _ = toro("build", d, "-o", os.path.join(d, "bad.elf"))
+        if rc == 0 or "undeclared_thing" not in err or "toro: building" not in err:
+            problems.append(f"compile error: exit {rc}, {err.strip()[-300:]!r}")
+    return not problems, "; ".join(problems)
+
+
+def nm(path):
+    out = subprocess.run(["nm", path], capture_output=True, text=True, check=True).stdout
+    return {line.split()[-1]: line.split()[0] for line in out.splitlines()
+            if len(line.split()) == 3}
+
+
+def check_build_output(build):
+    """toro build -o writes a PVH ELF whose note is the 32-bit entry."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "x.elf")
+        rc, stdout, err, _ = toro("build", os.path.join(ROOT, "examples/hello"), "-o", out)
+        if rc or not os.path.exists(out):
+            return False, f"exit {rc}: {err}"
+        notes = subprocess.run(["readelf", "-n", out], capture_output=True,
+                               text=True).stdout
+        m = re.search(r"Xen\s+0x00000004\s+Unknown note type: \(0x00000012\)\s+"
+                      r"description data: (\w\w) (\w\w) (\w\w) (\w\w)", notes)
+        if not m:
+            return False, "no Xen note of type 18:\n" + notes
+        entry = int("".join(reversed(m.groups())), 16)
+        start = int(nm(out).get("pvh_start", "0"), 16)
+        return entry == start and entry < 1 << 32, f"note {entry:#x}, pvh_start {start:#x}"
+
+
+def check_build_default_output(build):
+    """Without -o, the ELF is build/<dirname>.elf under the current directory."""
+    with tempfile.TemporaryDirectory() as d:
+        rc, _, err, _ = toro("build", os.path.join(ROOT, "examples/hello"), cwd=d)
+        path = os.path.join(d, "build", "hello.elf")
+        return rc == 0 and os.path.exists(path), f"exit {rc}: {err}"
+
+
+def check_no_host_libc(build):
+    """The image is static, self-contained and has no glibc in it."""
+    elf = f"{build}/hello.elf"
+    ph = subprocess.run(["readelf", "-lW", elf], capture_output=True, text=True).stdout
+    undefined = subprocess.run(["nm", "-u", elf], capture_output=True, text=True).stdout
+    syms = nm(elf)
+    glibc = [s for s in ("__libc_start_main", "_IO_printf", "__libc_malloc") if s in syms]
+    ok = "INTERP" not in ph and "DYNAMIC" not in ph and not undefined.strip() and not glibc
+    return ok, f"undefined: {undefined.strip()!r}, glibc symbols: {glibc}"
+
+
+def check_links_only_what_is_used(build):
+    """hello pulls in no C library parts it does not call."""
+    syms = nm(f"{build}/hello.elf")
+    unused = [s for s in ("strtod", "qsort", "rand", "test_main", "strdup") if s in syms]
+    used = [s for s in ("printf", "vformat", "kernel_start") if s not in syms]
+    return not unused and not used, f"linked but unused: {unused}; missing: {used}"
+
+
+CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
+    check_unknown_flag, check_bad_number, check_too_many_cpus, check_bad_env,
+    check_missing_elf, check_not_pvh, check_missing_qemu, check_timeout,
+    check_build_errors, check_build_output, check_build_default_output,
+    check_no_host_libc, check_links_only_what_is_used)]
+
+
+def run_check(name, fn, build, results):
+    try:
+        ok, detail = fn(build)
+    except Exception as e:  # a check that breaks is a failed check
+        ok, detail = False, f"{type(e).__name__}: {e}"
+    results.add(name, ok, "" if ok else detail)
+
+
+def warning_free_build(root, build, cc):
+    """Everything builds with `cc` under -Werror; its hello boots."""
+    out_dir = os.path.join(build, f"werror-{cc}")
+    r = subprocess.run(["make", "-s", "-C", root, f"BUILD={out_dir}", f"CC={cc}",
+                        "WERROR=1", "all", "tests-build"],
+                       capture_output=True, text=True)
+    text = r.stdout + r.stderr
+    if r.returncode or "warning:" in text:
+        return False, text[-3000:]
+    rc, out, err, _ = toro("run", os.path.join(out_dir, "hello.elf"), "--accel",
+                           "tcg", "--timeout", "120")
+    return rc == 0 and "Hello from Toro" in out, f"boot: exit {rc} {out!r} {err!r}"

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/* Every CPU the machine has comes up, runs code, and knows who it is. */
+#include <stdlib.h>
+
+#include <arch/x86.h>
+#include <kernel/percpu.h>
+#include <kernel/smp_call.h>
+#include <toro/cpu.h>
+#include <toro/test.h>
+
+struct probe {
+	unsigned id;
+	uint32_t apic_id;
+	uint64_t rsp;
+};
+
+static void probe_cpu(void *arg)
+{
+	struct probe *p = arg;
+
+	p->id = cpu_id();
+	p->apic_id = this_cpu()->apic_id;
+	p->rsp = (uintptr_t)__builtin_frame_address(0);
+}
+
+TEST(cpu, count_matches_machine)
+{
+	const char *want = getenv("TEST_NCPUS");
+
+	ASSERT_NOT_NULL(want);
+	EXPECT_EQ(cpu_count(), atoi(want));
+}
+
+TEST(cpu, every_cpu_runs_code)
+{
+	struct probe p[MAX_CPUS];
+
+	for (unsigned i = 0; i < cpu_count(); i++) {
+		p[i].id = ~0U;
+		ASSERT_EQ(smp_call(i, probe_cpu, &p[i]), 0);
+		EXPECT_EQ(p[i].id, i);
+		/* Each CPU runs on its own stack. */
+		EXPECT_GE(p[i].rsp, cpus[i]->stack_bottom);
+		EXPECT_LT(p[i].rsp, cpus[i]->stack_top);
+		for (unsigned j = 0; j < i; j++)
+			EXPECT_NE(p[i].apic_id, p[j].apic_id);
+	}
+}
+
+TEST(cpu, main_runs_on_cpu0)
+{
+	EXPECT_EQ(cpu_id(), 0);
+}
+
+TEST(cpu, call_to_missing_cpu_fails)
+{
+	struct probe p;
+
+	EXPECT_EQ(smp_call(cpu_count(), probe_cpu, &p), -22 /* -EINVAL */);
+}
+
+static void add_one(void *arg)
+{
+	__atomic_fetch_add((int *)arg, 1, __ATOMIC_RELAXED);
+}
+
+TEST(cpu, many_async_calls_all_run)
+{
+	static struct smp_call calls[MAX_CPUS][64];
+	int counter = 0;
+
+	for (unsigned c = 1; c < cpu_count(); c++)
+		for (int k = 0; k < 64; k++) {
+			calls[c][k] = (struct smp_call){ .fn = add_one,
+							 .arg = &counter };
+			ASSERT_EQ(smp_call_async(c, &calls[c][k]), 0);
+		}
+	for (unsigned c = 1; c < cpu_count(); c++)
+		for (int k = 0; k < 64; k++)
+			while (!smp_call_done(&calls[c][k]))
+				cpu_relax();
+	EXPECT_EQ(counter, 64 * (int)(cpu_count() - 1));
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fatal errors, one per mode given as argv[1], each of which must stop the
+ * VM with a report naming the cause and the functions on the stack.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kernel/smp_call.h>
+#include <toro/cpu.h>
+#include <toro/panic.h>
+
+/* noinline keeps each culprit in its own frame, so the backtrace must
+ * name it; volatile keeps the compiler from reasoning the fault away. */
+__attribute__((noinline)) static void write_near_null(void)
+{
+	volatile uintptr_t addr = 16;
+
+	*(volatile int *)addr = 1;
+}
+
+__attribute__((noinline)) static int divide_by_zero(void)
+{
+	volatile int x = 1000, zero = 0;
+
+	return x / zero;
+}
+
+static int recurse_forever(int depth);
+static int (*volatile recurse)(int) = recurse_forever;
+
+__attribute__((noinline)) static int recurse_forever(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = depth;
+	return recurse(depth + 1) + frame[0];
+}
+
+__attribute__((noinline)) static void run_on_cpu1(void (*fn)(void *))
+{
+	smp_call(1, fn, NULL);
+}
+
+static void overflow_on_this_cpu(void *arg)
+{
+	(void)arg;
+	recurse_forever(0);
+}
+
+static void exit_from_here(void *arg)
+{
+	(void)arg;
+	exit(9);
+}
+
+__attribute__((noinline)) static void jump_to_data(void)
+{
+	static unsigned char not_code[16] = { 0xc3 };	/* ret, in .data */
+
+	((void (*)(void))not_code)();
+}
+
+__attribute__((noinline)) static void write_to_text(void)
+{
+	*(volatile unsigned char *)(uintptr_t)write_to_text = 0x90;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	printf("mode %s\n", mode);
+	if (!strcmp(mode, "pagefault"))
+		write_near_null();
+	else if (!strcmp(mode, "divide"))
+		printf("%d\n", divide_by_zero());
+	else if (!strcmp(mode, "stack"))
+		recurse_forever(0);
+	else if (!strcmp(mode, "stack_ap"))
+		run_on_cpu1(overflow_on_this_cpu);
+	else if (!strcmp(mode, "panic"))
+		panic("boom %d", 42);
+	else if (!strcmp(mode, "assert"))
+		assert(argc == 99);
+	else if (!strcmp(mode, "abort"))
+		abort();
+	else if (!strcmp(mode, "badfree"))
+		free((char *)mode + 1);
+	else if (!strcmp(mode, "exit_ap"))
+		run_on_cpu1(exit_from_here);
+	else if (!strcmp(mode, "nx"))
+		jump_to_data();
+	else if (!strcmp(mode, "rodata"))
+		write_to_text();
+	else
+		return 2;
+	for (;;)	/* exit_ap: CPU 1 ends the VM while CPU 0 waits */
+		;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the ACPI parsers (arch/x86_64/acpi_*.c) on the tables of QEMU
+ * 7.2 machines, as qboot and SeaBIOS lay them out (tests/unit/data/README
+ * says how they were captured). The expected values are what the tables
+ * say, checked with iasl -d at capture time; test_acpi_synth.c has the
+ * hand-built and broken tables and this machine's own.
+ */
+#include "physmem.h"
+#include "unit.h"
+
+#include <arch/acpi.h>
+#include <arch/platform.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Finds the RSDP of a captured machine and parses everything behind it. */
+static int parse_fixture(const char *name, uint64_t *rsdp,
+			 struct platform_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));	/* defined values if we fail early */
+	physmem_reset();
+	if (physmem_load(name) != 0)
+		return -100;
+	*rsdp = acpi_find_rsdp(physmem_map);
+	if (!*rsdp)
+		return -101;
+	return acpi_parse(*rsdp, physmem_map, pi);
+}
+
+static void check_cpus_0_to(const struct platform_info *pi, unsigned n)
+{
+	CHECK_EQ(pi->ncpus, n);
+	for (unsigned i = 0; i < n && i < pi->ncpus; i++)
+		CHECK_EQ(pi->apic_ids[i], i);
+}
+
+/* QEMU's q35 and pc boards: one I/O APIC and ISA IRQ 0 on pin 2. */
+static void check_qemu_pc_irqs(const struct platform_info *pi)
+{
+	static const struct irq_override want[] = {
+		{ 0, 2, 0 },
+		{ 5, 5, MPS_INTI_LEVEL | MPS_INTI_ACTIVE_HIGH },
+		{ 9, 9, MPS_INTI_LEVEL | MPS_INTI_ACTIVE_HIGH },
+		{ 10, 10, MPS_INTI_LEVEL | MPS_INTI_ACTIVE_HIGH },
+		{ 11, 11, MPS_INTI_LEVEL | MPS_INTI_ACTIVE_HIGH },
+	};
+
+	CHECK_EQ(pi->lapic_base, 0xfee00000);
+	CHECK(pi->has_pic);
+	REQUIRE(pi->nioapics == 1);
+	CHECK_EQ(pi->ioapics[0].id, 0);
+	CHECK_EQ(pi->ioapics[0].addr, 0xfec00000);
+	CHECK_EQ(pi->ioapics[0].gsi_base, 0);
+	REQUIRE(pi->noverrides == ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		CHECK_EQ(pi->overrides[i].isa_irq, want[i].isa_irq);
+		CHECK_EQ(pi->overrides[i].gsi, want[i].gsi);
+		CHECK_EQ(pi->overrides[i].flags, want[i].flags);
+	}
+}
+
+/* The ICH9 LPC power management block that SeaBIOS and qboot place at
+ * 0x600 on q35, with the FADT's reset register at the PCI reset port. */
+static void check_q35_fadt(const struct platform_info *pi)
+{
+	CHECK(!pi->hw_reduced);
+	CHECK_EQ(pi->pm_timer_port, 0x608);
+	CHECK(!pi->pm_timer_32bit);
+	CHECK_EQ(pi->pm1a_cnt_port, 0x604);
+	CHECK_EQ(pi->sleep_control.address, 0);
+	CHECK(pi->has_s5);
+	CHECK_EQ(pi->s5_slp_typ, 0);
+	CHECK(pi->has_reset_reg);
+	CHECK_EQ(pi->reset_reg.space, ACPI_GAS_IO);
+	CHECK_EQ(pi->reset_reg.address, 0xcf9);
+	CHECK_EQ(pi->reset_value, 0x0f);
+	CHECK_EQ(pi->hpet_base, 0xfed00000);
+	CHECK_EQ(pi->ecam_base, 0xb0000000);
+	CHECK_EQ(pi->ecam_bus_start, 0);
+	CHECK_EQ(pi->ecam_bus_end, 255);
+}
+
+UNIT_TEST(acpi_microvm)
+{
+	struct platform_info pi;
+	uint64_t rsdp;
+
+	/* qboot: RSDP revision 2 with only an XSDT, tables just below the
+	 * F segment, hardware-reduced FADT (no PM timer, no PM1 block). */
+	CHECK_EQ(parse_fixture("microvm-acpi", &rsdp, &pi), 0);
+	CHECK_EQ(rsdp, 0xf34d0);
+	CHECK_EQ(pi.source, PLATFORM_ACPI);
+	check_cpus_0_to(&pi, 4);
+	CHECK_EQ(pi.ncpus_dropped, 0);
+	CHECK_EQ(pi.lapic_base, 0xfee00000);
+	CHECK(pi.has_pic);
+	/* microvm's second I/O APIC (ioapic2=auto) serves GSIs 24-47. */
+	REQUIRE(pi.nioapics == 2);
+	CHECK_EQ(pi.ioapics[0].addr, 0xfec00000);
+	CHECK_EQ(pi.ioapics[0].gsi_base, 0);
+	CHECK_EQ(pi.ioapics[1].addr, 0xfec10000);
+	CHECK_EQ(pi.ioapics[1].gsi_base, 24);
+	CHECK_EQ(pi.noverrides, 0);
+
+	CHECK(pi.hw_reduced);
+	CHECK_EQ(pi.pm_timer_port, 0);
+	CHECK_EQ(pi.pm1a_cnt_port, 0);
+	CHECK_EQ(pi.sleep_control.space, ACPI_GAS_MEMORY);
+	CHECK_EQ(pi.sleep_control.address, 0xfea00200);
+	CHECK(pi.has_s5);
+	CHECK_EQ(pi.s5_slp_typ, 5);
+	CHECK(pi.has_reset_reg);
+	CHECK_EQ(pi.reset_reg.space, ACPI_GAS_MEMORY);
+	CHECK_EQ(pi.reset_reg.address, 0xfea00202);
+	CHECK_EQ(pi.reset_value, 0x42);
+	CHECK_EQ(pi.hpet_base, 0);
+	CHECK_EQ(pi.ecam_base, 0);
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_microvm_noacpi)
+{
+	physmem_reset();
+	REQUIRE(physmem_load("microvm-noacpi") == 0);
+	CHECK_EQ(acpi_find_rsdp(physmem_map), 0);
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_q35_seabios)
+{
+	struct platform_info pi;
+	uint64_t rsdp;
+
+	/* SeaBIOS: RSDP revision 0 (RSDT only), tables at the top of RAM. */
+	CHECK_EQ(parse_fixture("q35-seabios", &rsdp, &pi), 0);
+	CHECK_EQ(rsdp, 0xf59e0);
+	check_cpus_0_to(&pi, 4);
+	check_qemu_pc_irqs(&pi);
+	check_q35_fadt(&pi);
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_q35_qboot)
+{
+	struct platform_info pi;
+	uint64_t rsdp;
+
+	/* The same QEMU-built tables as SeaBIOS's, placed by qboot at
+	 * 0xd0000 and found without any EBDA. */
+	CHECK_EQ(parse_fixture("q35-qboot", &rsdp, &pi), 0);
+	CHECK_EQ(rsdp, 0xf36a0);
+	check_cpus_0_to(&pi, 4);
+	check_qemu_pc_irqs(&pi);
+	check_q35_fadt(&pi);
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_q35_70_cpus)
+{
+	static const char *const fixtures[] = { "q35-seabios-70",
+						"q35-qboot-70" };
+	struct platform_info pi;
+	uint64_t rsdp;
+
+	/* QEMU numbers the 70 CPUs' APIC IDs 0-69; the first 64 are kept. */
+	for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++) {
+		CHECK_EQ(parse_fixture(fixtures[i], &rsdp, &pi), 0);
+		check_cpus_0_to(&pi, MAX_CPUS);
+		CHECK_EQ(pi.ncpus_dropped, 70 - MAX_CPUS);
+		check_qemu_pc_irqs(&pi);
+		check_q35_fadt(&pi);
+	}
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_q35_hotplug)
+{
+	struct platform_info pi;
+	uint64_t rsdp;
+
+	/* -smp 2,maxcpus=4: QEMU lists the two absent CPUs, disabled and
+	 * (MADT revision 1) not online-capable, so they must not count. */
+	CHECK_EQ(parse_fixture("q35-seabios-hotplug", &rsdp, &pi), 0);
+	check_cpus_0_to(&pi, 2);
+	CHECK_EQ(pi.ncpus_dropped, 0);
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_pc_seabios)
+{
+	struct platform_info pi;
+	uint64_t rsdp;
+
+	/* i440fx/PIIX4: the PM block at 0x600 too, an ACPI 1.0 FADT with
+	 * no reset register, and no MCFG. */
+	CHECK_EQ(parse_fixture("pc-seabios", &rsdp, &pi), 0);
+	CHECK_EQ(rsdp, 0xf59d0);
+	check_cpus_0_to(&pi, 2);
+	check_qemu_pc_irqs(&pi);
+	CHECK(!pi.hw_reduced);
+	CHECK_EQ(pi.pm_timer_port, 0x608);
+	CHECK(!pi.pm_timer_32bit);
+	CHECK_EQ(pi.pm1a_cnt_port, 0x604);
+	CHECK(pi.has_s5);
+	CHECK_EQ(pi.s5_slp_typ, 0);
+	CHECK(!pi.has_reset_reg);
+	CHECK_EQ(pi.hpet_base, 0xfed00000);
+	CHECK_EQ(pi.ecam_base, 0);
+	physmem_reset();
+}
