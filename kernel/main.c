@@ -72,15 +72,18 @@ void kernel_start(struct boot_info *bi)
 		log_warn("command line: %u words beyond the limits dropped\n",
 			 kernel_cmdline.dropped);
 
+	boot_mark("command line");
+
 	find_free_ram(bi);
 	/* Below 1 MiB for the AP start-up code, before page tables take it. */
 	uint64_t trampoline = bootmem_take_below(0x100000);
 
 	mmu_init(bi);
+	boot_mark("page tables");
 	if (page_alloc_init())
 		panic("not enough memory for the page allocator");
 	heap_init();
-	boot_mark("memory");
+	boot_mark("page allocator");
 
 	idt_init();
 	platform_init(bi->rsdp);

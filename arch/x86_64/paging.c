@@ -36,7 +36,14 @@ extern char __image_end[], boot_stack_guard[];
 extern uint8_t boot_has_nx;
 
 static uint64_t *root;
+static bool live;	/* root is loaded: changes need TLB flushes */
 static struct spinlock lock;
+
+static void flush(uintptr_t va)
+{
+	if (live)
+		invlpg(va);
+}
 
 bool mmu_has_nx(void)
 {
@@ -121,7 +128,7 @@ static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
 
 		if (big_ok && (flags & PTE_P)) {
 			*pde = va | flags | PTE_PS;
-			invlpg(va);
+			flush(va);
 			va += LEVEL_SIZE(1);
 			continue;
 		}
@@ -130,7 +137,7 @@ static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
 		if (!pte)
 			return -ENOMEM;
 		*pte = (flags & PTE_P) ? (va | flags) : flags;
-		invlpg(va);
+		flush(va);
 		va += PAGE_SIZE;
 	}
 	return 0;
@@ -224,4 +231,5 @@ void mmu_init(const struct boot_info *bi)
 	vm_unmap(0, PAGE_SIZE);
 	vm_set_guard((uintptr_t)boot_stack_guard);
 	mmu_load();
+	live = true;
 }
