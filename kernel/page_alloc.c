@@ -3,10 +3,14 @@
  * Binary buddy allocator over the identity-mapped RAM, plus the bump
  * allocator that serves boot before it exists.
  *
- * Free blocks are kept in one list per order, linked through the free
- * memory itself. A descriptor per page (struct page, 8 bytes: 0.2% of RAM)
- * says whether the page heads a free block and of which order, which is
- * all that merging with a buddy needs. Requests for a count that is not a
+ * A descriptor per page (struct page, 16 bytes: 0.4% of RAM) says whether
+ * the page heads a free block, of which order, and links it into the free
+ * list of that order. Keeping the links there rather than in the free
+ * memory, and zeroing descriptors 256 at a time when first used, means
+ * boot touches almost no fresh RAM: a VM pays dearly for that (the host
+ * backs each first touch, often with a whole zeroed 2 MiB page), and most
+ * RAM is not needed yet. Blocks are handed out lowest address first after
+ * boot, which keeps a small program's footprint on the host small too. Requests for a count that is not a
  * power of two take the next power and give the tail back at once, so
  * large allocations cost what they use.
  */
@@ -20,10 +24,8 @@
 #include <toro/panic.h>
 
 #define MAX_ORDER 20		/* 4 GiB blocks */
-
-struct free_block {
-	struct free_block *next, *prev;
-};
+#define CHUNK_SHIFT 8		/* descriptors zeroed together: 4 KiB of them */
+#define NO_PAGE UINT32_MAX	/* end of a free list */
 
 /* Free RAM before the buddy allocator exists. */
 static struct {
@@ -35,8 +37,9 @@ static struct {
 static struct {
 	struct spinlock lock;
 	struct page *pages;	/* descriptor of pfn is pages[pfn - base] */
+	uint64_t *zeroed;	/* bitmap: chunks of pages[] initialised */
 	uint64_t base, end;	/* managed pfns: [base, end) */
-	struct free_block *free[MAX_ORDER + 1];
+	uint32_t free[MAX_ORDER + 1];	/* first descriptor of each list */
 	size_t total, nfree;	/* in pages */
 	bool ready;
 } pa;
@@ -118,14 +121,26 @@ uint64_t bootmem_take_below(uint64_t limit)
 	return page;
 }
 
-static struct page *desc(uint64_t pfn)
+static bool chunk_ready(uint64_t chunk)
 {
-	return &pa.pages[pfn - pa.base];
+	return __atomic_load_n(&pa.zeroed[chunk / 64], __ATOMIC_ACQUIRE) &
+	       (1ULL << (chunk % 64));
 }
 
-static struct free_block *block_at(uint64_t pfn)
+/* Descriptor of (pfn), zeroing its chunk on first use. Under pa.lock. */
+static struct page *desc(uint64_t pfn)
 {
-	return (struct free_block *)(uintptr_t)(pfn << PAGE_SHIFT);
+	uint64_t i = pfn - pa.base, chunk = i >> CHUNK_SHIFT;
+
+	if (unlikely(!chunk_ready(chunk))) {
+		uint64_t first = chunk << CHUNK_SHIFT;
+		uint64_t n = MIN(1ULL << CHUNK_SHIFT, pa.end - pa.base - first);
+
+		memset(&pa.pages[first], 0, n * sizeof(struct page));
+		__atomic_fetch_or(&pa.zeroed[chunk / 64], 1ULL << (chunk % 64),
+				  __ATOMIC_RELEASE);
+	}
+	return &pa.pages[i];
 }
 
 static uint64_t pfn_of(const void *p)
@@ -135,28 +150,47 @@ static uint64_t pfn_of(const void *p)
 
 static void list_add(unsigned order, uint64_t pfn)
 {
-	struct free_block *b = block_at(pfn);
+	struct page *b = desc(pfn);
+	uint32_t i = pfn - pa.base;
 
-	b->prev = NULL;
+	b->prev = NO_PAGE;
 	b->next = pa.free[order];
-	if (b->next)
-		b->next->prev = b;
-	pa.free[order] = b;
-	desc(pfn)->flags = PAGE_FREE;
-	desc(pfn)->order = order;
+	if (b->next != NO_PAGE)
+		pa.pages[b->next].prev = i;
+	pa.free[order] = i;
+	b->flags = PAGE_FREE;
+	b->order = order;
 }
 
 static void list_del(unsigned order, uint64_t pfn)
 {
-	struct free_block *b = block_at(pfn);
+	struct page *b = desc(pfn);
 
-	if (b->prev)
-		b->prev->next = b->next;
+	if (b->prev != NO_PAGE)
+		pa.pages[b->prev].next = b->next;
 	else
 		pa.free[order] = b->next;
-	if (b->next)
-		b->next->prev = b->prev;
-	desc(pfn)->flags = 0;
+	if (b->next != NO_PAGE)
+		pa.pages[b->next].prev = b->prev;
+	b->flags = 0;
+}
+
+/* Boot adds blocks in address order, each at the head: reversed, the
+ * lowest comes first. */
+static void list_reverse(unsigned order)
+{
+	uint32_t i = pa.free[order], last = NO_PAGE;
+
+	while (i != NO_PAGE) {
+		struct page *b = &pa.pages[i];
+		uint32_t next = b->next;
+
+		b->next = b->prev;
+		b->prev = next;
+		last = i;
+		i = next;
+	}
+	pa.free[order] = last;
 }
 
 /* Frees the naturally aligned block of 2^order pages at (pfn), merging it
@@ -203,9 +237,12 @@ int page_alloc_init(void)
 	pa.base = boot.lowest >> PAGE_SHIFT;
 	pa.end = boot.highest >> PAGE_SHIFT;
 
-	/* Descriptors go at the start of the first range big enough. */
-	size_t bytes = ALIGN_UP((pa.end - pa.base) * sizeof(struct page),
-				PAGE_SIZE);
+	/* Descriptors, then the bitmap of zeroed chunks, go at the start of
+	 * the first range big enough. */
+	size_t npages = pa.end - pa.base;
+	size_t desc_bytes = npages * sizeof(struct page);
+	size_t map_bytes = ALIGN_UP((npages >> CHUNK_SHIFT) + 1, 64) / 8;
+	size_t bytes = ALIGN_UP(desc_bytes + map_bytes, PAGE_SIZE);
 	unsigned i;
 
 	for (i = 0; i < boot.n; i++)
@@ -214,12 +251,17 @@ int page_alloc_init(void)
 	if (i == boot.n)
 		return -ENOMEM;
 	pa.pages = (struct page *)(uintptr_t)boot.r[i].start;
+	pa.zeroed = (uint64_t *)((char *)pa.pages + ALIGN_UP(desc_bytes, 8));
 	bootmem_reserve(boot.r[i].start, boot.r[i].start + bytes);
-	memset(pa.pages, 0, bytes);
+	memset(pa.zeroed, 0, map_bytes);
+	for (unsigned k = 0; k <= MAX_ORDER; k++)
+		pa.free[k] = NO_PAGE;
 
 	for (i = 0; i < boot.n; i++)
 		free_run(boot.r[i].start >> PAGE_SHIFT,
 			 boot.r[i].end >> PAGE_SHIFT);
+	for (unsigned k = 0; k <= MAX_ORDER; k++)
+		list_reverse(k);
 	pa.total = pa.nfree;
 	boot.n = 0;
 	pa.ready = true;
@@ -256,13 +298,13 @@ void *page_alloc_aligned(size_t npages, size_t align)
 	bool irq = spin_lock_irqsave(&pa.lock);
 	unsigned k = order;
 
-	while (k <= MAX_ORDER && !pa.free[k])
+	while (k <= MAX_ORDER && pa.free[k] == NO_PAGE)
 		k++;
 	if (k > MAX_ORDER) {
 		spin_unlock_irqrestore(&pa.lock, irq);
 		return NULL;
 	}
-	uint64_t pfn = pfn_of(pa.free[k]);
+	uint64_t pfn = pa.base + pa.free[k];
 
 	list_del(k, pfn);
 	pa.nfree -= 1ULL << k;
@@ -303,7 +345,15 @@ struct page *page_meta(const void *p)
 
 	if (!pa.ready || pfn < pa.base || pfn >= pa.end)
 		return NULL;
-	return desc(pfn);
+	/* Pages handed out have their chunk zeroed already; only a stray
+	 * pointer (a bad free) can find one that is not. */
+	if (likely(chunk_ready((pfn - pa.base) >> CHUNK_SHIFT)))
+		return &pa.pages[pfn - pa.base];
+	bool irq = spin_lock_irqsave(&pa.lock);
+	struct page *pg = desc(pfn);
+
+	spin_unlock_irqrestore(&pa.lock, irq);
+	return pg;
 }
 
 void *page_address(const struct page *pg)

@@ -60,6 +60,7 @@ void page_free(void *p, size_t npages);
  * while it holds the page.
  */
 struct page {
+	uint32_t next, prev; /* free list of its order (page allocator) */
 	uint8_t order;	/* log2 size of the free block this page heads */
 	uint8_t flags;
 	uint16_t owner;	/* heap: CPU that owns the span */
