@@ -27,6 +27,10 @@
 #define SMALL_MAX	3584
 #define MIN_OBJECTS	8	/* a span holds at least this many, if it can */
 #define MAX_SPAN_PAGES	8
+/* Empty spans a CPU keeps for reuse instead of returning their pages at
+ * once: enough to absorb alloc/free churn, little enough that four CPUs on
+ * a 4 MiB machine do not sit on a quarter of it. */
+#define EMPTY_CACHE_PAGES 16
 
 static const uint16_t class_size[] = {
 	16,   32,   48,   64,   80,   96,   112,  128,  160,
@@ -60,6 +64,7 @@ struct heap_cpu {
 	 * does not. */
 	size_t alloc_bytes, free_bytes, allocs, frees;
 	size_t span_pages, large_pages;
+	size_t empty_pages;	/* in listed spans with no object in use */
 };
 
 static DEFINE_PERCPU(struct heap_cpu, heap);
@@ -119,11 +124,33 @@ static void list_del(struct heap_cpu *h, struct span *s)
 	s->listed = false;
 }
 
+static void span_release(struct heap_cpu *h, struct span *s);
+
+/* Gives back every empty span this CPU keeps. */
+static void trim(struct heap_cpu *h)
+{
+	for (unsigned c = 0; c < NCLASSES; c++) {
+		struct span *s = h->partial[c], *next;
+
+		for (; s; s = next) {
+			next = s->next;
+			if (s->inuse == 0) {
+				h->empty_pages -= s->npages;
+				span_release(h, s);
+			}
+		}
+	}
+}
+
 static struct span *span_new(struct heap_cpu *h, unsigned cls)
 {
 	unsigned npages = span_pages[cls];
 	char *mem = page_alloc(npages);
 
+	if (!mem && h->empty_pages) {	/* short of memory: use our spare */
+		trim(h);
+		mem = page_alloc(npages);
+	}
 	if (!mem)
 		return NULL;
 	struct page *head = page_meta(mem);
@@ -168,9 +195,14 @@ static void free_local(struct heap_cpu *h, struct span *s, void *p)
 	s->inuse--;
 	if (!s->listed)
 		list_add(h, s);
-	/* Give an empty span back unless it is the last one of its class,
-	 * which stays to absorb alloc/free ping-pong. */
-	if (s->inuse == 0 && (s->next || s->prev))
+	if (s->inuse > 0)
+		return;
+	/* Keep an empty span only if it is the last of its class and the
+	 * cache has room: it absorbs alloc/free ping-pong. */
+	if (!s->next && !s->prev &&
+	    h->empty_pages + s->npages <= EMPTY_CACHE_PAGES)
+		h->empty_pages += s->npages;
+	else
 		span_release(h, s);
 }
 
@@ -194,6 +226,16 @@ void heap_drain_remote(void)
 	irq_restore(irq);
 }
 
+void heap_trim(void)
+{
+	bool irq = irq_save();
+	struct heap_cpu *h = &this_cpu_var(heap);
+
+	drain(h);
+	trim(h);
+	irq_restore(irq);
+}
+
 static void *alloc_small(unsigned cls)
 {
 	bool irq = irq_save();
@@ -209,6 +251,8 @@ static void *alloc_small(unsigned cls)
 	}
 	void *p = s->free;
 
+	if (s->inuse == 0)	/* leaves the empty-span cache */
+		h->empty_pages -= s->npages;
 	if (p) {
 		s->free = *(void **)p;
 	} else {

@@ -23,5 +23,5 @@ void mem_stats(struct mem_stats *st)
 
 void mem_reclaim(void)
 {
-	heap_drain_remote();
+	heap_trim();
 }

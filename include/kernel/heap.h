@@ -32,6 +32,10 @@ size_t heap_usable_size(const void *p);
 /* Takes back the blocks other CPUs freed into this CPU's spans. */
 void heap_drain_remote(void);
 
+/* Also returns the pages of this CPU's empty spans to the page allocator,
+ * which otherwise keeps a few for reuse. */
+void heap_trim(void);
+
 struct heap_stats {
 	size_t in_use_bytes;	/* usable bytes of live blocks */
 	size_t allocs, frees;	/* calls since boot */
