@@ -61,11 +61,44 @@ static void print_addr(int depth, uintptr_t addr, uintptr_t lookup)
 		kprintf("    #%-2d 0x%016lx ?\n", depth, addr);
 }
 
-void backtrace_print(uintptr_t rip, uintptr_t rbp, bool rip_is_return)
+/* Whether (addr) looks like a return address: in the image's text, right
+ * after a call instruction (call rel32, or call through a register or
+ * memory operand). */
+static bool is_return_address(uintptr_t addr)
 {
+	uintptr_t off;
+	const uint8_t *p = (const uint8_t *)addr;
+
+	if (!ksyms_lookup(addr - 1, &off) || !vm_is_mapped(addr - 7, 7))
+		return false;
+	if (p[-5] == 0xe8)
+		return true;
+	for (int len = 2; len <= 7; len++)	/* ff /2: call r/m64 */
+		if (p[-len] == 0xff && ((p[-len + 1] >> 3) & 7) == 2)
+			return true;
+	return false;
+}
+
+void backtrace_print(uintptr_t rip, uintptr_t rbp, bool rip_is_return,
+		     uintptr_t rsp)
+{
+	int depth = 1;
+
 	kprintf("backtrace:\n");
 	print_addr(0, rip, rip_is_return ? rip - 1 : rip);
-	for (int depth = 1; depth < BACKTRACE_DEPTH && rbp; depth++) {
+	/* A fault in a prologue or after an epilogue's "leave" happens with
+	 * the caller's frame in rbp: its return address is at the top of the
+	 * stack instead, unconfirmed, hence the "?". */
+	if (rsp && rbp > rsp && vm_is_mapped(rsp, 8) &&
+	    is_return_address(*(uintptr_t *)rsp) && vm_is_mapped(rbp, 16) &&
+	    *(uintptr_t *)rsp != ((uintptr_t *)rbp)[1]) {
+		uintptr_t ret = *(uintptr_t *)rsp, off;
+		const char *name = ksyms_lookup(ret - 1, &off);
+
+		kprintf("    #%-2d 0x%016lx %s+0x%lx ?\n", depth++, ret, name,
+			off + 1);
+	}
+	for (; depth < BACKTRACE_DEPTH && rbp; depth++) {
 		/* Each frame: saved rbp, then the return address. Check both
 		 * words are mapped so a corrupt chain cannot fault here. */
 		if (rbp & 7 || !vm_is_mapped(rbp, 16))
@@ -101,7 +134,7 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n");
 	backtrace_print((uintptr_t)__builtin_return_address(0),
-			*(uintptr_t *)__builtin_frame_address(0), true);
+			*(uintptr_t *)__builtin_frame_address(0), true, 0);
 	panic_end();
 }
 

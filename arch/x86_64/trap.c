@@ -114,7 +114,7 @@ static __noreturn void report_exception(struct trap_frame *tf)
 	print_rip(tf->rip);
 	kprintf("    cr2 0x%016lx\n", cr2);
 	print_registers(tf);
-	backtrace_print(tf->rip, tf->rbp, false);
+	backtrace_print(tf->rip, tf->rbp, false, tf->rsp);
 	panic_end();
 }
 

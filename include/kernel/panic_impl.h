@@ -25,8 +25,11 @@ void panic_begin(void);
  * (rip_is_return) says (rip) is a return address rather than the address
  * of a faulting instruction, so it is looked up one byte back: after a call
  * to a noreturn function it may already point into the next function.
+ * (rsp), when not 0, is the stack pointer at a fault, where a caller the
+ * frame chain misses may still be found.
  */
-void backtrace_print(uintptr_t rip, uintptr_t rbp, bool rip_is_return);
+void backtrace_print(uintptr_t rip, uintptr_t rbp, bool rip_is_return,
+		     uintptr_t rsp);
 
 /* Ends the report and powers off with TORO_EXIT_PANIC. */
 __noreturn void panic_end(void);
