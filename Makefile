@@ -36,6 +36,8 @@ $(DEPS_STAMP): tools/deps.sh
 	$(Q)tools/deps.sh
 	$(Q)mkdir -p $(@D) && touch $@
 
+# Flags live in config.mk: changing them rebuilds everything.
+$(KERNEL_OBJS) $(LIBC_OBJS): config.mk
 $(KERNEL_OBJS): FLAGS := $(KERNEL_CFLAGS)
 $(LIBC_OBJS): FLAGS := $(LIBC_CFLAGS)
 
@@ -70,7 +72,7 @@ endef
 # $(1): name (object directory), $(2): source directory, $(3): output ELF.
 define app_rules
 $(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/app/$(1)/%.o,$$(wildcard $(2)/*.c))
-$(BUILD)/app/$(1)/%.o: $(2)/%.c | $(DEPS_STAMP)
+$(BUILD)/app/$(1)/%.o: $(2)/%.c config.mk | $(DEPS_STAMP)
 	$$(call msg,CC,$$<)
 	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $$(APP_EXTRA_CFLAGS) -c $$< -o $$@
 $(3): $$($(1)_OBJS) $(LIBTORO) $(LDSCRIPT) tools/mksyms.py

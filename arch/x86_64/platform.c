@@ -53,6 +53,9 @@ void platform_init(uint64_t rsdp)
 		platform.source = PLATFORM_ACPI;
 	else
 		use_mptable();
+	/* The searches read the BIOS data area in page 0, which stays
+	 * unmapped so that NULL pointers fault. */
+	vm_unmap(0, 4096);
 	if (platform.source == PLATFORM_NONE || platform.ncpus == 0) {
 		log_warn("no ACPI MADT or MP table: using the boot CPU only\n");
 		platform.ncpus = 0;

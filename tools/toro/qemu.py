@@ -134,6 +134,11 @@ def run(cfg, elf, out):
             stop(proc)
             copier.close()
             raise ToroError("interrupted", errors.INTERRUPTED)
+        except BrokenPipeError:
+            # Whoever reads our output has gone (`| head`): stop quietly.
+            stop(proc)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+            return errors.INTERRUPTED
         finally:
             if timed_out:
                 stop(proc)
