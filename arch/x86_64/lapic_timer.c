@@ -55,20 +55,6 @@ void timer_init_cpu(void)
 						LAPIC_TIMER_ONESHOT));
 }
 
-/* (a * b / c) without overflow, for a * b up to 2^64 * c. */
-static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t c)
-{
-	unsigned __int128 p = (unsigned __int128)a * b;
-	uint64_t q, r;
-
-	if ((uint64_t)(p >> 64) >= c)
-		return UINT64_MAX;
-	__asm__("divq %4"
-		: "=a"(q), "=d"(r)
-		: "a"((uint64_t)p), "d"((uint64_t)(p >> 64)), "rm"(c));
-	return q;
-}
-
 static void measure_apic_rate(void)
 {
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
@@ -80,7 +66,7 @@ static void measure_apic_rate(void)
 	uint64_t ns = clock_ns() - t0;
 
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	apic_hz = mul_div(0xffffffffULL - left, 1000000000ULL, ns);
+	apic_hz = mul_div_u64(0xffffffffULL - left, 1000000000ULL, ns);
 	if (apic_hz == 0)
 		apic_hz = 1000000000ULL;
 }
@@ -91,14 +77,14 @@ void timer_arm(uint64_t deadline)
 	uint64_t delta = deadline > now ? deadline - now : 0;
 
 	if (tsc_deadline) {
-		uint64_t ticks = mul_div(delta, tsc_hz, 1000000000ULL);
+		uint64_t ticks = mul_div_u64(delta, tsc_hz, 1000000000ULL);
 
 		wrmsr(MSR_TSC_DEADLINE, rdtsc() + (ticks ? ticks : 1));
 		return;
 	}
 	if (!READ_ONCE(apic_hz))
 		measure_apic_rate();
-	uint64_t count = mul_div(delta, apic_hz, 1000000000ULL);
+	uint64_t count = mul_div_u64(delta, apic_hz, 1000000000ULL);
 
 	if (count == 0)
 		count = 1;

@@ -60,45 +60,51 @@ static bool hpet_setup(struct reference *ref)
 	return true;
 }
 
-/* Ticks of (ref) and of the TSC over about (ms) milliseconds. */
+/* TSC ticks per second, measured against (ref) over about (ms) ms; 0 if
+ * the reference stops moving. The counter is read often enough that it
+ * cannot wrap between two reads. */
 static uint64_t measure(const struct reference *ref, unsigned ms)
 {
-	uint64_t want = ref->hz * ms / 1000, elapsed = 0;
+	uint64_t want = ref->hz * ms / 1000, elapsed = 0, still = 0;
 	uint64_t last = ref->read() & ref->mask;
 	uint64_t t0 = rdtsc_ordered();
 
 	while (elapsed < want) {
 		uint64_t now = ref->read() & ref->mask;
 
+		if (now == last && ++still > 10000000)
+			return 0;
 		elapsed += (now - last) & ref->mask;
 		last = now;
 	}
 	uint64_t ticks = rdtsc_ordered() - t0;
 
-	return ticks * ref->hz / elapsed;
+	return mul_div_u64(ticks, ref->hz, elapsed);
 }
 
-/* PIT channel 2 counts down once from (count); OUT2 (port 0x61 bit 5)
- * rises when it reaches 0. The gate is bit 0 of port 0x61. */
-static uint64_t measure_pit(unsigned ms)
+/* PIT channel 0 as a free-running 16-bit down-counter, read by latching.
+ * (Channel 2, the classic choice, needs port 0x61, which microvm lacks.) */
+static uint64_t pit_read(void)
 {
-	uint32_t count = PIT_HZ * ms / 1000;
+	outb(0x43, 0x00);	/* latch channel 0 */
+	uint8_t lo = inb(0x40), hi = inb(0x40);
 
-	if (count > 0xffff)
-		count = 0xffff;
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
-	outb(0x43, 0xb0);	/* channel 2, lobyte/hibyte, mode 0 */
-	outb(0x42, count & 0xff);
-	outb(0x42, count >> 8);
-	uint64_t t0 = rdtsc_ordered();
-	uint64_t spins = 0;
+	return 0xffff - (hi << 8 | lo);	/* counting up */
+}
 
-	while (!(inb(0x61) & 0x20))
-		if (++spins > 100000000)
-			return 0;	/* no PIT */
-	uint64_t ticks = rdtsc_ordered() - t0;
+static bool pit_setup(struct reference *ref)
+{
+	outb(0x43, 0x34);	/* channel 0, lobyte/hibyte, rate generator */
+	outb(0x40, 0);
+	outb(0x40, 0);		/* reload 65536 */
+	*ref = (struct reference){ "PIT", PIT_HZ, 0xffff, pit_read };
+	/* An absent PIT reads 0xffff forever: it must move. */
+	uint64_t first = pit_read();
 
-	return ticks * PIT_HZ / count;
+	for (int i = 0; i < 1000; i++)
+		if (pit_read() != first)
+			return true;
+	return false;
 }
 
 static uint64_t calibrate(const char **how)
@@ -120,9 +126,9 @@ static uint64_t calibrate(const char **how)
 		*how = "calibrated against the ACPI PM timer";
 		return measure(&ref, ms);
 	}
-	if (want_any || !strcmp(force, "pit")) {
+	if ((want_any || !strcmp(force, "pit")) && pit_setup(&ref)) {
 		*how = "calibrated against the PIT";
-		return measure_pit(ms > 50 ? 50 : ms);
+		return measure(&ref, ms);
 	}
 	return 0;
 }

@@ -195,6 +195,21 @@ static inline void xsetbv(uint32_t reg, uint64_t v)
 			 : "c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+/* (a * b / c) with a 128-bit intermediate product; UINT64_MAX when the
+ * quotient does not fit. (No libgcc: __int128 division is not available.) */
+static inline uint64_t mul_div_u64(uint64_t a, uint64_t b, uint64_t c)
+{
+	unsigned __int128 p = (unsigned __int128)a * b;
+	uint64_t q, r;
+
+	if ((uint64_t)(p >> 64) >= c)
+		return UINT64_MAX;
+	__asm__("divq %4"
+		: "=a"(q), "=d"(r)
+		: "a"((uint64_t)p), "d"((uint64_t)(p >> 64)), "rm"(c));
+	return q;
+}
+
 static inline void invlpg(uintptr_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
