@@ -3,7 +3,8 @@
  * Power-off paths, from the one that carries an exit code to the ones that
  * merely stop: isa-debug-exit, ACPI S5 (sleep control register on
  * hardware-reduced machines such as QEMU microvm, PM1a control block
- * elsewhere), then the i8042 reset line.
+ * elsewhere), the i8042 reset line (Firecracker's shutdown), and last a
+ * triple fault, which every VMM turns into a reset or a stop.
  */
 #include <arch/platform.h>
 #include <arch/power.h>
@@ -63,5 +64,12 @@ void power_off(int code)
 	outl(DEBUG_EXIT_PORT, (uint32_t)code);
 	acpi_s5();
 	outb(I8042_CMD, I8042_RESET);
+	/* An exception with an empty IDT cannot be delivered: triple fault. */
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) no_idt = { 0, 0 };
+
+	__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
 	cpu_halt_forever();
 }
