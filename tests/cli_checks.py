@@ -144,11 +144,63 @@ def check_links_only_what_is_used(build):
     return not unused and not used, f"linked but unused: {unused}; missing: {used}"
 
 
+def boot_without_debug_exit(build, machine, no_acpi, reboot):
+    """Boot test_args (exit status 3) on QEMU without isa-debug-exit;
+    return (QEMU status, the guest's reported status, seconds)."""
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    from toro import qemu
+
+    class Cfg:
+        pass
+    cfg = Cfg()
+    cfg.qemu, cfg.machine, cfg.no_acpi = qemu.QEMU, machine, no_acpi
+    cfg.accel, cfg.smp, cfg.mem, cfg.qemu_args = "tcg", 2, 64, []
+    with tempfile.TemporaryDirectory() as d:
+        debugcon = os.path.join(d, "exit")
+        cmd = qemu.qemu_command(cfg, f"{build}/tests/test_args.elf",
+                                "toro.tsc_khz=1000000 -- 3", debugcon)
+        i = cmd.index("isa-debug-exit,iobase=0xf4,iosize=4")
+        del cmd[i - 1:i + 1]
+        if reboot:
+            cmd.remove("-no-reboot")
+        start = time.monotonic()
+        try:
+            r = subprocess.run(cmd, capture_output=True, timeout=60)
+            status = r.returncode
+        except subprocess.TimeoutExpired:
+            status = "timeout"
+        with open(debugcon) as f:
+            reported = f.read()
+    return status, reported, time.monotonic() - start
+
+
+def check_power_off_acpi_s5_microvm(build):
+    # Rebooting allowed: only a real power-off (ACPI S5) ends QEMU; a
+    # reset would boot the guest again until the timeout.
+    status, reported, secs = boot_without_debug_exit(build, "microvm", False, True)
+    return status == 0 and "toro-exit-status=3" in reported, f"{status} {reported!r} {secs:.1f}s"
+
+
+def check_power_off_acpi_s5_q35(build):
+    status, reported, secs = boot_without_debug_exit(build, "q35", False, True)
+    return status == 0 and "toro-exit-status=3" in reported, f"{status} {reported!r} {secs:.1f}s"
+
+
+def check_power_off_last_resort(build):
+    # microvm without ACPI has no S5 and no i8042: the triple fault stops
+    # it (QEMU exits on the reset with -no-reboot).
+    status, reported, secs = boot_without_debug_exit(build, "microvm", True, False)
+    return status == 0 and "toro-exit-status=3" in reported, f"{status} {reported!r} {secs:.1f}s"
+
+
 CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_unknown_flag, check_bad_number, check_too_many_cpus, check_bad_env,
     check_missing_elf, check_not_pvh, check_missing_qemu, check_timeout,
     check_build_errors, check_build_output, check_build_default_output,
-    check_no_host_libc, check_links_only_what_is_used)]
+    check_no_host_libc, check_links_only_what_is_used,
+    check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
+    check_power_off_last_resort)]
 
 
 def run_check(name, fn, build, results):

@@ -112,15 +112,18 @@ def parse_test_file(path):
             m = re.match(r"^\[(\w+)\]$", line)
             if m:
                 cur = {"name": m.group(1), "expect": [], "reject": [], "env": [],
-                       "args": [], "exit": 0, "configs": "quick", "min_smp": 1}
+                       "args": [], "exit": 0, "configs": "quick", "min_smp": 1,
+                       "machines": list(MACHINES), "expect_count": []}
                 cases.append(cur)
                 continue
             key, sep, value = line.partition(":")
             value = value.strip()
             if not sep or cur is None:
                 raise SystemExit(f"{path}:{lineno}: expected [case] or key: value")
-            if key in ("expect", "reject", "env"):
+            if key in ("expect", "reject", "env", "expect_count"):
                 cur[key].append(value)
+            elif key == "machines":
+                cur["machines"] = value.split()
             elif key == "args":
                 cur["args"] = shlex.split(value)
             elif key in ("exit", "min_smp"):
@@ -143,6 +146,12 @@ def run_sys_case(name, elf, case, cfg, results):
     for pat in case["reject"]:
         if re.search(pat, out, re.M):
             problems.append(f"a line matches /{pat}/, which it must not")
+    for spec in case["expect_count"]:
+        pat, _, count = spec.rpartition(" ")
+        want = eval(count.replace("{smp}", str(cfg[1])), {"__builtins__": {}})
+        got = len(re.findall(pat, out, re.M))
+        if got != want:
+            problems.append(f"{got} lines match /{pat}/, expected {want}")
     detail = "\n".join(problems) + ("\n--- output:\n" + tail(out) if problems else "")
     results.add(f"{name}.{case['name']} [{config_name(cfg)}]", not problems, detail)
 
@@ -151,7 +160,8 @@ def example_cases():
     """What each example must print (examples have no TEST file of their own)."""
     return {"hello": {"name": "output", "args": [], "env": [], "exit": 0,
                       "expect": [r"^Hello from Toro on {smp} CPUs$"],
-                      "reject": [], "configs": "all", "min_smp": 1}}
+                      "reject": [], "configs": "all", "min_smp": 1,
+                      "machines": list(MACHINES), "expect_count": []}}
 
 
 # --- driver --------------------------------------------------------------
@@ -209,7 +219,8 @@ def main():
         elf = os.path.join(build, "tests", f"{d}.elf")
         for case in parse_test_file(spec):
             for cfg in (FULL if case["configs"] == "all" and not args.quick else matrix):
-                if cfg[1] >= case["min_smp"] and wanted(f"{d}.{case['name']}"):
+                if (cfg[1] >= case["min_smp"] and cfg[0] in case["machines"]
+                        and wanted(f"{d}.{case['name']}")):
                     jobs.append((d, run_sys_case, (d, elf, case, cfg, results)))
     for ex, case in example_cases().items():
         elf = os.path.join(build, f"{ex}.elf")

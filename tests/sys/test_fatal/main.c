@@ -86,6 +86,8 @@ int main(int argc, char **argv)
 		panic("boom %d", 42);
 	else if (!strcmp(mode, "assert"))
 		assert(argc == 99);
+	else if (!strcmp(mode, "kassert"))
+		ASSERT(argc == 99);
 	else if (!strcmp(mode, "abort"))
 		abort();
 	else if (!strcmp(mode, "badfree"))
