@@ -10,6 +10,7 @@ include config.mk
 
 KERNEL_SRCS :=
 LIBC_SRCS :=
+BOOT_ONCE_SRCS :=
 UNIT_SRCS :=
 include arch/x86_64/Makefile.inc
 include kernel/Makefile.inc
@@ -36,9 +37,10 @@ $(DEPS_STAMP): tools/deps.sh
 	$(Q)tools/deps.sh
 	$(Q)mkdir -p $(@D) && touch $@
 
-# Flags live in config.mk: changing them rebuilds everything.
-$(KERNEL_OBJS) $(LIBC_OBJS): config.mk
+# Flags live in config.mk and the Makefiles: changing them rebuilds.
+$(KERNEL_OBJS) $(LIBC_OBJS): config.mk Makefile $(wildcard */Makefile.inc */*/Makefile.inc)
 $(KERNEL_OBJS): FLAGS := $(KERNEL_CFLAGS)
+$(call obj,$(BOOT_ONCE_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
 $(LIBC_OBJS): FLAGS := $(LIBC_CFLAGS)
 
 $(BUILD)/obj/%.c.o: %.c | $(DEPS_STAMP)

@@ -46,7 +46,7 @@ ASFLAGS := -g -fno-pic -Iinclude -MMD -MP
 LDSCRIPT := arch/x86_64/kernel.ld
 LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,-T,$(LDSCRIPT) \
 	-Wl,-u,pvh_start -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
-	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
+	-Wl,--build-id=none -Wl,-n -Wl,--no-warn-rwx-segments
 
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP

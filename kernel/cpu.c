@@ -3,6 +3,9 @@
  * first instruction (entry_pvh.S points GS at it). */
 #include <errno.h>
 
+#include <arch/smp.h>
+#include <arch/x86.h>
+#include <kernel/compiler.h>
 #include <kernel/percpu.h>
 #include <toro/cpu.h>
 
@@ -13,12 +16,33 @@ struct cpu cpu0 = {
 	.stack_bottom = (uintptr_t)boot_stack_bottom,
 	.stack_top = (uintptr_t)boot_stack_top,
 };
-struct cpu *cpus[MAX_CPUS] = { &cpu0 };
-unsigned ncpus_online = 1;
+struct cpu *cpus[MAX_CPUS];	/* cpus[0] = &cpu0 first thing at boot */
+
+/* 0 until the APs, started in the background at boot, have been counted:
+ * the first question about the set of CPUs waits for them. */
+static unsigned ncpus;
 
 unsigned cpu_count(void)
 {
-	return __atomic_load_n(&ncpus_online, __ATOMIC_ACQUIRE);
+	unsigned n = __atomic_load_n(&ncpus, __ATOMIC_ACQUIRE);
+
+	if (likely(n))
+		return n;
+	static int finishing;
+
+	if (__atomic_exchange_n(&finishing, 1, __ATOMIC_ACQ_REL)) {
+		while (!(n = __atomic_load_n(&ncpus, __ATOMIC_ACQUIRE)))
+			cpu_relax();
+		return n;
+	}
+	n = smp_finish();
+	__atomic_store_n(&ncpus, n, __ATOMIC_RELEASE);
+	return n;
+}
+
+unsigned cpu_count_started(void)
+{
+	return __atomic_load_n(&ncpus, __ATOMIC_ACQUIRE) ?: 1;
 }
 
 unsigned cpu_id(void)

@@ -64,6 +64,7 @@ static void ap_main(void)
 
 void kernel_start(struct boot_info *bi)
 {
+	cpus[0] = &cpu0;
 	uart_init();
 	int rc = cmdline_parse(bi->cmdline, &kernel_cmdline);
 
@@ -96,9 +97,8 @@ void kernel_start(struct boot_info *bi)
 	boot_mark("clock");
 
 	smp_call_init();
+	/* The APs come up while main() starts; cpu_count() waits for them. */
 	smp_start(trampoline, ap_main);
-	if (trampoline)
-		page_free((void *)(uintptr_t)trampoline, 1);
 
 	irq_enable();
 	boot_report(bi->tsc_entry);

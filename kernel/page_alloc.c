@@ -32,7 +32,7 @@ static struct {
 	struct mem_range r[BOOT_MAX_RANGES];
 	unsigned n;
 	uint64_t lowest, highest;	/* bounds of all RAM ever added */
-} boot = { .lowest = UINT64_MAX };
+} boot;
 
 static struct {
 	struct spinlock lock;
@@ -65,7 +65,8 @@ void bootmem_add(uint64_t start, uint64_t end)
 	end = ALIGN_DOWN(end, PAGE_SIZE);
 	if (start >= end)
 		return;
-	boot.lowest = MIN(boot.lowest, start);
+	if (!boot.highest || start < boot.lowest)	/* the first, or lower */
+		boot.lowest = start;
 	boot.highest = MAX(boot.highest, end);
 	unsigned i = 0;
 

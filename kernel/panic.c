@@ -44,7 +44,7 @@ void panic_begin(void)
 	}
 	console_flush();
 	console_emergency();
-	for (unsigned i = 0; i < cpu_count(); i++)
+	for (unsigned i = 0; i < cpu_count_started(); i++)
 		if (cpus[i] && cpus[i] != this_cpu())
 			lapic_send_ipi(cpus[i]->apic_id, VEC_IPI_PANIC);
 }

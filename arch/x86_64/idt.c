@@ -24,9 +24,9 @@ struct idt_gate {
 STATIC_ASSERT(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
 
 #define GATE_INTERRUPT	0x8e
-#define STUB_SIZE	16
 
-extern char trap_stubs[];
+/* traps.S: 16-byte stubs for the exceptions, 8-byte ones for the rest. */
+extern char trap_stubs[], irq_stubs[];
 
 static struct idt_gate idt[256] __aligned(16);
 
@@ -38,7 +38,9 @@ static struct spinlock handlers_lock;
 
 static void set_gate(unsigned vec, unsigned ist)
 {
-	uintptr_t target = (uintptr_t)trap_stubs + vec * STUB_SIZE;
+	uintptr_t target = vec < VEC_EXCEPTIONS ?
+				   (uintptr_t)trap_stubs + vec * 16 :
+				   (uintptr_t)irq_stubs + (vec - VEC_EXCEPTIONS) * 8;
 
 	idt[vec] = (struct idt_gate){
 		.offset_lo = target & 0xffff,

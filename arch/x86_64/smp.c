@@ -3,19 +3,23 @@
  * AP start-up. The boot CPU prepares, for every other CPU in the firmware
  * tables, a struct cpu with a zeroed per-CPU area and a stack with a guard
  * page; copies the trampoline below 1 MiB; sends INIT and two STARTUP IPIs
- * to each; and waits for all to report in. The APs start in parallel. An
- * AP finds its struct cpu by its APIC id. A CPU that fails to start in
- * time is given up (atomically, in case it arrives late) and left out, so
- * CPU ids stay dense.
+ * to each, and goes on to main() while they come up in parallel. An AP
+ * finds its struct cpu by its APIC id, sets itself up and halts until the
+ * boot CPU, the first time anything needs the set of CPUs, waits for the
+ * stragglers, numbers the CPUs and lets them go. A CPU that fails to start
+ * in time is given up (atomically, in case it arrives late) and left out,
+ * so CPU ids stay dense.
  */
 #include <string.h>
 
 #include <arch/apic.h>
 #include <arch/clock.h>
 #include <arch/cpu.h>
+#include <arch/irq.h>
 #include <arch/machine.h>
 #include <arch/mmu.h>
 #include <arch/segment.h>
+#include <arch/trap.h>
 #include <arch/smp.h>
 #include <arch/x86.h>
 #include <kernel/boottime.h>
@@ -56,7 +60,6 @@ extern const char smp_trampoline_params[];
 extern const char smp_tramp_off_32[], smp_tramp_off_64[];
 extern const uint64_t boot_gdt[];
 extern uint8_t boot_has_nx;
-extern unsigned ncpus_online;
 
 static struct cpu *slot_cpu[MAX_CPUS];	/* stack slot -> its stack's owner */
 static uintptr_t slot_stack[MAX_CPUS];	/* bottom of each slot's stack */
@@ -64,6 +67,8 @@ static unsigned nslots;
 static int ap_state[MAX_CPUS];
 static void (*ap_main_fn)(void);
 static int ap_go;			/* set once CPU ids are final */
+static uint64_t trampoline_page;
+static uint64_t start_deadline;		/* clock_ns() by which APs are up */
 
 static uint32_t my_apic_id(void)
 {
@@ -97,8 +102,11 @@ __noreturn void ap_entry(uint32_t slot)
 		cpu_halt_forever();	/* given up on: stay out */
 	cpu_arch_init(c);
 	clock_init_cpu();
+	/* Halted, not spinning: the boot CPU may not ask for a while. Its
+	 * IPI after setting ap_go wakes us. */
 	while (!__atomic_load_n(&ap_go, __ATOMIC_ACQUIRE))
-		cpu_relax();
+		cpu_idle_wait();
+	irq_disable();
 	ap_main_fn();
 	cpu_halt_forever();
 }
@@ -132,6 +140,7 @@ void smp_start(uint64_t page, void (*ap_main)(void))
 	struct trampoline_params *p;
 
 	ap_main_fn = ap_main;
+	trampoline_page = page;
 	for (unsigned i = 0; i < platform.ncpus; i++)
 		if (platform.apic_ids[i] != me)
 			new_cpu(platform.apic_ids[i]);
@@ -170,7 +179,11 @@ void smp_start(uint64_t page, void (*ap_main)(void))
 		clock_delay_ns(10000);
 	}
 
-	uint64_t deadline = clock_ns() + AP_START_TIMEOUT_NS;
+	start_deadline = clock_ns() + AP_START_TIMEOUT_NS;
+}
+
+unsigned smp_finish(void)
+{
 	unsigned up;
 
 	do {
@@ -180,7 +193,7 @@ void smp_start(uint64_t page, void (*ap_main)(void))
 			    AP_ONLINE)
 				up++;
 		cpu_relax();
-	} while (up < nslots && clock_ns() < deadline);
+	} while (up < nslots && clock_ns() < start_deadline);
 
 	/* Number the CPUs that made it; give up on the rest. */
 	unsigned id = 1;
@@ -199,8 +212,14 @@ void smp_start(uint64_t page, void (*ap_main)(void))
 		slot_cpu[i]->id = id;
 		cpus[id++] = slot_cpu[i];
 	}
-	__atomic_store_n(&ncpus_online, id, __ATOMIC_RELEASE);
 	__atomic_store_n(&ap_go, 1, __ATOMIC_RELEASE);
-	boot_mark("APs up");
-	vm_map(page, PAGE_SIZE, VM_WRITE);	/* plain RAM again */
+	for (unsigned i = 1; i < id; i++)
+		lapic_send_ipi(cpus[i]->apic_id, VEC_IPI_CALL);
+	if (nslots) {
+		boot_mark("APs up");
+		vm_map(trampoline_page, PAGE_SIZE, VM_WRITE);
+	}
+	if (trampoline_page)
+		page_free((void *)(uintptr_t)trampoline_page, 1);
+	return id;
 }

@@ -3,8 +3,10 @@
  * Entry stubs for all 256 vectors. Each pushes a zero error code when the
  * CPU does not push one, then its vector number, and joins trap_common,
  * which saves the general registers as a struct trap_frame, calls
- * trap_dispatch(frame) and returns with iretq. The stubs form a table of
- * fixed 16-byte slots so idt.c can compute each one's address.
+ * trap_dispatch(frame) and returns with iretq. The 32 exception stubs sit
+ * in 16-byte slots; the 224 interrupt stubs, which never get an error code
+ * from the CPU, in 8-byte slots (push imm8, jmp) and add the zero error
+ * code in irq_common, so idt.c can compute each one's address.
  */
 	.section .text.traps, "ax"
 	.code64
@@ -14,10 +16,10 @@
 		      (v) == 21 || (v) == 29 || (v) == 30)
 
 	.balign 16
-	.globl trap_stubs
+	.globl trap_stubs, irq_stubs
 trap_stubs:
 	vector = 0
-	.rept 256
+	.rept 32
 	.balign 16
 	.if !HAS_ERROR(vector)
 	pushq	$0
@@ -26,6 +28,27 @@ trap_stubs:
 	jmp	trap_common
 	vector = vector + 1
 	.endr
+
+	/* push imm8 sign-extends: vectors above 127 go in as negative
+	 * numbers and irq_common masks them back. */
+	.balign 8
+irq_stubs:
+	.rept 224
+	.balign 8
+	.if vector < 128
+	pushq	$vector
+	.else
+	pushq	$(vector - 256)
+	.endif
+	jmp	irq_common
+	vector = vector + 1
+	.endr
+
+irq_common:
+	pushq	(%rsp)			/* the vector again, one slot lower */
+	movq	$0, 8(%rsp)		/* the old slot is the error code */
+	andq	$0xff, (%rsp)
+	jmp	trap_common
 
 trap_common:
 	pushq	%rax

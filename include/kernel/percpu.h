@@ -25,8 +25,13 @@ struct cpu {
 	uintptr_t stack_top;
 };
 
-/* Every CPU that was found, online or not; indexed by struct cpu.id. */
+/* Every CPU that came up, indexed by struct cpu.id; entries past the boot
+ * CPU appear once cpu_count() has counted them. */
 extern struct cpu *cpus[MAX_CPUS];
+
+/* cpu_count() without waiting: 1 until the APs have been counted. For
+ * paths that must not block, like a panic. */
+unsigned cpu_count_started(void);
 
 static inline struct cpu *this_cpu(void)
 {

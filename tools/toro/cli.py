@@ -6,7 +6,7 @@ import sys
 
 from . import build as builder
 from . import errors, host, qemu
-from .elf import pvh_entry
+from .elf import image_end
 from .errors import ToroError
 
 USAGE = """toro build DIR [-o OUT]
@@ -112,7 +112,12 @@ def cmd_run(root, build_dir, args, guest_args):
         elf = builder.build(root, build_dir, target, verbose=args.verbose)
     else:
         elf = target
-    pvh_entry(elf)
+    # The loader puts the image at 1 MiB; the kernel needs a little RAM
+    # beyond it to start (page tables, its allocator's descriptors).
+    need = (image_end(elf) + (512 << 10) + (1 << 20) - 1) >> 20
+    if args.mem < need:
+        raise ToroError(f"--mem {args.mem}: too small for {elf}, which needs at "
+                        f"least {need} MiB")
     args.accel = host.choose_accel(args.accel)
     options = list(args.env)
     if args.accel == "tcg":

@@ -4,12 +4,23 @@ import struct
 
 from .errors import ToroError
 
+PT_LOAD = 1
 PT_NOTE = 4
 XEN_ELFNOTE_PHYS32_ENTRY = 18
 
 
 def pvh_entry(path):
     """Return the PVH entry address of the ELF at path, or raise ToroError."""
+    return inspect(path)[0]
+
+
+def image_end(path):
+    """The end of the highest segment the loader places in RAM."""
+    return inspect(path)[1]
+
+
+def inspect(path):
+    """(PVH entry, end of the loaded image) of the ELF at path."""
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -25,19 +36,25 @@ def pvh_entry(path):
         raise ToroError(f"{path}: not a 64-bit x86 ELF file")
     phoff, = struct.unpack_from("<Q", data, 32)
     phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    end, entry = 0, None
     for i in range(phnum):
-        p_type, _, p_offset, _, _, p_filesz = struct.unpack_from(
-            "<IIQQQQ", data, phoff + i * phentsize)
-        if p_type != PT_NOTE:
+        p_type, _, p_offset, _, p_paddr, p_filesz, p_memsz = struct.unpack_from(
+            "<IIQQQQQ", data, phoff + i * phentsize)
+        if p_type == PT_LOAD:
+            end = max(end, p_paddr + p_memsz)
+        if p_type != PT_NOTE or entry is not None:
             continue
-        pos, end = p_offset, p_offset + p_filesz
-        while pos + 12 <= end:
+        pos, note_end = p_offset, p_offset + p_filesz
+        while pos + 12 <= note_end:
             namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
             name = data[pos + 12:pos + 12 + namesz].rstrip(b"\0")
             desc = pos + 12 + (namesz + 3) // 4 * 4
             if name == b"Xen" and ntype == XEN_ELFNOTE_PHYS32_ENTRY:
                 fmt = "<I" if descsz == 4 else "<Q"
-                return struct.unpack_from(fmt, data, desc)[0]
+                entry = struct.unpack_from(fmt, data, desc)[0]
+                break
             pos = desc + (descsz + 3) // 4 * 4
+    if entry is not None:
+        return entry, end
     raise ToroError(f"{path}: not a PVH kernel (no Xen PVH entry note); "
                     "build it with `toro build`")
