@@ -20,7 +20,6 @@
 #define EBDA_SEARCH_LEN		1024
 #define BIOS_AREA_START		0xe0000
 #define BIOS_AREA_END		0x100000
-#define RSDP_ALIGN		16
 
 static const char rsdp_signature[8] = { 'R', 'S', 'D', ' ',
 					'P', 'T', 'R', ' ' };
@@ -50,20 +49,14 @@ static const struct acpi_rsdp *rsdp_map(uint64_t phys, phys_map_fn map)
 	return rsdp;
 }
 
-/* Scans (len) bytes at (start) on 16-byte boundaries. */
+static bool rsdp_valid(uint64_t phys, phys_map_fn map)
+{
+	return rsdp_map(phys, map) != NULL;
+}
+
 static uint64_t rsdp_scan(uint64_t start, size_t len, phys_map_fn map)
 {
-	const uint8_t *p = map(start, len);
-
-	if (!p)
-		return 0;
-	for (size_t off = 0; off + sizeof(rsdp_signature) <= len;
-	     off += RSDP_ALIGN) {
-		if (memcmp(p + off, rsdp_signature, 8) == 0 &&
-		    rsdp_map(start + off, map))
-			return start + off;
-	}
-	return 0;
+	return platform_scan(start, len, rsdp_signature, 8, rsdp_valid, map);
 }
 
 uint64_t acpi_find_rsdp(phys_map_fn map)

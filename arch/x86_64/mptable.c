@@ -23,7 +23,6 @@
 #define MP_SEARCH_LEN		1024
 #define BIOS_ROM_START		0xf0000
 #define BIOS_ROM_END		0x100000
-#define MP_FP_ALIGN		16
 
 static const struct mp_fp *fp_map(uint64_t phys, phys_map_fn map)
 {
@@ -37,16 +36,14 @@ static const struct mp_fp *fp_map(uint64_t phys, phys_map_fn map)
 	return fp;
 }
 
+static bool fp_valid(uint64_t phys, phys_map_fn map)
+{
+	return fp_map(phys, map) != NULL;
+}
+
 static uint64_t fp_scan(uint64_t start, size_t len, phys_map_fn map)
 {
-	const uint8_t *p = map(start, len);
-
-	if (!p)
-		return 0;
-	for (size_t off = 0; off + 4 <= len; off += MP_FP_ALIGN)
-		if (memcmp(p + off, "_MP_", 4) == 0 && fp_map(start + off, map))
-			return start + off;
-	return 0;
+	return platform_scan(start, len, "_MP_", 4, fp_valid, map);
 }
 
 uint64_t mptable_find(phys_map_fn map)

@@ -27,6 +27,27 @@ static inline bool platform_checksum_ok(const void *p, size_t len)
 	return sum == 0;
 }
 
+/*
+ * Firmware structures found by signature on 16-byte boundaries of the BIOS
+ * areas (RSDP, MP floating pointer): scans (len) bytes at (start) and
+ * returns the first address where (sig) matches and (valid) agrees, or 0.
+ */
+static inline uint64_t platform_scan(uint64_t start, size_t len,
+				     const char *sig, size_t sig_len,
+				     bool (*valid)(uint64_t phys, phys_map_fn),
+				     phys_map_fn map)
+{
+	const uint8_t *p = map(start, len);
+
+	if (!p)
+		return 0;
+	for (size_t off = 0; off + sig_len <= len; off += 16)
+		if (memcmp(p + off, sig, sig_len) == 0 &&
+		    valid(start + off, map))
+			return start + off;
+	return 0;
+}
+
 static inline void platform_info_init(struct platform_info *pi,
 				      enum platform_source source)
 {
