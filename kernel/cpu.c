@@ -7,6 +7,7 @@
 #include <arch/x86.h>
 #include <kernel/compiler.h>
 #include <kernel/percpu.h>
+#include <kernel/sched.h>
 #include <toro/cpu.h>
 
 extern char boot_stack_bottom[], boot_stack_top[];
@@ -52,5 +53,7 @@ unsigned cpu_id(void)
 
 int *__errno_location(void)
 {
-	return &this_cpu()->errno_value;
+	struct thread *t = sched_running() ? sched_current() : NULL;
+
+	return t ? &t->errno_value : &this_cpu()->errno_value;
 }

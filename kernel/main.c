@@ -24,8 +24,12 @@
 #include <kernel/log.h>
 #include <kernel/page_alloc.h>
 #include <kernel/percpu.h>
-#include <kernel/smp_call.h>
+#include <kernel/sched.h>
+#include <kernel/thread_impl.h>
+#include <kernel/timer.h>
+#include <arch/context.h>
 #include <toro/panic.h>
+#include <toro/thread.h>
 
 int main(int argc, char **argv);
 
@@ -56,10 +60,24 @@ static void find_free_ram(const struct boot_info *bi)
 				bi->initrd_start + bi->initrd_size);
 }
 
+#define MAIN_STACK_DEFAULT (128 * 1024)
+
+static uint64_t tsc_entry;
+
 static void ap_main(void)
 {
 	timer_init_cpu();
-	cpu_idle_loop();
+	sched_init_cpu();
+	sched_idle_loop();
+}
+
+/* main() runs in a thread of its own on CPU 0, which keeps its boot
+ * context as its idle thread like every other CPU. */
+static void *main_thread(void *arg)
+{
+	(void)arg;
+	boot_report(tsc_entry);
+	exit(main(kernel_cmdline.argc, kernel_cmdline.argv));
 }
 
 void kernel_start(struct boot_info *bi)
@@ -94,13 +112,18 @@ void kernel_start(struct boot_info *bi)
 
 	clock_init();
 	timer_init_cpu();
+	timer_init();
 	boot_mark("clock");
 
-	smp_call_init();
+	fpu_capture_clean();
+	sched_init_cpu();
 	/* The APs come up while main() starts; cpu_count() waits for them. */
 	smp_start(trampoline, ap_main);
 
-	irq_enable();
-	boot_report(bi->tsc_entry);
-	exit(main(kernel_cmdline.argc, kernel_cmdline.argv));
+	tsc_entry = bi->tsc_entry;
+	size_t stack = kopt_u64("toro.main_stack_kb", MAIN_STACK_DEFAULT / 1024);
+
+	if (!thread_create_opts(0, stack * 1024, main_thread, NULL, true))
+		panic("no memory for the main thread's %zu KiB stack", stack);
+	sched_idle_loop();
 }

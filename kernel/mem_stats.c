@@ -2,6 +2,8 @@
 /* mem_stats() and mem_reclaim(): the heap's and page allocator's counters
  * for applications and tests. */
 #include <kernel/heap.h>
+#include <kernel/smp_call.h>
+#include <toro/cpu.h>
 #include <kernel/page_alloc.h>
 #include <toro/memory.h>
 
@@ -21,7 +23,15 @@ void mem_stats(struct mem_stats *st)
 	};
 }
 
+static void trim_here(void *arg)
+{
+	(void)arg;
+	heap_trim();
+}
+
 void mem_reclaim(void)
 {
-	heap_trim();
+	/* CPU 0 last: the others may hand blocks back to it as they trim. */
+	for (unsigned c = cpu_count(); c-- > 0;)
+		smp_call_irq(c, trim_here, NULL);
 }

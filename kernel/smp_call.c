@@ -1,30 +1,73 @@
 // SPDX-License-Identifier: MIT
 /*
- * Cross-CPU function calls through per-CPU MPSC inboxes and an IPI, and the
- * idle loop that serves them: it halts with interrupts enabled whenever
- * there is nothing to run, so an idle CPU costs the host nothing.
+ * Running a function on another CPU, for the kernel and its tests: the
+ * function gets a thread of its own there (created through that CPU's
+ * inbox), so it may block, sleep and use the FPU like any thread.
  */
 #include <errno.h>
 
-#include <arch/apic.h>
 #include <arch/irq.h>
-#include <arch/trap.h>
-#include <arch/x86.h>
-#include <kernel/heap.h>
+#include <kernel/compiler.h>
 #include <kernel/percpu.h>
+#include <kernel/sched.h>
 #include <kernel/smp_call.h>
+#include <kernel/thread_impl.h>
 #include <toro/cpu.h>
+#include <toro/sync.h>
+#include <toro/thread.h>
 
-static DEFINE_PERCPU(struct mpsc_stack, inbox);
+struct irq_call {
+	struct sched_msg msg;	/* first: the inbox sees this */
+	void (*fn)(void *);
+	void *arg;
+	struct sema done;
+};
+
+void smp_call_here(struct sched_msg *msg)
+{
+	struct irq_call *call = (struct irq_call *)msg;
+
+	call->fn(call->arg);
+	sema_post(&call->done);	/* last touch: the call is on the caller's stack */
+}
+
+int smp_call_irq(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	struct irq_call call = { .msg.type = MSG_CALL, .fn = fn, .arg = arg };
+
+	if (cpu >= cpu_count())
+		return -EINVAL;
+	if (cpu == this_cpu_id()) {
+		bool irq = irq_save();
+
+		fn(arg);
+		irq_restore(irq);
+		return 0;
+	}
+	sched_send(cpu, &call.msg);
+	sema_wait(&call.done);
+	return 0;
+}
+
+static void *run_call(void *arg)
+{
+	struct smp_call *call = arg;
+
+	call->fn(call->arg);
+	__atomic_store_n(&call->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
 
 int smp_call_async(unsigned cpu, struct smp_call *call)
 {
 	if (cpu >= cpu_count())
 		return -EINVAL;
 	call->done = 0;
-	if (mpsc_push(&per_cpu_var(inbox, cpu), &call->node) ||
-	    cpu == this_cpu_id())
-		lapic_send_ipi(cpus[cpu]->apic_id, VEC_IPI_CALL);
+	struct thread *t = thread_create(cpu, 0, run_call, call);
+
+	if (!t)
+		return -errno;
+	thread_detach(t);
 	return 0;
 }
 
@@ -37,53 +80,11 @@ int smp_call(unsigned cpu, void (*fn)(void *), void *arg)
 {
 	struct smp_call call = { .fn = fn, .arg = arg };
 
-	if (cpu == this_cpu_id()) {
-		fn(arg);
-		return 0;
-	}
-	int rc = smp_call_async(cpu, &call);
+	if (cpu >= cpu_count())
+		return -EINVAL;
+	struct thread *t = thread_create(cpu, 0, run_call, &call);
 
-	if (rc)
-		return rc;
-	while (!smp_call_done(&call))
-		cpu_relax();
-	return 0;
-}
-
-void smp_call_run(void)
-{
-	struct mpsc_node *n = mpsc_take_all_fifo(&this_cpu_var(inbox));
-
-	while (n) {
-		struct smp_call *call = (struct smp_call *)n;
-
-		n = n->next;	/* the call may be gone once done is set */
-		call->fn(call->arg);
-		__atomic_store_n(&call->done, 1, __ATOMIC_RELEASE);
-	}
-}
-
-static void on_call_ipi(struct trap_frame *tf, void *arg)
-{
-	(void)tf;
-	(void)arg;	/* waking the CPU from hlt is all it takes */
-}
-
-void smp_call_init(void)
-{
-	irq_set_handler(VEC_IPI_CALL, on_call_ipi, NULL);
-}
-
-void cpu_idle_loop(void)
-{
-	for (;;) {
-		irq_enable();
-		smp_call_run();
-		heap_drain_remote();
-		irq_disable();
-		/* Anything queued after this check still wakes the hlt:
-		 * the IPI stays pending until sti takes effect. */
-		if (mpsc_is_empty(&this_cpu_var(inbox)))
-			cpu_idle_wait();
-	}
+	if (!t)
+		return -errno;
+	return thread_join(t, NULL);
 }

@@ -28,4 +28,10 @@
 #define NAME_MAX	255
 #define IOV_MAX		1024
 
+/* Threads (<pthread.h>, <semaphore.h>). */
+#define PTHREAD_KEYS_MAX		128
+#define PTHREAD_DESTRUCTOR_ITERATIONS	4
+#define PTHREAD_STACK_MIN		16384
+#define SEM_VALUE_MAX			INT_MAX
+
 #endif /* _LIMITS_H */

@@ -17,9 +17,9 @@ struct mem_stats {
 /* Fills (st). Exact when no other CPU is allocating at the same time. */
 void mem_stats(struct mem_stats *st);
 
-/* On the calling CPU: takes back the blocks other CPUs freed into its heap
- * and returns the pages of its empty spans, so that mem_stats() page
- * counts settle. */
+/* On every CPU: takes back the blocks other CPUs freed into its heap and
+ * returns the pages of its empty spans, so that mem_stats() page counts
+ * settle. Call from a thread. */
 void mem_reclaim(void);
 
 #endif /* TORO_MEMORY_H */

@@ -41,18 +41,11 @@ static size_t budget(size_t share, size_t cap)
 	return b < cap ? b : cap;
 }
 
-static void reclaim(void *arg)
-{
-	(void)arg;
-	mem_reclaim();
-}
-
 /* Every CPU takes back its remote frees and returns its empty spans: page
  * counts are then exact. */
 static size_t settled_pages_free(void)
 {
-	for (unsigned c = 0; c < cpu_count(); c++)
-		smp_call(c, reclaim, NULL);
+	mem_reclaim();
 	return pages_free();
 }
 

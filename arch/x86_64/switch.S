@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thread switch. Cooperative switches happen at a function call, so only
+ * the callee-saved registers need saving: they are pushed on the old
+ * thread's stack, its stack pointer stored, the new one's loaded and its
+ * registers popped. FPU state is the scheduler's business (fpu_x86_64.c).
+ *
+ *	void arch_switch(uintptr_t *save_sp, uintptr_t next_sp);
+ *
+ * A new thread's stack is laid out by arch_thread_stack() so that the
+ * first switch to it "returns" into thread_trampoline, which calls
+ * sched_thread_start() with a clean frame chain.
+ */
+	.text
+	.code64
+	.globl arch_switch, thread_trampoline
+
+arch_switch:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, (%rdi)
+	movq	%rsi, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+
+thread_trampoline:
+	xorl	%ebp, %ebp		/* the end of every backtrace */
+	call	sched_thread_start	/* never returns */
+	ud2
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the scheduler needs from the CPU: switching stacks (switch.S),
+ * preparing a new thread's stack, and saving the FPU/SSE/AVX state of
+ * threads that use it (fpu_x86_64.c).
+ */
+#ifndef ARCH_CONTEXT_H
+#define ARCH_CONTEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Saves the callee-saved registers and stack pointer into (*save_sp) and
+ * continues on (next_sp), as saved before or made by arch_thread_stack(). */
+void arch_switch(uintptr_t *save_sp, uintptr_t next_sp);
+
+/* Lays out a fresh stack ending at (top) so that switching to the returned
+ * stack pointer runs sched_thread_start() on it. */
+uintptr_t arch_thread_stack(uintptr_t top);
+
+/* FPU state areas: fpu_state_size() bytes, 64-byte aligned. */
+size_t fpu_state_size(void);
+/* Resets the FPU and keeps its state as the one new threads start with.
+ * Once, at boot, before any thread uses the FPU. */
+void fpu_capture_clean(void);
+/* Copies the clean state (as after reset, MXCSR 0x1f80) into (area). */
+void fpu_state_init(void *area);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+
+/* The base of the thread-local storage block for the running thread. */
+void arch_set_tls(uintptr_t base);
+
+#endif /* ARCH_CONTEXT_H */

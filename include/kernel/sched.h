@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-CPU scheduler's internals (the application's view is
+ * include/toro/thread.h). Each CPU owns its threads, its run queue and its
+ * idle thread; other CPUs reach it only through its lock-free inbox and an
+ * IPI. A thread's state changes only on its own CPU, with interrupts off.
+ *
+ * Parking and waking: a thread about to wait sets (waiting) to 1, makes
+ * itself findable (a wait queue, a timer...) and calls sched_block(). A
+ * waker calls sched_wake(), which clears (waiting) with an atomic exchange:
+ * only the one that sees it go from 1 to 0 does anything, so a thread woken
+ * by a timeout and a signal at once is woken once.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kernel/mpsc.h>
+#include <kernel/waitq.h>
+
+enum thread_state {
+	THREAD_RUNNING,		/* the CPU's current thread */
+	THREAD_READY,		/* on the run queue */
+	THREAD_BLOCKED,		/* parked until sched_wake() */
+	THREAD_IDLE,		/* the CPU's idle thread, never queued */
+	THREAD_DEAD,		/* exited; stack freed after the switch */
+};
+
+/* A message in a CPU's inbox. */
+struct sched_msg {
+	struct mpsc_node node;
+	enum { MSG_WAKE, MSG_CREATE, MSG_CALL } type;
+};
+
+struct thread {
+	uintptr_t sp;			/* saved while not running */
+	unsigned cpu;			/* owner, for life */
+	enum thread_state state;	/* changed by the owner CPU only */
+	struct thread *rq_next;		/* run queue link */
+	int waiting;			/* 1 while parked (see above) */
+	struct sched_msg wake_msg;	/* how remote wakers reach the owner */
+	int wake_queued;		/* wake_msg is in the owner's inbox */
+
+	void *(*fn)(void *);
+	void *arg;
+	void *retval;
+
+	char *stack;			/* guard page, then the stack */
+	size_t stack_pages;		/* guard page included */
+	void *fpu;			/* FPU state; NULL: never uses the FPU */
+	void *tls;			/* thread-local storage block, or NULL */
+	uintptr_t tls_base;		/* FS base: the TCB in that block */
+	void **keys;			/* pthread_setspecific values */
+	int errno_value;
+	uint64_t id;
+
+	/* Lifetime: one reference for the handle the creator got, one for
+	 * the running thread; the last one frees the struct. */
+	int refs;
+	int handle_taken;		/* set by join or detach */
+	bool done;			/* exited; under join's lock */
+	struct waitq join;		/* threads in thread_join() */
+};
+
+/* Sets up the calling CPU's scheduler; its current context becomes its
+ * idle thread. */
+void sched_init_cpu(void);
+
+/* Runs the calling CPU's threads forever, halting when there is nothing
+ * to run. The boot context of every CPU ends here. */
+void sched_idle_loop(void) __attribute__((noreturn));
+
+/* The running thread; NULL before sched_init_cpu(). */
+struct thread *sched_current(void);
+
+/* Whether threads exist yet on the calling CPU. */
+bool sched_running(void);
+
+/*
+ * Parks the calling thread until sched_wake(); returns at once if it was
+ * woken already. Call with interrupts off and (waiting) set; returns with
+ * interrupts still off.
+ */
+void sched_block(void);
+
+/* Makes (t) runnable if it is parked; from any CPU, thread or interrupt. */
+void sched_wake(struct thread *t);
+
+/* Puts (t), new, on the calling CPU's run queue. */
+void sched_enqueue_new(struct thread *t);
+
+/* Runs the next runnable thread; the caller stays runnable. (Not named
+ * sched_yield: that is the C library's POSIX call, <sched.h>.) */
+void sched_yield_cpu(void);
+
+/* Ends the calling thread. */
+void sched_exit(void) __attribute__((noreturn));
+
+/* Queues (msg) in the inbox of CPU (cpu) and makes sure it looks: a
+ * creation request (thread.c, handled by thread_create_here() there) or an
+ * interrupt-context call (smp_call.c). */
+struct create_req;
+void sched_send(unsigned cpu, struct sched_msg *msg);
+void thread_create_here(struct create_req *req);
+
+/* smp_call.c: runs a call on the CPU that received it (interrupts off). */
+void smp_call_here(struct sched_msg *msg);
+
+/* Per-CPU statistics for benchmarks and tests. */
+struct sched_stats {
+	uint64_t switches;
+	uint64_t idle_ns;
+};
+void sched_stats(unsigned cpu, struct sched_stats *st);
+
+#endif /* KERNEL_SCHED_H */

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The per-CPU cooperative scheduler: a FIFO run queue per CPU, an idle
+ * thread (the CPU's boot context) that halts when nothing is runnable, and
+ * an inbox through which other CPUs hand over wake-ups and new threads.
+ * All of a CPU's scheduling state is touched only by that CPU, with
+ * interrupts off; other CPUs push onto its lock-free inbox and send an IPI,
+ * whose handler (or the idle loop) drains it.
+ *
+ * FPU state is switched without traps: only threads that may use the FPU
+ * (application threads) have a save area, and the registers are saved and
+ * loaded only when the next such thread is not the one whose state they
+ * hold. Switching between an application thread and kernel threads (idle
+ * included) costs nothing extra.
+ */
+#include <arch/apic.h>
+#include <arch/context.h>
+#include <arch/irq.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+#include <kernel/compiler.h>
+#include <kernel/heap.h>
+#include <kernel/percpu.h>
+#include <kernel/sched.h>
+#include <toro/panic.h>
+#include <toro/time.h>
+
+struct sched_cpu {
+	struct thread *current;
+	struct thread idle;		/* the CPU's boot context */
+	struct thread *rq_head, *rq_tail;
+	struct mpsc_stack inbox;	/* wake-ups and creations from others */
+	struct thread *dead;		/* exited; its stack is freed next */
+	struct thread *fpu_owner;	/* whose state the FPU registers hold */
+	uint64_t switches;
+	uint64_t idle_ns;
+	bool up;
+};
+
+static DEFINE_PERCPU(struct sched_cpu, sched);
+
+/* thread.c: frees what an exited thread no longer needs. */
+void thread_reap(struct thread *t);
+
+struct thread *sched_current(void)
+{
+	return this_cpu_var(sched).current;
+}
+
+bool sched_running(void)
+{
+	return this_cpu_var(sched).up;
+}
+
+static void rq_push(struct sched_cpu *s, struct thread *t)
+{
+	t->rq_next = NULL;
+	if (s->rq_tail)
+		s->rq_tail->rq_next = t;
+	else
+		s->rq_head = t;
+	s->rq_tail = t;
+}
+
+static struct thread *rq_pop(struct sched_cpu *s)
+{
+	struct thread *t = s->rq_head;
+
+	if (t) {
+		s->rq_head = t->rq_next;
+		if (!s->rq_head)
+			s->rq_tail = NULL;
+	}
+	return t;
+}
+
+/* On the owner CPU, interrupts off: a parked thread becomes runnable. A
+ * thread that was parking itself but had not switched away yet simply
+ * keeps running. Anything else is a late duplicate and changes nothing. */
+static void make_ready(struct sched_cpu *s, struct thread *t)
+{
+	if (t->state != THREAD_BLOCKED)
+		return;
+	if (t == s->current) {
+		t->state = THREAD_RUNNING;
+	} else {
+		t->state = THREAD_READY;
+		rq_push(s, t);
+	}
+}
+
+/* Handles everything other CPUs sent, in the order they sent it. */
+static void drain(struct sched_cpu *s)
+{
+	struct mpsc_node *n = mpsc_take_all_fifo(&s->inbox);
+
+	while (n) {
+		struct sched_msg *msg = (struct sched_msg *)n;
+
+		n = n->next;	/* the message may be reused once handled */
+		if (msg->type == MSG_CREATE) {
+			thread_create_here((struct create_req *)msg);
+			continue;
+		}
+		if (msg->type == MSG_CALL) {
+			smp_call_here(msg);
+			continue;
+		}
+		struct thread *t = container_of(msg, struct thread, wake_msg);
+
+		/* Let the next wake-up send a message before looking at
+		 * (waiting): one that comes after the look sends its own. The
+		 * exchange is a full barrier, so the look cannot happen first. */
+		__atomic_exchange_n(&t->wake_queued, 0, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&t->waiting, __ATOMIC_ACQUIRE))
+			make_ready(s, t);
+	}
+}
+
+static void on_sched_ipi(struct trap_frame *tf, void *arg)
+{
+	(void)tf;
+	(void)arg;
+	drain(&this_cpu_var(sched));
+}
+
+/* After a switch, in whatever thread now runs: free the stack of a thread
+ * that exited on the way out. */
+static void finish_switch(struct sched_cpu *s)
+{
+	struct thread *dead = s->dead;
+
+	if (dead && dead != s->current) {
+		s->dead = NULL;
+		thread_reap(dead);
+	}
+}
+
+static void switch_to(struct sched_cpu *s, struct thread *prev,
+		      struct thread *next)
+{
+	s->current = next;
+	if (next != &s->idle)
+		next->state = THREAD_RUNNING;
+	if (next->fpu && s->fpu_owner != next) {
+		if (s->fpu_owner)
+			fpu_save(s->fpu_owner->fpu);
+		fpu_restore(next->fpu);
+		s->fpu_owner = next;
+	}
+	if (next->tls_base && next->tls_base != prev->tls_base)
+		arch_set_tls(next->tls_base);
+	s->switches++;
+	arch_switch(&prev->sp, next->sp);
+	/* prev runs again here, on its own stack. */
+	finish_switch(&this_cpu_var(sched));
+}
+
+/* Picks the next thread for a CPU whose current one does not stay: the
+ * first runnable one, or idle. Interrupts off. */
+static void run_next(struct sched_cpu *s, struct thread *prev)
+{
+	struct thread *next = rq_pop(s);
+
+	if (!next)
+		next = &s->idle;
+	if (next != prev)
+		switch_to(s, prev, next);
+	else if (prev != &s->idle)
+		prev->state = THREAD_RUNNING;
+}
+
+void sched_block(void)
+{
+	struct sched_cpu *s = &this_cpu_var(sched);
+	struct thread *self = s->current;
+
+	self->state = THREAD_BLOCKED;
+	/* Woken already (by an interrupt on this CPU, or another CPU whose
+	 * message is still on its way)? Then do not park at all. */
+	if (!__atomic_load_n(&self->waiting, __ATOMIC_ACQUIRE)) {
+		self->state = THREAD_RUNNING;
+		return;
+	}
+	run_next(s, self);
+}
+
+void sched_wake(struct thread *t)
+{
+	if (!__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL))
+		return;	/* not parked, or somebody else woke it */
+	bool irq = irq_save();
+
+	if (t->cpu == this_cpu_id()) {
+		make_ready(&this_cpu_var(sched), t);
+	} else {
+		/* One message at a time per thread: if one is still queued,
+		 * its handling will see (waiting) clear and wake the thread. */
+		if (!__atomic_exchange_n(&t->wake_queued, 1, __ATOMIC_SEQ_CST)) {
+			struct sched_cpu *s = &per_cpu_var(sched, t->cpu);
+
+			if (mpsc_push(&s->inbox, &t->wake_msg.node))
+				lapic_send_ipi(cpus[t->cpu]->apic_id,
+					       VEC_IPI_CALL);
+		}
+	}
+	irq_restore(irq);
+}
+
+void sched_send(unsigned cpu, struct sched_msg *msg)
+{
+	struct sched_cpu *s = &per_cpu_var(sched, cpu);
+
+	if (mpsc_push(&s->inbox, &msg->node))
+		lapic_send_ipi(cpus[cpu]->apic_id, VEC_IPI_CALL);
+}
+
+void sched_enqueue_new(struct thread *t)
+{
+	bool irq = irq_save();
+
+	t->state = THREAD_READY;
+	rq_push(&this_cpu_var(sched), t);
+	irq_restore(irq);
+}
+
+void sched_yield_cpu(void)
+{
+	bool irq = irq_save();
+	struct sched_cpu *s = &this_cpu_var(sched);
+	struct thread *self = s->current;
+
+	drain(s);
+	if (s->rq_head) {
+		self->state = THREAD_READY;
+		rq_push(s, self);
+		run_next(s, self);
+	}
+	irq_restore(irq);
+}
+
+void sched_exit(void)
+{
+	irq_disable();
+	struct sched_cpu *s = &this_cpu_var(sched);
+	struct thread *self = s->current;
+
+	self->state = THREAD_DEAD;
+	if (s->fpu_owner == self)
+		s->fpu_owner = NULL;	/* nothing left worth saving */
+	s->dead = self;
+	run_next(s, self);
+	panic("a dead thread was scheduled");
+}
+
+/* First code of every new thread (switch.S jumps here). */
+__noreturn void sched_thread_start(void)
+{
+	struct sched_cpu *s = &this_cpu_var(sched);
+	struct thread *self = s->current;
+
+	finish_switch(s);
+	irq_enable();
+	void *value = self->fn(self->arg);
+
+	extern void thread_exit(void *) __attribute__((noreturn));
+	thread_exit(value);
+}
+
+void sched_init_cpu(void)
+{
+	struct sched_cpu *s = &this_cpu_var(sched);
+	static bool handler_set;
+
+	if (!handler_set) {	/* the boot CPU comes first, alone */
+		handler_set = true;
+		irq_set_handler(VEC_IPI_CALL, on_sched_ipi, NULL);
+	}
+	s->idle.cpu = this_cpu_id();
+	s->idle.state = THREAD_IDLE;
+	s->current = &s->idle;
+	s->up = true;
+}
+
+void sched_idle_loop(void)
+{
+	struct sched_cpu *s = &this_cpu_var(sched);
+
+	for (;;) {
+		irq_disable();
+		drain(s);
+		if (s->rq_head) {
+			run_next(s, &s->idle);
+			continue;
+		}
+		irq_enable();
+		heap_drain_remote();	/* blocks other CPUs freed here */
+		irq_disable();
+		if (s->rq_head || !mpsc_is_empty(&s->inbox))
+			continue;
+		/* sti; hlt cannot miss a wake-up: an IPI sent after the
+		 * checks above stays pending until sti takes effect. */
+		uint64_t t0 = clock_ns();
+
+		cpu_idle_wait();
+		s->idle_ns += clock_ns() - t0;
+	}
+}
+
+void sched_stats(unsigned cpu, struct sched_stats *st)
+{
+	struct sched_cpu *s = &per_cpu_var(sched, cpu);
+
+	st->switches = READ_ONCE(s->switches);
+	st->idle_ns = READ_ONCE(s->idle_ns);
+}

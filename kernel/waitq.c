@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Wait queues: a spinlock and a FIFO of parked threads. A waiter with a
+ * deadline also arms a timer on its own CPU; whichever comes first, the
+ * wake-up or the timer, unparks it (sched_wake() lets only one through),
+ * and the waiter tells which by whether it is still on the queue.
+ */
+#include <errno.h>
+
+#include <kernel/compiler.h>
+#include <kernel/sched.h>
+#include <kernel/timer.h>
+#include <kernel/waitq.h>
+#include <toro/time.h>
+
+struct deadline_timer {
+	struct timer timer;
+	struct thread *thread;
+};
+
+static void on_deadline(struct timer *tm)
+{
+	sched_wake(container_of(tm, struct deadline_timer, timer)->thread);
+}
+
+static void append(struct waitq *q, struct waiter *w)
+{
+	w->next = NULL;
+	w->prev = q->tail;
+	if (q->tail)
+		q->tail->next = w;
+	else
+		q->head = w;
+	q->tail = w;
+	w->queued = true;
+}
+
+static void unlink(struct waitq *q, struct waiter *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		q->head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		q->tail = w->prev;
+	w->queued = false;
+}
+
+int waitq_sleep(struct waitq *q, struct waiter *w, uint64_t deadline,
+		bool irq)
+{
+	struct thread *self = sched_current();
+	struct deadline_timer dt = { .thread = self };
+	bool timed = deadline != WAITQ_NO_DEADLINE;
+
+	(void)irq;	/* interrupts stay off from waitq_lock() throughout */
+	if (timed && clock_ns() >= deadline)
+		return -ETIMEDOUT;
+	w->thread = self;
+	append(q, w);
+	self->waiting = 1;
+	if (timed)
+		timer_start(&dt.timer, deadline, on_deadline);
+	spin_unlock(&q->lock);
+	sched_block();
+	if (timed)
+		timer_cancel(&dt.timer);
+	spin_lock(&q->lock);
+	if (!w->queued)
+		return 0;	/* a waker took us off the queue */
+	unlink(q, w);		/* the deadline came first */
+	return -ETIMEDOUT;
+}
+
+int waitq_wake_one(struct waitq *q)
+{
+	struct waiter *w = q->head;
+
+	if (!w)
+		return 0;
+	unlink(q, w);
+	sched_wake(w->thread);
+	return 1;
+}
+
+int waitq_wake_all(struct waitq *q)
+{
+	int n = 0;
+
+	while (waitq_wake_one(q))
+		n++;
+	return n;
+}

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Threads: placement on CPUs, create/join across CPUs and without leaks,
+ * sleeping, cooperation between CPUs, FPU state across switches,
+ * thread-local storage, errno per thread.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <arch/x86.h>
+#include <toro/cpu.h>
+#include <toro/memory.h>
+#include <toro/sync.h>
+#include <toro/test.h>
+#include <toro/thread.h>
+#include <toro/time.h>
+
+static void *report_cpu(void *arg)
+{
+	unsigned *where = arg;
+	int moved = 0;
+
+	where[0] = cpu_id();
+	/* Yielding and sleeping must never move the thread. */
+	for (int i = 0; i < 50; i++) {
+		thread_yield();
+		if (i % 10 == 0)
+			thread_sleep_ns(100000);
+		moved += cpu_id() != where[0];
+	}
+	where[1] = moved;
+	return (void *)(uintptr_t)(where[0] + 100);
+}
+
+TEST(thread, runs_on_the_cpu_asked_and_stays)
+{
+	for (unsigned c = 0; c < cpu_count(); c++) {
+		unsigned where[2] = { ~0U, ~0U };
+		struct thread *t = thread_create(c, 0, report_cpu, where);
+		void *value;
+
+		ASSERT_NOT_NULL(t);
+		EXPECT_EQ(thread_cpu(t), c);
+		EXPECT_EQ(thread_join(t, &value), 0);
+		EXPECT_EQ(where[0], c);
+		EXPECT_EQ(where[1], 0);
+		EXPECT_EQ((uintptr_t)value, c + 100);
+	}
+	struct thread *t = thread_create(THREAD_CPU_SELF, 0, report_cpu,
+					 (unsigned[2]){ 0 });
+
+	ASSERT_NOT_NULL(t);
+	EXPECT_EQ(thread_cpu(t), cpu_id());
+	thread_join(t, NULL);
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+TEST(thread, bad_arguments)
+{
+	errno = 0;
+	EXPECT_NULL(thread_create(cpu_count(), 0, nothing, NULL));
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_NULL(thread_create(0, 0, NULL, NULL));
+	EXPECT_EQ(thread_join(thread_self(), NULL), -EDEADLK);
+	struct thread *t = thread_create(THREAD_CPU_SELF, 0, nothing, NULL);
+
+	ASSERT_NOT_NULL(t);
+	EXPECT_EQ(thread_detach(t), 0);
+	EXPECT_EQ(thread_detach(t), -EINVAL);
+	EXPECT_EQ(thread_join(t, NULL), -EINVAL);
+	thread_yield();	/* let it run and go */
+}
+
+TEST(thread, create_join_cycles_leak_nothing)
+{
+	struct mem_stats before, after;
+
+	mem_reclaim();
+	mem_stats(&before);
+	for (int i = 0; i < 10000; i++) {
+		unsigned cpu = i % cpu_count();
+		struct thread *t = thread_create(cpu, 0, nothing,
+						 (void *)(uintptr_t)i);
+		void *value = NULL;
+
+		ASSERT_NOT_NULL(t);
+		ASSERT_EQ(thread_join(t, &value), 0);
+		ASSERT_EQ((uintptr_t)value, (uintptr_t)i);
+	}
+	mem_reclaim();
+	mem_stats(&after);
+	EXPECT_EQ(after.heap_in_use, before.heap_in_use);
+	EXPECT_EQ(after.pages_free, before.pages_free);
+}
+
+#define ROUNDS 2000
+
+static struct mutex counter_lock;
+static long counter;
+
+static void *add_under_lock(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ROUNDS; i++) {
+		mutex_lock(&counter_lock);
+		long v = counter;
+
+		/* Hold the lock across a yield now and then, so that waiters
+		 * pile up on this CPU as well as on the others. */
+		if (i % 64 == 0)
+			thread_yield();
+		counter = v + 1;
+		mutex_unlock(&counter_lock);
+	}
+	return NULL;
+}
+
+TEST(sync, mutex_counter_from_every_cpu)
+{
+	struct thread *t[64 * 3];
+	int n = 0;
+
+	counter = 0;
+	for (unsigned c = 0; c < cpu_count(); c++)
+		for (int k = 0; k < 3; k++)
+			t[n++] = thread_create(c, 0, add_under_lock, NULL);
+	for (int i = 0; i < n; i++) {
+		ASSERT_NOT_NULL(t[i]);
+		thread_join(t[i], NULL);
+	}
+	EXPECT_EQ(counter, (long)n * ROUNDS);
+	EXPECT_FALSE(mutex_held(&counter_lock));
+	EXPECT_TRUE(mutex_trylock(&counter_lock));
+	EXPECT_FALSE(mutex_trylock(&counter_lock));
+	mutex_unlock(&counter_lock);
+}
+
+struct pingpong {
+	struct mutex m;
+	struct cond c;
+	int turn;		/* 0: ping's turn, 1: pong's */
+	int rounds;
+};
+
+static void *pong(void *arg)
+{
+	struct pingpong *p = arg;
+
+	mutex_lock(&p->m);
+	for (int i = 0; i < p->rounds; i++) {
+		while (p->turn != 1)
+			cond_wait(&p->c, &p->m);
+		p->turn = 0;
+		cond_signal(&p->c);
+	}
+	mutex_unlock(&p->m);
+	return NULL;
+}
+
+TEST(sync, cond_ping_pong_across_cpus)
+{
+	struct pingpong p = { .rounds = 1000 };
+	unsigned other = cpu_count() > 1 ? 1 : 0;
+	struct thread *t = thread_create(other, 0, pong, &p);
+
+	ASSERT_NOT_NULL(t);
+	mutex_lock(&p.m);
+	for (int i = 0; i < p.rounds; i++) {
+		p.turn = 1;
+		cond_signal(&p.c);
+		while (p.turn != 0)
+			cond_wait(&p.c, &p.m);
+	}
+	mutex_unlock(&p.m);
+	EXPECT_EQ(thread_join(t, NULL), 0);
+}
+
+static void *sleeper(void *arg)
+{
+	uint64_t *elapsed = arg, t0 = clock_ns();
+
+	thread_sleep_ns(15000000);
+	*elapsed = clock_ns() - t0;
+	return NULL;
+}
+
+TEST(thread, sleep_never_early_and_sleepers_overlap)
+{
+	/* Several sleepers per CPU at once: they all wake, none early, and
+	 * together they take about one sleep, not the sum. */
+	struct thread *t[64 * 4];
+	uint64_t elapsed[64 * 4];
+	int n = 0;
+	uint64_t t0 = clock_ns();
+
+	for (unsigned c = 0; c < cpu_count(); c++)
+		for (int k = 0; k < 4; k++, n++)
+			t[n] = thread_create(c, 0, sleeper, &elapsed[n]);
+	for (int i = 0; i < n; i++) {
+		ASSERT_NOT_NULL(t[i]);
+		thread_join(t[i], NULL);
+		EXPECT_GE(elapsed[i], 15000000);
+		EXPECT_LT(elapsed[i], 2000000000);
+	}
+	EXPECT_LT(clock_ns() - t0, (uint64_t)n * 15000000);
+}
+
+TEST(sync, timed_waits_time_out)
+{
+	struct mutex m = { 0 };
+	struct cond c = { 0 };
+	struct sema s = { 0 };
+	struct event e = { 0 };
+	uint64_t t0 = clock_ns(), d = t0 + 10000000;
+
+	mutex_lock(&m);
+	EXPECT_EQ(cond_wait_until(&c, &m, d), -ETIMEDOUT);
+	EXPECT_TRUE(mutex_held(&m));
+	EXPECT_GE(clock_ns(), d);
+	mutex_unlock(&m);
+
+	d = clock_ns() + 10000000;
+	EXPECT_EQ(sema_wait_until(&s, d), -ETIMEDOUT);
+	EXPECT_GE(clock_ns(), d);
+	EXPECT_FALSE(sema_trywait(&s));
+
+	d = clock_ns() + 10000000;
+	EXPECT_EQ(event_wait_until(&e, d), -ETIMEDOUT);
+	EXPECT_GE(clock_ns(), d);
+
+	/* A deadline in the past returns at once. */
+	EXPECT_EQ(sema_wait_until(&s, t0), -ETIMEDOUT);
+	sema_post(&s);
+	EXPECT_EQ(sema_wait_until(&s, t0), 0);
+	EXPECT_EQ(sema_value(&s), 0);
+}
+
+static void *hold_mutex(void *arg)
+{
+	struct mutex *m = arg;
+
+	mutex_lock(m);
+	thread_sleep_ns(50000000);
+	mutex_unlock(m);
+	return NULL;
+}
+
+TEST(sync, mutex_timed_lock_times_out_then_gets_it)
+{
+	static struct mutex m;
+	struct thread *t = thread_create(cpu_count() - 1, 0, hold_mutex, &m);
+
+	ASSERT_NOT_NULL(t);
+	while (!__atomic_load_n(&m.state, __ATOMIC_ACQUIRE))
+		thread_yield();
+	uint64_t d = clock_ns() + 5000000;
+
+	EXPECT_EQ(mutex_lock_until(&m, d), -ETIMEDOUT);
+	EXPECT_GE(clock_ns(), d);
+	EXPECT_EQ(mutex_lock_until(&m, clock_ns() + 5000000000ULL), 0);
+	mutex_unlock(&m);
+	thread_join(t, NULL);
+}
+
+static volatile int stop_spinning;
+
+static void *spin_forever(void *arg)
+{
+	(void)arg;
+	while (!stop_spinning)
+		__asm__ volatile("pause");
+	return NULL;
+}
+
+static void *create_and_sleep(void *arg)
+{
+	(void)arg;
+	thread_sleep_ns(2000000);
+	struct thread *t = thread_create(THREAD_CPU_SELF, 0, nothing, NULL);
+
+	thread_join(t, NULL);
+	return (void *)1;
+}
+
+TEST(thread, a_spinning_thread_stops_only_its_cpu)
+{
+	if (cpu_count() < 2)
+		return;	/* needs a CPU to give away */
+	stop_spinning = 0;
+	struct thread *spinner = thread_create(1, 0, spin_forever, NULL);
+
+	ASSERT_NOT_NULL(spinner);
+	/* Every other CPU still creates, runs, sleeps and joins threads,
+	 * and the spinning CPU still takes new threads into its queue. */
+	for (unsigned c = 0; c < cpu_count(); c++) {
+		if (c == 1)
+			continue;
+		void *v = NULL;
+		struct thread *t = thread_create(c, 0, create_and_sleep, NULL);
+
+		ASSERT_NOT_NULL(t);
+		EXPECT_EQ(thread_join(t, &v), 0);
+		EXPECT_EQ((uintptr_t)v, 1);
+	}
+	struct thread *queued = thread_create(1, 0, nothing, (void *)7);
+
+	ASSERT_NOT_NULL(queued);
+	thread_sleep_ns(5000000);
+	stop_spinning = 1;
+	void *v = NULL;
+
+	EXPECT_EQ(thread_join(queued, &v), 0);
+	EXPECT_EQ((uintptr_t)v, 7);
+	thread_join(spinner, NULL);
+}
+
+/* Floating point kept in registers across switches: each thread's
+ * sequence must come out exactly as computed without interruption. */
+static double fp_work(double seed, int yield)
+{
+	double x = seed, acc = 0;
+
+	for (int i = 0; i < 2000; i++) {
+		x = x * 1.0000001 + 0.5 / (i + 1);
+		acc += x * x;
+		if (yield && i % 50 == 0)
+			thread_yield();
+	}
+	return acc;
+}
+
+static void *fp_thread(void *arg)
+{
+	double *io = arg;
+
+	io[1] = fp_work(io[0], 1);
+	return NULL;
+}
+
+TEST(thread, floating_point_survives_switches)
+{
+	struct thread *t[8];
+	double io[8][2];
+
+	for (int i = 0; i < 8; i++) {
+		io[i][0] = 1.5 + i;
+		t[i] = thread_create(THREAD_CPU_SELF, 0, fp_thread, io[i]);
+		ASSERT_NOT_NULL(t[i]);
+	}
+	double mine = fp_work(100.25, 1);
+
+	for (int i = 0; i < 8; i++) {
+		thread_join(t[i], NULL);
+		EXPECT_TRUE(io[i][1] == fp_work(1.5 + i, 0));
+	}
+	EXPECT_TRUE(mine == fp_work(100.25, 0));
+}
+
+static _Thread_local int tls_counter = 42;
+static _Thread_local char tls_zeroed[64];
+
+static void *tls_thread(void *arg)
+{
+	int ok = tls_counter == 42 && tls_zeroed[63] == 0;
+
+	tls_counter = (int)(uintptr_t)arg;
+	tls_zeroed[63] = 1;
+	errno = (int)(uintptr_t)arg;
+	thread_yield();
+	ok = ok && tls_counter == (int)(uintptr_t)arg &&
+	     errno == (int)(uintptr_t)arg;
+	return (void *)(uintptr_t)ok;
+}
+
+TEST(thread, thread_local_storage_and_errno_are_per_thread)
+{
+	struct thread *t[6];
+
+	tls_counter = 7;
+	errno = 1234;
+	for (int i = 0; i < 6; i++) {
+		t[i] = thread_create(i % cpu_count(), 0, tls_thread,
+				     (void *)(uintptr_t)(i + 1));
+		ASSERT_NOT_NULL(t[i]);
+	}
+	for (int i = 0; i < 6; i++) {
+		void *ok = NULL;
+
+		thread_join(t[i], &ok);
+		EXPECT_EQ((uintptr_t)ok, 1);
+	}
+	EXPECT_EQ(tls_counter, 7);
+	EXPECT_EQ(errno, 1234);
+}
+
+struct goodbye {
+	struct mutex m;
+	struct cond c;
+	int gone;
+};
+
+static void *say_goodbye(void *arg)
+{
+	struct goodbye *g = arg;
+
+	thread_sleep_ns(5000000);
+	mutex_lock(&g->m);
+	g->gone = 1;
+	cond_broadcast(&g->c);
+	mutex_unlock(&g->m);
+	return (void *)99;
+}
+
+static void *wait_for_goodbye(void *arg)
+{
+	struct goodbye *g = arg;
+
+	mutex_lock(&g->m);
+	while (!g->gone)
+		cond_wait(&g->c, &g->m);
+	mutex_unlock(&g->m);
+	return NULL;
+}
+
+TEST(thread, exits_while_others_wait_on_it)
+{
+	struct goodbye g = { 0 };
+	struct thread *leaver = thread_create(cpu_count() - 1, 0, say_goodbye, &g);
+	struct thread *waiters[8];
+
+	ASSERT_NOT_NULL(leaver);
+	for (int i = 0; i < 8; i++) {
+		waiters[i] = thread_create(i % cpu_count(), 0, wait_for_goodbye, &g);
+		ASSERT_NOT_NULL(waiters[i]);
+	}
+	void *v = NULL;
+
+	EXPECT_EQ(thread_join(leaver, &v), 0);	/* parked before it exits */
+	EXPECT_EQ((uintptr_t)v, 99);
+	for (int i = 0; i < 8; i++)
+		EXPECT_EQ(thread_join(waiters[i], NULL), 0);
+	/* Joining one that has long exited returns at once. */
+	struct thread *quick = thread_create(THREAD_CPU_SELF, 0, nothing, (void *)5);
+
+	thread_sleep_ns(1000000);
+	EXPECT_EQ(thread_join(quick, &v), 0);
+	EXPECT_EQ((uintptr_t)v, 5);
+}
