@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Ticket spinlocks, for the few places where CPUs share state (the page
- * allocator, the console, page tables). Toro's cores otherwise talk through
- * lock-free queues. The _irqsave forms also keep interrupt handlers on the
- * same CPU out, for state they share with thread code.
+ * Spinlocks, for the few places where CPUs share state (the page allocator,
+ * the console, page tables, wait queues). Toro's cores otherwise talk
+ * through lock-free queues. The _irqsave forms also keep interrupt handlers
+ * on the same CPU out, for state they share with thread code.
+ *
+ * Test-and-test-and-set, not tickets: a ticket lock hands the lock to the
+ * next in line even if its virtual CPU is not running at the moment (the
+ * host descheduled it), and then every other waiter spins until the host
+ * runs that one again. With more vCPUs than host cores that turned a busy
+ * lock into a crawl. Here whoever runs when the lock frees takes it.
  */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
@@ -14,8 +20,8 @@
 #include <arch/irq.h>
 
 struct spinlock {
-	uint32_t next;	/* ticket handed to the next arrival */
-	uint32_t owner;	/* ticket now allowed in */
+	uint32_t locked;
+	uint32_t pad;	/* keeps the size other structures were laid out for */
 };
 
 #define SPINLOCK_INIT { 0, 0 }
@@ -25,33 +31,28 @@ static inline void spin_relax(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
-static inline void spin_lock(struct spinlock *l)
-{
-	uint32_t t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != t)
-		spin_relax();
-}
-
 static inline bool spin_trylock(struct spinlock *l)
 {
-	uint32_t t = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
-	uint32_t expect = t;
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
 
-	return __atomic_compare_exchange_n(&l->next, &expect, t + 1, false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+static inline void spin_lock(struct spinlock *l)
+{
+	while (!spin_trylock(l)) {
+		/* Wait reading, not writing, so the line is not bounced. */
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			spin_relax();
+	}
 }
 
 static inline void spin_unlock(struct spinlock *l)
 {
-	/* Only the holder writes owner, so a plain increment is safe. */
-	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
 static inline bool spin_is_locked(struct spinlock *l)
 {
-	return __atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
-	       __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED);
 }
 
 static inline bool spin_lock_irqsave(struct spinlock *l)
