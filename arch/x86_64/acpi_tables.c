@@ -16,7 +16,6 @@
 #include <string.h>
 
 /* Where ACPI 6.4 (5.2.5.1) lets firmware put the RSDP on a legacy PC. */
-#define BDA_EBDA_SEGMENT	0x40e	/* 16-bit real-mode segment */
 #define EBDA_SEARCH_LEN		1024
 #define BIOS_AREA_START		0xe0000
 #define BIOS_AREA_END		0x100000
@@ -61,12 +60,10 @@ static uint64_t rsdp_scan(uint64_t start, size_t len, phys_map_fn map)
 
 uint64_t acpi_find_rsdp(phys_map_fn map)
 {
-	const uint16_t *seg = map(BDA_EBDA_SEGMENT, sizeof(*seg));
-	uint64_t rsdp = 0;
+	uint64_t ebda = platform_ebda(map), rsdp = 0;
 
-	/* A zero segment means the firmware set up no EBDA (qboot). */
-	if (seg && *seg)
-		rsdp = rsdp_scan((uint64_t)*seg << 4, EBDA_SEARCH_LEN, map);
+	if (ebda)
+		rsdp = rsdp_scan(ebda, EBDA_SEARCH_LEN, map);
 	if (!rsdp)
 		rsdp = rsdp_scan(BIOS_AREA_START,
 				 BIOS_AREA_END - BIOS_AREA_START, map);

@@ -16,7 +16,6 @@
 #include <string.h>
 
 /* BIOS data area fields and the places 4.1 lists for the pointer. */
-#define BDA_EBDA_SEGMENT	0x40e	/* 16-bit real-mode segment */
 #define BDA_BASE_MEM_KIB	0x413	/* 16-bit, KiB below 640 KiB */
 #define DEFAULT_LAST_KIB	(639 * 1024)
 #define MAX_BASE_MEM_KIB	640
@@ -48,15 +47,15 @@ static uint64_t fp_scan(uint64_t start, size_t len, phys_map_fn map)
 
 uint64_t mptable_find(phys_map_fn map)
 {
-	const uint16_t *seg = map(BDA_EBDA_SEGMENT, sizeof(*seg));
+	uint64_t ebda = platform_ebda(map);
 	const uint16_t *kib = map(BDA_BASE_MEM_KIB, sizeof(*kib));
 	uint64_t last_kib = DEFAULT_LAST_KIB;
 	uint64_t fp = 0;
 
 	if (kib && *kib && *kib <= MAX_BASE_MEM_KIB)
 		last_kib = (uint64_t)(*kib - 1) * 1024;
-	if (seg && *seg)
-		fp = fp_scan((uint64_t)*seg << 4, MP_SEARCH_LEN, map);
+	if (ebda)
+		fp = fp_scan(ebda, MP_SEARCH_LEN, map);
 	if (!fp)
 		fp = fp_scan(last_kib, MP_SEARCH_LEN, map);
 	/* qboot fills neither BDA field and puts the pointer at 639 KiB,

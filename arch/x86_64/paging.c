@@ -50,13 +50,27 @@ bool mmu_has_nx(void)
 	return boot_has_nx;
 }
 
+static size_t tables_since_boot;	/* from the page allocator */
+
 static uint64_t *table_alloc(void)
 {
-	void *t = page_alloc_ready() ? page_alloc(1) : bootmem_alloc();
+	void *t;
 
+	if (page_alloc_ready()) {
+		t = page_alloc(1);
+		if (t)
+			tables_since_boot++;
+	} else {
+		t = bootmem_alloc();
+	}
 	if (!t)
 		return NULL;
 	return memset(t, 0, PAGE_SIZE);
+}
+
+size_t mmu_table_pages(void)
+{
+	return READ_ONCE(tables_since_boot);
 }
 
 static uint64_t leaf_flags(unsigned prot)
@@ -143,10 +157,22 @@ static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
 	return 0;
 }
 
+/* Once the image is mapped, nothing may change how: a stray mapping call
+ * over it would make code non-executable or data read-only far from the
+ * bug that did it. */
+static void check_not_image(uintptr_t va, uintptr_t end)
+{
+	if (live && va < (uintptr_t)__image_end && end > (uintptr_t)__text_start)
+		panic("page table change %#lx-%#lx overlaps the kernel image",
+		      va, end);
+}
+
 int vm_map(uint64_t pa, size_t len, unsigned prot)
 {
 	uintptr_t va = ALIGN_DOWN(pa, PAGE_SIZE);
 	uintptr_t end = ALIGN_UP(pa + len, PAGE_SIZE);
+
+	check_not_image(va, end);
 	bool irq = spin_lock_irqsave(&lock);
 	int rc = set_range(va, end, leaf_flags(prot));
 
@@ -158,6 +184,8 @@ int vm_unmap(uintptr_t va, size_t len)
 {
 	uintptr_t start = ALIGN_DOWN(va, PAGE_SIZE);
 	uintptr_t end = ALIGN_UP(va + len, PAGE_SIZE);
+
+	check_not_image(start, end);
 	bool irq = spin_lock_irqsave(&lock);
 	int rc = set_range(start, end, 0);
 
@@ -168,6 +196,7 @@ int vm_unmap(uintptr_t va, size_t len)
 int vm_set_guard(uintptr_t va)
 {
 	va = ALIGN_DOWN(va, PAGE_SIZE);
+	check_not_image(va, va + PAGE_SIZE);
 	bool irq = spin_lock_irqsave(&lock);
 	int rc = set_range(va, va + PAGE_SIZE, PTE_GUARD);
 

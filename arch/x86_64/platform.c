@@ -14,8 +14,15 @@
 
 struct platform_info platform;
 
+extern char __image_start[], __image_end[];
+
+/* Firmware tables are never inside our image; a pointer that says so is
+ * garbage, and mapping it read-only would break the kernel. */
 static const void *map_ro(uint64_t phys, size_t len)
 {
+	if (phys + len < phys || (phys < (uintptr_t)__image_end &&
+				  phys + len > (uintptr_t)__image_start))
+		return NULL;
 	if (!vm_is_mapped(phys, len) && vm_map(phys, len, 0))
 		return NULL;
 	return (const void *)(uintptr_t)phys;

@@ -49,6 +49,11 @@ bool vm_is_guard(uintptr_t va);
  * must not fault themselves). */
 bool vm_is_mapped(uintptr_t va, size_t len);
 
+/* Pages taken from the page allocator for page tables since it started
+ * (mapping devices, splitting large pages for guard pages). They are kept
+ * for good, so memory accounting counts them apart. */
+size_t mmu_table_pages(void);
+
 /* Whether the CPU enforces no-execute (EFER.NXE is set). */
 bool mmu_has_nx(void);
 

@@ -48,6 +48,22 @@ static inline uint64_t platform_scan(uint64_t start, size_t len,
 	return 0;
 }
 
+#define BDA_EBDA_SEGMENT	0x40e	/* 16-bit real-mode segment of the EBDA */
+
+/*
+ * The EBDA's address from the BIOS data area, or 0 when there is none or
+ * the word is not believable: it must lie in conventional memory, below
+ * 640 KiB with its first KiB whole. Firmware that sets up no BDA (qboot)
+ * leaves whatever was in memory there.
+ */
+static inline uint64_t platform_ebda(phys_map_fn map)
+{
+	const uint16_t *seg = map(BDA_EBDA_SEGMENT, sizeof(*seg));
+	uint64_t base = seg ? (uint64_t)*seg << 4 : 0;
+
+	return base >= 0x1000 && base + 1024 <= 0xa0000 ? base : 0;
+}
+
 static inline void platform_info_init(struct platform_info *pi,
 				      enum platform_source source)
 {

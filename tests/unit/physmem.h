@@ -41,4 +41,7 @@ const void *physmem_map(uint64_t phys, size_t len);
 /* How many maps have been asked for since the last reset. */
 unsigned physmem_map_count(void);
 
+/* The highest end address asked for since the last reset, mapped or not. */
+uint64_t physmem_max_mapped(void);
+
 #endif /* UNIT_PHYSMEM_H */

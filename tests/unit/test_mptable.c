@@ -291,6 +291,16 @@ UNIT_TEST(mptable_search_order)
 	CHECK_EQ(mptable_find(physmem_map), 0);
 	physmem_reset();
 	CHECK_EQ(mptable_find(physmem_map), 0);
+
+	/* Garbage in the BDA's EBDA word (firmware that sets up no BDA) must
+	 * not send the search past 640 KiB: 0xfff0 would be 0xfff00, a KiB
+	 * that runs into the kernel image at 1 MiB. */
+	physmem_reset();
+	memcpy(physmem_add(0x40e, 2), &(uint16_t){ 0xfff0 }, 2);
+	new_fp(0xf0000, 0);
+	CHECK_EQ(mptable_find(physmem_map), 0xf0000);
+	CHECK_EQ(acpi_find_rsdp(physmem_map), 0);
+	CHECK(physmem_max_mapped() <= 0x100000);
 }
 
 UNIT_TEST(mptable_malformed)

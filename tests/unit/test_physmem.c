@@ -27,6 +27,7 @@ static struct region regions[MAX_REGIONS];
 static unsigned nregions;
 static void **maps;		/* copies handed out by physmem_map */
 static unsigned nmaps, maps_cap;
+static uint64_t max_mapped;	/* highest end asked for */
 
 void physmem_reset(void)
 {
@@ -38,6 +39,7 @@ void physmem_reset(void)
 	free(maps);
 	maps = NULL;
 	nmaps = maps_cap = 0;
+	max_mapped = 0;
 }
 
 static struct region *find(uint64_t phys, size_t len)
@@ -205,6 +207,8 @@ const void *physmem_map(uint64_t phys, size_t len)
 	struct region *r = find(phys, len);
 	void *copy;
 
+	if (phys + len > max_mapped)
+		max_mapped = phys + len;
 	if (nmaps == maps_cap) {
 		maps_cap = maps_cap ? 2 * maps_cap : 64;
 		maps = realloc(maps, maps_cap * sizeof(*maps));
@@ -226,6 +230,11 @@ const void *physmem_map(uint64_t phys, size_t len)
 unsigned physmem_map_count(void)
 {
 	return nmaps;
+}
+
+uint64_t physmem_max_mapped(void)
+{
+	return max_mapped;
 }
 
 UNIT_TEST(physmem_bounds)
