@@ -10,6 +10,7 @@
 #include <kernel/compiler.h>
 #include <kernel/percpu.h>
 #include <kernel/timer.h>
+#include <kernel/timer_heap.h>
 #include <toro/time.h>
 
 struct timer_cpu {
@@ -18,81 +19,6 @@ struct timer_cpu {
 };
 
 static DEFINE_PERCPU(struct timer_cpu, timers);
-
-/* Joins two heaps; the later root becomes the first child of the other. */
-static struct timer *meld(struct timer *a, struct timer *b)
-{
-	if (!a)
-		return b;
-	if (!b)
-		return a;
-	if (b->deadline < a->deadline) {
-		struct timer *t = a;
-
-		a = b;
-		b = t;
-	}
-	b->prev = a;
-	b->sibling = a->child;
-	if (b->sibling)
-		b->sibling->prev = b;
-	a->child = b;
-	a->sibling = NULL;
-	a->prev = NULL;
-	return a;
-}
-
-/* Two-pass pairing of a list of siblings into one heap. */
-static struct timer *merge_pairs(struct timer *first)
-{
-	struct timer *pairs = NULL;
-
-	/* Left to right: meld neighbours, collecting the results. */
-	while (first) {
-		struct timer *a = first, *b = a->sibling;
-
-		first = b ? b->sibling : NULL;
-		a->sibling = a->prev = NULL;
-		if (b)
-			b->sibling = b->prev = NULL;
-		struct timer *m = meld(a, b);
-
-		m->sibling = pairs;
-		pairs = m;
-	}
-	/* Right to left: meld them all. */
-	struct timer *heap = NULL;
-
-	while (pairs) {
-		struct timer *next = pairs->sibling;
-
-		pairs->sibling = NULL;
-		heap = meld(heap, pairs);
-		pairs = next;
-	}
-	return heap;
-}
-
-/* Takes (t) out of the heap rooted at (*root). */
-static void heap_remove(struct timer **root, struct timer *t)
-{
-	struct timer *sub = merge_pairs(t->child);
-
-	if (t == *root) {
-		*root = sub;
-	} else {
-		/* Unlink t: prev is its parent (t is the first child) or its
-		 * left sibling. */
-		if (t->prev->child == t)
-			t->prev->child = t->sibling;
-		else
-			t->prev->sibling = t->sibling;
-		if (t->sibling)
-			t->sibling->prev = t->prev;
-		*root = meld(*root, sub);
-	}
-	t->child = t->sibling = t->prev = NULL;
-}
 
 static void rearm(struct timer_cpu *tc)
 {
@@ -116,7 +42,7 @@ static void expire(void)
 	while (tc->root && tc->root->deadline <= now) {
 		struct timer *t = tc->root;
 
-		heap_remove(&tc->root, t);
+		timer_heap_remove(&tc->root, t);
 		t->armed = false;
 		t->fn(t);
 		now = clock_ns();
@@ -136,9 +62,8 @@ void timer_start(struct timer *t, uint64_t deadline, void (*fn)(struct timer *))
 
 	t->deadline = deadline;
 	t->fn = fn;
-	t->child = t->sibling = t->prev = NULL;
 	t->armed = true;
-	tc->root = meld(tc->root, t);
+	timer_heap_insert(&tc->root, t);
 	rearm(tc);
 	irq_restore(irq);
 }
@@ -151,7 +76,7 @@ bool timer_cancel(struct timer *t)
 	if (pending) {
 		struct timer_cpu *tc = &this_cpu_var(timers);
 
-		heap_remove(&tc->root, t);
+		timer_heap_remove(&tc->root, t);
 		t->armed = false;
 		rearm(tc);
 	}
