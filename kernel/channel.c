@@ -115,8 +115,10 @@ int channel_try_recv(struct channel *ch, void *msg)
 	__atomic_store_n(&s->seq, pos + ch->mask + 1, __ATOMIC_RELEASE);
 	ch->head = pos + 1;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* One slot freed: one sender may use it. Waking them all would
+	 * have every other one find the channel full again. */
 	if (__atomic_load_n(&ch->senders_wait, __ATOMIC_RELAXED))
-		event_signal(&ch->not_full);
+		event_signal_one(&ch->not_full);
 	return 0;
 }
 

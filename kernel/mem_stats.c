@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* mem_stats() and mem_reclaim(): the heap's and page allocator's counters
  * for applications and tests. */
+#include <arch/mmu.h>
 #include <kernel/heap.h>
 #include <kernel/smp_call.h>
 #include <toro/cpu.h>
@@ -20,6 +21,7 @@ void mem_stats(struct mem_stats *st)
 		.heap_frees = h.frees,
 		.pages_total = p.total_pages,
 		.pages_free = p.free_pages,
+		.pages_tables = mmu_table_pages(),
 	};
 }
 

@@ -197,15 +197,30 @@ void event_wait(struct event *e)
 	event_wait_until(e, WAITQ_NO_DEADLINE);
 }
 
-void event_signal(struct event *e)
+static void signal(struct event *e, bool all)
 {
 	bool irq = waitq_lock(&e->waiters);
 
 	if (waitq_empty(&e->waiters)) {
 		e->set = 1;
 	} else {
+		/* Waiters still queued keep sleeping; the new gen lets them
+		 * go only when something wakes them. */
 		e->gen++;
-		waitq_wake_all(&e->waiters);
+		if (all)
+			waitq_wake_all(&e->waiters);
+		else
+			waitq_wake_one(&e->waiters);
 	}
 	waitq_unlock(&e->waiters, irq);
+}
+
+void event_signal(struct event *e)
+{
+	signal(e, true);
+}
+
+void event_signal_one(struct event *e)
+{
+	signal(e, false);
 }

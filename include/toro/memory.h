@@ -12,6 +12,7 @@ struct mem_stats {
 	size_t heap_frees;
 	size_t pages_total;	/* RAM pages the allocator manages */
 	size_t pages_free;
+	size_t pages_tables;	/* taken for page tables since boot, kept */
 };
 
 /* Fills (st). Exact when no other CPU is allocating at the same time. */

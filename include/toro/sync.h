@@ -81,5 +81,7 @@ void event_init(struct event *e);
 void event_wait(struct event *e);
 int event_wait_until(struct event *e, uint64_t deadline);
 void event_signal(struct event *e);
+/* As event_signal(), but wakes only the longest waiting thread. */
+void event_signal_one(struct event *e);
 
 #endif /* TORO_SYNC_H */
