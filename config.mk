@@ -27,7 +27,7 @@ TARGET_CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra $(if $(WERROR),-Werror) \
 	-mno-omit-leaf-frame-pointer \
 	-mno-red-zone -ffunction-sections -fdata-sections -fno-common \
 	-fno-asynchronous-unwind-tables \
-	-nostdinc -isystem include/libc \
+	-nostdinc -Iinclude/libc \
 	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -MMD -MP
 
 # Kernel, drivers and shared helpers: no FPU/SSE state may be touched, so an

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * <time.h> over the kernel clocks. There are no processes, so CPU-time
- * clocks read the monotonic clock: a Toro application owns its CPUs.
+ * clocks read the monotonic clock: a Toro application owns its CPUs. Also
+ * the conversion of the thread calls' absolute timeouts to clock_ns()
+ * deadlines (abstime_deadline(), pthread_impl.h).
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include <toro/time.h>
+
+#include "pthread_impl.h"
 
 #define NSEC 1000000000ULL
 
@@ -76,6 +80,32 @@ static uint64_t to_ns(const struct timespec *ts)
 	if ((uint64_t)ts->tv_sec >= UINT64_MAX / NSEC - 1)
 		return UINT64_MAX / 2;
 	return ts->tv_sec * NSEC + ts->tv_nsec;
+}
+
+int abstime_deadline(clockid_t clk, const struct timespec *abstime,
+		     uint64_t *deadline)
+{
+	if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L ||
+	    (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC))
+		return EINVAL;
+	if (abstime->tv_sec < 0) {
+		*deadline = 0;
+		return 0;
+	}
+	uint64_t want = to_ns(abstime);
+
+	if (clk == CLOCK_MONOTONIC) {
+		*deadline = want;
+		return 0;
+	}
+	/* The wall clock is the monotonic one plus an offset: read it first,
+	 * so the monotonic reading can only be later and the deadline can
+	 * only fall after the wall clock reaches (abstime). */
+	uint64_t wall = wallclock_ns();
+	uint64_t mono = clock_ns();
+
+	*deadline = want > wall ? mono + (want - wall) : 0;
+	return 0;
 }
 
 int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,

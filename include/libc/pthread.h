@@ -192,7 +192,7 @@ int pthread_setspecific(pthread_key_t key, const void *value);
 #define PTHREAD_BARRIER_SERIAL_THREAD	(-1)
 
 typedef struct {
-	int __unused;
+	int __pshared;		/* ignored: every thread shares memory */
 } pthread_barrierattr_t;
 
 typedef struct {

@@ -25,23 +25,36 @@ typedef struct {
 	unsigned long __bits[CPU_SETSIZE / __CPU_BITS];
 } cpu_set_t;
 
-/* The _S forms take the set's size in bytes, for sets of other sizes; a
- * CPU beyond the set is ignored by SET/CLR and is never set by ISSET. */
-#define __CPU_WORD(set, cpu)	((set)->__bits[(cpu) / __CPU_BITS])
-#define __CPU_MASK(cpu)		(1UL << ((cpu) % __CPU_BITS))
-#define __CPU_IN(cpu, size)	((size_t)(cpu) / 8 < (size_t)(size))
+/* CPU_COUNT_S(): how many CPUs the first (size) bytes of (set) hold. */
+int __sched_cpucount(size_t size, const cpu_set_t *set);
 
-#define CPU_ZERO_S(size, set)	__builtin_memset((set), 0, (size))
-#define CPU_SET_S(cpu, size, set)                                              \
-	((void)(__CPU_IN(cpu, size) &&                                         \
-		(__CPU_WORD(set, (size_t)(cpu)) |= __CPU_MASK((size_t)(cpu)))))
-#define CPU_CLR_S(cpu, size, set)                                              \
-	((void)(__CPU_IN(cpu, size) &&                                         \
-		(__CPU_WORD(set, (size_t)(cpu)) &= ~__CPU_MASK((size_t)(cpu)))))
-#define CPU_ISSET_S(cpu, size, set)                                            \
-	(__CPU_IN(cpu, size) &&                                                \
-	 (__CPU_WORD(set, (size_t)(cpu)) & __CPU_MASK((size_t)(cpu))) != 0)
-#define CPU_COUNT_S(size, set)	__cpu_count((size), (set))
+/* The _S forms take the set's size in bytes, for sets of other sizes; a
+ * CPU beyond the set is ignored by SET and CLR and is never in it. Each
+ * argument is evaluated once. */
+static inline void __cpu_set_s(size_t cpu, size_t size, cpu_set_t *set)
+{
+	if (cpu / 8 < size)
+		set->__bits[cpu / __CPU_BITS] |= 1UL << (cpu % __CPU_BITS);
+}
+
+static inline void __cpu_clr_s(size_t cpu, size_t size, cpu_set_t *set)
+{
+	if (cpu / 8 < size)
+		set->__bits[cpu / __CPU_BITS] &= ~(1UL << (cpu % __CPU_BITS));
+}
+
+static inline int __cpu_isset_s(size_t cpu, size_t size,
+				const cpu_set_t *set)
+{
+	return cpu / 8 < size &&
+	       (set->__bits[cpu / __CPU_BITS] >> (cpu % __CPU_BITS)) & 1;
+}
+
+#define CPU_ZERO_S(size, set)	((void)__builtin_memset((set), 0, (size)))
+#define CPU_SET_S(cpu, size, set)	__cpu_set_s((cpu), (size), (set))
+#define CPU_CLR_S(cpu, size, set)	__cpu_clr_s((cpu), (size), (set))
+#define CPU_ISSET_S(cpu, size, set)	__cpu_isset_s((cpu), (size), (set))
+#define CPU_COUNT_S(size, set)	__sched_cpucount((size), (set))
 #define CPU_EQUAL_S(size, a, b)	(__builtin_memcmp((a), (b), (size)) == 0)
 
 #define CPU_ZERO(set)		CPU_ZERO_S(sizeof(cpu_set_t), set)
@@ -50,14 +63,5 @@ typedef struct {
 #define CPU_ISSET(cpu, set)	CPU_ISSET_S(cpu, sizeof(cpu_set_t), set)
 #define CPU_COUNT(set)		CPU_COUNT_S(sizeof(cpu_set_t), set)
 #define CPU_EQUAL(a, b)		CPU_EQUAL_S(sizeof(cpu_set_t), a, b)
-
-static inline int __cpu_count(size_t size, const cpu_set_t *set)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < size / sizeof(unsigned long); i++)
-		n += __builtin_popcountl(set->__bits[i]);
-	return n;
-}
 
 #endif /* _SCHED_H */
