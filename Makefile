@@ -11,6 +11,7 @@ include config.mk
 KERNEL_SRCS :=
 LIBC_SRCS :=
 BOOT_ONCE_SRCS :=
+SIZE_SRCS :=
 UNIT_SRCS :=
 include arch/x86_64/Makefile.inc
 include kernel/Makefile.inc
@@ -40,8 +41,11 @@ $(DEPS_STAMP): tools/deps.sh
 # Flags live in config.mk and the Makefiles: changing them rebuilds.
 $(KERNEL_OBJS) $(LIBC_OBJS): config.mk Makefile $(wildcard */Makefile.inc */*/Makefile.inc)
 $(KERNEL_OBJS): FLAGS := $(KERNEL_CFLAGS)
-$(call obj,$(BOOT_ONCE_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
 $(LIBC_OBJS): FLAGS := $(LIBC_CFLAGS)
+# Code that runs once, or that is big and rarely hot, is built for size
+# (lists in the directories' Makefile.inc); the last assignment wins.
+$(call obj,$(BOOT_ONCE_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
+$(call obj,$(SIZE_SRCS)): FLAGS := $(LIBC_CFLAGS) -Os
 
 $(BUILD)/obj/%.c.o: %.c | $(DEPS_STAMP)
 	$(call msg,CC,$<)

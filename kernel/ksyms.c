@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Lookups in the embedded symbol table (format in tools/mksyms.py): entries
- * sorted by address, so an address maps to its function by binary search.
+ * Lookups in the embedded symbol table (format in tools/mksyms.py): names
+ * in address order, each with its distance from the previous one. Read
+ * by a linear walk: the table is compact, and only backtraces use it.
  */
 #include <string.h>
 
@@ -9,70 +10,90 @@
 
 struct ksyms_header {
 	uint32_t count;
-	uint32_t strings_offset;
+	uint32_t reserved;
 	uint64_t base;
-};
-
-struct ksyms_entry {
-	uint32_t offset;	/* function start - header.base */
-	uint32_t name;		/* offset into the string block */
 };
 
 extern const char __ksyms_start[], __ksyms_end[];
 extern const char __text_end[];
 
-static const struct ksyms_header *table(void)
+/* Walks the table: calls (visit) with each symbol's address and name
+ * until it returns true. */
+static void walk(bool (*visit)(uintptr_t addr, const char *name, void *arg),
+		 void *arg)
 {
 	if (__ksyms_end - __ksyms_start < (long)sizeof(struct ksyms_header))
-		return NULL;
-	return (const struct ksyms_header *)__ksyms_start;
+		return;
+	const struct ksyms_header *h = (const void *)__ksyms_start;
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	uintptr_t addr = h->base;
+
+	for (uint32_t i = 0; i < h->count && p < (const unsigned char *)__ksyms_end;
+	     i++) {
+		uint32_t delta = p[0] | p[1] << 8;
+
+		p += 2;
+		if (delta == 0xffff) {
+			memcpy(&delta, p, 4);
+			p += 4;
+		}
+		addr += delta;
+		const char *name = (const char *)p;
+
+		p += strlen(name) + 1;
+		if (visit(addr, name, arg))
+			return;
+	}
 }
 
-static const struct ksyms_entry *entries(const struct ksyms_header *h)
-{
-	return (const struct ksyms_entry *)(h + 1);
-}
+struct lookup {
+	uintptr_t addr;
+	uintptr_t start;
+	const char *name;
+};
 
-static const char *name_of(const struct ksyms_header *h,
-			   const struct ksyms_entry *e)
+static bool closest_below(uintptr_t addr, const char *name, void *arg)
 {
-	return (const char *)h + h->strings_offset + e->name;
+	struct lookup *l = arg;
+
+	if (addr > l->addr)
+		return true;	/* sorted: nothing further can be closer */
+	l->start = addr;
+	l->name = name;
+	return false;
 }
 
 const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset)
 {
-	const struct ksyms_header *h = table();
+	struct lookup l = { .addr = addr };
 
-	if (!h || h->count == 0 || addr < h->base ||
-	    addr >= (uintptr_t)__text_end)
+	if (addr >= (uintptr_t)__text_end)
 		return NULL;
-	const struct ksyms_entry *e = entries(h);
-	uint64_t rel = addr - h->base;
-	uint32_t lo = 0, hi = h->count;
+	walk(closest_below, &l);
+	if (l.name)
+		*offset = addr - l.start;
+	return l.name;
+}
 
-	/* Last entry whose start is <= rel. */
-	while (hi - lo > 1) {
-		uint32_t mid = lo + (hi - lo) / 2;
+struct by_name {
+	const char *name;
+	uintptr_t addr;
+};
 
-		if (e[mid].offset <= rel)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (e[lo].offset > rel)
-		return NULL;
-	*offset = rel - e[lo].offset;
-	return name_of(h, &e[lo]);
+static bool match(uintptr_t addr, const char *name, void *arg)
+{
+	struct by_name *b = arg;
+
+	if (strcmp(name, b->name) != 0)
+		return false;
+	b->addr = addr;
+	return true;
 }
 
 uintptr_t ksyms_address(const char *name)
 {
-	const struct ksyms_header *h = table();
+	struct by_name b = { .name = name };
 
-	if (!h)
-		return 0;
-	for (uint32_t i = 0; i < h->count; i++)
-		if (strcmp(name_of(h, &entries(h)[i]), name) == 0)
-			return h->base + entries(h)[i].offset;
-	return 0;
+	walk(match, &b);
+	return b.addr;
 }

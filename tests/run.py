@@ -85,7 +85,7 @@ def tail(text, n=25):
 def run_ktest(elf, cfg, results):
     code, out, _ = boot(elf, cfg)
     where = config_name(cfg)
-    cases = re.findall(r"^\[ (OK|FAIL) *\] (\S+)", out, re.M)
+    cases = re.findall(r"^\[ *(OK|FAIL) *\] (\S+)", out, re.M)
     for status, name in cases:
         detail = ""
         if status != "OK":
@@ -94,9 +94,11 @@ def run_ktest(elf, cfg, results):
             detail = block.group(1) if block else ""
         results.add(f"ktest {name} [{where}]", status == "OK", detail)
     summary = re.search(r"^TESTS: (\d+) passed, (\d+) failed", out, re.M)
-    if not summary or code != (1 if cases and any(s != "OK" for s, _ in cases) else 0):
+    failed = any(s != "OK" for s, _ in cases)
+    counted = summary and int(summary.group(1)) + int(summary.group(2)) == len(cases)
+    if not cases or not counted or code != (1 if failed else 0):
         results.add(f"ktest image [{where}]", False,
-                    f"exit status {code}\n" + tail(out))
+                    f"exit status {code}, {len(cases)} cases read\n" + tail(out))
 
 
 # --- system tests --------------------------------------------------------

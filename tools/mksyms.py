@@ -5,11 +5,14 @@
 The kernel names functions in fault reports and backtraces from a table in
 its own .ksyms section (kernel/ksyms.c reads it). This script reads the
 function symbols of a first-pass link with nm and writes an assembly file
-with the table for the second pass:
+with the table for the second pass, kept small because it ships in every
+image and is read only to print backtraces:
 
-    u32 count; u32 strings_offset; u64 base;
-    count x { u32 offset_from_base; u32 name_offset; }   sorted by address
-    NUL-terminated names
+    u32 count; u32 reserved; u64 base;
+    count x { u16 delta; [u32 delta if the u16 is 0xffff]; name NUL }
+
+where each delta is the distance from the previous symbol (the first from
+base), in address order.
 
 With --same it instead checks that two links put every function at the
 same address (the table must not move code).
@@ -46,17 +49,17 @@ def text_symbols(nm, elf):
 
 
 def emit(base, syms):
-    out = ["\t.section .ksyms, \"a\"", "\t.balign 8", "ksyms_header:",
-           f"\t.long {len(syms)}", "\t.long ksyms_strings - ksyms_header",
-           f"\t.quad {base:#x}"]
-    offset = 0
-    names = []
+    out = ["\t.section .ksyms, \"a\"", "\t.balign 8",
+           f"\t.long {len(syms)}", "\t.long 0", f"\t.quad {base:#x}"]
+    prev = base
     for addr, name in syms:
-        out.append(f"\t.long {addr - base:#x}, {offset}")
-        names.append(name)
-        offset += len(name) + 1
-    out.append("ksyms_strings:")
-    out.extend(f'\t.asciz "{n}"' for n in names)
+        delta = addr - prev
+        if delta < 0xffff:
+            out.append(f"\t.short {delta}")
+        else:
+            out.append(f"\t.short 0xffff; .long {delta}")
+        out.append(f'\t.asciz "{name}"')
+        prev = addr
     out.append('\t.section .note.GNU-stack, "", @progbits')
     return "\n".join(out) + "\n"
 
