@@ -158,12 +158,20 @@ def run_sys_case(name, elf, case, cfg, results):
     results.add(f"{name}.{case['name']} [{config_name(cfg)}]", not problems, detail)
 
 
-def example_cases():
-    """What each example must print (examples have no TEST file of their own)."""
-    return {"hello": {"name": "output", "args": [], "env": [], "exit": 0,
-                      "expect": [r"^Hello from Toro on {smp} CPUs$"],
-                      "reject": [], "configs": "all", "min_smp": 1,
-                      "machines": list(MACHINES), "expect_count": []}}
+def example_cases(smp):
+    """What each example must print with (smp) CPUs (examples have no TEST
+    file of their own)."""
+    common = {"name": "output", "args": [], "env": [], "exit": 0, "reject": [],
+              "configs": "all", "min_smp": 1, "machines": list(MACHINES)}
+    return {
+        "hello": dict(common, expect=[rf"^Hello from Toro on {smp} CPUs$"],
+                      expect_count=[]),
+        # Every CPU handles each of the smp tokens once per round (500).
+        "threads": dict(common, expect=[
+            rf"^threads: {smp} workers, one per CPU",
+            r"^total: \d+ messages in [\d.]+ ms"],
+            expect_count=[rf"^cpu \d+: {smp * 500} messages$ {smp}"]),
+    }
 
 
 # --- driver --------------------------------------------------------------
@@ -224,12 +232,12 @@ def main():
                 if (cfg[1] >= case["min_smp"] and cfg[0] in case["machines"]
                         and wanted(f"{d}.{case['name']}")):
                     jobs.append((d, run_sys_case, (d, elf, case, cfg, results)))
-    for ex, case in example_cases().items():
-        elf = os.path.join(build, f"{ex}.elf")
-        for cfg in (FULL if not args.quick else matrix):
-            c = dict(case, expect=[p.replace("{smp}", str(cfg[1])) for p in case["expect"]])
-            if wanted(f"{ex}.{c['name']}"):
-                jobs.append((ex, run_sys_case, (f"example {ex}", elf, c, cfg, results)))
+    for cfg in (FULL if not args.quick else matrix):
+        for ex, case in example_cases(cfg[1]).items():
+            elf = os.path.join(build, f"{ex}.elf")
+            if wanted(f"{ex}.{case['name']}"):
+                jobs.append((ex, run_sys_case, (f"example {ex}", elf, case, cfg,
+                                                results)))
     # 4. The toro command.
     for name, fn in cli_checks.CHECKS:
         if wanted(name):
