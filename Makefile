@@ -16,6 +16,8 @@ UNIT_SRCS :=
 include arch/x86_64/Makefile.inc
 include kernel/Makefile.inc
 include lib/Makefile.inc
+include drivers/Makefile.inc
+include fs/Makefile.inc
 include libc/Makefile.inc
 include tests/unit/Makefile.inc
 

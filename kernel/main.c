@@ -21,6 +21,7 @@
 #include <kernel/boottime.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
+#include <kernel/init.h>
 #include <kernel/log.h>
 #include <kernel/page_alloc.h>
 #include <kernel/percpu.h>
@@ -76,6 +77,8 @@ static void ap_main(void)
 static void *main_thread(void *arg)
 {
 	(void)arg;
+	init_calls_run();
+	boot_mark("devices");
 	boot_report(tsc_entry);
 	exit(main(kernel_cmdline.argc, kernel_cmdline.argv));
 }
