@@ -8,6 +8,8 @@
 
 struct cmdline kernel_cmdline;
 
+#define VMM_OPTION_PREFIX "virtio_mmio.device="
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -57,7 +59,10 @@ int cmdline_parse(char *buf, struct cmdline *cl)
 			in_args = true;
 			continue;
 		}
-		if (in_args) {
+		/* The VMM appends its device list to whatever the user gave
+		 * (QEMU microvm, Firecracker), so after the arguments too. */
+		if (in_args && strncmp(w, VMM_OPTION_PREFIX,
+				       strlen(VMM_OPTION_PREFIX)) != 0) {
 			if (cl->argc < CMDLINE_MAX_ARGS)
 				cl->argv[1 + cl->argc++] = w;
 			else

@@ -5,7 +5,8 @@
  * words after it become main()'s argv[1..]. argv[0] is the "toro.name"
  * option, else "app". A word may be put in double quotes to hold spaces, and
  * a backslash takes the next character literally (so \" and \\), which is
- * how `toro run` passes arbitrary arguments.
+ * how `toro run` passes arbitrary arguments. A "virtio_mmio.device=" word
+ * is an option wherever it is: the VMM appends those after everything.
  */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H

@@ -28,6 +28,22 @@ UNIT_TEST(cmdline_options_and_args)
 	CHECK(cl.argv[3] == NULL);
 }
 
+UNIT_TEST(cmdline_vmm_devices_after_the_arguments_are_options)
+{
+	char buf[] = "toro.log=info -- one virtio_mmio.device=512@0xfeb00000:12"
+		     " two virtio_mmio.device=4K@0xfeb00200:13";
+	struct cmdline cl;
+
+	CHECK_EQ(cmdline_parse(buf, &cl), 0);
+	CHECK_EQ(cl.noptions, 3);
+	CHECK_STR_EQ(cl.key[1], "virtio_mmio.device");
+	CHECK_STR_EQ(cl.value[1], "512@0xfeb00000:12");
+	CHECK_STR_EQ(cl.value[2], "4K@0xfeb00200:13");
+	CHECK_EQ(cl.argc, 3);
+	CHECK_STR_EQ(cl.argv[1], "one");
+	CHECK_STR_EQ(cl.argv[2], "two");
+}
+
 UNIT_TEST(cmdline_quotes_and_escapes)
 {
 	char buf[] = "toro.name=\"my app\" -- \"a b\" 'x' c\\ d \"q\\\"t\" "

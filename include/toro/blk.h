@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Block devices (virtio-blk), numbered in the order the VM lists them.
+ * Offsets and lengths are in bytes and must be multiples of the device's
+ * sector size. Any thread on any CPU may use a device at any time; large
+ * transfers are split and kept in flight together. Calls return 0 or
+ * -errno: -EINVAL for a misaligned or out-of-range request, -EROFS for a
+ * write to a read-only disk, -EIO for a device error or a device that
+ * misbehaved (see the console), -ETIMEDOUT when it stopped answering.
+ */
+#ifndef TORO_BLK_H
+#define TORO_BLK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct blk_dev;
+
+unsigned blk_count(void);
+/* Device (index), or NULL. */
+struct blk_dev *blk_get(unsigned index);
+
+uint64_t blk_size(const struct blk_dev *b);	/* bytes */
+uint32_t blk_sector_size(const struct blk_dev *b);
+bool blk_read_only(const struct blk_dev *b);
+const char *blk_name(const struct blk_dev *b);
+
+int blk_read(struct blk_dev *b, uint64_t off, void *buf, size_t len);
+int blk_write(struct blk_dev *b, uint64_t off, const void *buf, size_t len);
+/* Returns once what was written is on stable storage. */
+int blk_flush(struct blk_dev *b);
+
+#endif /* TORO_BLK_H */
