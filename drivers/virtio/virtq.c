@@ -254,6 +254,8 @@ static bool reap_locked(struct virtq *q)
 	bool freed = false, good = true;
 	uint16_t used_idx;
 
+	if (q->dev->broken)	/* reset: its rings mean nothing now */
+		return true;
 again:
 	used_idx = __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE);
 

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtqueue core against a device played by the test: it reads the
+ * available ring and writes the used ring by hand, so it can answer well
+ * or with garbage (an id never handed out, a length beyond the buffer, a
+ * used index that jumps, silence). Garbage must end in -EIO or -ETIMEDOUT
+ * for the caller, a reset device, and nothing written out of bounds.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <drivers/virtio.h>
+#include <toro/test.h>
+#include <toro/thread.h>
+#include <toro/time.h>
+
+/* The ring layouts (virtio 1.2, 2.7.6 and 2.7.8): an ABI, so the test
+ * spells them out itself. */
+struct fake_avail {
+	uint16_t flags, idx, ring[];
+};
+struct fake_used_elem {
+	uint32_t id, len;
+};
+struct fake_used {
+	uint16_t flags, idx;
+	struct fake_used_elem ring[];
+};
+struct fake_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+struct fake {
+	struct virtio_dev dev;
+	uint8_t status;
+	int resets;
+	int notifies;
+};
+
+static struct fake *fake_of(struct virtio_dev *dev)
+{
+	return (struct fake *)dev;
+}
+
+static uint64_t f_get_features(struct virtio_dev *dev)
+{
+	(void)dev;
+	return VIRTIO_BIT(VIRTIO_F_VERSION_1);
+}
+
+static void f_set_features(struct virtio_dev *dev, uint64_t f)
+{
+	(void)dev, (void)f;
+}
+
+static uint8_t f_get_status(struct virtio_dev *dev)
+{
+	return fake_of(dev)->status;
+}
+
+static void f_set_status(struct virtio_dev *dev, uint8_t s)
+{
+	fake_of(dev)->status = s;
+}
+
+static uint32_t f_config_read(struct virtio_dev *dev, unsigned off,
+			      unsigned size)
+{
+	(void)dev, (void)off, (void)size;
+	return 0;
+}
+
+static void f_config_write(struct virtio_dev *dev, unsigned off,
+			   unsigned size, uint32_t v)
+{
+	(void)dev, (void)off, (void)size, (void)v;
+}
+
+static uint32_t f_config_generation(struct virtio_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+static unsigned f_queue_max(struct virtio_dev *dev, unsigned index)
+{
+	(void)dev;
+	return index == 0 ? 8 : 0;
+}
+
+static int f_queue_enable(struct virtio_dev *dev, struct virtq *q)
+{
+	(void)dev, (void)q;
+	return 0;
+}
+
+static void f_notify(struct virtio_dev *dev, struct virtq *q)
+{
+	(void)q;
+	__atomic_fetch_add(&fake_of(dev)->notifies, 1, __ATOMIC_RELAXED);
+}
+
+static int f_irq_setup(struct virtio_dev *dev, unsigned cpu)
+{
+	(void)dev, (void)cpu;
+	return 0;
+}
+
+static void f_reset(struct virtio_dev *dev)
+{
+	fake_of(dev)->status = 0;
+	fake_of(dev)->resets++;
+}
+
+static const struct virtio_transport fake_ops = {
+	f_get_features, f_set_features, f_get_status, f_set_status,
+	f_config_read, f_config_write, f_config_generation, f_queue_max,
+	f_queue_enable, f_notify, f_irq_setup, f_reset,
+};
+
+static struct fake fk;
+static struct virtq *q;
+static uint16_t dev_avail_seen;	/* the device's place in the avail ring */
+
+static void fake_setup(void)
+{
+	memset(&fk, 0, sizeof(fk));
+	fk.dev.ops = &fake_ops;
+	strcpy(fk.dev.name, "fake-virtio");
+	fk.dev.device_id = 0xfff;
+	dev_avail_seen = 0;
+	ASSERT_EQ(virtio_negotiate(&fk.dev, 0), 0);
+	q = virtq_create(&fk.dev, 0, 0);
+	ASSERT_NOT_NULL(q);
+	virtio_ready(&fk.dev);
+	EXPECT_EQ(q->size, 8);
+}
+
+/* The device takes the next available chain: its head, and the first
+ * descriptor's buffer. */
+static int device_take(uint16_t *head)
+{
+	struct fake_avail *avail = (struct fake_avail *)q->avail;
+
+	if (__atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE) == dev_avail_seen)
+		return -1;
+	*head = avail->ring[dev_avail_seen++ & (q->size - 1)];
+	return 0;
+}
+
+static void device_use(uint32_t id, uint32_t len)
+{
+	struct fake_used *used = (struct fake_used *)q->used;
+
+	used->ring[used->idx & (q->size - 1)] = (struct fake_used_elem){ id, len };
+	__atomic_store_n(&used->idx, used->idx + 1, __ATOMIC_RELEASE);
+	virtio_interrupt(&fk.dev, false);
+}
+
+TEST(virtq, good_answers_complete_requests)
+{
+	fake_setup();
+	char out[16] = "request", in[32];
+	struct virtq_buf o = { out, sizeof(out) }, i = { in, sizeof(in) };
+	struct virtq_req reqs[3];
+	uint16_t head;
+
+	memset(reqs, 0, sizeof(reqs));
+	for (int k = 0; k < 3; k++)
+		ASSERT_EQ(virtq_submit(q, &reqs[k], &o, 1, &i, 1), 0);
+	EXPECT_GE(fk.notifies, 1);
+	/* Completed out of order, as devices may. */
+	uint16_t heads[3];
+
+	for (int k = 0; k < 3; k++)
+		ASSERT_EQ(device_take(&heads[k]), 0);
+	EXPECT_NE(device_take(&head), 0);
+	struct fake_desc *d = (struct fake_desc *)q->desc;
+
+	EXPECT_EQ(d[heads[0]].addr, (uintptr_t)out);
+	EXPECT_EQ(d[heads[0]].len, 16);
+	EXPECT_EQ(d[d[heads[0]].next].addr, (uintptr_t)in);
+	device_use(heads[2], 5);
+	device_use(heads[0], 32);
+	device_use(heads[1], 0);
+	EXPECT_EQ(virtq_wait(q, &reqs[0], 0), 32);
+	EXPECT_EQ(virtq_wait(q, &reqs[1], 0), 0);
+	EXPECT_EQ(virtq_wait(q, &reqs[2], 0), 5);
+	EXPECT_FALSE(fk.dev.broken);
+	EXPECT_EQ(q->nfree, q->size);
+}
+
+TEST(virtq, chain_longer_than_the_queue_is_refused)
+{
+	fake_setup();
+	char b[9][8];
+	struct virtq_buf bufs[9];
+	struct virtq_req req = { 0 };
+
+	for (int k = 0; k < 9; k++)
+		bufs[k] = (struct virtq_buf){ b[k], 8 };
+	EXPECT_EQ(virtq_submit(q, &req, bufs, 9, NULL, 0), -EINVAL);
+	EXPECT_EQ(virtq_submit(q, &req, NULL, 0, NULL, 0), -EINVAL);
+}
+
+TEST(virtq, unknown_id_breaks_the_device)
+{
+	fake_setup();
+	char in[8];
+	struct virtq_buf i = { in, sizeof(in) };
+	struct virtq_req req = { 0 };
+	uint16_t head;
+
+	ASSERT_EQ(virtq_submit(q, &req, NULL, 0, &i, 1), 0);
+	ASSERT_EQ(device_take(&head), 0);
+	device_use((head + 1) % q->size, 4);	/* never handed out */
+	EXPECT_EQ(virtq_wait(q, &req, 0), -EIO);
+	EXPECT_TRUE(fk.dev.broken);
+	EXPECT_EQ(fk.resets, 2);	/* one to start, one to stop it */
+	device_use(1000, 4);		/* garbage after the reset: ignored */
+	EXPECT_EQ(virtq_call(q, NULL, 0, &i, 1, 0), -EIO);
+}
+
+TEST(virtq, length_beyond_the_buffer_is_an_error)
+{
+	fake_setup();
+	struct {
+		char in[8];
+		char guard[8];
+	} b;
+	struct virtq_buf i = { b.in, sizeof(b.in) };
+	struct virtq_req req = { 0 };
+	uint16_t head;
+
+	memset(&b, 0x5a, sizeof(b));
+	ASSERT_EQ(virtq_submit(q, &req, NULL, 0, &i, 1), 0);
+	ASSERT_EQ(device_take(&head), 0);
+	device_use(head, 9);
+	EXPECT_EQ(virtq_wait(q, &req, 0), -EIO);
+	EXPECT_EQ(req.used_len, 0);
+	EXPECT_TRUE(fk.dev.broken);
+	EXPECT_EQ(b.guard[0], 0x5a);
+}
+
+TEST(virtq, used_index_jump_breaks_the_device)
+{
+	fake_setup();
+	char in[8];
+	struct virtq_buf i = { in, sizeof(in) };
+	struct virtq_req req = { 0 };
+	struct fake_used *used = (struct fake_used *)q->used;
+
+	ASSERT_EQ(virtq_submit(q, &req, NULL, 0, &i, 1), 0);
+	__atomic_store_n(&used->idx, 200, __ATOMIC_RELEASE);
+	virtio_interrupt(&fk.dev, false);
+	EXPECT_EQ(virtq_wait(q, &req, 0), -EIO);
+	EXPECT_TRUE(fk.dev.broken);
+}
+
+TEST(virtq, silent_device_times_out_and_is_reset)
+{
+	fake_setup();
+	char in[8];
+	struct virtq_buf i = { in, sizeof(in) };
+	uint64_t t0 = clock_ns();
+
+	EXPECT_EQ(virtq_call(q, NULL, 0, &i, 1, t0 + 20000000), -ETIMEDOUT);
+	EXPECT_GE(clock_ns() - t0, 20000000);
+	EXPECT_TRUE(fk.dev.broken);
+	EXPECT_EQ(fk.status, 0);	/* reset: it lets go of the buffers */
+	EXPECT_EQ(q->nfree, q->size);
+}
+
+/* A full queue makes submitters wait for free descriptors, not fail. */
+static void *completer(void *arg)
+{
+	uint16_t head;
+	int done = 0;
+
+	(void)arg;
+	while (done < 32) {
+		if (device_take(&head) == 0) {
+			device_use(head, 0);
+			done++;
+		} else {
+			thread_yield();
+		}
+	}
+	return NULL;
+}
+
+TEST(virtq, full_queue_waits_for_room)
+{
+	fake_setup();
+	static struct virtq_req reqs[32];
+	char out[4];
+	struct virtq_buf o = { out, sizeof(out) };
+	struct thread *t = thread_create(THREAD_CPU_SELF, 0, completer, NULL);
+
+	memset(reqs, 0, sizeof(reqs));
+	for (int k = 0; k < 32; k++)
+		ASSERT_EQ(virtq_submit(q, &reqs[k], &o, 1, NULL, 0), 0);
+	for (int k = 0; k < 32; k++)
+		EXPECT_EQ(virtq_wait(q, &reqs[k], 0), 0);
+	thread_join(t, NULL);
+	EXPECT_FALSE(fk.dev.broken);
+}
