@@ -44,27 +44,31 @@ static int virtio_scan(void)
 }
 INIT_CALL(INIT_BUS, virtio_scan);
 
-/* Offers every device to the drivers linked in; the first that takes it
- * keeps it. */
-static int virtio_probe_all(void)
+int virtio_bind(struct virtio_dev *dev)
 {
-	for (struct virtio_dev *dev = devices; dev; dev = dev->next) {
-		for (const struct virtio_driver *const *d =
-			     __start_toro_virtio_drivers;
-		     d < __stop_toro_virtio_drivers && !dev->driver; d++) {
-			if ((*d)->device_id != dev->device_id)
-				continue;
-			int rc = (*d)->probe(dev);
+	int rc = -ENODEV;
 
-			if (rc == 0) {
-				dev->driver = *d;
-			} else {
-				log_warn("%s: %s driver: error %d\n",
-					 dev->name, (*d)->name, -rc);
-				virtio_fail(dev);
-			}
+	for (const struct virtio_driver *const *d =
+		     __start_toro_virtio_drivers;
+	     d < __stop_toro_virtio_drivers && !dev->driver; d++) {
+		if ((*d)->device_id != dev->device_id)
+			continue;
+		rc = (*d)->probe(dev);
+		if (rc == 0) {
+			dev->driver = *d;
+		} else {
+			log_warn("%s: %s driver: error %d\n", dev->name,
+				 (*d)->name, -rc);
+			virtio_fail(dev);
 		}
 	}
+	return rc;
+}
+
+static int virtio_probe_all(void)
+{
+	for (struct virtio_dev *dev = devices; dev; dev = dev->next)
+		virtio_bind(dev);
 	return 0;
 }
 INIT_CALL(INIT_DRIVER, virtio_probe_all);

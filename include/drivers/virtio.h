@@ -105,6 +105,11 @@ struct virtio_driver {
 /* For transports: a new device to offer to the drivers. */
 void virtio_add(struct virtio_dev *dev);
 
+/* Offers (dev) to the drivers linked in; the first whose probe succeeds
+ * keeps it. Done for every device at start-up (INIT_DRIVER); returns 0,
+ * -ENODEV when no driver wants it, or the probe's error. */
+int virtio_bind(struct virtio_dev *dev);
+
 /* For transports: the device interrupted; (config) if its configuration
  * changed. Runs completions of every queue. From interrupt context. */
 void virtio_interrupt(struct virtio_dev *dev, bool config);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The virtqueue core against a device played by the test: it reads the
- * available ring and writes the used ring by hand, so it can answer well
- * or with garbage (an id never handed out, a length beyond the buffer, a
- * used index that jumps, silence). Garbage must end in -EIO or -ETIMEDOUT
- * for the caller, a reset device, and nothing written out of bounds.
+ * The virtqueue core against a device played by the test
+ * (fake_virtio.h), which answers well or with garbage (an id never handed
+ * out, a length beyond the buffer, a used index that jumps, silence).
+ * Garbage must end in -EIO or -ETIMEDOUT for the caller, a reset device,
+ * and nothing written out of bounds.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,123 +15,14 @@
 #include <toro/thread.h>
 #include <toro/time.h>
 
-/* The ring layouts (virtio 1.2, 2.7.6 and 2.7.8): an ABI, so the test
- * spells them out itself. */
-struct fake_avail {
-	uint16_t flags, idx, ring[];
-};
-struct fake_used_elem {
-	uint32_t id, len;
-};
-struct fake_used {
-	uint16_t flags, idx;
-	struct fake_used_elem ring[];
-};
-struct fake_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-};
-
-struct fake {
-	struct virtio_dev dev;
-	uint8_t status;
-	int resets;
-	int notifies;
-};
-
-static struct fake *fake_of(struct virtio_dev *dev)
-{
-	return (struct fake *)dev;
-}
-
-static uint64_t f_get_features(struct virtio_dev *dev)
-{
-	(void)dev;
-	return VIRTIO_BIT(VIRTIO_F_VERSION_1);
-}
-
-static void f_set_features(struct virtio_dev *dev, uint64_t f)
-{
-	(void)dev, (void)f;
-}
-
-static uint8_t f_get_status(struct virtio_dev *dev)
-{
-	return fake_of(dev)->status;
-}
-
-static void f_set_status(struct virtio_dev *dev, uint8_t s)
-{
-	fake_of(dev)->status = s;
-}
-
-static uint32_t f_config_read(struct virtio_dev *dev, unsigned off,
-			      unsigned size)
-{
-	(void)dev, (void)off, (void)size;
-	return 0;
-}
-
-static void f_config_write(struct virtio_dev *dev, unsigned off,
-			   unsigned size, uint32_t v)
-{
-	(void)dev, (void)off, (void)size, (void)v;
-}
-
-static uint32_t f_config_generation(struct virtio_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
-static unsigned f_queue_max(struct virtio_dev *dev, unsigned index)
-{
-	(void)dev;
-	return index == 0 ? 8 : 0;
-}
-
-static int f_queue_enable(struct virtio_dev *dev, struct virtq *q)
-{
-	(void)dev, (void)q;
-	return 0;
-}
-
-static void f_notify(struct virtio_dev *dev, struct virtq *q)
-{
-	(void)q;
-	__atomic_fetch_add(&fake_of(dev)->notifies, 1, __ATOMIC_RELAXED);
-}
-
-static int f_irq_setup(struct virtio_dev *dev, unsigned cpu)
-{
-	(void)dev, (void)cpu;
-	return 0;
-}
-
-static void f_reset(struct virtio_dev *dev)
-{
-	fake_of(dev)->status = 0;
-	fake_of(dev)->resets++;
-}
-
-static const struct virtio_transport fake_ops = {
-	f_get_features, f_set_features, f_get_status, f_set_status,
-	f_config_read, f_config_write, f_config_generation, f_queue_max,
-	f_queue_enable, f_notify, f_irq_setup, f_reset,
-};
+#include "fake_virtio.h"
 
 static struct fake fk;
 static struct virtq *q;
-static uint16_t dev_avail_seen;	/* the device's place in the avail ring */
 
 static void fake_setup(void)
 {
-	memset(&fk, 0, sizeof(fk));
-	fk.dev.ops = &fake_ops;
-	strcpy(fk.dev.name, "fake-virtio");
-	fk.dev.device_id = 0xfff;
-	dev_avail_seen = 0;
+	fake_init(&fk, 0xfff, 0);
 	ASSERT_EQ(virtio_negotiate(&fk.dev, 0), 0);
 	q = virtq_create(&fk.dev, 0, 0);
 	ASSERT_NOT_NULL(q);
@@ -139,25 +30,17 @@ static void fake_setup(void)
 	EXPECT_EQ(q->size, 8);
 }
 
-/* The device takes the next available chain: its head, and the first
- * descriptor's buffer. */
 static int device_take(uint16_t *head)
 {
-	struct fake_avail *avail = (struct fake_avail *)q->avail;
+	int h = fake_take(&fk);
 
-	if (__atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE) == dev_avail_seen)
-		return -1;
-	*head = avail->ring[dev_avail_seen++ & (q->size - 1)];
-	return 0;
+	*head = h;
+	return h < 0 ? -1 : 0;
 }
 
 static void device_use(uint32_t id, uint32_t len)
 {
-	struct fake_used *used = (struct fake_used *)q->used;
-
-	used->ring[used->idx & (q->size - 1)] = (struct fake_used_elem){ id, len };
-	__atomic_store_n(&used->idx, used->idx + 1, __ATOMIC_RELEASE);
-	virtio_interrupt(&fk.dev, false);
+	fake_use(&fk, id, len);
 }
 
 TEST(virtq, good_answers_complete_requests)
@@ -178,11 +61,11 @@ TEST(virtq, good_answers_complete_requests)
 	for (int k = 0; k < 3; k++)
 		ASSERT_EQ(device_take(&heads[k]), 0);
 	EXPECT_NE(device_take(&head), 0);
-	struct fake_desc *d = (struct fake_desc *)q->desc;
+	struct fake_desc *d = fake_desc(&fk, heads[0]);
 
-	EXPECT_EQ(d[heads[0]].addr, (uintptr_t)out);
-	EXPECT_EQ(d[heads[0]].len, 16);
-	EXPECT_EQ(d[d[heads[0]].next].addr, (uintptr_t)in);
+	EXPECT_EQ(d->addr, (uintptr_t)out);
+	EXPECT_EQ(d->len, 16);
+	EXPECT_EQ(fake_desc(&fk, d->next)->addr, (uintptr_t)in);
 	device_use(heads[2], 5);
 	device_use(heads[0], 32);
 	device_use(heads[1], 0);
@@ -251,10 +134,10 @@ TEST(virtq, used_index_jump_breaks_the_device)
 	char in[8];
 	struct virtq_buf i = { in, sizeof(in) };
 	struct virtq_req req = { 0 };
-	struct fake_used *used = (struct fake_used *)q->used;
+	uint16_t *used_idx = (uint16_t *)q->used + 1;
 
 	ASSERT_EQ(virtq_submit(q, &req, NULL, 0, &i, 1), 0);
-	__atomic_store_n(&used->idx, 200, __ATOMIC_RELEASE);
+	__atomic_store_n(used_idx, 200, __ATOMIC_RELEASE);
 	virtio_interrupt(&fk.dev, false);
 	EXPECT_EQ(virtq_wait(q, &req, 0), -EIO);
 	EXPECT_TRUE(fk.dev.broken);
