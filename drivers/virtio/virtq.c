@@ -15,6 +15,7 @@
 #include <kernel/heap.h>
 #include <kernel/log.h>
 #include <kernel/page_alloc.h>
+#include <toro/thread.h>
 #include <toro/time.h>
 
 #include "virtio_impl.h"
@@ -343,6 +344,7 @@ int virtq_wait(struct virtq *q, struct virtq_req *req, uint64_t deadline)
 				break;
 			}
 			virtq_poll(q);
+			thread_yield();	/* others on this CPU keep running */
 		}
 	} else if (deadline) {
 		rc = sema_wait_until(&req->done, deadline);

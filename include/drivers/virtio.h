@@ -179,7 +179,9 @@ struct virtq {
 	uint16_t avail_idx;	/* next avail->idx */
 	uint16_t last_used;	/* next used entry to read */
 	bool event_idx;		/* VIRTIO_F_EVENT_IDX negotiated */
-	bool polled;		/* no interrupts: callers poll */
+	bool polled;		/* set by the driver: waiters poll the used
+				 * ring (yielding between looks) rather
+				 * than sleep until the interrupt */
 	struct virtq_req **reqs;	/* by head descriptor */
 	struct event slots;	/* signalled when descriptors free up */
 	struct virtq *next;	/* the device's queues */
