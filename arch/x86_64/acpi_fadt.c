@@ -44,7 +44,7 @@
  * counts from the lead byte. Returns the encoding's size, or 0 if it does
  * not fit in (avail) bytes.
  */
-static size_t aml_pkg_length(const uint8_t *p, size_t avail, uint32_t *len)
+size_t acpi_aml_pkg_length(const uint8_t *p, size_t avail, uint32_t *len)
 {
 	size_t n;
 
@@ -127,7 +127,7 @@ static bool s5_package(const uint8_t *p, size_t avail, uint8_t *slp_typ)
 		return false;
 	p++;
 	avail--;
-	n = aml_pkg_length(p, avail, &pkg_len);
+	n = acpi_aml_pkg_length(p, avail, &pkg_len);
 	/* The package must hold its length, NumElements and one element. */
 	if (!n || pkg_len > avail || pkg_len < n + 2)
 		return false;
@@ -173,6 +173,8 @@ static void parse_dsdt(uint64_t phys, phys_map_fn map,
 	out->has_s5 = acpi_find_s5((const uint8_t *)(dsdt + 1),
 				   dsdt->length - sizeof(*dsdt),
 				   &out->s5_slp_typ);
+	acpi_find_virtio_mmio((const uint8_t *)(dsdt + 1),
+			      dsdt->length - sizeof(*dsdt), out);
 }
 
 int acpi_parse_fadt(const struct acpi_header *h, phys_map_fn map,

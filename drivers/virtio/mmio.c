@@ -2,7 +2,8 @@
 /*
  * The virtio-mmio transport, version 2 (virtio 1.2, 4.2). Devices are
  * named on the kernel command line as "virtio_mmio.device=SIZE@BASE:IRQ"
- * (what QEMU microvm and Firecracker pass); the interrupt is a GSI on an
+ * (what QEMU microvm without ACPI and Firecracker pass) or in the ACPI
+ * DSDT (microvm with ACPI; arch/x86_64/acpi_virtio_mmio.c); the interrupt is a GSI on an
  * I/O APIC, level-triggered: the line stays up while InterruptStatus has
  * bits set, so none is lost between the acknowledgement and the EOI.
  */
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include <arch/ioapic.h>
+#include <arch/machine.h>
 #include <arch/mmu.h>
 #include <arch/trap.h>
 #include <drivers/virtio.h>
@@ -252,25 +254,27 @@ int virtio_mmio_parse(const char *s, uint64_t *size, uint64_t *base,
 	return 0;
 }
 
-static void mmio_add(const char *opt)
+static bool already_added(uint64_t base)
 {
-	uint64_t size, base;
-	uint32_t gsi;
+	for (struct virtio_dev *d = virtio_devices(); d; d = d->next)
+		if (d->ops == &mmio_ops && to_mmio(d)->base == base)
+			return true;
+	return false;
+}
 
-	if (virtio_mmio_parse(opt, &size, &base, &gsi)) {
-		log_warn("virtio_mmio.device=%s: expected SIZE@BASE:IRQ\n",
-			 opt);
-		return;
-	}
+static int mmio_add(uint64_t base, uint64_t size, uint32_t gsi)
+{
+	if (already_added(base))
+		return 0;
 	if (vm_map(base, size, VM_WRITE | VM_DEVICE)) {
 		log_warn("virtio-mmio@%#lx: cannot map it\n", base);
-		return;
+		return 0;
 	}
 	volatile uint32_t *regs = (volatile uint32_t *)(uintptr_t)base;
 
 	if (regs[MMIO_MAGIC / 4] != MMIO_MAGIC_VALUE) {
 		log_warn("virtio-mmio@%#lx: no virtio device there\n", base);
-		return;
+		return 0;
 	}
 	uint32_t version = regs[MMIO_VERSION / 4];
 
@@ -278,17 +282,17 @@ static void mmio_add(const char *opt)
 		log_warn("virtio-mmio@%#lx: version %u, need 2 (QEMU: "
 			 "-global virtio-mmio.force-legacy=false)\n",
 			 base, version);
-		return;
+		return 0;
 	}
 	uint32_t id = regs[MMIO_DEVICE_ID / 4];
 
 	if (id == 0)	/* an empty slot */
-		return;
+		return 0;
 
 	struct mmio_dev *m = heap_alloc(sizeof(*m));
 
 	if (!m)
-		return;
+		return 0;
 	memset(m, 0, sizeof(*m));
 	m->base = base;
 	m->size = size;
@@ -298,18 +302,31 @@ static void mmio_add(const char *opt)
 	m->dev.device_id = id;
 	snprintf(m->dev.name, sizeof(m->dev.name), "virtio-mmio@%#lx", base);
 	virtio_add(&m->dev);
+	return 1;
 }
 
+/* From the command line (QEMU microvm without ACPI, Firecracker), then
+ * from the DSDT (microvm with ACPI). */
 int virtio_mmio_scan(void)
 {
 	int n = 0;
 
 	for (unsigned i = 0; i < kernel_cmdline.noptions; i++) {
-		if (strcmp(kernel_cmdline.key[i], "virtio_mmio.device") ||
-		    !kernel_cmdline.value[i])
+		const char *v = kernel_cmdline.value[i];
+		uint64_t size, base;
+		uint32_t gsi;
+
+		if (strcmp(kernel_cmdline.key[i], "virtio_mmio.device") || !v)
 			continue;
-		mmio_add(kernel_cmdline.value[i]);
-		n++;
+		if (virtio_mmio_parse(v, &size, &base, &gsi))
+			log_warn("virtio_mmio.device=%s: expected "
+				 "SIZE@BASE:IRQ\n", v);
+		else
+			n += mmio_add(base, size, gsi);
 	}
+	for (unsigned i = 0; i < platform.nvirtio_mmio; i++)
+		n += mmio_add(platform.virtio_mmio[i].base,
+			      platform.virtio_mmio[i].size,
+			      platform.virtio_mmio[i].gsi);
 	return n;
 }

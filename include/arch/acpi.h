@@ -260,4 +260,23 @@ int acpi_parse_fadt(const struct acpi_header *fadt, phys_map_fn map,
  */
 bool acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ);
 
+/*
+ * Reads the AML PkgLength at (p) (ACPI 6.4, 20.2.4) into (*len), which
+ * counts from its lead byte. Returns the encoding's size, or 0 if it does
+ * not fit in (avail) bytes.
+ */
+size_t acpi_aml_pkg_length(const uint8_t *p, size_t avail, uint32_t *len);
+
+/* acpi_virtio_mmio.c: virtio-mmio devices the DSDT lists */
+
+/*
+ * Finds the devices with _HID "LNRO0005" (virtio-mmio, as QEMU microvm
+ * lists them) in the AML byte stream (aml, len) and adds each one's
+ * register window and interrupt, from its _CRS buffer, to (out). There is
+ * no AML interpreter: microvm declares them as plain Name()s, so a bounded
+ * byte-level match is enough. Returns how many were added.
+ */
+unsigned acpi_find_virtio_mmio(const uint8_t *aml, size_t len,
+			       struct platform_info *out);
+
 #endif /* ARCH_ACPI_H */

@@ -120,6 +120,63 @@ UNIT_TEST(acpi_microvm)
 	physmem_reset();
 }
 
+UNIT_TEST(acpi_microvm_virtio_mmio_devices_from_the_dsdt)
+{
+	struct platform_info pi;
+	uint64_t rsdp;
+
+	/* Two populated transports of the 24+ QEMU has: only those are
+	 * declared, top slot first, interrupts on the second I/O APIC. */
+	CHECK_EQ(parse_fixture("microvm-acpi-virtio", &rsdp, &pi), 0);
+	REQUIRE(pi.nvirtio_mmio == 2);
+	CHECK_EQ(pi.virtio_mmio[0].base, 0xfeb02e00);
+	CHECK_EQ(pi.virtio_mmio[0].size, 0x200);
+	CHECK_EQ(pi.virtio_mmio[0].gsi, 47);
+	CHECK_EQ(pi.virtio_mmio[1].base, 0xfeb02c00);
+	CHECK_EQ(pi.virtio_mmio[1].size, 0x200);
+	CHECK_EQ(pi.virtio_mmio[1].gsi, 46);
+	physmem_reset();
+
+	/* None declared without devices. */
+	CHECK_EQ(parse_fixture("microvm-acpi", &rsdp, &pi), 0);
+	CHECK_EQ(pi.nvirtio_mmio, 0);
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_virtio_mmio_garbage_is_skipped)
+{
+	/* Device with _HID and a _CRS, as microvm writes it. */
+	static const uint8_t good[] = {
+		0x08, '_', 'H', 'I', 'D', 0x0d, 'L', 'N', 'R', 'O', '0', '0',
+		'0', '5', 0, 0x08, '_', 'C', 'R', 'S', 0x11, 0x1a, 0x0a, 0x17,
+		0x86, 0x09, 0x00, 0x01, 0x00, 0x2e, 0xb0, 0xfe, 0x00, 0x02,
+		0x00, 0x00, 0x89, 0x06, 0x00, 0x01, 0x01, 0x2f, 0x00, 0x00,
+		0x00, 0x79, 0x00,
+	};
+	uint8_t aml[sizeof(good)];
+	struct platform_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	CHECK_EQ(acpi_find_virtio_mmio(good, sizeof(good), &pi), 1);
+	CHECK_EQ(pi.virtio_mmio[0].base, 0xfeb02e00);
+	CHECK_EQ(pi.virtio_mmio[0].gsi, 47);
+	/* Cut anywhere: never a read past the end, never a device. */
+	for (size_t n = 0; n < sizeof(good) - 2; n++) {
+		memset(&pi, 0, sizeof(pi));
+		CHECK_EQ(acpi_find_virtio_mmio(good, n, &pi), 0);
+	}
+	/* A descriptor length running past the buffer. */
+	memcpy(aml, good, sizeof(good));
+	aml[25] = 0x40;
+	memset(&pi, 0, sizeof(pi));
+	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), &pi), 0);
+	/* A PkgLength longer than what is left. */
+	memcpy(aml, good, sizeof(good));
+	aml[21] = 0x3f;
+	memset(&pi, 0, sizeof(pi));
+	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), &pi), 0);
+}
+
 UNIT_TEST(acpi_microvm_noacpi)
 {
 	physmem_reset();

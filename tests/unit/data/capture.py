@@ -29,6 +29,14 @@ PMEM_MAGIC = b"TOROPMEM"
 MACHINES = {
     "microvm-acpi": ["-M", "microvm,acpi=on", "-smp", "4"],
     "microvm-noacpi": ["-M", "microvm,acpi=off", "-smp", "4"],
+    # Two virtio-mmio devices, which the DSDT lists (Toro finds them there
+    # when QEMU does not append virtio_mmio.device= options).
+    "microvm-acpi-virtio": ["-M", "microvm,acpi=on", "-smp", "2",
+                            "-global", "virtio-mmio.force-legacy=false",
+                            "-drive", "if=none,id=d0,file=null-co://,"
+                            "format=raw",
+                            "-device", "virtio-blk-device,drive=d0",
+                            "-device", "virtio-rng-device"],
     "q35-qboot": ["-M", "q35", "-bios", "/usr/share/qemu/qboot.rom",
                   "-smp", "4"],
     "q35-seabios": ["-M", "q35", "-smp", "4"],
