@@ -7,7 +7,9 @@ Each check is a function taking the build directory and returning
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -194,13 +196,237 @@ def check_power_off_last_resort(build):
     return status == 0 and "toro-exit-status=3" in reported, f"{status} {reported!r} {secs:.1f}s"
 
 
+# --- --fs, --disk, --initrd ----------------------------------------------
+
+def check_bad_disk(build):
+    return one_line_error(*toro("run", f"{build}/hello.elf", "--disk",
+                                "/nonexistent/disk.img")[:3], 2, "no such file")
+
+
+def check_fs_missing_dir(build):
+    return one_line_error(*toro("run", f"{build}/hello.elf", "--fs",
+                                "/nonexistent/share")[:3], 2, "no such directory")
+
+
+def check_bad_initrd(build):
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        junk = os.path.join(d, "junk.img")
+        with open(junk, "wb") as f:
+            f.write(b"this is not a cpio archive\n" * 10)
+        cut = os.path.join(d, "cut.cpio")
+        make_tree(os.path.join(d, "tree"))
+        pack_with_cpio(os.path.join(d, "tree"), cut)
+        with open(cut, "r+b") as f:
+            f.truncate(200)     # the first header and a little data
+        for path, text in ((junk, "is not a cpio archive"),
+                           (cut, "before its trailer"),
+                           (os.path.join(d, "missing"), "no such file")):
+            ok, detail = one_line_error(*toro("run", f"{build}/hello.elf",
+                                              "--initrd", path)[:3], 2, text)
+            if not ok:
+                problems.append(detail)
+    return not problems, "; ".join(problems)
+
+
+def make_tree(top):
+    """A directory with what an initrd holds: nested and empty
+    directories, empty and odd-sized files, a link to a file."""
+    os.makedirs(os.path.join(top, "etc", "deep", "deeper"))
+    os.makedirs(os.path.join(top, "empty"))
+    with open(os.path.join(top, "etc", "app.conf"), "w") as f:
+        f.write("key = value\n")
+    with open(os.path.join(top, "etc", "deep", "deeper", "blob"), "wb") as f:
+        f.write(bytes(range(256)) * 41 + b"xyz")
+    open(os.path.join(top, "zero"), "w").close()
+    with open(os.path.join(top, "caf\u00e9.txt"), "w") as f:
+        f.write("non-ASCII name\n")
+    os.symlink("etc/app.conf", os.path.join(top, "link"))
+
+
+def pack_with_cpio(src, out):
+    names = subprocess.run("find . -mindepth 1 | sort", shell=True, cwd=src,
+                           capture_output=True, check=True).stdout
+    with open(out, "wb") as f:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=src,
+                       input=names, stdout=f, check=True)
+
+
+def tree_listing(top, follow_links):
+    """{relative path: file bytes, or None for a directory}."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        for n in dirnames + filenames:
+            p = os.path.join(dirpath, n)
+            rel = os.path.relpath(p, top)
+            if os.path.isdir(p):
+                found[rel] = None
+            elif follow_links or not os.path.islink(p):
+                with open(p, "rb") as f:
+                    found[rel] = f.read()
+    return found
+
+
+def check_cpio_roundtrip(build):
+    """A packed directory unpacks (with GNU cpio, else our reader) into
+    the same tree, links stored as the files they name; an archive made
+    by cpio(1) is taken as a --initrd FILE."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    from toro import cpio
+    with tempfile.TemporaryDirectory() as d:
+        src, out = os.path.join(d, "src"), os.path.join(d, "out")
+        make_tree(src)
+        archive = os.path.join(d, "a.cpio")
+        cpio.pack(src, archive, warn=lambda msg: None)
+        want = tree_listing(src, follow_links=True)
+        os.mkdir(out)
+        if shutil.which("cpio"):
+            with open(archive, "rb") as f:
+                r = subprocess.run(["cpio", "-i", "-d", "--quiet"], cwd=out,
+                                   stdin=f, capture_output=True)
+            if r.returncode:
+                return False, f"cpio -i: {r.stderr.decode(errors='replace')}"
+            got = tree_listing(out, follow_links=False)
+        else:
+            got = {e["name"]: (e["data"] if e["mode"] & 0o170000 == 0o100000
+                               else None)
+                   for e in cpio.entries(archive, with_data=True)}
+        if got != want:
+            return False, (f"unpacked {sorted(got)} differs from "
+                           f"{sorted(want)}")
+        names = [e["name"] for e in cpio.entries(archive)]
+        if names != sorted(names) or any(n.startswith(("/", "./")) for n in names):
+            return False, f"entries not sorted and relative: {names}"
+        again = os.path.join(d, "b.cpio")
+        cpio.pack(src, again, warn=lambda msg: None)
+        with open(archive, "rb") as a, open(again, "rb") as b:
+            if a.read() != b.read():
+                return False, "packing the same tree twice differs"
+        if shutil.which("cpio"):
+            theirs = os.path.join(d, "theirs.cpio")
+            pack_with_cpio(src, theirs)
+            rc, stdout, err, _ = toro("run", f"{build}/hello.elf", "--initrd",
+                                      theirs, "--dry-run")
+            if rc or f"-initrd {theirs}" not in stdout:
+                return False, f"--initrd {theirs}: exit {rc}, {stdout!r} {err!r}"
+    return True, ""
+
+
+def check_device_args(build):
+    """--dry-run shows virtio devices on MMIO transports (microvm) or PCI
+    (q35), shared memory for virtio-fs, the root option, the initrd."""
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        disk, share = os.path.join(d, "d.img"), os.path.join(d, "share")
+        open(disk, "w").close()
+        os.mkdir(share)
+        # An archive, not a directory: nothing is left in BUILD/initrd.
+        sys.path.insert(0, os.path.join(ROOT, "tools"))
+        from toro import cpio
+        archive = os.path.join(d, "rd.cpio")
+        cpio.pack(share, archive)
+        common = ["--fs", share, "--disk", disk, "--initrd", archive, "--dry-run"]
+        want = {
+            "microvm": [",memory-backend=toro-mem", "memory-backend-memfd,id=toro-mem,"
+                        "size=64M,share=on", "vhost-user-fs-device,chardev=toro-fs0,"
+                        "tag=root,bus=virtio-mmio-bus.1",
+                        f"file={disk},format=raw,if=none,id=toro-disk0",
+                        "virtio-blk-device,drive=toro-disk0,bus=virtio-mmio-bus.2",
+                        "toro.root=virtiofs:root", f"-initrd {archive}"],
+            "q35": ["q35,memory-backend=toro-mem", "vhost-user-fs-pci,chardev=toro-fs0,"
+                    "tag=root", "virtio-blk-pci,disable-legacy=on,drive=toro-disk0"],
+        }
+        for machine, texts in want.items():
+            rc, out, err, _ = toro("run", f"{build}/hello.elf", "--machine",
+                                   machine, "--mem", "64", *common)
+            missing = [t for t in texts if t not in out]
+            if rc or missing:
+                problems.append(f"{machine}: exit {rc}, missing {missing} in "
+                                f"{out!r} {err!r}")
+        rc, out, err, _ = toro("run", f"{build}/hello.elf", "--initrd", archive,
+                               "--dry-run")
+        if rc or "toro.root=initrd" not in out or "memfd" in out:
+            problems.append(f"initrd only: exit {rc}, {out!r}")
+    return not problems, "; ".join(problems)
+
+
+def virtiofsd_serving(source):
+    """The pids of virtiofsd processes serving source."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if (state != "Z" and any(b"virtiofsd" in a for a in argv[:1])
+                and f"source={source}".encode() in argv):
+            pids.append(int(pid))
+    return pids
+
+
+def check_virtiofsd_cleanup(build):
+    """No virtiofsd is left after a guest exits, panics, times out, QEMU
+    fails to start or toro is stopped; SIGUSR1 kills it while the guest
+    runs on. (virtiofsd ends by itself when QEMU goes; not when QEMU
+    never came.)"""
+    if os.geteuid() != 0:
+        return True, "skipped: QEMU 7.2's virtiofsd needs root"
+    problems = []
+    with tempfile.TemporaryDirectory() as share:
+        fs = ["--fs", share, "--accel", "tcg"]
+        runs = [("exit", ["run", f"{build}/hello.elf", *fs], 0),
+                ("panic", ["run", f"{build}/tests/test_fatal.elf", *fs,
+                           "--", "pagefault"], 125),
+                ("timeout", ["run", f"{build}/tests/test_spin.elf", *fs,
+                             "--timeout", "3"], 124),
+                ("QEMU failing", ["run", f"{build}/hello.elf", *fs,
+                                  "--qemu-arg=-no-such-option"], 126)]
+        for what, args, want in runs:
+            rc, out, err, _ = toro(*args)
+            left = virtiofsd_serving(share)
+            if rc != want or left:
+                problems.append(f"{what}: exit {rc} (want {want}), virtiofsd "
+                                f"left: {left}, {err.strip()!r}")
+        # While it runs: there is one (so the checks above can see it),
+        # SIGUSR1 kills it, SIGTERM stops everything.
+        proc = subprocess.Popen([TORO, "run", f"{build}/tests/test_spin.elf",
+                                 *fs, "--timeout", "120"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            line = proc.stdout.readline()
+            running = virtiofsd_serving(share)
+            proc.send_signal(signal.SIGUSR1)
+            deadline = time.monotonic() + 10
+            while virtiofsd_serving(share) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            after_kill = virtiofsd_serving(share)
+            alive = proc.poll() is None
+            proc.send_signal(signal.SIGTERM)
+            rc = proc.wait(30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if b"spinning" not in line or len(running) != 1 or after_kill or not alive:
+            problems.append(f"while running: {line!r}, virtiofsd {running}, "
+                            f"after SIGUSR1 {after_kill}, guest alive {alive}")
+        if rc != 128 + signal.SIGTERM or virtiofsd_serving(share):
+            problems.append(f"SIGTERM: exit {rc}, left {virtiofsd_serving(share)}")
+    return not problems, "; ".join(problems)
+
+
 CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_unknown_flag, check_bad_number, check_too_many_cpus, check_bad_env,
     check_missing_elf, check_not_pvh, check_missing_qemu, check_timeout,
     check_build_errors, check_build_output, check_build_default_output,
     check_no_host_libc, check_links_only_what_is_used,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
-    check_power_off_last_resort)]
+    check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
+    check_bad_initrd, check_cpio_roundtrip, check_device_args,
+    check_virtiofsd_cleanup)]
 
 
 def run_check(name, fn, build, results):

@@ -10,18 +10,51 @@
        - build/tests/ktest.elf, the in-guest test cases of tests/kernel/,
          each case counted on its own;
        - tests/sys/test_*/, small applications whose expected exit status
-         and console lines are in their TEST file;
+         and console lines are in their TEST file (keys below);
        - examples/, each checked for its expected output;
   4. checks of the toro command itself (tests/cli_checks.py).
 
 Usage: tests/run.py [--quick] [-j N] [-k SUBSTRING] [--build DIR]
+
+A TEST file is `[case]` sections of `key: value` lines:
+  args: WORDS          main()'s arguments (shell-quoted words)
+  env: KEY=VALUE       a getenv() variable (repeatable)
+  exit: N              the exit status wanted (default 0)
+  expect: REGEX        a console line must match (repeatable); reject: REGEX
+                       none may; expect_count: REGEX N (N may use {smp})
+  configs: quick|all   the quick three configurations, or the full matrix
+  machines: M...       only these of microvm microvm-noacpi q35
+  min_smp: N, min_mem: MiB   leave out smaller configurations
+Files and devices, fresh for every configuration a case runs on:
+  initrd: DIR          --initrd with DIR (relative to the test directory)
+  fs: [DIR]            --fs with a temporary copy of DIR, or an empty
+                       directory when no DIR is given; the repo stays clean
+  disk: MiB [MiB...]   --disk with new sparse zero-filled images
+  boot: WORDS          boot once per `boot:` line, in order, with these
+                       arguments instead of `args:`, over the same fs
+                       directory and disks (e.g. `boot: write` then
+                       `boot: verify`); every boot must end with `exit:`,
+                       and expect/reject/expect_count look at the output of
+                       all of them
+  host_setup: COMMAND  run before the first boot; host_check: COMMAND
+                       after the last, if all else passed. Shell-quoted
+                       words run in the test directory, given the fs
+                       directory as last argument when there is one, and
+                       TEST_FS, TEST_DISKS (space-separated), TEST_MACHINE
+                       in the environment; a non-zero exit fails the case
+  kill_virtiofsd: REGEX  when a console line matches, the virtiofsd
+                       daemons are killed (toro run's SIGUSR1 hook), to
+                       test how the guest copes with a dead host side
 """
 import argparse
 import concurrent.futures
 import os
 import re
 import shlex
+import shutil
+import signal
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -63,17 +96,35 @@ def config_name(cfg):
     return f"{m}/smp{smp}/{mem}M"
 
 
-def boot(elf, cfg, args=(), env=(), timeout=BOOT_TIMEOUT):
+def boot(elf, cfg, args=(), env=(), timeout=BOOT_TIMEOUT, extra=(),
+         kill_virtiofsd=None):
+    """Run the guest; return (exit code, stdout + stderr, seconds). extra:
+    more `toro run` flags. kill_virtiofsd: a regex; on the first console
+    line matching it, toro is asked to kill its virtiofsd daemons."""
     m, smp, mem = cfg
     cmd = [os.path.join(ROOT, "toro"), "run", elf, *MACHINES[m], "--smp",
            str(smp), "--mem", str(mem), "--accel", "tcg", "--timeout",
-           str(timeout), "-e", f"TEST_NCPUS={smp}"]
+           str(timeout), "-e", f"TEST_NCPUS={smp}", *extra]
     for e in env:
         cmd += ["-e", e]
     cmd += ["--", *args]
     start = time.monotonic()
-    r = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
-    return r.returncode, r.stdout + r.stderr, time.monotonic() - start
+    if not kill_virtiofsd:
+        r = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+        return r.returncode, r.stdout + r.stderr, time.monotonic() - start
+    # toro writes to stderr only when it ends, so reading stdout first
+    # cannot block it.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, errors="replace")
+    out, killed = [], False
+    for line in proc.stdout:
+        out.append(line)
+        if not killed and re.search(kill_virtiofsd, line):
+            proc.send_signal(signal.SIGUSR1)
+            killed = True
+    err = proc.stderr.read()
+    proc.wait()
+    return proc.returncode, "".join(out) + err, time.monotonic() - start
 
 
 def tail(text, n=25):
@@ -103,6 +154,15 @@ def run_ktest(elf, cfg, results):
 
 # --- system tests --------------------------------------------------------
 
+def new_case(name, directory, configs="quick"):
+    """A case with every key at its default."""
+    return {"name": name, "dir": directory, "expect": [], "reject": [],
+            "env": [], "args": [], "exit": 0, "configs": configs, "min_smp": 1,
+            "min_mem": 0, "machines": list(MACHINES), "expect_count": [],
+            "boot": [], "initrd": None, "fs": None, "disk": [],
+            "host_setup": None, "host_check": None, "kill_virtiofsd": None}
+
+
 def parse_test_file(path):
     """[case] sections of `key: value` lines; `expect`/`reject`/`env` repeat."""
     cases, cur = [], None
@@ -113,9 +173,7 @@ def parse_test_file(path):
                 continue
             m = re.match(r"^\[(\w+)\]$", line)
             if m:
-                cur = {"name": m.group(1), "expect": [], "reject": [], "env": [],
-                       "args": [], "exit": 0, "configs": "quick", "min_smp": 1,
-                       "machines": list(MACHINES), "expect_count": []}
+                cur = new_case(m.group(1), os.path.dirname(os.path.abspath(path)))
                 cases.append(cur)
                 continue
             key, sep, value = line.partition(":")
@@ -126,22 +184,87 @@ def parse_test_file(path):
                 cur[key].append(value)
             elif key == "machines":
                 cur["machines"] = value.split()
+                bad = set(cur["machines"]) - set(MACHINES)
+                if bad:
+                    raise SystemExit(f"{path}:{lineno}: unknown machines {bad}")
             elif key == "args":
                 cur["args"] = shlex.split(value)
-            elif key in ("exit", "min_smp"):
+            elif key == "boot":
+                cur["boot"].append(shlex.split(value))
+            elif key in ("exit", "min_smp", "min_mem"):
                 cur[key] = int(value)
-            elif key == "configs":
-                cur["configs"] = value
+            elif key == "disk":
+                cur["disk"] = [int(v) for v in value.split()]
+            elif key in ("host_setup", "host_check"):
+                cur[key] = shlex.split(value)
+            elif key in ("configs", "initrd", "fs", "kill_virtiofsd"):
+                cur[key] = value
             else:
                 raise SystemExit(f"{path}:{lineno}: unknown key {key!r}")
     return cases
 
 
+def host_command(case, words, fs_dir, disks, cfg):
+    """Run a host_setup/host_check command; None if it passed, else why."""
+    env = dict(os.environ, TEST_FS=fs_dir or "", TEST_DISKS=" ".join(disks),
+               TEST_MACHINE=cfg[0])
+    cmd = words + ([fs_dir] if fs_dir else [])
+    try:
+        r = subprocess.run(cmd, cwd=case["dir"], env=env, capture_output=True,
+                           text=True, errors="replace", timeout=BOOT_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"{shlex.join(words)}: {e}"
+    if r.returncode:
+        return f"{shlex.join(words)}: exit status {r.returncode}\n" + tail(
+            r.stdout + r.stderr)
+    return None
+
+
 def run_sys_case(name, elf, case, cfg, results):
-    code, out, _ = boot(elf, cfg, case["args"], case["env"])
-    problems = []
-    if code != case["exit"]:
-        problems.append(f"exit status {code}, expected {case['exit']}")
+    with tempfile.TemporaryDirectory(prefix="toro-test-") as tmp:
+        problems, out = run_sys_case_in(elf, case, cfg, tmp)
+    detail = "\n".join(problems)
+    if problems and out.strip():
+        detail += "\n--- output:\n" + tail(out)
+    results.add(f"{name}.{case['name']} [{config_name(cfg)}]", not problems, detail)
+
+
+def run_sys_case_in(elf, case, cfg, tmp):
+    """Set up the case's files and disks in tmp, boot, check; return
+    (problems, output)."""
+    extra, fs_dir, disks = [], None, []
+    if case["initrd"]:
+        extra += ["--initrd", os.path.join(case["dir"], case["initrd"])]
+    if case["fs"] is not None:
+        fs_dir = os.path.join(tmp, "fs")
+        if case["fs"]:
+            shutil.copytree(os.path.join(case["dir"], case["fs"]), fs_dir,
+                            symlinks=True)
+        else:
+            os.mkdir(fs_dir)
+        extra += ["--fs", fs_dir]
+    for i, mib in enumerate(case["disk"]):
+        path = os.path.join(tmp, f"disk{i}.img")
+        with open(path, "wb") as f:
+            f.truncate(mib << 20)
+        disks.append(path)
+        extra += ["--disk", path]
+    if case["host_setup"]:
+        why = host_command(case, case["host_setup"], fs_dir, disks, cfg)
+        if why:
+            return [f"host_setup failed: {why}"], ""
+    problems, outs = [], []
+    for n, args in enumerate(case["boot"] or [case["args"]], 1):
+        code, out, _ = boot(elf, cfg, args, case["env"], extra=extra,
+                            kill_virtiofsd=case["kill_virtiofsd"])
+        if len(case["boot"]) > 1:
+            out = f"--- boot {n}: {shlex.join(args)}\n" + out
+        outs.append(out)
+        if code != case["exit"]:
+            problems.append(f"boot {n}: " * (len(case["boot"]) > 1) +
+                            f"exit status {code}, expected {case['exit']}")
+            break
+    out = "".join(outs)
     for pat in case["expect"]:
         if not re.search(pat, out, re.M):
             problems.append(f"no line matches /{pat}/")
@@ -154,15 +277,17 @@ def run_sys_case(name, elf, case, cfg, results):
         got = len(re.findall(pat, out, re.M))
         if got != want:
             problems.append(f"{got} lines match /{pat}/, expected {want}")
-    detail = "\n".join(problems) + ("\n--- output:\n" + tail(out) if problems else "")
-    results.add(f"{name}.{case['name']} [{config_name(cfg)}]", not problems, detail)
+    if case["host_check"] and not problems:
+        why = host_command(case, case["host_check"], fs_dir, disks, cfg)
+        if why:
+            problems.append(f"host_check failed: {why}")
+    return problems, out
 
 
 def example_cases(smp):
     """What each example must print with (smp) CPUs (examples have no TEST
     file of their own)."""
-    common = {"name": "output", "args": [], "env": [], "exit": 0, "reject": [],
-              "configs": "all", "min_smp": 1, "machines": list(MACHINES)}
+    common = new_case("output", ROOT, configs="all")
     return {
         "hello": dict(common, expect=[rf"^Hello from Toro on {smp} CPUs$"],
                       expect_count=[]),
@@ -229,7 +354,8 @@ def main():
         elf = os.path.join(build, "tests", f"{d}.elf")
         for case in parse_test_file(spec):
             for cfg in (FULL if case["configs"] == "all" and not args.quick else matrix):
-                if (cfg[1] >= case["min_smp"] and cfg[0] in case["machines"]
+                if (cfg[1] >= case["min_smp"] and cfg[2] >= case["min_mem"]
+                        and cfg[0] in case["machines"]
                         and wanted(f"{d}.{case['name']}")):
                     jobs.append((d, run_sys_case, (d, elf, case, cfg, results)))
     for cfg in (FULL if not args.quick else matrix):

@@ -18,6 +18,9 @@ want python3 python3
 want qemu-system-x86_64 qemu-system-x86
 want clang clang
 [ -e /usr/share/qemu/qboot.rom ] || need="$need qemu-system-data"
+# toro run --fs; the tests' cpio check unpacks with GNU cpio.
+[ -x /usr/lib/qemu/virtiofsd ] || need="$need qemu-system-common"
+want cpio cpio
 
 [ -z "$need" ] && exit 0
 

@@ -5,7 +5,7 @@ import os
 import sys
 
 from . import build as builder
-from . import errors, host, qemu
+from . import devices, errors, host, initrd, qemu
 from .elf import image_end
 from .errors import ToroError
 
@@ -77,11 +77,22 @@ def make_parser():
                    help="set a variable for getenv() (repeatable)")
     r.add_argument("--append", action="append", default=[], metavar="OPTIONS",
                    help="extra kernel options, e.g. toro.log=debug")
+    r.add_argument("--fs", action="append", default=[], metavar="[TAG=]DIR",
+                   help="share a host directory over virtio-fs (virtiofsd); "
+                   "the first is mounted as / (repeatable)")
+    r.add_argument("--initrd", metavar="DIR|FILE",
+                   help="files for the guest: a directory (packed into a cpio "
+                   "archive) or a cpio newc archive; mounted as / without --fs")
+    r.add_argument("--disk", dest="disks", action="append", default=[],
+                   metavar="FILE", help="attach a raw disk image as a "
+                   "virtio-blk device (repeatable)")
     r.add_argument("--qemu", default=qemu.QEMU, help=argparse.SUPPRESS)
     r.add_argument("--qemu-arg", dest="qemu_args", action="append", default=[],
                    metavar="ARG", help="pass ARG to QEMU (repeatable)")
     r.add_argument("-v", "--verbose", action="store_true",
                    help="show the build and QEMU commands")
+    r.add_argument("--dry-run", action="store_true",
+                   help="print the QEMU (and virtiofsd) commands, run nothing")
     return p
 
 
@@ -118,13 +129,19 @@ def cmd_run(root, build_dir, args, guest_args):
     if args.mem < need:
         raise ToroError(f"--mem {args.mem}: too small for {elf}, which needs at "
                         f"least {need} MiB")
+    args.plan = devices.plan(args, initrd.prepare(args.initrd, build_dir)
+                             if args.initrd else None)
     args.accel = host.choose_accel(args.accel)
     options = list(args.env)
     if args.accel == "tcg":
         # Under TCG the guest TSC is the host's: say how fast it runs.
         options.append(f"toro.tsc_khz={host.tsc_khz(root, build_dir)}")
-    for extra in args.append:
-        options += extra.split()
+    extra = [w for text in args.append for w in text.split()]
+    for opt in args.plan.kernel_options():
+        # An option the user gave with --append wins over ours.
+        if not any(w.partition("=")[0] == opt.partition("=")[0] for w in extra):
+            options.append(opt)
+    options += extra
     name = os.path.splitext(os.path.basename(os.path.normpath(target)))[0]
     args.cmdline = qemu.kernel_cmdline(name, options, guest_args)
     qemu.default_signals()
@@ -151,3 +168,8 @@ def main(root, argv):
     except ToroError as e:
         print(f"toro: {e}", file=sys.stderr)
         return e.code
+    except KeyboardInterrupt:
+        print("toro: interrupted", file=sys.stderr)
+        return errors.INTERRUPTED
+    except qemu.Stopped as e:
+        return 128 + e.signum

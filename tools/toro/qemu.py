@@ -6,17 +6,25 @@ to our stdout with the serial "\\r\\n" line ends made plain. The guest
 reports its exit status twice: as text on QEMU's debug console (port 0xe9,
 to a file here), which carries any status and tells a guest exit apart from
 QEMU failing on its own; and through isa-debug-exit, which makes QEMU stop.
+
+Whatever we start for the run (QEMU, a virtiofsd per --fs) is stopped
+however it ends: guest exit, panic, --timeout, QEMU failing, Ctrl-C,
+SIGTERM or SIGHUP (exit status 128 + the signal); if we are killed
+outright, the kernel sends them SIGTERM (PR_SET_PDEATHSIG). SIGUSR1 kills
+the virtiofsd daemons and lets the guest run on: tests use it to see how
+the guest copes with a dead host side.
 """
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
 
-from . import errors
+from . import errors, virtiofsd
 from .errors import ToroError
 
 QEMU = "qemu-system-x86_64"
@@ -36,15 +44,18 @@ def kernel_cmdline(name, options, args):
     return " ".join(words + ["--"] + [quote_arg(a) for a in args])
 
 
-def qemu_command(cfg, elf, cmdline, debugcon):
+def qemu_command(cfg, elf, cmdline, debugcon, plan=None, sockets=()):
+    """QEMU's argv; plan (devices.Plan) adds the virtio devices, sockets
+    being the vhost-user socket of each --fs."""
     machine = cfg.machine
     cmd = [cfg.qemu]
+    more = "".join("," + o for o in plan.machine_options()) if plan else ""
     if machine == "microvm":
         acpi = "off" if cfg.no_acpi else "on"
-        cmd += ["-M", f"microvm,acpi={acpi}",
+        cmd += ["-M", f"microvm,acpi={acpi}{more}",
                 "-global", "virtio-mmio.force-legacy=false"]
     elif machine == "q35":
-        cmd += ["-M", "q35"]
+        cmd += ["-M", "q35" + more]
         if os.path.exists(QBOOT):
             cmd += ["-bios", QBOOT]     # boots in half the time of SeaBIOS
     else:
@@ -61,6 +72,8 @@ def qemu_command(cfg, elf, cmdline, debugcon):
             "-device", "isa-debugcon,iobase=0xe9,chardev=toro-exit",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-kernel", elf, "-append", cmdline]
+    if plan:
+        cmd += plan.qemu_args(sockets)
     return cmd + cfg.qemu_args
 
 
@@ -96,63 +109,121 @@ def stop(proc):
             proc.wait()
 
 
+class Stopped(Exception):
+    """We got SIGTERM or SIGHUP: stop the guest and its helpers, and exit
+    as a process killed by that signal would (128 + signal)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stopped(signum, frame):
+    raise Stopped(signum)
+
+
 def run(cfg, elf, out):
-    """Boot elf as cfg says; return the exit code for the toro command."""
-    if shutil.which(cfg.qemu) is None:
+    """Boot elf as cfg says; return the exit code for the toro command.
+    cfg.plan (devices.Plan or None) has the virtio devices and initrd."""
+    plan = getattr(cfg, "plan", None)
+    dry_run = getattr(cfg, "dry_run", False)
+    if shutil.which(cfg.qemu) is None and not dry_run:
         raise ToroError(f"{cfg.qemu} not found (apt-get install qemu-system-x86)",
                         errors.NOT_FOUND)
+    if plan and plan.fs and not dry_run:
+        virtiofsd.check_available()
     with tempfile.TemporaryDirectory(prefix="toro-") as tmp:
+        daemons = [virtiofsd.Daemon(f.source, os.path.join(tmp, f"fs{i}.sock"),
+                                    os.path.join(tmp, f"fs{i}.log"))
+                   for i, f in enumerate(plan.fs if plan else [])]
         debugcon = os.path.join(tmp, "exit")
-        cmd = qemu_command(cfg, elf, cfg.cmdline, debugcon)
-        if cfg.verbose:
-            print("toro: " + " ".join(cmd), flush=True)
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        copier = ConsoleCopier(out)
-        stderr = b""
-        deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
-        timed_out = False
+        cmd = qemu_command(cfg, elf, cfg.cmdline, debugcon, plan,
+                           [d.sock_path for d in daemons])
+        if cfg.verbose or dry_run:
+            # virtiofsd as one would start it by hand: we pass it the
+            # socket already listening, it would make it itself.
+            for d in daemons:
+                print("toro: " + shlex.join(d.command()) + " &", flush=True)
+            print("toro: " + shlex.join(cmd), flush=True)
+        if dry_run:
+            return 0
+        # SIGTERM/SIGHUP stop everything we started; SIGUSR1 kills the
+        # virtiofsd daemons, as a crash would (tests use it).
+        old = {sig: signal.signal(sig, _stopped)
+               for sig in (signal.SIGTERM, signal.SIGHUP)}
+        old[signal.SIGUSR1] = signal.signal(
+            signal.SIGUSR1, lambda signum, frame: [d.kill() for d in daemons])
         try:
-            streams = [proc.stdout, proc.stderr]
-            while streams:
-                wait = None
-                if deadline is not None:
-                    wait = deadline - time.monotonic()
-                    if wait <= 0:
-                        timed_out = True
-                        break
-                ready, _, _ = select.select(streams, [], [], wait)
-                for s in ready:
-                    data = os.read(s.fileno(), 65536)
-                    if not data:
-                        streams.remove(s)
-                    elif s is proc.stdout:
-                        copier.feed(data)
-                    else:
-                        stderr += data
-        except KeyboardInterrupt:
-            stop(proc)
-            copier.close()
-            raise ToroError("interrupted", errors.INTERRUPTED)
-        except BrokenPipeError:
-            # Whoever reads our output has gone (`| head`): stop quietly.
-            stop(proc)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
-            return errors.INTERRUPTED
+            for d in daemons:
+                d.start()
+            return _run_qemu(cfg, cmd, debugcon, daemons, out)
         finally:
-            if timed_out:
-                stop(proc)
+            for d in daemons:
+                d.stop()
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+
+
+def _run_qemu(cfg, cmd, debugcon, daemons, out):
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=virtiofsd.die_with_parent)
+    copier = ConsoleCopier(out)
+    stderr = b""
+    deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
+    timed_out = False
+    try:
+        streams = [proc.stdout, proc.stderr]
+        while streams:
+            wait = None
+            if deadline is not None:
+                wait = deadline - time.monotonic()
+                if wait <= 0:
+                    timed_out = True
+                    break
+            ready, _, _ = select.select(streams, [], [], wait)
+            for s in ready:
+                data = os.read(s.fileno(), 65536)
+                if not data:
+                    streams.remove(s)
+                elif s is proc.stdout:
+                    copier.feed(data)
+                else:
+                    stderr += data
+    except KeyboardInterrupt:
+        stop(proc)
         copier.close()
-        status = proc.wait()
+        raise ToroError("interrupted", errors.INTERRUPTED)
+    except Stopped as e:
+        stop(proc)
+        copier.close()
+        return 128 + e.signum
+    except BrokenPipeError:
+        # Whoever reads our output has gone (`| head`): stop quietly.
+        stop(proc)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return errors.INTERRUPTED
+    finally:
         if timed_out:
-            raise ToroError(f"the guest did not stop within {cfg.timeout:g} s; "
-                            "stopped it", errors.TIMEOUT)
+            stop(proc)
+    copier.close()
+    status = proc.wait()
+    if timed_out:
+        raise ToroError(f"the guest did not stop within {cfg.timeout:g} s; "
+                        "stopped it", errors.TIMEOUT)
+    try:
         with open(debugcon, "rb") as f:
             mark = EXIT_MARK.search(f.read())
+    except FileNotFoundError:   # QEMU stopped before making it
+        mark = None
     if mark:
         return int(mark.group(1)) & 0xff
     if status < 0:
         raise ToroError(f"QEMU was killed by signal {-status}", errors.NO_STATUS)
+    for d in daemons:
+        why = d.failure()
+        if why:
+            raise ToroError(why, errors.NO_STATUS)
     err = stderr.decode(errors="replace").strip()
     if err:
         raise ToroError("QEMU failed: " + err.splitlines()[-1], errors.NO_STATUS)

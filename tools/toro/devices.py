@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: MIT
+"""The virtio devices of `toro run`: --fs (virtio-fs) and --disk
+(virtio-blk), as QEMU arguments and kernel options.
+
+On q35 they are PCI devices (modern only: no legacy I/O BAR). On microvm
+they are virtio-mmio devices on transports we choose, from 0 up (devices
+added with --qemu-arg get QEMU's choice, from the last one down). QEMU 7.2
+makes 512-byte transports at 0xfeb00000 + 512*n: without ACPI 8 of them on
+GSIs 5+n, and it appends `virtio_mmio.device=512@BASE:GSI` to the kernel
+command line for each one in use; with ACPI 24 on the second I/O APIC
+(GSIs 24+n), described only in the DSDT (the kernel reads them there:
+arch/x86_64/acpi_virtio_mmio.c), nothing appended. With ACPI, transport 0
+is left alone: QEMU's I/O APIC model turns input 0 into input 2 (the PC's
+"ISA IRQ 0 is GSI 2" rule, applied to the second I/O APIC too), so its
+interrupts would arrive as transport 2's.
+
+virtio-fs needs the guest's memory shared with virtiofsd: the RAM becomes a
+shared memfd backend.
+"""
+import os
+import re
+
+from .errors import ToroError
+
+# Usable transports (the first one's index, how many), with ACPI and without.
+MMIO_TRANSPORTS = {True: (1, 23), False: (0, 8)}
+TAG = re.compile(r"^[A-Za-z0-9_.-]{1,36}$")    # virtio-fs tags: 36 bytes
+
+
+class Fs:
+    def __init__(self, tag, source):
+        self.tag, self.source = tag, source
+
+
+class Plan:
+    """What to add to QEMU's command line for the devices asked for."""
+
+    def __init__(self, machine, acpi, mem):
+        self.machine, self.acpi, self.mem = machine, acpi, mem
+        self.fs = []            # Fs, in --fs order; the first is the root
+        self.disks = []         # absolute paths
+        self.initrd = None      # archive path, or None
+
+    def transports(self):
+        """(transport index, kind, number of its kind, item) for each
+        virtio device: the --fs ones first."""
+        devs = [("fs", i, f) for i, f in enumerate(self.fs)]
+        devs += [("disk", i, d) for i, d in enumerate(self.disks)]
+        first = MMIO_TRANSPORTS[self.acpi][0]
+        return [(first + n, *dev) for n, dev in enumerate(devs)]
+
+    def kernel_options(self):
+        """Options for the kernel: which filesystem is the root."""
+        if self.fs:
+            return [f"toro.root=virtiofs:{self.fs[0].tag}"]
+        if self.initrd:
+            return ["toro.root=initrd"]
+        return []
+
+    def machine_options(self):
+        """Additions to -M."""
+        return ["memory-backend=toro-mem"] if self.fs else []
+
+    def qemu_args(self, sockets):
+        """QEMU arguments; sockets[i] is the vhost-user socket of fs[i]."""
+        args = []
+        if self.fs:
+            args += ["-object", f"memory-backend-memfd,id=toro-mem,"
+                     f"size={self.mem}M,share=on"]
+        if self.initrd:
+            args += ["-initrd", self.initrd]
+        mmio = self.machine == "microvm"
+        for n, kind, i, item in self.transports():
+            # On microvm, the transport we chose; on PCI, QEMU's slot
+            # (vhost-user-fs-pci is modern only already).
+            where = f",bus=virtio-mmio-bus.{n}" if mmio else ""
+            if kind == "fs":
+                sock = qemu_escape(sockets[i])
+                args += ["-chardev", f"socket,id=toro-fs{i},path={sock}",
+                         "-device", ("vhost-user-fs-device" if mmio else
+                                     "vhost-user-fs-pci") +
+                         f",chardev=toro-fs{i},tag={item.tag}{where}"]
+            else:
+                args += ["-drive", f"file={qemu_escape(item)},format=raw,"
+                         f"if=none,id=toro-disk{i},cache=writeback",
+                         "-device", ("virtio-blk-device" if mmio else
+                                     "virtio-blk-pci,disable-legacy=on") +
+                         f",drive=toro-disk{i}{where}"]
+        return args
+
+
+def qemu_escape(value):
+    """A value inside QEMU's KEY=VALUE,... options: commas doubled."""
+    return value.replace(",", ",,")
+
+
+def parse_fs(spec, index):
+    """--fs [TAG=]DIR -> Fs. Without a tag the first is "root", then
+    "fs1", "fs2", ..."""
+    tag, sep, path = spec.partition("=")
+    if not sep or os.path.isdir(spec) or not TAG.match(tag):
+        tag, path = ("root" if index == 0 else f"fs{index}"), spec
+    if not os.path.exists(path):
+        raise ToroError(f"--fs {spec}: no such directory")
+    if not os.path.isdir(path):
+        raise ToroError(f"--fs {spec}: not a directory")
+    return Fs(tag, os.path.abspath(path))
+
+
+def check_disk(path):
+    if not os.path.exists(path):
+        raise ToroError(f"--disk {path}: no such file")
+    if os.path.isdir(path):
+        raise ToroError(f"--disk {path}: a directory, not a disk image")
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise ToroError(f"--disk {path}: not readable and writable")
+    return os.path.abspath(path)
+
+
+def plan(args, initrd=None):
+    """The Plan for parsed `toro run` arguments."""
+    p = Plan(args.machine, not args.no_acpi, args.mem)
+    p.initrd = initrd
+    for i, spec in enumerate(args.fs):
+        p.fs.append(parse_fs(spec, i))
+    tags = [f.tag for f in p.fs]
+    for t in tags:
+        if tags.count(t) > 1:
+            raise ToroError(f"--fs: tag {t!r} given twice")
+    p.disks = [check_disk(d) for d in args.disks]
+    if p.machine == "microvm":
+        count = MMIO_TRANSPORTS[p.acpi][1]
+        if len(p.transports()) > count:
+            raise ToroError(f"--fs and --disk: at most {count} devices on "
+                            f"microvm{'' if p.acpi else ' without ACPI'}")
+    return p
