@@ -32,14 +32,10 @@ void virtio_add(struct virtio_dev *dev)
 	log_info("%s: virtio device type %u\n", dev->name, dev->device_id);
 }
 
-/* TEMPORARY until drivers/virtio/pci.c lands. */
-int virtio_pci_scan(void) __attribute__((weak));
-
 static int virtio_scan(void)
 {
 	virtio_mmio_scan();
-	if (virtio_pci_scan)
-		virtio_pci_scan();
+	virtio_pci_scan();
 	return 0;
 }
 INIT_CALL(INIT_BUS, virtio_scan);
