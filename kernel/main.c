@@ -64,6 +64,7 @@ static void find_free_ram(const struct boot_info *bi)
 #define MAIN_STACK_DEFAULT (128 * 1024)
 
 static uint64_t tsc_entry;
+const struct boot_info *kernel_boot_info;
 
 static void ap_main(void)
 {
@@ -86,6 +87,7 @@ static void *main_thread(void *arg)
 void kernel_start(struct boot_info *bi)
 {
 	cpus[0] = &cpu0;
+	kernel_boot_info = bi;
 	uart_init();
 	int rc = cmdline_parse(bi->cmdline, &kernel_cmdline);
 

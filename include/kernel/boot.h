@@ -28,6 +28,9 @@ struct boot_info {
 	uint64_t tsc_entry;	/* TSC at the first instruction */
 };
 
+/* What kernel_start() was given, for the initrd (fs/initrd.c). */
+extern const struct boot_info *kernel_boot_info;
+
 /* Entered on the boot CPU with interrupts off and the boot page tables. */
 void kernel_start(struct boot_info *bi) __attribute__((noreturn));
 

@@ -21,8 +21,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#define VFS_NAME_MAX	255
-#define VFS_PATH_MAX	4096
+#include <kernel/vfs_path.h>
+#include <toro/sync.h>
 
 struct vfs_mount;
 struct vfs_file;
@@ -36,7 +36,11 @@ struct vfs_dirent {
 
 struct vfs_file_ops {
 	/* Read/write at (off); seekable files ignore nothing, streams
-	 * (console, sockets) ignore (off). Return bytes done or -errno. */
+	 * (console, sockets) ignore (off). Return bytes done or -errno.
+	 * O_APPEND is the VFS's business: it writes at the size fstat
+	 * reports, one append at a time per mount (the open flags still
+	 * carry O_APPEND, so a host filesystem may enforce it too). The
+	 * VFS has checked the access mode already. */
 	ssize_t (*read)(struct vfs_file *f, void *buf, size_t n, uint64_t off);
 	ssize_t (*write)(struct vfs_file *f, const void *buf, size_t n,
 			 uint64_t off);
@@ -44,7 +48,10 @@ struct vfs_file_ops {
 	int (*fsync)(struct vfs_file *f);
 	int (*ftruncate)(struct vfs_file *f, uint64_t size);
 	/* Next entry of an open directory: 1 with (ent) filled, 0 at the
-	 * end, or -errno. */
+	 * end, or -errno. The position is f->offset, which starts at 0 and
+	 * which readdir advances as it likes (an index, a cookie); the VFS
+	 * sets it back to 0 to rewind and serialises the calls. "." and
+	 * ".." may be left out (the VFS does not add them). */
 	int (*readdir)(struct vfs_file *f, struct vfs_dirent *ent);
 	/* Last reference dropped: release what the file holds. */
 	int (*close)(struct vfs_file *f);
@@ -53,7 +60,11 @@ struct vfs_file_ops {
 struct vfs_fs_ops {
 	/* Opens (path) with the open() (flags) (O_CREAT etc. included) and
 	 * (mode) for a file it creates; fills in f->ops and f->priv. A
-	 * directory opened with O_DIRECTORY gets a file with readdir. */
+	 * directory (opened with O_DIRECTORY or not) gets a file with
+	 * readdir, a non-directory one without: that is how the VFS tells
+	 * them apart (read() on a directory is -EISDIR, O_DIRECTORY on a
+	 * file -ENOTDIR). On a read-only mount the VFS never passes write
+	 * access, O_TRUNC or O_CREAT for a missing file. */
 	int (*open)(struct vfs_mount *m, const char *path, int flags,
 		    mode_t mode, struct vfs_file *f);
 	int (*stat)(struct vfs_mount *m, const char *path, struct stat *st);
@@ -71,6 +82,12 @@ struct vfs_mount {
 	const struct vfs_fs_ops *ops;
 	void *priv;			/* the filesystem's */
 	bool read_only;			/* writes fail with -EROFS */
+	/* Private to the VFS. (users) counts path calls in progress and
+	 * open files, which keep the mount from going away (atomic);
+	 * (append_lock) makes each O_APPEND write (size, then write there)
+	 * atomic against the others on this mount. */
+	unsigned users;
+	struct mutex append_lock;
 };
 
 struct vfs_file {
@@ -79,9 +96,12 @@ struct vfs_file {
 	struct vfs_mount *mnt;		/* NULL for sockets and the console */
 	int flags;			/* open() flags */
 	uint64_t offset;		/* for read/write without an offset */
-	unsigned refs;			/* descriptors (dup) sharing it */
-	/* Private to the VFS: serialises offset updates. */
-	int lock;
+	/* Private to the VFS. (refs) counts descriptors (dup) and calls in
+	 * progress (atomic); the last one out calls ops->close and frees
+	 * the file. (pos_lock) makes read/write/lseek/readdir on a file
+	 * with a mount atomic with respect to (offset). */
+	unsigned refs;
+	struct mutex pos_lock;
 };
 
 /*
@@ -97,6 +117,57 @@ int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 int vfs_umount(const char *path);
 
 /*
+ * Calls on paths, for libc's POSIX functions. A relative (path) starts at
+ * the current directory. Each returns 0 or -errno: -ENOENT (no such file,
+ * nothing mounted there, or ""), -ENOTDIR (a component is not a directory,
+ * or a trailing '/' names a non-directory), -ENAMETOOLONG (longer than
+ * VFS_PATH_MAX or a component than VFS_NAME_MAX), -EROFS, -EXDEV (rename
+ * across mounts), -EBUSY (a mount point itself), and the filesystem's own.
+ * ".." is resolved by name, before the filesystem sees the path.
+ */
+int vfs_stat(const char *path, struct stat *st);
+int vfs_mkdir(const char *path, mode_t mode);
+int vfs_rmdir(const char *path);
+int vfs_unlink(const char *path);
+int vfs_rename(const char *from, const char *to);
+/* (amode): F_OK or R_OK|W_OK|X_OK (unistd.h). */
+int vfs_access(const char *path, int amode);
+int vfs_chdir(const char *path);
+/* Copies the current directory into (buf); -ERANGE if it needs more than
+ * (size) bytes with the NUL. */
+int vfs_getcwd(char *buf, size_t size);
+
+/* Opens (path) as open() does; on success (*out) holds one reference. */
+int vfs_open(const char *path, int flags, mode_t mode, struct vfs_file **out);
+
+/*
+ * Calls on open files (the descriptor table, fd.c, holds references to
+ * them). Reads and writes without an offset use and advance f->offset;
+ * lseek/pread/pwrite on a stream give -ESPIPE.
+ */
+ssize_t vfs_read(struct vfs_file *f, void *buf, size_t n);
+ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t n);
+ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, int64_t off);
+ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t n,
+		   int64_t off);
+/* Returns the new offset or -errno; SEEK_SET on a directory to 0
+ * rewinds it. */
+int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence);
+int vfs_fstat(struct vfs_file *f, struct stat *st);
+int vfs_fsync(struct vfs_file *f);
+int vfs_ftruncate(struct vfs_file *f, int64_t size);
+/* 1 with (ent) filled, 0 at the end, -ENOTDIR for a non-directory. */
+int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent);
+
+/* A file object for a filesystem-less file (sockets): one reference,
+ * (ops) and (priv) set, no mount. NULL without memory. */
+struct vfs_file *vfs_file_new(const struct vfs_file_ops *ops, void *priv,
+			      int flags);
+void vfs_file_get(struct vfs_file *f);
+/* Drops a reference; the last one closes and frees (f). */
+void vfs_file_put(struct vfs_file *f);
+
+/*
  * The filesystems. vfs.c mounts the root at start-up (INIT_FS) as the
  * "toro.root=" kernel option says: "initrd", or "virtiofs:TAG" (the
  * virtio-fs device with that tag); without it, the first virtio-fs device,
@@ -106,5 +177,7 @@ int vfs_umount(const char *path);
  */
 int initrd_mount(const char *path);	/* -ENODEV: no initrd */
 int virtiofs_mount(const char *tag, const char *path);	/* tag NULL: first */
+/* An empty in-memory filesystem, writable, gone at power-off. */
+int tmpfs_mount(const char *path);
 
 #endif /* KERNEL_VFS_H */

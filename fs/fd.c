@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The descriptor table: an array of file pointers shared by every thread
+ * and CPU, behind one spinlock held only to read or swap a slot (never
+ * across a filesystem call), so a close() racing a read() on another CPU
+ * is safe: the read holds its own reference to the file. The table starts
+ * with room for 64 and doubles as needed, up to FD_MAX. Descriptors 0-2
+ * start as the console.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kernel/console.h>
+#include <kernel/fd.h>
+#include <kernel/spinlock.h>
+#include <kernel/vfs.h>
+
+#define FD_INITIAL 64
+
+/* The console as a file: a stream (no offset), input at end-of-file. */
+static ssize_t console_read(struct vfs_file *f, void *buf, size_t n,
+			    uint64_t off)
+{
+	(void)f, (void)buf, (void)n, (void)off;
+	return 0;
+}
+
+static ssize_t console_file_write(struct vfs_file *f, const void *buf,
+				  size_t n, uint64_t off)
+{
+	(void)f, (void)off;
+	console_write(buf, n);
+	return n;
+}
+
+static int console_fstat(struct vfs_file *f, struct stat *st)
+{
+	(void)f;
+	st->st_mode = S_IFCHR | 0620;
+	st->st_nlink = 1;
+	st->st_blksize = 1024;
+	return 0;
+}
+
+static int console_fsync(struct vfs_file *f)
+{
+	(void)f;
+	console_flush();
+	return 0;
+}
+
+static const struct vfs_file_ops console_ops = {
+	.read = console_read,
+	.write = console_file_write,
+	.fstat = console_fstat,
+	.fsync = console_fsync,
+};
+
+/* Static files: a reference that is never dropped keeps them from being
+ * freed when their descriptors are closed. */
+#define CONSOLE_FILE(fl) \
+	{ .ops = &console_ops, .flags = (fl), .refs = 1u << 30 }
+
+static struct vfs_file console_in = CONSOLE_FILE(O_RDONLY);
+static struct vfs_file console_out = CONSOLE_FILE(O_WRONLY);
+static struct vfs_file console_err = CONSOLE_FILE(O_WRONLY);
+
+static struct spinlock lock;
+static struct vfs_file *initial[FD_INITIAL] = { &console_in, &console_out,
+						 &console_err };
+static struct vfs_file **table = initial;
+static int size = FD_INITIAL;
+
+/*
+ * Makes the table hold (want) slots or more, called and returning with
+ * the lock held. The allocation happens unlocked: another CPU may have
+ * grown the table meanwhile, which is fine.
+ */
+static int grow(int want)
+{
+	while (size < want) {
+		int cur = size, n = cur * 2 < want ? want : cur * 2;
+
+		if (n > FD_MAX)
+			n = FD_MAX;
+		spin_unlock(&lock);
+		struct vfs_file **t = calloc(n, sizeof(*t)), **old = NULL;
+
+		spin_lock(&lock);
+		if (!t)
+			return -ENOMEM;
+		if (size == cur) {
+			memcpy(t, table, cur * sizeof(*t));
+			old = table == initial ? NULL : table;
+			table = t;
+			size = n;
+			t = NULL;
+		}
+		/* Nobody reads the table without the lock: the old one is
+		 * free to go. free() takes no lock of ours. */
+		free(old);
+		free(t);
+	}
+	return 0;
+}
+
+/* The lowest free slot at or above (min), with the lock held. */
+static int find_free(int min)
+{
+	for (;;) {
+		for (int fd = min; fd < size; fd++)
+			if (!table[fd])
+				return fd;
+		if (size >= FD_MAX)
+			return -EMFILE;
+		int rc = grow(size + 1);
+
+		if (rc)
+			return rc;
+	}
+}
+
+static int install_at_least(struct vfs_file *f, int min)
+{
+	spin_lock(&lock);
+	int fd = find_free(min);
+
+	if (fd >= 0)
+		table[fd] = f;
+	spin_unlock(&lock);
+	return fd;
+}
+
+int fd_install(struct vfs_file *f)
+{
+	return install_at_least(f, 0);
+}
+
+struct vfs_file *fd_get(int fd)
+{
+	struct vfs_file *f = NULL;
+
+	spin_lock(&lock);
+	if (fd >= 0 && fd < size && table[fd]) {
+		f = table[fd];
+		vfs_file_get(f);
+	}
+	spin_unlock(&lock);
+	return f;
+}
+
+int fd_close(int fd)
+{
+	struct vfs_file *f = NULL;
+
+	spin_lock(&lock);
+	if (fd >= 0 && fd < size) {
+		f = table[fd];
+		table[fd] = NULL;
+	}
+	spin_unlock(&lock);
+	if (!f)
+		return -EBADF;
+	vfs_file_put(f);
+	return 0;
+}
+
+int fd_dup(int fd, int min)
+{
+	if (min < 0 || min >= FD_MAX)
+		return -EINVAL;
+	struct vfs_file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	int rc = install_at_least(f, min);
+
+	if (rc < 0)
+		vfs_file_put(f);
+	return rc;
+}
+
+int fd_dup2(int fd, int to)
+{
+	if (to < 0 || to >= FD_MAX)
+		return -EBADF;
+	struct vfs_file *f = fd_get(fd), *old = NULL;
+
+	if (!f)
+		return -EBADF;
+	spin_lock(&lock);
+	int rc = grow(to + 1);
+
+	if (rc == 0) {
+		old = table[to];
+		table[to] = f;
+		rc = to;
+	}
+	spin_unlock(&lock);
+	if (old)
+		vfs_file_put(old);
+	if (rc < 0)
+		vfs_file_put(f);
+	return rc;
+}
+
+ssize_t fd_write(int fd, const void *buf, size_t n)
+{
+	struct vfs_file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	ssize_t rc = vfs_write(f, buf, n);
+
+	vfs_file_put(f);
+	return rc;
+}

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tmpfs: a writable filesystem in memory, for scratch files (mounted where
+ * the application asks, typically /tmp) and for testing the VFS's write
+ * paths without a device. A tree of nodes under one mutex per mount: simple
+ * and safe from any CPU, not built for heavy parallel use. A file's data is
+ * one growing buffer. An unlinked node lives on while files are open on it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kernel/vfs.h>
+#include <toro/time.h>
+
+struct tnode {
+	char *name;
+	uint32_t mode;
+	uint64_t ino;
+	struct tnode *parent;		/* NULL for the root and unlinked */
+	struct tnode *children;		/* directories: first child */
+	struct tnode *next;		/* sibling */
+	char *data;			/* files: (size) bytes of (cap) */
+	uint64_t size, cap;
+	unsigned open;			/* files open on it */
+	bool unlinked;
+	uint64_t mtime_ns, ctime_ns;
+};
+
+struct tmpfs {
+	struct mutex lock;		/* the whole tree */
+	struct tnode *root;
+	uint64_t next_ino;
+};
+
+static struct tmpfs *fs_of(struct vfs_mount *m)
+{
+	return m->priv;
+}
+
+static bool is_dir(const struct tnode *n)
+{
+	return S_ISDIR(n->mode);
+}
+
+static struct tnode *node_new(struct tmpfs *fs, const char *name, size_t len,
+			      uint32_t mode)
+{
+	struct tnode *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->name = malloc(len + 1);
+	if (!n->name) {
+		free(n);
+		return NULL;
+	}
+	memcpy(n->name, name, len);
+	n->name[len] = '\0';
+	n->mode = mode;
+	n->ino = ++fs->next_ino;
+	n->mtime_ns = n->ctime_ns = wallclock_ns();
+	return n;
+}
+
+static void node_free(struct tnode *n)
+{
+	free(n->name);
+	free(n->data);
+	free(n);
+}
+
+static struct tnode *child(struct tnode *dir, const char *name, size_t len)
+{
+	for (struct tnode *c = dir->children; c; c = c->next)
+		if (strlen(c->name) == len && memcmp(c->name, name, len) == 0)
+			return c;
+	return NULL;
+}
+
+static void attach(struct tnode *dir, struct tnode *n)
+{
+	n->parent = dir;
+	n->next = dir->children;
+	dir->children = n;
+	dir->mtime_ns = wallclock_ns();
+}
+
+static void detach(struct tnode *n)
+{
+	struct tnode **p = &n->parent->children;
+
+	while (*p != n)
+		p = &(*p)->next;
+	*p = n->next;
+	n->parent->mtime_ns = wallclock_ns();
+	n->parent = NULL;
+	n->next = NULL;
+}
+
+/* Drops an unlinked node once nothing has it open. */
+static void release(struct tnode *n)
+{
+	if (n->unlinked && n->open == 0)
+		node_free(n);
+}
+
+/*
+ * Walks (path) (normalised, relative) to the directory that holds its last
+ * component, which (*name, *len) then gives ("" for the root itself).
+ */
+static int walk_parent(struct tmpfs *fs, const char *path, struct tnode **dir,
+		       const char **name, size_t *len)
+{
+	struct tnode *d = fs->root;
+
+	for (;;) {
+		size_t n = strcspn(path, "/");
+
+		if (path[n] == '\0') {
+			*dir = d;
+			*name = path;
+			*len = n;
+			return 0;
+		}
+		d = child(d, path, n);
+		if (!d)
+			return -ENOENT;
+		if (!is_dir(d))
+			return -ENOTDIR;
+		path += n + 1;
+	}
+}
+
+static int lookup(struct tmpfs *fs, const char *path, struct tnode **out)
+{
+	struct tnode *dir;
+	const char *name;
+	size_t len;
+	int rc = walk_parent(fs, path, &dir, &name, &len);
+
+	if (rc)
+		return rc;
+	*out = len ? child(dir, name, len) : dir;
+	return *out ? 0 : -ENOENT;
+}
+
+static void fill_stat(const struct tnode *n, struct stat *st)
+{
+	unsigned nlink = 1;
+
+	if (is_dir(n)) {
+		nlink = 2;
+		for (const struct tnode *c = n->children; c; c = c->next)
+			nlink += is_dir(c);
+	}
+	st->st_ino = n->ino;
+	st->st_mode = n->mode;
+	st->st_nlink = n->unlinked ? 0 : nlink;
+	st->st_size = n->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (n->cap + 511) / 512;
+	st->st_mtim.tv_sec = n->mtime_ns / 1000000000;
+	st->st_mtim.tv_nsec = n->mtime_ns % 1000000000;
+	st->st_atim = st->st_mtim;
+	st->st_ctim.tv_sec = n->ctime_ns / 1000000000;
+	st->st_ctim.tv_nsec = n->ctime_ns % 1000000000;
+}
+
+/* Makes (n) hold (size) bytes, zero-filling what it gains. */
+static int resize(struct tnode *n, uint64_t size)
+{
+	if (size > n->cap) {
+		uint64_t cap = n->cap ? n->cap : 256;
+
+		while (cap < size)
+			cap = cap > UINT64_MAX / 2 ? size : cap * 2;
+		if (cap != (size_t)cap)
+			return -EFBIG;
+		char *p = realloc(n->data, cap);
+
+		if (!p)
+			return -ENOSPC;
+		n->data = p;
+		n->cap = cap;
+	}
+	if (size > n->size)
+		memset(n->data + n->size, 0, size - n->size);
+	n->size = size;
+	n->mtime_ns = n->ctime_ns = wallclock_ns();
+	return 0;
+}
+
+static ssize_t tmpfs_read(struct vfs_file *f, void *buf, size_t len,
+			  uint64_t off)
+{
+	struct tmpfs *fs = fs_of(f->mnt);
+	struct tnode *n = f->priv;
+
+	mutex_lock(&fs->lock);
+	if (off >= n->size)
+		len = 0;
+	else if (len > n->size - off)
+		len = n->size - off;
+	if (len)
+		memcpy(buf, n->data + off, len);
+	mutex_unlock(&fs->lock);
+	return len;
+}
+
+static ssize_t tmpfs_write(struct vfs_file *f, const void *buf, size_t len,
+			   uint64_t off)
+{
+	struct tmpfs *fs = fs_of(f->mnt);
+	struct tnode *n = f->priv;
+	int rc = 0;
+
+	mutex_lock(&fs->lock);
+	if (off + len > n->size)
+		rc = resize(n, off + len);
+	if (rc == 0 && len) {
+		memcpy(n->data + off, buf, len);
+		n->mtime_ns = wallclock_ns();
+	}
+	mutex_unlock(&fs->lock);
+	return rc ? rc : (ssize_t)len;
+}
+
+static int tmpfs_fstat(struct vfs_file *f, struct stat *st)
+{
+	struct tmpfs *fs = fs_of(f->mnt);
+
+	mutex_lock(&fs->lock);
+	fill_stat(f->priv, st);
+	mutex_unlock(&fs->lock);
+	return 0;
+}
+
+static int tmpfs_ftruncate(struct vfs_file *f, uint64_t size)
+{
+	struct tmpfs *fs = fs_of(f->mnt);
+
+	mutex_lock(&fs->lock);
+	int rc = resize(f->priv, size);
+
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+/* The position is how many entries were handed out: entries removed
+ * meanwhile may make it skip one, which POSIX allows. */
+static int tmpfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
+{
+	struct tmpfs *fs = fs_of(f->mnt);
+	struct tnode *c;
+	uint64_t i = 0;
+
+	mutex_lock(&fs->lock);
+	for (c = ((struct tnode *)f->priv)->children; c && i < f->offset;
+	     c = c->next)
+		i++;
+	if (c) {
+		strcpy(ent->name, c->name);
+		ent->ino = c->ino;
+		ent->type = is_dir(c) ? DT_DIR : DT_REG;
+		f->offset++;
+	}
+	mutex_unlock(&fs->lock);
+	return c != NULL;
+}
+
+static int tmpfs_close(struct vfs_file *f)
+{
+	struct tmpfs *fs = fs_of(f->mnt);
+	struct tnode *n = f->priv;
+
+	mutex_lock(&fs->lock);
+	n->open--;
+	release(n);
+	mutex_unlock(&fs->lock);
+	return 0;
+}
+
+static const struct vfs_file_ops file_ops = {
+	.read = tmpfs_read,
+	.write = tmpfs_write,
+	.fstat = tmpfs_fstat,
+	.ftruncate = tmpfs_ftruncate,
+	.close = tmpfs_close,
+};
+
+static const struct vfs_file_ops dir_ops = {
+	.fstat = tmpfs_fstat,
+	.readdir = tmpfs_readdir,
+	.close = tmpfs_close,
+};
+
+static int tmpfs_open(struct vfs_mount *m, const char *path, int flags,
+		      mode_t mode, struct vfs_file *f)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *dir, *n;
+	const char *name;
+	size_t len;
+	int rc;
+
+	mutex_lock(&fs->lock);
+	rc = walk_parent(fs, path, &dir, &name, &len);
+	if (rc)
+		goto out;
+	n = len ? child(dir, name, len) : dir;
+	if (n && (flags & O_CREAT) && (flags & O_EXCL)) {
+		rc = -EEXIST;
+		goto out;
+	}
+	if (!n) {
+		rc = -ENOENT;
+		if (!(flags & O_CREAT))
+			goto out;
+		rc = -ENOSPC;
+		n = node_new(fs, name, len, S_IFREG | (mode & 07777));
+		if (!n)
+			goto out;
+		attach(dir, n);
+	} else if ((flags & O_TRUNC) && !is_dir(n) &&
+		   (flags & O_ACCMODE) != O_RDONLY) {
+		resize(n, 0);	/* shrinking cannot fail */
+	}
+	n->open++;
+	f->ops = is_dir(n) ? &dir_ops : &file_ops;
+	f->priv = n;
+	rc = 0;
+out:
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+static int tmpfs_stat(struct vfs_mount *m, const char *path, struct stat *st)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *n;
+
+	mutex_lock(&fs->lock);
+	int rc = lookup(fs, path, &n);
+
+	if (rc == 0)
+		fill_stat(n, st);
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+static int tmpfs_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *dir, *n;
+	const char *name;
+	size_t len;
+
+	mutex_lock(&fs->lock);
+	int rc = walk_parent(fs, path, &dir, &name, &len);
+
+	if (rc == 0 && child(dir, name, len))
+		rc = -EEXIST;
+	if (rc == 0) {
+		n = node_new(fs, name, len, S_IFDIR | (mode & 07777));
+		if (n)
+			attach(dir, n);
+		else
+			rc = -ENOSPC;
+	}
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+/* Takes (n) out of the tree; it goes when its last open file does. */
+static void remove_node(struct tnode *n)
+{
+	detach(n);
+	n->unlinked = true;
+	release(n);
+}
+
+static int remove_path(struct vfs_mount *m, const char *path, bool want_dir)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *n;
+
+	mutex_lock(&fs->lock);
+	int rc = lookup(fs, path, &n);
+
+	if (rc == 0 && want_dir && !is_dir(n))
+		rc = -ENOTDIR;
+	else if (rc == 0 && !want_dir && is_dir(n))
+		rc = -EISDIR;
+	else if (rc == 0 && n->children)
+		rc = -ENOTEMPTY;
+	if (rc == 0)
+		remove_node(n);
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+static int tmpfs_rmdir(struct vfs_mount *m, const char *path)
+{
+	return remove_path(m, path, true);
+}
+
+static int tmpfs_unlink(struct vfs_mount *m, const char *path)
+{
+	return remove_path(m, path, false);
+}
+
+static int tmpfs_rename(struct vfs_mount *m, const char *from, const char *to)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *n, *dir, *old;
+	const char *name;
+	size_t len;
+	char *copy;
+
+	mutex_lock(&fs->lock);
+	int rc = lookup(fs, from, &n);
+
+	if (rc == 0)
+		rc = walk_parent(fs, to, &dir, &name, &len);
+	if (rc)
+		goto out;
+	old = child(dir, name, len);
+	if (old == n)
+		goto out;	/* the same file: nothing to do */
+	if (old && is_dir(n) && !is_dir(old))
+		rc = -ENOTDIR;
+	else if (old && !is_dir(n) && is_dir(old))
+		rc = -EISDIR;
+	else if (old && old->children)
+		rc = -ENOTEMPTY;
+	if (rc)
+		goto out;
+	copy = malloc(len + 1);
+	if (!copy) {
+		rc = -ENOSPC;
+		goto out;
+	}
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	if (old)
+		remove_node(old);
+	detach(n);
+	free(n->name);
+	n->name = copy;
+	n->ctime_ns = wallclock_ns();
+	attach(dir, n);
+out:
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+static const struct vfs_fs_ops tmpfs_ops = {
+	.open = tmpfs_open,
+	.stat = tmpfs_stat,
+	.mkdir = tmpfs_mkdir,
+	.rmdir = tmpfs_rmdir,
+	.unlink = tmpfs_unlink,
+	.rename = tmpfs_rename,
+};
+
+int tmpfs_mount(const char *path)
+{
+	struct tmpfs *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return -ENOMEM;
+	fs->root = node_new(fs, "", 0, S_IFDIR | 01777);
+	if (!fs->root) {
+		free(fs);
+		return -ENOMEM;
+	}
+	int rc = vfs_mount(path, &tmpfs_ops, fs, false);
+
+	if (rc) {
+		node_free(fs->root);
+		free(fs);
+	}
+	return rc;
+}

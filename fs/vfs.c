@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mount table and the calls on paths. A path is normalised against the
+ * current directory, matched to the mount with the longest prefix, and the
+ * rest handed to that filesystem. The table is small and changes rarely, so
+ * one spinlock guards it; a mount counts the calls and open files using it
+ * so it cannot be removed under them. Opening files is in vfs_file.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kernel/cmdline.h>
+#include <kernel/init.h>
+#include <kernel/log.h>
+#include <kernel/spinlock.h>
+#include <kernel/vfs.h>
+
+#include "vfs_impl.h"
+
+#define VFS_MAX_MOUNTS 16
+
+static struct spinlock lock;		/* mounts[] and cwd */
+static struct vfs_mount *mounts[VFS_MAX_MOUNTS];
+static char cwd[VFS_PATH_MAX] = "/";
+
+static bool mount_path_ok(const char *path)
+{
+	char norm[sizeof(((struct vfs_mount *)0)->path)];
+	bool dir;
+	int n = vfs_path_normalize("/", path, norm, sizeof(norm), &dir);
+
+	return *path == '/' && n > 0 && strcmp(norm, path) == 0;
+}
+
+int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
+	      bool read_only)
+{
+	if (!mount_path_ok(path))
+		return -EINVAL;
+	struct vfs_mount *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	strcpy(m->path, path);
+	m->ops = ops;
+	m->priv = priv;
+	m->read_only = read_only;
+
+	int rc = -ENOSPC, slot = -1;
+
+	spin_lock(&lock);
+	for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
+		if (!mounts[i] && slot < 0)
+			slot = i;
+		if (mounts[i] && strcmp(mounts[i]->path, path) == 0) {
+			rc = -EBUSY;
+			slot = -1;
+			break;
+		}
+	}
+	if (slot >= 0) {
+		mounts[slot] = m;
+		rc = 0;
+	}
+	spin_unlock(&lock);
+	if (rc)
+		free(m);
+	return rc;
+}
+
+int vfs_umount(const char *path)
+{
+	struct vfs_mount *m = NULL;
+	int rc = -ENOENT;
+
+	spin_lock(&lock);
+	for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
+		if (!mounts[i] || strcmp(mounts[i]->path, path) != 0)
+			continue;
+		rc = -EBUSY;
+		if (__atomic_load_n(&mounts[i]->users, __ATOMIC_ACQUIRE) == 0) {
+			m = mounts[i];
+			mounts[i] = NULL;
+			rc = 0;
+		}
+		break;
+	}
+	spin_unlock(&lock);
+	free(m);	/* the filesystem's (priv) is its own to release */
+	return rc;
+}
+
+void vfs_mount_put(struct vfs_mount *m)
+{
+	__atomic_fetch_sub(&m->users, 1, __ATOMIC_RELEASE);
+}
+
+int vfs_lookup(const char *path, struct vfs_lookup *lk)
+{
+	int n;
+
+	/* A relative path is normalised under the lock that guards the
+	 * current directory, rather than copying 4 KiB out of it. */
+	if (*path != '/') {
+		spin_lock(&lock);
+		n = vfs_path_normalize(cwd, path, lk->path, sizeof(lk->path),
+				       &lk->dir);
+		spin_unlock(&lock);
+	} else {
+		n = vfs_path_normalize("/", path, lk->path, sizeof(lk->path),
+				       &lk->dir);
+	}
+	if (n < 0)
+		return n;
+
+	size_t best = 0;
+
+	lk->mnt = NULL;
+	spin_lock(&lock);
+	for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
+		struct vfs_mount *m = mounts[i];
+		size_t len;
+
+		if (!m || !vfs_path_under(m->path, lk->path))
+			continue;
+		len = strlen(m->path);
+		if (!lk->mnt || len > best) {
+			lk->mnt = m;
+			best = len;
+		}
+	}
+	if (lk->mnt)
+		__atomic_fetch_add(&lk->mnt->users, 1, __ATOMIC_ACQUIRE);
+	spin_unlock(&lock);
+	if (!lk->mnt)
+		return -ENOENT;
+	lk->rel = vfs_path_under(lk->mnt->path, lk->path);
+	return 0;
+}
+
+struct vfs_lookup *vfs_lookup_new(const char *path, int *rc)
+{
+	struct vfs_lookup *lk = malloc(sizeof(*lk));
+
+	if (!lk) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	*rc = vfs_lookup(path, lk);
+	if (*rc) {
+		free(lk);
+		return NULL;
+	}
+	return lk;
+}
+
+void vfs_lookup_free(struct vfs_lookup *lk)
+{
+	vfs_mount_put(lk->mnt);
+	free(lk);
+}
+
+int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st)
+{
+	if (!lk->mnt->ops->stat)
+		return -ENOSYS;
+	memset(st, 0, sizeof(*st));
+	int rc = lk->mnt->ops->stat(lk->mnt, lk->rel, st);
+
+	if (rc == 0 && lk->dir && !S_ISDIR(st->st_mode))
+		rc = -ENOTDIR;
+	return rc;
+}
+
+int vfs_stat(const char *path, struct stat *st)
+{
+	int rc;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	rc = vfs_lookup_stat(lk, st);
+	vfs_lookup_free(lk);
+	return rc;
+}
+
+int vfs_access(const char *path, int amode)
+{
+	struct stat st;
+	int rc;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	if ((amode & ~(R_OK | W_OK | X_OK)) != 0)
+		rc = -EINVAL;
+	else
+		rc = vfs_lookup_stat(lk, &st);
+	/* There are no users to check permissions for: only the mount and
+	 * the execute bits can say no. */
+	if (rc == 0 && (amode & W_OK) && lk->mnt->read_only)
+		rc = -EROFS;
+	if (rc == 0 && (amode & X_OK) && !(st.st_mode & 0111))
+		rc = -EACCES;
+	vfs_lookup_free(lk);
+	return rc;
+}
+
+int vfs_mkdir(const char *path, mode_t mode)
+{
+	struct stat st;
+	int rc;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	struct vfs_mount *m = lk->mnt;
+
+	if (lk->rel[0] == '\0')
+		rc = -EEXIST;
+	else if (m->read_only || !m->ops->mkdir)
+		rc = vfs_lookup_stat(lk, &st) == 0 ? -EEXIST : -EROFS;
+	else
+		rc = m->ops->mkdir(m, lk->rel, mode);
+	vfs_lookup_free(lk);
+	return rc;
+}
+
+/* rmdir, unlink: the same checks around a different op. */
+static int remove_path(const char *path, bool is_dir)
+{
+	int rc;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	struct vfs_mount *m = lk->mnt;
+	int (*op)(struct vfs_mount *, const char *) =
+		is_dir ? m->ops->rmdir : m->ops->unlink;
+
+	if (lk->rel[0] == '\0')
+		rc = -EBUSY;		/* a mount point */
+	else if (!is_dir && lk->dir)
+		rc = -ENOTDIR;		/* "file/" names a directory */
+	else if (m->read_only || !op)
+		rc = -EROFS;
+	else
+		rc = op(m, lk->rel);
+	vfs_lookup_free(lk);
+	return rc;
+}
+
+int vfs_rmdir(const char *path)
+{
+	return remove_path(path, true);
+}
+
+int vfs_unlink(const char *path)
+{
+	return remove_path(path, false);
+}
+
+int vfs_rename(const char *from, const char *to)
+{
+	int rc;
+	struct vfs_lookup *a = vfs_lookup_new(from, &rc), *b;
+
+	if (!a)
+		return rc;
+	b = vfs_lookup_new(to, &rc);
+	if (!b) {
+		vfs_lookup_free(a);
+		return rc;
+	}
+	struct vfs_mount *m = a->mnt;
+
+	if (m != b->mnt)
+		rc = -EXDEV;
+	else if (a->rel[0] == '\0' || b->rel[0] == '\0')
+		rc = -EBUSY;
+	else if (strcmp(a->path, b->path) != 0 &&
+		 vfs_path_within(a->path, b->path))
+		rc = -EINVAL;		/* a directory into itself */
+	else if (m->read_only || !m->ops->rename)
+		rc = -EROFS;
+	else
+		rc = m->ops->rename(m, a->rel, b->rel);
+	vfs_lookup_free(b);
+	vfs_lookup_free(a);
+	return rc;
+}
+
+int vfs_chdir(const char *path)
+{
+	struct stat st;
+	int rc;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	rc = vfs_lookup_stat(lk, &st);
+	if (rc == 0 && !S_ISDIR(st.st_mode))
+		rc = -ENOTDIR;
+	if (rc == 0) {
+		spin_lock(&lock);
+		strcpy(cwd, lk->path);
+		spin_unlock(&lock);
+	}
+	vfs_lookup_free(lk);
+	return rc;
+}
+
+int vfs_getcwd(char *buf, size_t size)
+{
+	int rc = 0;
+
+	spin_lock(&lock);
+	if (strlen(cwd) + 1 > size)
+		rc = -ERANGE;
+	else
+		strcpy(buf, cwd);
+	spin_unlock(&lock);
+	return rc;
+}
+
+/* The root filesystem, as "toro.root=" asks or else the first that is
+ * there (see vfs.h). Runs before main(). */
+static int vfs_mount_root(void)
+{
+	const char *root = kopt("toro.root");
+	int rc;
+
+	if (!root) {
+		rc = virtiofs_mount(NULL, "/");
+		if (rc == -ENODEV)
+			rc = initrd_mount("/");
+		return rc == -ENODEV ? 0 : rc;
+	}
+	if (strcmp(root, "initrd") == 0)
+		rc = initrd_mount("/");
+	else if (strncmp(root, "virtiofs:", 9) == 0 && root[9])
+		rc = virtiofs_mount(root + 9, "/");
+	else if (strcmp(root, "none") == 0)
+		rc = 0;
+	else
+		rc = -EINVAL;
+	if (rc)
+		log_error("toro.root=%s: cannot mount it (error %d)\n", root,
+			  -rc);
+	return rc;
+}
+INIT_CALL(INIT_FS, vfs_mount_root);

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Open files: opening a path, and reads, writes, seeks and the rest on an
+ * open file. The checks every filesystem would repeat live here (access
+ * mode, directories, read-only mounts, O_APPEND, offsets), so filesystems
+ * see only well-formed requests. A file is shared by the descriptors that
+ * dup() made and by calls in progress on any CPU: it is freed when the last
+ * reference goes, and its offset is updated under its own mutex (a mutex,
+ * not a spinlock: the filesystem may block in between).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kernel/vfs.h>
+
+#include "vfs_impl.h"
+
+/* Largest single transfer, as Linux: keeps offsets and counts in range. */
+#define VFS_RW_MAX 0x7ffff000
+
+static bool is_dir(const struct vfs_file *f)
+{
+	return f->ops->readdir != NULL;
+}
+
+static int accmode(const struct vfs_file *f)
+{
+	return f->flags & O_ACCMODE;
+}
+
+/*
+ * What a read-only mount can do with (flags): it is asked about the file
+ * first, as Linux would find it before refusing to change anything.
+ * Returns the flags to pass on (O_CREAT dropped) or -errno.
+ */
+static int read_only_flags(struct vfs_lookup *lk, int flags)
+{
+	struct stat st;
+	int rc = vfs_lookup_stat(lk, &st);
+
+	if (rc == -ENOENT && (flags & O_CREAT))
+		return -EROFS;
+	if (rc)
+		return rc;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if (S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY)
+		return -EISDIR;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+		return -EROFS;
+	return flags & ~O_CREAT;
+}
+
+int vfs_open(const char *path, int flags, mode_t mode, struct vfs_file **out)
+{
+	int rc;
+
+	*out = NULL;
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	struct vfs_mount *m = lk->mnt;
+	struct vfs_file *f = NULL;
+	int fs_flags = flags;
+
+	if (lk->dir && (flags & O_CREAT))
+		rc = -EISDIR;
+	else if (m->read_only)
+		rc = fs_flags = read_only_flags(lk, flags);
+	else if (!m->ops->open)
+		rc = -ENOSYS;
+	if (rc < 0)
+		goto err_lookup;
+	rc = -ENOMEM;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		goto err_lookup;
+	f->mnt = m;
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
+	f->refs = 1;
+	rc = m->ops->open(m, lk->rel, fs_flags, mode, f);
+	if (rc)
+		goto err_file;
+	if (!f->ops) {
+		rc = -EIO;	/* a filesystem that forgot its ops */
+		goto err_file;
+	}
+	if (!is_dir(f) && (lk->dir || (flags & O_DIRECTORY)))
+		rc = -ENOTDIR;
+	else if (is_dir(f) && accmode(f) != O_RDONLY)
+		rc = -EISDIR;
+	if (rc)
+		goto err_opened;
+	/* The file keeps the mount's user reference the lookup took. */
+	free(lk);
+	*out = f;
+	return 0;
+
+err_opened:
+	if (f->ops->close)
+		f->ops->close(f);
+err_file:
+	free(f);
+err_lookup:
+	vfs_lookup_free(lk);
+	return rc;
+}
+
+struct vfs_file *vfs_file_new(const struct vfs_file_ops *ops, void *priv,
+			      int flags)
+{
+	struct vfs_file *f = calloc(1, sizeof(*f));
+
+	if (f) {
+		f->ops = ops;
+		f->priv = priv;
+		f->flags = flags;
+		f->refs = 1;
+	}
+	return f;
+}
+
+void vfs_file_get(struct vfs_file *f)
+{
+	__atomic_fetch_add(&f->refs, 1, __ATOMIC_RELAXED);
+}
+
+void vfs_file_put(struct vfs_file *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (f->ops->close)
+		f->ops->close(f);
+	if (f->mnt)
+		vfs_mount_put(f->mnt);
+	free(f);
+}
+
+/* Whether (f) has an offset: files on a filesystem do, streams do not. */
+static bool seekable(const struct vfs_file *f)
+{
+	return f->mnt != NULL;
+}
+
+static ssize_t check_count(ssize_t rc, size_t n)
+{
+	/* A filesystem claiming more than it was asked is broken. */
+	return rc > (ssize_t)n ? -EIO : rc;
+}
+
+static int check_read(const struct vfs_file *f)
+{
+	if (accmode(f) == O_WRONLY)
+		return -EBADF;
+	if (is_dir(f))
+		return -EISDIR;
+	return f->ops->read ? 0 : -EINVAL;
+}
+
+static int check_write(const struct vfs_file *f)
+{
+	if (accmode(f) == O_RDONLY)
+		return -EBADF;
+	return f->ops->write ? 0 : -EINVAL;
+}
+
+ssize_t vfs_read(struct vfs_file *f, void *buf, size_t n)
+{
+	ssize_t rc = check_read(f);
+
+	if (rc)
+		return rc;
+	if (n > VFS_RW_MAX)
+		n = VFS_RW_MAX;
+	if (!seekable(f))
+		return check_count(f->ops->read(f, buf, n, 0), n);
+	mutex_lock(&f->pos_lock);
+	rc = check_count(f->ops->read(f, buf, n, f->offset), n);
+	if (rc > 0)
+		f->offset += rc;
+	mutex_unlock(&f->pos_lock);
+	return rc;
+}
+
+ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t n)
+{
+	ssize_t rc = check_write(f);
+	struct stat st;
+
+	if (rc)
+		return rc;
+	if (n > VFS_RW_MAX)
+		n = VFS_RW_MAX;
+	if (!seekable(f))
+		return check_count(f->ops->write(f, buf, n, 0), n);
+	/* Appends to one file through different descriptors must not land
+	 * on the same spot: one at a time per mount, size then write. */
+	bool append = f->flags & O_APPEND;
+
+	mutex_lock(&f->pos_lock);
+	if (append) {
+		mutex_lock(&f->mnt->append_lock);
+		rc = vfs_fstat(f, &st);
+		if (rc)
+			goto out;
+		f->offset = st.st_size;
+	}
+	if (f->offset > (uint64_t)INT64_MAX - n) {
+		rc = -EFBIG;
+		goto out;
+	}
+	rc = check_count(f->ops->write(f, buf, n, f->offset), n);
+	if (rc > 0)
+		f->offset += rc;
+out:
+	if (append)
+		mutex_unlock(&f->mnt->append_lock);
+	mutex_unlock(&f->pos_lock);
+	return rc;
+}
+
+ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, int64_t off)
+{
+	ssize_t rc = check_read(f);
+
+	if (rc)
+		return rc;
+	if (!seekable(f))
+		return -ESPIPE;
+	if (off < 0)
+		return -EINVAL;
+	if (n > VFS_RW_MAX)
+		n = VFS_RW_MAX;
+	return check_count(f->ops->read(f, buf, n, off), n);
+}
+
+ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t n,
+		   int64_t off)
+{
+	ssize_t rc = check_write(f);
+
+	if (rc)
+		return rc;
+	if (!seekable(f))
+		return -ESPIPE;
+	if (off < 0)
+		return -EINVAL;
+	if (n > VFS_RW_MAX)
+		n = VFS_RW_MAX;
+	if ((uint64_t)off > (uint64_t)INT64_MAX - n)
+		return -EFBIG;
+	return check_count(f->ops->write(f, buf, n, off), n);
+}
+
+int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence)
+{
+	struct stat st;
+	int64_t base, rc;
+
+	if (!seekable(f))
+		return -ESPIPE;
+	mutex_lock(&f->pos_lock);
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = f->offset;
+		break;
+	case SEEK_END:
+		rc = is_dir(f) ? -EINVAL : vfs_fstat(f, &st);
+		if (rc)
+			goto out;
+		base = st.st_size;
+		break;
+	default:
+		rc = -EINVAL;
+		goto out;
+	}
+	/* A directory's offset is its filesystem's cookie: it can be read
+	 * back and set, not computed with. */
+	if (is_dir(f) && off != 0 && whence != SEEK_SET)
+		rc = -EINVAL;
+	else if (off > 0 ? base > INT64_MAX - off : base + off < 0)
+		rc = off > 0 ? -EOVERFLOW : -EINVAL;
+	else
+		rc = f->offset = base + off;
+out:
+	mutex_unlock(&f->pos_lock);
+	return rc;
+}
+
+int vfs_fstat(struct vfs_file *f, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	return f->ops->fstat ? f->ops->fstat(f, st) : -ENOSYS;
+}
+
+int vfs_fsync(struct vfs_file *f)
+{
+	/* Nothing to sync is success, as for a read-only file on Linux. */
+	return f->ops->fsync ? f->ops->fsync(f) : 0;
+}
+
+int vfs_ftruncate(struct vfs_file *f, int64_t size)
+{
+	if (size < 0 || is_dir(f) || accmode(f) == O_RDONLY)
+		return -EINVAL;
+	if (!f->ops->ftruncate)
+		return f->mnt && f->mnt->read_only ? -EROFS : -EINVAL;
+	return f->ops->ftruncate(f, size);
+}
+
+int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
+{
+	if (!is_dir(f))
+		return -ENOTDIR;
+	memset(ent, 0, sizeof(*ent));
+	mutex_lock(&f->pos_lock);
+	int rc = f->ops->readdir(f, ent);
+
+	mutex_unlock(&f->pos_lock);
+	ent->name[VFS_NAME_MAX] = '\0';
+	if (rc > 0 && ent->name[0] == '\0')
+		rc = -EIO;	/* a filesystem's empty name */
+	return rc;
+}

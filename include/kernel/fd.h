@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file-descriptor table (fs/fd.c): one for the whole application,
+ * shared by every thread on every CPU. A descriptor holds a reference to
+ * an open file (include/kernel/vfs.h); descriptors 0, 1 and 2 start as the
+ * console (0 reads as end-of-file, 1 and 2 write to the console) and may be
+ * closed and reused like any other. New descriptors are the lowest free.
+ */
+#ifndef KERNEL_FD_H
+#define KERNEL_FD_H
+
+#include <sys/types.h>
+
+struct vfs_file;
+
+/* Descriptors are below this. */
+#define FD_MAX 65536
+
+/* Puts (f) in the lowest free slot, taking over the caller's reference.
+ * Returns the descriptor or -EMFILE, -ENOMEM (the reference is kept). */
+int fd_install(struct vfs_file *f);
+
+/* The file behind (fd) with a reference for the caller (vfs_file_put()
+ * it), or NULL for a descriptor that is not open. */
+struct vfs_file *fd_get(int fd);
+
+/* Frees (fd) and drops its reference; -EBADF if not open. */
+int fd_close(int fd);
+
+/* Another descriptor for (fd)'s file: the lowest free one at or above
+ * (min), or exactly (to) for fd_dup2 (closing what it held). Return the
+ * new descriptor or -EBADF, -EMFILE, -ENOMEM. */
+int fd_dup(int fd, int min);
+int fd_dup2(int fd, int to);
+
+/* write() on a descriptor: what libc's write() calls once files are
+ * linked in (it refers to this weakly). Bytes written or -errno. */
+ssize_t fd_write(int fd, const void *buf, size_t n);
+
+#endif /* KERNEL_FD_H */
