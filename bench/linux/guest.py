@@ -47,17 +47,20 @@ def kernel_release(out_dir):
 
 
 def qemu_command(out_dir, smp=2, mem=256, machine="microvm", args=(),
-                 append="", qemu_args=(), tsc_khz=None):
+                 append="", qemu_args=(), tsc_khz=None, machine_opts=()):
     """QEMU command line booting the guest in out_dir; args go to the guest's
-    script (the words after "--" on the kernel command line)."""
+    script (the words after "--" on the kernel command line); machine_opts
+    are added to -M (e.g. memory-backend=ID)."""
     khz = tsc_khz or host_tsc_khz()
     cmd = [QEMU]
+    more = "".join("," + o for o in machine_opts)
     if machine == "microvm":
         # ACPI on: Debian's virtio_mmio takes its devices from ACPI (it is
         # built without virtio_mmio.device= command-line support).
-        cmd += ["-M", "microvm,acpi=on", "-global", "virtio-mmio.force-legacy=false"]
+        cmd += ["-M", "microvm,acpi=on" + more,
+                "-global", "virtio-mmio.force-legacy=false"]
     elif machine == "q35":
-        cmd += ["-M", "q35"]
+        cmd += ["-M", "q35" + more]
     else:
         raise ValueError(f"machine {machine}: use microvm or q35")
     line = " ".join(w for w in (APPEND, f"tsc_early_khz={khz}", append) if w)

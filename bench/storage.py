@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Storage benchmark for bench/storage.sh: Toro next to a Debian Linux guest
+on the same QEMU (TCG, microvm, same CPUs and memory, the same disk image
+with the same -drive options, the same virtiofsd with the same options and
+the same shared memfd RAM); writes bench/RESULTS.md.
+
+Each boot of either guest does every measurement once (Toro:
+bench/storage/toro/main.c; Linux: bench/storage/linux_storage.c, the same
+calls through POSIX) and prints "RESULT name value" lines. Boots of the two
+alternate, the first of each pair switching sides from run to run, and the
+table gives the median over runs.
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "linux"))
+
+from toro import devices, virtiofsd  # noqa: E402
+from toro.errors import ToroError  # noqa: E402
+import guest  # noqa: E402
+import results  # noqa: E402
+
+BUILD = os.path.join(ROOT, "build")
+TORO_BUILD = os.environ.get("TORO_BUILD", BUILD)
+TORO_ELF = os.path.join(TORO_BUILD, "bench", "storage.elf")
+LINUX_BIN = os.path.join(BUILD, "bench", "linux_storage")
+LINUX_DIR = os.path.join(BUILD, "linux", "storage")
+DATA = os.path.join(BUILD, "storage")
+DISK = os.path.join(DATA, "disk.img")
+SHARE = os.path.join(DATA, "share")
+FILE = os.path.join(SHARE, "storage.dat")     # the guests' /storage.dat
+
+SMP = 2
+MEM = 512                       # MiB, both guests
+MIB = 256                       # per sequential transfer
+COUNT = 10000                   # random 4 KiB reads
+SEED = 1
+ARGS = [str(x) for x in (MIB, COUNT, SEED)]
+TIMEOUT = 600
+MODULES = ("virtio_mmio", "virtio_blk", "virtiofs")
+RESULT = re.compile(r"^RESULT (\w+) ([0-9.]+)\s*$", re.M)
+METRICS = ("blk_write_mibs", "blk_write_sync_mibs", "blk_read_mibs",
+           "blk_randread_iops", "fs_write_mibs", "fs_write_sync_mibs",
+           "fs_read_mibs", "fs_randread_iops")
+
+
+def build():
+    os.makedirs(os.path.dirname(LINUX_BIN), exist_ok=True)
+    src = os.path.join(ROOT, "bench", "storage")
+    subprocess.run(["gcc", "-O2", "-Wall", "-Wextra", "-static", "-o", LINUX_BIN,
+                    os.path.join(src, "linux_storage.c")], check=True)
+    guest.build(LINUX_DIR, os.path.join(src, "linux_init.sh"),
+                [f"{LINUX_BIN}:/bench/linux_storage"], modules=MODULES)
+    os.makedirs(os.path.dirname(TORO_ELF), exist_ok=True)
+    subprocess.run([os.path.join(ROOT, "toro"), "build", "bench/storage/toro",
+                    "-o", TORO_ELF], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def prepare():
+    """The same starting point for every boot: a fully written (not sparse)
+    image of MIB MiB, so no write allocates host blocks, a share without
+    the file the guest is about to create, and nothing of the last boot
+    left for the host to write back during this one."""
+    os.makedirs(SHARE, exist_ok=True)
+    if not os.path.exists(DISK) or os.path.getsize(DISK) != MIB << 20:
+        with open(DISK + ".tmp", "wb") as f:
+            for _ in range(MIB):
+                f.write(bytes(1 << 20))
+        os.replace(DISK + ".tmp", DISK)
+    if os.path.exists(FILE):
+        os.unlink(FILE)
+    os.sync()
+
+
+def plan():
+    """The virtio devices of both guests, as `toro run --fs --disk` makes
+    them (tools/toro/devices.py): the virtio-fs share (tag "root"), then
+    the disk (raw, cache=writeback), on virtio-mmio transports of microvm
+    with ACPI; the RAM a shared memfd."""
+    p = devices.Plan("microvm", True, MEM)
+    p.fs = [devices.Fs("root", SHARE)]
+    p.disks = [DISK]
+    return p
+
+
+def parse(system, out):
+    found = {k: float(v) for k, v in RESULT.findall(out)}
+    missing = [k for k in ("cpus",) + METRICS if k not in found]
+    if missing:
+        sys.exit(f"storage: {system} printed no {', '.join(missing)}:\n"
+                 f"{out[-3000:]}")
+    if found["cpus"] != SMP:
+        sys.exit(f"storage: {system} saw {found['cpus']:g} CPUs, not {SMP}")
+    return found
+
+
+def run_toro():
+    prepare()
+    cmd = [os.path.join(ROOT, "toro"), "run", TORO_ELF, "--smp", str(SMP),
+           "--mem", str(MEM), "--accel", "tcg", "--timeout", str(TIMEOUT),
+           "--disk", DISK, "--fs", SHARE, "--"] + ARGS
+    r = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL,
+                       cwd=ROOT, env=dict(os.environ, TORO_BUILD=TORO_BUILD))
+    out = r.stdout.decode(errors="replace")
+    if r.returncode:
+        sys.exit(f"storage: Toro exited {r.returncode}: "
+                 f"{r.stderr.decode(errors='replace')}\n{out[-3000:]}")
+    return parse("Toro", out)
+
+
+def run_linux():
+    """Boot the Linux guest with the devices of plan(), its virtiofsd
+    started the way `toro run` starts Toro's (tools/toro/virtiofsd.py)."""
+    prepare()
+    p = plan()
+    with tempfile.TemporaryDirectory(prefix="storage-") as tmp:
+        d = virtiofsd.Daemon(SHARE, os.path.join(tmp, "fs0.sock"),
+                             os.path.join(tmp, "fs0.log"))
+        d.start()
+        try:
+            _, out, status = guest.run(
+                LINUX_DIR, timeout=TIMEOUT, smp=SMP, mem=MEM, args=ARGS,
+                machine_opts=p.machine_options(),
+                qemu_args=p.qemu_args([d.sock_path]))
+        finally:
+            d.stop()
+    if status != 0 or guest.guest_status(out) != 0:
+        sys.exit(f"storage: Linux guest failed ({status}):\n{out[-3000:]}")
+    return parse("Linux", out)
+
+
+def virtiofsd_options():
+    share = os.path.relpath(SHARE, ROOT)
+    return " ".join(virtiofsd.Daemon(share, "S", "L").command()[2:])
+
+
+def toro_version():
+    r = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+                       capture_output=True, text=True)
+    return r.stdout.strip() or "unknown commit"
+
+
+def ratio(toro, linux):
+    if not toro or not linux:
+        return "n/a"
+    return f"{toro / linux:.2f}x"
+
+
+def main():
+    try:
+        runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    except ValueError:
+        runs = 0
+    if runs < 1 or len(sys.argv) > 2:
+        sys.exit("usage: bench/storage.sh [RUNS]")
+    try:
+        virtiofsd.check_available()     # both guests need it, as root
+    except ToroError as e:
+        sys.exit(f"storage: {e}")
+    build()
+
+    got = {"toro": {m: [] for m in METRICS}, "linux": {m: [] for m in METRICS}}
+    order = (("linux", run_linux), ("toro", run_toro))
+    for i in range(runs):
+        for system, fn in order if i % 2 == 0 else order[::-1]:
+            r = fn()
+            for m in METRICS:
+                got[system][m].append(r[m])
+            print(f"run {i + 1}/{runs} {system}: "
+                  + " ".join(f"{m}={r[m]:g}" for m in METRICS), flush=True)
+    if os.path.exists(FILE):
+        os.unlink(FILE)
+
+    med = {s: {m: statistics.median(v) for m, v in got[s].items()} for s in got}
+    rows = [
+        ("virtio-blk sequential write, MiB/s", "blk_write_mibs"),
+        ("virtio-blk sequential write + flush, MiB/s", "blk_write_sync_mibs"),
+        ("virtio-blk sequential read, MiB/s", "blk_read_mibs"),
+        ("virtio-blk 4 KiB random reads, IOPS", "blk_randread_iops"),
+        ("virtio-fs sequential write, MiB/s", "fs_write_mibs"),
+        ("virtio-fs sequential write + fsync, MiB/s", "fs_write_sync_mibs"),
+        ("virtio-fs sequential read, MiB/s", "fs_read_mibs"),
+        ("virtio-fs 4 KiB random reads, IOPS", "fs_randread_iops"),
+    ]
+
+    def cell(system, key):
+        v = got[system][key]
+        spread = f" ({min(v):.0f}-{max(v):.0f})" if len(v) > 1 else ""
+        return f"{med[system][key]:.0f}" + spread
+
+    table = ["| measurement | Toro (runs' range) | Linux (runs' range) | "
+             "Toro/Linux |", "| --- | --- | --- | --- |"]
+    for label, key in rows:
+        table.append(f"| {label} | {cell('toro', key)} | {cell('linux', key)} "
+                     f"| {ratio(med['toro'][key], med['linux'][key])} |")
+    body = (fill(summary(runs)) + "\n\n" + "\n".join(table) + "\n\n"
+            + "\n\n".join(fill(n) for n in notes()) + "\n")
+    results.update("storage", "Storage", body)
+    print("\n".join(table))
+
+
+def fill(text):
+    return textwrap.fill(text, 76, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def summary(runs):
+    return (f"{runs} boots of each guest, interleaved (which goes first "
+            "alternates); each boot makes every measurement once, and the "
+            "table gives the median over boots. Higher is better "
+            "everywhere: Toro/Linux above 1 means Toro is faster. QEMU "
+            f"microvm with ACPI, TCG, {SMP} CPUs and {MEM} MiB of shared "
+            "memfd RAM for both guests. Sequential: "
+            f"{MIB} MiB of zeros in 1 MiB blocks, written then read back. "
+            f"Random: {COUNT} reads of 4 KiB, one at a time, at the same "
+            f"pseudo-random offsets (splitmix64, seed {SEED}) below "
+            f"{MIB} MiB. Toro at {toro_version()}.")
+
+
+def notes():
+    return [
+        "Devices, the same for both, as `toro run --disk --fs` makes them "
+        "(tools/toro/devices.py): a raw image of "
+        f"{MIB} MiB under build/storage/, written in full beforehand so no "
+        "guest write allocates host blocks, as `-drive format=raw,"
+        "cache=writeback` on a virtio-blk-device; a directory under "
+        "build/storage/ served by QEMU's virtiofsd "
+        f"(`{virtiofsd_options()}`, started as `toro run --fs` starts it) "
+        "on a vhost-user-fs-device. cache=writeback, QEMU's default, keeps "
+        "the host page cache: both guests' reads are served from host RAM, "
+        "so the figures measure the guest, its driver and QEMU rather than "
+        "the host's disk (itself virtual and shared here). A flush or "
+        "fsync still makes the host write the data to that disk, so the "
+        "\"+ flush\" and \"+ fsync\" rows include the host's disk, for both "
+        "guests, and vary with it; the plain write rows stop when the "
+        "device has acknowledged the last write. The host runs sync(1) "
+        "before each boot, so no boot pays for the last one's writeback.",
+        "Toro: bench/storage/toro/main.c. blk_write() of 1 MiB blocks, then "
+        "blk_flush(); blk_read() of 1 MiB blocks; blk_read() of 4 KiB. On "
+        "the virtio-fs root: open, write() of 1 MiB blocks, close, then "
+        "open, fsync(), close; open, read() of 1 MiB to the end, close; "
+        "pread() of 4 KiB. Both guests find the virtio-mmio devices in "
+        "the ACPI DSDT.",
+        f"Linux: Debian's kernel {guest.kernel_release(LINUX_DIR)} with its "
+        "virtio_mmio, virtio_blk, fuse and virtiofs modules and a busybox "
+        "initramfs (bench/linux/build_guest.sh) running "
+        "bench/storage/linux_storage.c (static glibc): the same calls as "
+        "Toro's program, with write(), read() and pread() on /dev/vda "
+        "opened O_DIRECT and on a file of the virtiofs mount (cache=none: "
+        "no guest page cache, and it is dropped before reading all the "
+        "same); the flush and the fsync are open(), fsync(), close(), as "
+        "`sync FILE` does. Not busybox dd: under TCG starting a program "
+        "costs tens of ms (80 ms measured for a static one) and dd's "
+        "reads of /dev/zero clear every block again (1.06 s per 256 MiB "
+        "measured), neither of which is I/O.",
+        "Reading the figures: both guests drive the same QEMU devices, so "
+        "the differences are guest work per request, which TCG makes "
+        "dearer than hardware would (every guest instruction runs as "
+        "translated code): Linux goes through a system call, page pinning "
+        "for O_DIRECT, the block layer or FUSE's request machinery, where "
+        "Toro's call builds the descriptors and waits. Under KVM the gap "
+        "would be narrower. Where Toro's figures spread widely the host is "
+        "why: in a slow boot (virtio-fs write, 222 MiB/s) strace showed "
+        "virtiofsd's 256 pwritev() calls taking 0.93 s on the host, against "
+        "0.09 s in a fast one (1231 MiB/s); Linux, at about 5 ms per MiB "
+        "written, hides that.",
+    ]
+
+
+if __name__ == "__main__":
+    main()
