@@ -173,8 +173,8 @@ static void parse_dsdt(uint64_t phys, phys_map_fn map,
 	out->has_s5 = acpi_find_s5((const uint8_t *)(dsdt + 1),
 				   dsdt->length - sizeof(*dsdt),
 				   &out->s5_slp_typ);
-	acpi_find_virtio_mmio((const uint8_t *)(dsdt + 1),
-			      dsdt->length - sizeof(*dsdt), out);
+	out->dsdt = phys;
+	out->dsdt_len = dsdt->length;
 }
 
 int acpi_parse_fadt(const struct acpi_header *h, phys_map_fn map,

@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include <arch/acpi.h>
-#include <arch/platform.h>
 
 #define AML_STRING_PREFIX	0x0d
 #define AML_NAME_OP		0x08
@@ -120,7 +119,7 @@ static bool parse_crs(const uint8_t *p, size_t avail, uint64_t *base,
 }
 
 unsigned acpi_find_virtio_mmio(const uint8_t *aml, size_t len,
-			       struct platform_info *out)
+			       struct acpi_mmio_dev *out, unsigned max)
 {
 	unsigned added = 0;
 	size_t at = find(aml, len, 0, hid, sizeof(hid));
@@ -132,13 +131,12 @@ unsigned acpi_find_virtio_mmio(const uint8_t *aml, size_t len,
 		uint64_t base = 0;
 		uint32_t size = 0, gsi = 0;
 
-		if (c < next && out->nvirtio_mmio < MAX_VIRTIO_MMIO &&
+		if (c < next && added < max &&
 		    parse_crs(aml + c + sizeof(crs), next - c - sizeof(crs),
 			      &base, &size, &gsi) && base && size) {
-			out->virtio_mmio[out->nvirtio_mmio].base = base;
-			out->virtio_mmio[out->nvirtio_mmio].size = size;
-			out->virtio_mmio[out->nvirtio_mmio].gsi = gsi;
-			out->nvirtio_mmio++;
+			out[added].base = base;
+			out[added].size = size;
+			out[added].gsi = gsi;
 			added++;
 		}
 		at = next;

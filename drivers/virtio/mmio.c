@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arch/acpi.h>
 #include <arch/ioapic.h>
 #include <arch/machine.h>
 #include <arch/mmu.h>
@@ -49,6 +50,8 @@
 #define MMIO_MAGIC_VALUE	0x74726976	/* "virt" */
 #define MMIO_INT_USED		1
 #define MMIO_INT_CONFIG		2
+
+#define MMIO_MAX_DSDT		32	/* microvm has 24 transports */
 
 struct mmio_dev {
 	struct virtio_dev dev;
@@ -324,9 +327,16 @@ int virtio_mmio_scan(void)
 		else
 			n += mmio_add(base, size, gsi);
 	}
-	for (unsigned i = 0; i < platform.nvirtio_mmio; i++)
-		n += mmio_add(platform.virtio_mmio[i].base,
-			      platform.virtio_mmio[i].size,
-			      platform.virtio_mmio[i].gsi);
+	/* The DSDT stayed mapped (read-only) since the platform was read. */
+	if (platform.dsdt && vm_is_mapped(platform.dsdt, platform.dsdt_len)) {
+		struct acpi_mmio_dev devs[MMIO_MAX_DSDT];
+		unsigned hdr = sizeof(struct acpi_header);
+		unsigned nd = acpi_find_virtio_mmio(
+			(const uint8_t *)(uintptr_t)platform.dsdt + hdr,
+			platform.dsdt_len - hdr, devs, MMIO_MAX_DSDT);
+
+		for (unsigned i = 0; i < nd; i++)
+			n += mmio_add(devs[i].base, devs[i].size, devs[i].gsi);
+	}
 	return n;
 }

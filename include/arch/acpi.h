@@ -269,14 +269,22 @@ size_t acpi_aml_pkg_length(const uint8_t *p, size_t avail, uint32_t *len);
 
 /* acpi_virtio_mmio.c: virtio-mmio devices the DSDT lists */
 
+struct acpi_mmio_dev {
+	uint64_t base;
+	uint32_t size;
+	uint32_t gsi;
+};
+
 /*
  * Finds the devices with _HID "LNRO0005" (virtio-mmio, as QEMU microvm
- * lists them) in the AML byte stream (aml, len) and adds each one's
- * register window and interrupt, from its _CRS buffer, to (out). There is
- * no AML interpreter: microvm declares them as plain Name()s, so a bounded
- * byte-level match is enough. Returns how many were added.
+ * lists them) in the AML byte stream (aml, len) and stores up to (max) of
+ * them, each one's register window and interrupt from its _CRS buffer, in
+ * (out). There is no AML interpreter: microvm declares them as plain
+ * Name()s, so a bounded byte-level match is enough. Returns how many were
+ * stored. Only the virtio-mmio transport calls it, so only applications
+ * with virtio devices link it.
  */
 unsigned acpi_find_virtio_mmio(const uint8_t *aml, size_t len,
-			       struct platform_info *out);
+			       struct acpi_mmio_dev *out, unsigned max);
 
 #endif /* ARCH_ACPI_H */

@@ -16,7 +16,6 @@
 #define MAX_CPUS		64
 #define MAX_IOAPICS		8
 #define MAX_IRQ_OVERRIDES	16
-#define MAX_VIRTIO_MMIO		32
 
 /* ACPI generic address structure (ACPI 6.4, 5.2.3.2). */
 struct acpi_gas {
@@ -103,14 +102,11 @@ struct platform_info {
 	struct acpi_gas reset_reg;
 	uint8_t reset_value;
 
-	/* virtio-mmio devices the DSDT lists (microvm with ACPI, where
-	 * QEMU does not name them on the command line). */
-	unsigned nvirtio_mmio;
-	struct {
-		uint64_t base;
-		uint32_t size;
-		uint32_t gsi;
-	} virtio_mmio[MAX_VIRTIO_MMIO];
+	/* The DSDT (physical address and length, header included; 0 when
+	 * absent), for drivers that look up their devices in it: the
+	 * virtio-mmio transport does on microvm with ACPI. */
+	uint64_t dsdt;
+	uint32_t dsdt_len;
 
 	/* PCI Express enhanced configuration (MCFG, segment 0). */
 	uint64_t ecam_base;

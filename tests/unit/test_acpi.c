@@ -120,26 +120,44 @@ UNIT_TEST(acpi_microvm)
 	physmem_reset();
 }
 
-UNIT_TEST(acpi_microvm_virtio_mmio_devices_from_the_dsdt)
+/* The virtio-mmio devices in the DSDT the fixture's FADT names. */
+static unsigned fixture_mmio_devs(const char *name, struct acpi_mmio_dev *d,
+				  unsigned max)
 {
 	struct platform_info pi;
 	uint64_t rsdp;
 
+	if (parse_fixture(name, &rsdp, &pi) != 0 || !pi.dsdt ||
+	    pi.dsdt_len < sizeof(struct acpi_header))
+		return ~0U;
+	const uint8_t *dsdt = physmem_map(pi.dsdt, pi.dsdt_len);
+
+	if (!dsdt)
+		return ~0U;
+	return acpi_find_virtio_mmio(dsdt + sizeof(struct acpi_header),
+				     pi.dsdt_len - sizeof(struct acpi_header),
+				     d, max);
+}
+
+UNIT_TEST(acpi_microvm_virtio_mmio_devices_from_the_dsdt)
+{
+	struct acpi_mmio_dev d[4];
+
 	/* Two populated transports of the 24+ QEMU has: only those are
 	 * declared, top slot first, interrupts on the second I/O APIC. */
-	CHECK_EQ(parse_fixture("microvm-acpi-virtio", &rsdp, &pi), 0);
-	REQUIRE(pi.nvirtio_mmio == 2);
-	CHECK_EQ(pi.virtio_mmio[0].base, 0xfeb02e00);
-	CHECK_EQ(pi.virtio_mmio[0].size, 0x200);
-	CHECK_EQ(pi.virtio_mmio[0].gsi, 47);
-	CHECK_EQ(pi.virtio_mmio[1].base, 0xfeb02c00);
-	CHECK_EQ(pi.virtio_mmio[1].size, 0x200);
-	CHECK_EQ(pi.virtio_mmio[1].gsi, 46);
+	REQUIRE(fixture_mmio_devs("microvm-acpi-virtio", d, 4) == 2);
+	CHECK_EQ(d[0].base, 0xfeb02e00);
+	CHECK_EQ(d[0].size, 0x200);
+	CHECK_EQ(d[0].gsi, 47);
+	CHECK_EQ(d[1].base, 0xfeb02c00);
+	CHECK_EQ(d[1].size, 0x200);
+	CHECK_EQ(d[1].gsi, 46);
 	physmem_reset();
-
+	/* No more than asked for. */
+	CHECK_EQ(fixture_mmio_devs("microvm-acpi-virtio", d, 1), 1);
+	physmem_reset();
 	/* None declared without devices. */
-	CHECK_EQ(parse_fixture("microvm-acpi", &rsdp, &pi), 0);
-	CHECK_EQ(pi.nvirtio_mmio, 0);
+	CHECK_EQ(fixture_mmio_devs("microvm-acpi", d, 4), 0);
 	physmem_reset();
 }
 
@@ -154,27 +172,22 @@ UNIT_TEST(acpi_virtio_mmio_garbage_is_skipped)
 		0x00, 0x79, 0x00,
 	};
 	uint8_t aml[sizeof(good)];
-	struct platform_info pi;
+	struct acpi_mmio_dev d[2];
 
-	memset(&pi, 0, sizeof(pi));
-	CHECK_EQ(acpi_find_virtio_mmio(good, sizeof(good), &pi), 1);
-	CHECK_EQ(pi.virtio_mmio[0].base, 0xfeb02e00);
-	CHECK_EQ(pi.virtio_mmio[0].gsi, 47);
+	CHECK_EQ(acpi_find_virtio_mmio(good, sizeof(good), d, 2), 1);
+	CHECK_EQ(d[0].base, 0xfeb02e00);
+	CHECK_EQ(d[0].gsi, 47);
 	/* Cut anywhere: never a read past the end, never a device. */
-	for (size_t n = 0; n < sizeof(good) - 2; n++) {
-		memset(&pi, 0, sizeof(pi));
-		CHECK_EQ(acpi_find_virtio_mmio(good, n, &pi), 0);
-	}
+	for (size_t n = 0; n < sizeof(good) - 2; n++)
+		CHECK_EQ(acpi_find_virtio_mmio(good, n, d, 2), 0);
 	/* A descriptor length running past the buffer. */
 	memcpy(aml, good, sizeof(good));
 	aml[25] = 0x40;
-	memset(&pi, 0, sizeof(pi));
-	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), &pi), 0);
+	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), d, 2), 0);
 	/* A PkgLength longer than what is left. */
 	memcpy(aml, good, sizeof(good));
 	aml[21] = 0x3f;
-	memset(&pi, 0, sizeof(pi));
-	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), &pi), 0);
+	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), d, 2), 0);
 }
 
 UNIT_TEST(acpi_microvm_noacpi)
