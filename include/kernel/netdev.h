@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Network devices, between a driver (virtio-net) and the TCP/IP stack
+ * (net/). A driver fills in a struct netdev and registers it at probe; the
+ * stack finds devices with netdev_get() and sets (receive) before it calls
+ * netdev_up(). Frames are whole Ethernet frames without the FCS.
+ */
+#ifndef KERNEL_NETDEV_H
+#define KERNEL_NETDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NETDEV_MAX		8
+#define NETDEV_FRAGS_MAX	16
+
+/* What the device does for the stack. */
+#define NETDEV_F_TX_CSUM	0x1	/* fills TCP/UDP checksums (see xmit) */
+#define NETDEV_F_RX_CSUM	0x2	/* says when a frame's are verified */
+
+/* One piece of an outgoing frame. */
+struct netdev_frag {
+	const void *data;
+	size_t len;
+};
+
+/* Checksum the device should compute for an outgoing frame: the 16-bit
+ * ones' complement sum from (start) to the end, stored at start + offset
+ * (the stack has put the pseudo-header sum there). */
+struct netdev_csum {
+	uint16_t start;
+	uint16_t offset;
+};
+
+struct netdev {
+	char name[16];			/* "virtio-net0" */
+	uint8_t mac[6];
+	uint16_t mtu;			/* IP MTU, 1500 unless the device says */
+	unsigned features;		/* NETDEV_F_* */
+
+	/* Sends one frame of (n) pieces (at most NETDEV_FRAGS_MAX). The
+	 * driver is done with the pieces when it returns (it copies or
+	 * waits), so they may be on the caller's stack. (csum) is NULL when
+	 * the frame is complete. Any thread on any CPU may call it. Returns
+	 * 0 or -errno (-EIO for a broken device, -EMSGSIZE). */
+	int (*xmit)(struct netdev *d, const struct netdev_frag *frags,
+		    unsigned n, const struct netdev_csum *csum);
+
+	/* Set by the stack before netdev_up(): called for each frame
+	 * received, in a thread (never an interrupt handler); the frame is
+	 * the driver's again when it returns, so the stack copies what it
+	 * keeps. (csum_ok): the device verified its TCP/UDP checksum. */
+	void (*receive)(struct netdev *d, const void *frame, size_t len,
+			bool csum_ok);
+	void *stack_data;
+
+	/* The driver's: starts delivering frames to (receive). */
+	int (*up)(struct netdev *d);
+	void *driver_data;
+};
+
+/* For drivers: makes (d) visible to the stack. Returns 0 or -ENOSPC. */
+int netdev_register(struct netdev *d);
+
+/* For the stack: the devices, in the order they were found. Linking
+ * these links the network drivers. */
+unsigned netdev_count(void);
+struct netdev *netdev_get(unsigned index);
+
+#endif /* KERNEL_NETDEV_H */
