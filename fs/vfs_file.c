@@ -9,12 +9,14 @@
  * not a spinlock: the filesystem may block in between).
  */
 #include <errno.h>
+
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <arch/mmu.h>
 #include <kernel/vfs.h>
 
 #include "vfs_impl.h"
@@ -155,6 +157,13 @@ static ssize_t check_count(ssize_t rc, size_t n)
 	return rc > (ssize_t)n ? -EIO : rc;
 }
 
+/* A buffer the caller cannot use is EFAULT, as on Linux, not a fault in
+ * the kernel or a device writing through a stray pointer. */
+static bool bad_buffer(const void *buf, size_t n, bool written)
+{
+	return n && !vm_dma_ok((uintptr_t)buf, n, written);
+}
+
 static int check_read(const struct vfs_file *f)
 {
 	if (accmode(f) == O_WRONLY)
@@ -179,6 +188,8 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t n)
 		return rc;
 	if (n > VFS_RW_MAX)
 		n = VFS_RW_MAX;
+	if (bad_buffer(buf, n, true))
+		return -EFAULT;
 	if (!seekable(f))
 		return check_count(f->ops->read(f, buf, n, 0), n);
 	mutex_lock(&f->pos_lock);
@@ -198,6 +209,8 @@ ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t n)
 		return rc;
 	if (n > VFS_RW_MAX)
 		n = VFS_RW_MAX;
+	if (bad_buffer(buf, n, false))
+		return -EFAULT;
 	if (!seekable(f))
 		return check_count(f->ops->write(f, buf, n, 0), n);
 	/* Appends to one file through different descriptors must not land
@@ -238,6 +251,8 @@ ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, int64_t off)
 		return -EINVAL;
 	if (n > VFS_RW_MAX)
 		n = VFS_RW_MAX;
+	if (bad_buffer(buf, n, true))
+		return -EFAULT;
 	return check_count(f->ops->read(f, buf, n, off), n);
 }
 
@@ -254,6 +269,8 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t n,
 		return -EINVAL;
 	if (n > VFS_RW_MAX)
 		n = VFS_RW_MAX;
+	if (bad_buffer(buf, n, false))
+		return -EFAULT;
 	if ((uint64_t)off > (uint64_t)INT64_MAX - n)
 		return -EFBIG;
 	return check_count(f->ops->write(f, buf, n, off), n);

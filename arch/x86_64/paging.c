@@ -226,6 +226,43 @@ bool vm_is_mapped(uintptr_t va, size_t len)
 	return true;
 }
 
+/* The present entry mapping (va), at whatever level, and the size it
+ * maps; NULL for a hole. */
+static const uint64_t *leaf(uintptr_t va, uintptr_t *size)
+{
+	const uint64_t *t = root;
+
+	for (int l = 3; l >= 0; l--) {
+		const uint64_t *e = &t[INDEX(va, l)];
+
+		if (!(*e & PTE_P))
+			return NULL;
+		if (l == 0 || (*e & PTE_PS)) {
+			*size = LEVEL_SIZE(l);
+			return e;
+		}
+		t = (const uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	}
+	return NULL;
+}
+
+bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes)
+{
+	uintptr_t end = va + len, size;
+
+	if (end < va)
+		return false;
+	for (uintptr_t p = va; p < end; p = ALIGN_DOWN(p, size) + size) {
+		const uint64_t *e = leaf(p, &size);
+
+		if (!e || (*e & PTE_PCD) || (device_writes && !(*e & PTE_W)))
+			return false;
+		if (ALIGN_DOWN(p, size) + size < p)	/* the last page */
+			break;
+	}
+	return true;
+}
+
 uint64_t mmu_root(void)
 {
 	return (uintptr_t)root;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <arch/mmu.h>
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
@@ -175,8 +176,14 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 
 	if (n == 0 || n > q->size)
 		return -EINVAL;
-	for (unsigned i = 0; i < nin; i++)
+	for (unsigned i = 0; i < nout; i++)
+		if (!vm_dma_ok((uintptr_t)out[i].addr, out[i].len, false))
+			return -EFAULT;
+	for (unsigned i = 0; i < nin; i++) {
+		if (!vm_dma_ok((uintptr_t)in[i].addr, in[i].len, true))
+			return -EFAULT;
 		in_len += in[i].len;
+	}
 	sema_init(&req->done, 0);
 	req->used_len = 0;
 	req->error = 0;

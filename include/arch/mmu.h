@@ -49,6 +49,15 @@ bool vm_is_guard(uintptr_t va);
  * must not fault themselves). */
 bool vm_is_mapped(uintptr_t va, size_t len);
 
+/*
+ * Whether a device may be handed [va, va + len) (identity-mapped, so the
+ * address is the physical one): all of it mapped RAM, and writable when
+ * (device_writes). DMA ignores page protections, so a stray pointer
+ * would otherwise let a device write over unmapped page 0, the kernel's
+ * code or a stack's guard page.
+ */
+bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes);
+
 /* Pages taken from the page allocator for page tables since it started
  * (mapping devices, splitting large pages for guard pages). They are kept
  * for good, so memory accounting counts them apart. */

@@ -199,7 +199,9 @@ struct virtq *virtq_create(struct virtio_dev *dev, unsigned index,
  * Queues a request of (nout) buffers the device reads then (nin) buffers it
  * writes, and notifies the device. Waits for free descriptors if there are
  * none. (req) must stay valid until it completes. Returns 0, -EINVAL for a
- * chain longer than the queue, or -EIO if the device is broken.
+ * chain longer than the queue, -EFAULT for a buffer that is not RAM (or
+ * not writable, for the device to write), or -EIO if the device is
+ * broken.
  */
 int virtq_submit(struct virtq *q, struct virtq_req *req,
 		 const struct virtq_buf *out, unsigned nout,

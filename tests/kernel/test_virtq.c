@@ -89,6 +89,26 @@ TEST(virtq, chain_longer_than_the_queue_is_refused)
 	EXPECT_EQ(virtq_submit(q, &req, NULL, 0, NULL, 0), -EINVAL);
 }
 
+TEST(virtq, buffers_that_are_not_ram_are_refused)
+{
+	fake_setup();
+	static const char rodata[64] = "read-only";
+	char ok[16];
+	struct virtq_req req = { 0 };
+	struct virtq_buf null = { NULL, 16 };
+	struct virtq_buf ro = { (void *)rodata, sizeof(rodata) };
+	struct virtq_buf rw = { ok, sizeof(ok) };
+
+	/* The device may read read-only memory, never write it; page 0 and
+	 * anything unmapped are out either way. */
+	EXPECT_EQ(virtq_submit(q, &req, &null, 1, NULL, 0), -EFAULT);
+	EXPECT_EQ(virtq_submit(q, &req, NULL, 0, &null, 1), -EFAULT);
+	EXPECT_EQ(virtq_submit(q, &req, &rw, 1, &ro, 1), -EFAULT);
+	EXPECT_EQ(q->nfree, q->size);	/* nothing was queued */
+	EXPECT_EQ(virtq_submit(q, &req, &ro, 1, &rw, 1), 0);
+	EXPECT_FALSE(fk.dev.broken);
+}
+
 TEST(virtq, unknown_id_breaks_the_device)
 {
 	fake_setup();

@@ -132,6 +132,20 @@ TEST(errors, read_only_initrd)
 	EXPECT_FAILS(stat("/new.txt", &st), ENOENT);
 }
 
+TEST(errors, bad_buffers_are_efault)
+{
+	static const char rodata[8] = "const";
+	int fd = open("/hello.txt", O_RDONLY);
+
+	ASSERT_GE(fd, 0);
+	/* Not a crash, not a device writing through the pointer. */
+	EXPECT_FAILS(read(fd, NULL, 4), EFAULT);
+	EXPECT_FAILS(read(fd, (void *)rodata, 4), EFAULT);
+	EXPECT_FAILS(pread(fd, (void *)16, 4, 0), EFAULT);
+	EXPECT_EQ(read(fd, NULL, 0), 0);
+	close(fd);
+}
+
 TEST(errors, bad_descriptors)
 {
 	char buf[4];
