@@ -5,7 +5,8 @@
  *   write    fills the first 8 MiB of every disk with a pattern tied to the
  *            offset and the disk, flushes, and says so
  *   verify   reads it back (from a second boot: it reached the disk)
- *   checks   misaligned and out-of-range requests fail with EINVAL;
+ *   checks   misaligned and out-of-range requests fail with EINVAL, bad
+ *            buffers with EFAULT;
  *            threads on every CPU write and read back 1 MiB regions of
  *            their own at once
  * Prints "PASS <what>" or "FAIL <what>: why" and exits 0 only if all pass.
@@ -128,6 +129,11 @@ static void bad_requests(void)
 		fail("read past the end", "got %d", rc);
 	else if ((rc = blk_write(b, blk_size(b) - 512, buf, 1024)) != -EINVAL)
 		fail("write across the end", "got %d", rc);
+	else if ((rc = blk_read(b, 0, NULL, 512)) != -EFAULT)
+		fail("read into NULL", "got %d", rc);
+	else if ((rc = blk_read(b, 0, (void *)"rodata, not a buffer", 512)) !=
+		 -EFAULT)
+		fail("read into read-only memory", "got %d", rc);
 	else if ((rc = blk_read(b, blk_size(b) - 512, buf, 512)) != 0)
 		fail("read the last sector", "got %d", rc);
 	else if (blk_get(blk_count()) != NULL)
