@@ -120,11 +120,21 @@ def check_build_output(build):
 
 
 def check_build_default_output(build):
-    """Without -o, the ELF is build/<dirname>.elf under the current directory."""
+    """Without -o, the ELF is build/<dirname>.elf under the current
+    directory, or under $TORO_BUILD when that is set."""
+    problems = []
     with tempfile.TemporaryDirectory() as d:
-        rc, _, err, _ = toro("build", os.path.join(ROOT, "examples/hello"), cwd=d)
-        path = os.path.join(d, "build", "hello.elf")
-        return rc == 0 and os.path.exists(path), f"exit {rc}: {err}"
+        env = {k: v for k, v in os.environ.items() if k != "TORO_BUILD"}
+        rc, _, err, _ = toro("build", os.path.join(ROOT, "examples/hello"),
+                             cwd=d, env=env)
+        if rc or not os.path.exists(os.path.join(d, "build", "hello.elf")):
+            problems.append(f"plain: exit {rc}: {err}")
+        env["TORO_BUILD"] = os.path.join(d, "elsewhere")
+        rc, _, err, _ = toro("build", os.path.join(ROOT, "examples/hello"),
+                             cwd=d, env=env)
+        if rc or not os.path.exists(os.path.join(d, "elsewhere", "hello.elf")):
+            problems.append(f"TORO_BUILD: exit {rc}: {err}")
+    return not problems, "; ".join(problems)
 
 
 def check_no_host_libc(build):

@@ -9,8 +9,10 @@ from .errors import NOT_FOUND, ToroError
 
 
 def default_output(app_dir):
+    """build/<dirname>.elf under the current directory, or under
+    $TORO_BUILD when that is set (so parallel builds do not collide)."""
     name = os.path.basename(os.path.abspath(app_dir))
-    return os.path.join("build", f"{name}.elf")
+    return os.path.join(os.environ.get("TORO_BUILD", "build"), f"{name}.elf")
 
 
 def build(root, build_dir, app_dir, out=None, verbose=False):
