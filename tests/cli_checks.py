@@ -360,6 +360,118 @@ def check_device_args(build):
     return not problems, "; ".join(problems)
 
 
+# --- --port, --net, --tap, --mac ----------------------------------------
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def check_net_errors(build):
+    """Bad --port/--tap/--mac each fail before QEMU starts: exit 2, one
+    line that names the problem; a host port in use, too."""
+    import socket
+    hello = f"{build}/hello.elf"
+    problems = []
+    cases = [(["--port", "80:"], "expected HOST:GUEST"),
+             (["--port", "http"], "expected HOST:GUEST"),
+             (["--port", "sctp:1:2"], "expected HOST:GUEST"),
+             (["--port", "70000:80"], "not in 1-65535"),
+             (["--port", "8080:0"], "not in 1-65535"),
+             (["--port", "18080:80", "--port", "18080:81"], "given twice"),
+             (["--tap", "toro-no-such0"], "no such network device"),
+             (["--tap", "lo"], "not a tap device"),
+             (["--tap", "a/b"], "not a network interface name"),
+             (["--tap", "lo", "--port", "8080"], "cannot go with --tap"),
+             (["--mac", "52:54:00:12:34"], "expected six hex bytes"),
+             (["--mac", "01:00:5e:00:00:01"], "multicast")]
+    with socket.socket() as tcp, socket.socket(socket.AF_INET,
+                                               socket.SOCK_DGRAM) as udp:
+        tcp.bind(("127.0.0.1", 0))
+        tcp.listen()
+        udp.bind(("127.0.0.1", 0))
+        taken = tcp.getsockname()[1]
+        cases += [(["--port", f"{taken}:80"], f"127.0.0.1:{taken} is in use"),
+                  (["--port", f"udp:{udp.getsockname()[1]}:7"], "is in use"),
+                  # Not --dry-run: it must stop before QEMU, not in QEMU.
+                  (["--port", f"{free_port()}:80", "--port", str(taken),
+                    "--accel", "tcg"], "in use")]
+        for flags, text in cases:
+            ok, detail = one_line_error(*toro("run", hello, *flags)[:3], 2,
+                                        text)
+            if not ok:
+                problems.append(f"{flags}: {detail}")
+    return not problems, "; ".join(problems)
+
+
+def check_net_device_args(build):
+    """--dry-run shows one user-networking netdev with the forwards, and
+    the virtio-net device on the next free MMIO transport (microvm) or on
+    PCI, modern only (q35)."""
+    problems = []
+    a, b, c = free_port(), free_port(), free_port()
+    fwd = (f"user,id=toro-net,hostfwd=tcp:127.0.0.1:{a}-:80,"
+           f"hostfwd=tcp:127.0.0.1:{b}-:{b},hostfwd=udp:127.0.0.1:{c}-:7")
+    ports = ["--port", f"{a}:80", "--port", str(b), "--port", f"udp:{c}:7"]
+    with tempfile.TemporaryDirectory() as d:
+        disk = os.path.join(d, "d.img")
+        open(disk, "w").close()
+        runs = [
+            (ports, [f"-netdev {fwd} ", "-device virtio-net-device,"
+                     "netdev=toro-net,bus=virtio-mmio-bus.1"]),
+            (ports + ["--disk", disk], ["virtio-blk-device,drive=toro-disk0,"
+             "bus=virtio-mmio-bus.1", "virtio-net-device,netdev=toro-net,"
+             "bus=virtio-mmio-bus.2"]),
+            (["--net", "--no-acpi"], ["-netdev user,id=toro-net ",
+             "virtio-net-device,netdev=toro-net,bus=virtio-mmio-bus.0"]),
+            (ports + ["--machine", "q35", "--mac", "52:54:00:AB:CD:EF"],
+             [f"-netdev {fwd} ", "-device virtio-net-pci,netdev=toro-net,"
+              "disable-legacy=on,mac=52:54:00:ab:cd:ef,romfile="]),
+            ([], []),
+        ]
+        for flags, texts in runs:
+            rc, out, err, _ = toro("run", f"{build}/hello.elf", "--dry-run",
+                                   *flags)
+            missing = [t for t in texts if t not in out]
+            if rc or missing or out.count("toro-net") != 2 * bool(texts):
+                problems.append(f"{flags}: exit {rc}, missing {missing} in "
+                                f"{out!r} {err!r}")
+    return not problems, "; ".join(problems)
+
+
+def check_net_boots(build):
+    """QEMU takes the network devices as toro makes them (a guest without
+    a network stack ignores the device), and the forward listens while the
+    guest runs."""
+    import socket
+    problems = []
+    for flags in (["--port", f"{free_port()}:80"],
+                  ["--port", f"udp:{free_port()}:7", "--machine", "q35"],
+                  ["--net", "--no-acpi", "--mac", "02:00:00:00:00:01"]):
+        rc, out, err, _ = toro("run", f"{build}/hello.elf", "--accel", "tcg",
+                               "--timeout", "120", *flags)
+        if rc or "Hello from Toro" not in out:
+            problems.append(f"{flags}: exit {rc}, {out!r} {err!r}")
+    port = free_port()
+    proc = subprocess.Popen([TORO, "run", f"{build}/tests/test_spin.elf",
+                             "--accel", "tcg", "--timeout", "120", "--port",
+                             f"{port}:80"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline()
+        with socket.socket() as s:
+            listening = s.connect_ex(("127.0.0.1", port)) == 0
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    if b"spinning" not in line or not listening:
+        problems.append(f"forward: {line!r}, 127.0.0.1:{port} listening: "
+                        f"{listening}")
+    return not problems, "; ".join(problems)
+
+
 def virtiofsd_serving(source):
     """The pids of virtiofsd processes serving source."""
     pids = []
@@ -436,7 +548,8 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
     check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
-    check_virtiofsd_cleanup)]
+    check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
+    check_net_boots)]
 
 
 def run_check(name, fn, build, results):

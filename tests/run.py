@@ -45,6 +45,22 @@ Files and devices, fresh for every configuration a case runs on:
   kill_virtiofsd: REGEX  when a console line matches, the virtiofsd
                        daemons are killed (toro run's SIGUSR1 hook), to
                        test how the guest copes with a dead host side
+The network (QEMU user networking: the guest is 10.0.2.15 by DHCP):
+  port: [udp:]GUEST... forward a free host port on 127.0.0.1, picked anew
+                       for every boot, to each of these guest ports
+                       (--port); host_client and host_check (the last
+                       boot's) get TEST_PORT (the first one's host port),
+                       TEST_PORT_<GUEST> for each TCP one and
+                       TEST_UDP_PORT_<GUEST> for each UDP one
+  net: user            a network device even without `port:` (--net)
+  host_client: COMMAND  run during the boot, once a console line matches
+                       `client_after: REGEX` (at once without it), like
+                       host_setup (test directory, TEST_* environment, no
+                       fs argument) plus the ports; a non-zero exit or
+                       running past the boot timeout fails the case and
+                       stops the guest. The guest must still end by itself
+                       with `exit:`. With several `boot:` lines it runs
+                       during each boot
 """
 import argparse
 import concurrent.futures
@@ -53,6 +69,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import sys
@@ -97,10 +114,13 @@ def config_name(cfg):
 
 
 def boot(elf, cfg, args=(), env=(), timeout=BOOT_TIMEOUT, extra=(),
-         kill_virtiofsd=None):
+         kill_virtiofsd=None, watch=()):
     """Run the guest; return (exit code, stdout + stderr, seconds). extra:
     more `toro run` flags. kill_virtiofsd: a regex; on the first console
-    line matching it, toro is asked to kill its virtiofsd daemons."""
+    line matching it, toro is asked to kill its virtiofsd daemons. watch:
+    (regex or None, function) pairs: each function is called with the toro
+    process once, on the first console line matching its regex (None: as
+    soon as toro has started)."""
     m, smp, mem = cfg
     cmd = [os.path.join(ROOT, "toro"), "run", elf, *MACHINES[m], "--smp",
            str(smp), "--mem", str(mem), "--accel", "tcg", "--timeout",
@@ -109,19 +129,26 @@ def boot(elf, cfg, args=(), env=(), timeout=BOOT_TIMEOUT, extra=(),
         cmd += ["-e", e]
     cmd += ["--", *args]
     start = time.monotonic()
-    if not kill_virtiofsd:
+    pending = list(watch)
+    if kill_virtiofsd:
+        pending.append((kill_virtiofsd,
+                        lambda p: p.send_signal(signal.SIGUSR1)))
+    if not pending:
         r = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
         return r.returncode, r.stdout + r.stderr, time.monotonic() - start
     # toro writes to stderr only when it ends, so reading stdout first
     # cannot block it.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, errors="replace")
-    out, killed = [], False
+    out = []
+    for w in [w for w in pending if w[0] is None]:
+        pending.remove(w)
+        w[1](proc)
     for line in proc.stdout:
         out.append(line)
-        if not killed and re.search(kill_virtiofsd, line):
-            proc.send_signal(signal.SIGUSR1)
-            killed = True
+        for w in [w for w in pending if re.search(w[0], line)]:
+            pending.remove(w)
+            w[1](proc)
     err = proc.stderr.read()
     proc.wait()
     return proc.returncode, "".join(out) + err, time.monotonic() - start
@@ -160,7 +187,9 @@ def new_case(name, directory, configs="quick"):
             "env": [], "args": [], "exit": 0, "configs": configs, "min_smp": 1,
             "min_mem": 0, "machines": list(MACHINES), "expect_count": [],
             "boot": [], "initrd": None, "fs": None, "disk": [],
-            "host_setup": None, "host_check": None, "kill_virtiofsd": None}
+            "host_setup": None, "host_check": None, "kill_virtiofsd": None,
+            "port": [], "net": None, "host_client": None,
+            "client_after": None}
 
 
 def parse_test_file(path):
@@ -195,19 +224,38 @@ def parse_test_file(path):
                 cur[key] = int(value)
             elif key == "disk":
                 cur["disk"] = [int(v) for v in value.split()]
-            elif key in ("host_setup", "host_check"):
+            elif key in ("host_setup", "host_check", "host_client"):
                 cur[key] = shlex.split(value)
-            elif key in ("configs", "initrd", "fs", "kill_virtiofsd"):
+            elif key == "port":
+                cur["port"] = value.split()
+                if not all(re.match(r"^(udp:|tcp:)?\d{1,5}$", p)
+                           for p in cur["port"]):
+                    raise SystemExit(f"{path}:{lineno}: port: expected "
+                                     "[udp:]GUEST_PORT...")
+            elif key == "net":
+                if value != "user":
+                    raise SystemExit(f"{path}:{lineno}: net: only `user`")
+                cur["net"] = value
+            elif key in ("configs", "initrd", "fs", "kill_virtiofsd",
+                         "client_after"):
                 cur[key] = value
             else:
                 raise SystemExit(f"{path}:{lineno}: unknown key {key!r}")
     return cases
 
 
-def host_command(case, words, fs_dir, disks, cfg):
-    """Run a host_setup/host_check command; None if it passed, else why."""
+def host_env(fs_dir, disks, cfg, ports=None):
+    """The environment of host commands (see the docstring)."""
     env = dict(os.environ, TEST_FS=fs_dir or "", TEST_DISKS=" ".join(disks),
                TEST_MACHINE=cfg[0])
+    if ports:
+        env.update(ports.env())
+    return env
+
+
+def host_command(case, words, fs_dir, disks, cfg, ports=None):
+    """Run a host_setup/host_check command; None if it passed, else why."""
+    env = host_env(fs_dir, disks, cfg, ports)
     cmd = words + ([fs_dir] if fs_dir else [])
     try:
         r = subprocess.run(cmd, cwd=case["dir"], env=env, capture_output=True,
@@ -218,6 +266,103 @@ def host_command(case, words, fs_dir, disks, cfg):
         return f"{shlex.join(words)}: exit status {r.returncode}\n" + tail(
             r.stdout + r.stderr)
     return None
+
+
+class Ports:
+    """Free host ports for a case's `port:` list, picked anew each boot."""
+
+    def __init__(self, specs):
+        self.specs = []         # (proto, guest port)
+        for spec in specs:
+            proto, _, guest = spec.rpartition(":")
+            self.specs.append((proto or "tcp", int(guest)))
+        self.hosts = []
+
+    def pick(self):
+        """New host ports; return the `toro run` flags for them. The port
+        is free when we look; should another process take it before QEMU
+        does, toro or QEMU says so and boot_case tries again."""
+        self.hosts = []
+        for proto, _ in self.specs:
+            kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+            with socket.socket(socket.AF_INET, kind) as s:
+                s.bind(("127.0.0.1", 0))
+                self.hosts.append(s.getsockname()[1])
+        return [w for (proto, guest), host in zip(self.specs, self.hosts)
+                for w in ("--port", f"{proto}:{host}:{guest}")]
+
+    def env(self):
+        env = {}
+        for (proto, guest), host in zip(self.specs, self.hosts):
+            env.setdefault("TEST_PORT", str(host))
+            env[f"TEST_{'UDP_' if proto == 'udp' else ''}PORT_{guest}"] = str(host)
+        return env
+
+
+class HostClient:
+    """A case's host_client during one boot: started by boot()'s watch,
+    stopping the guest (SIGTERM to toro) if it fails."""
+
+    def __init__(self, case, env):
+        self.case, self.env = case, env
+        self.problem, self.output, self.thread = None, "", None
+
+    def start(self, toro):
+        self.thread = threading.Thread(target=self._run, args=(toro,))
+        self.thread.start()
+
+    def _run(self, toro):
+        words = self.case["host_client"]
+        try:
+            r = subprocess.run(words, cwd=self.case["dir"], env=self.env,
+                               capture_output=True, text=True,
+                               errors="replace", timeout=BOOT_TIMEOUT)
+            self.output = r.stdout + r.stderr
+            if r.returncode:
+                self.problem = (f"host_client {shlex.join(words)}: exit "
+                                f"status {r.returncode}")
+        except subprocess.TimeoutExpired as e:
+            self.output = str(e.stdout or "") + str(e.stderr or "")
+            self.problem = (f"host_client {shlex.join(words)}: still "
+                            f"running after {BOOT_TIMEOUT} s")
+        except OSError as e:
+            self.problem = f"host_client {shlex.join(words)}: {e}"
+        if self.problem and toro.poll() is None:
+            toro.send_signal(signal.SIGTERM)
+
+    def finish(self):
+        """None if it ran and passed, else why."""
+        if self.thread is None:
+            return (f"host_client never ran: no console line matched "
+                    f"/{self.case['client_after']}/")
+        self.thread.join()
+        return self.problem
+
+
+def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports):
+    """One boot of a case, with its network and host client; return
+    (exit code, output, problem of the host client or None)."""
+    for attempt in range(3):
+        net = ports.pick() if ports else []
+        if case["net"] and not ports:
+            net = ["--net"]
+        client, watch = None, []
+        if case["host_client"]:
+            client = HostClient(case, host_env(fs_dir, disks, cfg, ports))
+            watch = [(case["client_after"], client.start)]
+        code, out, _ = boot(elf, cfg, args, case["env"], extra=extra + net,
+                            kill_virtiofsd=case["kill_virtiofsd"], watch=watch)
+        # Someone took a port between our look and QEMU's bind: toro
+        # saw it (exit 2) or QEMU did (126). Try other ports.
+        if not (ports and (code == 2 and "in use on the host" in out or
+                           code == 126 and "host forwarding" in out)):
+            break
+    problem = None
+    if client:
+        problem = client.finish()
+        if client.output.strip():
+            out += "--- host_client:\n" + client.output
+    return code, out, problem
 
 
 def run_sys_case(name, elf, case, cfg, results):
@@ -249,17 +394,20 @@ def run_sys_case_in(elf, case, cfg, tmp):
             f.truncate(mib << 20)
         disks.append(path)
         extra += ["--disk", path]
+    ports = Ports(case["port"]) if case["port"] else None
     if case["host_setup"]:
         why = host_command(case, case["host_setup"], fs_dir, disks, cfg)
         if why:
             return [f"host_setup failed: {why}"], ""
     problems, outs = [], []
     for n, args in enumerate(case["boot"] or [case["args"]], 1):
-        code, out, _ = boot(elf, cfg, args, case["env"], extra=extra,
-                            kill_virtiofsd=case["kill_virtiofsd"])
+        code, out, why = boot_case(elf, cfg, case, args, extra, fs_dir,
+                                   disks, ports)
         if len(case["boot"]) > 1:
             out = f"--- boot {n}: {shlex.join(args)}\n" + out
         outs.append(out)
+        if why:
+            problems.append(f"boot {n}: " * (len(case["boot"]) > 1) + why)
         if code != case["exit"]:
             problems.append(f"boot {n}: " * (len(case["boot"]) > 1) +
                             f"exit status {code}, expected {case['exit']}")
@@ -278,7 +426,8 @@ def run_sys_case_in(elf, case, cfg, tmp):
         if got != want:
             problems.append(f"{got} lines match /{pat}/, expected {want}")
     if case["host_check"] and not problems:
-        why = host_command(case, case["host_check"], fs_dir, disks, cfg)
+        why = host_command(case, case["host_check"], fs_dir, disks, cfg,
+                           ports)
         if why:
             problems.append(f"host_check failed: {why}")
     return problems, out

@@ -86,6 +86,20 @@ def make_parser():
     r.add_argument("--disk", dest="disks", action="append", default=[],
                    metavar="FILE", help="attach a raw disk image as a "
                    "virtio-blk device (repeatable)")
+    r.add_argument("--port", dest="ports", action="append", default=[],
+                   metavar="[udp:]HOST[:GUEST]",
+                   help="forward 127.0.0.1:HOST to the guest's port GUEST "
+                   "(default the same) over QEMU user networking; TCP unless "
+                   "udp: (repeatable)")
+    r.add_argument("--net", action="store_true",
+                   help="a virtio-net device on QEMU user networking, even "
+                   "without --port")
+    r.add_argument("--tap", metavar="NAME",
+                   help="attach the virtio-net device to the existing tap "
+                   "device NAME instead of user networking")
+    r.add_argument("--mac", metavar="MAC",
+                   help="the virtio-net device's MAC address "
+                   "(default QEMU's 52:54:00:12:34:56)")
     r.add_argument("--qemu", default=qemu.QEMU, help=argparse.SUPPRESS)
     r.add_argument("--qemu-arg", dest="qemu_args", action="append", default=[],
                    metavar="ARG", help="pass ARG to QEMU (repeatable)")

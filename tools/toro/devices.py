@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""The virtio devices of `toro run`: --fs (virtio-fs) and --disk
-(virtio-blk), as QEMU arguments and kernel options.
+"""The virtio devices of `toro run`: --fs (virtio-fs), --disk
+(virtio-blk) and the network (virtio-net, see net.py), as QEMU arguments
+and kernel options.
 
 On q35 they are PCI devices (modern only: no legacy I/O BAR). On microvm
 they are virtio-mmio devices on transports we choose, from 0 up (devices
@@ -20,6 +21,7 @@ shared memfd backend.
 import os
 import re
 
+from . import net
 from .errors import ToroError
 
 # Usable transports (the first one's index, how many), with ACPI and without.
@@ -40,12 +42,16 @@ class Plan:
         self.fs = []            # Fs, in --fs order; the first is the root
         self.disks = []         # absolute paths
         self.initrd = None      # archive path, or None
+        self.net = None         # net.Net, or None
 
     def transports(self):
         """(transport index, kind, number of its kind, item) for each
-        virtio device: the --fs ones first."""
+        virtio device: the --fs ones first, then --disk, then the network
+        (so adding one leaves the others where they were)."""
         devs = [("fs", i, f) for i, f in enumerate(self.fs)]
         devs += [("disk", i, d) for i, d in enumerate(self.disks)]
+        if self.net:
+            devs.append(("net", 0, self.net))
         first = MMIO_TRANSPORTS[self.acpi][0]
         return [(first + n, *dev) for n, dev in enumerate(devs)]
 
@@ -80,6 +86,8 @@ class Plan:
                          "-device", ("vhost-user-fs-device" if mmio else
                                      "vhost-user-fs-pci") +
                          f",chardev=toro-fs{i},tag={item.tag}{where}"]
+            elif kind == "net":
+                args += item.qemu_args(mmio, where)
             else:
                 args += ["-drive", f"file={qemu_escape(item)},format=raw,"
                          f"if=none,id=toro-disk{i},cache=writeback",
@@ -128,9 +136,12 @@ def plan(args, initrd=None):
         if tags.count(t) > 1:
             raise ToroError(f"--fs: tag {t!r} given twice")
     p.disks = [check_disk(d) for d in args.disks]
+    p.net = net.plan(getattr(args, "ports", ()), getattr(args, "net", False),
+                     getattr(args, "tap", None), getattr(args, "mac", None))
     if p.machine == "microvm":
         count = MMIO_TRANSPORTS[p.acpi][1]
         if len(p.transports()) > count:
-            raise ToroError(f"--fs and --disk: at most {count} devices on "
+            raise ToroError(f"--fs, --disk and the network: at most {count} "
+                            f"devices on "
                             f"microvm{'' if p.acpi else ' without ACPI'}")
     return p

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: MIT
+"""The network of `toro run`: --port, --net, --tap and --mac.
+
+The guest gets one virtio-net device, attached either to QEMU's user
+networking (slirp: the guest is 10.0.2.15 behind a NAT, its DHCP server
+answers at 10.0.2.2) with host forwards for --port, or to an existing tap
+device for --tap (benchmarks: no NAT in the way). A forward listens on
+127.0.0.1 only: the guest is reachable from this machine, not from the
+network. QEMU forwards to the address its DHCP server hands out
+(10.0.2.15), so a guest that sets its address itself must take that one.
+
+Everything is checked before QEMU starts, so a mistake is one clear line
+and exit status 2 rather than a QEMU message: the port syntax, a host port
+already taken (we try to bind it as QEMU will), a tap device that does not
+exist.
+"""
+import os
+import re
+import socket
+
+from .errors import ToroError
+
+NETDEV = "toro-net"
+PORT = re.compile(r"^(?:(tcp|udp):)?(\d{1,5})(?::(\d{1,5}))?$")
+MAC = re.compile(r"^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$")
+IFNAME = re.compile(r"^[^/\s:]{1,15}$")     # IFNAMSIZ - 1, no '/' or ':'
+
+
+class Forward:
+    """One --port: host port on 127.0.0.1 -> guest port, TCP or UDP."""
+
+    def __init__(self, proto, host, guest):
+        self.proto, self.host, self.guest = proto, host, guest
+
+    def hostfwd(self):
+        return f"hostfwd={self.proto}:127.0.0.1:{self.host}-:{self.guest}"
+
+
+class Net:
+    """The guest's one network device and what it is attached to."""
+
+    def __init__(self, forwards=(), tap=None, mac=None):
+        self.forwards, self.tap, self.mac = list(forwards), tap, mac
+
+    def netdev(self):
+        if self.tap:
+            return (f"tap,id={NETDEV},ifname={self.tap},"
+                    "script=no,downscript=no")
+        return ",".join([f"user,id={NETDEV}"] +
+                        [f.hostfwd() for f in self.forwards])
+
+    def device(self, mmio, where):
+        """The -device value; where: ",bus=..." on microvm, else ""."""
+        mac = f",mac={self.mac}" if self.mac else ""
+        if mmio:
+            return f"virtio-net-device,netdev={NETDEV}{mac}{where}"
+        # Modern only, as every other device; no option ROM: nothing boots
+        # from the network, and it would need QEMU's iPXE ROMs installed.
+        return (f"virtio-net-pci,netdev={NETDEV},disable-legacy=on{mac},"
+                "romfile=")
+
+    def qemu_args(self, mmio, where):
+        return ["-netdev", self.netdev(), "-device", self.device(mmio, where)]
+
+
+def parse_port(spec):
+    """--port [tcp:|udp:]HOST[:GUEST] -> Forward (GUEST defaults to HOST)."""
+    m = PORT.match(spec)
+    if not m:
+        raise ToroError(f"--port {spec}: expected HOST:GUEST, HOST, or "
+                        "udp:HOST:GUEST (port numbers)")
+    proto = m.group(1) or "tcp"
+    host = int(m.group(2))
+    guest = int(m.group(3) or m.group(2))
+    for n in (host, guest):
+        if not 1 <= n <= 65535:
+            raise ToroError(f"--port {spec}: port {n} is not in 1-65535")
+    return Forward(proto, host, guest)
+
+
+def check_port_free(fwd):
+    """Bind 127.0.0.1:HOST as QEMU will. TCP with SO_REUSEADDR, as QEMU,
+    so a port that only has connections in TIME_WAIT counts as free; UDP
+    without, since there it would let us share a port someone else holds
+    with SO_REUSEADDR."""
+    tcp = fwd.proto == "tcp"
+    s = socket.socket(socket.AF_INET,
+                      socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+    try:
+        if tcp:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", fwd.host))
+    except PermissionError:
+        raise ToroError(f"--port {fwd.host}: a port below 1024 needs root")
+    except OSError as e:
+        raise ToroError(f"--port {fwd.host}: {fwd.proto.upper()} port "
+                        f"127.0.0.1:{fwd.host} is in use on the host "
+                        f"({e.strerror})")
+    finally:
+        s.close()
+
+
+def check_tap(name):
+    if not IFNAME.match(name):
+        raise ToroError(f"--tap {name!r}: not a network interface name")
+    if not os.path.exists(f"/sys/class/net/{name}"):
+        raise ToroError(f"--tap {name}: no such network device (create it "
+                        f"first: ip tuntap add dev {name} mode tap)")
+    if not os.path.exists(f"/sys/class/net/{name}/tun_flags"):
+        raise ToroError(f"--tap {name}: not a tap device")
+
+
+def parse_mac(text):
+    if not MAC.match(text):
+        raise ToroError(f"--mac {text}: expected six hex bytes, "
+                        "e.g. 52:54:00:12:34:56")
+    if int(text[:2], 16) & 1:
+        raise ToroError(f"--mac {text}: a multicast address (the first "
+                        "byte must be even)")
+    return text.lower()
+
+
+def plan(ports=(), net=False, tap=None, mac=None):
+    """The Net for `toro run`'s flags, or None when no network is asked
+    for."""
+    if not (ports or net or tap or mac):
+        return None
+    if tap and ports:
+        raise ToroError("--port needs user networking: it cannot go with "
+                        "--tap (reach the guest through the tap instead)")
+    forwards = [parse_port(p) for p in ports]
+    seen = set()
+    for f in forwards:
+        if (f.proto, f.host) in seen:
+            raise ToroError(f"--port: host {f.proto} port {f.host} given twice")
+        seen.add((f.proto, f.host))
+    for f in forwards:
+        check_port_free(f)
+    if tap:
+        check_tap(tap)
+    return Net(forwards, tap, parse_mac(mac) if mac else None)
