@@ -18,6 +18,7 @@ include kernel/Makefile.inc
 include lib/Makefile.inc
 include drivers/Makefile.inc
 include fs/Makefile.inc
+include net/Makefile.inc
 include libc/Makefile.inc
 include tests/unit/Makefile.inc
 

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lwIP's compiler and platform glue: our libc's standard headers, x86-64
+ * byte order, diagnostics through the kernel console and asserts through
+ * panic(), errno in Linux numbers (<errno.h>).
+ */
+#ifndef TORO_LWIP_ARCH_CC_H
+#define TORO_LWIP_ARCH_CC_H
+
+#include <sys/time.h>
+#include <sys/types.h>
+
+#include <kernel/log.h>
+#include <toro/panic.h>
+
+#define BYTE_ORDER		LITTLE_ENDIAN
+#define LWIP_NO_UNISTD_H	1
+#define LWIP_RAND()		((u32_t)toro_lwip_rand())
+
+/* The byte swaps are single instructions. */
+#define lwip_htons(x)		((u16_t)__builtin_bswap16((u16_t)(x)))
+#define lwip_htonl(x)		((u32_t)__builtin_bswap32((u32_t)(x)))
+
+#define LWIP_PLATFORM_DIAG(x)	do { kprintf x; } while (0)
+#define LWIP_PLATFORM_ASSERT(x)	panic("lwip: %s (%s:%d)", x, __FILE__, __LINE__)
+
+typedef unsigned long sys_prot_t;
+
+unsigned toro_lwip_rand(void);
+
+#endif /* TORO_LWIP_ARCH_CC_H */

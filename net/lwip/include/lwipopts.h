@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lwIP's configuration for Toro (lwIP reads it through lwip/opt.h).
+ *
+ * NO_SYS=0: lwIP runs its tcpip thread on a Toro thread and its sequential
+ * API (netconn, sockets) parks callers on Toro semaphores, so threads on
+ * any CPU can use sockets. TCPIP_CORE_LOCKING: a socket call takes the core
+ * mutex and runs the TCP code itself, on its own CPU, instead of posting a
+ * message to the tcpip thread and sleeping until it answers (two thread
+ * switches per call, and the tcpip thread's CPU doing everyone's work).
+ * CORE_LOCKING_INPUT does the same for received frames: the driver's
+ * receive thread feeds them straight into IP.
+ *
+ * Throughput: full-size segments (MSS 1460 for a 1500-byte MTU) and a
+ * 64 KiB window each way (WND_SCALE off, so 65535 is the most a peer sees),
+ * which keeps a loopback or LAN link busy across a round trip (64 KiB at
+ * 10 Gbit/s is 52 us). Send buffers: 64 KiB per connection so a writer is
+ * not throttled by lwIP's default 2 * MSS. The RX pbuf pool (96 x 1536 B,
+ * one whole frame each) holds more than a full window of frames. lwIP's
+ * heap (TX segments, PBUF_RAM) is our malloc: per-CPU and lock-free where
+ * lwIP's own heap would be one lock for every CPU. The fixed pools (pbufs,
+ * PCBs, segments) are static (.bss), so an application that does not use
+ * the network does not carry them.
+ */
+#ifndef TORO_LWIPOPTS_H
+#define TORO_LWIPOPTS_H
+
+#define NO_SYS				0
+#define SYS_LIGHTWEIGHT_PROT		1
+#define LWIP_TCPIP_CORE_LOCKING		1
+#define LWIP_TCPIP_CORE_LOCKING_INPUT	1
+#define LWIP_NETCONN			1
+#define LWIP_SOCKET			1
+#define LWIP_COMPAT_SOCKETS		0	/* our libc has the POSIX names */
+#define LWIP_POSIX_SOCKETS_IO_NAMES	0
+#define LWIP_SOCKET_POLL		1
+#define LWIP_SOCKET_SELECT		1
+#define LWIP_SO_RCVTIMEO		1
+#define LWIP_SO_SNDTIMEO		1
+#define LWIP_SO_RCVBUF			0
+#define SO_REUSE			1
+#define LWIP_TCP_KEEPALIVE		1
+#define LWIP_NETIF_API			1
+#define LWIP_ERRNO_STDINCLUDE		1	/* Linux numbers, ours */
+#define MEMP_NUM_NETCONN		64
+#define LWIP_NETCONN_SEM_PER_THREAD	0
+#define LWIP_TIMEVAL_PRIVATE		0
+#define LWIP_SOCKET_EXTERNAL_HEADERS	0
+
+#define LWIP_IPV4			1
+#define LWIP_IPV6			0
+#define LWIP_ARP			1
+#define LWIP_ETHERNET			1
+#define LWIP_ICMP			1
+#define LWIP_UDP			1
+#define LWIP_TCP			1
+#define LWIP_RAW			0
+#define LWIP_DHCP			1
+#define LWIP_DNS			0
+#define LWIP_IGMP			0
+#define LWIP_AUTOIP			0
+#define LWIP_STATS			0
+#define LWIP_NETIF_STATUS_CALLBACK	1
+#define LWIP_NETIF_LINK_CALLBACK	1
+#define LWIP_NETIF_HOSTNAME		0
+#define IP_REASSEMBLY			1
+#define IP_FRAG				1
+#define ETHARP_SUPPORT_STATIC_ENTRIES	0
+
+/* Memory (see the top). */
+#define MEM_ALIGNMENT			8
+#define MEM_LIBC_MALLOC			1
+#define MEMP_NUM_PBUF			64
+#define MEMP_NUM_TCP_PCB		128
+#define MEMP_NUM_TCP_PCB_LISTEN		16
+#define MEMP_NUM_TCP_SEG		512
+#define MEMP_NUM_UDP_PCB		16
+#define MEMP_NUM_SYS_TIMEOUT		(LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
+#define MEMP_NUM_NETBUF			32
+#define PBUF_POOL_SIZE			96
+#define PBUF_POOL_BUFSIZE		1536	/* one whole frame per pbuf */
+
+#define TCP_MSS				1460
+#define TCP_WND				0xffff
+#define TCP_SND_BUF			0xffff
+#define TCP_SND_QUEUELEN		((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+#define TCP_SNDLOWAT			(TCP_SND_BUF / 2)
+#define TCP_OVERSIZE			TCP_MSS
+#define TCP_LISTEN_BACKLOG		1
+#define TCP_DEFAULT_LISTEN_BACKLOG	128
+#define LWIP_TCP_TIMESTAMPS		0
+
+/* Mailboxes (bounded rings in sys_arch.c). */
+#define TCPIP_MBOX_SIZE			256
+#define DEFAULT_TCP_RECVMBOX_SIZE	128
+#define DEFAULT_UDP_RECVMBOX_SIZE	64
+#define DEFAULT_ACCEPTMBOX_SIZE		128
+#define TCPIP_THREAD_STACKSIZE		(32 * 1024)
+#define TCPIP_THREAD_PRIO		0
+#define DEFAULT_THREAD_STACKSIZE	(32 * 1024)
+
+/* Checksums: lwIP computes them in software for now (see net/netif.c). */
+#define CHECKSUM_GEN_IP			1
+#define CHECKSUM_GEN_UDP		1
+#define CHECKSUM_GEN_TCP		1
+#define CHECKSUM_GEN_ICMP		1
+#define CHECKSUM_CHECK_IP		1
+#define CHECKSUM_CHECK_UDP		1
+#define CHECKSUM_CHECK_TCP		1
+#define CHECKSUM_CHECK_ICMP		1
+#define LWIP_CHECKSUM_ON_COPY		1
+
+#define LWIP_NOASSERT_ON_ERROR		0
+
+#endif /* TORO_LWIPOPTS_H */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The network interface: lwIP's netif over the first kernel/netdev.h device,
+ * and the stack's start-up at INIT_NET, so main() starts with the network
+ * configured. The address comes from the kernel options "ip=ADDR/PREFIX"
+ * and "gw=ADDR", else from DHCP, waited for at most NET_DHCP_WAIT_NS.
+ *
+ * Checksums: lwIP computes them in software for now (lwipopts.h); the
+ * device's offload (NETDEV_F_TX_CSUM/RX_CSUM) is not used yet.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kernel/cmdline.h>
+#include <kernel/init.h>
+#include <kernel/log.h>
+#include <kernel/netdev.h>
+#include <toro/thread.h>
+#include <toro/time.h>
+
+#include "lwip/dhcp.h"
+#include "lwip/etharp.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcpip.h"
+#include "netif/ethernet.h"
+
+#include "net_impl.h"
+
+#define NET_DHCP_WAIT_NS	(5 * 1000000000ULL)
+#define NET_FRAME_MAX		1536
+
+static struct netif nif;
+static struct netdev *dev;
+
+/* lwIP -> device: one frame as the pbuf chain's pieces, copied into one
+ * buffer only when the chain is longer than a device takes. */
+static err_t link_output(struct netif *n, struct pbuf *p)
+{
+	struct netdev_frag frags[NETDEV_FRAGS_MAX];
+	unsigned char flat[NET_FRAME_MAX];
+	unsigned nf = 0;
+	struct pbuf *q;
+	int rc;
+
+	(void)n;
+	for (q = p; q && nf < NETDEV_FRAGS_MAX; q = q->next) {
+		if (!q->len)
+			continue;
+		frags[nf].data = q->payload;
+		frags[nf++].len = q->len;
+	}
+	if (q) {
+		if (p->tot_len > sizeof(flat))
+			return ERR_BUF;
+		pbuf_copy_partial(p, flat, p->tot_len, 0);
+		frags[0].data = flat;
+		frags[0].len = p->tot_len;
+		nf = 1;
+	}
+	rc = dev->xmit(dev, frags, nf, NULL);
+	return rc ? ERR_IF : ERR_OK;
+}
+
+/* Device -> lwIP, in the driver's receive thread. With core locking for
+ * input, tcpip_input() runs IP here rather than queueing for the tcpip
+ * thread. */
+static void receive(struct netdev *d, const void *frame, size_t len,
+		    bool csum_ok)
+{
+	struct pbuf *p;
+
+	(void)d;
+	(void)csum_ok;
+	if (len < SIZEOF_ETH_HDR || len > 0xffff)
+		return;
+	p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+	if (!p)
+		return;		/* out of buffers: dropped, TCP resends */
+	pbuf_take(p, frame, (u16_t)len);
+	if (nif.input(p, &nif) != ERR_OK)
+		pbuf_free(p);
+}
+
+static err_t netif_setup(struct netif *n)
+{
+	n->name[0] = 'e';
+	n->name[1] = 'n';
+	n->output = etharp_output;
+	n->linkoutput = link_output;
+	n->mtu = dev->mtu ? dev->mtu : 1500;
+	n->hwaddr_len = ETH_HWADDR_LEN;
+	memcpy(n->hwaddr, dev->mac, ETH_HWADDR_LEN);
+	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
+		   NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
+	return ERR_OK;
+}
+
+/* "ip=ADDR/PREFIX" and "gw=ADDR". 1 if set, 0 if absent, -EINVAL. */
+static int static_address(ip4_addr_t *ip, ip4_addr_t *mask, ip4_addr_t *gw)
+{
+	const char *opt = kopt("ip"), *g = kopt("gw"), *slash;
+	char addr[16];
+	char *end;
+	unsigned long prefix;
+
+	ip4_addr_set_zero(gw);
+	if (!opt)
+		return 0;
+	slash = strchr(opt, '/');
+	if (!slash || (size_t)(slash - opt) >= sizeof(addr))
+		goto bad;
+	memcpy(addr, opt, (size_t)(slash - opt));
+	addr[slash - opt] = '\0';
+	prefix = strtoul(slash + 1, &end, 10);
+	if (!ip4addr_aton(addr, ip) || end == slash + 1 || *end ||
+	    prefix < 1 || prefix > 32)
+		goto bad;
+	ip4_addr_set_u32(mask, lwip_htonl(0xffffffffU << (32 - prefix)));
+	if (g && !ip4addr_aton(g, gw)) {
+		log_error("net: bad option gw=%s (want gw=ADDR)\n", g);
+		return -EINVAL;
+	}
+	return 1;
+bad:
+	log_error("net: bad option ip=%s (want ip=ADDR/PREFIX)\n", opt);
+	return -EINVAL;
+}
+
+/* 255.255.255.0 -> 24 (a contiguous mask, as both sources give). */
+static int prefix_len(const ip4_addr_t *mask)
+{
+	u32_t m = lwip_ntohl(ip4_addr_get_u32(mask));
+
+	return m ? 32 - __builtin_ctz(m) : 0;
+}
+
+static void tcpip_ready(void *arg)
+{
+	sys_sem_signal(arg);
+}
+
+static bool have_address(void)
+{
+	bool ok;
+
+	LOCK_TCPIP_CORE();
+	ok = dhcp_supplied_address(&nif);
+	UNLOCK_TCPIP_CORE();
+	return ok;
+}
+
+static int net_start(void)
+{
+	ip4_addr_t ip, mask, gw;
+	sys_sem_t ready;
+	uint64_t deadline;
+	int rc, fixed;
+	char a[16];
+
+	dev = netdev_get(0);
+	if (!dev) {
+		log_info("net: no network device\n");
+		return 0;
+	}
+	fixed = static_address(&ip, &mask, &gw);
+	if (fixed < 0)
+		return fixed;
+	if (!fixed) {
+		ip4_addr_set_zero(&ip);
+		ip4_addr_set_zero(&mask);
+	}
+
+	sys_sem_new(&ready, 0);
+	tcpip_init(tcpip_ready, &ready);
+	sys_arch_sem_wait(&ready, 0);
+
+	LOCK_TCPIP_CORE();
+	if (!netif_add(&nif, &ip, &mask, &gw, NULL, netif_setup,
+		       tcpip_input)) {
+		UNLOCK_TCPIP_CORE();
+		log_error("net: %s: cannot add interface\n", dev->name);
+		return -ENOMEM;
+	}
+	netif_set_default(&nif);
+	netif_set_up(&nif);
+	UNLOCK_TCPIP_CORE();
+
+	dev->stack_data = &nif;
+	dev->receive = receive;
+	rc = dev->up(dev);
+	if (rc < 0) {
+		log_error("net: %s: cannot start (%d)\n", dev->name, rc);
+		return rc;
+	}
+
+	if (!fixed) {
+		LOCK_TCPIP_CORE();
+		dhcp_start(&nif);
+		UNLOCK_TCPIP_CORE();
+		deadline = clock_ns() + NET_DHCP_WAIT_NS;
+		while (!have_address() && clock_ns() < deadline)
+			thread_sleep_ns(10 * 1000000ULL);
+		if (!have_address()) {
+			log_warn("net: %s: no DHCP answer in 5 s, going on "
+				 "without an address\n", dev->name);
+			return 0;
+		}
+	}
+	ip4addr_ntoa_r(netif_ip4_addr(&nif), a, sizeof(a));
+	log_info("net: %s: %s/%d gw %s (%s)\n", dev->name, a,
+		 prefix_len(netif_ip4_netmask(&nif)),
+		 ip4addr_ntoa(netif_ip4_gw(&nif)), fixed ? "static" : "DHCP");
+	return 0;
+}
+INIT_CALL(INIT_NET, net_start);
+
+/* Referenced by the socket layer so that using sockets links this file
+ * (and with it the start-up above). */
+struct netif *net_netif(void)
+{
+	return dev ? &nif : NULL;
+}
