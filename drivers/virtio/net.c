@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-net (virtio 1.2, 5.1): one receive and one transmit queue per
+ * device, behind a struct netdev (kernel/netdev.h).
+ *
+ * Receive: the RX ring is kept full of buffers. Completions (from the
+ * interrupt, or from the receive thread's own polling) only queue the
+ * buffer on a ready ring and wake the receive thread, which runs on the
+ * CPU the interrupt goes to; it checks what the device wrote, hands the
+ * frame to the stack and posts the buffer again. It keeps going while
+ * there is work (yielding between batches) and sleeps only when idle.
+ *
+ * Transmit: a frame is copied (header + frame) into a buffer of a fixed
+ * pool and submitted; the completion returns the buffer to the pool. Any
+ * thread on any CPU may send.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <drivers/virtio.h>
+#include <kernel/compiler.h>
+#include <kernel/heap.h>
+#include <kernel/log.h>
+#include <kernel/netdev.h>
+#include <kernel/page_alloc.h>
+#include <toro/thread.h>
+
+#include "net_impl.h"
+#include "virtio_impl.h"
+
+/* Configuration space offsets. */
+#define NET_CFG_MAC	0	/* u8[6] */
+#define NET_CFG_STATUS	6	/* u16 */
+#define NET_CFG_MTU	10	/* u16 */
+
+#define VIRTIO_NET_S_LINK_UP	1
+
+static unsigned ndevs;
+
+static size_t pool_pages(unsigned n, uint32_t len)
+{
+	return ALIGN_UP((size_t)n * len, PAGE_SIZE) / PAGE_SIZE;
+}
+
+/* (n) buffers of (len) bytes in one run of pages. */
+static int pool_init(struct vnet *v, struct vnet_buf **bufs, unsigned n,
+		     uint32_t len, void (*done)(struct virtq_req *))
+{
+	struct vnet_buf *b = heap_alloc(n * sizeof(*b));
+	uint8_t *mem = page_alloc(pool_pages(n, len));
+
+	if (!b || !mem) {
+		heap_free(b);
+		if (mem)
+			page_free(mem, pool_pages(n, len));
+		return -ENOMEM;
+	}
+	memset(b, 0, n * sizeof(*b));
+	for (unsigned i = 0; i < n; i++) {
+		b[i].v = v;
+		b[i].data = mem + (size_t)i * len;
+		b[i].req.complete = done;
+	}
+	*bufs = b;
+	return 0;
+}
+
+static void link_changed(struct virtio_dev *vdev)
+{
+	struct vnet *v = vdev->driver_data;
+	uint16_t st = virtio_config_read(vdev, NET_CFG_STATUS, 2);
+	bool up = st & VIRTIO_NET_S_LINK_UP;
+
+	if (up != v->link_up)
+		log_info("%s: link %s\n", v->nd.name, up ? "up" : "down");
+	v->link_up = up;
+}
+
+/* The device's MAC, or a locally administered one of our own. */
+static void read_mac(struct vnet *v)
+{
+	struct virtio_dev *vdev = v->vdev;
+
+	if (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_MAC)) {
+		for (unsigned i = 0; i < 6; i++)
+			v->nd.mac[i] = virtio_config_read(vdev, NET_CFG_MAC + i,
+							  1);
+		return;
+	}
+	/* 02:xx: locally administered, unicast; distinct per device. */
+	static const uint8_t base[6] = { 0x02, 0x54, 0x4f, 0x52, 0x4f, 0 };
+
+	memcpy(v->nd.mac, base, 6);
+	v->nd.mac[5] = ndevs;
+	log_info("%s: device has no MAC: using locally administered "
+		 "%02x:%02x:%02x:%02x:%02x:%02x\n", v->nd.name, v->nd.mac[0],
+		 v->nd.mac[1], v->nd.mac[2], v->nd.mac[3], v->nd.mac[4],
+		 v->nd.mac[5]);
+}
+
+static int read_mtu(struct vnet *v)
+{
+	v->nd.mtu = 1500;
+	if (!(v->vdev->features & VIRTIO_BIT(VIRTIO_NET_F_MTU)))
+		return 0;
+	uint16_t mtu = virtio_config_read(v->vdev, NET_CFG_MTU, 2);
+
+	if (mtu < VNET_MTU_MIN) {
+		log_warn("%s: MTU %u is too small\n", v->nd.name, mtu);
+		return -EIO;
+	}
+	/* Smaller than the device allows is always allowed. */
+	v->nd.mtu = MIN(mtu, (uint16_t)VNET_MTU_MAX);
+	return 0;
+}
+
+static int vnet_probe(struct virtio_dev *vdev)
+{
+	if (ndevs == NETDEV_MAX)
+		return -ENOSPC;
+	int rc = virtio_negotiate(vdev, VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+					VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
+					VIRTIO_BIT(VIRTIO_NET_F_MTU) |
+					VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+					VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+					VIRTIO_BIT(VIRTIO_NET_F_STATUS));
+
+	if (rc)
+		return rc;
+	struct vnet *v = heap_alloc(sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	memset(v, 0, sizeof(*v));
+	v->vdev = vdev;
+	v->mrg = vdev->features & VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
+	v->nd.name[0] = 0;
+	memcpy(v->nd.name, "virtio-net", 10);
+	v->nd.name[10] = '0' + ndevs % 10;
+	read_mac(v);
+	rc = read_mtu(v);
+	if (rc)
+		goto fail;
+	v->frame_max = v->nd.mtu + VNET_ETH_OVERHEAD;
+	/* Without merged buffers each buffer holds a whole frame. */
+	v->buf_len = v->mrg ? VNET_MRG_BUF : ALIGN_UP(VNET_HDR_LEN +
+						       v->frame_max, 64);
+	v->tx_len = ALIGN_UP(VNET_HDR_LEN + v->frame_max, 64);
+	if (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_CSUM))
+		v->nd.features |= NETDEV_F_TX_CSUM;
+	if (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))
+		v->nd.features |= NETDEV_F_RX_CSUM;
+	v->nd.xmit = vnet_xmit;
+	v->nd.up = vnet_up;
+	v->nd.driver_data = v;
+
+	v->rxq = virtq_create(vdev, 0, VNET_RING);
+	v->txq = v->rxq ? virtq_create(vdev, 1, VNET_RING) : NULL;
+	if (!v->txq) {
+		rc = -errno;
+		goto fail;
+	}
+	v->nrx = v->rxq->size;
+	v->ntx = v->txq->size;
+	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));
+	v->tx_free = heap_alloc(v->ntx * sizeof(*v->tx_free));
+	v->frame = v->mrg ? heap_alloc(v->frame_max) : NULL;
+	if (!v->ready || !v->tx_free || (v->mrg && !v->frame) ||
+	    pool_init(v, &v->rx, v->nrx, v->buf_len, vnet_rx_done) ||
+	    pool_init(v, &v->tx, v->ntx, v->tx_len, vnet_tx_done)) {
+		rc = -ENOMEM;	/* the queues stay: the device is failed */
+		goto fail;
+	}
+	for (unsigned i = 0; i < v->ntx; i++)
+		v->tx_free[i] = &v->tx[i];
+	v->ntx_free = v->ntx;
+	vdev->driver_data = v;
+	v->link_up = true;
+	if (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_STATUS)) {
+		vdev->config_changed = link_changed;
+		v->link_up = false;
+		link_changed(vdev);
+	}
+	virtio_ready(vdev);
+	rc = netdev_register(&v->nd);
+	if (rc)
+		goto fail;
+	ndevs++;
+	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s\n",
+		 v->nd.name, vdev->name, v->nd.mac[0], v->nd.mac[1],
+		 v->nd.mac[2], v->nd.mac[3], v->nd.mac[4], v->nd.mac[5],
+		 v->nd.mtu, v->mrg ? ", merged rx buffers" : "",
+		 (v->nd.features & NETDEV_F_TX_CSUM) ? ", tx csum" : "",
+		 (v->nd.features & NETDEV_F_RX_CSUM) ? ", rx csum" : "");
+	return 0;
+fail:
+	/* Queues and pools are not freed: the device may hold their
+	 * addresses until the core resets it. */
+	vdev->config_changed = NULL;
+	vdev->driver_data = NULL;
+	return rc;
+}
+
+const struct virtio_driver virtio_net_driver = {
+	.name = "virtio-net",
+	.device_id = VIRTIO_ID_NET,
+	.probe = vnet_probe,
+};
+VIRTIO_DRIVER(virtio_net_driver);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the virtio-net driver (net.c, net_rx.c, net_tx.c). */
+#ifndef DRIVERS_VIRTIO_NET_IMPL_H
+#define DRIVERS_VIRTIO_NET_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <drivers/virtio.h>
+#include <kernel/netdev.h>
+#include <kernel/spinlock.h>
+#include <toro/sync.h>
+
+/* Feature bits (spec 5.1.3). */
+#define VIRTIO_NET_F_CSUM	0
+#define VIRTIO_NET_F_GUEST_CSUM	1
+#define VIRTIO_NET_F_MTU	3
+#define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_MRG_RXBUF	15
+#define VIRTIO_NET_F_STATUS	16
+
+/* The header before every frame (5.1.6); 12 bytes in virtio 1.x. */
+struct vnet_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+	uint16_t num_buffers;
+};
+
+#define VNET_HDR_LEN		12
+#define VNET_HDR_F_NEEDS_CSUM	1
+#define VNET_HDR_F_DATA_VALID	2
+
+#define VNET_ETH_HLEN		14
+#define VNET_ETH_OVERHEAD	(VNET_ETH_HLEN + 4)	/* + a VLAN tag */
+#define VNET_MTU_MIN		68
+#define VNET_MTU_MAX		9000
+#define VNET_MRG_BUF		1536	/* with merged buffers */
+#define VNET_RING		128	/* descriptors per queue */
+
+struct vnet;
+
+struct vnet_buf {
+	struct virtq_req req;
+	struct vnet *v;
+	uint8_t *data;		/* header, then frame */
+};
+
+struct vnet {
+	struct netdev nd;
+	struct virtio_dev *vdev;
+	struct virtq *rxq, *txq;
+	bool mrg;		/* VIRTIO_NET_F_MRG_RXBUF */
+	bool link_up;
+	bool running;		/* up() was called */
+	uint32_t frame_max;	/* largest frame, without header */
+	uint32_t buf_len;	/* each RX buffer */
+	uint32_t tx_len;	/* each TX buffer */
+
+	/* Receive. */
+	struct vnet_buf *rx;
+	unsigned nrx;
+	struct spinlock ready_lock;
+	struct vnet_buf **ready;	/* used buffers, in used order */
+	unsigned ready_head, ready_tail;
+	struct event rx_event;
+	uint8_t *frame;		/* a multi-buffer frame, put together */
+	unsigned asm_left;	/* buffers of that frame still to come */
+	uint32_t asm_len;
+	bool asm_drop;		/* it is garbage: consume, do not deliver */
+	struct vnet_hdr asm_hdr;
+
+	/* Transmit. */
+	struct vnet_buf *tx;
+	unsigned ntx;
+	struct spinlock tx_lock;
+	struct vnet_buf **tx_free;
+	unsigned ntx_free;
+	struct event tx_event;
+};
+
+int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
+	      const struct netdev_csum *csum);
+int vnet_up(struct netdev *d);
+void vnet_rx_done(struct virtq_req *req);
+void vnet_tx_done(struct virtq_req *req);
+
+/* Computes the checksum from (start) to the end of (frame) and stores it
+ * at start + offset; -EINVAL if they are outside the frame. */
+int vnet_csum_fill(uint8_t *frame, size_t len, uint16_t start,
+		   uint16_t offset);
+
+#endif /* DRIVERS_VIRTIO_NET_IMPL_H */
