@@ -9,6 +9,7 @@
 
 #include <arch/power.h>
 #include <kernel/console.h>
+#include <kernel/exit.h>
 #include <kernel/spinlock.h>
 #include <toro/panic.h>
 
@@ -17,6 +18,9 @@
 static void (*handlers[ATEXIT_MAX])(void);
 static int nhandlers;
 static struct spinlock lock;
+
+/* The exit hooks (kernel.ld gathers the toro_exit section). */
+extern const struct exit_call __exit_calls_start[], __exit_calls_end[];
 
 int atexit(void (*fn)(void))
 {
@@ -47,9 +51,13 @@ void exit(int code)
 	static int exiting;
 
 	/* A second exit() (from a handler, or another CPU) just stops. */
-	if (!__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
+	if (!__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL)) {
 		while (nhandlers > 0)
 			handlers[--nhandlers]();
+		for (const struct exit_call *c = __exit_calls_start;
+		     c < __exit_calls_end; c++)
+			c->fn();
+	}
 	_Exit(code);
 }
 

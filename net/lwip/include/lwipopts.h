@@ -38,14 +38,20 @@
 #define LWIP_SO_RCVTIMEO		1
 #define LWIP_SO_SNDTIMEO		1
 #define LWIP_SO_RCVBUF			0
+#define LWIP_SO_LINGER			1
 #define SO_REUSE			1
 #define LWIP_TCP_KEEPALIVE		1
 #define LWIP_NETIF_API			1
 #define LWIP_ERRNO_STDINCLUDE		1	/* Linux numbers, ours */
-#define MEMP_NUM_NETCONN		64
+#define MEMP_NUM_NETCONN		256	/* sockets open at once */
 #define LWIP_NETCONN_SEM_PER_THREAD	0
 #define LWIP_TIMEVAL_PRIVATE		0
 #define LWIP_SOCKET_EXTERNAL_HEADERS	0
+/* Debian's lwIP (patch "port", for the Hurd) has sockets.c set and read
+ * address lengths through these, which only its Hurd headers define. Ours
+ * are lwIP's own structures (net/socket.c converts), with the length byte. */
+#define IP4ADDR_SOCKADDR_SET_LEN(sin)	((sin)->sin_len = sizeof(*(sin)))
+#define IPADDR_SOCKADDR_GET_LEN(addr)	((addr)->sa.sa_len)
 
 #define LWIP_IPV4			1
 #define LWIP_IPV6			0
@@ -63,6 +69,9 @@
 #define LWIP_NETIF_STATUS_CALLBACK	1
 #define LWIP_NETIF_LINK_CALLBACK	1
 #define LWIP_NETIF_HOSTNAME		0
+#define LWIP_NETIF_LOOPBACK		1	/* to our own address */
+#define LWIP_HAVE_LOOPIF		1	/* 127.0.0.1 */
+#define LWIP_LOOPBACK_MAX_PBUFS		64
 #define IP_REASSEMBLY			1
 #define IP_FRAG				1
 #define ETHARP_SUPPORT_STATIC_ENTRIES	0
@@ -71,7 +80,7 @@
 #define MEM_ALIGNMENT			8
 #define MEM_LIBC_MALLOC			1
 #define MEMP_NUM_PBUF			64
-#define MEMP_NUM_TCP_PCB		128
+#define MEMP_NUM_TCP_PCB		256
 #define MEMP_NUM_TCP_PCB_LISTEN		16
 #define MEMP_NUM_TCP_SEG		512
 #define MEMP_NUM_UDP_PCB		16
