@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Facts about the host: can it run KVM for real, and its TSC frequency."""
+import fcntl
 import os
 import subprocess
 
@@ -42,15 +43,29 @@ def tsc_khz(root, build):
             return int(f.read())
     except (OSError, ValueError):
         pass
+    # Several `toro run`s may start at once on a fresh build directory:
+    # one builds and measures, the others wait for its answer.
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    with open(cache + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with open(cache) as f:
+                return int(f.read())
+        except (OSError, ValueError):
+            pass
+        khz = _measure_tsc_khz(root, build)
+        with open(cache + ".tmp", "w") as f:
+            f.write(str(khz))
+        os.replace(cache + ".tmp", cache)
+    return khz
+
+
+def _measure_tsc_khz(root, build):
     tool = os.path.join(build, "host", "tsc_khz")
     if not os.path.exists(tool):
         r = subprocess.run(["make", "-s", "-C", root, f"BUILD={build}", tool],
                            capture_output=True, text=True)
         if r.returncode:
             raise ToroError(f"cannot build {tool}: {r.stderr.strip()}", NOT_FOUND)
-    khz = int(subprocess.run([tool], capture_output=True, text=True,
-                             check=True).stdout)
-    os.makedirs(os.path.dirname(cache), exist_ok=True)
-    with open(cache, "w") as f:
-        f.write(str(khz))
-    return khz
+    return int(subprocess.run([tool], capture_output=True, text=True,
+                              check=True).stdout)
