@@ -144,11 +144,18 @@ static long fcntl_file(struct vfs_file *f, int cmd, long arg)
 		return 0;	/* nothing is ever exec'd */
 	case F_GETFL:
 		return f->flags;
-	case F_SETFL:
-		__atomic_store_n(&f->flags,
-				 (f->flags & ~settable) | (arg & settable),
-				 __ATOMIC_RELAXED);
+	case F_SETFL: {
+		int flags = (f->flags & ~settable) | ((int)arg & settable);
+
+		if (f->ops->set_flags) {
+			int rc = f->ops->set_flags(f, flags);
+
+			if (rc < 0)
+				return rc;
+		}
+		__atomic_store_n(&f->flags, flags, __ATOMIC_RELAXED);
 		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

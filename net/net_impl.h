@@ -3,9 +3,28 @@
 #ifndef NET_IMPL_H
 #define NET_IMPL_H
 
+#include <stdint.h>
+
+#include <kernel/vfs.h>
+
 struct netif;
 
 /* netif.c: the interface, or NULL when there is no network device. */
 struct netif *net_netif(void);
+
+/* drain.c: waits (bounded) for TCP to deliver what was written; an
+ * exit hook. */
+void net_drain(void);
+
+/* socket.c: the socket file behind descriptor (fd) with a reference for
+ * the caller (vfs_file_put() it), or NULL with (*err) -EBADF (not open)
+ * or -ENOTSOCK (not a socket). */
+struct vfs_file *sock_file(int fd, int *err);
+
+/* The lwIP socket number of a socket file. */
+static inline int lwip_of(struct vfs_file *f)
+{
+	return (int)(intptr_t)f->priv;
+}
 
 #endif /* NET_IMPL_H */

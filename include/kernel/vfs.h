@@ -53,6 +53,10 @@ struct vfs_file_ops {
 	 * sets it back to 0 to rewind and serialises the calls. "." and
 	 * ".." may be left out (the VFS does not add them). */
 	int (*readdir)(struct vfs_file *f, struct vfs_dirent *ent);
+	/* fcntl(F_SETFL) is about to set f->flags to (flags) (O_APPEND and
+	 * O_NONBLOCK may change): for a file that keeps its own copy
+	 * (sockets). Optional; an error leaves the flags as they were. */
+	int (*set_flags)(struct vfs_file *f, int flags);
 	/* Last reference dropped: release what the file holds. */
 	int (*close)(struct vfs_file *f);
 };

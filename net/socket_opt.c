@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Socket options (include/kernel/socket.h): each of ours is one lwIP
+ * (level, name) pair with its value converted: timeouts are milliseconds
+ * here and a struct timeval in lwIP, linger a struct linger.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <kernel/socket.h>
+
+#include "lwip/sockets.h"
+
+#include "net_impl.h"
+
+enum value_kind { AS_INT, AS_MS, AS_LINGER };
+
+struct option {
+	int level, name;
+	enum value_kind kind;
+	bool get_only;
+};
+
+static const struct option options[] = {
+	[SOCKOPT_REUSEADDR] = { SOL_SOCKET, SO_REUSEADDR, AS_INT, false },
+	[SOCKOPT_KEEPALIVE] = { SOL_SOCKET, SO_KEEPALIVE, AS_INT, false },
+	[SOCKOPT_BROADCAST] = { SOL_SOCKET, SO_BROADCAST, AS_INT, false },
+	[SOCKOPT_LINGER] = { SOL_SOCKET, SO_LINGER, AS_LINGER, false },
+	[SOCKOPT_RCVTIMEO] = { SOL_SOCKET, SO_RCVTIMEO, AS_MS, false },
+	[SOCKOPT_SNDTIMEO] = { SOL_SOCKET, SO_SNDTIMEO, AS_MS, false },
+	[SOCKOPT_ERROR] = { SOL_SOCKET, SO_ERROR, AS_INT, true },
+	[SOCKOPT_TYPE] = { SOL_SOCKET, SO_TYPE, AS_INT, true },
+	[SOCKOPT_ACCEPTCONN] = { SOL_SOCKET, SO_ACCEPTCONN, AS_INT, true },
+	[SOCKOPT_NODELAY] = { IPPROTO_TCP, TCP_NODELAY, AS_INT, false },
+	[SOCKOPT_KEEPIDLE] = { IPPROTO_TCP, TCP_KEEPIDLE, AS_INT, false },
+	[SOCKOPT_KEEPINTVL] = { IPPROTO_TCP, TCP_KEEPINTVL, AS_INT, false },
+	[SOCKOPT_KEEPCNT] = { IPPROTO_TCP, TCP_KEEPCNT, AS_INT, false },
+};
+
+static const struct option *option(enum sock_option o)
+{
+	return (unsigned)o < sizeof(options) / sizeof(options[0]) ? &options[o]
+								  : NULL;
+}
+
+static long result(int rc)
+{
+	return rc < 0 ? -(errno ? errno : EIO) : 0;
+}
+
+static int set_on(int s, const struct option *opt, int value)
+{
+	struct timeval tv;
+	struct linger l;
+
+	errno = 0;
+	switch (opt->kind) {
+	case AS_MS:
+		if (value < 0)
+			return -EDOM;
+		tv.tv_sec = value / 1000;
+		tv.tv_usec = (value % 1000) * 1000;
+		return (int)result(lwip_setsockopt(s, opt->level, opt->name, &tv,
+						   sizeof(tv)));
+	case AS_LINGER:
+		l.l_onoff = value >= 0;
+		l.l_linger = value >= 0 ? value : 0;
+		return (int)result(lwip_setsockopt(s, opt->level, opt->name, &l,
+						   sizeof(l)));
+	default:
+		return (int)result(lwip_setsockopt(s, opt->level, opt->name,
+						   &value, sizeof(value)));
+	}
+}
+
+static int get_on(int s, const struct option *opt, int *value)
+{
+	struct timeval tv;
+	struct linger l;
+	socklen_t len;
+	int rc;
+
+	errno = 0;
+	switch (opt->kind) {
+	case AS_MS:
+		len = sizeof(tv);
+		rc = lwip_getsockopt(s, opt->level, opt->name, &tv, &len);
+		if (rc == 0)
+			*value = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+		break;
+	case AS_LINGER:
+		len = sizeof(l);
+		rc = lwip_getsockopt(s, opt->level, opt->name, &l, &len);
+		if (rc == 0)
+			*value = l.l_onoff ? l.l_linger : -1;
+		break;
+	default:
+		len = sizeof(*value);
+		rc = lwip_getsockopt(s, opt->level, opt->name, value, &len);
+		if (rc == 0 && opt->name == SO_TYPE && opt->level == SOL_SOCKET)
+			*value = *value == SOCK_STREAM ? SOCK_KIND_TCP
+						       : SOCK_KIND_UDP;
+		break;
+	}
+	return (int)result(rc);
+}
+
+int sock_setopt(int fd, enum sock_option o, int value)
+{
+	const struct option *opt = option(o);
+	struct vfs_file *f;
+	int rc;
+
+	if (!opt)
+		return -ENOPROTOOPT;
+	if (opt->get_only)
+		return -EINVAL;
+	f = sock_file(fd, &rc);
+	if (!f)
+		return rc;
+	rc = set_on(lwip_of(f), opt, value);
+	vfs_file_put(f);
+	return rc;
+}
+
+int sock_getopt(int fd, enum sock_option o, int *value)
+{
+	const struct option *opt = option(o);
+	struct vfs_file *f;
+	int rc;
+
+	if (!opt)
+		return -ENOPROTOOPT;
+	f = sock_file(fd, &rc);
+	if (!f)
+		return rc;
+	rc = get_on(lwip_of(f), opt, value);
+	vfs_file_put(f);
+	return rc;
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/* TCP over loopback: connect/accept, data both ways, names, shutdown,
+ * and sockets as ordinary descriptors (read/write/dup/fstat/close). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <toro/test.h>
+
+#include "util.h"
+
+TEST(tcp, connect_accept_and_echo)
+{
+	int c, s;
+	char buf[64];
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(send(c, "hello", 5, 0), 5);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 5);
+	EXPECT_EQ(memcmp(buf, "hello", 5), 0);
+	EXPECT_EQ(write(s, "world!", 6), 6);
+	EXPECT_EQ(read(c, buf, sizeof(buf)), 6);
+	EXPECT_EQ(memcmp(buf, "world!", 6), 0);
+	EXPECT_EQ(close(c), 0);
+	EXPECT_EQ(read(s, buf, sizeof(buf)), 0);	/* end of stream */
+	EXPECT_EQ(close(s), 0);
+}
+
+TEST(tcp, names_of_both_ends)
+{
+	struct sockaddr_in me, peer, other;
+	socklen_t len = sizeof(me);
+	int c, s;
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(getsockname(c, (struct sockaddr *)&me, &len), 0);
+	EXPECT_EQ(len, sizeof(me));
+	EXPECT_EQ(me.sin_family, AF_INET);
+	EXPECT_EQ(me.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	len = sizeof(peer);
+	EXPECT_EQ(getpeername(s, (struct sockaddr *)&peer, &len), 0);
+	EXPECT_EQ(peer.sin_port, me.sin_port);
+	len = sizeof(other);
+	EXPECT_EQ(getpeername(c, (struct sockaddr *)&other, &len), 0);
+	len = sizeof(me);
+	EXPECT_EQ(getsockname(s, (struct sockaddr *)&me, &len), 0);
+	EXPECT_EQ(other.sin_port, me.sin_port);
+	close(c);
+	close(s);
+}
+
+TEST(tcp, accept_gives_the_peer_address)
+{
+	uint16_t port;
+	int l = listener(&port), c = socket(AF_INET, SOCK_STREAM, 0), s;
+	struct sockaddr_in a = loopback(port), peer, mine;
+	socklen_t len = sizeof(peer), mlen = sizeof(mine);
+
+	ASSERT_GE(l, 0);
+	ASSERT_EQ(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	s = accept(l, (struct sockaddr *)&peer, &len);
+	ASSERT_GE(s, 0);
+	EXPECT_EQ(len, sizeof(peer));
+	EXPECT_EQ(getsockname(c, (struct sockaddr *)&mine, &mlen), 0);
+	EXPECT_EQ(peer.sin_port, mine.sin_port);
+	EXPECT_STREQ(inet_ntoa(peer.sin_addr), "127.0.0.1");
+	close(s);
+	close(c);
+	close(l);
+}
+
+TEST(tcp, shutdown_write_gives_eof_and_still_reads)
+{
+	int c, s;
+	char buf[16];
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(shutdown(c, SHUT_WR), 0);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);
+	EXPECT_EQ(send(s, "late", 4, 0), 4);
+	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 4);
+	EXPECT_EQ(shutdown(c, 7), -1);
+	EXPECT_EQ(errno, EINVAL);
+	close(c);
+	close(s);
+}
+
+static unsigned char pattern(size_t i)
+{
+	return (unsigned char)(i * 7 + (i >> 10));
+}
+
+TEST(tcp, a_megabyte_arrives_intact)
+{
+	enum { TOTAL = 1 << 20, CHUNK = 16 * 1024 };
+	static unsigned char out[CHUNK], in[CHUNK];
+	size_t sent = 0, got = 0, bad = 0;
+	int c, s;
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	/* One thread both ends: non-blocking sends interleaved with
+	 * receives (a blocking send would wait for a reader forever). */
+	ASSERT_EQ(fcntl(c, F_SETFL, O_NONBLOCK), 0);
+	while (got < TOTAL) {
+		if (sent < TOTAL) {
+			size_t n = TOTAL - sent < CHUNK ? TOTAL - sent : CHUNK;
+			ssize_t put;
+
+			for (size_t i = 0; i < n; i++)
+				out[i] = pattern(sent + i);
+			put = send(c, out, n, 0);
+			if (put > 0)
+				sent += (size_t)put;
+			else
+				ASSERT_EQ(errno, EAGAIN);
+		}
+		ssize_t r = recv(s, in, sizeof(in), MSG_DONTWAIT);
+
+		if (r < 0) {
+			ASSERT_EQ(errno, EAGAIN);
+			continue;
+		}
+		ASSERT_TRUE(r > 0);
+		for (ssize_t i = 0; i < r; i++)
+			bad += in[i] != pattern(got + (size_t)i);
+		got += (size_t)r;
+	}
+	EXPECT_EQ(bad, 0);
+	close(c);
+	close(s);
+}
+
+TEST(tcp, socket_is_a_descriptor_like_a_file)
+{
+	struct stat st;
+	char buf[8];
+	int c, s, d;
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(fstat(c, &st), 0);
+	EXPECT_TRUE(S_ISSOCK(st.st_mode));
+	d = dup(c);
+	ASSERT_GE(d, 0);
+	EXPECT_EQ(close(c), 0);		/* the dup keeps it open */
+	EXPECT_EQ(write(d, "dup", 3), 3);
+	EXPECT_EQ(read(s, buf, sizeof(buf)), 3);
+	EXPECT_EQ(lseek(d, 0, SEEK_SET), -1);
+	EXPECT_EQ(errno, ESPIPE);
+	EXPECT_EQ(close(d), 0);
+	EXPECT_EQ(read(s, buf, sizeof(buf)), 0);
+	EXPECT_EQ(close(s), 0);
+	EXPECT_EQ(close(s), -1);
+	EXPECT_EQ(errno, EBADF);
+}
+
+TEST(tcp, connect_to_a_closed_port_is_refused)
+{
+	uint16_t port;
+	int l = listener(&port), c = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = loopback(port);
+
+	ASSERT_GE(l, 0);
+	close(l);	/* the port is closed again */
+	EXPECT_EQ(connect(c, (struct sockaddr *)&a, sizeof(a)), -1);
+	EXPECT_EQ(errno, ECONNREFUSED);
+	close(c);
+}
+
+/* A server restarted on its port while the old connections linger in
+ * TIME_WAIT: with SO_REUSEADDR on the listeners (lwIP, unlike Linux,
+ * wants it on the old socket too; accepted sockets inherit it). */
+TEST(tcp, reuseaddr_lets_a_server_rebind_at_once)
+{
+	struct sockaddr_in a = loopback(0);
+	socklen_t len = sizeof(a);
+	int c, s, l, on = 1, l2;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)), 0);
+	ASSERT_EQ(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	ASSERT_EQ(getsockname(l, (struct sockaddr *)&a, &len), 0);
+	ASSERT_EQ(listen(l, 4), 0);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	s = accept(l, NULL, NULL);
+	ASSERT_GE(s, 0);
+	close(s);	/* server side closes first: TIME_WAIT on the port */
+	close(l);
+	close(c);
+	l2 = socket(AF_INET, SOCK_STREAM, 0);
+	EXPECT_EQ(bind(l2, (struct sockaddr *)&a, sizeof(a)), -1);
+	EXPECT_EQ(errno, EADDRINUSE);
+	EXPECT_EQ(setsockopt(l2, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)), 0);
+	EXPECT_EQ(bind(l2, (struct sockaddr *)&a, sizeof(a)), 0);
+	EXPECT_EQ(listen(l2, 4), 0);
+	close(l2);
+}
+
+TEST(tcp, bind_twice_is_in_use)
+{
+	uint16_t port;
+	int l = listener(&port), l2 = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = loopback(port);
+
+	ASSERT_GE(l, 0);
+	EXPECT_EQ(bind(l2, (struct sockaddr *)&a, sizeof(a)), -1);
+	EXPECT_EQ(errno, EADDRINUSE);
+	close(l2);
+	close(l);
+}
