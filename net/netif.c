@@ -5,8 +5,9 @@
  * configured. The address comes from the kernel options "ip=ADDR/PREFIX"
  * and "gw=ADDR", else from DHCP, waited for at most NET_DHCP_WAIT_NS.
  *
- * Checksums: lwIP computes them in software for now (lwipopts.h); the
- * device's offload (NETDEV_F_TX_CSUM/RX_CSUM) is not used yet.
+ * Checksums are left to the device where it offers it (netif_csum.c).
+ * The interface's link follows the device's (netdev link_up and
+ * link_changed).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,12 +28,14 @@
 #include "netif/ethernet.h"
 
 #include "net_impl.h"
+#include "netif_impl.h"
 
 #define NET_DHCP_WAIT_NS	(5 * 1000000000ULL)
 #define NET_FRAME_MAX		1536
 
 static struct netif nif;
 static struct netdev *dev;
+static u16_t csum_flags;	/* nif's, outside receive() */
 
 /* lwIP -> device: one frame as the pbuf chain's pieces, copied into one
  * buffer only when the chain is longer than a device takes. */
@@ -41,10 +44,14 @@ static err_t link_output(struct netif *n, struct pbuf *p)
 	struct netdev_frag frags[NETDEV_FRAGS_MAX];
 	unsigned char flat[NET_FRAME_MAX];
 	unsigned nf = 0;
+	struct netdev_csum csum;
+	bool offload;
 	struct pbuf *q;
 	int rc;
 
 	(void)n;
+	/* Before the pieces are taken: it writes into the frame. */
+	offload = netif_csum_tx(dev, p, &csum);
 	for (q = p; q && nf < NETDEV_FRAGS_MAX; q = q->next) {
 		if (!q->len)
 			continue;
@@ -59,28 +66,45 @@ static err_t link_output(struct netif *n, struct pbuf *p)
 		frags[0].len = p->tot_len;
 		nf = 1;
 	}
-	rc = dev->xmit(dev, frags, nf, NULL);
+	rc = dev->xmit(dev, frags, nf, offload ? &csum : NULL);
 	return rc ? ERR_IF : ERR_OK;
 }
 
-/* Device -> lwIP, in the driver's receive thread. With core locking for
- * input, tcpip_input() runs IP here rather than queueing for the tcpip
- * thread. */
+/* Device -> lwIP, in the driver's receive thread. IP runs here, under
+ * the core lock, rather than in the tcpip thread (what tcpip_input()
+ * does with core locking for input); holding the lock ourselves lets the
+ * checksum checks be set for this one frame. */
 static void receive(struct netdev *d, const void *frame, size_t len,
 		    bool csum_ok)
 {
 	struct pbuf *p;
 
 	(void)d;
-	(void)csum_ok;
 	if (len < SIZEOF_ETH_HDR || len > 0xffff)
 		return;
 	p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
 	if (!p)
 		return;		/* out of buffers: dropped, TCP resends */
 	pbuf_take(p, frame, (u16_t)len);
-	if (nif.input(p, &nif) != ERR_OK)
-		pbuf_free(p);
+	LOCK_TCPIP_CORE();
+	NETIF_SET_CHECKSUM_CTRL(&nif, netif_csum_rx_flags(csum_flags, frame,
+							  len, csum_ok));
+	ethernet_input(p, &nif);	/* takes p, even on error */
+	NETIF_SET_CHECKSUM_CTRL(&nif, csum_flags);
+	UNLOCK_TCPIP_CORE();
+}
+
+/* The device's link went up or down, from the driver's receive thread.
+ * DHCP starts over when it comes back (lwIP does that). */
+static void link_changed(struct netdev *d, bool up)
+{
+	(void)d;
+	LOCK_TCPIP_CORE();
+	if (up)
+		netif_set_link_up(&nif);
+	else
+		netif_set_link_down(&nif);
+	UNLOCK_TCPIP_CORE();
 }
 
 static err_t netif_setup(struct netif *n)
@@ -93,7 +117,11 @@ static err_t netif_setup(struct netif *n)
 	n->hwaddr_len = ETH_HWADDR_LEN;
 	memcpy(n->hwaddr, dev->mac, ETH_HWADDR_LEN);
 	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
-		   NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
+		   NETIF_FLAG_ETHERNET;
+	if (__atomic_load_n(&dev->link_up, __ATOMIC_ACQUIRE))
+		n->flags |= NETIF_FLAG_LINK_UP;
+	csum_flags = netif_csum_flags(dev);
+	NETIF_SET_CHECKSUM_CTRL(n, csum_flags);
 	return ERR_OK;
 }
 
@@ -189,6 +217,7 @@ static int net_start(void)
 
 	dev->stack_data = &nif;
 	dev->receive = receive;
+	dev->link_changed = link_changed;
 	rc = dev->up(dev);
 	if (rc < 0) {
 		log_error("net: %s: cannot start (%d)\n", dev->name, rc);
@@ -209,9 +238,11 @@ static int net_start(void)
 		}
 	}
 	ip4addr_ntoa_r(netif_ip4_addr(&nif), a, sizeof(a));
-	log_info("net: %s: %s/%d gw %s (%s)\n", dev->name, a,
+	log_info("net: %s: %s/%d gw %s (%s)%s%s\n", dev->name, a,
 		 prefix_len(netif_ip4_netmask(&nif)),
-		 ip4addr_ntoa(netif_ip4_gw(&nif)), fixed ? "static" : "DHCP");
+		 ip4addr_ntoa(netif_ip4_gw(&nif)), fixed ? "static" : "DHCP",
+		 (dev->features & NETDEV_F_TX_CSUM) ? ", tx csum offload" : "",
+		 (dev->features & NETDEV_F_RX_CSUM) ? ", rx csum offload" : "");
 	return 0;
 }
 INIT_CALL(INIT_NET, net_start);

@@ -65,15 +65,20 @@ static int pool_init(struct vnet *v, struct vnet_buf **bufs, unsigned n,
 	return 0;
 }
 
+/* From the configuration interrupt: the stack hears of it from the
+ * receive thread, as it may not be called from an interrupt. */
 static void link_changed(struct virtio_dev *vdev)
 {
 	struct vnet *v = vdev->driver_data;
 	uint16_t st = virtio_config_read(vdev, NET_CFG_STATUS, 2);
 	bool up = st & VIRTIO_NET_S_LINK_UP;
 
-	if (up != v->link_up)
-		log_info("%s: link %s\n", v->nd.name, up ? "up" : "down");
-	v->link_up = up;
+	if (up == READ_ONCE(v->nd.link_up))
+		return;
+	log_info("%s: link %s\n", v->nd.name, up ? "up" : "down");
+	WRITE_ONCE(v->nd.link_up, up);
+	__atomic_store_n(&v->link_dirty, true, __ATOMIC_RELEASE);
+	event_signal(&v->rx_event);
 }
 
 /* The device's MAC, or a locally administered one of our own. */
@@ -134,6 +139,7 @@ static int vnet_probe(struct virtio_dev *vdev)
 	memset(v, 0, sizeof(*v));
 	v->vdev = vdev;
 	v->mrg = vdev->features & VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
+	v->guest_csum = vdev->features & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM);
 	v->nd.name[0] = 0;
 	memcpy(v->nd.name, "virtio-net", 10);
 	v->nd.name[10] = '0' + ndevs % 10;
@@ -175,23 +181,25 @@ static int vnet_probe(struct virtio_dev *vdev)
 		v->tx_free[i] = &v->tx[i];
 	v->ntx_free = v->ntx;
 	vdev->driver_data = v;
-	v->link_up = true;
+	/* Without VIRTIO_NET_F_STATUS the link is taken to be up. */
+	v->nd.link_up = true;
 	if (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_STATUS)) {
+		v->nd.link_up = virtio_config_read(vdev, NET_CFG_STATUS, 2) &
+				VIRTIO_NET_S_LINK_UP;
 		vdev->config_changed = link_changed;
-		v->link_up = false;
-		link_changed(vdev);
 	}
 	virtio_ready(vdev);
 	rc = netdev_register(&v->nd);
 	if (rc)
 		goto fail;
 	ndevs++;
-	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s\n",
+	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s%s\n",
 		 v->nd.name, vdev->name, v->nd.mac[0], v->nd.mac[1],
 		 v->nd.mac[2], v->nd.mac[3], v->nd.mac[4], v->nd.mac[5],
 		 v->nd.mtu, v->mrg ? ", merged rx buffers" : "",
 		 (v->nd.features & NETDEV_F_TX_CSUM) ? ", tx csum" : "",
-		 (v->nd.features & NETDEV_F_RX_CSUM) ? ", rx csum" : "");
+		 (v->nd.features & NETDEV_F_RX_CSUM) ? ", rx csum" : "",
+		 v->nd.link_up ? "" : ", link down");
 	return 0;
 fail:
 	/* Queues and pools are not freed: the device may hold their

@@ -54,7 +54,8 @@ struct vnet {
 	struct virtio_dev *vdev;
 	struct virtq *rxq, *txq;
 	bool mrg;		/* VIRTIO_NET_F_MRG_RXBUF */
-	bool link_up;
+	bool guest_csum;	/* VIRTIO_NET_F_GUEST_CSUM */
+	bool link_dirty;	/* nd.link_up changed: tell the stack */
 	bool running;		/* up() was called */
 	uint32_t frame_max;	/* largest frame, without header */
 	uint32_t buf_len;	/* each RX buffer */
@@ -66,7 +67,7 @@ struct vnet {
 	struct spinlock ready_lock;
 	struct vnet_buf **ready;	/* used buffers, in used order */
 	unsigned ready_head, ready_tail;
-	struct event rx_event;
+	struct event rx_event;	/* buffers ready, or the link changed */
 	uint8_t *frame;		/* a multi-buffer frame, put together */
 	unsigned asm_left;	/* buffers of that frame still to come */
 	uint32_t asm_len;

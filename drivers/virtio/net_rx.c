@@ -2,12 +2,20 @@
 /*
  * virtio-net receive. Completions only queue the used buffer on the ready
  * ring (in used order) and wake the receive thread; the thread checks
- * every length and count the device wrote before it believes it: a used
- * length shorter than the header or a merged frame of more buffers than
- * are in flight, or longer than a frame can be, is dropped with a
- * warning, never copied past a buffer. Then it hands the frame to the
- * stack and posts the buffer again. It processes while there is work and
- * yields between batches, so the CPU's other threads still run.
+ * every length, count and flag the device wrote before it believes it. A
+ * header the spec forbids (a used length shorter than the header, flags
+ * or GSO we did not negotiate, a checksum position outside the frame, a
+ * merged frame of no buffers or of more than are in flight) breaks the
+ * device with a warning: nothing it says afterwards can be trusted, and
+ * nothing is ever copied past a buffer. A merged frame longer than a
+ * frame can be is dropped. Good frames go to the stack and the buffer is
+ * posted again.
+ *
+ * Interrupt-driven with a polled fast path under load: while the thread
+ * keeps finding buffers it turns the queue's interrupts off and polls,
+ * yielding between batches so the CPU's other threads still run; when a
+ * look finds nothing it turns them back on (which also takes what came
+ * meanwhile) and sleeps.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +26,7 @@
 #include <toro/thread.h>
 
 #include "net_impl.h"
+#include "virtio_impl.h"
 
 void vnet_rx_done(struct virtq_req *req)
 {
@@ -50,34 +59,67 @@ static int rx_post(struct vnet *v, struct vnet_buf *b)
 	return virtq_submit(v->rxq, &b->req, NULL, 0, &in, 1);
 }
 
+/* The device broke the protocol: it is reset and fails from now on. */
+static int garbage(struct vnet *v)
+{
+	virtio_break(v->vdev);
+	return -EIO;
+}
+
+/* A header the device may send (5.1.6.4): flags only with GUEST_CSUM, no
+ * GSO, a buffer count only with merged buffers. */
+static int check_hdr(struct vnet *v, const struct vnet_hdr *h)
+{
+	uint8_t known = VNET_HDR_F_NEEDS_CSUM | VNET_HDR_F_DATA_VALID;
+
+	if ((h->flags & ~known) || (h->flags && !v->guest_csum)) {
+		log_warn("%s: header flags %#x not negotiated\n", v->nd.name,
+			 h->flags);
+		return garbage(v);
+	}
+	if (h->gso_type) {
+		log_warn("%s: GSO type %u not negotiated\n", v->nd.name,
+			 h->gso_type);
+		return garbage(v);
+	}
+	if (v->mrg && (h->num_buffers == 0 || h->num_buffers > v->nrx)) {
+		log_warn("%s: frame in %u buffers, %u in flight\n",
+			 v->nd.name, h->num_buffers, v->nrx);
+		return garbage(v);
+	}
+	return 0;
+}
+
 /* Gives a whole frame to the stack. */
-static void deliver(struct vnet *v, const struct vnet_hdr *h, uint8_t *frame,
-		    uint32_t len)
+static int deliver(struct vnet *v, const struct vnet_hdr *h, uint8_t *frame,
+		   uint32_t len)
 {
 	bool ok = false;
 
 	if (len < VNET_ETH_HLEN || len > v->frame_max) {
 		log_warn("%s: dropped a frame of %u bytes\n", v->nd.name, len);
-		return;
+		return 0;
 	}
 	if (h->flags & VNET_HDR_F_NEEDS_CSUM) {
 		/* Partial (from another guest on the host): finish it. */
 		if (vnet_csum_fill(frame, len, h->csum_start,
 				   h->csum_offset)) {
-			log_warn("%s: dropped a frame with checksum at "
-				 "%u+%u of %u bytes\n", v->nd.name,
-				 h->csum_start, h->csum_offset, len);
-			return;
+			log_warn("%s: checksum at %u+%u of a %u-byte frame\n",
+				 v->nd.name, h->csum_start, h->csum_offset,
+				 len);
+			return garbage(v);
 		}
 		ok = true;
-	} else if (v->nd.features & NETDEV_F_RX_CSUM) {
+	} else {
 		ok = h->flags & VNET_HDR_F_DATA_VALID;
 	}
 	v->nd.receive(&v->nd, frame, len, ok);
+	return 0;
 }
 
-/* One used buffer, (used) bytes written (already checked <= buf_len). */
-static void rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
+/* One used buffer, (used) bytes written (already checked <= buf_len).
+ * Returns 0, or -EIO when it broke the device. */
+static int rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
 {
 	if (v->asm_left) {	/* the rest of a merged frame */
 		if (!v->asm_drop && v->asm_len + used > v->frame_max) {
@@ -90,29 +132,22 @@ static void rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
 			v->asm_len += used;
 		}
 		if (--v->asm_left == 0 && !v->asm_drop)
-			deliver(v, &v->asm_hdr, v->frame, v->asm_len);
-		return;
+			return deliver(v, &v->asm_hdr, v->frame, v->asm_len);
+		return 0;
 	}
 	if (used < VNET_HDR_LEN) {
-		log_warn("%s: used length %u is shorter than the header: "
-			 "dropped\n", v->nd.name, used);
-		return;
+		log_warn("%s: used length %u is shorter than the header\n",
+			 v->nd.name, used);
+		return garbage(v);
 	}
 	struct vnet_hdr h;
 
 	memcpy(&h, b->data, sizeof(h));
+	if (check_hdr(v, &h))
+		return -EIO;
 	used -= VNET_HDR_LEN;
-	if (!v->mrg || h.num_buffers == 1) {
-		deliver(v, &h, b->data + VNET_HDR_LEN, used);
-		return;
-	}
-	if (h.num_buffers == 0 || h.num_buffers > v->nrx) {
-		log_warn("%s: frame in %u buffers, %u in flight: dropped\n",
-			 v->nd.name, h.num_buffers, v->nrx);
-		/* Where the next frame starts is unknown: take every
-		 * buffer as a frame of its own, checked as such. */
-		return;
-	}
+	if (!v->mrg || h.num_buffers == 1)
+		return deliver(v, &h, b->data + VNET_HDR_LEN, used);
 	v->asm_hdr = h;
 	v->asm_left = h.num_buffers - 1;
 	v->asm_drop = used > v->frame_max;
@@ -123,6 +158,7 @@ static void rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
 	else
 		memcpy(v->frame, b->data + VNET_HDR_LEN, used);
 	v->asm_len = used;
+	return 0;
 }
 
 /* Processes what is ready; returns how many buffers, or -EIO once the
@@ -136,26 +172,48 @@ static int rx_batch(struct vnet *v)
 		if (b->req.error || READ_ONCE(v->vdev->broken))
 			return -EIO;
 		/* The core has checked used_len against the buffer. */
-		rx_one(v, b, b->req.used_len);
-		if (rx_post(v, b))
+		if (rx_one(v, b, b->req.used_len) || rx_post(v, b))
 			return -EIO;
 		n++;
 	}
 	return n;
 }
 
+/* Tells the stack the link state, if it changed since it last heard. */
+static void link_report(struct vnet *v)
+{
+	if (!__atomic_exchange_n(&v->link_dirty, false, __ATOMIC_ACQ_REL))
+		return;
+	if (v->nd.link_changed)
+		v->nd.link_changed(&v->nd, READ_ONCE(v->nd.link_up));
+}
+
 static void *rx_thread(void *arg)
 {
 	struct vnet *v = arg;
+	bool polling = false;	/* the queue's interrupts are off */
 
 	for (;;) {
+		link_report(v);
 		virtq_poll(v->rxq);
 		int n = rx_batch(v);
 
 		if (n < 0)
 			break;
 		if (n > 0) {
-			thread_yield();	/* busy: poll again, not sleep */
+			/* Busy: more will come before an interrupt could
+			 * be taken; look again after the others ran. */
+			if (!polling)
+				virtq_set_interrupts(v->rxq, false);
+			polling = true;
+			thread_yield();
+			continue;
+		}
+		if (polling) {
+			/* Idle: re-arm; what came meanwhile is on the
+			 * ready ring now, so look once more. */
+			virtq_set_interrupts(v->rxq, true);
+			polling = false;
 			continue;
 		}
 		event_wait(&v->rx_event);

@@ -50,6 +50,7 @@ struct virtq_used {
 };
 
 #define VIRTQ_USED_F_NO_NOTIFY	1
+#define VIRTQ_AVAIL_F_NO_INTERRUPT	1
 
 #define VIRTQ_MAX_SIZE	256
 
@@ -255,9 +256,10 @@ static void finish(struct virtq_req *req)
 		sema_post(&req->done);	/* last touch: req may be on a stack */
 }
 
-/* Takes what the device has used. Returns false if it answered garbage
- * (the caller then breaks the device, outside the queue lock). */
-static bool reap_locked(struct virtq *q)
+/* Takes what the device has used; (*n) counts the completions run.
+ * Returns false if it answered garbage (the caller then breaks the
+ * device, outside the queue lock). */
+static bool reap_locked(struct virtq *q, unsigned *n)
 {
 	bool freed = false, good = true;
 	uint16_t used_idx;
@@ -297,8 +299,9 @@ again:
 			req->used_len = e.len;
 		}
 		finish(req);
+		(*n)++;
 	}
-	if (q->event_idx) {
+	if (q->event_idx && !q->irq_off) {
 		/* Interrupt us at the next completion. One the device made
 		 * before it could see this got no interrupt: look again. */
 		*used_event(q) = q->last_used;
@@ -315,11 +318,44 @@ again:
 void virtq_poll(struct virtq *q)
 {
 	bool irq = spin_lock_irqsave(&q->lock);
-	bool good = reap_locked(q);
+	unsigned n = 0;
+	bool good = reap_locked(q, &n);
 
 	spin_unlock_irqrestore(&q->lock, irq);
 	if (!good)
 		virtio_break(q->dev);
+}
+
+unsigned virtq_set_interrupts(struct virtq *q, bool on)
+{
+	bool irq = spin_lock_irqsave(&q->lock);
+	unsigned n = 0;
+	bool good = true;
+
+	q->irq_off = !on;
+	if (!on) {
+		/* The device interrupts when its used index steps past
+		 * used_event; one just behind where it is now is passed
+		 * only after 65536 more buffers. reap_locked() leaves it. */
+		if (q->event_idx)
+			*used_event(q) = q->last_used - 1;
+		else
+			q->avail->flags |= VIRTQ_AVAIL_F_NO_INTERRUPT;
+	} else {
+		if (!q->event_idx)
+			q->avail->flags &= ~VIRTQ_AVAIL_F_NO_INTERRUPT;
+		/* With event index the reap below re-arms used_event and
+		 * looks again after the fence. Without it, the flag store
+		 * must be visible before we look at the used index: a
+		 * buffer used before the device saw it got no interrupt,
+		 * so it is found here. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		good = reap_locked(q, &n);
+	}
+	spin_unlock_irqrestore(&q->lock, irq);
+	if (!good)
+		virtio_break(q->dev);
+	return n;
 }
 
 void virtq_fail_all(struct virtq *q)

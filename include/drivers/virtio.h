@@ -179,6 +179,7 @@ struct virtq {
 	uint16_t avail_idx;	/* next avail->idx */
 	uint16_t last_used;	/* next used entry to read */
 	bool event_idx;		/* VIRTIO_F_EVENT_IDX negotiated */
+	bool irq_off;		/* virtq_set_interrupts(q, false) */
 	bool polled;		/* set by the driver: waiters poll the used
 				 * ring (yielding between looks) rather
 				 * than sleep until the interrupt */
@@ -223,5 +224,18 @@ int virtq_call(struct virtq *q, const struct virtq_buf *out, unsigned nout,
 
 /* Processes the used ring now (polled mode, or from the interrupt). */
 void virtq_poll(struct virtq *q);
+
+/*
+ * Asks the device to stop (on false) or resume interrupting for (q)'s
+ * used buffers, for a driver that polls the queue while it is busy: with
+ * VIRTIO_F_EVENT_IDX the used_event the core writes is left behind the
+ * device so it never reaches it, else VIRTQ_AVAIL_F_NO_INTERRUPT is set.
+ * Either is only a hint: an interrupt may still come, and is harmless.
+ * Turning them back on re-arms, then processes what the device used
+ * meanwhile (its completions run before this returns), so a buffer used
+ * just before the re-arm is not left waiting for an interrupt that never
+ * comes. Returns how many completions that ran.
+ */
+unsigned virtq_set_interrupts(struct virtq *q, bool on);
 
 #endif /* DRIVERS_VIRTIO_H */

@@ -4,6 +4,10 @@
  * (net/). A driver fills in a struct netdev and registers it at probe; the
  * stack finds devices with netdev_get() and sets (receive) before it calls
  * netdev_up(). Frames are whole Ethernet frames without the FCS.
+ *
+ * Link state: (link_up) is the driver's, kept current from the device;
+ * the stack reads it when it sets the interface up and is told of every
+ * change afterwards through (link_changed).
  */
 #ifndef KERNEL_NETDEV_H
 #define KERNEL_NETDEV_H
@@ -38,6 +42,8 @@ struct netdev {
 	uint8_t mac[6];
 	uint16_t mtu;			/* IP MTU, 1500 unless the device says */
 	unsigned features;		/* NETDEV_F_* */
+	bool link_up;			/* written by the driver at any time:
+					 * read it with READ_ONCE */
 
 	/* Sends one frame of (n) pieces (at most NETDEV_FRAGS_MAX). The
 	 * driver is done with the pieces when it returns (it copies or
@@ -53,6 +59,11 @@ struct netdev {
 	 * keeps. (csum_ok): the device verified its TCP/UDP checksum. */
 	void (*receive)(struct netdev *d, const void *frame, size_t len,
 			bool csum_ok);
+	/* Optional, set by the stack before up(): called with the new
+	 * state after (link_up) changed, in the same thread as (receive).
+	 * Changes may be merged: a quick down-up can arrive as one "up"
+	 * call, or as a call with the state the stack already knows. */
+	void (*link_changed)(struct netdev *d, bool up);
 	void *stack_data;
 
 	/* The driver's: starts delivering frames to (receive). */

@@ -66,13 +66,17 @@ static uint32_t f_config_generation(struct virtio_dev *dev)
 
 static unsigned f_queue_max(struct virtio_dev *dev, unsigned index)
 {
-	(void)dev;
-	return index == 0 ? 8 : 0;
+	return index < fake_of(dev)->nqueues ? 8 : 0;
 }
 
 static int f_queue_enable(struct virtio_dev *dev, struct virtq *q)
 {
-	fake_of(dev)->q = q;
+	struct fake *f = fake_of(dev);
+
+	f->qs[q->index] = q;
+	f->avail_seen[q->index] = 0;
+	if (q->index == 0)
+		f->q = q;
 	return 0;
 }
 
@@ -107,28 +111,59 @@ void fake_init(struct fake *f, uint16_t id, uint64_t features)
 	strcpy(f->dev.name, "fake-virtio");
 	f->dev.device_id = id;
 	f->features = features;
+	f->nqueues = 1;
 }
 
-int fake_take(struct fake *f)
+static struct fake_avail *avail_of(struct fake *f, unsigned qi)
 {
-	struct fake_avail *avail = (struct fake_avail *)f->q->avail;
+	return (struct fake_avail *)f->qs[qi]->avail;
+}
 
-	if (__atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE) == f->avail_seen)
+int fake_take_q(struct fake *f, unsigned qi)
+{
+	struct fake_avail *avail = avail_of(f, qi);
+	uint16_t mask = f->qs[qi]->size - 1;
+
+	if (__atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE) ==
+	    f->avail_seen[qi])
 		return -1;
-	return avail->ring[f->avail_seen++ & (f->q->size - 1)];
+	return avail->ring[f->avail_seen[qi]++ & mask];
 }
 
-void fake_use(struct fake *f, uint32_t id, uint32_t len)
+uint16_t fake_avail_flags(struct fake *f, unsigned qi)
 {
-	struct fake_used *used = (struct fake_used *)f->q->used;
-
-	used->ring[used->idx & (f->q->size - 1)] =
-		(struct fake_used_elem){ id, len };
-	__atomic_store_n(&used->idx, used->idx + 1, __ATOMIC_RELEASE);
-	virtio_interrupt(&f->dev, false);
+	return __atomic_load_n(&avail_of(f, qi)->flags, __ATOMIC_ACQUIRE);
 }
 
-struct fake_desc *fake_desc(struct fake *f, unsigned i)
+uint16_t fake_used_event(struct fake *f, unsigned qi)
 {
-	return &((struct fake_desc *)f->q->desc)[i];
+	/* After the ring (2.7.6). */
+	return __atomic_load_n(&avail_of(f, qi)->ring[f->qs[qi]->size],
+			       __ATOMIC_ACQUIRE);
+}
+
+void fake_use_q(struct fake *f, unsigned qi, uint32_t id, uint32_t len)
+{
+	struct fake_used *used = (struct fake_used *)f->qs[qi]->used;
+	uint16_t old = used->idx, mask = f->qs[qi]->size - 1;
+	bool irq;
+
+	used->ring[old & mask] = (struct fake_used_elem){ id, len };
+	__atomic_store_n(&used->idx, old + 1, __ATOMIC_RELEASE);
+	/* As a device must (2.7.7.2, 2.7.10): read the driver's wish only
+	 * after the used index is visible. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (f->dev.features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
+		irq = (uint16_t)(old - fake_used_event(f, qi)) == 0;
+	else
+		irq = !(fake_avail_flags(f, qi) & 1);
+	if (irq) {
+		__atomic_fetch_add(&f->interrupts, 1, __ATOMIC_RELAXED);
+		virtio_interrupt(&f->dev, false);
+	}
+}
+
+struct fake_desc *fake_desc_q(struct fake *f, unsigned qi, unsigned i)
+{
+	return &((struct fake_desc *)f->qs[qi]->desc)[i];
 }

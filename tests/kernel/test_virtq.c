@@ -238,3 +238,148 @@ TEST(virtq, polled_queue_completes_without_interrupts)
 	thread_join(t, NULL);
 	EXPECT_FALSE(fk.dev.broken);
 }
+
+/* Interrupt suppression (virtq_set_interrupts) against a device that
+ * honours it: (event_idx) picks used_event or the avail flag. */
+static void irq_setup(bool event_idx)
+{
+	fake_init(&fk, 0xfff, event_idx ? VIRTIO_BIT(VIRTIO_F_EVENT_IDX) : 0);
+	ASSERT_EQ(virtio_negotiate(&fk.dev, 0), 0);
+	q = virtq_create(&fk.dev, 0, 0);
+	ASSERT_NOT_NULL(q);
+	virtio_ready(&fk.dev);
+	EXPECT_EQ(q->event_idx, event_idx);
+}
+
+static int completions;
+
+static void count_completion(struct virtq_req *req)
+{
+	(void)req;
+	completions++;
+}
+
+/* Submits (n) requests with (reqs) and lets the device take them. */
+static void submit_taken(struct virtq_req *reqs, int n, uint16_t *heads)
+{
+	static char in[8][8];
+
+	for (int k = 0; k < n; k++) {
+		struct virtq_buf i = { in[k], 8 };
+
+		reqs[k] = (struct virtq_req){ .complete = count_completion };
+		ASSERT_EQ(virtq_submit(q, &reqs[k], NULL, 0, &i, 1), 0);
+		ASSERT_EQ(device_take(&heads[k]), 0);
+	}
+}
+
+static void suppression_case(bool event_idx)
+{
+	struct virtq_req reqs[4];
+	uint16_t heads[4];
+
+	irq_setup(event_idx);
+	completions = 0;
+	submit_taken(reqs, 4, heads);
+
+	/* On (the default): every completion interrupts and is run. */
+	device_use(heads[0], 1);
+	EXPECT_EQ(fk.interrupts, 1);
+	EXPECT_EQ(completions, 1);
+	if (event_idx)
+		EXPECT_EQ(fake_used_event(&fk, 0), 1);	/* re-armed */
+	else
+		EXPECT_EQ(fake_avail_flags(&fk, 0), 0);
+
+	/* Off: the device is asked not to interrupt, and does not. */
+	EXPECT_EQ(virtq_set_interrupts(q, false), 0);
+	if (event_idx)
+		EXPECT_EQ(fake_used_event(&fk, 0), 0);	/* left behind */
+	else
+		EXPECT_EQ(fake_avail_flags(&fk, 0), 1);	/* NO_INTERRUPT */
+	device_use(heads[1], 1);
+	EXPECT_EQ(fk.interrupts, 1);
+	EXPECT_EQ(completions, 1);
+	/* Polling takes it, and does not re-arm while off. */
+	virtq_poll(q);
+	EXPECT_EQ(completions, 2);
+	if (event_idx)
+		EXPECT_EQ(fake_used_event(&fk, 0), 0);
+	device_use(heads[2], 1);
+	EXPECT_EQ(fk.interrupts, 1);
+
+	/* The race: used while off, never interrupted for; turning
+	 * interrupts on must find it, not wait for an interrupt. */
+	EXPECT_EQ(virtq_set_interrupts(q, true), 1);
+	EXPECT_EQ(completions, 3);
+	if (event_idx)
+		EXPECT_EQ(fake_used_event(&fk, 0), 3);
+	else
+		EXPECT_EQ(fake_avail_flags(&fk, 0), 0);
+	device_use(heads[3], 1);	/* on again: interrupts */
+	EXPECT_EQ(fk.interrupts, 2);
+	EXPECT_EQ(completions, 4);
+	EXPECT_EQ(q->nfree, q->size);
+	EXPECT_FALSE(fk.dev.broken);
+}
+
+TEST(virtq, interrupts_off_and_on_with_the_avail_flag)
+{
+	suppression_case(false);
+}
+
+TEST(virtq, interrupts_off_and_on_with_event_index)
+{
+	suppression_case(true);
+}
+
+/* Used entries racing with the re-enable from another thread: each
+ * completion must run exactly once, none left behind. */
+
+static void *racing_device(void *arg)
+{
+	int n = (int)(uintptr_t)arg, done = 0;
+	uint16_t head;
+
+	while (done < n) {
+		if (device_take(&head) == 0) {
+			device_use(head, 1);
+			done++;
+		}
+		thread_yield();
+	}
+	return NULL;
+}
+
+TEST(virtq, no_completion_lost_across_re_enable)
+{
+	static struct virtq_req reqs[64];
+	static char in[64][4];
+	int n = 64;
+
+	irq_setup(true);
+	completions = 0;
+	struct thread *t = thread_create(THREAD_CPU_SELF, 0, racing_device,
+					 (void *)(uintptr_t)n);
+
+	ASSERT_NOT_NULL(t);
+	for (int k = 0; k < n; k++) {
+		struct virtq_buf i = { in[k], 4 };
+
+		reqs[k] = (struct virtq_req){ .complete = count_completion };
+		/* With interrupts off nothing frees descriptors but us. */
+		while (q->nfree == 0) {
+			virtq_poll(q);
+			thread_yield();
+		}
+		ASSERT_EQ(virtq_submit(q, &reqs[k], NULL, 0, &i, 1), 0);
+		/* Toggle as a busy driver does, around the device's work. */
+		virtq_set_interrupts(q, k & 1);
+		thread_yield();
+	}
+	thread_join(t, NULL);
+	virtq_set_interrupts(q, true);
+	EXPECT_EQ(completions, n);
+	EXPECT_EQ(q->nfree, q->size);
+	EXPECT_FALSE(fk.dev.broken);
+}

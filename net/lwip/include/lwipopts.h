@@ -108,7 +108,23 @@
 #define TCPIP_THREAD_PRIO		0
 #define DEFAULT_THREAD_STACKSIZE	(32 * 1024)
 
-/* Checksums: lwIP computes them in software for now (see net/netif.c). */
+/*
+ * Checksums. All are compiled in (CHECKSUM_GEN_x / CHECKSUM_CHECK_x 1) and
+ * switched per interface (LWIP_CHECKSUM_CTRL_PER_NETIF, netif->chksum_flags)
+ * by the glue, net/netif_csum.c, from what the device offers:
+ * - TX: a virtio device with VIRTIO_NET_F_CSUM computes TCP checksums
+ *   (NEEDS_CSUM, the pseudo-header sum in the field); UDP stays in
+ *   software because lwIP may fragment a datagram and a device sums one
+ *   frame; IP headers and ICMP are cheap and stay in software.
+ * - RX: TCP and UDP checks are switched for each frame: skipped only when
+ *   the device verified that frame (DATA_VALID, or NEEDS_CSUM completed by
+ *   the driver) and it is not an IP fragment. A frame nobody verified is
+ *   always checked.
+ * Loopback (127.0.0.1) keeps every checksum in software.
+ * LWIP_CHECKSUM_ON_COPY: TCP data is summed as tcp_write() copies it, so
+ * the software path does not read the data twice.
+ */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF	1
 #define CHECKSUM_GEN_IP			1
 #define CHECKSUM_GEN_UDP		1
 #define CHECKSUM_GEN_TCP		1

@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtio-net driver against a device played by the test
+ * (fake_virtio.h, two queues: receive and transmit), through struct
+ * netdev as the stack sees it: the MAC from configuration space, receive
+ * buffers posted and posted again, frames (whole or spread over merged
+ * buffers) reaching the receive callback byte for byte with the right
+ * checksum verdict, transmit buffers returned by their completion, link
+ * changes reported. Garbage from the device (an id not in flight, a
+ * length past the buffer, an impossible buffer count, flags never
+ * negotiated) must break the device (console warning, reset) and make
+ * xmit fail with -EIO, without a crash or a hang.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <drivers/virtio.h>
+#include <kernel/netdev.h>
+#include <toro/sync.h>
+#include <toro/test.h>
+#include <toro/thread.h>
+#include <toro/time.h>
+
+#include "../../drivers/virtio/net_impl.h"
+#include "fake_virtio.h"
+
+#define RXQ		0
+#define TXQ		1
+#define DESC_F_WRITE	2
+#define WAIT_NS		(10ULL * 1000000000)	/* only against hangs */
+
+static const uint8_t test_mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+
+/* One fake device with its netdev, and what its callbacks saw. A device
+ * stays registered for good (the driver has no remove), so each lives in
+ * this static table. */
+struct nt {
+	struct fake fk;
+	struct netdev *nd;
+	struct sema got;	/* a frame was received */
+	struct sema link;	/* link_changed was called */
+	uint8_t frame[2048];
+	size_t len;
+	bool csum_ok;
+	int frames;
+	bool link_up;
+};
+
+static struct nt nts[6];
+static unsigned nnt;
+
+static void on_receive(struct netdev *d, const void *frame, size_t len,
+		       bool csum_ok)
+{
+	struct nt *t = d->stack_data;
+
+	t->len = len < sizeof(t->frame) ? len : sizeof(t->frame);
+	memcpy(t->frame, frame, t->len);
+	t->csum_ok = csum_ok;
+	t->frames++;
+	sema_post(&t->got);
+}
+
+static void on_link(struct netdev *d, bool up)
+{
+	struct nt *t = d->stack_data;
+
+	t->link_up = up;
+	sema_post(&t->link);
+}
+
+/* A started virtio-net device offering (features), or NULL. */
+static struct nt *net_start(uint64_t features)
+{
+	if (nnt == sizeof(nts) / sizeof(nts[0]))
+		return NULL;
+	struct nt *t = &nts[nnt++];
+	unsigned before = netdev_count();
+
+	fake_init(&t->fk, VIRTIO_ID_NET, features);
+	t->fk.nqueues = 2;
+	memcpy(t->fk.config, test_mac, 6);
+	t->fk.config[6] = 1;	/* status: link up */
+	if (virtio_bind(&t->fk.dev) != 0 || netdev_count() != before + 1)
+		return NULL;
+	t->nd = netdev_get(before);
+	sema_init(&t->got, 0);
+	sema_init(&t->link, 0);
+	t->nd->stack_data = t;
+	t->nd->receive = on_receive;
+	t->nd->link_changed = on_link;
+	if (t->nd->up(t->nd) != 0)
+		return NULL;
+	return t;
+}
+
+static struct vnet *vnet_of(struct nt *t)
+{
+	return t->nd->driver_data;
+}
+
+/* The next receive buffer the driver posted: its head, or -1 when none
+ * comes (bounded, never a hang). */
+static int rx_take(struct nt *t)
+{
+	uint64_t deadline = clock_ns() + WAIT_NS;
+	int head;
+
+	while ((head = fake_take_q(&t->fk, RXQ)) < 0 && clock_ns() < deadline)
+		thread_yield();
+	return head;
+}
+
+static uint8_t *buf_of(struct nt *t, unsigned qi, int head)
+{
+	return (uint8_t *)(uintptr_t)fake_desc_q(&t->fk, qi, head)->addr;
+}
+
+/* The device fills receive buffer (head): header (h) if given, then
+ * (len) bytes of (data); returns the used length. */
+static uint32_t rx_fill(struct nt *t, int head, const struct vnet_hdr *h,
+			const uint8_t *data, uint32_t len)
+{
+	uint8_t *b = buf_of(t, RXQ, head);
+	uint32_t off = 0;
+
+	if (h) {
+		memcpy(b, h, VNET_HDR_LEN);
+		off = VNET_HDR_LEN;
+	}
+	memcpy(b + off, data, len);
+	return off + len;
+}
+
+static void pattern(uint8_t *p, size_t len, unsigned seed)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 7 + seed);
+}
+
+static bool wait_broken(struct nt *t)
+{
+	uint64_t deadline = clock_ns() + WAIT_NS;
+
+	while (!__atomic_load_n(&t->fk.dev.broken, __ATOMIC_ACQUIRE) &&
+	       clock_ns() < deadline)
+		thread_sleep_ns(1000000);
+	return t->fk.dev.broken;
+}
+
+static int send_one(struct nt *t)
+{
+	uint8_t f[64];
+	struct netdev_frag fr = { f, sizeof(f) };
+
+	pattern(f, sizeof(f), 3);
+	return t->nd->xmit(t->nd, &fr, 1, NULL);
+}
+
+static struct nt *good;	/* shared by the cases that leave it working */
+
+static struct nt *good_dev(void)
+{
+	if (!good)
+		good = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+				 VIRTIO_BIT(VIRTIO_NET_F_STATUS) |
+				 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+				 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+				 VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM));
+	return good;
+}
+
+TEST(virtio_net, mac_features_and_posted_buffers)
+{
+	struct nt *t = good_dev();
+
+	ASSERT_NOT_NULL(t);
+	EXPECT_EQ(memcmp(t->nd->mac, test_mac, 6), 0);
+	EXPECT_EQ(t->nd->mtu, 1500);
+	EXPECT_EQ(t->nd->features, NETDEV_F_TX_CSUM | NETDEV_F_RX_CSUM);
+	EXPECT_TRUE(t->nd->link_up);
+	/* A receive buffer per descriptor; every transmit buffer free. */
+	struct vnet *v = vnet_of(t);
+
+	EXPECT_EQ(v->nrx, 8);
+	EXPECT_EQ(v->ntx_free, v->ntx);
+}
+
+TEST(virtio_net, frame_reaches_the_stack_and_buffer_is_posted_again)
+{
+	struct nt *t = good_dev();
+	struct vnet_hdr h = { .num_buffers = 1 };
+	uint8_t f[100];
+
+	ASSERT_NOT_NULL(t);
+	int head = rx_take(t);
+
+	ASSERT_GE(head, 0);
+	struct fake_desc *d = fake_desc_q(&t->fk, RXQ, head);
+	uint64_t addr = d->addr;
+
+	EXPECT_EQ(d->len, VNET_MRG_BUF);
+	EXPECT_EQ(d->flags, DESC_F_WRITE);
+	pattern(f, sizeof(f), 1);
+	int before = t->frames;
+	struct virtq *q = vnet_of(t)->rxq;
+	uint16_t posted = q->avail_idx;
+
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, sizeof(f)));
+	ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_EQ(t->frames, before + 1);
+	EXPECT_EQ(t->len, sizeof(f));
+	EXPECT_EQ(memcmp(t->frame, f, sizeof(f)), 0);
+	EXPECT_FALSE(t->csum_ok);	/* flags 0: nobody verified it */
+	/* The same buffer goes back to the device, behind the others. */
+	uint64_t deadline = clock_ns() + WAIT_NS;
+
+	while (__atomic_load_n(&q->avail_idx, __ATOMIC_ACQUIRE) == posted &&
+	       clock_ns() < deadline)
+		thread_yield();
+	ASSERT_EQ(q->avail_idx, (uint16_t)(posted + 1));
+	const uint16_t *ring = (const uint16_t *)q->avail + 2;
+
+	EXPECT_EQ(fake_desc_q(&t->fk, RXQ, ring[posted & (q->size - 1)])->addr,
+		  addr);
+	head = rx_take(t);
+	ASSERT_GE(head, 0);
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, 60));
+	ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_EQ(t->len, 60);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+TEST(virtio_net, frame_over_merged_buffers_is_put_together)
+{
+	struct nt *t = good_dev();
+	static uint8_t f[1200];
+	static const uint32_t piece[3] = { 500, 500, 200 };
+	struct vnet_hdr h = { .num_buffers = 3 };
+	uint32_t off = 0;
+
+	ASSERT_NOT_NULL(t);
+	pattern(f, sizeof(f), 9);
+	for (int k = 0; k < 3; k++) {
+		int head = rx_take(t);
+
+		ASSERT_GE(head, 0);
+		fake_use_q(&t->fk, RXQ, head,
+			   rx_fill(t, head, k ? NULL : &h, f + off, piece[k]));
+		off += piece[k];
+	}
+	ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_EQ(t->len, sizeof(f));
+	EXPECT_EQ(memcmp(t->frame, f, sizeof(f)), 0);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+/* The ones' complement sum of (p), as the checksum field wants it. */
+static uint16_t ocsum(const uint8_t *p, size_t len)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+TEST(virtio_net, checksum_verdicts_from_the_header)
+{
+	struct nt *t = good_dev();
+	uint8_t f[80];
+	struct vnet_hdr valid = { .flags = VNET_HDR_F_DATA_VALID,
+				  .num_buffers = 1 };
+	struct vnet_hdr partial = { .flags = VNET_HDR_F_NEEDS_CSUM,
+				    .csum_start = 34, .csum_offset = 16,
+				    .num_buffers = 1 };
+
+	ASSERT_NOT_NULL(t);
+	pattern(f, sizeof(f), 5);
+	int head = rx_take(t);
+
+	ASSERT_GE(head, 0);
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &valid, f, sizeof(f)));
+	ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_TRUE(t->csum_ok);
+
+	/* Partial: the driver finishes the sum from csum_start; the field
+	 * held 0 as the pseudo-header sum here. */
+	f[50] = f[51] = 0;
+	head = rx_take(t);
+	ASSERT_GE(head, 0);
+	fake_use_q(&t->fk, RXQ, head,
+		   rx_fill(t, head, &partial, f, sizeof(f)));
+	ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_TRUE(t->csum_ok);
+	EXPECT_EQ(memcmp(t->frame, f, 50), 0);
+	EXPECT_EQ(ocsum(t->frame + 34, sizeof(f) - 34), 0xffff);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+TEST(virtio_net, transmit_completion_frees_the_buffer)
+{
+	struct nt *t = good_dev();
+	uint8_t a[20], b[50];
+	struct netdev_frag fr[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct netdev_csum cs = { .start = 34, .offset = 16 };
+
+	ASSERT_NOT_NULL(t);
+	struct vnet *v = vnet_of(t);
+
+	pattern(a, sizeof(a), 2);
+	pattern(b, sizeof(b), 4);
+	ASSERT_EQ(t->nd->xmit(t->nd, fr, 2, &cs), 0);
+	EXPECT_EQ(v->ntx_free, v->ntx - 1);
+	int head = fake_take_q(&t->fk, TXQ);
+
+	ASSERT_GE(head, 0);
+	struct fake_desc *d = fake_desc_q(&t->fk, TXQ, head);
+	const uint8_t *p = buf_of(t, TXQ, head);
+	struct vnet_hdr h;
+
+	EXPECT_EQ(d->len, VNET_HDR_LEN + sizeof(a) + sizeof(b));
+	EXPECT_EQ(d->flags & DESC_F_WRITE, 0);
+	memcpy(&h, p, sizeof(h));
+	EXPECT_EQ(h.flags, VNET_HDR_F_NEEDS_CSUM);	/* offered: used */
+	EXPECT_EQ(h.csum_start, 34);
+	EXPECT_EQ(h.csum_offset, 16);
+	EXPECT_EQ(memcmp(p + VNET_HDR_LEN, a, sizeof(a)), 0);
+	EXPECT_EQ(memcmp(p + VNET_HDR_LEN + sizeof(a), b, sizeof(b)), 0);
+	fake_use_q(&t->fk, TXQ, head, 0);
+	EXPECT_EQ(v->ntx_free, v->ntx);
+	/* Twice the pool's worth, each completed: buffers are reused. */
+	for (unsigned k = 0; k < 2 * v->ntx; k++) {
+		ASSERT_EQ(send_one(t), 0);
+		head = fake_take_q(&t->fk, TXQ);
+		ASSERT_GE(head, 0);
+		fake_use_q(&t->fk, TXQ, head, 0);
+	}
+	EXPECT_EQ(v->ntx_free, v->ntx);
+	/* Bad frames are refused before the device sees them. */
+	fr[0].len = 2;
+	EXPECT_EQ(t->nd->xmit(t->nd, fr, 1, NULL), -EINVAL);
+	EXPECT_EQ(t->nd->xmit(t->nd, fr, 0, NULL), -EINVAL);
+	fr[1].len = 3000;
+	EXPECT_EQ(t->nd->xmit(t->nd, fr, 2, NULL), -EMSGSIZE);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+TEST(virtio_net, link_changes_reach_the_stack)
+{
+	struct nt *t = good_dev();
+
+	ASSERT_NOT_NULL(t);
+	t->fk.config[6] = 0;
+	virtio_interrupt(&t->fk.dev, true);
+	EXPECT_FALSE(t->nd->link_up);
+	ASSERT_EQ(sema_wait_until(&t->link, clock_ns() + WAIT_NS), 0);
+	EXPECT_FALSE(t->link_up);
+	t->fk.config[6] = 1;
+	virtio_interrupt(&t->fk.dev, true);
+	EXPECT_TRUE(t->nd->link_up);
+	ASSERT_EQ(sema_wait_until(&t->link, clock_ns() + WAIT_NS), 0);
+	EXPECT_TRUE(t->link_up);
+}
+
+/* The device side of a burst: (burst_n) frames back to back, yielding
+ * between them as a device would not wait for the driver. On CPU 0 with
+ * the receive thread, so the two take turns. */
+static int burst_n;
+
+static void *burst_device(void *arg)
+{
+	struct nt *t = arg;
+	struct vnet_hdr h = { .num_buffers = 1 };
+	uint8_t f[64];
+
+	pattern(f, sizeof(f), 6);
+	for (int k = 0; k < burst_n; k++) {
+		int head = rx_take(t);
+
+		if (head < 0)
+			break;
+		fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, 64));
+		thread_yield();
+	}
+	return NULL;
+}
+
+TEST(virtio_net, busy_receive_polls_with_interrupts_off)
+{
+	struct nt *t = good_dev();
+
+	ASSERT_NOT_NULL(t);
+	EXPECT_EQ(fake_avail_flags(&t->fk, RXQ), 0);	/* idle: on */
+	int irqs = t->fk.interrupts, frames = t->frames;
+
+	burst_n = 6;
+	struct thread *d = thread_create(0, 0, burst_device, t);
+
+	ASSERT_NOT_NULL(d);
+	thread_join(d, NULL);
+	for (int k = 0; k < burst_n; k++)
+		ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_EQ(t->frames, frames + burst_n);
+	/* The first frame interrupts; the thread then polls for the rest. */
+	EXPECT_GE(t->fk.interrupts - irqs, 1);
+	EXPECT_LT(t->fk.interrupts - irqs, burst_n);
+	/* Idle again: interrupts back on before it sleeps, and the next
+	 * frame interrupts. */
+	uint64_t deadline = clock_ns() + WAIT_NS;
+
+	while (fake_avail_flags(&t->fk, RXQ) != 0 && clock_ns() < deadline)
+		thread_sleep_ns(1000000);
+	EXPECT_EQ(fake_avail_flags(&t->fk, RXQ), 0);
+	irqs = t->fk.interrupts;
+	int head = rx_take(t);
+
+	ASSERT_GE(head, 0);
+	uint8_t f[60] = { 0 };
+	struct vnet_hdr h = { .num_buffers = 1 };
+
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, sizeof(f)));
+	EXPECT_EQ(t->fk.interrupts, irqs + 1);
+	ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+/* Garbage: each breaks a device of its own. (how) plays the device. */
+static void garbage_case(uint64_t features,
+			 void (*how)(struct nt *t, int head))
+{
+	struct nt *t = net_start(features | VIRTIO_BIT(VIRTIO_NET_F_MAC));
+
+	ASSERT_NOT_NULL(t);
+	int head = rx_take(t);
+
+	ASSERT_GE(head, 0);
+	how(t, head);
+	EXPECT_TRUE(wait_broken(t));
+	EXPECT_EQ(t->frames, 0);
+	EXPECT_EQ(t->fk.resets, 2);	/* one to start, one to stop it */
+	EXPECT_EQ(send_one(t), -EIO);
+}
+
+static void unknown_id(struct nt *t, int head)
+{
+	(void)head;
+	fake_use_q(&t->fk, RXQ, 77, 20);
+}
+
+static void too_long(struct nt *t, int head)
+{
+	fake_use_q(&t->fk, RXQ, head, VNET_MRG_BUF + 1);
+}
+
+static void no_buffers(struct nt *t, int head)
+{
+	struct vnet_hdr h = { .num_buffers = 0 };
+	uint8_t f[60] = { 0 };
+
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, sizeof(f)));
+}
+
+static void bogus_flags(struct nt *t, int head)
+{
+	struct vnet_hdr h = { .flags = 0x80, .num_buffers = 1 };
+	uint8_t f[60] = { 0 };
+
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, sizeof(f)));
+}
+
+TEST(virtio_net, used_id_not_in_flight_breaks_the_device)
+{
+	garbage_case(0, unknown_id);
+}
+
+TEST(virtio_net, length_past_the_buffer_breaks_the_device)
+{
+	garbage_case(VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF), too_long);
+}
+
+TEST(virtio_net, impossible_buffer_count_breaks_the_device)
+{
+	garbage_case(VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF), no_buffers);
+}
+
+TEST(virtio_net, unnegotiated_header_flags_break_the_device)
+{
+	garbage_case(VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM), bogus_flags);
+}
