@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * At exit, let TCP deliver what the application wrote. A socket's close()
- * returns while its last data and FIN are still queued in lwIP, and on a
- * unikernel exit() powers the VM off at once: a server that answers and
- * then exits would cut its own answer short. So exit waits, at most
- * NET_DRAIN_NS, until no TCP connection has unsent or unacknowledged data
- * (net/socket.c registers it, so every application with sockets has it).
+ * At exit, let the network deliver what the application sent. A socket's
+ * close() returns while its last data and FIN are still queued in lwIP,
+ * a datagram may still sit in the device's queue, and on a unikernel
+ * exit() powers the VM off at once: a server that answers and then exits
+ * would cut its own answer short. So exit waits, at most NET_DRAIN_NS in
+ * all, until no TCP connection has unsent or unacknowledged data and then
+ * until the device has taken every frame (net/socket.c registers this, so
+ * every application with sockets has it).
  */
 #include <stdbool.h>
 
+#include <kernel/netdev.h>
 #include <toro/thread.h>
 #include <toro/time.h>
 
@@ -37,6 +40,10 @@ void net_drain(void)
 
 	if (!net_netif())
 		return;
+	struct netdev *d = netdev_get(0);
+
 	while (tcp_pending() && clock_ns() < deadline)
 		thread_sleep_ns(NET_DRAIN_POLL_NS);
+	if (d && d->drain)
+		d->drain(d, deadline);
 }

@@ -158,6 +158,7 @@ static int vnet_probe(struct virtio_dev *vdev)
 		v->nd.features |= NETDEV_F_RX_CSUM;
 	v->nd.xmit = vnet_xmit;
 	v->nd.up = vnet_up;
+	v->nd.drain = vnet_drain;
 	v->nd.driver_data = v;
 
 	v->rxq = virtq_create(vdev, 0, VNET_RING);

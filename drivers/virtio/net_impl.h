@@ -88,6 +88,7 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 int vnet_up(struct netdev *d);
 void vnet_rx_done(struct virtq_req *req);
 void vnet_tx_done(struct virtq_req *req);
+int vnet_drain(struct netdev *d, uint64_t deadline);
 
 /* Computes the checksum from (start) to the end of (frame) and stores it
  * at start + offset; -EINVAL if they are outside the frame. */

@@ -11,10 +11,13 @@
 
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
+#include <toro/thread.h>
 #include <toro/time.h>
 
 #include "net_impl.h"
 #include "virtio_impl.h"
+
+#define VNET_DRAIN_POLL_NS	(100 * 1000ULL)
 
 void vnet_tx_done(struct virtq_req *req)
 {
@@ -101,4 +104,22 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	if (rc)
 		vnet_tx_done(&b->req);
 	return rc;
+}
+
+/* Every TX buffer back in the pool means the device has taken every frame
+ * (QEMU, for one, transmits from a later main-loop turn than the notify).
+ * Polls: the completions may be waiting for an interrupt not yet taken. */
+int vnet_drain(struct netdev *d, uint64_t deadline)
+{
+	struct vnet *v = d->driver_data;
+
+	for (;;) {
+		virtq_poll(v->txq);
+		if (READ_ONCE(v->ntx_free) == v->ntx ||
+		    READ_ONCE(v->vdev->broken))
+			return 0;
+		if (clock_ns() >= deadline)
+			return -ETIMEDOUT;
+		thread_sleep_ns(VNET_DRAIN_POLL_NS);
+	}
 }

@@ -68,6 +68,10 @@ struct netdev {
 
 	/* The driver's: starts delivering frames to (receive). */
 	int (*up)(struct netdev *d);
+	/* Optional: waits until the device has taken every frame sent so
+	 * far, or until (deadline) (clock_ns()). For exit(): a frame still
+	 * queued when the VM powers off is never sent. 0 or -ETIMEDOUT. */
+	int (*drain)(struct netdev *d, uint64_t deadline);
 	void *driver_data;
 };
 
