@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Toro top-level build. `make` builds libtoro.a and every example; `make run`
-# boots examples/hello; `make test` builds everything and runs every test.
+# boots examples/webserver; `make test` builds everything and runs every test.
 # Each directory lists its sources in a Makefile.inc (KERNEL_SRCS for code
 # built without FPU/SSE, LIBC_SRCS for the C library).
 
@@ -65,14 +65,15 @@ $(LIBTORO): $(KERNEL_OBJS) $(LIBC_OBJS)
 # Link an application in two passes: the first without a symbol table, the
 # second with one generated from the first. The table sits after everything
 # else in the image, so no function moves between the passes (checked).
-# $(1): output ELF, $(2): application objects.
+# $(1): output ELF, $(2): application objects. APP_LDFLAGS adds link flags
+# (`toro profile` pulls the profiler in with -Wl,-u,profile_dump).
 define link_app
 	$(call msg,LD,$(1))
 	$(Q)mkdir -p $(dir $(1))
-	$(Q)$(CC) $(LDFLAGS) -o $(1).pass1 $(2) $(LIBTORO)
+	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1).pass1 $(2) $(LIBTORO)
 	$(Q)$(PYTHON) tools/mksyms.py --nm $(NM) $(1).pass1 > $(1).ksyms.S
 	$(Q)$(CC) $(ASFLAGS) -c $(1).ksyms.S -o $(1).ksyms.o
-	$(Q)$(CC) $(LDFLAGS) -o $(1) $(2) $(1).ksyms.o $(LIBTORO)
+	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1) $(2) $(1).ksyms.o $(LIBTORO)
 	$(Q)$(PYTHON) tools/mksyms.py --nm $(NM) --same $(1).pass1 $(1)
 	$(Q)rm -f $(1).pass1 $(1).ksyms.S $(1).ksyms.o $(1).ksyms.d
 endef
@@ -134,8 +135,12 @@ $(BUILD)/host/tsc_khz: tools/host/tsc_khz.c | $(DEPS_STAMP)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(HOSTCC) -O2 -Wall -Wextra -o $@ $<
 
+# The main example: the web server with its small site packed as the
+# initrd, on 127.0.0.1:8080 through QEMU user networking.
+RUN_PORT ?= 8080
 run: all
-	./toro run examples/hello
+	@echo "toro: web server on http://127.0.0.1:$(RUN_PORT)/ once it says it is serving (Ctrl-C stops it)"
+	./toro run --initrd examples/webserver/site --port $(RUN_PORT):80 $(BUILD)/webserver.elf
 
 test: all tests-build
 	$(Q)$(PYTHON) tests/run.py --build $(BUILD)

@@ -11,7 +11,8 @@
          each case counted on its own;
        - tests/sys/test_*/, small applications whose expected exit status
          and console lines are in their TEST file (keys below);
-       - examples/, each checked for its expected output;
+       - examples/, each checked for its expected output, or run by
+         the TEST file in its directory when it has one (keys below);
   4. checks of the toro command itself (tests/cli_checks.py).
 
 Usage: tests/run.py [--quick] [-j N] [-k SUBSTRING] [--build DIR]
@@ -19,6 +20,8 @@ Usage: tests/run.py [--quick] [-j N] [-k SUBSTRING] [--build DIR]
 A TEST file is `[case]` sections of `key: value` lines:
   args: WORDS          main()'s arguments (shell-quoted words)
   env: KEY=VALUE       a getenv() variable (repeatable)
+  append: OPTIONS      kernel options (--append), e.g. ip=10.0.3.2/24
+                       (repeatable)
   exit: N              the exit status wanted (default 0)
   expect: REGEX        a console line must match (repeatable); reject: REGEX
                        none may; expect_count: REGEX N (N may use {smp})
@@ -53,6 +56,13 @@ The network (QEMU user networking: the guest is 10.0.2.15 by DHCP):
                        TEST_PORT_<GUEST> for each TCP one and
                        TEST_UDP_PORT_<GUEST> for each UDP one
   net: user            a network device even without `port:` (--net)
+  net: udp-link        instead of user networking, the device on a UDP
+                       tunnel (--udp-link) between two free UDP ports on
+                       127.0.0.1, picked anew for every boot: the host
+                       client binds TEST_LINK_PORT and speaks raw Ethernet
+                       frames, one per datagram, with the guest, whose
+                       side is TEST_GUEST_LINK_PORT. No DHCP there: give
+                       the guest its address with `append: ip=ADDR/PREFIX`
   host_client: COMMAND  run during the boot, once a console line matches
                        `client_after: REGEX` (at once without it), like
                        host_setup (test directory, TEST_* environment, no
@@ -189,7 +199,7 @@ def new_case(name, directory, configs="quick"):
             "boot": [], "initrd": None, "fs": None, "disk": [],
             "host_setup": None, "host_check": None, "kill_virtiofsd": None,
             "port": [], "net": None, "host_client": None,
-            "client_after": None}
+            "client_after": None, "append": []}
 
 
 def parse_test_file(path):
@@ -209,7 +219,7 @@ def parse_test_file(path):
             value = value.strip()
             if not sep or cur is None:
                 raise SystemExit(f"{path}:{lineno}: expected [case] or key: value")
-            if key in ("expect", "reject", "env", "expect_count"):
+            if key in ("expect", "reject", "env", "expect_count", "append"):
                 cur[key].append(value)
             elif key == "machines":
                 cur["machines"] = value.split()
@@ -233,14 +243,19 @@ def parse_test_file(path):
                     raise SystemExit(f"{path}:{lineno}: port: expected "
                                      "[udp:]GUEST_PORT...")
             elif key == "net":
-                if value != "user":
-                    raise SystemExit(f"{path}:{lineno}: net: only `user`")
+                if value not in ("user", "udp-link"):
+                    raise SystemExit(f"{path}:{lineno}: net: `user` or "
+                                     "`udp-link`")
                 cur["net"] = value
             elif key in ("configs", "initrd", "fs", "kill_virtiofsd",
                          "client_after"):
                 cur[key] = value
             else:
                 raise SystemExit(f"{path}:{lineno}: unknown key {key!r}")
+    for case in cases:
+        if case["net"] == "udp-link" and case["port"]:
+            raise SystemExit(f"{path}: [{case['name']}]: `port:` needs user "
+                             "networking, not `net: udp-link`")
     return cases
 
 
@@ -299,6 +314,28 @@ class Ports:
         return env
 
 
+class Link:
+    """The two UDP ports of `net: udp-link`, picked anew each boot; used
+    as Ports is."""
+
+    def __init__(self):
+        self.local = self.remote = None
+
+    def pick(self):
+        # Both bound at once, so they differ; free when we look, and
+        # boot_case retries should one be taken before QEMU binds it.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a, \
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as b:
+            a.bind(("127.0.0.1", 0))
+            b.bind(("127.0.0.1", 0))
+            self.local, self.remote = a.getsockname()[1], b.getsockname()[1]
+        return ["--udp-link", f"{self.local}:{self.remote}"]
+
+    def env(self):
+        return {"TEST_LINK_PORT": str(self.remote),
+                "TEST_GUEST_LINK_PORT": str(self.local)}
+
+
 class HostClient:
     """A case's host_client during one boot: started by boot()'s watch,
     stopping the guest (SIGTERM to toro) if it fails."""
@@ -344,7 +381,7 @@ def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports):
     (exit code, output, problem of the host client or None)."""
     for attempt in range(3):
         net = ports.pick() if ports else []
-        if case["net"] and not ports:
+        if case["net"] == "user" and not ports:
             net = ["--net"]
         client, watch = None, []
         if case["host_client"]:
@@ -355,7 +392,8 @@ def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports):
         # Someone took a port between our look and QEMU's bind: toro
         # saw it (exit 2) or QEMU did (126). Try other ports.
         if not (ports and (code == 2 and "in use on the host" in out or
-                           code == 126 and "host forwarding" in out)):
+                           code == 126 and ("host forwarding" in out or
+                                            "can't bind" in out))):
             break
     problem = None
     if client:
@@ -378,6 +416,8 @@ def run_sys_case_in(elf, case, cfg, tmp):
     """Set up the case's files and disks in tmp, boot, check; return
     (problems, output)."""
     extra, fs_dir, disks = [], None, []
+    for options in case["append"]:
+        extra += ["--append", options]
     if case["initrd"]:
         extra += ["--initrd", os.path.join(case["dir"], case["initrd"])]
     if case["fs"] is not None:
@@ -395,6 +435,8 @@ def run_sys_case_in(elf, case, cfg, tmp):
         disks.append(path)
         extra += ["--disk", path]
     ports = Ports(case["port"]) if case["port"] else None
+    if case["net"] == "udp-link":
+        ports = Link()
     if case["host_setup"]:
         why = host_command(case, case["host_setup"], fs_dir, disks, cfg)
         if why:
@@ -434,8 +476,7 @@ def run_sys_case_in(elf, case, cfg, tmp):
 
 
 def example_cases(smp):
-    """What each example must print with (smp) CPUs (examples have no TEST
-    file of their own)."""
+    """What each example without a TEST file must print with (smp) CPUs."""
     common = new_case("output", ROOT, configs="all")
     return {
         "hello": dict(common, expect=[rf"^Hello from Toro on {smp} CPUs$"],
@@ -494,23 +535,36 @@ def main():
     if wanted("ktest"):
         for cfg in matrix:
             jobs.append(("ktest", run_ktest, (ktest, cfg, results)))
+
+    def add_test_file(d, label, elf, spec):
+        """Jobs for the cases of TEST file (spec) that fit the matrix."""
+        for case in parse_test_file(spec):
+            # configs: quick means the quick three in a full run too.
+            for cfg in (FULL if case["configs"] == "all" and not args.quick else QUICK):
+                if (cfg[1] >= case["min_smp"] and cfg[2] >= case["min_mem"]
+                        and cfg[0] in case["machines"]
+                        and wanted(f"{d}.{case['name']}")):
+                    jobs.append((d, run_sys_case, (label, elf, case, cfg, results)))
+
     sysdirs = sorted(d for d in os.listdir(os.path.join(ROOT, "tests", "sys"))
                      if d.startswith("test_"))
     for d in sysdirs:
         spec = os.path.join(ROOT, "tests", "sys", d, "TEST")
         if not os.path.exists(spec):
             continue
-        elf = os.path.join(build, "tests", f"{d}.elf")
-        for case in parse_test_file(spec):
-            for cfg in (FULL if case["configs"] == "all" and not args.quick else matrix):
-                if (cfg[1] >= case["min_smp"] and cfg[2] >= case["min_mem"]
-                        and cfg[0] in case["machines"]
-                        and wanted(f"{d}.{case['name']}")):
-                    jobs.append((d, run_sys_case, (d, elf, case, cfg, results)))
+        add_test_file(d, d, os.path.join(build, "tests", f"{d}.elf"), spec)
+    # An example with a TEST file of its own is run by it, like the above.
+    with_test = set()
+    for ex in sorted(os.listdir(os.path.join(ROOT, "examples"))):
+        spec = os.path.join(ROOT, "examples", ex, "TEST")
+        if os.path.exists(spec):
+            with_test.add(ex)
+            add_test_file(ex, f"example {ex}",
+                          os.path.join(build, f"{ex}.elf"), spec)
     for cfg in (FULL if not args.quick else matrix):
         for ex, case in example_cases(cfg[1]).items():
             elf = os.path.join(build, f"{ex}.elf")
-            if wanted(f"{ex}.{case['name']}"):
+            if ex not in with_test and wanted(f"{ex}.{case['name']}"):
                 jobs.append((ex, run_sys_case, (f"example {ex}", elf, case, cfg,
                                                 results)))
     # 4. The toro command.

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One connection, in a thread of its own: read a request head, answer it,
+ * and go on while the client keeps the connection alive. Everything a
+ * connection needs lives in one allocation (struct conn): the head buffer
+ * and the buffer file bytes go out through, so a 64 MiB file costs what a
+ * 1 KiB one does.
+ *
+ * Timeouts: the socket's SO_RCVTIMEO and SO_SNDTIMEO are the configured
+ * timeout, and a request head must also be complete within it counted from
+ * its first wait, so a client trickling a byte now and then is cut off too
+ * (after at most twice the timeout). An idle keep-alive connection is
+ * closed quietly, a stalled partial request gets a 408.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "web.h"
+
+#define CONN_STACK	(64 * 1024)
+#define LINGER_BYTES	(256 * 1024)	/* read at most this before closing */
+#define LINGER_S	2
+
+struct conn {
+	int fd;
+	size_t have;			/* bytes in head[] */
+	char head[WEB_HEAD_MAX];
+	char buf[WEB_CHUNK];
+};
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void set_timeouts(int fd, int seconds)
+{
+	struct timeval tv = { .tv_sec = seconds, .tv_usec = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/*
+ * Closing with unread request bytes makes TCP send a reset, which can
+ * destroy the response before the client reads it (a 413 to a huge
+ * header, say). So: send FIN, read and drop what still comes for a
+ * while, then close.
+ */
+static void linger_close(struct conn *c)
+{
+	size_t total = 0;
+
+	shutdown(c->fd, SHUT_WR);
+	set_timeouts(c->fd, LINGER_S);
+	while (total < LINGER_BYTES) {
+		ssize_t n = recv(c->fd, c->buf, sizeof(c->buf), 0);
+
+		if (n <= 0)
+			break;
+		total += (size_t)n;
+	}
+	close(c->fd);
+}
+
+/* Empty lines before a request line are allowed (RFC 9112 section 2.2). */
+static void skip_empty_lines(struct conn *c)
+{
+	size_t skip = 0;
+
+	while (skip + 1 < c->have && c->head[skip] == '\r' &&
+	       c->head[skip + 1] == '\n')
+		skip += 2;
+	if (skip) {
+		memmove(c->head, c->head + skip, c->have - skip);
+		c->have -= skip;
+	}
+}
+
+/*
+ * Reads until c->head holds a whole request head; its length goes to
+ * (*hlen). Returns 0, -1 to close quietly (client gone or idle too long),
+ * or the error status to answer before closing.
+ */
+static int read_head(struct conn *c, size_t *hlen)
+{
+	time_t deadline = now_s() + web_config.timeout_s;
+
+	for (;;) {
+		skip_empty_lines(c);
+		long end = web_head_end(c->head, c->have);
+
+		if (end < 0)
+			return 400;
+		if (end > 0) {
+			*hlen = (size_t)end;
+			return 0;
+		}
+		/* No line end yet: all of it is the request line. */
+		if (c->have > WEB_URI_MAX + 64 &&
+		    !memchr(c->head, '\n', c->have))
+			return 414;
+		if (c->have == sizeof(c->head))
+			return 413;
+		if (now_s() >= deadline)
+			return c->have ? 408 : -1;
+
+		ssize_t n = recv(c->fd, c->head + c->have,
+				 sizeof(c->head) - c->have, 0);
+
+		if (n > 0) {
+			c->have += (size_t)n;
+		} else if (n == 0) {
+			return c->have ? 400 : -1;	/* EOF mid-request */
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			return c->have ? 408 : -1;	/* SO_RCVTIMEO */
+		} else if (errno != EINTR) {
+			return -1;
+		}
+	}
+}
+
+/* Reads and drops (len) body bytes, the first of which may already be in
+ * c->head after the head; returns how many of c->head they used, or -1. */
+static long drop_body(struct conn *c, size_t hlen, long long len)
+{
+	size_t in_head = c->have - hlen;
+	size_t take = (long long)in_head < len ? in_head : (size_t)len;
+
+	len -= (long long)take;
+	while (len > 0) {
+		size_t want = len < WEB_CHUNK ? (size_t)len : WEB_CHUNK;
+		ssize_t n = recv(c->fd, c->buf, want, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		len -= n;
+	}
+	return (long)take;
+}
+
+/* The head, then the file through c->buf; the first chunk shares a send
+ * with the head, so a small page is one segment. */
+static int send_file(struct conn *c, struct web_file *f, int keep_alive,
+		     int head_only)
+{
+	int h = web_format_head(c->buf, sizeof(c->buf), 200, f->ctype, f->size,
+				keep_alive, "");
+	size_t fill = (size_t)h;
+	long long left = f->size;
+
+	if (h < 0)
+		return -1;
+	if (head_only)
+		return web_send_all(c->fd, c->buf, fill);
+	for (;;) {
+		while (left > 0 && fill < sizeof(c->buf)) {
+			size_t want = sizeof(c->buf) - fill;
+
+			if ((long long)want > left)
+				want = (size_t)left;
+			ssize_t n = read(f->fd, c->buf + fill, want);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return -1;	/* shrank or failed: the length
+						 * we sent is a lie, so close */
+			fill += (size_t)n;
+			left -= n;
+		}
+		if (web_send_all(c->fd, c->buf, fill))
+			return -1;
+		fill = 0;
+		if (left == 0)
+			return 0;
+	}
+}
+
+/* Test-only (--quit-path): answer, let the client read it, exit(0). */
+static void quit(struct conn *c)
+{
+	static const char bye[] = "bye\n";
+	int h = web_format_head(c->buf, sizeof(c->buf), 200, "text/plain",
+				sizeof(bye) - 1, 0, "");
+
+	memcpy(c->buf + h, bye, sizeof(bye) - 1);
+	web_send_all(c->fd, c->buf, (size_t)h + sizeof(bye) - 1);
+	linger_close(c);
+	printf("webserver: %s requested, exiting\n", web_config.quit_path);
+	fflush(stdout);
+	exit(0);
+}
+
+/* Answers one parsed request; 0 to go on, -1 to close. */
+static int respond(struct conn *c, struct web_request *req, int keep)
+{
+	int head_only = req->method == WEB_HEAD;
+	char extra[WEB_URI_MAX + 64];
+	struct web_file f;
+	int status, rc;
+
+	if (req->method == WEB_OTHER)
+		return web_send_error(c->fd, 405, keep, 0,
+				      "Allow: GET, HEAD\r\n");
+	if (web_config.quit_path && strcmp(req->target,
+					   web_config.quit_path) == 0)
+		quit(c);
+	status = web_file_open(req->target, &f);
+	if (status == 301) {
+		snprintf(extra, sizeof(extra), "Location: %s\r\n", f.location);
+		return web_send_error(c->fd, 301, keep, head_only, extra);
+	}
+	if (status != 200)
+		return web_send_error(c->fd, status, keep, head_only, "");
+	rc = send_file(c, &f, keep, head_only);
+	close(f.fd);
+	return rc;
+}
+
+/* The keep-alive loop. Returns 1 when the connection should be closed
+ * gracefully (after a response), 0 when it can just be closed. */
+static int serve(struct conn *c)
+{
+	for (;;) {
+		struct web_request req;
+		size_t hlen;
+		long used;
+		int status = read_head(c, &hlen);
+
+		if (status < 0)
+			return 0;
+		if (status == 0)
+			status = web_parse(c->head, hlen, &req);
+		if (status == 0 && req.chunked)
+			status = 501;	/* no request bodies in pieces */
+		if (status == 0 && req.body_len > WEB_BODY_MAX)
+			status = 413;
+		if (status) {
+			web_send_error(c->fd, status, 0, 0, "");
+			return 1;
+		}
+		used = drop_body(c, hlen, req.body_len);
+		if (used < 0)
+			return 0;
+		if (respond(c, &req, req.keep_alive))
+			return 0;
+		if (!req.keep_alive)
+			return 1;
+		used += (long)hlen;
+		memmove(c->head, c->head + used, c->have - (size_t)used);
+		c->have -= (size_t)used;
+	}
+}
+
+static void *conn_main(void *arg)
+{
+	struct conn *c = arg;
+
+	if (serve(c))
+		linger_close(c);
+	else
+		close(c->fd);
+	free(c);
+	return NULL;
+}
+
+void web_conn_start(int fd)
+{
+	struct conn *c = malloc(sizeof(*c));
+	pthread_attr_t attr;
+	pthread_t t;
+	int one = 1, rc = -1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	set_timeouts(fd, web_config.timeout_s);
+	if (c) {
+		c->fd = fd;
+		c->have = 0;
+		/* Default attributes put the thread on this CPU: each
+		 * worker's connections stay on the worker's CPU. */
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&attr, CONN_STACK);
+		rc = pthread_create(&t, &attr, conn_main, c);
+		pthread_attr_destroy(&attr);
+	}
+	if (rc) {
+		/* Out of memory: say so rather than drop the client. */
+		web_send_error(fd, 503, 0, 0, "");
+		close(fd);
+		free(c);
+	}
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Request target -> file under the document root. The path is
+ * percent-decoded first and then checked segment by segment, so `..` is
+ * refused however it is spelled (`%2e%2e`, `.%2E`); `.` and empty
+ * segments are dropped. A directory is served through its index.html; a
+ * directory named without its trailing slash is answered with a 301 to
+ * the slash form, so that relative links in its index resolve inside it
+ * (what nginx and Apache do).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "web.h"
+
+static int hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes (n) bytes of (src) into (dst), which holds n + 1. */
+static int percent_decode(char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (src[i] != '%') {
+			*dst++ = src[i];
+			continue;
+		}
+		if (i + 2 >= n)
+			return -1;
+		int hi = hex((unsigned char)src[i + 1]);
+		int lo = hi < 0 ? -1 : hex((unsigned char)src[i + 2]);
+
+		if (lo < 0 || (hi == 0 && lo == 0))
+			return -1;	/* bad escape, or a NUL */
+		*dst++ = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	*dst = '\0';
+	return 0;
+}
+
+/*
+ * Appends the decoded path's segments to (out) (which holds the root),
+ * each behind a '/'. Returns 0, or -1 for `..` or a path too long.
+ */
+static int join_segments(char *out, size_t size, char *path)
+{
+	size_t len = strlen(out);
+	char *save = NULL;
+
+	for (char *seg = strtok_r(path, "/", &save); seg;
+	     seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0)
+			return -1;
+		size_t n = strlen(seg);
+
+		if (len + 1 + n + 1 > size)
+			return -1;
+		out[len++] = '/';
+		memcpy(out + len, seg, n + 1);
+		len += n;
+	}
+	return 0;
+}
+
+static int open_error(int err)
+{
+	if (err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG)
+		return 404;
+	if (err == EACCES || err == EPERM)
+		return 403;
+	return 500;
+}
+
+/* Opens the regular file (full). */
+static int open_regular(const char *full, struct web_file *f)
+{
+	struct stat st;
+	int fd = open(full, O_RDONLY);
+
+	if (fd < 0)
+		return open_error(errno);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 404;
+	}
+	f->fd = fd;
+	f->size = st.st_size;
+	f->ctype = web_content_type(full);
+	return 200;
+}
+
+int web_file_open(const char *target, struct web_file *f)
+{
+	char decoded[WEB_URI_MAX + 1];
+	char full[4096 + 32];
+	size_t plen = strcspn(target, "?#");
+	struct stat st;
+
+	f->fd = -1;
+	f->location[0] = '\0';
+	/* Only origin-form ("/path"); no proxy forms. */
+	if (target[0] != '/' || plen > WEB_URI_MAX)
+		return 400;
+	if (percent_decode(decoded, target, plen))
+		return 400;
+	int dir_form = decoded[strlen(decoded) - 1] == '/';
+
+	if (strlen(web_config.root) >= sizeof(full))
+		return 500;
+	strcpy(full, web_config.root);
+	if (join_segments(full, sizeof(full) - 16, decoded))
+		return 400;
+	if (full[0] == '\0')
+		strcpy(full, "/");
+
+	if (stat(full, &st) < 0)
+		return open_error(errno);
+	if (!S_ISDIR(st.st_mode))
+		return open_regular(full, f);
+	if (!dir_form) {
+		/* The raw path (still encoded) plus '/', query kept. */
+		snprintf(f->location, sizeof(f->location), "%.*s/%s",
+			 (int)plen, target, target + plen);
+		return 301;
+	}
+	strcat(full, full[strlen(full) - 1] == '/' ? "index.html"
+						     : "/index.html");
+	return open_regular(full, f);
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A static web server: HTTP/1.1 GET and HEAD with keep-alive, files from
+ * a document root. One accepting worker per CPU, all on the same listening
+ * socket; each connection gets a thread of its own on its worker's CPU, so
+ * a slow or stalled client holds only its own thread.
+ *
+ *   webserver [--root DIR] [--port N] [--timeout SECONDS]
+ *             [--quit-path PATH]
+ *
+ * Defaults: root "/", port 80, timeout 10 s. --quit-path is for tests: a
+ * GET or HEAD of exactly PATH is answered "bye" and then the server
+ * exits with status 0, so a test guest ends by itself.
+ *
+ * Plain POSIX: the same files build and run on a Linux host
+ * (gcc -O2 -pthread -o web examples/webserver/[a-z]*.c).
+ */
+#define _GNU_SOURCE		/* pthread_attr_setaffinity_np on the host */
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "web.h"
+
+struct web_config web_config = {
+	.root = "",
+	.port = 80,
+	.timeout_s = 10,
+	.quit_path = NULL,
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: webserver [--root DIR] [--port N] "
+		"[--timeout SECONDS] [--quit-path PATH]\n");
+	return 2;
+}
+
+/* A whole decimal number in [min, max], or -1. */
+static long number(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	return v;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!val)
+			return usage();
+		i++;
+		if (strcmp(opt, "--root") == 0) {
+			char *root = strdup(val);
+			size_t n = strlen(root);
+
+			/* Kept without its trailing '/': "/" becomes "". */
+			while (n && root[n - 1] == '/')
+				root[--n] = '\0';
+			web_config.root = root;
+		} else if (strcmp(opt, "--port") == 0) {
+			web_config.port = (int)number(val, 1, 65535);
+			if (web_config.port < 0)
+				return usage();
+		} else if (strcmp(opt, "--timeout") == 0) {
+			web_config.timeout_s = (int)number(val, 1, 3600);
+			if (web_config.timeout_s < 0)
+				return usage();
+		} else if (strcmp(opt, "--quit-path") == 0 && val[0] == '/') {
+			web_config.quit_path = val;
+		} else {
+			return usage();
+		}
+	}
+	return 0;
+}
+
+static int listen_on(int port)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons((unsigned short)port),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0) {
+		perror("webserver: socket");
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(fd, SOMAXCONN) < 0) {
+		fprintf(stderr, "webserver: port %d: %s\n", port,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void *worker(void *arg)
+{
+	int lfd = (int)(long)arg;
+
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd >= 0) {
+			web_conn_start(fd);
+		} else if (errno == EMFILE || errno == ENFILE ||
+			   errno == ENOMEM || errno == ENOBUFS) {
+			usleep(10000);	/* let connections end first */
+		} else if (errno != EINTR && errno != ECONNABORTED &&
+			   errno != EAGAIN) {
+			perror("webserver: accept");
+			usleep(10000);
+		}
+	}
+	return NULL;
+}
+
+/* A worker on CPU (cpu); main's thread is the worker of its own CPU. */
+static int start_worker(int cpu, int lfd)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	cpu_set_t set;
+	int rc;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	rc = pthread_create(&t, &attr, worker, (void *)(long)lfd);
+	pthread_attr_destroy(&attr);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int here = sched_getcpu(), workers = 1, lfd;
+
+	if (parse_args(argc, argv))
+		return 2;
+	lfd = listen_on(web_config.port);
+	if (lfd < 0)
+		return 1;
+	if (ncpus < 1)
+		ncpus = 1;
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		if (cpu == here)
+			continue;
+		if (start_worker(cpu, lfd) == 0)
+			workers++;
+	}
+	printf("webserver: serving %s on port %d (%d workers)\n",
+	       web_config.root[0] ? web_config.root : "/", web_config.port,
+	       workers);
+	fflush(stdout);
+	worker((void *)(long)lfd);
+	return 0;
+}

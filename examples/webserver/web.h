@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declarations shared by the files of the web server example. Plain POSIX
+ * (sockets, pthreads, open/read/fstat), so the same files build for Toro
+ * and for the Linux host.
+ */
+#ifndef WEB_H
+#define WEB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define WEB_HEAD_MAX	8192	/* request line + headers; beyond: 413 */
+#define WEB_URI_MAX	2048	/* request target; beyond: 414 */
+#define WEB_CHUNK	16384	/* per-connection buffer for response bytes */
+#define WEB_BODY_MAX	(1 << 20) /* request bodies we read and drop */
+
+/* main.c: the options, set once before any worker starts. */
+struct web_config {
+	const char *root;	/* document root, without a trailing '/' */
+	int port;
+	int timeout_s;		/* a request must arrive within this */
+	const char *quit_path;	/* test-only: GET of it ends the server */
+};
+extern struct web_config web_config;
+
+/* conn.c: one connection, from accept to close; takes (fd) over. */
+void web_conn_start(int fd);
+
+/* http_parse.c */
+enum web_method { WEB_GET, WEB_HEAD, WEB_OTHER };
+
+struct web_request {
+	enum web_method method;
+	char *target;		/* NUL-terminated, inside the head buffer */
+	int minor;		/* HTTP/1.(minor) */
+	int keep_alive;		/* what the client asked for, by version */
+	long long body_len;	/* Content-Length, 0 without one */
+	int chunked;		/* Transfer-Encoding was given */
+};
+
+/* Finds the end of a request head in (buf)[0..len): returns its length
+ * including the blank line, 0 while incomplete, -1 for a bare LF. */
+long web_head_end(const char *buf, size_t len);
+/* Parses (len) bytes of head in place (it writes NULs into it). Returns 0,
+ * or the HTTP status to answer with: 400, 414, 505. */
+int web_parse(char *head, size_t len, struct web_request *req);
+
+/* http_reply.c */
+const char *web_status_text(int status);
+/* Sends all of (buf); 0, or -1 when the client is gone or too slow. */
+int web_send_all(int fd, const void *buf, size_t n);
+/* Formats a response head into (buf)[0..size): returns its length, or -1
+ * if it does not fit. (extra) is "" or whole "Name: value\r\n" lines. */
+int web_format_head(char *buf, size_t size, int status, const char *ctype,
+		    long long length, int keep_alive, const char *extra);
+/* Sends a complete error response with a small HTML body (none for a
+ * HEAD). Returns as web_send_all(). */
+int web_send_error(int fd, int status, int keep_alive, int head_only,
+		   const char *extra);
+
+/* files.c: request target -> open file. */
+struct web_file {
+	int fd;			/* open for reading, or -1 */
+	long long size;
+	const char *ctype;
+	char location[WEB_URI_MAX + 8];	/* for a 301 */
+};
+/* Returns 200 with (f->fd) open, 301 with (f->location) set, or an error
+ * status (400, 403, 404, 500). */
+int web_file_open(const char *target, struct web_file *f);
+
+/* mime.c */
+const char *web_content_type(const char *path);
+
+#endif /* WEB_H */
