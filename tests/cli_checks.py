@@ -472,6 +472,93 @@ def check_net_boots(build):
     return not problems, "; ".join(problems)
 
 
+def check_udp_link_errors(build):
+    """Bad --udp-link specs, a local port in use and --udp-link with
+    another network each fail before QEMU starts: exit 2, one line."""
+    import socket
+    hello = f"{build}/hello.elf"
+    a, b = free_port(), free_port()
+    cases = [(["--udp-link", "5000"], "expected LOCAL:REMOTE"),
+             (["--udp-link", "a:b"], "expected LOCAL:REMOTE"),
+             (["--udp-link", "5000:5001:5002"], "expected LOCAL:REMOTE"),
+             (["--udp-link", "0:5000"], "port 0 is not in 1-65535"),
+             (["--udp-link", "5000:70000"], "port 70000 is not in 1-65535"),
+             (["--udp-link", f"{a}:{a}"], "must differ"),
+             (["--udp-link", f"{a}:{b}", "--port", "8080"],
+              "cannot go with --port"),
+             (["--udp-link", f"{a}:{b}", "--tap", "lo"],
+              "cannot go with --tap"),
+             (["--udp-link", f"{a}:{b}", "--net"], "cannot go with --net")]
+    problems = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind(("127.0.0.1", 0))
+        taken = udp.getsockname()[1]
+        cases += [(["--udp-link", f"{taken}:{b}"],
+                   f"UDP port 127.0.0.1:{taken} is in use"),
+                  # Not --dry-run: it must stop before QEMU, not in QEMU.
+                  (["--udp-link", f"{taken}:{b}", "--accel", "tcg"],
+                   "in use")]
+        for flags, text in cases:
+            ok, detail = one_line_error(*toro("run", hello, *flags)[:3], 2,
+                                        text)
+            if not ok:
+                problems.append(f"{flags}: {detail}")
+    return not problems, "; ".join(problems)
+
+
+def check_udp_link_device_args(build):
+    """--dry-run shows the UDP tunnel netdev (frames to REMOTE, from
+    LOCAL, both on 127.0.0.1) and the virtio-net device on it."""
+    problems = []
+    a, b = free_port(), free_port()
+    link = (f"-netdev socket,id=toro-net,udp=127.0.0.1:{b},"
+            f"localaddr=127.0.0.1:{a} ")
+    runs = [([], [link, "-device virtio-net-device,netdev=toro-net,"
+                  "bus=virtio-mmio-bus.1"]),
+            (["--machine", "q35", "--mac", "02:00:00:00:00:02"],
+             [link, "-device virtio-net-pci,netdev=toro-net,"
+              "disable-legacy=on,mac=02:00:00:00:00:02,romfile="])]
+    for flags, texts in runs:
+        rc, out, err, _ = toro("run", f"{build}/hello.elf", "--dry-run",
+                               "--udp-link", f"{a}:{b}", *flags)
+        missing = [t for t in texts if t not in out]
+        if rc or missing or out.count("toro-net") != 2:
+            problems.append(f"{flags}: exit {rc}, missing {missing} in "
+                            f"{out!r} {err!r}")
+    return not problems, "; ".join(problems)
+
+
+def check_udp_link_two_guests(build):
+    """Two guests on one --udp-link (the ports swapped, a --mac and an
+    ip= each) talk: one sends "quit" over UDP until the other, which
+    answers "bye", has heard it; both end with status 0."""
+    import socket
+    elf = f"{build}/tests/test_ping.elf"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as b:
+        a.bind(("127.0.0.1", 0))
+        b.bind(("127.0.0.1", 0))
+        pa, pb = a.getsockname()[1], b.getsockname()[1]
+    common = ["run", elf, "--accel", "tcg", "--timeout", "120", "--smp", "1"]
+    server = subprocess.Popen(
+        [TORO, *common, "--udp-link", f"{pa}:{pb}", "--append",
+         "ip=10.0.3.2/24"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        rc, out, err, _ = toro(*common, "--udp-link", f"{pb}:{pa}", "--mac",
+                               "02:00:00:00:03:01", "--append",
+                               "ip=10.0.3.1/24", "--", "quit", "10.0.3.2")
+        sout, serr = server.communicate(timeout=150)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    ok = (rc == 0 and "bye from 10.0.3.2" in out and server.returncode == 0
+          and "quit from 10.0.3.1" in sout)
+    return ok, (f"client: exit {rc}, {out!r} {err!r}; server: exit "
+                f"{server.returncode}, {sout!r} {serr!r}")
+
+
 def virtiofsd_serving(source):
     """The pids of virtiofsd processes serving source."""
     pids = []
@@ -549,7 +636,8 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
-    check_net_boots)]
+    check_net_boots, check_udp_link_errors, check_udp_link_device_args,
+    check_udp_link_two_guests)]
 
 
 def run_check(name, fn, build, results):

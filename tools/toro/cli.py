@@ -97,6 +97,13 @@ def make_parser():
     r.add_argument("--tap", metavar="NAME",
                    help="attach the virtio-net device to the existing tap "
                    "device NAME instead of user networking")
+    r.add_argument("--udp-link", metavar="LOCAL:REMOTE",
+                   help="attach the virtio-net device to a UDP tunnel "
+                   "instead: each frame the guest sends goes to "
+                   "127.0.0.1:REMOTE, each datagram to 127.0.0.1:LOCAL "
+                   "comes in as a frame. Two guests with the ports swapped "
+                   "share one Ethernet: give each its own --mac and, "
+                   "there being no DHCP, --append ip=ADDR/PREFIX")
     r.add_argument("--mac", metavar="MAC",
                    help="the virtio-net device's MAC address "
                    "(default QEMU's 52:54:00:12:34:56)")

@@ -137,7 +137,8 @@ def plan(args, initrd=None):
             raise ToroError(f"--fs: tag {t!r} given twice")
     p.disks = [check_disk(d) for d in args.disks]
     p.net = net.plan(getattr(args, "ports", ()), getattr(args, "net", False),
-                     getattr(args, "tap", None), getattr(args, "mac", None))
+                     getattr(args, "tap", None), getattr(args, "mac", None),
+                     getattr(args, "udp_link", None))
     if p.machine == "microvm":
         count = MMIO_TRANSPORTS[p.acpi][1]
         if len(p.transports()) > count:

@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: MIT
-"""The network of `toro run`: --port, --net, --tap and --mac.
+"""The network of `toro run`: --port, --net, --tap, --udp-link and --mac.
 
 The guest gets one virtio-net device, attached either to QEMU's user
 networking (slirp: the guest is 10.0.2.15 behind a NAT, its DHCP server
 answers at 10.0.2.2) with host forwards for --port, or to an existing tap
-device for --tap (benchmarks: no NAT in the way). A forward listens on
+device for --tap (benchmarks: no NAT in the way), or to a UDP tunnel for
+--udp-link LOCAL:REMOTE: each Ethernet frame the guest sends is one
+datagram to 127.0.0.1:REMOTE, each datagram arriving on 127.0.0.1:LOCAL is
+a frame for the guest. Two guests with the ports swapped share one
+Ethernet (no host networking, no root, no DHCP: give each an ip= option);
+a host program on REMOTE is on the guest's Ethernet (tests speak raw ARP
+and ICMP that way, which slirp never passes on). A forward listens on
 127.0.0.1 only: the guest is reachable from this machine, not from the
 network. QEMU forwards to the address its DHCP server hands out
 (10.0.2.15), so a guest that sets its address itself must take that one.
@@ -12,7 +18,7 @@ network. QEMU forwards to the address its DHCP server hands out
 Everything is checked before QEMU starts, so a mistake is one clear line
 and exit status 2 rather than a QEMU message: the port syntax, a host port
 already taken (we try to bind it as QEMU will), a tap device that does not
-exist.
+exist, a UDP link whose local port is taken.
 """
 import os
 import re
@@ -24,6 +30,7 @@ NETDEV = "toro-net"
 PORT = re.compile(r"^(?:(tcp|udp):)?(\d{1,5})(?::(\d{1,5}))?$")
 MAC = re.compile(r"^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$")
 IFNAME = re.compile(r"^[^/\s:]{1,15}$")     # IFNAMSIZ - 1, no '/' or ':'
+LINK = re.compile(r"^(\d{1,5}):(\d{1,5})$")
 
 
 class Forward:
@@ -39,13 +46,18 @@ class Forward:
 class Net:
     """The guest's one network device and what it is attached to."""
 
-    def __init__(self, forwards=(), tap=None, mac=None):
+    def __init__(self, forwards=(), tap=None, mac=None, link=None):
         self.forwards, self.tap, self.mac = list(forwards), tap, mac
+        self.link = link        # (local, remote) UDP ports, or None
 
     def netdev(self):
         if self.tap:
             return (f"tap,id={NETDEV},ifname={self.tap},"
                     "script=no,downscript=no")
+        if self.link:
+            local, remote = self.link
+            return (f"socket,id={NETDEV},udp=127.0.0.1:{remote},"
+                    f"localaddr=127.0.0.1:{local}")
         return ",".join([f"user,id={NETDEV}"] +
                         [f.hostfwd() for f in self.forwards])
 
@@ -110,6 +122,38 @@ def check_tap(name):
         raise ToroError(f"--tap {name}: not a tap device")
 
 
+def parse_link(spec):
+    """--udp-link LOCAL:REMOTE -> (local, remote)."""
+    m = LINK.match(spec)
+    if not m:
+        raise ToroError(f"--udp-link {spec}: expected LOCAL:REMOTE (UDP "
+                        "port numbers on 127.0.0.1)")
+    local, remote = int(m.group(1)), int(m.group(2))
+    for n in (local, remote):
+        if not 1 <= n <= 65535:
+            raise ToroError(f"--udp-link {spec}: port {n} is not in 1-65535")
+    if local == remote:
+        raise ToroError(f"--udp-link {spec}: LOCAL and REMOTE must differ "
+                        "(the guest would hear its own frames)")
+    return local, remote
+
+
+def check_link_free(local):
+    """Bind 127.0.0.1:LOCAL as QEMU will. QEMU sets SO_REUSEADDR there,
+    which for UDP would let it share a port another program holds the
+    same way: we bind without, so that counts as taken."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind(("127.0.0.1", local))
+    except PermissionError:
+        raise ToroError(f"--udp-link {local}: a port below 1024 needs root")
+    except OSError as e:
+        raise ToroError(f"--udp-link {local}: UDP port 127.0.0.1:{local} is "
+                        f"in use on the host ({e.strerror})")
+    finally:
+        s.close()
+
+
 def parse_mac(text):
     if not MAC.match(text):
         raise ToroError(f"--mac {text}: expected six hex bytes, "
@@ -120,11 +164,20 @@ def parse_mac(text):
     return text.lower()
 
 
-def plan(ports=(), net=False, tap=None, mac=None):
+def plan(ports=(), net=False, tap=None, mac=None, udp_link=None):
     """The Net for `toro run`'s flags, or None when no network is asked
     for."""
-    if not (ports or net or tap or mac):
+    if not (ports or net or tap or mac or udp_link):
         return None
+    if udp_link:
+        other = [f for f, on in (("--port", ports), ("--tap", tap),
+                                 ("--net", net)) if on]
+        if other:
+            raise ToroError(f"--udp-link: it cannot go with {other[0]} (the "
+                            "guest has one network device: the link is it)")
+        local, remote = parse_link(udp_link)
+        check_link_free(local)
+        return Net(mac=parse_mac(mac) if mac else None, link=(local, remote))
     if tap and ports:
         raise ToroError("--port needs user networking: it cannot go with "
                         "--tap (reach the guest through the tap instead)")
