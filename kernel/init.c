@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Runs the start-up hooks of the subsystems linked in (kernel/init.h). */
+#include <kernel/boottime.h>
 #include <kernel/init.h>
 #include <kernel/log.h>
 
@@ -12,6 +13,7 @@ void init_calls_run(void)
 	     c < __init_calls_end; c++) {
 		int rc = c->fn();
 
+		boot_mark(c->name);	/* toro.boottime: a line per init call */
 		if (rc)
 			log_warn("%s: failed (error %d)\n", c->name, -rc);
 	}

@@ -78,7 +78,7 @@ static void ap_main(void)
 static void *main_thread(void *arg)
 {
 	(void)arg;
-	init_calls_run();
+	init_calls_run();	/* stamps each init call */
 	boot_mark("devices");
 	boot_report(tsc_entry);
 	exit(main(kernel_cmdline.argc, kernel_cmdline.argv));
@@ -103,7 +103,7 @@ void kernel_start(struct boot_info *bi)
 	uint64_t trampoline = bootmem_take_below(0x100000);
 
 	mmu_init(bi);
-	boot_mark("page tables");
+	boot_mark("paging");
 	if (page_alloc_init())
 		panic("not enough memory for the page allocator");
 	heap_init();
@@ -111,19 +111,21 @@ void kernel_start(struct boot_info *bi)
 
 	idt_init();
 	platform_init(bi->rsdp);
+	boot_mark("ACPI/MP tables");
 	lapic_setup(platform.lapic_base);
 	cpu_arch_init(&cpu0);
-	boot_mark("platform");
+	boot_mark("local APIC");
 
 	clock_init();
 	timer_init_cpu();
 	timer_init();
-	boot_mark("clock");
+	boot_mark("clocks");
 
 	fpu_capture_clean();
 	sched_init_cpu();
 	/* The APs come up while main() starts; cpu_count() waits for them. */
 	smp_start(trampoline, ap_main);
+	boot_mark("APs started");
 
 	tsc_entry = bi->tsc_entry;
 	size_t stack = kopt_u64("toro.main_stack_kb", MAIN_STACK_DEFAULT / 1024);

@@ -29,6 +29,7 @@ struct sched_cpu {
 	struct thread *current;
 	struct thread idle;		/* the CPU's boot context */
 	struct thread *rq_head, *rq_tail;
+	struct thread *all;		/* live threads, idle not included */
 	struct mpsc_stack inbox;	/* wake-ups and creations from others */
 	struct thread *dead;		/* exited; its stack is freed next */
 	struct thread *fpu_owner;	/* whose state the FPU registers hold */
@@ -215,12 +216,35 @@ void sched_send(unsigned cpu, struct sched_msg *msg)
 		lapic_send_ipi(cpus[cpu]->apic_id, VEC_IPI_CALL);
 }
 
+/* The list a debugger walks to find threads that are neither running nor
+ * queued (tools/gdb/toro.py); two stores at creation and exit. */
+static void all_link(struct sched_cpu *s, struct thread *t)
+{
+	t->all_prev = NULL;
+	t->all_next = s->all;
+	if (s->all)
+		s->all->all_prev = t;
+	s->all = t;
+}
+
+static void all_unlink(struct sched_cpu *s, struct thread *t)
+{
+	if (t->all_prev)
+		t->all_prev->all_next = t->all_next;
+	else
+		s->all = t->all_next;
+	if (t->all_next)
+		t->all_next->all_prev = t->all_prev;
+}
+
 void sched_enqueue_new(struct thread *t)
 {
 	bool irq = irq_save();
+	struct sched_cpu *s = &this_cpu_var(sched);
 
 	t->state = THREAD_READY;
-	rq_push(&this_cpu_var(sched), t);
+	all_link(s, t);
+	rq_push(s, t);
 	irq_restore(irq);
 }
 
@@ -246,6 +270,7 @@ void sched_exit(void)
 	struct thread *self = s->current;
 
 	self->state = THREAD_DEAD;
+	all_unlink(s, self);
 	if (s->fpu_owner == self)
 		s->fpu_owner = NULL;	/* nothing left worth saving */
 	s->dead = self;

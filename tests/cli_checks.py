@@ -472,6 +472,52 @@ def check_net_boots(build):
     return not problems, "; ".join(problems)
 
 
+def check_webserver_in_16_mib(build):
+    """The issue's budget for the web server: it boots with --mem 16 and
+    serves the default site (the image itself must stay within 256 KiB
+    stripped: checked here too)."""
+    import http.client
+    import time
+    elf = f"{build}/webserver.elf"
+    stripped = os.path.join(build, "webserver.stripped")
+    subprocess.run(["strip", "-o", stripped, elf], check=True)
+    size = os.path.getsize(stripped)
+    if size > 256 * 1024:
+        return False, f"webserver stripped is {size} bytes > 256 KiB"
+    port = free_port()
+    proc = subprocess.Popen([TORO, "run", elf, "--accel", "tcg", "--mem", "16",
+                             "--timeout", "120", "--initrd",
+                             os.path.join(ROOT, "examples/webserver/site"),
+                             "--port", f"{port}:80", "--", "--quit-path",
+                             "/__quit"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    got = None
+    try:
+        line = proc.stdout.readline()
+        if b"webserver: serving" not in line:
+            return False, f"--mem 16: {line!r}"
+        for _ in range(50):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                c.request("GET", "/")
+                r = c.getresponse()
+                got = (r.status, len(r.read()))
+                c.request("GET", "/__quit")
+                c.getresponse().read()
+                c.close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        rc = proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if got != (200, 612) or rc:
+        return False, f"--mem 16: GET / gave {got}, exit {rc}"
+    return True, ""
+
+
 def check_udp_link_errors(build):
     """Bad --udp-link specs, a local port in use and --udp-link with
     another network each fail before QEMU starts: exit 2, one line."""
@@ -636,8 +682,12 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
-    check_net_boots, check_udp_link_errors, check_udp_link_device_args,
+    check_net_boots, check_webserver_in_16_mib, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests)]
+
+# toro debug, toro run --trace and the boot breakdown: tests/debug_checks.py.
+import debug_checks  # noqa: E402
+CHECKS += debug_checks.CHECKS
 
 
 def run_check(name, fn, build, results):

@@ -23,6 +23,8 @@ want dpkg-source dpkg-dev
 # toro run --fs; the tests' cpio check unpacks with GNU cpio.
 [ -x /usr/lib/qemu/virtiofsd ] || need="$need qemu-system-common"
 want cpio cpio
+# toro debug.
+want gdb gdb
 
 # lwIP is fetched as a Debian source package (tools/fetch_lwip.sh): apt
 # needs a deb-src entry for it.

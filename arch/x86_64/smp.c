@@ -102,6 +102,7 @@ __noreturn void ap_entry(uint32_t slot)
 		cpu_halt_forever();	/* given up on: stay out */
 	cpu_arch_init(c);
 	clock_init_cpu();
+	boot_mark_id("AP up, APIC id", apic);
 	/* Halted, not spinning: the boot CPU may not ask for a while. Its
 	 * IPI after setting ap_go wakes us. */
 	while (!__atomic_load_n(&ap_go, __ATOMIC_ACQUIRE))
@@ -216,7 +217,7 @@ unsigned smp_finish(void)
 	for (unsigned i = 1; i < id; i++)
 		lapic_send_ipi(cpus[i]->apic_id, VEC_IPI_CALL);
 	if (nslots) {
-		boot_mark("APs up");
+		boot_mark("APs counted");
 		vm_map(trampoline_page, PAGE_SIZE, VM_WRITE);
 	}
 	if (trampoline_page)

@@ -39,6 +39,9 @@ struct thread {
 	unsigned cpu;			/* owner, for life */
 	enum thread_state state;	/* changed by the owner CPU only */
 	struct thread *rq_next;		/* run queue link */
+	/* Every live thread of a CPU, for debuggers (tools/gdb/toro.py):
+	 * linked when it is created, unlinked when it exits. */
+	struct thread *all_next, *all_prev;
 	int waiting;			/* 1 while parked (see above) */
 	struct sched_msg wake_msg;	/* how remote wakers reach the owner */
 	int wake_queued;		/* wake_msg is in the owner's inbox */

@@ -5,12 +5,13 @@ import os
 import sys
 
 from . import build as builder
-from . import devices, errors, host, initrd, qemu
+from . import debug, devices, errors, host, initrd, qemu, trace
 from .elf import image_end
 from .errors import ToroError
 
 USAGE = """toro build DIR [-o OUT]
        toro run DIR|ELF [options] [-- ARG...]
+       toro debug DIR|ELF [run options] [--break SYM] [--gdb-batch FILE] [-- ARG...]
        toro --help"""
 
 
@@ -114,6 +115,12 @@ def make_parser():
                    help="show the build and QEMU commands")
     r.add_argument("--dry-run", action="store_true",
                    help="print the QEMU (and virtiofsd) commands, run nothing")
+    r.add_argument("--trace", action="append", metavar="PATTERN",
+                   help="record QEMU trace events matching PATTERN (e.g. "
+                   "'virtio_*'; repeatable) in a file, named on stderr")
+    r.add_argument("--trace-file", metavar="FILE",
+                   help="where --trace writes (default build/trace/APP.log)")
+    debug.add_parser(sub, r)
     return p
 
 
@@ -131,7 +138,7 @@ def cmd_build(root, build_dir, args):
     return 0
 
 
-def cmd_run(root, build_dir, args, guest_args):
+def cmd_run(root, build_dir, args, guest_args, out=None, runner=None):
     if args.smp > 64:
         raise ToroError("--smp: at most 64 CPUs")
     for kv in args.env:
@@ -165,8 +172,9 @@ def cmd_run(root, build_dir, args, guest_args):
     options += extra
     name = os.path.splitext(os.path.basename(os.path.normpath(target)))[0]
     args.cmdline = qemu.kernel_cmdline(name, options, guest_args)
+    trace.setup(args, build_dir, name)
     qemu.default_signals()
-    return qemu.run(args, elf, sys.stdout.buffer)
+    return (runner or qemu.run)(args, elf, out or sys.stdout.buffer)
 
 
 def main(root, argv):
@@ -184,6 +192,9 @@ def main(root, argv):
             return cmd_build(root, build_dir, args)
         if args.command == "run":
             return cmd_run(root, build_dir, args, guest_args)
+        if args.command == "debug":
+            return cmd_run(root, build_dir, args, guest_args,
+                           runner=debug.make_runner(qemu.run))
         parser.print_help()
         return errors.USAGE
     except ToroError as e:

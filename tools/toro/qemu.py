@@ -165,9 +165,14 @@ def run(cfg, elf, out):
 
 
 def _run_qemu(cfg, cmd, debugcon, daemons, out):
+    # toro debug: QEMU in a session of its own (Ctrl-C is for gdb), and
+    # gdb started beside it.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=virtiofsd.die_with_parent)
+                            preexec_fn=virtiofsd.die_with_parent,
+                            start_new_session=getattr(cfg, "own_session", False))
+    if getattr(cfg, "on_start", None):
+        cfg.on_start(proc)
     copier = ConsoleCopier(out)
     stderr = b""
     deadline = time.monotonic() + cfg.timeout if cfg.timeout else None

@@ -1,0 +1,240 @@
+# SPDX-License-Identifier: MIT
+"""gdb commands for Toro guests; `toro debug` loads this file.
+
+  toro-threads [--no-bt]   every Toro thread, CPU by CPU: id, name (its start
+                           function), state and call stack
+
+Toro's threads are not gdb's threads: gdb (through QEMU's gdbstub) sees one
+thread per virtual CPU. The scheduler keeps, per CPU, the running thread,
+its idle thread and a list of every live thread (kernel/sched.c, struct
+sched_cpu, reached through cpus[i]->percpu_offset like per_cpu_var()). The
+running thread's stack is the CPU's registers, so gdb's own unwinder walks
+it; a thread that is not running was switched away from in arch_switch
+(switch.S), which pushed rbp, rbx, r12-r15 and left its return address
+above them: its stack is walked from there by frame pointers (everything
+is built with them).
+"""
+import gdb
+
+MAX_FRAMES = 32
+SWITCH_SAVED = 6            # registers arch_switch pushes before saving sp
+
+
+def _ulong():
+    return gdb.lookup_type("unsigned long")
+
+
+def _read_u64(addr):
+    data = gdb.selected_inferior().read_memory(addr, 8)
+    return int.from_bytes(bytes(data), "little")
+
+
+def _sched_symbol():
+    """The per-CPU template of the scheduler's state (static in sched.c)."""
+    for sym in gdb.lookup_static_symbols("sched"):
+        if sym.type.strip_typedefs().tag == "sched_cpu":
+            return sym
+    raise gdb.GdbError("no `sched` of type struct sched_cpu in this image: "
+                       "is it a Toro ELF with debug information?")
+
+
+def _cpus():
+    """[(cpu id, struct cpu * value)] of the CPUs that have come up."""
+    table = gdb.parse_and_eval("cpus")
+    out = []
+    for i in range(table.type.range()[1] + 1):
+        c = table[i]
+        if int(c) == 0:
+            break
+        out.append((i, c))
+    return out
+
+
+def _per_cpu(template, cpu):
+    # The offset is unsigned: a copy below the template wraps around.
+    addr = (int(template.address) + int(cpu["percpu_offset"])) & (2**64 - 1)
+    ptr_type = template.type.pointer()
+    return gdb.Value(addr).cast(_ulong()).cast(ptr_type).dereference()
+
+
+def _where(pc, is_return):
+    """'func () at file:line' for an address; a return address is looked up
+    one byte back, inside the call."""
+    look = pc - 1 if is_return and pc else pc
+    name = None
+    try:
+        block = gdb.block_for_pc(look)
+        while block is not None and block.function is None:
+            block = block.superblock
+        if block is not None:
+            name = block.function.print_name
+    except RuntimeError:
+        pass
+    if name is None:
+        # Only an ELF symbol (assembly, or a block gdb does not tie to
+        # its function): "name + offset in section .text".
+        text = gdb.execute(f"info symbol {look:#x}", to_string=True).strip()
+        name = "??" if "No symbol" in text else text.split(" ")[0]
+    sal = gdb.find_pc_line(look)
+    if sal.symtab is not None:
+        return f"{name} () at {sal.symtab.filename}:{sal.line}"
+    return f"{name} ()"
+
+
+def _fp_frames(pc, rbp, low, high):
+    """(pc, is_return) frames from a pc and frame pointer, within the
+    stack [low, high) when known."""
+    frames = [(pc, False)]
+    while rbp and len(frames) < MAX_FRAMES:
+        if rbp % 8 or (high and not low <= rbp < high):
+            break
+        try:
+            ret = _read_u64(rbp + 8)
+            rbp = _read_u64(rbp)
+        except gdb.MemoryError:
+            break
+        if ret == 0:
+            break
+        frames.append((ret, True))
+    return frames
+
+
+def _saved_frames(t):
+    """Frames of a thread that is not running, from its saved context."""
+    sp = int(t["sp"])
+    stack = int(t["stack"])
+    low = stack + 4096 if stack else 0              # above the guard page
+    high = stack + int(t["stack_pages"]) * 4096 if stack else 0
+    rbp = _read_u64(sp + 8 * (SWITCH_SAVED - 1))
+    rip = _read_u64(sp + 8 * SWITCH_SAVED)
+    return [(rip, True)] + _fp_frames(0, rbp, low, high)[1:]
+
+
+def _live_frames(gdb_thread):
+    """Frames of the thread a CPU is running: gdb's unwinder on its vCPU."""
+    old = gdb.selected_thread()
+    frames = []
+    try:
+        gdb_thread.switch()
+        f = gdb.newest_frame()
+        while f is not None and len(frames) < MAX_FRAMES:
+            frames.append((f.pc(), bool(frames)))
+            f = f.older()
+    except gdb.error:
+        pass
+    finally:
+        if old is not None:
+            old.switch()
+    return frames
+
+
+def _vcpu_threads(cpus):
+    """Toro CPU id -> gdb thread of its vCPU, matched by the GS base
+    (pointing at the CPU's struct cpu, arch/x86_64 percpu.h)."""
+    by_base = {int(c): i for i, c in cpus}
+    out = {}
+    old = gdb.selected_thread()
+    try:
+        for th in gdb.selected_inferior().threads():
+            th.switch()
+            try:
+                base = int(gdb.parse_and_eval("$gs_base")) & (2**64 - 1)
+            except gdb.error:
+                continue
+            if base in by_base:
+                out[by_base[base]] = th
+    finally:
+        if old is not None:
+            old.switch()
+    return out
+
+
+def _state(t):
+    text = str(t["state"])
+    return text[len("THREAD_"):].lower() if text.startswith("THREAD_") else text
+
+
+def _name(t):
+    fn = int(t["fn"])
+    if not fn:
+        return "idle"
+    return _where(fn, False).split(" ")[0]
+
+
+def _thread_list(s):
+    seen, out = set(), []
+    t = s["all"]
+    while int(t) and int(t) not in seen and len(out) < 100000:
+        seen.add(int(t))
+        out.append(t)
+        t = t["all_next"]
+    cur = s["current"]
+    if int(cur) and int(cur) not in seen and int(cur) != int(s["idle"].address):
+        out.insert(0, cur)      # running but not listed: should not happen
+    return out
+
+
+class ToroThreads(gdb.Command):
+    """List Toro threads per CPU: id, name, state, stack.
+Usage: toro-threads [--no-bt]"""
+
+    def __init__(self):
+        super().__init__("toro-threads", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        want_bt = "--no-bt" not in arg.split()
+        template = _sched_symbol().value()
+        cpus = _cpus()
+        if not cpus:
+            print("toro-threads: no CPU is up yet (stopped before "
+                  "kernel_start?)")
+            return
+        vcpus = _vcpu_threads(cpus)
+        for cid, cpu in cpus:
+            s = _per_cpu(template, cpu)
+            vcpu = vcpus.get(cid)
+            where = f", gdb thread {vcpu.num}" if vcpu else ""
+            print(f"CPU {cid} (APIC id {int(cpu['apic_id'])}{where}):")
+            if not bool(s["up"]):
+                print("  scheduler not started")
+                continue
+            cur = int(s["current"])
+            idle = s["idle"].address
+            for t in _thread_list(s) + [idle]:
+                running = int(t) == cur
+                is_idle = int(t) == int(idle)
+                tid = "idle" if is_idle else f"thread {int(t['id'])}"
+                state = "running" if running else _state(t)
+                name = "-" if is_idle else _name(t)
+                print(f"  {tid:<10} {state:<8} {name}")
+                if not want_bt:
+                    continue
+                try:
+                    if running:
+                        frames = _live_frames(vcpu) if vcpu else []
+                    else:
+                        frames = _saved_frames(t)
+                except gdb.MemoryError as e:
+                    print(f"    <stack unreadable: {e}>")
+                    continue
+                frames = [f for f in frames if f[0]]
+                for n, (pc, is_ret) in enumerate(frames):
+                    print(f"    #{n} {pc:#x} in {_where(pc, is_ret)}")
+
+
+class ToroStop(gdb.Command):
+    """Stop the guest (QEMU) if gdb is still connected to it; toro debug
+ends batch scripts with it so gdb does not leave the guest running.
+Usage: toro-stop"""
+
+    def __init__(self):
+        super().__init__("toro-stop", gdb.COMMAND_RUNNING)
+
+    def invoke(self, arg, from_tty):
+        inf = gdb.selected_inferior()
+        if inf.pid and getattr(inf, "connection", True) is not None:
+            gdb.execute("kill", to_string=True)
+
+
+ToroThreads()
+ToroStop()
