@@ -26,4 +26,9 @@ void timer_set_handler(void (*fn)(void));
 
 bool timer_uses_tsc_deadline(void);
 
+/* (fn), if set, sees the interrupted frame of every timer interrupt before
+ * the handler runs: the profiler's hook (kernel/profile.c). */
+struct trap_frame;
+void timer_set_sampler(void (*fn)(const struct trap_frame *tf));
+
 #endif /* ARCH_TIMER_H */

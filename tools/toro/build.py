@@ -15,8 +15,10 @@ def default_output(app_dir):
     return os.path.join(os.environ.get("TORO_BUILD", "build"), f"{name}.elf")
 
 
-def build(root, build_dir, app_dir, out=None, verbose=False):
-    """Build the application in app_dir; return the path of the ELF."""
+def build(root, build_dir, app_dir, out=None, verbose=False, make_vars=()):
+    """Build the application in app_dir; return the path of the ELF.
+    make_vars: extra VAR=VALUE words for make (`toro profile` links the
+    profiler in with APP_LDFLAGS)."""
     if not os.path.isdir(app_dir):
         raise ToroError(f"{app_dir}: not a directory")
     if not glob.glob(os.path.join(app_dir, "*.c")):
@@ -25,7 +27,7 @@ def build(root, build_dir, app_dir, out=None, verbose=False):
         raise ToroError("make is not installed (apt-get install make)", NOT_FOUND)
     out = os.path.abspath(out or default_output(app_dir))
     cmd = ["make", "--no-print-directory", "-C", root, f"BUILD={build_dir}",
-           "app", f"APP={os.path.abspath(app_dir)}", f"OUT={out}"]
+           "app", f"APP={os.path.abspath(app_dir)}", f"OUT={out}", *make_vars]
     if verbose:
         cmd.append("V=1")
     r = subprocess.run(cmd, stdout=None if verbose else subprocess.DEVNULL)

@@ -12,6 +12,7 @@ from .errors import ToroError
 USAGE = """toro build DIR [-o OUT]
        toro run DIR|ELF [options] [-- ARG...]
        toro debug DIR|ELF [run options] [--break SYM] [--gdb-batch FILE] [-- ARG...]
+       toro profile [--hz N] [--out DIR] [run options] DIR|ELF [-- ARG...]
        toro --help"""
 
 
@@ -181,6 +182,10 @@ def main(root, argv):
     build_dir = os.environ.get("TORO_BUILD", os.path.join(root, "build"))
     own, guest_args = split_args(argv)
     try:
+        if own and own[0] == "profile":     # run's options, and its own
+            from . import profile
+            return profile.cmd_profile(root, build_dir, own[1:], guest_args,
+                                       sys.modules[__name__])
         parser = make_parser()
         if not own:
             parser.print_help()
