@@ -5,8 +5,9 @@
  * a datagram may still sit in the device's queue, and on a unikernel
  * exit() powers the VM off at once: a server that answers and then exits
  * would cut its own answer short. So exit waits, at most NET_DRAIN_NS in
- * all, until no TCP connection has unsent or unacknowledged data and then
- * until the device has taken every frame (net/socket.c registers this, so
+ * all, until no TCP connection has unsent or unacknowledged data and no
+ * ARP request of ours is unanswered (lwIP holds back the packets for
+ * that peer), then until the device has taken every frame (net/socket.c registers this, so
  * every application with sockets has it).
  */
 #include <stdbool.h>
@@ -42,7 +43,7 @@ void net_drain(void)
 		return;
 	struct netdev *d = netdev_get(0);
 
-	while (tcp_pending() && clock_ns() < deadline)
+	while ((tcp_pending() || net_arp_pending()) && clock_ns() < deadline)
 		thread_sleep_ns(NET_DRAIN_POLL_NS);
 	if (d && d->drain)
 		d->drain(d, deadline);

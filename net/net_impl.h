@@ -3,6 +3,7 @@
 #ifndef NET_IMPL_H
 #define NET_IMPL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kernel/vfs.h>
@@ -11,6 +12,11 @@ struct netif;
 
 /* netif.c: the interface, or NULL when there is no network device. */
 struct netif *net_netif(void);
+
+/* netif_arp.c: whether an ARP request of ours (under a second old) is
+ * unanswered: lwIP holds back the packets for that peer. Takes lwIP's
+ * core lock. */
+bool net_arp_pending(void);
 
 /* drain.c: waits (bounded) for TCP to deliver what was written; an
  * exit hook. */

@@ -66,6 +66,7 @@ static err_t link_output(struct netif *n, struct pbuf *p)
 		frags[0].len = p->tot_len;
 		nf = 1;
 	}
+	netif_arp_sent(frags[0].data, frags[0].len);
 	rc = dev->xmit(dev, frags, nf, offload ? &csum : NULL);
 	return rc ? ERR_IF : ERR_OK;
 }
@@ -87,6 +88,7 @@ static void receive(struct netdev *d, const void *frame, size_t len,
 		return;		/* out of buffers: dropped, TCP resends */
 	pbuf_take(p, frame, (u16_t)len);
 	LOCK_TCPIP_CORE();
+	netif_arp_received(frame, len);
 	NETIF_SET_CHECKSUM_CTRL(&nif, netif_csum_rx_flags(csum_flags, frame,
 							  len, csum_ok));
 	ethernet_input(p, &nif);	/* takes p, even on error */

@@ -27,4 +27,9 @@ u16_t netif_csum_rx_flags(u16_t dflt, const void *frame, size_t len,
 bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
 		   struct netdev_csum *c);
 
+/* netif_arp.c: our ARP requests still unanswered, for exit (drain.c).
+ * Every frame sent and received is shown to it, under the core lock. */
+void netif_arp_sent(const void *frame, size_t len);
+void netif_arp_received(const void *frame, size_t len);
+
 #endif /* NET_NETIF_IMPL_H */
