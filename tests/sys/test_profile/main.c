@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <kernel/profile.h>
+#include <toro/profile.h>
 #include <toro/cpu.h>
 #include <toro/thread.h>
 
