@@ -518,6 +518,21 @@ def check_webserver_in_16_mib(build):
     return True, ""
 
 
+def check_profile_errors(build):
+    """toro profile refuses bad rates and images without the profiler,
+    each with one clear line and exit 2."""
+    problems = []
+    for args, want in ((["--hz", "0"], "want 1 to 10000"),
+                       (["--hz", "20000"], "want 1 to 10000"),
+                       (["--hz", "x"], "not a number"),
+                       ([], "has no profiler")):
+        ok, why = one_line_error(*toro("profile", *args,
+                                       f"{build}/hello.elf")[:3], 2, want)
+        if not ok:
+            problems.append(f"{args}: {why}")
+    return not problems, "; ".join(problems)
+
+
 def check_udp_link_errors(build):
     """Bad --udp-link specs, a local port in use and --udp-link with
     another network each fail before QEMU starts: exit 2, one line."""
@@ -682,7 +697,8 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
-    check_net_boots, check_webserver_in_16_mib, check_udp_link_errors, check_udp_link_device_args,
+    check_net_boots, check_webserver_in_16_mib, check_profile_errors,
+    check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests)]
 
 # toro debug, toro run --trace and the boot breakdown: tests/debug_checks.py.
