@@ -29,27 +29,10 @@ static int type_of(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ? -1 : type;
 }
 
-static ssize_t send_each(int fd, const struct iovec *iov, long n, int flags)
+/* One piece of a TCP send: MSG_MORE while more follows. */
+static ssize_t send_one(int fd, void *buf, size_t n, bool more, int flags)
 {
-	ssize_t done = 0;
-	long last = n - 1;
-
-	while (last >= 0 && !iov[last].iov_len)
-		last--;
-	for (long i = 0; i <= last; i++) {
-		ssize_t put;
-
-		if (!iov[i].iov_len)
-			continue;
-		put = send(fd, iov[i].iov_base, iov[i].iov_len,
-			   flags | (i < last ? MSG_MORE : 0));
-		if (put < 0)
-			return done ? done : -1;
-		done += put;
-		if ((size_t)put < iov[i].iov_len)
-			break;
-	}
-	return done;
+	return send(fd, buf, n, flags | (more ? MSG_MORE : 0));
 }
 
 static ssize_t send_flat(int fd, const struct iovec *iov, long n,
@@ -105,8 +88,8 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 	if (total < 0 || (type = type_of(fd)) < 0)
 		return -1;
 	if (type == SOCK_STREAM && !msg->msg_name)
-		return send_each(fd, msg->msg_iov, (long)msg->msg_iovlen,
-				 flags);
+		return iov_each(fd, msg->msg_iov, (long)msg->msg_iovlen,
+				send_one, flags);
 	return send_flat(fd, msg->msg_iov, (long)msg->msg_iovlen,
 			 (size_t)total, flags, msg->msg_name,
 			 msg->msg_namelen);
