@@ -5,8 +5,6 @@
  * so a slot is claimed atomically and the report sorts by TSC (the TSCs of
  * a virtual machine's CPUs run together).
  */
-#include <string.h>
-
 #include <arch/clock.h>
 #include <arch/x86.h>
 #include <kernel/boottime.h>
@@ -16,7 +14,6 @@
 
 #define MAX_MARKS 128	/* ~12 boot steps, the init calls, 64 CPUs */
 #define NO_ID (~0u)
-#define LABEL_WIDTH 28
 
 struct mark {
 	const char *what;
@@ -80,16 +77,14 @@ void boot_report(uint64_t tsc_entry)
 	sort_marks(n);
 	uint64_t prev = tsc_entry;
 
-	kprintf("toro: boot: %-*s %6u us (+0)\n", LABEL_WIDTH, "entry", 0);
+	kprintf("toro: boot: entry 0 us (+0)\n");
 	for (unsigned i = 0; i < n; i++) {
 		const struct mark *m = &marks[i];
-		int pad = LABEL_WIDTH - (int)strlen(m->what) - 1;
 
-		if (m->id == NO_ID)
-			kprintf("toro: boot: %-*s", LABEL_WIDTH, m->what);
-		else
-			kprintf("toro: boot: %s %-*u", m->what, pad, m->id);
-		kprintf(" %6lu us (+%lu)\n", us(tsc_entry, m->tsc),
+		kprintf("toro: boot: %s", m->what);
+		if (m->id != NO_ID)
+			kprintf(" %u", m->id);
+		kprintf(" %lu us (+%lu)\n", us(tsc_entry, m->tsc),
 			us(prev, m->tsc));
 		prev = m->tsc;
 	}
