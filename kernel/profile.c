@@ -222,6 +222,7 @@ static int profile_start(void)
 	timer_set_sampler(see_frame);
 	for (unsigned c = 0; c < n; c++)
 		smp_call_irq(c, start_here, NULL);
+	profile_key_start();
 	return 0;
 }
 INIT_CALL(INIT_BUS, profile_start);

@@ -43,4 +43,9 @@ size_t profile_base64(const uint8_t *in, size_t n, char *out);
 /* CRC-32 (IEEE 802.3, as zlib's crc32()) of (n) bytes. */
 uint32_t profile_crc32(const uint8_t *p, size_t n);
 
+/* profile_key.c: the console byte that asks for a dump (Ctrl-P), and
+ * listening for it. */
+#define PROFILE_DUMP_KEY	0x10
+void profile_key_start(void);
+
 #endif /* KERNEL_PROFILE_IMPL_H */

@@ -533,6 +533,36 @@ def check_profile_errors(build):
     return not problems, "; ".join(problems)
 
 
+def check_profile_on_interrupt(build):
+    """A guest that never exits is still profiled: Ctrl-C makes toro
+    profile send the dump key (kernel/profile_key.c) on the serial line,
+    the guest dumps its samples (from a thread on its last CPU: main spins
+    on CPU 0), toro stops it and reports; exit 130."""
+    import signal
+    out_dir = os.path.join(build, "profile", "spin-check")
+    proc = subprocess.Popen([TORO, "profile", "--hz", "1000", "--out",
+                             out_dir, "--accel", "tcg", "--smp", "2",
+                             os.path.join(ROOT, "tests/sys/test_spin")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=dict(os.environ, TORO_BUILD=build))
+    try:
+        line = proc.stdout.readline()
+        if b"spinning" not in line:
+            return False, f"no start: {line!r}"
+        time.sleep(1)       # some samples in main's loop
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = (out + err).decode(errors="replace")
+    ok = (proc.returncode == 130 and "samples at 1000 Hz" in text
+          and re.search(r"\bmain \(tests/sys/test_spin/", text)
+          and os.path.exists(os.path.join(out_dir, "flame.svg")))
+    return bool(ok), f"exit {proc.returncode}: {text[-600:]!r}"
+
+
 def check_udp_link_errors(build):
     """Bad --udp-link specs, a local port in use and --udp-link with
     another network each fail before QEMU starts: exit 2, one line."""
@@ -698,7 +728,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_webserver_in_16_mib, check_profile_errors,
-    check_udp_link_errors, check_udp_link_device_args,
+    check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests)]
 
 # toro debug, toro run --trace and the boot breakdown: tests/debug_checks.py.

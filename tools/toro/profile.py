@@ -14,9 +14,10 @@ linked in (it is not in ordinary images); an ELF must have it already.
 import argparse
 import os
 import sys
+import threading
 
 from . import build as builder
-from . import profile_data, profile_report, profile_svg
+from . import profile_data, profile_report, profile_svg, qemu
 from .errors import ToroError
 from .profile_symbols import Symbols
 
@@ -83,6 +84,37 @@ def report(elf, prof, root, out_dir, top):
     return text
 
 
+# The console byte that makes the guest dump its samples (kernel/
+# profile_key.c): Ctrl-P.
+DUMP_KEY = b"\x10"
+DUMP_WAIT_S = 20
+
+
+def dump_on_interrupt(args, sink):
+    """Ctrl-C asks the guest for its samples (the dump key on its serial
+    input) and stops QEMU once they are out, so a program that never
+    exits can be profiled; a second Ctrl-C stops at once. QEMU gets a
+    session of its own, or the terminal's SIGINT would end it first."""
+    def on_interrupt(proc):
+        print("\ntoro profile: asking the guest for its samples "
+              "(Ctrl-C again to stop at once)", file=sys.stderr, flush=True)
+        try:
+            proc.stdin.write(DUMP_KEY)
+            proc.stdin.flush()
+        except OSError:
+            return False
+        sink.after_dump = lambda: qemu.stop(proc)
+        # A guest that cannot dump (its last CPU never yields, or it
+        # has no console input) is stopped anyway after a while.
+        timer = threading.Timer(DUMP_WAIT_S, lambda: sink.after_dump and
+                                qemu.stop(proc))
+        timer.daemon = True
+        timer.start()
+        return True
+    args.own_session = True
+    args.on_interrupt = on_interrupt
+
+
 def cmd_profile(root, build_dir, argv, guest_args, cli):
     """cli: the cli module (its parser and cmd_run are reused)."""
     own = own_parser(cli.Parser)
@@ -115,6 +147,7 @@ def cmd_profile(root, build_dir, argv, guest_args, cli):
                             "-Wl,-u,profile_dump")
         args.target = elf
         sink = profile_data.ConsoleSplitter(sys.stdout.buffer)
+        dump_on_interrupt(args, sink)
         status = cli.cmd_run(root, build_dir, args, guest_args, out=sink)
         sink.close()
         if args.dry_run:
@@ -123,7 +156,8 @@ def cmd_profile(root, build_dir, argv, guest_args, cli):
     prof = profile_data.parse(lines)
     if not prof.samples:
         raise ToroError("no profile samples in the console output (did the "
-                        "guest reach exit() or profile_dump()?)")
+                        "guest reach exit() or profile_dump(), or answer "
+                        "the dump key after Ctrl-C?)")
     out_dir = opts.out or os.path.join(build_dir, "profile", app_name(elf))
     if not opts.from_file:
         os.makedirs(out_dir, exist_ok=True)

@@ -114,6 +114,9 @@ class ConsoleSplitter:
         self.out = out
         self.lines = []
         self.pending = b""
+        # Called at the next end of a dump, when set (toro profile's
+        # Ctrl-C: stop the guest once its samples are out).
+        self.after_dump = None
 
     def _is_ours(self, start):
         n = min(len(start), len(self.MARK))
@@ -135,6 +138,9 @@ class ConsoleSplitter:
             line, buf = buf[:nl + 1], buf[nl + 1:]
             if line.startswith(self.MARK):
                 self.lines.append(line)
+                if line.startswith(b"@tp-end") and self.after_dump:
+                    self.after_dump()
+                    self.after_dump = None
             else:
                 passed.append(line)
         if passed:

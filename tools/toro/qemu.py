@@ -164,10 +164,24 @@ def run(cfg, elf, out):
                 signal.signal(sig, handler)
 
 
+def _wait_output(streams, deadline):
+    """The streams with output, or None once (deadline) has passed."""
+    wait = None
+    if deadline is not None:
+        wait = deadline - time.monotonic()
+        if wait <= 0:
+            return None
+    return select.select(streams, [], [], wait)[0]
+
+
 def _run_qemu(cfg, cmd, debugcon, daemons, out):
     # toro debug: QEMU in a session of its own (Ctrl-C is for gdb), and
     # gdb started beside it.
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    # toro profile: the guest's serial input is ours to write (its dump
+    # key), and Ctrl-C may ask the guest for something before it stops.
+    console_input = getattr(cfg, "on_interrupt", None) is not None
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if console_input
+                            else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             preexec_fn=virtiofsd.die_with_parent,
                             start_new_session=getattr(cfg, "own_session", False))
@@ -176,17 +190,23 @@ def _run_qemu(cfg, cmd, debugcon, daemons, out):
     copier = ConsoleCopier(out)
     stderr = b""
     deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
-    timed_out = False
+    timed_out = interrupted = False
     try:
         streams = [proc.stdout, proc.stderr]
         while streams:
-            wait = None
-            if deadline is not None:
-                wait = deadline - time.monotonic()
-                if wait <= 0:
-                    timed_out = True
-                    break
-            ready, _, _ = select.select(streams, [], [], wait)
+            try:
+                ready = _wait_output(streams, deadline)
+            except KeyboardInterrupt:
+                # The hook keeps the guest running (until it stops QEMU
+                # itself) once; a second Ctrl-C stops all at once.
+                hook = getattr(cfg, "on_interrupt", None)
+                if interrupted or not hook or not hook(proc):
+                    raise
+                interrupted = True
+                continue
+            if ready is None:
+                timed_out = True
+                break
             for s in ready:
                 data = os.read(s.fileno(), 65536)
                 if not data:
@@ -213,6 +233,8 @@ def _run_qemu(cfg, cmd, debugcon, daemons, out):
             stop(proc)
     copier.close()
     status = proc.wait()
+    if interrupted:
+        return errors.INTERRUPTED
     if timed_out:
         raise ToroError(f"the guest did not stop within {cfg.timeout:g} s; "
                         "stopped it", errors.TIMEOUT)

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Input on COM1: the bytes the host writes to the guest's serial console,
+ * each handed to one handler from the UART's interrupt (ISA IRQ 4 through
+ * the I/O APIC, to the boot CPU). The console is otherwise output only;
+ * only what asks for input links this file (the profiler's dump key).
+ */
+#include <errno.h>
+
+#include <arch/ioapic.h>
+#include <arch/machine.h>
+#include <arch/platform.h>
+#include <arch/trap.h>
+#include <arch/uart.h>
+#include <arch/x86.h>
+#include <kernel/percpu.h>
+
+#define COM1		0x3f8
+#define UART_RBR	0	/* receive buffer (r, DLAB=0) */
+#define UART_IER	1
+#define UART_MCR	4
+#define UART_LSR	5
+#define IER_RX_DATA	0x01
+#define MCR_DTR_RTS_OUT2 0x0b	/* OUT2 gates the IRQ line on a PC */
+#define LSR_DATA_READY	0x01
+#define COM1_ISA_IRQ	4
+/* Bytes taken per interrupt at most: a stuck "data ready" cannot hold the
+ * CPU in the handler for ever. */
+#define RX_BATCH	64
+
+static void (*on_byte)(unsigned char c);
+
+static void uart_irq(struct trap_frame *tf, void *arg)
+{
+	(void)tf;
+	(void)arg;
+	for (int i = 0; i < RX_BATCH; i++) {
+		if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
+			break;
+		on_byte(inb(COM1 + UART_RBR));
+	}
+}
+
+/* ISA IRQ 4's GSI and trigger: identity and edge unless the firmware's
+ * tables say otherwise. */
+static uint32_t com1_gsi(bool *level)
+{
+	*level = false;
+	for (unsigned i = 0; i < platform.noverrides; i++) {
+		const struct irq_override *o = &platform.overrides[i];
+
+		if (o->isa_irq != COM1_ISA_IRQ)
+			continue;
+		*level = (o->flags & MPS_INTI_TRIGGER_MASK) == MPS_INTI_LEVEL;
+		return o->gsi;
+	}
+	return COM1_ISA_IRQ;
+}
+
+int uart_input_start(void (*fn)(unsigned char c))
+{
+	bool level;
+	uint32_t gsi = com1_gsi(&level);
+	int vec, rc;
+
+	if (on_byte)
+		return -EBUSY;
+	vec = irq_alloc_vector();
+	if (vec < 0)
+		return vec;
+	on_byte = fn;
+	rc = irq_set_handler((unsigned)vec, uart_irq, NULL);
+	if (!rc)
+		rc = ioapic_route(gsi, (unsigned)vec, cpus[0]->apic_id, level);
+	if (rc) {
+		on_byte = NULL;
+		return rc;
+	}
+	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
+	outb(COM1 + UART_IER, IER_RX_DATA);
+	return 0;
+}
