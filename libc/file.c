@@ -15,14 +15,7 @@
 #include <kernel/fd.h>
 #include <kernel/vfs.h>
 
-static long result(long rc)
-{
-	if (rc < 0) {
-		errno = -rc;
-		return -1;
-	}
-	return rc;
-}
+#include "errno_impl.h"
 
 /* Runs (expr) with (f) the file behind (fd), holding a reference. */
 #define ON_FD(fd, f, expr)                                                     \
@@ -33,7 +26,7 @@ static long result(long rc)
 			rc_ = (expr);                                          \
 			vfs_file_put(f);                                       \
 		}                                                              \
-		result(rc_);                                                   \
+		errno_result(rc_);                                             \
 	})
 
 int open(const char *path, int flags, ...)
@@ -49,7 +42,7 @@ int open(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	if (!path)
-		return result(-EFAULT);
+		return errno_result(-EFAULT);
 	int rc = vfs_open(path, flags, mode, &f);
 
 	if (rc == 0) {
@@ -57,7 +50,7 @@ int open(const char *path, int flags, ...)
 		if (rc < 0)
 			vfs_file_put(f);
 	}
-	return result(rc);
+	return errno_result(rc);
 }
 
 int creat(const char *path, mode_t mode)
@@ -67,7 +60,7 @@ int creat(const char *path, mode_t mode)
 
 int close(int fd)
 {
-	return result(fd_close(fd));
+	return errno_result(fd_close(fd));
 }
 
 ssize_t read(int fd, void *buf, size_t n)
@@ -125,12 +118,12 @@ int isatty(int fd)
 
 int dup(int fd)
 {
-	return result(fd_dup(fd, 0));
+	return errno_result(fd_dup(fd, 0));
 }
 
 int dup2(int fd, int to)
 {
-	return result(fd_dup2(fd, to));
+	return errno_result(fd_dup2(fd, to));
 }
 
 static long fcntl_file(struct vfs_file *f, int cmd, long arg)
@@ -170,12 +163,12 @@ int fcntl(int fd, int cmd, ...)
 
 	va_end(ap);
 	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
-		return result(fd_dup(fd, arg));
+		return errno_result(fd_dup(fd, arg));
 	return ON_FD(fd, f, fcntl_file(f, cmd, arg));
 }
 
 /* Path calls: a NULL path is a fault, as the kernel would say. */
-#define ON_PATH(path, expr) result((path) ? (expr) : -EFAULT)
+#define ON_PATH(path, expr) errno_result((path) ? (expr) : -EFAULT)
 
 int stat(const char *restrict path, struct stat *restrict st)
 {
@@ -205,17 +198,17 @@ int unlink(const char *path)
 int remove(const char *path)
 {
 	if (!path)
-		return result(-EFAULT);
+		return errno_result(-EFAULT);
 	int rc = vfs_unlink(path);
 
 	if (rc == -EISDIR)
 		rc = vfs_rmdir(path);
-	return result(rc);
+	return errno_result(rc);
 }
 
 int rename(const char *from, const char *to)
 {
-	return result(from && to ? vfs_rename(from, to) : -EFAULT);
+	return errno_result(from && to ? vfs_rename(from, to) : -EFAULT);
 }
 
 int truncate(const char *path, off_t size)

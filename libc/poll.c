@@ -12,6 +12,8 @@
 
 #include <kernel/socket.h>
 
+#include "errno_impl.h"
+
 /* Up to this many entries live on the stack, more in the heap. */
 #define ON_STACK 32
 
@@ -67,11 +69,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 				 : from_kernel(k[i].revents, fds[i].events);
 	if (k != stack)
 		free(k);
-	if (rc < 0) {
-		errno = -rc;
-		return -1;
-	}
-	return rc;
+	return (int)errno_result(rc);
 }
 
 /* Milliseconds for poll from select's timeout (rounded up). */

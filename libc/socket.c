@@ -22,14 +22,7 @@
 static ssize_t (*const link_socket_msg)(int, const struct msghdr *, int)
 	__attribute__((used)) = sendmsg;
 
-static long result(long rc)
-{
-	if (rc < 0) {
-		errno = (int)-rc;
-		return -1;
-	}
-	return rc;
-}
+#include "errno_impl.h"
 
 /* The caller's address to ours: -EFAULT, -EINVAL (too short),
  * -EAFNOSUPPORT. */
@@ -73,18 +66,18 @@ int socket(int domain, int type, int protocol)
 	int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (domain != AF_INET)
-		return (int)result(domain == AF_INET6 || domain == AF_UNIX
+		return (int)errno_result(domain == AF_INET6 || domain == AF_UNIX
 					   ? -EAFNOSUPPORT : -EINVAL);
 	if (kind == SOCK_STREAM && (!protocol || protocol == IPPROTO_TCP))
-		return (int)result(sock_open(SOCK_KIND_TCP,
+		return (int)errno_result(sock_open(SOCK_KIND_TCP,
 					     type & SOCK_NONBLOCK));
 	if (kind == SOCK_DGRAM && (!protocol || protocol == IPPROTO_UDP))
-		return (int)result(sock_open(SOCK_KIND_UDP,
+		return (int)errno_result(sock_open(SOCK_KIND_UDP,
 					     type & SOCK_NONBLOCK));
 	if (kind != SOCK_STREAM && kind != SOCK_DGRAM)
-		return (int)result(kind == SOCK_RAW ? -EPROTONOSUPPORT
+		return (int)errno_result(kind == SOCK_RAW ? -EPROTONOSUPPORT
 						    : -EINVAL);
-	return (int)result(-EPROTONOSUPPORT);
+	return (int)errno_result(-EPROTONOSUPPORT);
 }
 
 int socketpair(int domain, int type, int protocol, int sv[2])
@@ -93,7 +86,8 @@ int socketpair(int domain, int type, int protocol, int sv[2])
 	(void)protocol;
 	(void)sv;
 	/* Only AF_UNIX has pairs, and there are no AF_UNIX sockets. */
-	return (int)result(domain == AF_UNIX ? -EAFNOSUPPORT : -EOPNOTSUPP);
+	return (int)errno_result(domain == AF_UNIX ? -EAFNOSUPPORT
+						   : -EOPNOTSUPP);
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
@@ -101,14 +95,15 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	struct sock_addr a;
 	int rc = addr_in(addr, len, &a);
 
-	return (int)result(rc ? rc : sock_bind(fd, &a));
+	return (int)errno_result(rc ? rc : sock_bind(fd, &a));
 }
 
 int listen(int fd, int backlog)
 {
 	if (backlog < 0)
 		backlog = 0;
-	return (int)result(sock_listen(fd, backlog > 255 ? 255 : backlog));
+	return (int)errno_result(sock_listen(fd,
+					     backlog > 255 ? 255 : backlog));
 }
 
 int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len,
@@ -118,13 +113,13 @@ int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict len,
 	int rc;
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return (int)result(-EINVAL);
+		return (int)errno_result(-EINVAL);
 	if (addr && !len)
-		return (int)result(-EFAULT);
+		return (int)errno_result(-EFAULT);
 	rc = sock_accept(fd, &peer, flags & SOCK_NONBLOCK);
 	if (rc >= 0)
 		addr_out(&peer, addr, len);
-	return (int)result(rc);
+	return (int)errno_result(rc);
 }
 
 int accept(int fd, struct sockaddr *restrict addr, socklen_t *restrict len)
@@ -137,7 +132,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	struct sock_addr a;
 	int rc = addr_in(addr, len, &a);
 
-	return (int)result(rc ? rc : sock_connect(fd, &a));
+	return (int)errno_result(rc ? rc : sock_connect(fd, &a));
 }
 
 /* MSG_* to the kernel's flags; -EOPNOTSUPP for out-of-band data. */
@@ -165,10 +160,11 @@ ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 	int f = msg_flags(flags), rc = 0;
 
 	if (f < 0)
-		return result(f);
+		return errno_result(f);
 	if (to)
 		rc = addr_in(to, tolen, &a);
-	return result(rc ? rc : sock_sendto(fd, buf, n, f, to ? &a : NULL));
+	return errno_result(rc ? rc
+			    : sock_sendto(fd, buf, n, f, to ? &a : NULL));
 }
 
 ssize_t send(int fd, const void *buf, size_t n, int flags)
@@ -184,13 +180,13 @@ ssize_t recvfrom(int fd, void *restrict buf, size_t n, int flags,
 	ssize_t rc;
 
 	if (f < 0)
-		return result(f);
+		return errno_result(f);
 	if (from && !fromlen)
-		return result(-EFAULT);
+		return errno_result(-EFAULT);
 	rc = sock_recvfrom(fd, buf, n, f, from ? &a : NULL);
 	if (rc >= 0 && from)
 		addr_out(&a, from, fromlen);
-	return result(rc);
+	return errno_result(rc);
 }
 
 ssize_t recv(int fd, void *buf, size_t n, int flags)
@@ -201,8 +197,8 @@ ssize_t recv(int fd, void *buf, size_t n, int flags)
 int shutdown(int fd, int how)
 {
 	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
-		return (int)result(-EINVAL);
-	return (int)result(sock_shutdown(fd, how == SHUT_RD ? SOCK_SHUT_RD
+		return (int)errno_result(-EINVAL);
+	return (int)errno_result(sock_shutdown(fd, how == SHUT_RD ? SOCK_SHUT_RD
 					 : how == SHUT_WR ? SOCK_SHUT_WR
 							  : SOCK_SHUT_RDWR));
 }
@@ -214,11 +210,11 @@ static int name_call(int fd, struct sockaddr *addr, socklen_t *len,
 	int rc;
 
 	if (!addr || !len)
-		return (int)result(-EFAULT);
+		return (int)errno_result(-EFAULT);
 	rc = call(fd, &a);
 	if (rc == 0)
 		addr_out(&a, addr, len);
-	return (int)result(rc);
+	return (int)errno_result(rc);
 }
 
 int getsockname(int fd, struct sockaddr *restrict addr,

@@ -77,15 +77,22 @@ static ssize_t recv_flat(int fd, const struct iovec *iov, long n,
 	return got;
 }
 
+/* What sendmsg and recvmsg check first: the message, its vector (the
+ * total length in (*total)) and the socket's type, or -1 with errno. */
+static int msg_check(int fd, const struct msghdr *msg, ssize_t *total)
+{
+	if (!msg)
+		return (int)fail(EFAULT);
+	*total = iov_total(msg->msg_iov, (long)msg->msg_iovlen);
+	return *total < 0 ? -1 : type_of(fd);
+}
+
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	ssize_t total;
-	int type;
+	int type = msg_check(fd, msg, &total);
 
-	if (!msg)
-		return fail(EFAULT);
-	total = iov_total(msg->msg_iov, (long)msg->msg_iovlen);
-	if (total < 0 || (type = type_of(fd)) < 0)
+	if (type < 0)
 		return -1;
 	if (type == SOCK_STREAM && !msg->msg_name)
 		return iov_each(fd, msg->msg_iov, (long)msg->msg_iovlen,
@@ -98,12 +105,9 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	ssize_t total;
-	int type;
+	int type = msg_check(fd, msg, &total);
 
-	if (!msg)
-		return fail(EFAULT);
-	total = iov_total(msg->msg_iov, (long)msg->msg_iovlen);
-	if (total < 0 || (type = type_of(fd)) < 0)
+	if (type < 0)
 		return -1;
 	msg->msg_flags = 0;
 	msg->msg_controllen = 0;	/* no ancillary data */

@@ -15,6 +15,8 @@
 
 #include <kernel/socket.h>
 
+#include "errno_impl.h"
+
 enum value_kind { V_INT, V_TIMEVAL, V_LINGER };
 
 struct known {
@@ -47,14 +49,6 @@ static const struct known *lookup(int level, int name)
 	return NULL;
 }
 
-static int result(int rc)
-{
-	if (rc < 0) {
-		errno = -rc;
-		return -1;
-	}
-	return rc;
-}
 
 static size_t value_size(enum value_kind kind)
 {
@@ -92,13 +86,13 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
 	int v, rc;
 
 	if (!k)
-		return result(-ENOPROTOOPT);
+		return (int)errno_result(-ENOPROTOOPT);
 	if (!value)
-		return result(-EFAULT);
+		return (int)errno_result(-EFAULT);
 	if (len < value_size(k->kind))
-		return result(-EINVAL);
+		return (int)errno_result(-EINVAL);
 	rc = to_int(k->kind, value, &v);
-	return result(rc ? rc : sock_setopt(fd, k->opt, v));
+	return (int)errno_result(rc ? rc : sock_setopt(fd, k->opt, v));
 }
 
 int getsockopt(int fd, int level, int name, void *restrict value,
@@ -114,12 +108,12 @@ int getsockopt(int fd, int level, int name, void *restrict value,
 	int v, rc;
 
 	if (!k)
-		return result(-ENOPROTOOPT);
+		return (int)errno_result(-ENOPROTOOPT);
 	if (!value || !len)
-		return result(-EFAULT);
+		return (int)errno_result(-EFAULT);
 	rc = sock_getopt(fd, k->opt, &v);
 	if (rc < 0)
-		return result(rc);
+		return (int)errno_result(rc);
 	switch (k->kind) {
 	case V_TIMEVAL:
 		out.tv.tv_sec = v / 1000;

@@ -22,6 +22,10 @@ bool net_arp_pending(void);
  * exit hook. */
 void net_drain(void);
 
+/* socket.c: an lwIP socket call's result as ours: (rc), or -errno when
+ * it is -1 (lwIP's errno values are ours). */
+long lwip_result(long rc);
+
 /* socket.c: the socket file behind descriptor (fd) with a reference for
  * the caller (vfs_file_put() it), or NULL with (*err) -EBADF (not open)
  * or -ENOTSOCK (not a socket). */

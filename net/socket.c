@@ -31,13 +31,11 @@ static const struct vfs_file_ops sock_file_ops;
 /* Sockets' data must not die with the VM: exit waits for it (drain.c). */
 EXIT_CALL(net_drain);
 
-/*
- * lwIP's result to ours: -1 means its errno says why. A call that would
- * have blocked yields first: threads are cooperative, and a program
- * that polls with non-blocking calls would otherwise keep its CPU from
- * the threads that make progress (lwIP's own, for a start).
- */
-static long result(long rc)
+/* A call that would have blocked yields before it says so: threads are
+ * cooperative, and a program that polls with non-blocking calls would
+ * otherwise keep its CPU from the threads that make progress (lwIP's
+ * own, for a start). */
+long lwip_result(long rc)
 {
 	int err;
 
@@ -102,7 +100,7 @@ static int set_nonblocking(int s, bool on)
 {
 	int arg = on;
 
-	return (int)result(lwip_ioctl(s, (long)FIONBIO, &arg));
+	return (int)lwip_result(lwip_ioctl(s, (long)FIONBIO, &arg));
 }
 
 /* Wraps lwIP socket (s) in a file and a descriptor; closes (s) on
@@ -135,10 +133,10 @@ int sock_open(enum sock_kind kind, bool nonblock)
 	if (!net_netif())
 		return -ENETDOWN;
 	errno = 0;
-	s = lwip_socket(AF_INET, kind == SOCK_KIND_TCP ? SOCK_STREAM : SOCK_DGRAM,
-			0);
+	s = lwip_socket(AF_INET,
+			kind == SOCK_KIND_TCP ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (s < 0)
-		return (int)result(s);
+		return (int)lwip_result(s);
 	return install(s, nonblock);
 }
 
@@ -147,13 +145,14 @@ int sock_bind(int fd, const struct sock_addr *a)
 	struct sockaddr_in sin;
 
 	to_lwip(a, &sin);
-	return ON_SOCK(fd, f, s, result(lwip_bind(s, (struct sockaddr *)&sin,
-						  sizeof(sin))));
+	return ON_SOCK(fd, f, s,
+		       lwip_result(lwip_bind(s, (struct sockaddr *)&sin,
+					     sizeof(sin))));
 }
 
 int sock_listen(int fd, int backlog)
 {
-	return ON_SOCK(fd, f, s, result(lwip_listen(s, backlog)));
+	return ON_SOCK(fd, f, s, lwip_result(lwip_listen(s, backlog)));
 }
 
 static int accept_on(int s, struct sock_addr *peer, bool nonblock)
@@ -165,7 +164,7 @@ static int accept_on(int s, struct sock_addr *peer, bool nonblock)
 	errno = 0;
 	c = lwip_accept(s, (struct sockaddr *)&sin, &len);
 	if (c < 0)
-		return (int)result(c);
+		return (int)lwip_result(c);
 	if (peer)
 		from_lwip(&sin, peer);
 	return install(c, nonblock);
@@ -183,8 +182,9 @@ int sock_connect(int fd, const struct sock_addr *a)
 
 	to_lwip(a, &sin);
 	errno = 0;
-	rc = ON_SOCK(fd, f, s, result(lwip_connect(s, (struct sockaddr *)&sin,
-						   sizeof(sin))));
+	rc = ON_SOCK(fd, f, s,
+		     lwip_result(lwip_connect(s, (struct sockaddr *)&sin,
+					      sizeof(sin))));
 	/* lwIP reports the reset that answers a SYN as a reset; to the
 	 * caller nobody was listening. */
 	return rc == -ECONNRESET ? -ECONNREFUSED : rc;
@@ -210,9 +210,10 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 
 	errno = 0;
 	if (!to)
-		return result(lwip_send(lwip_of(f), buf, n, lwip_flags(f, flags)));
+		return lwip_result(lwip_send(lwip_of(f), buf, n,
+					     lwip_flags(f, flags)));
 	to_lwip(to, &sin);
-	return result(lwip_sendto(lwip_of(f), buf, n, lwip_flags(f, flags),
+	return lwip_result(lwip_sendto(lwip_of(f), buf, n, lwip_flags(f, flags),
 				  (struct sockaddr *)&sin, sizeof(sin)));
 }
 
@@ -235,7 +236,7 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 			   from ? &len : NULL);
 	if (rc >= 0 && from)
 		from_lwip(&sin, from);
-	return result(rc);
+	return lwip_result(rc);
 }
 
 /* SOCK_WAITALL: lwIP returns what one segment holds, so ask again until
@@ -272,7 +273,7 @@ int sock_shutdown(int fd, enum sock_how how)
 	if ((unsigned)how > SOCK_SHUT_RDWR)
 		return -EINVAL;
 	errno = 0;
-	return ON_SOCK(fd, f, s, result(lwip_shutdown(s, lwip_how[how])));
+	return ON_SOCK(fd, f, s, lwip_result(lwip_shutdown(s, lwip_how[how])));
 }
 
 static int name_of(int s, struct sock_addr *a, bool local)
@@ -286,7 +287,7 @@ static int name_of(int s, struct sock_addr *a, bool local)
 		   : lwip_getpeername(s, (struct sockaddr *)&sin, &len);
 	if (rc == 0)
 		from_lwip(&sin, a);
-	return (int)result(rc);
+	return (int)lwip_result(rc);
 }
 
 int sock_name(int fd, struct sock_addr *a)
@@ -334,7 +335,7 @@ static int sock_set_flags(struct vfs_file *f, int flags)
 static int sock_close(struct vfs_file *f)
 {
 	errno = 0;
-	return (int)result(lwip_close(lwip_of(f)));
+	return (int)lwip_result(lwip_close(lwip_of(f)));
 }
 
 static const struct vfs_file_ops sock_file_ops = {

@@ -43,34 +43,34 @@ static const struct option *option(enum sock_option o)
 								  : NULL;
 }
 
-static long result(int rc)
-{
-	return rc < 0 ? -(errno ? errno : EIO) : 0;
-}
-
 static int set_on(int s, const struct option *opt, int value)
 {
 	struct timeval tv;
 	struct linger l;
+	const void *arg = &value;
+	socklen_t len = sizeof(value);
 
-	errno = 0;
 	switch (opt->kind) {
 	case AS_MS:
 		if (value < 0)
 			return -EDOM;
 		tv.tv_sec = value / 1000;
 		tv.tv_usec = (value % 1000) * 1000;
-		return (int)result(lwip_setsockopt(s, opt->level, opt->name, &tv,
-						   sizeof(tv)));
+		arg = &tv;
+		len = sizeof(tv);
+		break;
 	case AS_LINGER:
 		l.l_onoff = value >= 0;
 		l.l_linger = value >= 0 ? value : 0;
-		return (int)result(lwip_setsockopt(s, opt->level, opt->name, &l,
-						   sizeof(l)));
+		arg = &l;
+		len = sizeof(l);
+		break;
 	default:
-		return (int)result(lwip_setsockopt(s, opt->level, opt->name,
-						   &value, sizeof(value)));
+		break;
 	}
+	errno = 0;
+	return (int)lwip_result(lwip_setsockopt(s, opt->level, opt->name, arg,
+						len));
 }
 
 static int get_on(int s, const struct option *opt, int *value)
@@ -102,7 +102,7 @@ static int get_on(int s, const struct option *opt, int *value)
 						       : SOCK_KIND_UDP;
 		break;
 	}
-	return (int)result(rc);
+	return (int)lwip_result(rc);
 }
 
 int sock_setopt(int fd, enum sock_option o, int value)

@@ -120,9 +120,8 @@ int sock_poll(struct sock_pollfd *fds, size_t n, int timeout_ms)
 		sockets += files[i] != NULL;
 	if (sockets) {
 		errno = 0;
-		rc = lwip_poll(lfds, (nfds_t)n, ready ? 0 : timeout_ms);
-		if (rc < 0)
-			rc = -(errno ? errno : EIO);
+		rc = (int)lwip_result(lwip_poll(lfds, (nfds_t)n,
+						ready ? 0 : timeout_ms));
 	} else if (!ready) {
 		wait_for_nothing(timeout_ms);
 	}

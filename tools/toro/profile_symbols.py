@@ -116,17 +116,17 @@ class Symbols:
 
     def resolve_lines(self, addrs):
         """Looks up file:line for every address in (addrs), in one run."""
-        todo = sorted(set(a for a in addrs if a not in self.lines))
-        if not todo:
+        unresolved = sorted(set(a for a in addrs if a not in self.lines))
+        if not unresolved:
             return
         r = subprocess.run([_tool("addr2line"), "-e", self.elf],
-                           input="".join(f"{a:x}\n" for a in todo),
+                           input="".join(f"{a:x}\n" for a in unresolved),
                            capture_output=True, text=True)
         out = r.stdout.splitlines()
-        if r.returncode or len(out) != len(todo):
+        if r.returncode or len(out) != len(unresolved):
             raise ToroError(f"addr2line -e {self.elf} failed: "
                             f"{r.stderr.strip() or 'short output'}")
-        for a, where in zip(todo, out):
+        for a, where in zip(unresolved, out):
             self.lines[a] = self._short(where.split(" (discriminator")[0])
 
     def _short(self, where):
