@@ -2,16 +2,14 @@
 # Toro top-level build. `make` builds libtoro.a and every example; `make run`
 # boots examples/webserver; `make test` builds everything and runs every test.
 # Each directory lists its sources in a Makefile.inc (KERNEL_SRCS for code
-# built without FPU/SSE, LIBC_SRCS for the C library).
+# built without FPU/SSE); libc/Makefile.inc builds the C library, musl.
 
 include config.mk
 
 .DEFAULT_GOAL := all
 
 KERNEL_SRCS :=
-LIBC_SRCS :=
 BOOT_ONCE_SRCS :=
-SIZE_SRCS :=
 UNIT_SRCS :=
 include arch/x86_64/Makefile.inc
 include kernel/Makefile.inc
@@ -19,6 +17,7 @@ include lib/Makefile.inc
 include drivers/Makefile.inc
 include fs/Makefile.inc
 include net/Makefile.inc
+include sys/Makefile.inc
 include libc/Makefile.inc
 include tests/unit/Makefile.inc
 
@@ -26,7 +25,6 @@ HOST_TOOLS := $(BUILD)/host/tsc_khz
 
 obj = $(patsubst %,$(BUILD)/obj/%.o,$(1))
 KERNEL_OBJS := $(call obj,$(KERNEL_SRCS))
-LIBC_OBJS := $(call obj,$(LIBC_SRCS))
 LIBTORO := $(BUILD)/libtoro.a
 
 .PHONY: all lib examples tests-build run test clean deps app
@@ -41,24 +39,28 @@ $(DEPS_STAMP): tools/deps.sh
 	$(Q)tools/deps.sh
 	$(Q)mkdir -p $(@D) && touch $@
 
-# Flags live in config.mk and the Makefiles: changing them rebuilds.
-$(KERNEL_OBJS) $(LIBC_OBJS): config.mk Makefile $(wildcard */Makefile.inc */*/Makefile.inc)
-$(KERNEL_OBJS): FLAGS := $(KERNEL_CFLAGS)
-$(LIBC_OBJS): FLAGS := $(LIBC_CFLAGS)
-# Code that runs once, or that is big and rarely hot, is built for size
-# (lists in the directories' Makefile.inc); the last assignment wins.
-$(call obj,$(BOOT_ONCE_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
-$(call obj,$(SIZE_SRCS)): FLAGS := $(LIBC_CFLAGS) -Os
+# Every target object needs musl's headers installed first.
+TARGET_PREREQ := $(DEPS_STAMP) $(MUSL_INC_STAMP)
 
-$(BUILD)/obj/%.c.o: %.c | $(DEPS_STAMP)
+# Flags live in config.mk and the Makefiles: changing them rebuilds.
+$(KERNEL_OBJS): config.mk Makefile $(wildcard */Makefile.inc */*/Makefile.inc)
+$(KERNEL_OBJS): FLAGS := $(KERNEL_CFLAGS)
+# Code that runs once is built for size (lists in the directories'
+# Makefile.inc); the last assignment wins.
+$(call obj,$(BOOT_ONCE_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
+
+$(BUILD)/obj/%.c.o: %.c | $(TARGET_PREREQ)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(FLAGS) -c $< -o $@
 
-$(BUILD)/obj/%.S.o: %.S | $(DEPS_STAMP)
+$(BUILD)/obj/%.S.o: %.S | $(TARGET_PREREQ)
 	$(call msg,AS,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(ASFLAGS) -c $< -o $@
 
-$(LIBTORO): $(KERNEL_OBJS) $(LIBC_OBJS)
+# Archive order matters where two members define a symbol: Toro's libc/
+# files come before musl's, so the linker takes theirs (pthread_create
+# over musl's weak alias).
+$(LIBTORO): $(KERNEL_OBJS) $(LIBC_PORT_OBJS) $(MUSL_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -70,10 +72,11 @@ $(LIBTORO): $(KERNEL_OBJS) $(LIBC_OBJS)
 define link_app
 	$(call msg,LD,$(1))
 	$(Q)mkdir -p $(dir $(1))
-	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1).pass1 $(2) $(LIBTORO)
+	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1).pass1 $(2) $(LIBTORO) $(LIBGCC)
 	$(Q)$(PYTHON) tools/mksyms.py --nm $(NM) $(1).pass1 > $(1).ksyms.S
 	$(Q)$(CC) $(ASFLAGS) -c $(1).ksyms.S -o $(1).ksyms.o
-	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1) $(2) $(1).ksyms.o $(LIBTORO)
+	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1) $(2) $(1).ksyms.o $(LIBTORO) \
+		$(LIBGCC)
 	$(Q)$(PYTHON) tools/mksyms.py --nm $(NM) --same $(1).pass1 $(1)
 	$(Q)rm -f $(1).pass1 $(1).ksyms.S $(1).ksyms.o $(1).ksyms.d
 endef
@@ -82,7 +85,7 @@ endef
 # $(1): name (object directory), $(2): source directory, $(3): output ELF.
 define app_rules
 $(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/app/$(1)/%.o,$$(wildcard $(2)/*.c))
-$(BUILD)/app/$(1)/%.o: $(2)/%.c config.mk | $(DEPS_STAMP)
+$(BUILD)/app/$(1)/%.o: $(2)/%.c config.mk | $(TARGET_PREREQ)
 	$$(call msg,CC,$$<)
 	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $$(APP_EXTRA_CFLAGS) -c $$< -o $$@
 $(3): $$($(1)_OBJS) $(LIBTORO) $(LDSCRIPT) tools/mksyms.py
@@ -106,7 +109,7 @@ tests-build: $(TEST_ELFS) $(UNIT_BIN)
 # The in-guest printf test compares with what the host's glibc prints for
 # the same calls, generated here.
 PRINTF_GEN := $(BUILD)/tests/gen_printf_expected
-$(PRINTF_GEN): tests/gen/printf_expected.c tests/kernel/printf_cases.h | $(DEPS_STAMP)
+$(PRINTF_GEN): tests/gen/printf_expected.c tests/kernel/printf_cases.h | $(TARGET_PREREQ)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(HOSTCC) -O1 -Wall -Itests/kernel -o $@ $<
 $(BUILD)/tests/printf_expected.h: $(PRINTF_GEN)
@@ -148,5 +151,5 @@ test: all tests-build
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJS:.o=.d) $(LIBC_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d)
 

@@ -16,27 +16,40 @@ AR := ar
 endif
 
 BUILD ?= build
+DEPS ?= build/deps
 OPT ?= -O2
+CC_IS_CLANG := $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1)),1)
 
-# Every target object: no PIC (the image is linked at 1 MiB and identity
-# mapped), frame pointers for backtraces and the profiler, no red zone
-# because interrupts arrive on the interrupted stack, one section per
-# function so the link keeps only what the application reaches.
-TARGET_CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra $(if $(WERROR),-Werror) \
-	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
-	-mno-omit-leaf-frame-pointer \
+
+# Every target object (kernel, C library, applications): no PIC (the image
+# is linked at 1 MiB and identity mapped), frame pointers for backtraces
+# and the profiler, no red zone because interrupts arrive on the
+# interrupted stack, one section per function so the link keeps only what
+# the application reaches.
+TARGET_BASE_CFLAGS := -g -fno-pic -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-mno-red-zone -ffunction-sections -fdata-sections -fno-common \
-	-fno-asynchronous-unwind-tables \
-	-nostdinc -Iinclude/libc \
-	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -MMD -MP
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+
+# musl, the C library (libc/Makefile.inc), is built once per compiler and
+# set of flags, under $(DEPS), so build trees that differ only in what
+# they do with warnings (the test run's -Werror builds) share it. Its
+# public headers, installed there, are what every target object is
+# compiled against, after Toro's few additions to them (libc/include) and
+# ahead of the compiler's own headers.
+MUSL_KEY := $(shell echo '$(CC) $(TARGET_BASE_CFLAGS)' | md5sum | cut -c1-8)
+MUSL_OUT := $(DEPS)/musl-build/$(notdir $(firstword $(CC)))-$(MUSL_KEY)
+MUSL_INC := $(MUSL_OUT)/include
+MUSL_INC_STAMP := $(MUSL_INC)/.installed
+SYSCALLS_H := $(MUSL_OUT)/gen/toro_syscalls.h
+
+TARGET_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra $(if $(WERROR),-Werror) \
+	$(TARGET_BASE_CFLAGS) -nostdinc -isystem libc/include -isystem $(MUSL_INC) \
+	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -I$(MUSL_OUT)/gen -MMD -MP
 
 # Kernel, drivers and shared helpers: no FPU/SSE state may be touched, so an
 # interrupt handler never clobbers the application's vector registers.
 KERNEL_CFLAGS := $(TARGET_CFLAGS) -ffreestanding -mgeneral-regs-only
-
-# The C library runs on the application's side of that line: it may use SSE
-# (printf("%f"), strtod) but must not turn its own loops into calls to itself.
-LIBC_CFLAGS := $(TARGET_CFLAGS) -ffreestanding
 
 # Applications are ordinary hosted C: builtins stay on.
 APP_CFLAGS := $(TARGET_CFLAGS)
@@ -44,6 +57,8 @@ APP_CFLAGS := $(TARGET_CFLAGS)
 ASFLAGS := -g -fno-pic -Iinclude -MMD -MP
 
 LDSCRIPT := arch/x86_64/kernel.ld
+# musl calls the compiler's helpers (128-bit division, popcount...).
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,-T,$(LDSCRIPT) \
 	-Wl,-u,pvh_start -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
 	-Wl,--build-id=none -Wl,-n -Wl,--no-warn-rwx-segments

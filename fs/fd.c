@@ -9,11 +9,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <kernel/console.h>
 #include <kernel/fd.h>
+#include <kernel/heap.h>
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
 
@@ -71,6 +71,10 @@ static struct spinlock lock;
 static struct vfs_file *initial[FD_INITIAL] = { &console_in, &console_out,
 						 &console_err };
 static struct vfs_file **table = initial;
+/* FD_CLOEXEC per descriptor: recorded for fcntl(F_GETFD), there being
+ * no exec. */
+static uint8_t initial_cloexec[FD_INITIAL];
+static uint8_t *cloexec = initial_cloexec;
 static int size = FD_INITIAL;
 
 /*
@@ -86,22 +90,34 @@ static int grow(int want)
 		if (n > FD_MAX)
 			n = FD_MAX;
 		spin_unlock(&lock);
-		struct vfs_file **t = calloc(n, sizeof(*t)), **old = NULL;
+		struct vfs_file **t = heap_alloc(n * sizeof(*t)), **old = NULL;
+		uint8_t *c = heap_alloc(n), *oldc = NULL;
 
 		spin_lock(&lock);
-		if (!t)
+		if (!t || !c) {
+			heap_free(t);
+			heap_free(c);
 			return -ENOMEM;
+		}
 		if (size == cur) {
+			memset(t, 0, n * sizeof(*t));
 			memcpy(t, table, cur * sizeof(*t));
+			memset(c, 0, n);
+			memcpy(c, cloexec, cur);
 			old = table == initial ? NULL : table;
+			oldc = cloexec == initial_cloexec ? NULL : cloexec;
 			table = t;
+			cloexec = c;
 			size = n;
 			t = NULL;
+			c = NULL;
 		}
 		/* Nobody reads the table without the lock: the old one is
-		 * free to go. free() takes no lock of ours. */
-		free(old);
-		free(t);
+		 * free to go. heap_free() takes no lock of ours. */
+		heap_free(old);
+		heap_free(oldc);
+		heap_free(t);
+		heap_free(c);
 	}
 	return 0;
 }
@@ -122,20 +138,51 @@ static int find_free(int min)
 	}
 }
 
-static int install_at_least(struct vfs_file *f, int min)
+static int install_at_least(struct vfs_file *f, int min, bool close_exec)
 {
 	spin_lock(&lock);
 	int fd = find_free(min);
 
-	if (fd >= 0)
+	if (fd >= 0) {
 		table[fd] = f;
+		cloexec[fd] = close_exec;
+	}
 	spin_unlock(&lock);
 	return fd;
 }
 
 int fd_install(struct vfs_file *f)
 {
-	return install_at_least(f, 0);
+	return install_at_least(f, 0, false);
+}
+
+int fd_install_flags(struct vfs_file *f, bool close_exec)
+{
+	return install_at_least(f, 0, close_exec);
+}
+
+int fd_get_cloexec(int fd)
+{
+	int rc = -EBADF;
+
+	spin_lock(&lock);
+	if (fd >= 0 && fd < size && table[fd])
+		rc = cloexec[fd];
+	spin_unlock(&lock);
+	return rc;
+}
+
+int fd_set_cloexec(int fd, bool on)
+{
+	int rc = -EBADF;
+
+	spin_lock(&lock);
+	if (fd >= 0 && fd < size && table[fd]) {
+		cloexec[fd] = on;
+		rc = 0;
+	}
+	spin_unlock(&lock);
+	return rc;
 }
 
 struct vfs_file *fd_get(int fd)
@@ -167,7 +214,7 @@ int fd_close(int fd)
 	return 0;
 }
 
-int fd_dup(int fd, int min)
+int fd_dup(int fd, int min, bool close_exec)
 {
 	if (min < 0 || min >= FD_MAX)
 		return -EINVAL;
@@ -175,14 +222,14 @@ int fd_dup(int fd, int min)
 
 	if (!f)
 		return -EBADF;
-	int rc = install_at_least(f, min);
+	int rc = install_at_least(f, min, close_exec);
 
 	if (rc < 0)
 		vfs_file_put(f);
 	return rc;
 }
 
-int fd_dup2(int fd, int to)
+int fd_dup2(int fd, int to, bool close_exec)
 {
 	if (to < 0 || to >= FD_MAX)
 		return -EBADF;
@@ -196,6 +243,7 @@ int fd_dup2(int fd, int to)
 	if (rc == 0) {
 		old = table[to];
 		table[to] = f;
+		cloexec[to] = close_exec;
 		rc = to;
 	}
 	spin_unlock(&lock);
@@ -203,17 +251,5 @@ int fd_dup2(int fd, int to)
 		vfs_file_put(old);
 	if (rc < 0)
 		vfs_file_put(f);
-	return rc;
-}
-
-ssize_t fd_write(int fd, const void *buf, size_t n)
-{
-	struct vfs_file *f = fd_get(fd);
-
-	if (!f)
-		return -EBADF;
-	ssize_t rc = vfs_write(f, buf, n);
-
-	vfs_file_put(f);
 	return rc;
 }

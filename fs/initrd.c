@@ -19,7 +19,7 @@
 
 #define INITRD_DEV	0x100	/* st_dev of its files: any constant */
 
-static struct initrd_index index;
+static struct initrd_index the_index;
 static struct mutex build_lock;	/* a mount builds, the others wait */
 static int built;		/* 0 not yet, 1 done, else -errno */
 
@@ -68,7 +68,7 @@ static unsigned dirent_type(uint32_t mode)
 static int initrd_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
 	const struct initrd_node *c =
-		initrd_next_child(&index, node_of(f), &f->offset);
+		initrd_next_child(&the_index, node_of(f), &f->offset);
 	size_t len;
 	const char *name;
 
@@ -98,7 +98,7 @@ static int initrd_open(struct vfs_mount *m, const char *path, int flags,
 		       mode_t mode, struct vfs_file *f)
 {
 	int rc;
-	const struct initrd_node *n = initrd_lookup(&index, path, &rc);
+	const struct initrd_node *n = initrd_lookup(&the_index, path, &rc);
 
 	(void)m, (void)flags, (void)mode;
 	if (!n)
@@ -122,7 +122,7 @@ static int initrd_open(struct vfs_mount *m, const char *path, int flags,
 static int initrd_stat(struct vfs_mount *m, const char *path, struct stat *st)
 {
 	int rc;
-	const struct initrd_node *n = initrd_lookup(&index, path, &rc);
+	const struct initrd_node *n = initrd_lookup(&the_index, path, &rc);
 
 	(void)m;
 	if (!n)
@@ -158,7 +158,7 @@ static int build(void)
 		log_error("initrd: %#lx+%#lx is not in RAM\n", start, size);
 		return -EINVAL;
 	}
-	int rc = initrd_index_build(&index, (const void *)(uintptr_t)start,
+	int rc = initrd_index_build(&the_index, (const void *)(uintptr_t)start,
 				    size);
 
 	if (rc == -EINVAL)
@@ -180,5 +180,5 @@ int initrd_mount(const char *path)
 	mutex_unlock(&build_lock);
 	if (rc < 0)
 		return rc;
-	return vfs_mount(path, &initrd_ops, &index, true);
+	return vfs_mount(path, &initrd_ops, &the_index, true);
 }

@@ -15,6 +15,7 @@
 #include <kernel/cpio.h>
 #include <kernel/initrd.h>
 #include <kernel/vfs_path.h>
+#include <kernel/heap.h>
 
 #define MODE_TYPE	0170000
 #define MODE_DIR	0040000
@@ -219,7 +220,7 @@ int initrd_index_build(struct initrd_index *ix, const void *archive,
 	struct cpio_entry e;
 	size_t count = 1, copy = 0;	/* the root */
 	int rc, len;
-	char *buf = malloc(VFS_PATH_MAX);
+	char *buf = heap_alloc(VFS_PATH_MAX);
 
 	memset(ix, 0, sizeof(*ix));
 	if (!buf)
@@ -238,8 +239,8 @@ int initrd_index_build(struct initrd_index *ix, const void *archive,
 	if (rc < 0)
 		goto out;
 	rc = -ENOMEM;
-	ix->nodes = malloc(count * sizeof(*ix->nodes));
-	ix->names = malloc(copy + 1);
+	ix->nodes = heap_alloc(count * sizeof(*ix->nodes));
+	ix->names = heap_alloc(copy + 1);
 	if (!ix->nodes || !ix->names)
 		goto out;
 
@@ -268,7 +269,7 @@ int initrd_index_build(struct initrd_index *ix, const void *archive,
 			ix->nodes[i].ino = SYNTH_INO_BASE + i;
 	rc = 0;
 out:
-	free(buf);
+	heap_free(buf);
 	if (rc)
 		initrd_index_free(ix);
 	return rc;
@@ -276,8 +277,8 @@ out:
 
 void initrd_index_free(struct initrd_index *ix)
 {
-	free(ix->nodes);
-	free(ix->names);
+	heap_free(ix->nodes);
+	heap_free(ix->names);
 	memset(ix, 0, sizeof(*ix));
 }
 

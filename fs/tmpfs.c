@@ -9,10 +9,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <kernel/vfs.h>
+#include <kernel/heap.h>
 #include <toro/time.h>
 
 struct tnode {
@@ -48,13 +48,13 @@ static bool is_dir(const struct tnode *n)
 static struct tnode *node_new(struct tmpfs *fs, const char *name, size_t len,
 			      uint32_t mode)
 {
-	struct tnode *n = calloc(1, sizeof(*n));
+	struct tnode *n = heap_zalloc(sizeof(*n));
 
 	if (!n)
 		return NULL;
-	n->name = malloc(len + 1);
+	n->name = heap_alloc(len + 1);
 	if (!n->name) {
-		free(n);
+		heap_free(n);
 		return NULL;
 	}
 	memcpy(n->name, name, len);
@@ -67,9 +67,9 @@ static struct tnode *node_new(struct tmpfs *fs, const char *name, size_t len,
 
 static void node_free(struct tnode *n)
 {
-	free(n->name);
-	free(n->data);
-	free(n);
+	heap_free(n->name);
+	heap_free(n->data);
+	heap_free(n);
 }
 
 static struct tnode *child(struct tnode *dir, const char *name, size_t len)
@@ -179,7 +179,7 @@ static int resize(struct tnode *n, uint64_t size)
 			cap = cap > UINT64_MAX / 2 ? size : cap * 2;
 		if (cap != (size_t)cap)
 			return -EFBIG;
-		char *p = realloc(n->data, cap);
+		char *p = heap_realloc(n->data, cap);
 
 		if (!p)
 			return -ENOSPC;
@@ -438,7 +438,7 @@ static int tmpfs_rename(struct vfs_mount *m, const char *from, const char *to)
 		rc = -ENOTEMPTY;
 	if (rc)
 		goto out;
-	copy = malloc(len + 1);
+	copy = heap_alloc(len + 1);
 	if (!copy) {
 		rc = -ENOSPC;
 		goto out;
@@ -448,7 +448,7 @@ static int tmpfs_rename(struct vfs_mount *m, const char *from, const char *to)
 	if (old)
 		remove_node(old);
 	detach(n);
-	free(n->name);
+	heap_free(n->name);
 	n->name = copy;
 	n->ctime_ns = wallclock_ns();
 	attach(dir, n);
@@ -468,20 +468,20 @@ static const struct vfs_fs_ops tmpfs_ops = {
 
 int tmpfs_mount(const char *path)
 {
-	struct tmpfs *fs = calloc(1, sizeof(*fs));
+	struct tmpfs *fs = heap_zalloc(sizeof(*fs));
 
 	if (!fs)
 		return -ENOMEM;
 	fs->root = node_new(fs, "", 0, S_IFDIR | 01777);
 	if (!fs->root) {
-		free(fs);
+		heap_free(fs);
 		return -ENOMEM;
 	}
 	int rc = vfs_mount(path, &tmpfs_ops, fs, false);
 
 	if (rc) {
 		node_free(fs->root);
-		free(fs);
+		heap_free(fs);
 	}
 	return rc;
 }

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
+#include <kernel/heap.h>
 
 #include "vfs_impl.h"
 
@@ -40,7 +40,7 @@ int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 {
 	if (!mount_path_ok(path))
 		return -EINVAL;
-	struct vfs_mount *m = calloc(1, sizeof(*m));
+	struct vfs_mount *m = heap_zalloc(sizeof(*m));
 
 	if (!m)
 		return -ENOMEM;
@@ -67,7 +67,7 @@ int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 	}
 	spin_unlock(&lock);
 	if (rc)
-		free(m);
+		heap_free(m);
 	return rc;
 }
 
@@ -89,7 +89,7 @@ int vfs_umount(const char *path)
 		break;
 	}
 	spin_unlock(&lock);
-	free(m);	/* the filesystem's (priv) is its own to release */
+	heap_free(m);	/* the filesystem's (priv) is its own to release */
 	return rc;
 }
 
@@ -143,7 +143,7 @@ int vfs_lookup(const char *path, struct vfs_lookup *lk)
 
 struct vfs_lookup *vfs_lookup_new(const char *path, int *rc)
 {
-	struct vfs_lookup *lk = malloc(sizeof(*lk));
+	struct vfs_lookup *lk = heap_alloc(sizeof(*lk));
 
 	if (!lk) {
 		*rc = -ENOMEM;
@@ -151,7 +151,7 @@ struct vfs_lookup *vfs_lookup_new(const char *path, int *rc)
 	}
 	*rc = vfs_lookup(path, lk);
 	if (*rc) {
-		free(lk);
+		heap_free(lk);
 		return NULL;
 	}
 	return lk;
@@ -160,7 +160,7 @@ struct vfs_lookup *vfs_lookup_new(const char *path, int *rc)
 void vfs_lookup_free(struct vfs_lookup *lk)
 {
 	vfs_mount_put(lk->mnt);
-	free(lk);
+	heap_free(lk);
 }
 
 int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st)
@@ -290,6 +290,27 @@ int vfs_rename(const char *from, const char *to)
 		rc = m->ops->rename(m, a->rel, b->rel);
 	vfs_lookup_free(b);
 	vfs_lookup_free(a);
+	return rc;
+}
+
+int vfs_setattr(const char *path, const struct vfs_attr *a)
+{
+	struct stat st;
+	int rc;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	struct vfs_mount *m = lk->mnt;
+
+	rc = vfs_lookup_stat(lk, &st);
+	if (rc == 0 && m->read_only)
+		rc = -EROFS;
+	else if (rc == 0 && !m->ops->setattr)
+		rc = -EPERM;
+	else if (rc == 0)
+		rc = m->ops->setattr(m, lk->rel, a);
+	vfs_lookup_free(lk);
 	return rc;
 }
 

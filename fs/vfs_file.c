@@ -12,11 +12,11 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <arch/mmu.h>
+#include <kernel/heap.h>
 #include <kernel/vfs.h>
 
 #include "vfs_impl.h"
@@ -81,7 +81,7 @@ int vfs_open(const char *path, int flags, mode_t mode, struct vfs_file **out)
 	if (rc < 0)
 		goto err_lookup;
 	rc = -ENOMEM;
-	f = calloc(1, sizeof(*f));
+	f = heap_zalloc(sizeof(*f));
 	if (!f)
 		goto err_lookup;
 	f->mnt = m;
@@ -100,8 +100,19 @@ int vfs_open(const char *path, int flags, mode_t mode, struct vfs_file **out)
 		rc = -EISDIR;
 	if (rc)
 		goto err_opened;
+	if (is_dir(f)) {
+		/* For openat() and fchdir() relative to it. */
+		size_t len = strlen(lk->path) + 1;
+
+		f->path = heap_alloc(len);
+		if (!f->path) {
+			rc = -ENOMEM;
+			goto err_opened;
+		}
+		memcpy(f->path, lk->path, len);
+	}
 	/* The file keeps the mount's user reference the lookup took. */
-	free(lk);
+	heap_free(lk);
 	*out = f;
 	return 0;
 
@@ -109,7 +120,7 @@ err_opened:
 	if (f->ops->close)
 		f->ops->close(f);
 err_file:
-	free(f);
+	heap_free(f);
 err_lookup:
 	vfs_lookup_free(lk);
 	return rc;
@@ -118,7 +129,7 @@ err_lookup:
 struct vfs_file *vfs_file_new(const struct vfs_file_ops *ops, void *priv,
 			      int flags)
 {
-	struct vfs_file *f = calloc(1, sizeof(*f));
+	struct vfs_file *f = heap_zalloc(sizeof(*f));
 
 	if (f) {
 		f->ops = ops;
@@ -142,7 +153,8 @@ void vfs_file_put(struct vfs_file *f)
 		f->ops->close(f);
 	if (f->mnt)
 		vfs_mount_put(f->mnt);
-	free(f);
+	heap_free(f->path);
+	heap_free(f);
 }
 
 /* Whether (f) has an offset: files on a filesystem do, streams do not. */
@@ -276,6 +288,86 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t n,
 	return check_count(f->ops->write(f, buf, n, off), n);
 }
 
+/* The vector's total, or -EINVAL (as Linux: a bad count, or lengths
+ * summing past SSIZE_MAX). */
+static ssize_t iov_total(const struct iovec *iov, int n)
+{
+	size_t total = 0;
+
+	if (n < 0 || n > IOV_MAX)
+		return -EINVAL;
+	if (n && bad_buffer(iov, n * sizeof(*iov), false))
+		return -EFAULT;
+	for (int i = 0; i < n; i++) {
+		if (iov[i].iov_len > (size_t)SSIZE_MAX - total)
+			return -EINVAL;
+		total += iov[i].iov_len;
+	}
+	return (ssize_t)total;
+}
+
+/* Each buffer in turn, stopping at the first short transfer or error (an
+ * error after some bytes is the count so far, as Linux gives it). */
+static ssize_t rw_each(struct vfs_file *f, const struct iovec *iov, int n,
+		       int64_t off, bool write)
+{
+	ssize_t done = 0;
+
+	for (int i = 0; i < n; i++) {
+		size_t len = iov[i].iov_len;
+		ssize_t rc;
+
+		if (len == 0)
+			continue;
+		if (off < 0)
+			rc = write ? vfs_write(f, iov[i].iov_base, len)
+				   : vfs_read(f, iov[i].iov_base, len);
+		else
+			rc = write ? vfs_pwrite(f, iov[i].iov_base, len,
+						off + done)
+				   : vfs_pread(f, iov[i].iov_base, len,
+					       off + done);
+		if (rc < 0)
+			return done ? done : rc;
+		done += rc;
+		if ((size_t)rc < len)
+			break;
+	}
+	return done;
+}
+
+ssize_t vfs_readv(struct vfs_file *f, const struct iovec *iov, int n,
+		  int64_t off)
+{
+	ssize_t total = iov_total(iov, n), rc = check_read(f);
+
+	if (total < 0)
+		return total;
+	if (rc)
+		return rc;
+	if (off >= 0 && !seekable(f))
+		return -ESPIPE;
+	if (f->ops->readv && off < 0)
+		return check_count(f->ops->readv(f, iov, n), total);
+	return rw_each(f, iov, n, off, false);
+}
+
+ssize_t vfs_writev(struct vfs_file *f, const struct iovec *iov, int n,
+		   int64_t off)
+{
+	ssize_t total = iov_total(iov, n), rc = check_write(f);
+
+	if (total < 0)
+		return total;
+	if (rc)
+		return rc;
+	if (off >= 0 && !seekable(f))
+		return -ESPIPE;
+	if (f->ops->writev && off < 0)
+		return check_count(f->ops->writev(f, iov, n), total);
+	return rw_each(f, iov, n, off, true);
+}
+
 int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence)
 {
 	struct stat st;
@@ -333,6 +425,17 @@ int vfs_ftruncate(struct vfs_file *f, int64_t size)
 	if (!f->ops->ftruncate)
 		return f->mnt && f->mnt->read_only ? -EROFS : -EINVAL;
 	return f->ops->ftruncate(f, size);
+}
+
+int vfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
+{
+	if (f->ops->setattr)
+		return f->ops->setattr(f, a);
+	if (f->mnt && f->mnt->read_only)
+		return -EROFS;
+	if (f->path)
+		return vfs_setattr(f->path, a);
+	return -EPERM;
 }
 
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)

@@ -8,7 +8,6 @@
  * "look again" on both sides means no wake-up is lost.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <kernel/compiler.h>
@@ -50,13 +49,13 @@ struct channel *channel_create(size_t msg_size, unsigned capacity)
 	while (cap < capacity)
 		cap *= 2;
 	size_t stride = ALIGN_UP(sizeof(struct slot) + msg_size, 8);
-	struct channel *ch = calloc(1, sizeof(*ch));
+	struct channel *ch = heap_zalloc(sizeof(*ch));
 
 	if (!ch)
 		return NULL;
-	ch->slots = malloc(stride * cap);
+	ch->slots = heap_alloc(stride * cap);
 	if (!ch->slots) {
-		free(ch);
+		heap_free(ch);
 		return NULL;
 	}
 	ch->msg_size = msg_size;
@@ -71,8 +70,8 @@ void channel_destroy(struct channel *ch)
 {
 	if (!ch)
 		return;
-	free(ch->slots);
-	free(ch);
+	heap_free(ch->slots);
+	heap_free(ch);
 }
 
 int channel_try_send(struct channel *ch, const void *msg)

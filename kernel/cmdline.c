@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Kernel command-line parsing: options before "--", argv after it. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <kernel/cmdline.h>
+#include <kernel/strtox.h>
 
 struct cmdline kernel_cmdline;
 
@@ -117,7 +117,8 @@ uint64_t kopt_u64(const char *key, uint64_t def)
 
 	if (!v || !*v)
 		return def;
-	unsigned long long n = strtoull(v, &end, 0);
+	bool over;
+	uint64_t n = kstrtou64(v, &end, 0, &over);
 
-	return *end ? def : n;
+	return *end || end == v || over ? def : n;
 }

@@ -51,7 +51,7 @@ unsigned cpu_id(void)
 	return this_cpu_id();
 }
 
-int *__errno_location(void)
+int *kernel_errno_location(void)
 {
 	struct thread *t = sched_running() ? sched_current() : NULL;
 

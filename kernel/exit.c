@@ -1,67 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
- * exit(), atexit(), _Exit() and abort(). Returning from main() or calling
- * exit() from any CPU runs the atexit handlers (last registered first) and
- * powers the VM off with the status, which `toro run` returns.
+ * The end of the program (include/kernel/process.h): the C library's
+ * exit() has run atexit handlers, destructors and flushed stdio; what is
+ * left is the kernel's part, the exit hooks of optional subsystems (the
+ * network finishing what was written), then power-off with the status.
  */
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <arch/power.h>
 #include <kernel/console.h>
 #include <kernel/exit.h>
-#include <kernel/spinlock.h>
-#include <toro/panic.h>
-
-#define ATEXIT_MAX 32
-
-static void (*handlers[ATEXIT_MAX])(void);
-static int nhandlers;
-static struct spinlock lock;
+#include <kernel/process.h>
+#include <toro/thread.h>
 
 /* The exit hooks (kernel.ld gathers the toro_exit section). */
 extern const struct exit_call __exit_calls_start[], __exit_calls_end[];
 
-int atexit(void (*fn)(void))
-{
-	int rc = -1;
-	bool irq = spin_lock_irqsave(&lock);
-
-	if (nhandlers < ATEXIT_MAX) {
-		handlers[nhandlers++] = fn;
-		rc = 0;
-	}
-	spin_unlock_irqrestore(&lock, irq);
-	return rc;
-}
-
-void _Exit(int code)
-{
-	console_flush();
-	power_off(code);
-}
-
-void _exit(int code)
-{
-	_Exit(code);
-}
-
-void exit(int code)
+void process_exit(int code)
 {
 	static int exiting;
 
-	/* A second exit() (from a handler, or another CPU) just stops. */
-	if (!__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL)) {
-		while (nhandlers > 0)
-			handlers[--nhandlers]();
-		for (const struct exit_call *c = __exit_calls_start;
-		     c < __exit_calls_end; c++)
-			c->fn();
-	}
-	_Exit(code);
-}
-
-void abort(void)
-{
-	panic("abort() called");
+	/* A second exit (another thread) parks for good and leaves the
+	 * first to finish, with the threads the exit hooks may need. */
+	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			thread_sleep_until(UINT64_MAX);
+	for (const struct exit_call *c = __exit_calls_start;
+	     c < __exit_calls_end; c++)
+		c->fn();
+	console_flush();
+	power_off(code);
 }

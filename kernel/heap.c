@@ -6,7 +6,7 @@
  * A span starts with its header; objects follow, handed out first from a
  * bump pointer (so a new span touches no more memory than it serves), then
  * from a free list. Every page of a span records the span's head in its
- * page descriptor, which is how free() finds the span and its owner. Only
+ * page descriptor, which is how heap_free() finds the span and its owner. Only
  * the owner CPU ever touches a span's lists, with local interrupts off, so
  * no lock is needed; other CPUs only push onto the owner's remote stack.
  */
@@ -302,42 +302,54 @@ void *heap_alloc(size_t size)
 		p = alloc_small(class_of(size ? size : 1));
 	else
 		p = alloc_large(size, PAGE_SIZE);
-	if (!p)
-		errno = ENOMEM;
 	return p;
+}
+
+void *heap_zalloc(size_t size)
+{
+	void *p = heap_alloc(size);
+
+	return p ? memset(p, 0, size) : NULL;
+}
+
+void *heap_realloc(void *p, size_t size)
+{
+	if (!p)
+		return heap_alloc(size);
+	size_t have = heap_usable_size(p);
+
+	/* Keep the block unless it would waste more than half of itself. */
+	if (size <= have && size >= have / 2)
+		return p;
+	void *q = heap_alloc(size);
+
+	if (!q)
+		return NULL;	/* the old block stays valid */
+	memcpy(q, p, size < have ? size : have);
+	heap_free(p);
+	return q;
 }
 
 void *heap_alloc_aligned(size_t align, size_t size)
 {
-	if (align == 0 || (align & (align - 1))) {
-		errno = EINVAL;
+	if (align == 0 || (align & (align - 1)))
 		return NULL;
-	}
 	if (align <= 16)
 		return heap_alloc(size);
 	/* Objects sit at span + 64 + i * size, spans are page-aligned: an
 	 * alignment up to 64 holds in any class whose size it divides. */
 	if (align <= SPAN_HEADER && size <= SMALL_MAX) {
 		for (unsigned c = class_of(size ? size : 1); c < NCLASSES; c++) {
-			if (class_size[c] % align == 0) {
-				void *p = alloc_small(c);
-
-				if (!p)
-					errno = ENOMEM;
-				return p;
-			}
+			if (class_size[c] % align == 0)
+				return alloc_small(c);
 		}
 	}
-	void *p = alloc_large(size ? size : 1, align);
-
-	if (!p)
-		errno = ENOMEM;
-	return p;
+	return alloc_large(size ? size : 1, align);
 }
 
 static __noreturn void bad_free(const void *p)
 {
-	panic("free(): %p is not a block from malloc()", p);
+	panic("heap_free(): %p is not a block from heap_alloc()", p);
 }
 
 size_t heap_usable_size(const void *p)

@@ -4,7 +4,6 @@
  * protocol's hand-over to main(). Each step says what it needs from the
  * ones before it.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include <arch/apic.h>
@@ -20,19 +19,19 @@
 #include <kernel/boot.h>
 #include <kernel/boottime.h>
 #include <kernel/cmdline.h>
+#include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/init.h>
 #include <kernel/log.h>
 #include <kernel/page_alloc.h>
 #include <kernel/percpu.h>
+#include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/thread_impl.h>
 #include <kernel/timer.h>
 #include <arch/context.h>
 #include <toro/panic.h>
 #include <toro/thread.h>
-
-int main(int argc, char **argv);
 
 extern struct cpu cpu0;
 extern char __image_start[], __image_end[];
@@ -61,7 +60,30 @@ static void find_free_ram(const struct boot_info *bi)
 				bi->initrd_start + bi->initrd_size);
 }
 
-#define MAIN_STACK_DEFAULT (128 * 1024)
+/* main's stack: 8 MiB as on Linux, but at most an eighth of the RAM,
+ * since a stack here is memory taken for good (nothing is paged in on
+ * demand). toro.main_stack_kb= sets it. */
+#define MAIN_STACK_DEFAULT (8 << 20)
+#define MAIN_STACK_MIN (64 * 1024)
+
+static size_t main_stack;
+
+size_t process_main_stack(void)
+{
+	return main_stack;
+}
+
+static size_t main_stack_size(const struct boot_info *bi)
+{
+	uint64_t ram = 0;
+
+	for (unsigned i = 0; i < bi->nram; i++)
+		ram += bi->ram[i].end - bi->ram[i].start;
+	size_t want = MIN((uint64_t)MAIN_STACK_DEFAULT, ram / 8);
+
+	want = kopt_u64("toro.main_stack_kb", want / 1024) * 1024;
+	return MAX(want, (size_t)MAIN_STACK_MIN);
+}
 
 static uint64_t tsc_entry;
 const struct boot_info *kernel_boot_info;
@@ -81,7 +103,7 @@ static void *main_thread(void *arg)
 	init_calls_run();	/* stamps each init call */
 	boot_mark("devices");
 	boot_report(tsc_entry);
-	exit(main(kernel_cmdline.argc, kernel_cmdline.argv));
+	process_start();
 }
 
 void kernel_start(struct boot_info *bi)
@@ -128,9 +150,14 @@ void kernel_start(struct boot_info *bi)
 	boot_mark("APs started");
 
 	tsc_entry = bi->tsc_entry;
-	size_t stack = kopt_u64("toro.main_stack_kb", MAIN_STACK_DEFAULT / 1024);
+	main_stack = main_stack_size(bi);
+	struct thread_params main = {
+		.cpu = 0, .fn = main_thread, .stack_size = main_stack,
+		.fpu = true,
+	};
 
-	if (!thread_create_opts(0, stack * 1024, main_thread, NULL, true))
-		panic("no memory for the main thread's %zu KiB stack", stack);
+	if (kthread_spawn(&main, NULL) < 0)
+		panic("no memory for the main thread's %zu KiB stack",
+		      main_stack / 1024);
 	sched_idle_loop();
 }

@@ -9,6 +9,7 @@
  */
 #include <arch/uart.h>
 #include <kernel/log.h>
+#include <kernel/thread_impl.h>
 #include <kernel/profile.h>
 #include <toro/cpu.h>
 #include <toro/sync.h>
@@ -39,14 +40,13 @@ void profile_key_start(void)
 	/* The last CPU: the one least likely to be kept busy by main(), and
 	 * threads are cooperative, so a CPU that never yields would hold the
 	 * dump back. */
-	struct thread *t = thread_create(cpu_count() - 1, 0, dumper, NULL);
-	int rc;
+	struct thread_params p = { .cpu = cpu_count() - 1, .fn = dumper };
+	int rc = kthread_spawn(&p, NULL);
 
-	if (!t) {
+	if (rc < 0) {
 		log_warn("profiler: no thread for the dump key\n");
 		return;
 	}
-	thread_detach(t);
 	rc = uart_input_start(on_byte);
 	if (rc)
 		log_warn("profiler: no console input (%d): dumps at exit "

@@ -22,6 +22,7 @@
 #include <kernel/heap.h>
 #include <kernel/percpu.h>
 #include <kernel/sched.h>
+#include <kernel/thread_impl.h>
 #include <toro/panic.h>
 #include <toro/time.h>
 
@@ -32,6 +33,7 @@ struct sched_cpu {
 	struct thread *all;		/* live threads, idle not included */
 	struct mpsc_stack inbox;	/* wake-ups and creations from others */
 	struct thread *dead;		/* exited; its stack is freed next */
+	struct thread *leaving;		/* moving to another CPU, sent next */
 	struct thread *fpu_owner;	/* whose state the FPU registers hold */
 	uint64_t switches;
 	uint64_t idle_ns;
@@ -90,6 +92,18 @@ static void make_ready(struct sched_cpu *s, struct thread *t)
 	}
 }
 
+static void all_link(struct sched_cpu *s, struct thread *t);
+
+/* On the owner CPU, interrupts off: ends (t)'s wait if it is parked in
+ * an interruptible one. Its (waiting) goes back to 0 as a waker would
+ * leave it; the wait itself sees (intr_pending). */
+static void interrupt_here(struct sched_cpu *s, struct thread *t)
+{
+	if (t->state == THREAD_BLOCKED && t->intr_sleep &&
+	    __atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL))
+		make_ready(s, t);
+}
+
 /* Handles everything other CPUs sent, in the order they sent it. */
 static void drain(struct sched_cpu *s)
 {
@@ -105,6 +119,24 @@ static void drain(struct sched_cpu *s)
 		}
 		if (msg->type == MSG_CALL) {
 			smp_call_here(msg);
+			continue;
+		}
+		if (msg->type == MSG_ADOPT) {
+			struct thread *t =
+				container_of(msg, struct thread, move_msg);
+
+			t->state = THREAD_READY;
+			all_link(s, t);
+			rq_push(s, t);
+			continue;
+		}
+		if (msg->type == MSG_INTERRUPT) {
+			struct thread *t =
+				container_of(msg, struct thread, intr_msg);
+
+			__atomic_exchange_n(&t->intr_queued, 0,
+					    __ATOMIC_SEQ_CST);
+			interrupt_here(s, t);
 			continue;
 		}
 		struct thread *t = container_of(msg, struct thread, wake_msg);
@@ -129,11 +161,17 @@ static void on_sched_ipi(struct trap_frame *tf, void *arg)
  * that exited on the way out. */
 static void finish_switch(struct sched_cpu *s)
 {
-	struct thread *dead = s->dead;
+	struct thread *dead = s->dead, *leaving = s->leaving;
 
 	if (dead && dead != s->current) {
 		s->dead = NULL;
 		thread_reap(dead);
+	}
+	/* Off this CPU for good now: its new CPU may run it. */
+	if (leaving && leaving != s->current) {
+		s->leaving = NULL;
+		leaving->move_msg.type = MSG_ADOPT;
+		sched_send(leaving->cpu, &leaving->move_msg);
 	}
 }
 
@@ -208,6 +246,25 @@ void sched_wake(struct thread *t)
 	irq_restore(irq);
 }
 
+void sched_interrupt(struct thread *t)
+{
+	__atomic_store_n(&t->intr_pending, 1, __ATOMIC_SEQ_CST);
+	bool irq = irq_save();
+
+	if (t->cpu == this_cpu_id()) {
+		interrupt_here(&this_cpu_var(sched), t);
+	} else if (!__atomic_exchange_n(&t->intr_queued, 1, __ATOMIC_SEQ_CST)) {
+		t->intr_msg.type = MSG_INTERRUPT;
+		sched_send(t->cpu, &t->intr_msg);
+	}
+	irq_restore(irq);
+}
+
+void sched_clear_interrupt(void)
+{
+	__atomic_store_n(&sched_current()->intr_pending, 0, __ATOMIC_SEQ_CST);
+}
+
 void sched_send(unsigned cpu, struct sched_msg *msg)
 {
 	struct sched_cpu *s = &per_cpu_var(sched, cpu);
@@ -263,6 +320,29 @@ void sched_yield_cpu(void)
 	irq_restore(irq);
 }
 
+int sched_migrate_self(unsigned cpu)
+{
+	bool irq = irq_save();
+	struct sched_cpu *s = &this_cpu_var(sched);
+	struct thread *self = s->current;
+
+	if (cpu != self->cpu) {
+		/* Its registers go with it: the next FPU owner here must not
+		 * find them half saved. */
+		if (s->fpu_owner == self) {
+			fpu_save(self->fpu);
+			s->fpu_owner = NULL;
+		}
+		all_unlink(s, self);
+		self->state = THREAD_READY;
+		self->cpu = cpu;
+		s->leaving = self;
+		run_next(s, self);
+	}
+	irq_restore(irq);
+	return 0;
+}
+
 void sched_exit(void)
 {
 	irq_disable();
@@ -286,10 +366,7 @@ __noreturn void sched_thread_start(void)
 
 	finish_switch(s);
 	irq_enable();
-	void *value = self->fn(self->arg);
-
-	extern void thread_exit(void *) __attribute__((noreturn));
-	thread_exit(value);
+	kthread_exit(self->fn(self->arg));
 }
 
 void sched_init_cpu(void)

@@ -63,12 +63,12 @@ int smp_call_async(unsigned cpu, struct smp_call *call)
 	if (cpu >= cpu_count())
 		return -EINVAL;
 	call->done = 0;
-	struct thread *t = thread_create(cpu, 0, run_call, call);
+	/* The function may be the application's: it gets FPU state. */
+	struct thread_params p = { .cpu = cpu, .fn = run_call, .arg = call,
+				   .fpu = true };
+	int rc = kthread_spawn(&p, NULL);
 
-	if (!t)
-		return -errno;
-	thread_detach(t);
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 bool smp_call_done(const struct smp_call *call)
@@ -82,9 +82,10 @@ int smp_call(unsigned cpu, void (*fn)(void *), void *arg)
 
 	if (cpu >= cpu_count())
 		return -EINVAL;
-	struct thread *t = thread_create(cpu, 0, run_call, &call);
+	struct thread_params p = { .cpu = cpu, .fn = run_call, .arg = &call,
+				   .fpu = true, .joinable = true };
+	struct thread *t;
+	int rc = kthread_spawn(&p, &t);
 
-	if (!t)
-		return -errno;
-	return thread_join(t, NULL);
+	return rc < 0 ? rc : kthread_join(t, NULL);
 }

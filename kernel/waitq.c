@@ -3,7 +3,9 @@
  * Wait queues: a spinlock and a FIFO of parked threads. A waiter with a
  * deadline also arms a timer on its own CPU; whichever comes first, the
  * wake-up or the timer, unparks it (sched_wake() lets only one through),
- * and the waiter tells which by whether it is still on the queue.
+ * and the waiter tells which by whether it is still on the queue. An
+ * interruptible wait (a system call's) also ends when the thread is
+ * interrupted (sched_interrupt(): a signal, a cancellation).
  */
 #include <errno.h>
 
@@ -48,30 +50,67 @@ static void unlink(struct waitq *q, struct waiter *w)
 	w->queued = false;
 }
 
-int waitq_sleep(struct waitq *q, struct waiter *w, uint64_t deadline,
-		bool irq)
+static int sleep(struct waitq *q, struct waiter *w, uint64_t deadline,
+		 bool intr)
 {
 	struct thread *self = sched_current();
 	struct deadline_timer dt = { .thread = self };
 	bool timed = deadline != WAITQ_NO_DEADLINE;
+	int rc = 0;
 
-	(void)irq;	/* interrupts stay off from waitq_lock() throughout */
 	if (timed && clock_ns() >= deadline)
 		return -ETIMEDOUT;
+	if (intr && sched_interrupted(self))
+		return -EINTR;
 	w->thread = self;
 	append(q, w);
-	self->waiting = 1;
 	if (timed)
 		timer_start(&dt.timer, deadline, on_deadline);
-	spin_unlock(&q->lock);
-	sched_block();
+	for (;;) {
+		self->waiting = 1;
+		self->intr_sleep = intr;
+		/* After (intr_sleep), so an interruption either sees it or
+		 * is seen here (sched_interrupt() sets, then looks). */
+		if (intr && sched_interrupted(self)) {
+			self->waiting = 0;
+			self->intr_sleep = 0;
+			rc = -EINTR;
+			break;
+		}
+		spin_unlock(&q->lock);
+		sched_block();
+		self->intr_sleep = 0;
+		spin_lock(&q->lock);
+		if (!w->queued)
+			break;		/* a waker took us off the queue */
+		if (timed && clock_ns() >= deadline) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		if (intr && sched_interrupted(self)) {
+			rc = -EINTR;
+			break;
+		}
+	}
 	if (timed)
 		timer_cancel(&dt.timer);
-	spin_lock(&q->lock);
-	if (!w->queued)
-		return 0;	/* a waker took us off the queue */
-	unlink(q, w);		/* the deadline came first */
-	return -ETIMEDOUT;
+	if (w->queued)
+		unlink(q, w);
+	return rc;
+}
+
+int waitq_sleep(struct waitq *q, struct waiter *w, uint64_t deadline,
+		bool irq)
+{
+	(void)irq;	/* interrupts stay off from waitq_lock() throughout */
+	return sleep(q, w, deadline, false);
+}
+
+int waitq_sleep_intr(struct waitq *q, struct waiter *w, uint64_t deadline,
+		     bool irq)
+{
+	(void)irq;
+	return sleep(q, w, deadline, true);
 }
 
 int waitq_wake_one(struct waitq *q)

@@ -621,9 +621,5 @@ int vformat(struct fmt_sink *sink, const char *fmt, va_list ap,
 		}
 	}
 	va_end(args);
-	if (rc < 0) {
-		errno = -rc;
-		return -1;
-	}
-	return (int)total;
+	return rc < 0 ? -1 : (int)total;
 }

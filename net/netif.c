@@ -9,11 +9,11 @@
  * The interface's link follows the device's (netdev link_up and
  * link_changed).
  */
-#include <errno.h>
-#include <stdlib.h>
+#include <kernel/kerrno.h>
 #include <string.h>
 
 #include <kernel/cmdline.h>
+#include <kernel/strtox.h>
 #include <kernel/init.h>
 #include <kernel/log.h>
 #include <kernel/netdev.h>
@@ -143,7 +143,7 @@ static int static_address(ip4_addr_t *ip, ip4_addr_t *mask, ip4_addr_t *gw)
 		goto bad;
 	memcpy(addr, opt, (size_t)(slash - opt));
 	addr[slash - opt] = '\0';
-	prefix = strtoul(slash + 1, &end, 10);
+	prefix = kstrtou64(slash + 1, &end, 10, NULL);
 	if (!ip4addr_aton(addr, ip) || end == slash + 1 || *end ||
 	    prefix < 1 || prefix > 32)
 		goto bad;

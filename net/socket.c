@@ -11,13 +11,14 @@
  * its own copy per socket (for accept and connect), which set_flags below
  * keeps in step.
  */
-#include <errno.h>
+#include <kernel/kerrno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <kernel/exit.h>
 #include <kernel/fd.h>
+#include <kernel/heap.h>
 #include <kernel/socket.h>
 #include <kernel/vfs.h>
 #include <toro/thread.h>
@@ -300,6 +301,101 @@ int sock_peer(int fd, struct sock_addr *a)
 	return ON_SOCK(fd, f, s, name_of(s, a, false));
 }
 
+/* --- vector I/O ------------------------------------------------------- */
+
+/* A TCP send of a vector is a sequence of sends, all but the last with
+ * MSG_MORE so they still leave in full segments, that stops at the first
+ * short one. Receives, and datagrams either way, go through one flat
+ * buffer: one receive takes what has arrived (a second could wait for
+ * data that never comes), and a datagram leaves and arrives whole. */
+static ssize_t send_vec(struct vfs_file *f, const struct iovec *iov, int n,
+			int flags, const struct sock_addr *to, bool stream)
+{
+	size_t total = 0;
+	ssize_t rc;
+
+	if (stream && !to) {
+		ssize_t done = 0;
+		int last = n - 1;
+
+		while (last >= 0 && !iov[last].iov_len)
+			last--;
+		for (int i = 0; i <= last; i++) {
+			if (!iov[i].iov_len)
+				continue;
+			rc = send_on(f, iov[i].iov_base, iov[i].iov_len,
+				     flags | (i < last ? SOCK_MORE : 0), NULL);
+			if (rc < 0)
+				return done ? done : rc;
+			done += rc;
+			if ((size_t)rc < iov[i].iov_len)
+				break;
+		}
+		return done;
+	}
+	for (int i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	char *flat = heap_alloc(total ? total : 1), *p = flat;
+
+	if (!flat)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		memcpy(p, iov[i].iov_base, iov[i].iov_len);
+		p += iov[i].iov_len;
+	}
+	rc = send_on(f, flat, total, flags, to);
+	heap_free(flat);
+	return rc;
+}
+
+static ssize_t recv_vec(struct vfs_file *f, const struct iovec *iov, int n,
+			int flags, struct sock_addr *from)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	char *flat = heap_alloc(total ? total : 1);
+	const char *p = flat;
+
+	if (!flat)
+		return -ENOMEM;
+	ssize_t got = recv_on(f, flat, total, flags, from);
+	size_t left = got > 0 ? (size_t)got : 0;
+
+	for (int i = 0; left && i < n; i++) {
+		size_t part = iov[i].iov_len < left ? iov[i].iov_len : left;
+
+		memcpy(iov[i].iov_base, p, part);
+		p += part;
+		left -= part;
+	}
+	heap_free(flat);
+	return got;
+}
+
+static int kind_of(struct vfs_file *f)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	lwip_getsockopt(lwip_of(f), SOL_SOCKET, SO_TYPE, &type, &len);
+	return type;
+}
+
+ssize_t sock_sendmsg(int fd, const struct iovec *iov, int n, int flags,
+		     const struct sock_addr *to)
+{
+	return ON_SOCK(fd, f, s, send_vec(f, iov, n, flags, to,
+					  kind_of(f) == SOCK_STREAM));
+}
+
+ssize_t sock_recvmsg(int fd, const struct iovec *iov, int n, int flags,
+		     struct sock_addr *from)
+{
+	return ON_SOCK(fd, f, s, recv_vec(f, iov, n, flags, from));
+}
+
 /* --- the file operations ---------------------------------------------- */
 
 static ssize_t sock_read(struct vfs_file *f, void *buf, size_t n,
@@ -314,6 +410,17 @@ static ssize_t sock_write(struct vfs_file *f, const void *buf, size_t n,
 {
 	(void)off;
 	return send_on(f, buf, n, 0, NULL);
+}
+
+static ssize_t sock_readv(struct vfs_file *f, const struct iovec *iov, int n)
+{
+	return recv_vec(f, iov, n, 0, NULL);
+}
+
+static ssize_t sock_writev(struct vfs_file *f, const struct iovec *iov,
+			   int n)
+{
+	return send_vec(f, iov, n, 0, NULL, kind_of(f) == SOCK_STREAM);
 }
 
 static int sock_fstat(struct vfs_file *f, struct stat *st)
@@ -341,6 +448,8 @@ static int sock_close(struct vfs_file *f)
 static const struct vfs_file_ops sock_file_ops = {
 	.read = sock_read,
 	.write = sock_write,
+	.readv = sock_readv,
+	.writev = sock_writev,
 	.fstat = sock_fstat,
 	.set_flags = sock_set_flags,
 	.close = sock_close,

@@ -4,7 +4,7 @@
  * (level, name) pair with its value converted: timeouts are milliseconds
  * here and a struct timeval in lwIP, linger a struct linger.
  */
-#include <errno.h>
+#include <kernel/kerrno.h>
 #include <string.h>
 
 #include <kernel/socket.h>

@@ -5,12 +5,12 @@
  * event; other files never block (as for regular files on Linux), so
  * when one is in the set lwIP is only asked what is ready now.
  */
-#include <errno.h>
+#include <kernel/kerrno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 
 #include <kernel/fd.h>
 #include <kernel/socket.h>
+#include <kernel/heap.h>
 #include <toro/thread.h>
 
 #include "lwip/sockets.h"
@@ -107,11 +107,11 @@ int sock_poll(struct sock_pollfd *fds, size_t n, int timeout_ms)
 	if (n > SOCK_POLL_MAX)
 		return -EINVAL;
 	if (n > POLL_ON_STACK) {
-		lfds = malloc(n * sizeof(*lfds));
-		files = malloc(n * sizeof(*files));
+		lfds = heap_alloc(n * sizeof(*lfds));
+		files = heap_alloc(n * sizeof(*files));
 		if (!lfds || !files) {
-			free(lfds);
-			free(files);
+			heap_free(lfds);
+			heap_free(files);
 			return -ENOMEM;
 		}
 	}
@@ -133,8 +133,8 @@ int sock_poll(struct sock_pollfd *fds, size_t n, int timeout_ms)
 		vfs_file_put(files[i]);
 	}
 	if (lfds != stack_lfds) {
-		free(lfds);
-		free(files);
+		heap_free(lfds);
+		heap_free(files);
 	}
 	return rc < 0 ? rc : ready;
 }

@@ -747,7 +747,7 @@ def run_check(name, fn, build, results):
 def warning_free_build(root, build, cc):
     """Everything builds with `cc` under -Werror; its hello boots."""
     out_dir = os.path.join(build, f"werror-{cc}")
-    r = subprocess.run(["make", "-s", "-C", root, f"BUILD={out_dir}", f"CC={cc}",
+    r = subprocess.run(["make", "-s", f"-j{os.cpu_count() or 2}", "-C", root, f"BUILD={out_dir}", f"CC={cc}",
                         "WERROR=1", "all", "tests-build"],
                        capture_output=True, text=True)
     text = r.stdout + r.stderr

@@ -17,7 +17,8 @@ want ld binutils
 want python3 python3
 want qemu-system-x86_64 qemu-system-x86
 want clang clang
-# lwIP comes as a Debian source package (tools/fetch_lwip.sh).
+# lwIP, musl and the ported programs come as Debian source packages
+# (tools/fetch_source.sh).
 want dpkg-source dpkg-dev
 [ -e /usr/share/qemu/qboot.rom ] || need="$need qemu-system-data"
 # toro run --fs; the tests' cpio check unpacks with GNU cpio.
@@ -26,23 +27,22 @@ want cpio cpio
 # toro debug.
 want gdb gdb
 
-# lwIP is fetched as a Debian source package (tools/fetch_lwip.sh): apt
-# needs a deb-src entry for it.
+# Source packages need a deb-src entry in apt (tools/fetch_source.sh).
 src=ok
-apt-cache showsrc lwip 2>/dev/null | grep -q '^Package: lwip$' || src=""
+apt-cache showsrc musl 2>/dev/null | grep -q '^Package: musl$' || src=""
 
 [ -z "$need" ] && [ -n "$src" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
 	[ -n "$need" ] && echo "toro: missing packages:$need" >&2 &&
 		echo "toro: install them with: sudo apt-get install -y$need" >&2
-	[ -z "$src" ] && echo "toro: apt cannot fetch Debian's lwip source;" \
-		"run 'sudo tools/fetch_lwip.sh --apt-setup' (adds deb-src" \
-		"entries beside your deb ones)" >&2
+	[ -z "$src" ] && echo "toro: apt cannot fetch Debian source" \
+		"packages; run 'sudo tools/fetch_source.sh --apt-setup musl'" \
+		"(adds deb-src entries beside your deb ones)" >&2
 	exit 1
 fi
 if [ -z "$need" ]; then
-	"$(dirname "$0")/fetch_lwip.sh" --apt-setup
+	"$(dirname "$0")/fetch_source.sh" --apt-setup musl
 	exit 0
 fi
 echo "toro: installing$need"
@@ -50,4 +50,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $need >/dev/null
-[ -n "$src" ] || "$(dirname "$0")/fetch_lwip.sh" --apt-setup
+[ -n "$src" ] || "$(dirname "$0")/fetch_source.sh" --apt-setup musl

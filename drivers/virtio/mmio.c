@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <arch/acpi.h>
@@ -19,6 +18,7 @@
 #include <arch/trap.h>
 #include <drivers/virtio.h>
 #include <kernel/cmdline.h>
+#include <kernel/strtox.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
@@ -229,7 +229,7 @@ int virtio_mmio_parse(const char *s, uint64_t *size, uint64_t *base,
 {
 	char *end;
 
-	*size = strtoull(s, &end, 0);
+	*size = kstrtou64(s, &end, 0, NULL);
 	switch (*end) {
 	case 'G': case 'g':
 		*size <<= 10;
@@ -244,12 +244,12 @@ int virtio_mmio_parse(const char *s, uint64_t *size, uint64_t *base,
 	if (end == s || *end != '@' || *size < MMIO_CONFIG)
 		return -EINVAL;
 	s = end + 1;
-	*base = strtoull(s, &end, 0);
+	*base = kstrtou64(s, &end, 0, NULL);
 	if (end == s || *end != ':' || *base == 0 || *base & 3 ||
 	    *base + *size < *base)
 		return -EINVAL;
 	s = end + 1;
-	unsigned long v = strtoul(s, &end, 0);
+	uint64_t v = kstrtou64(s, &end, 0, NULL);
 
 	if (end == s || (*end && *end != ':') || v > 0xffffff)
 		return -EINVAL;

@@ -22,6 +22,7 @@
 
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
+#include <kernel/thread_impl.h>
 #include <kernel/log.h>
 #include <toro/thread.h>
 
@@ -236,10 +237,9 @@ int vnet_up(struct netdev *d)
 		if (rc)
 			return rc;
 	}
-	struct thread *t = thread_create(v->vdev->irq_cpu, 0, rx_thread, v);
+	struct thread_params p = { .cpu = v->vdev->irq_cpu, .fn = rx_thread,
+				   .arg = v };
+	int rc = kthread_spawn(&p, NULL);
 
-	if (!t)
-		return -errno;
-	thread_detach(t);
-	return 0;
+	return rc < 0 ? rc : 0;
 }

@@ -12,7 +12,6 @@
 #define __packed	__attribute__((packed))
 #define __aligned(n)	__attribute__((aligned(n)))
 #define __noreturn	__attribute__((noreturn))
-#define __unused	__attribute__((unused))
 #define __used		__attribute__((used))
 #define __section(s)	__attribute__((section(s)))
 #define __printf(f, a)	__attribute__((format(printf, f, a)))

@@ -9,6 +9,7 @@
 #ifndef KERNEL_FD_H
 #define KERNEL_FD_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct vfs_file;
@@ -17,8 +18,15 @@ struct vfs_file;
 #define FD_MAX 65536
 
 /* Puts (f) in the lowest free slot, taking over the caller's reference.
- * Returns the descriptor or -EMFILE, -ENOMEM (the reference is kept). */
+ * Returns the descriptor or -EMFILE, -ENOMEM (the reference is kept).
+ * fd_install_flags() also sets the descriptor's FD_CLOEXEC. */
 int fd_install(struct vfs_file *f);
+int fd_install_flags(struct vfs_file *f, bool close_exec);
+
+/* The descriptor's FD_CLOEXEC (0 or 1), or -EBADF. Nothing is ever
+ * exec'd: it is only remembered. */
+int fd_get_cloexec(int fd);
+int fd_set_cloexec(int fd, bool on);
 
 /* The file behind (fd) with a reference for the caller (vfs_file_put()
  * it), or NULL for a descriptor that is not open. */
@@ -27,14 +35,11 @@ struct vfs_file *fd_get(int fd);
 /* Frees (fd) and drops its reference; -EBADF if not open. */
 int fd_close(int fd);
 
-/* Another descriptor for (fd)'s file: the lowest free one at or above
- * (min), or exactly (to) for fd_dup2 (closing what it held). Return the
- * new descriptor or -EBADF, -EMFILE, -ENOMEM. */
-int fd_dup(int fd, int min);
-int fd_dup2(int fd, int to);
-
-/* write() on a descriptor: what libc's write() calls once files are
- * linked in (it refers to this weakly). Bytes written or -errno. */
-ssize_t fd_write(int fd, const void *buf, size_t n);
+/* Another descriptor for (fd)'s file, with FD_CLOEXEC as (close_exec)
+ * says: the lowest free one at or above (min), or exactly (to) for
+ * fd_dup2 (closing what it held). Return the new descriptor or -EBADF,
+ * -EMFILE, -ENOMEM. */
+int fd_dup(int fd, int min, bool close_exec);
+int fd_dup2(int fd, int to, bool close_exec);
 
 #endif /* KERNEL_FD_H */

@@ -18,6 +18,13 @@ void heap_init(void);
 /* (size) bytes aligned to 16; NULL when memory is exhausted. */
 void *heap_alloc(size_t size);
 
+/* heap_alloc(), zero-filled. */
+void *heap_zalloc(size_t size);
+
+/* Moves the block at (p) (NULL: none) to one of (size) bytes, keeping its
+ * contents, as realloc() does; NULL (and (p) untouched) without memory. */
+void *heap_realloc(void *p, size_t size);
+
 /* (size) bytes aligned to (align), a power of two; NULL when memory is
  * exhausted or (align) is not a power of two. */
 void *heap_alloc_aligned(size_t align, size_t size);

@@ -56,8 +56,8 @@ void page_free(void *p, size_t npages);
 
 /*
  * Descriptor of one page, for the heap: which allocation a page belongs to.
- * The page allocator owns only PAGE_FREE and order; the heap owns the rest
- * while it holds the page.
+ * The page allocator owns only PAGE_FREE and order; the heap (or mmap)
+ * owns the rest while it holds the page.
  */
 struct page {
 	uint32_t next, prev; /* free list of its order (page allocator) */
@@ -70,6 +70,7 @@ struct page {
 #define PAGE_FREE	0x01	/* heads a free block (page allocator) */
 #define PAGE_SPAN	0x02	/* part of a heap span (data = head pfn index) */
 #define PAGE_LARGE	0x04	/* heads a large heap block (data = npages) */
+#define PAGE_MAPPED	0x08	/* an mmap()ed page (kernel/mmap.c) */
 
 /* Descriptor of the page holding (p), or NULL outside managed RAM. */
 struct page *page_meta(const void *p);

@@ -31,7 +31,7 @@ enum thread_state {
 /* A message in a CPU's inbox. */
 struct sched_msg {
 	struct mpsc_node node;
-	enum { MSG_WAKE, MSG_CREATE, MSG_CALL } type;
+	enum { MSG_WAKE, MSG_CREATE, MSG_CALL, MSG_INTERRUPT, MSG_ADOPT } type;
 };
 
 struct thread {
@@ -46,25 +46,41 @@ struct thread {
 	struct sched_msg wake_msg;	/* how remote wakers reach the owner */
 	int wake_queued;		/* wake_msg is in the owner's inbox */
 
+	/* Interruptions (signals, cancellation; see sched_interrupt()):
+	 * (intr_pending) is set by others and cleared by the thread,
+	 * (intr_sleep) is set by the thread, interrupts off, while it is
+	 * in a wait an interruption ends. */
+	int intr_pending;
+	int intr_sleep;
+	struct sched_msg intr_msg;
+	int intr_queued;
+	struct sched_msg move_msg;	/* sched_migrate_self() */
+	/* Signals (sys/signal.c): bit (n - 1) for signal n, under that
+	 * file's lock. */
+	uint64_t sig_pending, sig_blocked;
+	struct thread *tid_next;	/* kthread_find()'s table */
+
 	void *(*fn)(void *);
 	void *arg;
 	void *retval;
 
-	char *stack;			/* guard page, then the stack */
+	char *stack;			/* guard page, then the stack; or NULL */
 	size_t stack_pages;		/* guard page included */
+	uintptr_t stack_top;		/* a stack the creator owns, or 0 */
 	void *fpu;			/* FPU state; NULL: never uses the FPU */
-	void *tls;			/* thread-local storage block, or NULL */
-	uintptr_t tls_base;		/* FS base: the TCB in that block */
-	void **keys;			/* pthread_setspecific values */
-	int errno_value;
-	uint64_t id;
+	uintptr_t tls_base;		/* FS base, or 0 */
+	int *clear_tid;			/* zeroed and woken after exit */
+	void *unmap_base;		/* unmapped after exit (mm_unmap()) */
+	size_t unmap_len;
+	int errno_value;		/* the kernel's errno (lwIP) */
+	int id;				/* gettid() */
 
-	/* Lifetime: one reference for the handle the creator got, one for
-	 * the running thread; the last one frees the struct. */
+	/* Lifetime: one reference for the running thread, one for the
+	 * handle of a joinable thread; the last one frees the struct. */
 	int refs;
 	int handle_taken;		/* set by join or detach */
 	bool done;			/* exited; under join's lock */
-	struct waitq join;		/* threads in thread_join() */
+	struct waitq join;		/* threads in kthread_join() */
 };
 
 /* Sets up the calling CPU's scheduler; its current context becomes its
@@ -100,6 +116,26 @@ void sched_yield_cpu(void);
 
 /* Ends the calling thread. */
 void sched_exit(void) __attribute__((noreturn));
+
+/* Moves the calling thread to CPU (cpu) (which must exist), for good: it
+ * returns there. Threads never move otherwise. Returns 0. */
+int sched_migrate_self(unsigned cpu);
+
+/*
+ * Interrupts (t): sets its (intr_pending) and, if (t) is parked in an
+ * interruptible wait, wakes it, from any CPU (the owner CPU decides, so a
+ * wait that is not interruptible is never cut short). The wait then
+ * returns -EINTR; interruptible waits that begin while (intr_pending) is
+ * set return -EINTR at once. The thread clears it with
+ * sched_clear_interrupt() once it has dealt with the cause.
+ */
+void sched_interrupt(struct thread *t);
+void sched_clear_interrupt(void);
+
+static inline bool sched_interrupted(const struct thread *t)
+{
+	return __atomic_load_n(&t->intr_pending, __ATOMIC_ACQUIRE);
+}
 
 /* Queues (msg) in the inbox of CPU (cpu) and makes sure it looks: a
  * creation request (thread.c, handled by thread_create_here() there) or an

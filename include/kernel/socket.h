@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct sock_addr {
 	uint32_t ip;		/* network byte order */
@@ -76,6 +77,12 @@ ssize_t sock_sendto(int fd, const void *buf, size_t n, int flags,
 /* (from) may be NULL. 0 at end of stream. */
 ssize_t sock_recvfrom(int fd, void *buf, size_t n, int flags,
 		      struct sock_addr *from);
+/* The same with a vector (already checked by the VFS's rules: at most
+ * IOV_MAX entries, total within SSIZE_MAX, memory the caller may use). */
+ssize_t sock_sendmsg(int fd, const struct iovec *iov, int n, int flags,
+		     const struct sock_addr *to);
+ssize_t sock_recvmsg(int fd, const struct iovec *iov, int n, int flags,
+		     struct sock_addr *from);
 int sock_shutdown(int fd, enum sock_how how);
 int sock_name(int fd, struct sock_addr *a);	/* local address */
 int sock_peer(int fd, struct sock_addr *a);	/* -ENOTCONN */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <kernel/vfs_path.h>
 #include <toro/sync.h>
@@ -33,6 +34,23 @@ struct vfs_dirent {
 	unsigned type;		/* DT_REG, DT_DIR, ... (dirent.h) */
 	char name[VFS_NAME_MAX + 1];
 };
+
+/* Attributes to change (chmod, chown, utimensat): the (valid) ones. Times
+ * are wall-clock; *_NOW means the current time. */
+struct vfs_attr {
+	unsigned valid;
+	mode_t mode;		/* permission bits only */
+	uid_t uid;
+	gid_t gid;
+	struct timespec atime, mtime;
+};
+#define VFS_ATTR_MODE		0x01
+#define VFS_ATTR_UID		0x02
+#define VFS_ATTR_GID		0x04
+#define VFS_ATTR_ATIME		0x08
+#define VFS_ATTR_MTIME		0x10
+#define VFS_ATTR_ATIME_NOW	0x20
+#define VFS_ATTR_MTIME_NOW	0x40
 
 struct vfs_file_ops {
 	/* Read/write at (off); seekable files ignore nothing, streams
@@ -57,6 +75,24 @@ struct vfs_file_ops {
 	 * O_NONBLOCK may change): for a file that keeps its own copy
 	 * (sockets). Optional; an error leaves the flags as they were. */
 	int (*set_flags)(struct vfs_file *f, int flags);
+	/* Vector I/O for files that must see the whole vector at once
+	 * (sockets: a datagram leaves whole; TCP keeps segments full).
+	 * Optional: without them the VFS reads or writes each buffer in
+	 * turn and stops at the first short one. Bytes done or -errno. */
+	ssize_t (*readv)(struct vfs_file *f, const struct iovec *iov, int n);
+	ssize_t (*writev)(struct vfs_file *f, const struct iovec *iov, int n);
+	/* Readiness for poll()/epoll: VFS_POLL_* bits of what (f) can do
+	 * now. Optional: without it a file is always ready for what it was
+	 * opened for. With it, the file calls vfs_file_notify() whenever
+	 * that may have changed. */
+	unsigned (*poll)(struct vfs_file *f);
+	/* Changes attributes of the open file (fchmod...). Optional:
+	 * without it the VFS asks the mount's setattr with the file's path
+	 * if it has one, else says -EPERM. */
+	int (*setattr)(struct vfs_file *f, const struct vfs_attr *a);
+	/* ioctl() requests the VFS does not answer itself; -ENOTTY for
+	 * ones the file does not know. Optional. */
+	int (*ioctl)(struct vfs_file *f, unsigned long req, void *arg);
 	/* Last reference dropped: release what the file holds. */
 	int (*close)(struct vfs_file *f);
 };
@@ -77,6 +113,8 @@ struct vfs_fs_ops {
 	int (*unlink)(struct vfs_mount *m, const char *path);
 	/* Both paths on this mount (the VFS gives -EXDEV otherwise). */
 	int (*rename)(struct vfs_mount *m, const char *from, const char *to);
+	int (*setattr)(struct vfs_mount *m, const char *path,
+		       const struct vfs_attr *a);
 	/* Absent ops mean the filesystem cannot do that: -EROFS for the
 	 * ones that change it, -ENOSYS otherwise. */
 };
@@ -100,6 +138,8 @@ struct vfs_file {
 	struct vfs_mount *mnt;		/* NULL for sockets and the console */
 	int flags;			/* open() flags */
 	uint64_t offset;		/* for read/write without an offset */
+	char *path;			/* a directory's absolute path (for
+					 * openat() and fchdir()), or NULL */
 	/* Private to the VFS. (refs) counts descriptors (dup) and calls in
 	 * progress (atomic); the last one out calls ops->close and frees
 	 * the file. (pos_lock) makes read/write/lseek/readdir on a file
@@ -134,6 +174,7 @@ int vfs_mkdir(const char *path, mode_t mode);
 int vfs_rmdir(const char *path);
 int vfs_unlink(const char *path);
 int vfs_rename(const char *from, const char *to);
+int vfs_setattr(const char *path, const struct vfs_attr *a);
 /* (amode): F_OK or R_OK|W_OK|X_OK (unistd.h). */
 int vfs_access(const char *path, int amode);
 int vfs_chdir(const char *path);
@@ -154,12 +195,20 @@ ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t n);
 ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, int64_t off);
 ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t n,
 		   int64_t off);
+/* Vector forms: the count covers a prefix of the buffers. (off) < 0 means
+ * the file's offset. -EINVAL for a bad vector (negative or more than
+ * IOV_MAX entries, lengths summing past SSIZE_MAX). */
+ssize_t vfs_readv(struct vfs_file *f, const struct iovec *iov, int n,
+		  int64_t off);
+ssize_t vfs_writev(struct vfs_file *f, const struct iovec *iov, int n,
+		   int64_t off);
 /* Returns the new offset or -errno; SEEK_SET on a directory to 0
  * rewinds it. */
 int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence);
 int vfs_fstat(struct vfs_file *f, struct stat *st);
 int vfs_fsync(struct vfs_file *f);
 int vfs_ftruncate(struct vfs_file *f, int64_t size);
+int vfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a);
 /* 1 with (ent) filled, 0 at the end, -ENOTDIR for a non-directory. */
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent);
 

@@ -57,6 +57,11 @@ static inline void waitq_unlock(struct waitq *q, bool irq)
 int waitq_sleep(struct waitq *q, struct waiter *w, uint64_t deadline,
 		bool irq);
 
+/* As waitq_sleep(), and also ends with -EINTR when the thread is
+ * interrupted (sched_interrupt()), before or during the wait. */
+int waitq_sleep_intr(struct waitq *q, struct waiter *w, uint64_t deadline,
+		     bool irq);
+
 /* With (q) locked: wakes the oldest waiter / every waiter. Return how many
  * were woken. */
 int waitq_wake_one(struct waitq *q);

@@ -5,13 +5,14 @@
  * over clock_ns(), and SYS_ARCH_PROTECT as a lock any CPU may take.
  * lwIP times are in milliseconds; Toro's deadlines are in nanoseconds.
  */
-#include <errno.h>
-#include <stdlib.h>
+#include <kernel/kerrno.h>
+#include <kernel/thread_impl.h>
 
 #include <arch/irq.h>
 #include <toro/cpu.h>
 #include <toro/thread.h>
 #include <toro/time.h>
+#include <kernel/heap.h>
 
 #include "lwip/err.h"
 #include "lwip/sys.h"
@@ -101,7 +102,7 @@ err_t sys_mbox_new(sys_mbox_t *mb, int size)
 {
 	if (size <= 0)
 		size = 64;
-	mb->ring = calloc((size_t)size, sizeof(void *));
+	mb->ring = heap_zalloc((size_t)size * sizeof(void *));
 	if (!mb->ring)
 		return ERR_MEM;
 	mutex_init(&mb->lock);
@@ -115,7 +116,7 @@ err_t sys_mbox_new(sys_mbox_t *mb, int size)
 
 void sys_mbox_free(sys_mbox_t *mb)
 {
-	free(mb->ring);
+	heap_free(mb->ring);
 	mb->ring = NULL;
 }
 
@@ -216,7 +217,7 @@ static void *thread_main(void *p)
 {
 	struct start s = *(struct start *)p;
 
-	free(p);
+	heap_free(p);
 	s.fn(s.arg);
 	return NULL;
 }
@@ -224,7 +225,7 @@ static void *thread_main(void *p)
 sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg,
 			    int stacksize, int prio)
 {
-	struct start *s = malloc(sizeof(*s));
+	struct start *s = heap_alloc(sizeof(*s));
 	struct thread *t;
 
 	(void)prio;
@@ -232,11 +233,11 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg,
 		panic("lwip: no memory for thread %s", name);
 	s->fn = fn;
 	s->arg = arg;
-	t = thread_create(THREAD_CPU_SELF, stacksize > 0 ? (size_t)stacksize : 0,
-			  thread_main, s);
+	t = kthread_create(THREAD_CPU_SELF,
+			   stacksize > 0 ? (size_t)stacksize : 0, thread_main, s);
 	if (!t)
 		panic("lwip: cannot create thread %s", name);
-	thread_detach(t);
+	kthread_detach(t);
 	return t;
 }
 

@@ -6,6 +6,7 @@
  * destructors. The synchronisation objects are in test_pthread_sync.c.
  * Only orderings and error numbers are checked, never durations.
  */
+#define _GNU_SOURCE		/* CPU sets, pthread_attr_setaffinity_np */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>

@@ -42,7 +42,7 @@
 #define SO_REUSE			1
 #define LWIP_TCP_KEEPALIVE		1
 #define LWIP_NETIF_API			1
-#define LWIP_ERRNO_STDINCLUDE		1	/* Linux numbers, ours */
+#define LWIP_ERRNO_INCLUDE		<kernel/kerrno.h> /* not libc's */
 #define MEMP_NUM_NETCONN		256	/* sockets open at once */
 #define LWIP_NETCONN_SEM_PER_THREAD	0
 #define LWIP_TIMEVAL_PRIVATE		0

@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lwIP's compiler and platform glue: our libc's standard headers, x86-64
+ * lwIP's compiler and platform glue: the C library's headers, x86-64
  * byte order, diagnostics through the kernel console and asserts through
  * panic(), errno in Linux numbers (<errno.h>).
  */
 #ifndef TORO_LWIP_ARCH_CC_H
 #define TORO_LWIP_ARCH_CC_H
 
+#include <endian.h>
 #include <sys/time.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <kernel/log.h>
 #include <toro/panic.h>
 
-#define BYTE_ORDER		LITTLE_ENDIAN
 #define LWIP_NO_UNISTD_H	1
 #define LWIP_RAND()		((u32_t)toro_lwip_rand())
 
@@ -25,6 +26,11 @@
 #define LWIP_PLATFORM_ASSERT(x)	panic("lwip: %s (%s:%d)", x, __FILE__, __LINE__)
 
 typedef unsigned long sys_prot_t;
+
+/* struct iovec is the C library's (<sys/uio.h>), which the kernel's
+ * socket interface shares: lwIP's sockets.h skips its own when this is
+ * defined. */
+#define iovec iovec
 
 unsigned toro_lwip_rand(void);
 

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Anonymous page mappings (include/kernel/mmap.h) over the page allocator
+ * and the identity page tables. A PAGE_MAPPED flag on each page's
+ * descriptor marks it as such while it is mapped, which is what lets
+ * munmap() and mprotect() refuse addresses they did not hand out instead
+ * of freeing somebody else's memory.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <arch/mmu.h>
+#include <kernel/compiler.h>
+#include <kernel/mmap.h>
+#include <kernel/page_alloc.h>
+
+static bool range_ok(const void *p, size_t len, size_t *npages)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (a & (PAGE_SIZE - 1) || len == 0 || a + len < a)
+		return false;
+	*npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
+	return true;
+}
+
+int mm_is_mapped(const void *p, size_t len)
+{
+	size_t n;
+
+	if (!range_ok(p, len, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		struct page *pg = page_meta((const char *)p + i * PAGE_SIZE);
+
+		if (!pg || !(pg->flags & PAGE_MAPPED))
+			return 0;
+	}
+	return 1;
+}
+
+static int set_prot(void *p, size_t n, unsigned prot)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (!(prot & MM_READ)) {
+		for (size_t i = 0; i < n; i++)
+			if (vm_set_guard(a + i * PAGE_SIZE))
+				return -ENOMEM;
+		return 0;
+	}
+	return vm_map(a, n * PAGE_SIZE, (prot & MM_WRITE ? VM_WRITE : 0) |
+					(prot & MM_EXEC ? VM_EXEC : 0));
+}
+
+void *mm_map(size_t len, unsigned prot)
+{
+	size_t n = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
+
+	if (len == 0 || n == 0)
+		return NULL;
+	char *p = page_alloc(n);
+
+	if (!p)
+		return NULL;
+	memset(p, 0, n * PAGE_SIZE);
+	for (size_t i = 0; i < n; i++)
+		page_meta(p + i * PAGE_SIZE)->flags |= PAGE_MAPPED;
+	if (prot != (MM_READ | MM_WRITE) && set_prot(p, n, prot)) {
+		mm_unmap(p, len);
+		return NULL;
+	}
+	return p;
+}
+
+int mm_unmap(void *p, size_t len)
+{
+	size_t n;
+
+	if (!range_ok(p, len, &n) || !mm_is_mapped(p, len))
+		return -EINVAL;
+	/* Back to plain RAM (guards and read-only pages included) before
+	 * the pages go back to the allocator. */
+	if (vm_map((uintptr_t)p, n * PAGE_SIZE, VM_WRITE))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		page_meta((char *)p + i * PAGE_SIZE)->flags &= ~PAGE_MAPPED;
+	page_free(p, n);
+	return 0;
+}
+
+int mm_protect(void *p, size_t len, unsigned prot)
+{
+	size_t n;
+
+	if (!range_ok(p, len, &n) || !mm_is_mapped(p, len))
+		return -EINVAL;
+	return set_prot(p, n, prot);
+}

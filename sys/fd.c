@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Descriptors themselves: close, dup, dup2, dup3, fcntl (flags,
+ * FD_CLOEXEC, record locks), ioctl, fstat, fsync, fdatasync, ftruncate,
+ * getdents64, over the descriptor table (fs/fd.c) and open files.
+ *
+ * Record locks follow POSIX for one process: a process never conflicts
+ * with its own locks, and here there is only one, so F_SETLK and F_SETLKW
+ * always succeed (once their arguments check out) and F_GETLK always
+ * finds the range free.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+
+#include <kernel/fd.h>
+#include <kernel/vfs.h>
+
+#include "sys_impl.h"
+
+SYSCALL_DEFINE1(close, int, fd)
+{
+	return fd_close(fd);
+}
+
+SYSCALL_DEFINE1(dup, int, fd)
+{
+	return fd_dup(fd, 0, false);
+}
+
+SYSCALL_DEFINE3(dup3, int, fd, int, to, int, flags)
+{
+	if (flags & ~O_CLOEXEC || fd == to)
+		return -EINVAL;
+	return fd_dup2(fd, to, flags & O_CLOEXEC);
+}
+
+SYSCALL_DEFINE2(dup2, int, fd, int, to)
+{
+	if (fd == to) {
+		int rc = fd_get_cloexec(fd);
+
+		return rc < 0 ? rc : to;
+	}
+	return fd_dup2(fd, to, false);
+}
+
+/* The flags a running file may change, as on Linux. */
+#define SETTABLE_FLAGS (O_APPEND | O_NONBLOCK)
+
+static long set_flags(struct vfs_file *f, int arg)
+{
+	int flags = (f->flags & ~SETTABLE_FLAGS) | (arg & SETTABLE_FLAGS);
+
+	if (f->ops->set_flags) {
+		int rc = f->ops->set_flags(f, flags);
+
+		if (rc < 0)
+			return rc;
+	}
+	__atomic_store_n(&f->flags, flags, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static long record_lock(struct vfs_file *f, int cmd, struct flock *fl)
+{
+	if (!user_writable(fl, sizeof(*fl)))
+		return -EFAULT;
+	if (fl->l_whence != SEEK_SET && fl->l_whence != SEEK_CUR &&
+	    fl->l_whence != SEEK_END)
+		return -EINVAL;
+	switch (fl->l_type) {
+	case F_RDLCK:
+		if (cmd != F_GETLK && (f->flags & O_ACCMODE) == O_WRONLY)
+			return -EBADF;
+		break;
+	case F_WRLCK:
+		if (cmd != F_GETLK && (f->flags & O_ACCMODE) == O_RDONLY)
+			return -EBADF;
+		break;
+	case F_UNLCK:
+		if (cmd == F_GETLK)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (cmd == F_GETLK)
+		fl->l_type = F_UNLCK;	/* our own locks never conflict */
+	return 0;
+}
+
+static long fcntl_file(struct vfs_file *f, int cmd, long arg)
+{
+	switch (cmd) {
+	case F_GETFL:
+		return f->flags;
+	case F_SETFL:
+		return set_flags(f, (int)arg);
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		return record_lock(f, cmd, (struct flock *)arg);
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, long, arg)
+{
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0 || arg >= FD_MAX)
+			return -EINVAL;
+		return fd_dup(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD: {
+		int rc = fd_get_cloexec(fd);
+
+		return rc < 0 ? rc : rc ? FD_CLOEXEC : 0;
+	}
+	case F_SETFD:
+		return fd_set_cloexec(fd, arg & FD_CLOEXEC);
+	default:
+		return ON_FD(fd, f, fcntl_file(f, cmd, arg));
+	}
+}
+
+/* The Linux termios that TCGETS fills (not musl's larger struct). */
+struct kernel_termios {
+	unsigned c_iflag, c_oflag, c_cflag, c_lflag;
+	unsigned char c_line, c_cc[19];
+};
+
+static long ioctl_file(struct vfs_file *f, unsigned long req, void *arg)
+{
+	struct stat st;
+	bool tty = vfs_fstat(f, &st) == 0 && S_ISCHR(st.st_mode);
+
+	switch (req) {
+	case FIONBIO:
+		if (!user_readable(arg, sizeof(int)))
+			return -EFAULT;
+		return set_flags(f, *(int *)arg ? f->flags | O_NONBLOCK :
+						  f->flags & ~O_NONBLOCK);
+	case FIOCLEX:
+	case FIONCLEX:
+		return -EINVAL;	/* handled by the caller, per descriptor */
+	case TIOCGWINSZ:
+		/* The console is a terminal of the usual size: musl makes
+		 * stdout line-buffered for one, isatty() is true. */
+		if (!tty)
+			return -ENOTTY;
+		if (!user_writable(arg, sizeof(struct winsize)))
+			return -EFAULT;
+		*(struct winsize *)arg = (struct winsize){ .ws_row = 24,
+							   .ws_col = 80 };
+		return 0;
+	case TCGETS:
+		if (!tty)
+			return -ENOTTY;
+		if (!user_writable(arg, sizeof(struct kernel_termios)))
+			return -EFAULT;
+		/* A serial line in cooked mode at 115200 baud. */
+		*(struct kernel_termios *)arg = (struct kernel_termios){
+			.c_iflag = ICRNL | IXON,
+			.c_oflag = OPOST | ONLCR,
+			.c_cflag = B115200 | CS8 | CREAD | CLOCAL,
+			.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK,
+		};
+		return 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return tty ? 0 : -ENOTTY;
+	case FIONREAD:
+		if (!user_writable(arg, sizeof(int)))
+			return -EFAULT;
+		if (f->ops->ioctl)
+			return f->ops->ioctl(f, req, arg);
+		if (S_ISREG(st.st_mode)) {
+			int64_t left = (int64_t)st.st_size - (int64_t)f->offset;
+
+			*(int *)arg = left < 0 ? 0 : left > INT_MAX ? INT_MAX :
+								    (int)left;
+			return 0;
+		}
+		*(int *)arg = 0;
+		return 0;
+	default:
+		return f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+	}
+}
+
+SYSCALL_DEFINE3(ioctl, int, fd, unsigned long, req, void *, arg)
+{
+	if (req == FIOCLEX || req == FIONCLEX)
+		return fd_set_cloexec(fd, req == FIOCLEX);
+	return ON_FD(fd, f, ioctl_file(f, req, arg));
+}
+
+SYSCALL_DEFINE2(fstat, int, fd, struct stat *, st)
+{
+	if (!user_writable(st, sizeof(*st)))
+		return -EFAULT;
+	return ON_FD(fd, f, vfs_fstat(f, st));
+}
+
+SYSCALL_DEFINE1(fsync, int, fd)
+{
+	return ON_FD(fd, f, vfs_fsync(f));
+}
+
+SYSCALL_DEFINE1(fdatasync, int, fd)
+{
+	return ON_FD(fd, f, vfs_fsync(f));
+}
+
+SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, size)
+{
+	return ON_FD(fd, f, vfs_ftruncate(f, size));
+}
+
+/* Linux's struct linux_dirent64. */
+struct dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* As many entries as fit in (n) bytes at (buf); an entry that does not
+ * fit is read again next time (the directory's offset goes back). */
+static long read_dirents(struct vfs_file *f, char *buf, size_t n)
+{
+	struct vfs_dirent ent;
+	size_t used = 0;
+
+	for (;;) {
+		uint64_t pos = f->offset;
+		int rc = vfs_readdir(f, &ent);
+
+		if (rc <= 0)
+			return used ? (long)used : rc;
+		size_t len = strlen(ent.name);
+		size_t reclen = (sizeof(struct dirent64) + len + 1 + 7) & ~7UL;
+
+		if (used + reclen > n) {
+			vfs_lseek(f, (int64_t)pos, SEEK_SET);
+			return used ? (long)used : -EINVAL;
+		}
+		struct dirent64 *d = (struct dirent64 *)(buf + used);
+
+		d->d_ino = ent.ino ? ent.ino : 1;
+		d->d_off = (int64_t)f->offset;
+		d->d_reclen = reclen;
+		d->d_type = ent.type;
+		memcpy(d->d_name, ent.name, len + 1);
+		used += reclen;
+	}
+}
+
+SYSCALL_DEFINE3(getdents64, int, fd, void *, buf, size_t, n)
+{
+	if (!user_writable(buf, n))
+		return -EFAULT;
+	return ON_FD(fd, f, read_dirents(f, buf, n));
+}

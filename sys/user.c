@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checks on the memory an application hands a system call. There is no
+ * user/kernel split: a bad pointer dereferenced here would fault in the
+ * kernel, so each adapter asks first and answers -EFAULT, as Linux does.
+ * The page tables say what is RAM and what is writable (the image's text
+ * and rodata are not; unmapped page 0 and guard pages are nothing).
+ */
+#include <arch/mmu.h>
+#include <kernel/page_alloc.h>
+#include <kernel/vfs_path.h>
+
+#include "sys_impl.h"
+
+bool user_readable(const void *p, size_t n)
+{
+	return n == 0 || vm_dma_ok((uintptr_t)p, n, false);
+}
+
+bool user_writable(void *p, size_t n)
+{
+	return n == 0 || vm_dma_ok((uintptr_t)p, n, true);
+}
+
+int user_path(const char *path)
+{
+	uintptr_t checked = 0;	/* readable up to here */
+
+	for (size_t i = 0; i < VFS_PATH_MAX; i++) {
+		uintptr_t a = (uintptr_t)(path + i);
+
+		if (a >= checked) {
+			/* One page at a time: the string may end before a
+			 * page that is not mapped. */
+			if (!vm_dma_ok(a, 1, false))
+				return -EFAULT;
+			checked = (a & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+		}
+		if (path[i] == '\0')
+			return i == 0 ? -ENOENT : 0;
+	}
+	return -ENAMETOOLONG;
+}
