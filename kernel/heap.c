@@ -69,7 +69,7 @@ struct heap_cpu {
 
 static DEFINE_PERCPU(struct heap_cpu, heap);
 
-void heap_init(void)
+__cold void heap_init(void)
 {
 	unsigned c = 0;
 

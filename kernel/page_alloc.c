@@ -44,13 +44,13 @@ static struct {
 	bool ready;
 } pa;
 
-static void boot_remove_at(unsigned i)
+__cold static void boot_remove_at(unsigned i)
 {
 	memmove(&boot.r[i], &boot.r[i + 1], (boot.n - i - 1) * sizeof(boot.r[0]));
 	boot.n--;
 }
 
-static void boot_insert_at(unsigned i, uint64_t start, uint64_t end)
+__cold static void boot_insert_at(unsigned i, uint64_t start, uint64_t end)
 {
 	if (boot.n == BOOT_MAX_RANGES)
 		return; /* a lost fragment of RAM, not a correctness problem */
@@ -59,7 +59,7 @@ static void boot_insert_at(unsigned i, uint64_t start, uint64_t end)
 	boot.n++;
 }
 
-void bootmem_add(uint64_t start, uint64_t end)
+__cold void bootmem_add(uint64_t start, uint64_t end)
 {
 	start = ALIGN_UP(start, PAGE_SIZE);
 	end = ALIGN_DOWN(end, PAGE_SIZE);
@@ -75,7 +75,7 @@ void bootmem_add(uint64_t start, uint64_t end)
 	boot_insert_at(i, start, end);
 }
 
-void bootmem_reserve(uint64_t start, uint64_t end)
+__cold void bootmem_reserve(uint64_t start, uint64_t end)
 {
 	start = ALIGN_DOWN(start, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
@@ -100,7 +100,7 @@ void bootmem_reserve(uint64_t start, uint64_t end)
 	}
 }
 
-void *bootmem_alloc(void)
+__cold void *bootmem_alloc(void)
 {
 	if (pa.ready || boot.n == 0)
 		return NULL;
@@ -112,7 +112,7 @@ void *bootmem_alloc(void)
 	return memset(p, 0, PAGE_SIZE);
 }
 
-uint64_t bootmem_take_below(uint64_t limit)
+__cold uint64_t bootmem_take_below(uint64_t limit)
 {
 	if (boot.n == 0 || boot.r[0].start + PAGE_SIZE > limit)
 		return 0;
@@ -178,7 +178,7 @@ static void list_del(unsigned order, uint64_t pfn)
 
 /* Boot adds blocks in address order, each at the head: reversed, the
  * lowest comes first. */
-static void list_reverse(unsigned order)
+__cold static void list_reverse(unsigned order)
 {
 	uint32_t i = pa.free[order], last = NO_PAGE;
 
@@ -215,7 +215,7 @@ static void free_block(uint64_t pfn, unsigned order)
 }
 
 /* Frees the pages [pfn, end) as the largest aligned blocks that fit. */
-static void free_run(uint64_t pfn, uint64_t end)
+__cold static void free_run(uint64_t pfn, uint64_t end)
 {
 	while (pfn < end) {
 		unsigned order = 0;
@@ -229,7 +229,7 @@ static void free_run(uint64_t pfn, uint64_t end)
 	}
 }
 
-int page_alloc_init(void)
+__cold int page_alloc_init(void)
 {
 	if (boot.n == 0)
 		return -ENOMEM;

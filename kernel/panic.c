@@ -52,7 +52,8 @@ void panic_begin(void)
 static void print_addr(int depth, uintptr_t addr, uintptr_t lookup)
 {
 	uintptr_t off;
-	const char *name = ksyms_lookup(lookup, &off);
+	char buf[KSYMS_NAME_MAX];
+	const char *name = ksyms_lookup(lookup, &off, buf, sizeof(buf));
 
 	if (name)
 		kprintf("    #%-2d 0x%016lx %s+0x%lx\n", depth, addr, name,
@@ -67,9 +68,11 @@ static void print_addr(int depth, uintptr_t addr, uintptr_t lookup)
 static bool is_return_address(uintptr_t addr)
 {
 	uintptr_t off;
+	char name[KSYMS_NAME_MAX];
 	const uint8_t *p = (const uint8_t *)addr;
 
-	if (!ksyms_lookup(addr - 1, &off) || !vm_is_mapped(addr - 7, 7))
+	if (!ksyms_lookup(addr - 1, &off, name, sizeof(name)) ||
+	    !vm_is_mapped(addr - 7, 7))
 		return false;
 	if (p[-5] == 0xe8)
 		return true;
@@ -93,7 +96,9 @@ void backtrace_print(uintptr_t rip, uintptr_t rbp, bool rip_is_return,
 	    is_return_address(*(uintptr_t *)rsp) && vm_is_mapped(rbp, 16) &&
 	    *(uintptr_t *)rsp != ((uintptr_t *)rbp)[1]) {
 		uintptr_t ret = *(uintptr_t *)rsp, off;
-		const char *name = ksyms_lookup(ret - 1, &off);
+		char buf[KSYMS_NAME_MAX];
+		const char *name = ksyms_lookup(ret - 1, &off, buf,
+						sizeof(buf));
 
 		kprintf("    #%-2d 0x%016lx %s+0x%lx ?\n", depth++, ret, name,
 			off + 1);

@@ -50,7 +50,7 @@ static void expire(void)
 	rearm(tc);
 }
 
-void timer_init(void)
+__cold void timer_init(void)
 {
 	timer_set_handler(expire);
 }

@@ -8,16 +8,23 @@ function symbols of a first-pass link with nm and writes an assembly file
 with the table for the second pass, kept small because it ships in every
 image and is read only to print backtraces:
 
-    u32 count; u32 reserved; u64 base;
-    count x { u16 delta; [u32 delta if the u16 is 0xffff]; name NUL }
+    u32 count; u16 ntokens; u16 reserved; u64 base;
+    ntokens x u16: offset of each token from the first token
+    ntokens x { token NUL }
+    count x { delta as ULEB128; name NUL }
 
 where each delta is the distance from the previous symbol (the first from
-base), in address order.
+base), in address order: seven bits a byte, low bits first, the top bit
+set on every byte but the last (most deltas fit in one byte). In a name,
+a byte 0x80 + i stands for token i: the substrings that save the most
+(sys_, netconn_, virtio...), chosen greedily here, at most 128 of them
+(names are ASCII, so those bytes are free).
 
 With --same it instead checks that two links put every function at the
 same address (the table must not move code).
 """
 import argparse
+import collections
 import subprocess
 import sys
 
@@ -48,17 +55,65 @@ def text_symbols(nm, elf):
     return lo, sorted((a, n) for a, (n, _) in best.items())
 
 
+def uleb128(n):
+    out = []
+    while True:
+        byte, n = n & 0x7f, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return out
+
+
+MAX_TOKENS = 128
+MAX_TOKEN_LEN = 12
+
+
+def choose_tokens(names):
+    """Greedy: the substring whose replacement by one byte saves the most
+    (its table entry counted), again and again. Returns (tokens, names
+    with tokens in)."""
+    cur, tokens = list(names), []
+    for k in range(MAX_TOKENS):
+        count = collections.Counter()
+        for n in cur:
+            for s in range(len(n) - 1):
+                if ord(n[s]) >= 0x80:
+                    continue
+                for e in range(s + 2, min(len(n), s + MAX_TOKEN_LEN) + 1):
+                    if ord(n[e - 1]) >= 0x80:
+                        break
+                    count[n[s:e]] += 1
+
+        def saving(item):
+            sub, times = item
+            return times * (len(sub) - 1) - (len(sub) + 1 + 2)
+        best = max(count.items(), key=saving, default=None)
+        if best is None or saving(best) <= 0:
+            break
+        tokens.append(best[0])
+        cur = [n.replace(best[0], chr(0x80 + k)) for n in cur]
+    return tokens, cur
+
+
+def asm_bytes(data):
+    return "\t.byte " + ", ".join(str(b) for b in data)
+
+
 def emit(base, syms):
+    tokens, names = choose_tokens([name for _, name in syms])
     out = ["\t.section .ksyms, \"a\"", "\t.balign 8",
-           f"\t.long {len(syms)}", "\t.long 0", f"\t.quad {base:#x}"]
+           f"\t.long {len(syms)}", f"\t.short {len(tokens)}", "\t.short 0",
+           f"\t.quad {base:#x}"]
+    off = 0
+    for t in tokens:
+        out.append(f"\t.short {off}")
+        off += len(t) + 1
+    for t in tokens:
+        out.append(f'\t.asciz "{t}"')
     prev = base
-    for addr, name in syms:
-        delta = addr - prev
-        if delta < 0xffff:
-            out.append(f"\t.short {delta}")
-        else:
-            out.append(f"\t.short 0xffff; .long {delta}")
-        out.append(f'\t.asciz "{name}"')
+    for (addr, _), name in zip(syms, names):
+        out.append(asm_bytes(uleb128(addr - prev)))
+        out.append(asm_bytes(name.encode("latin-1") + b"\0"))
         prev = addr
     out.append('\t.section .note.GNU-stack, "", @progbits')
     return "\n".join(out) + "\n"

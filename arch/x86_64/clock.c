@@ -33,7 +33,7 @@ uint64_t tsc_ticks_to_ns(uint64_t ticks)
 	return ((unsigned __int128)ticks * clk.tsc_mult) >> 32;
 }
 
-void clock_init(void)
+__cold void clock_init(void)
 {
 	if (kvmclock_available() && !kopt("toro.calibrate") &&
 	    !kopt_flag("toro.no_kvmclock")) {
@@ -57,7 +57,7 @@ void clock_init(void)
 	clk.tsc_base = rdtsc();
 }
 
-void clock_init_cpu(void)
+__cold void clock_init_cpu(void)
 {
 	if (clk.kvmclock)
 		kvmclock_init_cpu();

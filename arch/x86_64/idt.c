@@ -25,8 +25,10 @@ STATIC_ASSERT(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
 
 #define GATE_INTERRUPT	0x8e
 
-/* traps.S: 16-byte stubs for the exceptions, 8-byte ones for the rest. */
+/* traps.S: the stubs, in groups of 136 bytes: 16 exceptions in 8-byte
+ * slots, or 32 interrupts in 4-byte slots. */
 extern char trap_stubs[], irq_stubs[];
+#define STUB_GROUP_BYTES	136
 
 static struct idt_gate idt[256] __aligned(16);
 
@@ -38,9 +40,10 @@ static struct spinlock handlers_lock;
 
 static void set_gate(unsigned vec, unsigned ist)
 {
+	unsigned irq = vec - VEC_EXCEPTIONS;
 	uintptr_t target = vec < VEC_EXCEPTIONS ?
-				   (uintptr_t)trap_stubs + vec * 16 :
-				   (uintptr_t)irq_stubs + (vec - VEC_EXCEPTIONS) * 8;
+		(uintptr_t)trap_stubs + vec / 16 * STUB_GROUP_BYTES + vec % 16 * 8 :
+		(uintptr_t)irq_stubs + irq / 32 * STUB_GROUP_BYTES + irq % 32 * 4;
 
 	idt[vec] = (struct idt_gate){
 		.offset_lo = target & 0xffff,

@@ -49,7 +49,7 @@ bool kvmclock_available(void)
 	return cpuid(KVM_CPUID_FEATURES, 0).eax & KVM_FEATURE_CLOCKSOURCE2;
 }
 
-void kvmclock_init_cpu(void)
+__cold void kvmclock_init_cpu(void)
 {
 	wrmsr(MSR_KVM_SYSTEM_TIME_NEW,
 	      (uintptr_t)&this_cpu_var(pvclock) | 1 /* enable */);

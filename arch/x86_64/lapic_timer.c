@@ -51,7 +51,7 @@ bool timer_uses_tsc_deadline(void)
 	return tsc_deadline;
 }
 
-void timer_init_cpu(void)
+__cold void timer_init_cpu(void)
 {
 	static bool vector_set;
 

@@ -51,7 +51,8 @@ static const char *const exception_names[VEC_EXCEPTIONS] = {
 static void print_rip(uint64_t rip)
 {
 	uintptr_t off;
-	const char *name = ksyms_lookup(rip, &off);
+	char buf[KSYMS_NAME_MAX];
+	const char *name = ksyms_lookup(rip, &off, buf, sizeof(buf));
 
 	if (name)
 		kprintf("    rip 0x%016lx <%s+0x%lx>\n", rip, name, off);

@@ -3,10 +3,16 @@
  * Entry stubs for all 256 vectors. Each pushes a zero error code when the
  * CPU does not push one, then its vector number, and joins trap_common,
  * which saves the general registers as a struct trap_frame, calls
- * trap_dispatch(frame) and returns with iretq. The 32 exception stubs sit
- * in 16-byte slots; the 224 interrupt stubs, which never get an error code
- * from the CPU, in 8-byte slots (push imm8, jmp) and add the zero error
- * code in irq_common, so idt.c can compute each one's address.
+ * trap_dispatch(frame) and returns with iretq.
+ *
+ * The stubs are packed, for size: a short jump reaches only 127 bytes, so
+ * they come in groups, each ending in one long jump onward. The 32
+ * exception stubs are two groups of 16 eight-byte slots; the 224 interrupt
+ * stubs, which never get an error code from the CPU (irq_common adds it),
+ * are seven groups of 32 four-byte slots (push imm8, jmp rel8). Every
+ * group is 136 bytes. Instructions are spelled out as bytes where their
+ * size must not vary, so idt.c can compute each stub's address (the
+ * layout is checked at the end).
  */
 	.section .text.traps, "ax"
 	.code64
@@ -15,34 +21,66 @@
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 		      (v) == 21 || (v) == 29 || (v) == 30)
 
+#define GROUP_BYTES	136
+
+/* jmp rel8 and jmp rel32, always that size. */
+.macro jmp8 target
+	.byte	0xeb, (\target - . - 1)
+.endm
+.macro jmp32 target
+	.byte	0xe9
+	.long	\target - . - 4
+.endm
+
+/* push imm8 (sign-extended: vectors above 127 go in as negative numbers,
+ * which irq_common masks back). */
+.macro push8 value
+	.byte	0x6a, (\value) & 0xff
+.endm
+
+.macro exception_group
+	.rept 16
+	.if HAS_ERROR(vector)
+	push8	vector
+	jmp8	1f
+	.byte	0xcc, 0xcc, 0xcc, 0xcc
+	.else
+	push8	0
+	push8	vector
+	jmp8	1f
+	.byte	0xcc, 0xcc
+	.endif
+	vector = vector + 1
+	.endr
+1:	jmp32	trap_common
+	.byte	0xcc, 0xcc, 0xcc
+.endm
+
+.macro irq_group
+	.rept 32
+	push8	vector
+	jmp8	1f
+	vector = vector + 1
+	.endr
+1:	jmp32	irq_common
+	.byte	0xcc, 0xcc, 0xcc
+.endm
+
 	.balign 16
 	.globl trap_stubs, irq_stubs
 trap_stubs:
 	vector = 0
-	.rept 32
-	.balign 16
-	.if !HAS_ERROR(vector)
-	pushq	$0
-	.endif
-	pushq	$vector
-	jmp	trap_common
-	vector = vector + 1
-	.endr
-
-	/* push imm8 sign-extends: vectors above 127 go in as negative
-	 * numbers and irq_common masks them back. */
-	.balign 8
+	exception_group
+	exception_group
 irq_stubs:
-	.rept 224
-	.balign 8
-	.if vector < 128
-	pushq	$vector
-	.else
-	pushq	$(vector - 256)
-	.endif
-	jmp	irq_common
-	vector = vector + 1
+	.rept 7
+	irq_group
 	.endr
+stubs_end:
+	.if (irq_stubs - trap_stubs) != 2 * GROUP_BYTES || \
+	    (stubs_end - irq_stubs) != 7 * GROUP_BYTES
+	.error "trap stubs are not laid out as idt.c computes"
+	.endif
 
 irq_common:
 	pushq	(%rsp)			/* the vector again, one slot lower */

@@ -16,6 +16,8 @@
 #define __section(s)	__attribute__((section(s)))
 #define __printf(f, a)	__attribute__((format(printf, f, a)))
 #define __weak		__attribute__((weak))
+/* Run once or rarely (boot-time set-up): compiled for size, kept apart. */
+#define __cold		__attribute__((cold))
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)

@@ -11,14 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * Finds the function containing (addr). On success returns its name and
- * stores the distance from its start in (*offset); returns NULL when the
- * address is outside the image's text or the image has no table.
- */
-const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset);
+/* Room for a name; a longer one is cut. */
+#define KSYMS_NAME_MAX 128
 
-/* Address of the function named (name), or 0. */
-uintptr_t ksyms_address(const char *name);
+/*
+ * Finds the function containing (addr). On success writes its name into
+ * (buf) of (size) bytes, returns (buf) and stores the distance from the
+ * function's start in (*offset); returns NULL when the address is outside
+ * the image's text or the image has no table.
+ */
+const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset, char *buf,
+			 size_t size);
 
 #endif /* KERNEL_KSYMS_H */
