@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <kernel/channel_impl.h>
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <toro/channel.h>
@@ -37,33 +38,33 @@ static struct slot *slot_at(struct channel *ch, unsigned long pos)
 	return (struct slot *)(ch->slots + (pos & ch->mask) * ch->stride);
 }
 
-struct channel *channel_create(size_t msg_size, unsigned capacity)
+int channel_alloc(size_t msg_size, unsigned capacity, struct channel **out)
 {
 	unsigned long cap = 1;
 
+	*out = NULL;
 	if (msg_size == 0 || capacity == 0 || capacity > (1U << 24) ||
-	    msg_size > (1U << 20)) {
-		errno = EINVAL;
-		return NULL;
-	}
+	    msg_size > (1U << 20))
+		return -EINVAL;
 	while (cap < capacity)
 		cap *= 2;
 	size_t stride = ALIGN_UP(sizeof(struct slot) + msg_size, 8);
 	struct channel *ch = heap_zalloc(sizeof(*ch));
 
 	if (!ch)
-		return NULL;
+		return -ENOMEM;
 	ch->slots = heap_alloc(stride * cap);
 	if (!ch->slots) {
 		heap_free(ch);
-		return NULL;
+		return -ENOMEM;
 	}
 	ch->msg_size = msg_size;
 	ch->stride = stride;
 	ch->mask = cap - 1;
 	for (unsigned long i = 0; i < cap; i++)
 		slot_at(ch, i)->seq = i;
-	return ch;
+	*out = ch;
+	return 0;
 }
 
 void channel_destroy(struct channel *ch)

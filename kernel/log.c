@@ -16,7 +16,37 @@ int vkprintf(const char *fmt, va_list ap)
 {
 	struct fmt_sink sink = { console_put };
 
-	return vformat(&sink, fmt, ap, NULL);
+	return vformat(&sink, fmt, ap);
+}
+
+/* ksnprintf(): into a buffer, cut short (always terminated) when full. */
+struct buf_sink {
+	struct fmt_sink sink;
+	char *buf;
+	size_t cap, len;
+};
+
+static void buf_put(struct fmt_sink *sink, const char *s, size_t n)
+{
+	struct buf_sink *b = (struct buf_sink *)sink;
+
+	for (size_t i = 0; i < n; i++, b->len++)
+		if (b->len + 1 < b->cap)
+			b->buf[b->len] = s[i];
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	struct buf_sink b = { { buf_put }, buf, size, 0 };
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vformat(&b.sink, fmt, ap);
+	va_end(ap);
+	if (size)
+		buf[b.len < size ? b.len : size - 1] = '\0';
+	return rc;
 }
 
 int kprintf(const char *fmt, ...)

@@ -3,10 +3,14 @@
  * Starting the program, as Linux starts a static executable: the kernel
  * lays out what an x86-64 process finds on its initial stack (argc, the
  * argument and environment vectors, the auxiliary vector) and jumps to the
- * program's C entry, _start_c() (libc/start.c), which hands it to musl's
- * __libc_start_main(). musl then sets up thread-local storage from the
- * PT_TLS program header named in the auxiliary vector, seeds its stack
- * protector from AT_RANDOM, runs the constructors and calls main().
+ * program's entry, which the link names (__program_start: libc/start.c's
+ * _start_c(), which hands it to musl's __libc_start_main()). musl then
+ * sets up thread-local storage from the PT_TLS program header named in
+ * the auxiliary vector, seeds its stack protector from AT_RANDOM, runs the
+ * constructors and calls main().
+ *
+ * As on Linux, the vectors end at the top of main's stack: musl finds the
+ * main thread's stack from there (pthread_getattr_np()).
  *
  * The environment is the kernel options written KEY=value. The image's
  * own program headers are not loaded with it, so the ones musl reads are
@@ -15,18 +19,21 @@
 #include <elf.h>
 #include <string.h>
 
+#include <arch/context.h>
 #include <arch/x86.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
+#include <kernel/page_alloc.h>
 #include <kernel/process.h>
 #include <kernel/random.h>
+#include <kernel/sched.h>
 #include <toro/panic.h>
 
 extern char __tdata_start[], __tdata_end[], __tbss_start[];
 extern char __tbss_size[], __tls_align[];	/* absolute symbols */
 
-/* libc/start.c */
-void _start_c(long *p) __attribute__((noreturn));
+/* The C library's entry, defined by the linker script. */
+void __program_start(long *p) __attribute__((noreturn));
 
 static Elf64_Phdr phdrs[1];
 static unsigned char at_random[16];
@@ -76,6 +83,20 @@ static unsigned make_env(char **env, unsigned max)
 	return n;
 }
 
+/* The vectors, made on the heap, and where they go. */
+static struct {
+	long *src, *dst;
+	size_t bytes;
+} vectors;
+
+/* On a stack below the vectors' place: puts them there and enters. */
+static void enter_program(void)
+{
+	memcpy(vectors.dst, vectors.src, vectors.bytes);
+	heap_free(vectors.src);
+	__program_start(vectors.dst);
+}
+
 void process_start(void)
 {
 	const struct cmdline *cl = &kernel_cmdline;
@@ -94,7 +115,7 @@ void process_start(void)
 	q += make_env((char **)q, CMDLINE_MAX_OPTIONS);
 	*q++ = 0;
 
-	random_bytes(at_random, sizeof(at_random));
+	entropy_seed(at_random, sizeof(at_random));
 	unsigned nphdr = make_phdrs();
 	long aux[][2] = {
 		{ AT_PHDR, (long)phdrs },
@@ -117,5 +138,21 @@ void process_start(void)
 	}
 	*q++ = AT_NULL;
 	*q++ = 0;
-	_start_c(p);
+
+	struct thread *self = sched_current();
+	/* Named after the program, as Linux names a process's first
+	 * thread; threads it creates inherit the name. */
+	const char *name = cl->argc ? cl->argv[0] : "toro";
+
+	if (strrchr(name, '/'))
+		name = strrchr(name, '/') + 1;
+	strlcpy(self->name, name, sizeof(self->name));
+
+	uintptr_t top = (uintptr_t)self->stack + self->stack_pages * PAGE_SIZE;
+
+	vectors.src = p;
+	vectors.bytes = (char *)q - (char *)p;
+	vectors.dst = (long *)((top - vectors.bytes) & ~(uintptr_t)15);
+	/* This frame is in the way: the copy is made from below it. */
+	arch_run_on_stack((uintptr_t)vectors.dst - 64, enter_program);
 }

@@ -17,6 +17,7 @@
 #include <arch/trap.h>
 #include <kernel/cmdline.h>
 #include <kernel/compiler.h>
+#include <kernel/exit.h>
 #include <kernel/heap.h>
 #include <kernel/init.h>
 #include <kernel/log.h>
@@ -49,6 +50,9 @@ static void stack_bounds(const struct thread *t, uintptr_t *lo, uintptr_t *hi)
 	if (t && t->stack) {
 		*lo = (uintptr_t)t->stack + PAGE_SIZE;
 		*hi = (uintptr_t)t->stack + t->stack_pages * PAGE_SIZE;
+	} else if (t && t->stack_top) {	/* the C library's (pthreads) */
+		*lo = t->stack_top - t->stack_size;
+		*hi = t->stack_top;
 	} else {	/* the idle thread runs on the CPU's boot stack */
 		*lo = this_cpu()->stack_bottom;
 		*hi = this_cpu()->stack_top;
@@ -169,6 +173,8 @@ static void start_here(void *arg)
 
 static void dump_at_exit(void)
 {
+	if (!profile_hz)
+		return;		/* not profiling */
 	__atomic_store_n(&profile_paused, 1, __ATOMIC_SEQ_CST);
 	profile_dump();
 }
@@ -217,8 +223,6 @@ static int profile_start(void)
 	}
 	period_ns = 1000000000ULL / hz;
 	profile_hz = hz;
-	if (atexit(dump_at_exit))
-		log_warn("profiler: no atexit slot; call profile_dump()\n");
 	timer_set_sampler(see_frame);
 	for (unsigned c = 0; c < n; c++)
 		smp_call_irq(c, start_here, NULL);
@@ -226,3 +230,4 @@ static int profile_start(void)
 	return 0;
 }
 INIT_CALL(INIT_BUS, profile_start);
+EXIT_CALL(dump_at_exit);

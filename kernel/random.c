@@ -55,34 +55,6 @@ static void chacha_block(const uint32_t key[8], uint64_t counter,
 		out[i] = x[i] + in[i];
 }
 
-/* One 64-bit word from RDSEED, else RDRAND; false if neither works. */
-static bool hw_word(uint64_t *v)
-{
-	static int has_rdrand = -1, has_rdseed = -1;
-	unsigned char ok;
-
-	if (has_rdrand < 0) {
-		has_rdrand = !!(cpuid(1, 0).ecx & (1U << 30));
-		has_rdseed = cpuid_max_leaf() >= 7 &&
-			     (cpuid(7, 0).ebx & (1U << 18));
-	}
-	for (int tries = 0; tries < 10; tries++) {
-		if (has_rdseed) {
-			__asm__ volatile("rdseed %0; setc %1"
-					 : "=r"(*v), "=qm"(ok));
-			if (ok)
-				return true;
-		}
-		if (has_rdrand) {
-			__asm__ volatile("rdrand %0; setc %1"
-					 : "=r"(*v), "=qm"(ok));
-			if (ok)
-				return true;
-		}
-	}
-	return false;
-}
-
 static void seed(void)
 {
 	bool hw = true;
@@ -90,7 +62,7 @@ static void seed(void)
 	for (int i = 0; i < 8; i += 2) {
 		uint64_t v = 0;
 
-		hw &= hw_word(&v);
+		hw &= entropy_hw_word(&v);
 		v ^= rdtsc() * 0x9e3779b97f4a7c15ULL;
 		rng.key[i] ^= (uint32_t)v;
 		rng.key[i + 1] ^= (uint32_t)(v >> 32);

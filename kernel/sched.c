@@ -369,7 +369,7 @@ __noreturn void sched_thread_start(void)
 	kthread_exit(self->fn(self->arg));
 }
 
-void sched_init_cpu(void)
+__cold void sched_init_cpu(void)
 {
 	struct sched_cpu *s = &this_cpu_var(sched);
 	static bool handler_set;

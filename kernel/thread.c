@@ -159,7 +159,9 @@ static struct thread *thread_new(const struct thread_params *p,
 	t->fn = p->fn;
 	t->arg = p->arg;
 	t->stack_top = p->stack_top;
-	if (!p->stack_top)
+	if (p->stack_top)
+		t->stack_size = p->stack_size;
+	else
 		t->stack_pages = ALIGN_UP(p->stack_size, PAGE_SIZE) /
 				 PAGE_SIZE + 1;
 	t->fpu = p->fpu ? (void *)1 : NULL;	/* allocated on the target */
@@ -167,6 +169,8 @@ static struct thread *thread_new(const struct thread_params *p,
 	t->clear_tid = p->clear_tid;
 	t->refs = p->joinable ? 2 : 1;
 	t->id = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED);
+	if (sched_current())	/* a name, as Linux, is inherited */
+		memcpy(t->name, sched_current()->name, sizeof(t->name));
 	if (p->parent_tid)
 		*p->parent_tid = t->id;
 	return t;

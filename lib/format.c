@@ -1,625 +1,268 @@
 // SPDX-License-Identifier: MIT
 /*
- * vformat(): the printf engine behind the kernel log and the C library's
- * printf family. It parses each conversion specification and handles the
- * integer, character, string and pointer conversions itself; floating-point
- * conversions go to a callback because this file is built without SSE (see
- * include/kernel/format.h). Every rule here mirrors what glibc prints in the
- * C locale, including its treatment of odd or invalid specifications, so
- * that programs ported to Toro produce byte-identical output.
+ * vformat(): the formatter behind the kernel's own messages (kprintf,
+ * ksnprintf, log_*). Applications print with musl's printf, so this one only
+ * needs what the kernel says about itself: integers, characters, strings and
+ * pointers, with C's flags, width, precision and length modifiers. It is
+ * linked into every image, hello included, hence small: one pass over the
+ * format straight to the sink, and no floating point (kernel code is built
+ * with -mgeneral-regs-only), %n, wide characters or overflow checks; see
+ * include/kernel/format.h for the contract. What it does print matches glibc
+ * byte for byte, which tests/unit/test_format.c checks.
  */
 #include <kernel/format.h>
 
-#include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 /*
- * Length modifiers. glibc folds them into two bits on LP64: "long" (l j z
- * Z t) and "long long / long double" (ll q L). Either one also makes %c and
- * %s wide, which is why "%zs" takes a wchar_t string there; we keep that.
+ * On LP64 every length modifier but hh and h names a 64-bit type, so one
+ * 64-bit read serves l, ll, z, t and j alike.
  */
-enum fmt_len {
-	LEN_NONE,
-	LEN_HH,
-	LEN_H,
-	LEN_L,
-	LEN_LL, /* also q and L */
-	LEN_J,
-	LEN_Z,
-	LEN_T,
+_Static_assert(sizeof(long) == 8 && sizeof(long long) == 8 &&
+		       sizeof(size_t) == 8 && sizeof(ptrdiff_t) == 8 &&
+		       sizeof(intmax_t) == 8,
+	       "l, ll, z, t and j must all be 64-bit");
+
+/* The flag characters; flag i sets bit (1 << i). */
+static const char flag_chars[] = "-+ #0";
+#define F_LEFT	(1U << 0) /* '-' */
+#define F_PLUS	(1U << 1) /* '+' */
+#define F_SPACE	(1U << 2) /* ' ' */
+#define F_ALT	(1U << 3) /* '#' */
+#define F_ZERO	(1U << 4) /* '0' */
+
+/*
+ * The conversions, in groups: text (c s), then p, which is text when NULL,
+ * then the signed ones, then the unsigned ones, which ignore '+' and ' '.
+ */
+static const char conv_chars[] = "cspdiuoxX";
+enum { CONV_C, CONV_S, CONV_P, CONV_D, CONV_I, CONV_U /* o x X */ };
+/* The base each conversion prints in; 0 for text. */
+static const unsigned char conv_base[] = { 0, 0, 16, 10, 10, 10, 8, 16, 16 };
+
+struct out {
+	struct fmt_sink *sink;
+	size_t count;		/* bytes produced so far */
 };
 
-/* A parsed conversion specification. */
-struct conv {
-	struct fmt_spec spec;	/* what fmt_padded() and float_fn see */
-	enum fmt_len len;	/* length modifier */
-};
-
-size_t fmt_fill(struct fmt_sink *sink, char c, size_t n)
+/* (n) bytes at (s). */
+static void put(struct out *o, const char *s, long n)
 {
-	char buf[64];
-	size_t left = n;
-
-	memset(buf, c, n < sizeof(buf) ? n : sizeof(buf));
-	while (left) {
-		size_t k = left < sizeof(buf) ? left : sizeof(buf);
-
-		sink->put(sink, buf, k);
-		left -= k;
-	}
-	return n;
-}
-
-static void put_runs(struct fmt_sink *sink, const struct fmt_run *runs,
-		     size_t nruns)
-{
-	for (size_t i = 0; i < nruns; i++) {
-		if (!runs[i].n)
-			continue;
-		if (runs[i].s)
-			sink->put(sink, runs[i].s, runs[i].n);
-		else
-			fmt_fill(sink, runs[i].c, runs[i].n);
+	if (n > 0) {
+		o->count += n;
+		o->sink->put(o->sink, s, n);
 	}
 }
 
-size_t fmt_padded(struct fmt_sink *sink, const struct fmt_spec *spec,
-		  const char *prefix, size_t prefix_len,
-		  const struct fmt_run *runs, size_t nruns, bool zero_ok)
+/* (n) copies of (c), a byte per call: padding is rare and short. */
+static void fill(struct out *o, char c, long n)
 {
-	size_t len = prefix_len, pad = 0;
-	bool left = spec->flags & FMT_LEFT;
-	bool zeros = !left && zero_ok && (spec->flags & FMT_ZERO);
-
-	for (size_t i = 0; i < nruns; i++)
-		len += runs[i].n;
-	if ((size_t)spec->width > len)
-		pad = spec->width - len;
-	if (!left && !zeros)
-		fmt_fill(sink, ' ', pad);
-	if (prefix_len)
-		sink->put(sink, prefix, prefix_len);
-	if (zeros)
-		fmt_fill(sink, '0', pad);
-	put_runs(sink, runs, nruns);
-	if (left)
-		fmt_fill(sink, ' ', pad);
-	return len + pad;
+	while (n-- > 0)
+		put(o, &c, 1);
 }
 
-/* Reads a decimal field; a value above INT_MAX is glibc's EOVERFLOW. */
-static int parse_num(const char **p, int *out)
+/* Decimal digits at (*p); past INT_MAX the value wraps, unchecked. */
+static int digits(const char **p)
 {
-	long long v = 0;
+	unsigned v = 0;
 
-	while (**p >= '0' && **p <= '9') {
-		if (v <= INT_MAX)
-			v = v * 10 + (**p - '0');
-		(*p)++;
-	}
-	if (v > INT_MAX)
-		return -EOVERFLOW;
-	*out = (int)v;
-	return 0;
-}
-
-static unsigned flag_bit(char c)
-{
-	switch (c) {
-	case '-':
-		return FMT_LEFT;
-	case '+':
-		return FMT_PLUS;
-	case ' ':
-		return FMT_SPACE;
-	case '#':
-		return FMT_ALT;
-	case '0':
-		return FMT_ZERO;
-	case '\'':
-		return FMT_GROUP;
-	case 'I':
-		return FMT_I18N;
-	default:
-		return 0;
-	}
-}
-
-/* The modifier a single character starts; "hh" and "ll" are built on it. */
-static enum fmt_len len_modifier(char c)
-{
-	switch (c) {
-	case 'h':
-		return LEN_H;
-	case 'l':
-		return LEN_L;
-	case 'L':
-	case 'q':
-		return LEN_LL;
-	case 'j':
-		return LEN_J;
-	case 'z':
-	case 'Z':
-		return LEN_Z;
-	case 't':
-		return LEN_T;
-	default:
-		return LEN_NONE;
-	}
+	while (**p >= '0' && **p <= '9')
+		v = v * 10 + (unsigned)(*(*p)++ - '0');
+	return (int)v;
 }
 
 /*
- * Parses the specification after a '%' at (*p), taking '*' fields from
- * (ap), and leaves (*p) after the conversion character. Fails with -EINVAL
- * when the format ends first, -EOVERFLOW when a width or precision does not
- * fit in an int.
+ * The next argument: a pointer when (bits) is 0 (read as void *, which also
+ * reads a char *), else an integer of (bits) bits, widened with its sign if
+ * (sgn). Not inlined: each va_arg() is some 40 bytes of code, and this way
+ * there is one of each type.
  */
-static int parse_conv(const char **p, va_list *ap, struct conv *cv)
+static __attribute__((noinline)) uint64_t next_arg(va_list *ap, unsigned bits,
+						   bool sgn)
 {
-	const char *s = *p;
-	int rc;
+	uint64_t v;
 
-	cv->spec = (struct fmt_spec){ .flags = 0, .width = 0, .prec = -1 };
-	while (flag_bit(*s))
-		cv->spec.flags |= flag_bit(*s++);
-
-	if (*s == '*') {
-		int w = va_arg(*ap, int);
-
-		s++;
-		if (w < 0) {
-			/* A negative width means '-'; -INT_MIN overflows. */
-			if (w == INT_MIN)
-				return -EOVERFLOW;
-			cv->spec.flags |= FMT_LEFT;
-			w = -w;
-		}
-		cv->spec.width = w;
-	} else if ((rc = parse_num(&s, &cv->spec.width)) < 0) {
-		return rc;
-	}
-
-	if (*s == '.') {
-		s++;
-		if (*s == '*') {
-			int pr = va_arg(*ap, int);
-
-			s++;
-			cv->spec.prec = pr < 0 ? -1 : pr;
-		} else if ((rc = parse_num(&s, &cv->spec.prec)) < 0) {
-			return rc;
-		}
-	}
-
-	/* At most one modifier: in "%lhd" the 'h' is the conversion. */
-	cv->len = len_modifier(*s);
-	if (cv->len != LEN_NONE)
-		s++;
-	if ((cv->len == LEN_H && *s == 'h') ||
-	    (cv->len == LEN_L && *s == 'l')) {
-		cv->len = cv->len == LEN_H ? LEN_HH : LEN_LL;
-		s++;
-	}
-
-	if (*s == '\0')
-		return -EINVAL;
-	cv->spec.conv = *s++;
-	*p = s;
-	return 0;
+	if (!bits)
+		return (uintptr_t)va_arg(*ap, void *);
+	/* hh and h arguments come as ints, like int itself. */
+	v = bits == 64 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
+	v <<= 64 - bits;
+	return sgn ? (uint64_t)((int64_t)v >> (64 - bits)) : v >> (64 - bits);
 }
 
-/* The argument of a signed conversion, widened. */
-static intmax_t arg_int(va_list *ap, enum fmt_len len)
+int vformat(struct fmt_sink *sink, const char *fmt, va_list ap)
 {
-	switch (len) {
-	case LEN_HH:
-		return (signed char)va_arg(*ap, int);
-	case LEN_H:
-		return (short)va_arg(*ap, int);
-	case LEN_L:
-		return va_arg(*ap, long);
-	case LEN_LL:
-		return va_arg(*ap, long long);
-	case LEN_J:
-		return va_arg(*ap, intmax_t);
-	case LEN_Z:
-		/* The signed type of size_t's width. */
-		return (ptrdiff_t)va_arg(*ap, size_t);
-	case LEN_T:
-		return va_arg(*ap, ptrdiff_t);
-	default:
-		return va_arg(*ap, int);
-	}
-}
-
-static uintmax_t arg_uint(va_list *ap, enum fmt_len len)
-{
-	switch (len) {
-	case LEN_HH:
-		return (unsigned char)va_arg(*ap, unsigned int);
-	case LEN_H:
-		return (unsigned short)va_arg(*ap, unsigned int);
-	case LEN_L:
-		return va_arg(*ap, unsigned long);
-	case LEN_LL:
-		return va_arg(*ap, unsigned long long);
-	case LEN_J:
-		return va_arg(*ap, uintmax_t);
-	case LEN_Z:
-		return va_arg(*ap, size_t);
-	case LEN_T:
-		return (uintmax_t)va_arg(*ap, ptrdiff_t);
-	default:
-		return va_arg(*ap, unsigned int);
-	}
-}
-
-/*
- * d i u o x X b B p. (neg) and (sign) say whether a sign character may be
- * printed; the '0' flag only pads when there is no precision.
- */
-static size_t put_int(struct fmt_sink *sink, const struct fmt_spec *spec,
-		      uintmax_t v, bool neg, bool sign)
-{
-	const char *digits = "0123456789abcdef";
-	char buf[sizeof(uintmax_t) * CHAR_BIT];
-	struct fmt_run runs[2];
-	char prefix[3];
-	size_t plen = 0, nd, zeros = 0;
-	unsigned base = 10;
-	char *end = buf + sizeof(buf), *p = end;
-	char c = spec->conv;
-	bool zero = v == 0;
-
-	if (c == 'X' || c == 'B')
-		digits = "0123456789ABCDEF";
-	if (c == 'o')
-		base = 8;
-	else if (c == 'x' || c == 'X' || c == 'p')
-		base = 16;
-	else if (c == 'b' || c == 'B')
-		base = 2;
-	do {
-		*--p = digits[v % base];
-		v /= base;
-	} while (v);
-	nd = end - p;
-	/* "%.0d" of zero prints no digit at all. */
-	if (spec->prec == 0 && zero)
-		nd = 0;
-	if (spec->prec >= 0 && (size_t)spec->prec > nd)
-		zeros = spec->prec - nd;
-	/*
-	 * '#' with 'o' raises the precision until the first digit is 0: adds
-	 * one if there is no digit, or a nonzero one, and no zeros yet.
-	 */
-	if (c == 'o' && (spec->flags & FMT_ALT) && !zeros && (!nd || !zero))
-		zeros = 1;
-
-	if (neg)
-		prefix[plen++] = '-';
-	else if (sign && (spec->flags & FMT_PLUS))
-		prefix[plen++] = '+';
-	else if (sign && (spec->flags & FMT_SPACE))
-		prefix[plen++] = ' ';
-	/* The "0x" of '#' is only for non-zero values; %p always has it. */
-	if (c == 'p' || ((spec->flags & FMT_ALT) && !zero &&
-			 (base == 16 || base == 2))) {
-		prefix[plen++] = '0';
-		prefix[plen++] = c == 'p' ? 'x' : c;
-	}
-
-	runs[0] = (struct fmt_run){ .n = zeros, .c = '0' };
-	runs[1] = (struct fmt_run){ .s = p, .n = nd };
-	return fmt_padded(sink, spec, prefix, plen, runs, 2, spec->prec < 0);
-}
-
-static size_t put_str(struct fmt_sink *sink, const struct fmt_spec *spec,
-		      const char *s)
-{
-	size_t lim = spec->prec < 0 ? SIZE_MAX : (size_t)spec->prec;
-	struct fmt_run run = { .n = 0 };
-
-	/* glibc prints "(null)" only if it fits the precision whole. */
-	if (!s)
-		s = lim >= 6 ? "(null)" : "";
-	while (run.n < lim && s[run.n])
-		run.n++;
-	run.s = s;
-	return fmt_padded(sink, spec, NULL, 0, &run, 1, false);
-}
-
-/*
- * In the C locale only ASCII has a multibyte form; anything else fails the
- * whole call with EILSEQ, as wcrtomb() does for glibc. wint_t and wchar_t
- * hold the same values here, so one check serves %lc and %ls.
- */
-static bool wide_ok(unsigned int wc)
-{
-	return wc <= 0x7f;
-}
-
-static int put_wstr(struct fmt_sink *sink, const struct fmt_spec *spec,
-		    const wchar_t *ws, size_t *len)
-{
-	size_t lim = spec->prec < 0 ? SIZE_MAX : (size_t)spec->prec;
-	size_t n = 0, pad = 0;
-	char buf[64];
-
-	if (!ws) {
-		*len = put_str(sink, spec, NULL);
-		return 0;
-	}
-	/* Every character below the precision is converted, and checked. */
-	for (; n < lim && ws[n]; n++)
-		if (!wide_ok(ws[n]))
-			return -EILSEQ;
-	if ((size_t)spec->width > n)
-		pad = spec->width - n;
-	if (!(spec->flags & FMT_LEFT))
-		fmt_fill(sink, ' ', pad);
-	for (size_t i = 0; i < n;) {
-		size_t k = 0;
-
-		while (k < sizeof(buf) && i < n)
-			buf[k++] = (char)ws[i++];
-		sink->put(sink, buf, k);
-	}
-	if (spec->flags & FMT_LEFT)
-		fmt_fill(sink, ' ', pad);
-	*len = n + pad;
-	return 0;
-}
-
-/* %n: the count so far, as an int truncated to the modifier's type. */
-static void store_count(va_list *ap, enum fmt_len len, size_t count)
-{
-	int n = (int)count;
-
-	switch (len) {
-	case LEN_HH:
-		*va_arg(*ap, signed char *) = (signed char)n;
-		break;
-	case LEN_H:
-		*va_arg(*ap, short *) = (short)n;
-		break;
-	case LEN_L:
-		*va_arg(*ap, long *) = n;
-		break;
-	case LEN_LL:
-		*va_arg(*ap, long long *) = n;
-		break;
-	case LEN_J:
-		*va_arg(*ap, intmax_t *) = n;
-		break;
-	case LEN_Z:
-		*va_arg(*ap, size_t *) = n;
-		break;
-	case LEN_T:
-		*va_arg(*ap, ptrdiff_t *) = n;
-		break;
-	default:
-		*va_arg(*ap, int *) = n;
-		break;
-	}
-}
-
-static char *put_dec(char *p, int v)
-{
-	char tmp[12];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-/*
- * glibc echoes an unknown conversion, rebuilding it from the parsed fields
- * in a fixed order and without the length modifier ("%-05lly" comes out as
- * "%-5y"). It consumes no argument beyond '*' fields.
- */
-static size_t put_unknown(struct fmt_sink *sink, const struct conv *cv)
-{
-	const struct fmt_spec *sp = &cv->spec;
-	char buf[40], *p = buf;
-
-	*p++ = '%';
-	if (sp->flags & FMT_ALT)
-		*p++ = '#';
-	if (sp->flags & FMT_GROUP)
-		*p++ = '\'';
-	if (sp->flags & FMT_PLUS)
-		*p++ = '+';
-	else if (sp->flags & FMT_SPACE)
-		*p++ = ' ';
-	if (sp->flags & FMT_LEFT)
-		*p++ = '-';
-	else if (sp->flags & FMT_ZERO)
-		*p++ = '0';
-	if (sp->flags & FMT_I18N)
-		*p++ = 'I';
-	if (sp->width)
-		p = put_dec(p, sp->width);
-	if (sp->prec >= 0) {
-		*p++ = '.';
-		p = put_dec(p, sp->prec);
-	}
-	*p++ = sp->conv;
-	sink->put(sink, buf, p - buf);
-	return p - buf;
-}
-
-static bool is_wide(enum fmt_len len)
-{
-	return len != LEN_NONE && len != LEN_H && len != LEN_HH;
-}
-
-/*
- * Lower bound on what a conversion prints, used to fail before emitting
- * gigabytes that could never be counted in an int.
- */
-static size_t min_len(const struct conv *cv)
-{
-	const struct fmt_spec *sp = &cv->spec;
-	bool prec_counts;
-
-	switch (sp->conv) {
-	case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
-	case 'b': case 'B': case 'p': case 'f': case 'F': case 'e':
-	case 'E': case 'a': case 'A':
-		prec_counts = true;
-		break;
-	case 'g':
-	case 'G':
-		/* Without '#', %g drops trailing zeros: no bound. */
-		prec_counts = sp->flags & FMT_ALT;
-		break;
-	default:
-		prec_counts = false;
-		break;
-	}
-	if (prec_counts && sp->prec > sp->width)
-		return sp->prec;
-	return sp->width;
-}
-
-/* One conversion; returns bytes written or a negative errno. */
-static long convert(struct fmt_sink *sink, struct conv *cv, va_list *ap,
-		    fmt_float_fn float_fn, size_t done)
-{
-	struct fmt_spec *sp = &cv->spec;
-	uintmax_t v;
-	size_t n;
-	char c;
-
-	switch (sp->conv) {
-	case 'd':
-	case 'i': {
-		intmax_t iv = arg_int(ap, cv->len);
-
-		/* Negate in unsigned arithmetic so that INTMAX_MIN works. */
-		v = iv < 0 ? -(uintmax_t)iv : (uintmax_t)iv;
-		return put_int(sink, sp, v, iv < 0, true);
-	}
-	case 'u':
-	case 'o':
-	case 'x':
-	case 'X':
-	case 'b':
-	case 'B':
-		return put_int(sink, sp, arg_uint(ap, cv->len), false, false);
-	case 'p':
-		v = (uintptr_t)va_arg(*ap, void *);
-		if (v)
-			return put_int(sink, sp, v, false, true);
-		/* "(nil)" is a string: no precision, no zeros, no sign. */
-		sp->prec = -1;
-		return put_str(sink, sp, "(nil)");
-	case 'c':
-	case 'C': {
-		struct fmt_run run = { .s = &c, .n = 1 };
-
-		if (sp->conv == 'c' && !is_wide(cv->len)) {
-			c = (char)va_arg(*ap, int);
-		} else {
-			/* wint_t is unsigned int on every ABI we target. */
-			unsigned int wc = va_arg(*ap, unsigned int);
-
-			if (!wide_ok(wc))
-				return -EILSEQ;
-			c = (char)wc;
-		}
-		/* One byte even if it is NUL, which put_str would stop at. */
-		return fmt_padded(sink, sp, NULL, 0, &run, 1, false);
-	}
-	case 's':
-	case 'S':
-		if (sp->conv == 's' && !is_wide(cv->len))
-			return put_str(sink, sp, va_arg(*ap, const char *));
-		if (put_wstr(sink, sp, va_arg(*ap, const wchar_t *), &n) < 0)
-			return -EILSEQ;
-		return n;
-	case 'n':
-		store_count(ap, cv->len, done);
-		return 0;
-	case '%':
-		sink->put(sink, "%", 1);
-		return 1;
-	case 'f':
-	case 'F':
-	case 'e':
-	case 'E':
-	case 'g':
-	case 'G':
-	case 'a':
-	case 'A':
-		if (!float_fn) {
-			sink->put(sink, "<float>", 7);
-			return 7;
-		}
-		if (cv->len == LEN_LL)
-			sp->flags |= FMT_LONG_DBL;
-		return float_fn(sink, sp, ap);
-	default:
-		return put_unknown(sink, cv);
-	}
-}
-
-int vformat(struct fmt_sink *sink, const char *fmt, va_list ap,
-	    fmt_float_fn float_fn)
-{
-	size_t total = 0;
+	struct out o = { sink, 0 };
 	va_list args;
-	int rc = 0;
 
-	/* One copy is shared with float_fn so both advance the same list. */
+	/* A copy, which unlike a parameter can be passed by address. */
 	va_copy(args, ap);
-	while (*fmt) {
-		const char *pct = fmt;
-		size_t lit;
-		struct conv cv;
-		long n;
+	for (;;) {
+		const char *start = fmt, *s, *f;
+		char buf[23], *end = buf + sizeof(buf), pre[3];
+		unsigned flags = 0, bits = 32, base;
+		int width, prec = -1, npre = 0, k;
+		long n, zeros = 0, pad;
+		uint64_t v;
 
-		while (*pct && *pct != '%')
-			pct++;
-		lit = pct - fmt;
-		if (lit) {
-			sink->put(sink, fmt, lit);
-			total += lit;
-			fmt += lit;
-		}
-		if (total > INT_MAX) {
-			rc = -EOVERFLOW;
+		while (*fmt && *fmt != '%')
+			fmt++;
+		put(&o, start, fmt - start);
+		if (!*fmt)
 			break;
+		start = fmt++;
+
+		while (*fmt && (f = strchr(flag_chars, *fmt))) {
+			flags |= 1U << (f - flag_chars);
+			fmt++;
 		}
-		if (!*pct)
-			break;
+		/* The width, then the precision if a '.' follows. */
+		for (int *field = &width;; field = &prec) {
+			if (*fmt == '*') {
+				fmt++;
+				*field = (int)next_arg(&args, 32, true);
+			} else {
+				*field = digits(&fmt);
+			}
+			if (field == &prec || *fmt != '.')
+				break;
+			fmt++;
+		}
+		/* A negative width is '-'; INT_MIN stays negative: no pad. */
+		if (width < 0) {
+			flags |= F_LEFT;
+			width = (int)-(unsigned)width;
+		}
+		if (*fmt == 'h') {
+			bits = 16;
+			if (*++fmt == 'h') {
+				bits = 8;
+				fmt++;
+			}
+		} else if (*fmt == 'l') {
+			bits = 64;
+			if (*++fmt == 'l')
+				fmt++;
+		} else if (*fmt == 'z' || *fmt == 't' || *fmt == 'j') {
+			bits = 64;
+			fmt++;
+		}
+
+		f = NULL;
+		if (*fmt == '%')
+			start = fmt++;	/* "%%", or glibc's "%5%": one '%' */
+		else if (*fmt)
+			f = strchr(conv_chars, *fmt);
+		if (!f) {
+			/*
+			 * Unknown, or the format ended inside the conversion:
+			 * echo it up to here, and leave the character that
+			 * stopped it (if not the NUL) to the loop as text.
+			 */
+			put(&o, start, fmt - start);
+			continue;
+		}
 		fmt++;
-		rc = parse_conv(&fmt, &args, &cv);
-		if (rc < 0)
-			break;
-		if (min_len(&cv) > INT_MAX - total) {
-			rc = -EOVERFLOW;
-			break;
+		k = f - conv_chars;
+		base = conv_base[k];
+		if (k == CONV_P)
+			flags |= F_ALT; /* glibc prints %p as %#lx */
+		if (k >= CONV_U)
+			flags &= ~(F_PLUS | F_SPACE);
+		/* %lc's wint_t comes as an int too; it prints one byte. */
+		if (k == CONV_C)
+			bits = 32;
+		else if (k < CONV_D)
+			bits = 0;
+		v = next_arg(&args, bits, k == CONV_D || k == CONV_I);
+		s = (const char *)(uintptr_t)v;
+
+		if (k == CONV_P && !v) {
+			/* "(nil)" is text: the precision does not cut it. */
+			s = "(nil)";
+			prec = -1;
+			base = 0;
 		}
-		n = convert(sink, &cv, &args, float_fn, total);
-		if (n < 0) {
-			rc = (int)n;
-			break;
+		if (!base) {
+			/* '0' pads only numbers: text is padded with spaces. */
+			flags &= ~F_ZERO;
+			if (k == CONV_C) {
+				buf[0] = (char)v;
+				s = buf;
+				n = 1;
+			} else {
+				/* glibc: all of "(null)" or nothing. */
+				if (!s)
+					s = (unsigned)prec < 6 ? "" : "(null)";
+				/* No precision (negative): no limit. */
+				n = (long)strnlen(s, (size_t)prec);
+			}
+		} else {
+			char *p = end;
+			/* 'a' is 'A' | 0x20: x and p are lower case, X not. */
+			char lower = *f & 0x20;
+
+			if ((k == CONV_D || k == CONV_I) && (int64_t)v < 0) {
+				pre[npre++] = '-';
+				v = -v;
+			} else if (flags & F_PLUS) {
+				pre[npre++] = '+';
+			} else if (flags & F_SPACE) {
+				pre[npre++] = ' ';
+			}
+			/* A zero with precision 0 has no digits at all. */
+			if (v || prec) {
+				uint64_t u = v;
+
+				do {
+					unsigned d = u % base;
+
+					*--p = d < 10 ? '0' + d
+						      : 'A' - 10 + d + lower;
+					u /= base;
+				} while (u);
+			}
+			/* '#' with 'o' makes the first digit a 0. */
+			if (base == 8 && (flags & F_ALT) &&
+			    (p == end || *p != '0'))
+				*--p = '0';
+			/* "0x" (or "0X") for '#', unless the value is 0. */
+			if (base == 16 && (flags & F_ALT) && v) {
+				pre[npre++] = '0';
+				pre[npre++] = 'X' | lower;
+			}
+			s = p;
+			n = end - p;
+			/* A precision asks for zeros; then '0' pads none. */
+			if (prec >= 0)
+				flags &= ~F_ZERO;
+			if (prec > n)
+				zeros = prec - n;
 		}
-		total += n;
-		if (total > INT_MAX) {
-			rc = -EOVERFLOW;
-			break;
+
+		/*
+		 * Pad to the width: spaces before, spaces after with '-', or
+		 * zeros between the prefix and the digits with '0'. Counts
+		 * are longs, so no sum of int widths and precisions overflows.
+		 */
+		pad = (long)width - npre - zeros - n;
+		if (pad < 0)
+			pad = 0;
+		if (!(flags & F_LEFT)) {
+			if (flags & F_ZERO)
+				zeros += pad;
+			else
+				fill(&o, ' ', pad);
+			pad = 0;
 		}
+		put(&o, pre, npre);
+		fill(&o, '0', zeros);
+		put(&o, s, n);
+		fill(&o, ' ', pad);
 	}
 	va_end(args);
-	return rc < 0 ? -1 : (int)total;
+	return o.count > INT_MAX ? -1 : (int)o.count;
 }

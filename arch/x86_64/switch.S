@@ -13,7 +13,7 @@
  */
 	.text
 	.code64
-	.globl arch_switch, thread_trampoline
+	.globl arch_switch, thread_trampoline, arch_run_on_stack
 
 arch_switch:
 	pushq	%rbp
@@ -35,6 +35,13 @@ arch_switch:
 thread_trampoline:
 	xorl	%ebp, %ebp		/* the end of every backtrace */
 	call	sched_thread_start	/* never returns */
+	ud2
+
+/* void arch_run_on_stack(uintptr_t sp, void (*fn)(void)); */
+arch_run_on_stack:
+	movq	%rdi, %rsp
+	xorl	%ebp, %ebp		/* the end of every backtrace */
+	call	*%rsi			/* never returns */
 	ud2
 
 	.section .note.GNU-stack, "", @progbits

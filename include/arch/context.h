@@ -18,6 +18,10 @@ void arch_switch(uintptr_t *save_sp, uintptr_t next_sp);
  * stack pointer runs sched_thread_start() on it. */
 uintptr_t arch_thread_stack(uintptr_t top);
 
+/* Calls (fn)() with the stack pointer at (sp) (16-byte aligned) and a
+ * fresh frame chain, leaving the current stack behind for good. */
+void arch_run_on_stack(uintptr_t sp, void (*fn)(void)) __attribute__((noreturn));
+
 /* FPU state areas: fpu_state_size() bytes, 64-byte aligned. */
 size_t fpu_state_size(void);
 /* Resets the FPU and keeps its state as the one new threads start with.

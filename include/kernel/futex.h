@@ -43,4 +43,24 @@ static inline int futex_wake(const int *word, int n)
 int futex_requeue(const int *word, int nwake, const int *word2, int nmove,
 		  bool check, int val);
 
+/*
+ * Priority-inheritance locks, as Linux's FUTEX_LOCK_PI and FUTEX_UNLOCK_PI
+ * define the word: the owner's thread id, FUTEX_WAITERS when threads wait
+ * in the kernel, FUTEX_OWNER_DIED kept for the next owner. Threads never
+ * preempt one another here, so there is no priority to lend: what is left
+ * is the protocol, with the lock handed to the longest waiter on unlock.
+ */
+#define FUTEX_WAITERS		0x80000000
+#define FUTEX_OWNER_DIED	0x40000000
+#define FUTEX_TID_MASK		0x3fffffff
+
+/* Takes the lock at (word): 0, or -EDEADLK (the caller holds it),
+ * -EAGAIN (held, and (try)), -ESRCH (an owner that does not exist),
+ * -ETIMEDOUT, -EINTR, -EFAULT. */
+int futex_lock_pi(int *word, uint64_t deadline, bool try);
+
+/* Releases the caller's lock at (word): 0, -EPERM (not the owner),
+ * -EFAULT. */
+int futex_unlock_pi(int *word);
+
 #endif /* KERNEL_FUTEX_H */

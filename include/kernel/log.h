@@ -15,6 +15,9 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 int kprintf(const char *fmt, ...) __printf(1, 2);
 int vkprintf(const char *fmt, va_list ap);
+/* snprintf() for the kernel (no floating point): what it would have
+ * written, of which (size) - 1 bytes and a NUL land in (buf). */
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
 void log_set_level(enum log_level level);

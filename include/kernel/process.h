@@ -10,7 +10,8 @@
 #include <stddef.h>
 
 /* kernel/process_start.c: lays out argv, the environment and the
- * auxiliary vector and enters the C library (_start_c). In main's thread;
+ * auxiliary vector at the top of main's stack and enters the C library
+ * (__program_start, which the linker script names). In main's thread;
  * never returns. */
 void process_start(void) __attribute__((noreturn));
 

@@ -11,9 +11,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Fills (buf) with (n) random bytes; from threads or interrupts. */
 void random_bytes(void *buf, size_t n);
+
+/* kernel/entropy.c: (n) bytes straight from RDSEED/RDRAND and the TSC,
+ * mixed: for seeds (AT_RANDOM), not a stream. */
+void entropy_seed(void *buf, size_t n);
+
+/* One word from RDSEED, else RDRAND: false if the CPU has neither (or
+ * they keep failing), and (*v) is then left alone. */
+bool entropy_hw_word(uint64_t *v);
 
 /* Whether the key came from a hardware random source. */
 bool random_is_hardware(void);

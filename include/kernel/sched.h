@@ -67,6 +67,7 @@ struct thread {
 	char *stack;			/* guard page, then the stack; or NULL */
 	size_t stack_pages;		/* guard page included */
 	uintptr_t stack_top;		/* a stack the creator owns, or 0 */
+	size_t stack_size;		/* its size if known (profiler), or 0 */
 	void *fpu;			/* FPU state; NULL: never uses the FPU */
 	uintptr_t tls_base;		/* FS base, or 0 */
 	int *clear_tid;			/* zeroed and woken after exit */
@@ -74,11 +75,17 @@ struct thread {
 	size_t unmap_len;
 	int errno_value;		/* the kernel's errno (lwIP) */
 	int id;				/* gettid() */
+	char name[16];			/* prctl(PR_SET_NAME); the creator's */
+	void *robust_list;		/* set_robust_list(), for the C library */
 
 	/* Lifetime: one reference for the running thread, one for the
 	 * handle of a joinable thread; the last one frees the struct. */
 	int refs;
 	int handle_taken;		/* set by join or detach */
+	int native_claimed;		/* thread_join()/thread_detach() */
+	/* A write that did part of its work ended because nobody reads
+	 * any more: the system call still raises SIGPIPE (sys/fd_io.c). */
+	bool broken_pipe;
 	bool done;			/* exited; under join's lock */
 	struct waitq join;		/* threads in kthread_join() */
 };

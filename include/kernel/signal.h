@@ -36,4 +36,8 @@ int signal_send_process(int sig);
  * take it. */
 void signal_post_process(int sig);
 
+/* The calling thread is ending: what was queued for it goes. Weak:
+ * linked only with the rest of this file, which callers check. */
+void signal_thread_exit(void) __attribute__((__weak__));
+
 #endif /* KERNEL_SIGNAL_H */

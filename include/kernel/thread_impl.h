@@ -27,7 +27,8 @@ struct thread_params {
 	 * caller (which frees it after the thread has exited, see
 	 * (clear_tid)), or, with stack_top 0, one of stack_size bytes
 	 * (0: THREAD_STACK_DEFAULT) the kernel allocates with a guard page
-	 * and frees after the thread has exited. */
+	 * and frees after the thread has exited. A caller's stack_size is
+	 * only recorded, for stack walks (0: unknown). */
 	uintptr_t stack_top;
 	size_t stack_size;
 	/* An application thread: it has FPU state, and (tls) is its

@@ -61,12 +61,15 @@ void thread_exit(void *value) __attribute__((noreturn));
 /*
  * Waits for (t) to end, stores its value in (*value) if (value) is not
  * NULL, and releases (t). Returns 0, -EINVAL if (t) is detached or already
- * joined, -EDEADLK if (t) is the caller.
+ * joined (while it runs: a handle released and ended is gone, and using
+ * it is the caller's error, as with a pthread), -EDEADLK if (t) is the
+ * caller.
  */
 int thread_join(struct thread *t, void **value);
 
 /* Releases (t) without waiting: its memory goes when it ends. Returns 0 or
- * -EINVAL if it was already detached or joined. */
+ * -EINVAL if it was already detached or joined (while it runs, as
+ * above). */
 int thread_detach(struct thread *t);
 
 #endif /* TORO_THREAD_H */

@@ -41,3 +41,14 @@ void assert_fail(const char *expr, const char *file, int line)
 {
 	panic("assertion failed: %s (%s:%d)", expr, file, line);
 }
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return rc;
+}
