@@ -9,7 +9,6 @@
  * there it stays unassigned).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <arch/mmu.h>
@@ -80,8 +79,8 @@ static void add_function(unsigned bus, unsigned slot, unsigned func,
 	d->subclass = rev >> 16;
 	d->class_code = rev >> 24;
 	d->header_type = pci_read8(d, PCI_HEADER_TYPE) & PCI_HEADER_LAYOUT;
-	snprintf(d->name, sizeof(d->name), "pci %02x:%02x.%u", bus, slot,
-		 func);
+	ksnprintf(d->name, sizeof(d->name), "pci %02x:%02x.%u", bus, slot,
+		  func);
 	*devices_tail = d;
 	devices_tail = &d->next;
 	log_info("%s: %04x:%04x class %02x.%02x\n", d->name, d->vendor_id,

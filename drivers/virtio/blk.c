@@ -244,10 +244,10 @@ static int blk_probe(struct virtio_dev *vdev)
 	}
 	b->read_only = vdev->features & VIRTIO_BIT(VIRTIO_BLK_F_RO);
 	b->has_flush = vdev->features & VIRTIO_BIT(VIRTIO_BLK_F_FLUSH);
-	b->q = virtq_create(vdev, 0, 0);
-	if (!b->q) {
+	rc = virtq_create(vdev, 0, 0, &b->q);
+	if (rc) {
 		heap_free(b);
-		return -errno;
+		return rc;
 	}
 	vdev->driver_data = b;
 	virtio_ready(vdev);

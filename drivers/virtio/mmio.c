@@ -8,7 +8,6 @@
  * bits set, so none is lost between the acknowledgement and the EOI.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <arch/acpi.h>
@@ -303,7 +302,7 @@ static int mmio_add(uint64_t base, uint64_t size, uint32_t gsi)
 	m->dev.ops = &mmio_ops;
 	m->dev.transport_data = m;
 	m->dev.device_id = id;
-	snprintf(m->dev.name, sizeof(m->dev.name), "virtio-mmio@%#lx", base);
+	ksnprintf(m->dev.name, sizeof(m->dev.name), "virtio-mmio@%#lx", base);
 	virtio_add(&m->dev);
 	return 1;
 }

@@ -161,12 +161,11 @@ static int vnet_probe(struct virtio_dev *vdev)
 	v->nd.drain = vnet_drain;
 	v->nd.driver_data = v;
 
-	v->rxq = virtq_create(vdev, 0, VNET_RING);
-	v->txq = v->rxq ? virtq_create(vdev, 1, VNET_RING) : NULL;
-	if (!v->txq) {
-		rc = -errno;
+	rc = virtq_create(vdev, 0, VNET_RING, &v->rxq);
+	if (rc == 0)
+		rc = virtq_create(vdev, 1, VNET_RING, &v->txq);
+	if (rc)
 		goto fail;
-	}
 	v->nrx = v->rxq->size;
 	v->ntx = v->txq->size;
 	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));

@@ -9,7 +9,6 @@
  * CPU the driver chose (one entry for all when the device has only one).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <arch/trap.h>
@@ -421,8 +420,8 @@ static bool vpci_add(struct pci_dev *pci, unsigned type)
 	v->dev.ops = &vpci_ops;
 	v->dev.transport_data = v;
 	v->dev.device_id = type;
-	snprintf(v->dev.name, sizeof(v->dev.name), "virtio-pci@%02x:%02x.%u",
-		 pci->bus, pci->slot, pci->func);
+	ksnprintf(v->dev.name, sizeof(v->dev.name), "virtio-pci@%02x:%02x.%u",
+		  pci->bus, pci->slot, pci->func);
 	if (vpci_setup(v, &caps)) {
 		log_warn("%s: skipped\n", v->dev.name);
 		heap_free(v);

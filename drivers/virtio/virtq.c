@@ -88,15 +88,14 @@ static volatile uint16_t *avail_event(struct virtq *q)
 	return (volatile uint16_t *)&q->used->ring[q->size];
 }
 
-struct virtq *virtq_create(struct virtio_dev *dev, unsigned index,
-			   unsigned size)
+int virtq_create(struct virtio_dev *dev, unsigned index, unsigned size,
+		 struct virtq **out)
 {
 	unsigned max = dev->ops->queue_max(dev, index);
 
-	if (max == 0) {
-		errno = ENODEV;
-		return NULL;
-	}
+	*out = NULL;
+	if (max == 0)
+		return -ENODEV;
 	if (size == 0 || size > max)
 		size = max;
 	if (size > VIRTQ_MAX_SIZE)
@@ -115,8 +114,7 @@ struct virtq *virtq_create(struct virtio_dev *dev, unsigned index,
 		heap_free(reqs);
 		if (ring)
 			page_free(ring, ring_pages(size));
-		errno = ENOMEM;
-		return NULL;
+		return -ENOMEM;
 	}
 	memset(q, 0, sizeof(*q));
 	memset(reqs, 0, size * sizeof(*reqs));
@@ -143,13 +141,13 @@ struct virtq *virtq_create(struct virtio_dev *dev, unsigned index,
 		page_free(ring, ring_pages(size));
 		heap_free(reqs);
 		heap_free(q);
-		errno = -rc;
-		return NULL;
+		return rc;
 	}
 	/* Interrupts may walk the list meanwhile: publish q whole. */
 	q->next = dev->queues;
 	__atomic_store_n(&dev->queues, q, __ATOMIC_RELEASE);
-	return q;
+	*out = q;
+	return 0;
 }
 
 /* Whether the device asked to be told about new buffers (2.7.10). */

@@ -190,11 +190,11 @@ struct virtq {
 
 /*
  * Allocates queue (index) with (size) descriptors (0: what the device
- * allows, capped at 256), and enables it. Returns it, or NULL (ENODEV when
- * the device has no such queue, ENOMEM).
+ * allows, capped at 256), enables it and sets (*out). Returns 0, -ENODEV
+ * when the device has no such queue, -ENOMEM, or the transport's error.
  */
-struct virtq *virtq_create(struct virtio_dev *dev, unsigned index,
-			   unsigned size);
+int virtq_create(struct virtio_dev *dev, unsigned index, unsigned size,
+		 struct virtq **out);
 
 /*
  * Queues a request of (nout) buffers the device reads then (nin) buffers it

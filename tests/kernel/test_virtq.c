@@ -24,8 +24,7 @@ static void fake_setup(void)
 {
 	fake_init(&fk, 0xfff, 0);
 	ASSERT_EQ(virtio_negotiate(&fk.dev, 0), 0);
-	q = virtq_create(&fk.dev, 0, 0);
-	ASSERT_NOT_NULL(q);
+	ASSERT_EQ(virtq_create(&fk.dev, 0, 0, &q), 0);
 	virtio_ready(&fk.dev);
 	EXPECT_EQ(q->size, 8);
 }
@@ -245,8 +244,7 @@ static void irq_setup(bool event_idx)
 {
 	fake_init(&fk, 0xfff, event_idx ? VIRTIO_BIT(VIRTIO_F_EVENT_IDX) : 0);
 	ASSERT_EQ(virtio_negotiate(&fk.dev, 0), 0);
-	q = virtq_create(&fk.dev, 0, 0);
-	ASSERT_NOT_NULL(q);
+	ASSERT_EQ(virtq_create(&fk.dev, 0, 0, &q), 0);
 	virtio_ready(&fk.dev);
 	EXPECT_EQ(q->event_idx, event_idx);
 }
