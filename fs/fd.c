@@ -14,10 +14,12 @@
 #include <kernel/console.h>
 #include <kernel/fd.h>
 #include <kernel/heap.h>
+#include <kernel/init.h>
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
 
-#define FD_INITIAL 64
+/* Slots before the first growth. */
+#define FD_INITIAL 16
 
 /* The console as a file: a stream (no offset), input at end-of-file. */
 static ssize_t console_read(struct vfs_file *f, void *buf, size_t n,
@@ -58,24 +60,32 @@ static const struct vfs_file_ops console_ops = {
 	.fsync = console_fsync,
 };
 
-/* Static files: a reference that is never dropped keeps them from being
- * freed when their descriptors are closed. */
-#define CONSOLE_FILE(fl) \
-	{ .ops = &console_ops, .flags = (fl), .refs = 1u << 30 }
-
-static struct vfs_file console_in = CONSOLE_FILE(O_RDONLY);
-static struct vfs_file console_out = CONSOLE_FILE(O_WRONLY);
-static struct vfs_file console_err = CONSOLE_FILE(O_WRONLY);
+/* Standard input, output and error: static files (zeroed in the image,
+ * filled in at start-up), whose one reference that is never dropped keeps
+ * them from being freed when their descriptors are closed. */
+static struct vfs_file console[3];
 
 static struct spinlock lock;
-static struct vfs_file *initial[FD_INITIAL] = { &console_in, &console_out,
-						 &console_err };
+static struct vfs_file *initial[FD_INITIAL];
 static struct vfs_file **table = initial;
 /* FD_CLOEXEC per descriptor: recorded for fcntl(F_GETFD), there being
  * no exec. */
 static uint8_t initial_cloexec[FD_INITIAL];
 static uint8_t *cloexec = initial_cloexec;
 static int size = FD_INITIAL;
+
+/* Opens descriptors 0, 1 and 2 on the console before main() runs. */
+static int open_console(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		console[fd].ops = &console_ops;
+		console[fd].flags = fd == 0 ? O_RDONLY : O_WRONLY;
+		console[fd].refs = 1u << 30;
+		initial[fd] = &console[fd];
+	}
+	return 0;
+}
+INIT_CALL(INIT_FS, open_console);
 
 /*
  * Makes the table hold (want) slots or more, called and returning with

@@ -30,6 +30,7 @@ enum fuse_opcode {
 	FUSE_FORGET = 2,	/* the only request with no reply */
 	FUSE_GETATTR = 3,
 	FUSE_SETATTR = 4,
+	FUSE_MKNOD = 8,
 	FUSE_MKDIR = 9,
 	FUSE_UNLINK = 10,
 	FUSE_RMDIR = 11,
@@ -144,8 +145,15 @@ struct fuse_attr_out {
 };
 
 /* SETATTR: which fields of the request to apply. */
+#define FATTR_MODE		(1u << 0)
+#define FATTR_UID		(1u << 1)
+#define FATTR_GID		(1u << 2)
 #define FATTR_SIZE		(1u << 3)
+#define FATTR_ATIME		(1u << 4)
+#define FATTR_MTIME		(1u << 5)
 #define FATTR_FH		(1u << 6)
+#define FATTR_ATIME_NOW		(1u << 7)
+#define FATTR_MTIME_NOW		(1u << 8)
 
 struct fuse_setattr_in {
 	uint32_t valid;		/* FATTR_* */
@@ -165,6 +173,14 @@ struct fuse_setattr_in {
 struct fuse_mkdir_in {
 	uint32_t mode;
 	uint32_t umask;
+};
+
+/* MKNOD: then the name, NUL-terminated. */
+struct fuse_mknod_in {
+	uint32_t mode;
+	uint32_t rdev;
+	uint32_t umask;
+	uint32_t padding;
 };
 
 /* RENAME: then the old name and the new name, each NUL-terminated. */

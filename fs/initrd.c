@@ -17,8 +17,6 @@
 #include <kernel/log.h>
 #include <kernel/vfs.h>
 
-#define INITRD_DEV	0x100	/* st_dev of its files: any constant */
-
 static struct initrd_index the_index;
 static struct mutex build_lock;	/* a mount builds, the others wait */
 static int built;		/* 0 not yet, 1 done, else -errno */
@@ -30,7 +28,6 @@ static const struct initrd_node *node_of(const struct vfs_file *f)
 
 static void fill_stat(const struct initrd_node *n, struct stat *st)
 {
-	st->st_dev = INITRD_DEV;
 	st->st_ino = n->ino;
 	st->st_mode = n->mode;
 	st->st_nlink = n->nlink ? n->nlink : 1;
@@ -65,13 +62,28 @@ static unsigned dirent_type(uint32_t mode)
 	return (mode & S_IFMT) >> 12;	/* DT_* are the S_IF* bits, shifted */
 }
 
+/* "." and ".." first, as on Linux, then the children: the position is 0
+ * and 1 for the two, then 2 past initrd_next_child()'s cursor. */
 static int initrd_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
-	const struct initrd_node *c =
-		initrd_next_child(&the_index, node_of(f), &f->offset);
+	const struct initrd_node *dir = node_of(f), *c;
 	size_t len;
 	const char *name;
 
+	if (f->offset < 2) {
+		const struct initrd_node *n =
+			f->offset == 0 ? dir : initrd_parent(&the_index, dir);
+
+		strcpy(ent->name, f->offset == 0 ? "." : "..");
+		ent->ino = n->ino;
+		ent->type = DT_DIR;
+		f->offset++;
+		return 1;
+	}
+	uint64_t cursor = f->offset - 2;
+
+	c = initrd_next_child(&the_index, dir, &cursor);
+	f->offset = cursor + 2;
 	if (!c)
 		return 0;
 	name = initrd_basename(c, &len);
@@ -132,9 +144,24 @@ static int initrd_stat(struct vfs_mount *m, const char *path, struct stat *st)
 }
 
 /* No mkdir, unlink...: the VFS answers EROFS for a read-only mount. */
+/* Full: the archive's files, in the archive's size. */
+static int initrd_statfs(struct vfs_mount *m, struct statfs *st)
+{
+	uint64_t bytes = 0;
+
+	(void)m;
+	for (size_t i = 0; i < the_index.n; i++)
+		bytes += the_index.nodes[i].size;
+	st->f_type = 0x858458f6;	/* RAMFS_MAGIC */
+	st->f_blocks = (bytes + 4095) / 4096;
+	st->f_files = the_index.n;
+	return 0;
+}
+
 static const struct vfs_fs_ops initrd_ops = {
 	.open = initrd_open,
 	.stat = initrd_stat,
+	.statfs = initrd_statfs,
 };
 
 /* Whether the archive lies in RAM the firmware reported, hence mapped. */

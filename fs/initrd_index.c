@@ -309,6 +309,21 @@ const struct initrd_node *initrd_lookup(const struct initrd_index *ix,
 	return NULL;
 }
 
+const struct initrd_node *initrd_parent(const struct initrd_index *ix,
+					const struct initrd_node *node)
+{
+	size_t len = node->len;
+	bool found;
+
+	while (len > 0 && node->name[len - 1] != '/')
+		len--;
+	if (len > 0)
+		len--;		/* the slash */
+	size_t i = find(ix->nodes, ix->n, node->name, len, &found);
+
+	return found ? &ix->nodes[i] : &ix->nodes[0];
+}
+
 /* Whether (node) is inside directory (dir); (*rest) is then what follows
  * "dir/" in its name. */
 static bool below(const struct initrd_node *dir,

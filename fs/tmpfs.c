@@ -13,6 +13,7 @@
 
 #include <kernel/vfs.h>
 #include <kernel/heap.h>
+#include <kernel/page_alloc.h>
 #include <toro/time.h>
 
 struct tnode {
@@ -26,7 +27,8 @@ struct tnode {
 	uint64_t size, cap;
 	unsigned open;			/* files open on it */
 	bool unlinked;
-	uint64_t mtime_ns, ctime_ns;
+	uint32_t uid, gid;
+	uint64_t atime_ns, mtime_ns, ctime_ns;
 };
 
 struct tmpfs {
@@ -61,7 +63,7 @@ static struct tnode *node_new(struct tmpfs *fs, const char *name, size_t len,
 	n->name[len] = '\0';
 	n->mode = mode;
 	n->ino = ++fs->next_ino;
-	n->mtime_ns = n->ctime_ns = wallclock_ns();
+	n->atime_ns = n->mtime_ns = n->ctime_ns = wallclock_ns();
 	return n;
 }
 
@@ -162,11 +164,42 @@ static void fill_stat(const struct tnode *n, struct stat *st)
 	st->st_size = n->size;
 	st->st_blksize = 4096;
 	st->st_blocks = (n->cap + 511) / 512;
+	st->st_uid = n->uid;
+	st->st_gid = n->gid;
+	st->st_atim.tv_sec = n->atime_ns / 1000000000;
+	st->st_atim.tv_nsec = n->atime_ns % 1000000000;
 	st->st_mtim.tv_sec = n->mtime_ns / 1000000000;
 	st->st_mtim.tv_nsec = n->mtime_ns % 1000000000;
-	st->st_atim = st->st_mtim;
 	st->st_ctim.tv_sec = n->ctime_ns / 1000000000;
 	st->st_ctim.tv_nsec = n->ctime_ns % 1000000000;
+}
+
+static uint64_t ts_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000000 + (uint64_t)ts->tv_nsec;
+}
+
+/* chmod, chown, utimensat on (n); the tree's lock held. */
+static int set_attr(struct tnode *n, const struct vfs_attr *a)
+{
+	uint64_t now = wallclock_ns();
+
+	if (a->valid & VFS_ATTR_MODE)
+		n->mode = (n->mode & S_IFMT) | (a->mode & 07777);
+	if (a->valid & VFS_ATTR_UID)
+		n->uid = a->uid;
+	if (a->valid & VFS_ATTR_GID)
+		n->gid = a->gid;
+	if (a->valid & VFS_ATTR_ATIME)
+		n->atime_ns = ts_ns(&a->atime);
+	if (a->valid & VFS_ATTR_ATIME_NOW)
+		n->atime_ns = now;
+	if (a->valid & VFS_ATTR_MTIME)
+		n->mtime_ns = ts_ns(&a->mtime);
+	if (a->valid & VFS_ATTR_MTIME_NOW)
+		n->mtime_ns = now;
+	n->ctime_ns = now;
+	return 0;
 }
 
 /* Makes (n) hold (size) bytes, zero-filling what it gains. */
@@ -249,26 +282,48 @@ static int tmpfs_ftruncate(struct vfs_file *f, uint64_t size)
 	return rc;
 }
 
-/* The position is how many entries were handed out: entries removed
- * meanwhile may make it skip one, which POSIX allows. */
+/* The position is how many entries were handed out, "." and ".." first
+ * as on Linux: entries removed meanwhile may make it skip one, which
+ * POSIX allows. */
 static int tmpfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
 	struct tmpfs *fs = fs_of(f->mnt);
-	struct tnode *c;
-	uint64_t i = 0;
+	struct tnode *d = f->priv, *c;
+	uint64_t i = 2;
 
 	mutex_lock(&fs->lock);
-	for (c = ((struct tnode *)f->priv)->children; c && i < f->offset;
-	     c = c->next)
+	if (f->offset < 2) {
+		const struct tnode *n =
+			f->offset == 1 && d->parent ? d->parent : d;
+
+		strcpy(ent->name, f->offset == 0 ? "." : "..");
+		ent->ino = n->ino;
+		ent->type = DT_DIR;
+		f->offset++;
+		mutex_unlock(&fs->lock);
+		return 1;
+	}
+	for (c = d->children; c && i < f->offset; c = c->next)
 		i++;
 	if (c) {
 		strcpy(ent->name, c->name);
 		ent->ino = c->ino;
-		ent->type = is_dir(c) ? DT_DIR : DT_REG;
+		ent->type = (c->mode & S_IFMT) >> 12;	/* DT_* */
 		f->offset++;
 	}
 	mutex_unlock(&fs->lock);
 	return c != NULL;
+}
+
+static int tmpfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
+{
+	struct tmpfs *fs = fs_of(f->mnt);
+
+	mutex_lock(&fs->lock);
+	int rc = set_attr(f->priv, a);
+
+	mutex_unlock(&fs->lock);
+	return rc;
 }
 
 static int tmpfs_close(struct vfs_file *f)
@@ -288,12 +343,14 @@ static const struct vfs_file_ops file_ops = {
 	.write = tmpfs_write,
 	.fstat = tmpfs_fstat,
 	.ftruncate = tmpfs_ftruncate,
+	.setattr = tmpfs_fsetattr,
 	.close = tmpfs_close,
 };
 
 static const struct vfs_file_ops dir_ops = {
 	.fstat = tmpfs_fstat,
 	.readdir = tmpfs_readdir,
+	.setattr = tmpfs_fsetattr,
 	.close = tmpfs_close,
 };
 
@@ -324,8 +381,11 @@ static int tmpfs_open(struct vfs_mount *m, const char *path, int flags,
 		if (!n)
 			goto out;
 		attach(dir, n);
+	} else if (S_ISSOCK(n->mode)) {
+		rc = -ENXIO;	/* a socket's name: connect() to it */
+		goto out;
 	} else if ((flags & O_TRUNC) && !is_dir(n) &&
-		   (flags & O_ACCMODE) != O_RDONLY) {
+		   (flags & VFS_ACCMODE) != O_RDONLY) {
 		resize(n, 0);	/* shrinking cannot fail */
 	}
 	n->open++;
@@ -351,7 +411,8 @@ static int tmpfs_stat(struct vfs_mount *m, const char *path, struct stat *st)
 	return rc;
 }
 
-static int tmpfs_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
+/* mkdir and mknod: a new node of (mode), type included. */
+static int make_node(struct vfs_mount *m, const char *path, mode_t mode)
 {
 	struct tmpfs *fs = fs_of(m);
 	struct tnode *dir, *n;
@@ -364,7 +425,7 @@ static int tmpfs_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
 	if (rc == 0 && child(dir, name, len))
 		rc = -EEXIST;
 	if (rc == 0) {
-		n = node_new(fs, name, len, S_IFDIR | (mode & 07777));
+		n = node_new(fs, name, len, mode);
 		if (n)
 			attach(dir, n);
 		else
@@ -372,6 +433,16 @@ static int tmpfs_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
 	}
 	mutex_unlock(&fs->lock);
 	return rc;
+}
+
+static int tmpfs_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
+{
+	return make_node(m, path, S_IFDIR | (mode & 07777));
+}
+
+static int tmpfs_mknod(struct vfs_mount *m, const char *path, mode_t mode)
+{
+	return make_node(m, path, mode);
 }
 
 /* Takes (n) out of the tree; it goes when its last open file does. */
@@ -457,13 +528,45 @@ out:
 	return rc;
 }
 
+static int tmpfs_setattr(struct vfs_mount *m, const char *path,
+			 const struct vfs_attr *a)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *n;
+
+	mutex_lock(&fs->lock);
+	int rc = lookup(fs, path, &n);
+
+	if (rc == 0)
+		rc = set_attr(n, a);
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+/* Memory is the limit, as for Linux's tmpfs without size=: its files
+ * take pages from the same RAM. */
+static int tmpfs_statfs(struct vfs_mount *m, struct statfs *st)
+{
+	struct page_stats ps;
+
+	(void)m;
+	page_alloc_stats(&ps);
+	st->f_type = 0x01021994;	/* TMPFS_MAGIC */
+	st->f_blocks = ps.total_pages;
+	st->f_bfree = st->f_bavail = ps.free_pages;
+	return 0;
+}
+
 static const struct vfs_fs_ops tmpfs_ops = {
 	.open = tmpfs_open,
 	.stat = tmpfs_stat,
 	.mkdir = tmpfs_mkdir,
+	.mknod = tmpfs_mknod,
 	.rmdir = tmpfs_rmdir,
 	.unlink = tmpfs_unlink,
 	.rename = tmpfs_rename,
+	.setattr = tmpfs_setattr,
+	.statfs = tmpfs_statfs,
 };
 
 int tmpfs_mount(const char *path)

@@ -24,7 +24,14 @@
 
 static struct spinlock lock;		/* mounts[] and cwd */
 static struct vfs_mount *mounts[VFS_MAX_MOUNTS];
-static char cwd[VFS_PATH_MAX] = "/";
+/* The current directory; empty means "/" (so that the 4 KiB are bss,
+ * not bytes of every image). Under (lock). */
+static char cwd[VFS_PATH_MAX];
+
+static const char *current_dir(void)
+{
+	return cwd[0] ? cwd : "/";
+}
 
 static bool mount_path_ok(const char *path)
 {
@@ -62,6 +69,9 @@ int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 		}
 	}
 	if (slot >= 0) {
+		/* One device number per mount, as Linux gives each
+		 * mounted filesystem: (st_dev, st_ino) names a file. */
+		m->dev = 0x20 + slot;
 		mounts[slot] = m;
 		rc = 0;
 	}
@@ -93,11 +103,6 @@ int vfs_umount(const char *path)
 	return rc;
 }
 
-void vfs_mount_put(struct vfs_mount *m)
-{
-	__atomic_fetch_sub(&m->users, 1, __ATOMIC_RELEASE);
-}
-
 int vfs_lookup(const char *path, struct vfs_lookup *lk)
 {
 	int n;
@@ -106,8 +111,8 @@ int vfs_lookup(const char *path, struct vfs_lookup *lk)
 	 * current directory, rather than copying 4 KiB out of it. */
 	if (*path != '/') {
 		spin_lock(&lock);
-		n = vfs_path_normalize(cwd, path, lk->path, sizeof(lk->path),
-				       &lk->dir);
+		n = vfs_path_normalize(current_dir(), path, lk->path,
+				       sizeof(lk->path), &lk->dir);
 		spin_unlock(&lock);
 	} else {
 		n = vfs_path_normalize("/", path, lk->path, sizeof(lk->path),
@@ -170,20 +175,31 @@ int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st)
 	memset(st, 0, sizeof(*st));
 	int rc = lk->mnt->ops->stat(lk->mnt, lk->rel, st);
 
+	st->st_dev = lk->mnt->dev;
 	if (rc == 0 && lk->dir && !S_ISDIR(st->st_mode))
 		rc = -ENOTDIR;
 	return rc;
 }
 
+/* Weak: the built-in devices and /etc files (fs/dev_files.c,
+ * fs/etc_files.c) are there only in a program that can open them. */
+__attribute__((weak)) int dev_stat(const char *path, struct stat *st);
+__attribute__((weak)) int etc_stat(const char *path, struct stat *st);
+
 int vfs_stat(const char *path, struct stat *st)
 {
 	int rc;
+
+	if (dev_stat && dev_stat(path, st) == 0)
+		return 0;
 	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
 
-	if (!lk)
-		return rc;
-	rc = vfs_lookup_stat(lk, st);
-	vfs_lookup_free(lk);
+	if (lk) {
+		rc = vfs_lookup_stat(lk, st);
+		vfs_lookup_free(lk);
+	}
+	if (rc == -ENOENT && etc_stat)
+		rc = etc_stat(path, st);
 	return rc;
 }
 
@@ -209,7 +225,8 @@ int vfs_access(const char *path, int amode)
 	return rc;
 }
 
-int vfs_mkdir(const char *path, mode_t mode)
+/* mkdir, mknod: a new name, with the checks around the op. */
+static int make_name(const char *path, mode_t mode, bool dir)
 {
 	struct stat st;
 	int rc;
@@ -218,15 +235,30 @@ int vfs_mkdir(const char *path, mode_t mode)
 	if (!lk)
 		return rc;
 	struct vfs_mount *m = lk->mnt;
+	int (*op)(struct vfs_mount *, const char *, mode_t) =
+		dir ? m->ops->mkdir : m->ops->mknod;
 
 	if (lk->rel[0] == '\0')
 		rc = -EEXIST;
-	else if (m->read_only || !m->ops->mkdir)
-		rc = vfs_lookup_stat(lk, &st) == 0 ? -EEXIST : -EROFS;
+	else if (m->read_only || !op)
+		rc = vfs_lookup_stat(lk, &st) == 0 ? -EEXIST :
+		     m->read_only || dir ? -EROFS : -EPERM;
 	else
-		rc = m->ops->mkdir(m, lk->rel, mode);
+		rc = op(m, lk->rel, mode);
 	vfs_lookup_free(lk);
 	return rc;
+}
+
+int vfs_mkdir(const char *path, mode_t mode)
+{
+	return make_name(path, mode, true);
+}
+
+int vfs_mknod(const char *path, mode_t mode)
+{
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return -EPERM;
+	return make_name(path, mode, false);
 }
 
 /* rmdir, unlink: the same checks around a different op. */
@@ -314,6 +346,32 @@ int vfs_setattr(const char *path, const struct vfs_attr *a)
 	return rc;
 }
 
+int vfs_statfs(const char *path, struct statfs *st)
+{
+	struct stat sb;
+	int rc;
+	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+
+	if (!lk)
+		return rc;
+	rc = vfs_lookup_stat(lk, &sb);
+	if (rc == 0)
+		rc = vfs_mount_statfs(lk->mnt, st);
+	vfs_lookup_free(lk);
+	return rc;
+}
+
+int vfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
+{
+	if (f->ops->setattr)
+		return f->ops->setattr(f, a);
+	if (f->mnt && f->mnt->read_only)
+		return -EROFS;
+	if (f->path)
+		return vfs_setattr(f->path, a);
+	return -EPERM;
+}
+
 int vfs_chdir(const char *path)
 {
 	struct stat st;
@@ -339,10 +397,10 @@ int vfs_getcwd(char *buf, size_t size)
 	int rc = 0;
 
 	spin_lock(&lock);
-	if (strlen(cwd) + 1 > size)
+	if (strlen(current_dir()) + 1 > size)
 		rc = -ERANGE;
 	else
-		strcpy(buf, cwd);
+		strcpy(buf, current_dir());
 	spin_unlock(&lock);
 	return rc;
 }

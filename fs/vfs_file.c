@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Open files: opening a path, and reads, writes, seeks and the rest on an
- * open file. The checks every filesystem would repeat live here (access
- * mode, directories, read-only mounts, O_APPEND, offsets), so filesystems
+ * Open files: reads, writes, seeks and the rest on an open file (opening
+ * a path is vfs_open.c). The checks every filesystem would repeat live
+ * here (access mode, directories, O_APPEND, offsets), so filesystems
  * see only well-formed requests. A file is shared by the descriptors that
  * dup() made and by calls in progress on any CPU: it is freed when the last
  * reference goes, and its offset is updated under its own mutex (a mutex,
@@ -31,99 +31,7 @@ static bool is_dir(const struct vfs_file *f)
 
 static int accmode(const struct vfs_file *f)
 {
-	return f->flags & O_ACCMODE;
-}
-
-/*
- * What a read-only mount can do with (flags): it is asked about the file
- * first, as Linux would find it before refusing to change anything.
- * Returns the flags to pass on (O_CREAT dropped) or -errno.
- */
-static int read_only_flags(struct vfs_lookup *lk, int flags)
-{
-	struct stat st;
-	int rc = vfs_lookup_stat(lk, &st);
-
-	if (rc == -ENOENT && (flags & O_CREAT))
-		return -EROFS;
-	if (rc)
-		return rc;
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return -EEXIST;
-	if (S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY)
-		return -EISDIR;
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
-		return -EROFS;
-	return flags & ~O_CREAT;
-}
-
-int vfs_open(const char *path, int flags, mode_t mode, struct vfs_file **out)
-{
-	int rc;
-
-	*out = NULL;
-	if ((flags & O_ACCMODE) == O_ACCMODE)
-		return -EINVAL;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
-
-	if (!lk)
-		return rc;
-	struct vfs_mount *m = lk->mnt;
-	struct vfs_file *f = NULL;
-	int fs_flags = flags;
-
-	if (lk->dir && (flags & O_CREAT))
-		rc = -EISDIR;
-	else if (m->read_only)
-		rc = fs_flags = read_only_flags(lk, flags);
-	else if (!m->ops->open)
-		rc = -ENOSYS;
-	if (rc < 0)
-		goto err_lookup;
-	rc = -ENOMEM;
-	f = heap_zalloc(sizeof(*f));
-	if (!f)
-		goto err_lookup;
-	f->mnt = m;
-	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
-	f->refs = 1;
-	rc = m->ops->open(m, lk->rel, fs_flags, mode, f);
-	if (rc)
-		goto err_file;
-	if (!f->ops) {
-		rc = -EIO;	/* a filesystem that forgot its ops */
-		goto err_file;
-	}
-	if (!is_dir(f) && (lk->dir || (flags & O_DIRECTORY)))
-		rc = -ENOTDIR;
-	else if (is_dir(f) && accmode(f) != O_RDONLY)
-		rc = -EISDIR;
-	if (rc)
-		goto err_opened;
-	if (is_dir(f)) {
-		/* For openat() and fchdir() relative to it. */
-		size_t len = strlen(lk->path) + 1;
-
-		f->path = heap_alloc(len);
-		if (!f->path) {
-			rc = -ENOMEM;
-			goto err_opened;
-		}
-		memcpy(f->path, lk->path, len);
-	}
-	/* The file keeps the mount's user reference the lookup took. */
-	heap_free(lk);
-	*out = f;
-	return 0;
-
-err_opened:
-	if (f->ops->close)
-		f->ops->close(f);
-err_file:
-	heap_free(f);
-err_lookup:
-	vfs_lookup_free(lk);
-	return rc;
+	return f->flags & VFS_ACCMODE;
 }
 
 struct vfs_file *vfs_file_new(const struct vfs_file_ops *ops, void *priv,
@@ -149,6 +57,10 @@ void vfs_file_put(struct vfs_file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	if (f->pollers)
+		vfs_poll_release(f);
+	if (f->flock_held)
+		vfs_flock_release(f);
 	if (f->ops->close)
 		f->ops->close(f);
 	if (f->mnt)
@@ -409,7 +321,11 @@ out:
 int vfs_fstat(struct vfs_file *f, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	return f->ops->fstat ? f->ops->fstat(f, st) : -ENOSYS;
+	int rc = f->ops->fstat ? f->ops->fstat(f, st) : -ENOSYS;
+
+	if (f->mnt)
+		st->st_dev = f->mnt->dev;
+	return rc;
 }
 
 int vfs_fsync(struct vfs_file *f)
@@ -425,17 +341,6 @@ int vfs_ftruncate(struct vfs_file *f, int64_t size)
 	if (!f->ops->ftruncate)
 		return f->mnt && f->mnt->read_only ? -EROFS : -EINVAL;
 	return f->ops->ftruncate(f, size);
-}
-
-int vfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
-{
-	if (f->ops->setattr)
-		return f->ops->setattr(f, a);
-	if (f->mnt && f->mnt->read_only)
-		return -EROFS;
-	if (f->path)
-		return vfs_setattr(f->path, a);
-	return -EPERM;
 }
 
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)

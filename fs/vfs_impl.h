@@ -3,6 +3,7 @@
 #ifndef FS_VFS_IMPL_H
 #define FS_VFS_IMPL_H
 
+#include <kernel/compiler.h>
 #include <kernel/vfs.h>
 
 /* vfs.c: a path resolved to its mount. */
@@ -16,7 +17,11 @@ struct vfs_lookup {
 /* Resolves (path) into (lk); on success the caller must vfs_mount_put()
  * lk->mnt. -ENOENT when nothing is mounted there. */
 int vfs_lookup(const char *path, struct vfs_lookup *lk);
-void vfs_mount_put(struct vfs_mount *m);
+
+static inline void vfs_mount_put(struct vfs_mount *m)
+{
+	__atomic_fetch_sub(&m->users, 1, __ATOMIC_RELEASE);
+}
 
 /* The same in a struct from the heap, not from a thread stack that may be
  * small: NULL with (*rc) set on failure. vfs_lookup_free() puts the mount
@@ -27,5 +32,17 @@ void vfs_lookup_free(struct vfs_lookup *lk);
 /* (st) filled in for the looked-up path; -ENOTDIR if it had to be a
  * directory and is not. */
 int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st);
+
+/*
+ * Called for a file whose last reference is gone, before it is freed:
+ * vfs_poll.c tells its pollers, flock.c drops its flock() lock. Weak, so
+ * a program that never polls or locks links neither: a file can only have
+ * pollers or a lock if the code that gives them is in the image.
+ */
+void vfs_poll_release(struct vfs_file *f) __weak;
+void vfs_flock_release(struct vfs_file *f) __weak;
+
+/* vfs_statfs.c: statfs() of mount (m). */
+int vfs_mount_statfs(struct vfs_mount *m, struct statfs *st);
 
 #endif /* FS_VFS_IMPL_H */

@@ -116,6 +116,11 @@ void virtiofs_stat_fill(const struct fuse_attr *a, struct stat *st);
 int virtiofs_entry_check(struct virtiofs *fs, uint32_t opcode,
 			 const struct fuse_entry_out *e);
 
+/* SETATTR of (nodeid) with what (a) asks (chmod, chown, utimensat);
+ * through open file (fh) when (fh) is not NULL. */
+int virtiofs_setattr(struct virtiofs *fs, uint64_t nodeid,
+		     const uint64_t *fh, const struct vfs_attr *a);
+
 extern const struct vfs_fs_ops virtiofs_fs_ops;
 
 /* ------------------------------------------------------------------------
@@ -143,8 +148,9 @@ struct virtiofs_file {
 int virtiofs_open(struct vfs_mount *m, const char *path, int flags,
 		  mode_t mode, struct vfs_file *f);
 
-/* fstat of an open file or directory. */
+/* fstat and fchmod/fchown/futimens of an open file or directory. */
 int virtiofs_fstat(struct vfs_file *f, struct stat *st);
+int virtiofs_fsetattr(struct vfs_file *f, const struct vfs_attr *a);
 
 /* RELEASE or RELEASEDIR (opcode) of handle (fh) of (nodeid); errors are
  * ignored, as there is nothing left to do about them. */

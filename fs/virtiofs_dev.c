@@ -65,12 +65,12 @@ static int virtiofs_probe(struct virtio_dev *vdev)
 	}
 	/* More queues than CPUs would sit idle: requests pick by CPU. */
 	fs->nreq = MIN(MIN(n, (uint32_t)VIRTIOFS_MAX_QUEUES), cpu_count());
-	fs->hiprio = virtq_create(vdev, 0, 0);
-	if (!fs->hiprio)
+	rc = virtq_create(vdev, 0, 0, &fs->hiprio);
+	if (rc)
 		goto err_queue;
 	for (unsigned i = 0; i < fs->nreq; i++) {
-		fs->req[i] = virtq_create(vdev, 1 + i, 0);
-		if (!fs->req[i])
+		rc = virtq_create(vdev, 1 + i, 0, &fs->req[i]);
+		if (rc)
 			goto err_queue;
 	}
 	vdev->driver_data = fs;
@@ -84,7 +84,6 @@ static int virtiofs_probe(struct virtio_dev *vdev)
 err_queue:
 	/* The core marks the device failed; queues made so far stay
 	 * allocated, as there is no way to take them back from it. */
-	rc = -errno;
 err_fs:
 	heap_free(fs);
 	return rc;

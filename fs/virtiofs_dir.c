@@ -90,11 +90,9 @@ static int dir_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 		vf->len = vf->pos = 0;
 		vf->eof = false;
 	}
-	/* "." and ".." are left out, as the other filesystems do. */
-	do {
-		rc = next_entry(vf, &d);
-	} while (rc == 1 && ((d.namelen == 1 && d.name[0] == '.') ||
-			     (d.namelen == 2 && !memcmp(d.name, "..", 2))));
+	/* "." and ".." come as the daemon lists them (first, from a
+	 * Linux host), as the other filesystems give them. */
+	rc = next_entry(vf, &d);
 	f->offset = vf->cookie;
 	if (rc != 1)
 		return rc;
@@ -119,6 +117,7 @@ static int dir_close(struct vfs_file *f)
 
 static const struct vfs_file_ops dir_ops = {
 	.fstat = virtiofs_fstat,
+	.setattr = virtiofs_fsetattr,
 	.readdir = dir_readdir,
 	.close = dir_close,
 };
@@ -134,7 +133,7 @@ int virtiofs_opendir(struct virtiofs *fs, uint64_t nodeid, int flags,
 		heap_free(buf);
 		return -ENOMEM;
 	}
-	struct fuse_open_in in = { .flags = (uint32_t)flags & O_ACCMODE };
+	struct fuse_open_in in = { .flags = (uint32_t)flags & VFS_ACCMODE };
 	struct fuse_open_out out;
 	struct virtq_buf arg = { &in, sizeof(in) };
 	int rc = fuse_call_fixed(fs, FUSE_OPENDIR, nodeid, &arg, 1, &out,

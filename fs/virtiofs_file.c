@@ -25,7 +25,7 @@
  * nothing to the host. O_APPEND is the VFS's (it writes at the size), but
  * the host file gets it too, so that appends from two opens of a file
  * cannot overlap. */
-#define OPEN_FLAGS	(O_ACCMODE | O_APPEND | O_TRUNC | O_SYNC | O_DSYNC | \
+#define OPEN_FLAGS	(VFS_ACCMODE | O_APPEND | O_TRUNC | O_SYNC | O_DSYNC | \
 			 O_NONBLOCK)
 
 static const struct vfs_file_ops file_ops;
@@ -84,7 +84,7 @@ static int open_node(struct virtiofs *fs, uint64_t nodeid, int flags,
 		     struct vfs_file *f)
 {
 	uint32_t oflags = (uint32_t)flags & OPEN_FLAGS;
-	bool trunc = (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY;
+	bool trunc = (flags & O_TRUNC) && (flags & VFS_ACCMODE) != O_RDONLY;
 
 	/* A daemon that does not take O_TRUNC with OPEN gets a SETATTR. */
 	if (!(fs->flags & FUSE_ATOMIC_O_TRUNC))
@@ -168,9 +168,9 @@ int virtiofs_open(struct vfs_mount *m, const char *path, int flags,
 {
 	struct virtiofs *fs = m->priv;
 	struct fuse_entry_out e;
-	int acc = flags & O_ACCMODE;
+	int acc = flags & VFS_ACCMODE;
 
-	if (acc == O_ACCMODE)
+	if (acc == VFS_ACCMODE)
 		return -EINVAL;
 	if (flags & O_CREAT) {
 		if (flags & O_DIRECTORY)
@@ -317,7 +317,7 @@ static ssize_t file_read(struct vfs_file *f, void *buf, size_t n,
 {
 	struct virtiofs_file *vf = to_vf(f);
 
-	if ((vf->flags & O_ACCMODE) == O_WRONLY)
+	if ((vf->flags & VFS_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	return file_io(vf, false, buf, n, off);
 }
@@ -327,7 +327,7 @@ static ssize_t file_write(struct vfs_file *f, const void *buf, size_t n,
 {
 	struct virtiofs_file *vf = to_vf(f);
 
-	if ((vf->flags & O_ACCMODE) == O_RDONLY)
+	if ((vf->flags & VFS_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	/* The daemon only reads the buffer; the cast is for the chain. */
 	return file_io(vf, true, (char *)buf, n, off);
@@ -371,11 +371,20 @@ static int file_fsync(struct vfs_file *f)
 	return rc == -ENOSYS ? 0 : rc;
 }
 
+int virtiofs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
+{
+	struct virtiofs_file *vf = to_vf(f);
+
+	/* A directory's handle is not a file's: the node alone names it. */
+	return virtiofs_setattr(vf->fs, vf->nodeid, vf->dir ? NULL : &vf->fh,
+				a);
+}
+
 static int file_ftruncate(struct vfs_file *f, uint64_t size)
 {
 	struct virtiofs_file *vf = to_vf(f);
 
-	if ((vf->flags & O_ACCMODE) == O_RDONLY)
+	if ((vf->flags & VFS_ACCMODE) == O_RDONLY)
 		return -EINVAL;
 	if (size > INT64_MAX)
 		return -EFBIG;
@@ -403,6 +412,7 @@ static const struct vfs_file_ops file_ops = {
 	.read = file_read,
 	.write = file_write,
 	.fstat = virtiofs_fstat,
+	.setattr = virtiofs_fsetattr,
 	.fsync = file_fsync,
 	.ftruncate = file_ftruncate,
 	.close = file_close,

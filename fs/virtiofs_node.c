@@ -157,10 +157,60 @@ static int node_stat(struct vfs_mount *m, const char *path, struct stat *st)
 	return 0;
 }
 
-static int node_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
+int virtiofs_setattr(struct virtiofs *fs, uint64_t nodeid,
+		     const uint64_t *fh, const struct vfs_attr *a)
+{
+	static const struct { unsigned vfs, fuse; } fields[] = {
+		{ VFS_ATTR_MODE, FATTR_MODE },
+		{ VFS_ATTR_UID, FATTR_UID },
+		{ VFS_ATTR_GID, FATTR_GID },
+		{ VFS_ATTR_ATIME, FATTR_ATIME },
+		{ VFS_ATTR_MTIME, FATTR_MTIME },
+		{ VFS_ATTR_ATIME_NOW, FATTR_ATIME_NOW },
+		{ VFS_ATTR_MTIME_NOW, FATTR_MTIME_NOW },
+	};
+	struct fuse_setattr_in in = {
+		.mode = a->mode & 07777,
+		.uid = a->uid,
+		.gid = a->gid,
+		.atime = (uint64_t)a->atime.tv_sec,
+		.atimensec = (uint32_t)a->atime.tv_nsec,
+		.mtime = (uint64_t)a->mtime.tv_sec,
+		.mtimensec = (uint32_t)a->mtime.tv_nsec,
+	};
+	struct fuse_attr_out out;
+	struct virtq_buf arg = { &in, sizeof(in) };
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (a->valid & fields[i].vfs)
+			in.valid |= fields[i].fuse;
+	if (fh) {
+		in.valid |= FATTR_FH;
+		in.fh = *fh;
+	}
+	return fuse_call_fixed(fs, FUSE_SETATTR, nodeid, &arg, 1, &out,
+			       sizeof(out));
+}
+
+static int node_setattr(struct vfs_mount *m, const char *path,
+			const struct vfs_attr *a)
 {
 	struct virtiofs *fs = to_fs(m);
-	struct fuse_mkdir_in in = { .mode = mode & 07777 };
+	struct fuse_entry_out e;
+	int rc = virtiofs_lookup(fs, path, strlen(path), &e);
+
+	if (rc)
+		return rc;
+	rc = virtiofs_setattr(fs, e.nodeid, NULL, a);
+	fuse_forget(fs, e.nodeid, 1);
+	return rc;
+}
+
+/* MKDIR or MKNOD (opcode) of (path), with (in) before the name. */
+static int make_node(struct vfs_mount *m, const char *path, uint32_t opcode,
+		     const void *in, size_t in_len)
+{
+	struct virtiofs *fs = to_fs(m);
 	struct fuse_entry_out e;
 	const char *name;
 	uint64_t dir;
@@ -171,15 +221,29 @@ static int node_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
 
 	if (rc)
 		return rc;
-	struct virtq_buf args[2] = { { &in, sizeof(in) },
+	struct virtq_buf args[2] = { { (void *)in, in_len },
 				     { (void *)name, strlen(name) + 1 } };
 
-	rc = fuse_call_fixed(fs, FUSE_MKDIR, dir, args, 2, &e, sizeof(e));
-	/* The new directory came with a lookup; we keep no node. */
+	rc = fuse_call_fixed(fs, opcode, dir, args, 2, &e, sizeof(e));
+	/* The new node came with a lookup; we keep no node. */
 	if (!rc)
 		fuse_forget(fs, e.nodeid, 1);
 	fuse_forget(fs, dir, 1);
 	return rc;
+}
+
+static int node_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
+{
+	struct fuse_mkdir_in in = { .mode = mode & 07777 };
+
+	return make_node(m, path, FUSE_MKDIR, &in, sizeof(in));
+}
+
+static int node_mknod(struct vfs_mount *m, const char *path, mode_t mode)
+{
+	struct fuse_mknod_in in = { .mode = mode };
+
+	return make_node(m, path, FUSE_MKNOD, &in, sizeof(in));
 }
 
 /*
@@ -260,10 +324,34 @@ static int node_rename(struct vfs_mount *m, const char *from, const char *to)
 	return rc;
 }
 
+static int node_statfs(struct vfs_mount *m, struct statfs *st)
+{
+	struct fuse_statfs_out out;
+	int rc = fuse_call_fixed(to_fs(m), FUSE_STATFS, FUSE_ROOT_ID, NULL, 0,
+				 &out, sizeof(out));
+
+	if (rc)
+		return rc;
+	st->f_type = 0x65735546;	/* FUSE_SUPER_MAGIC */
+	st->f_bsize = out.bsize;
+	st->f_frsize = out.frsize ? out.frsize : out.bsize;
+	st->f_blocks = out.blocks;
+	st->f_bfree = out.bfree;
+	st->f_bavail = out.bavail;
+	st->f_files = out.files;
+	st->f_ffree = out.ffree;
+	if (out.namelen && out.namelen < st->f_namelen)
+		st->f_namelen = out.namelen;
+	return 0;
+}
+
 const struct vfs_fs_ops virtiofs_fs_ops = {
 	.open = virtiofs_open,
 	.stat = node_stat,
+	.setattr = node_setattr,
+	.statfs = node_statfs,
 	.mkdir = node_mkdir,
+	.mknod = node_mknod,
 	.rmdir = node_rmdir,
 	.unlink = node_unlink,
 	.rename = node_rename,

@@ -28,7 +28,7 @@ static const char *opname(uint32_t opcode)
 	static const char *const names[] = {
 		[FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET",
 		[FUSE_GETATTR] = "GETATTR", [FUSE_SETATTR] = "SETATTR",
-		[FUSE_MKDIR] = "MKDIR", [FUSE_UNLINK] = "UNLINK",
+		[FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR", [FUSE_UNLINK] = "UNLINK",
 		[FUSE_RMDIR] = "RMDIR", [FUSE_RENAME] = "RENAME",
 		[FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ",
 		[FUSE_WRITE] = "WRITE", [FUSE_STATFS] = "STATFS",

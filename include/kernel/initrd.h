@@ -45,6 +45,10 @@ void initrd_index_free(struct initrd_index *ix);
 const struct initrd_node *initrd_lookup(const struct initrd_index *ix,
 					const char *path, int *err);
 
+/* The directory holding (node); the root for the root. */
+const struct initrd_node *initrd_parent(const struct initrd_index *ix,
+					const struct initrd_node *node);
+
 /* The entries of directory (dir) are nodes (*pos) onward: returns the next
  * one and advances (*pos), or NULL at the end. Start with *pos = 0. */
 const struct initrd_node *initrd_next_child(const struct initrd_index *ix,

@@ -19,14 +19,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <kernel/spinlock.h>
 #include <kernel/vfs_path.h>
 #include <toro/sync.h>
 
 struct vfs_mount;
 struct vfs_file;
+struct socket_ops;
 
 /* One directory entry, as readdir gives it. */
 struct vfs_dirent {
@@ -37,6 +40,10 @@ struct vfs_dirent {
 
 /* Attributes to change (chmod, chown, utimensat): the (valid) ones. Times
  * are wall-clock; *_NOW means the current time. */
+/* The access bits of open() flags: O_RDONLY, O_WRONLY, O_RDWR, or 3
+ * (Linux's "no access"). musl's O_ACCMODE also covers O_PATH. */
+#define VFS_ACCMODE	3
+
 struct vfs_attr {
 	unsigned valid;
 	mode_t mode;		/* permission bits only */
@@ -81,10 +88,12 @@ struct vfs_file_ops {
 	 * turn and stops at the first short one. Bytes done or -errno. */
 	ssize_t (*readv)(struct vfs_file *f, const struct iovec *iov, int n);
 	ssize_t (*writev)(struct vfs_file *f, const struct iovec *iov, int n);
-	/* Readiness for poll()/epoll: VFS_POLL_* bits of what (f) can do
-	 * now. Optional: without it a file is always ready for what it was
-	 * opened for. With it, the file calls vfs_file_notify() whenever
-	 * that may have changed. */
+	/* Readiness for poll() and epoll: the VFS_POLL_* bits (Linux's
+	 * POLL* values) of what (f) can do now, without blocking and with
+	 * spinlocks possibly held. Optional: without it a file is always
+	 * ready (a regular file). With it, the file calls
+	 * vfs_file_notify() with what happened whenever readiness may have
+	 * grown. */
 	unsigned (*poll)(struct vfs_file *f);
 	/* Changes attributes of the open file (fchmod...). Optional:
 	 * without it the VFS asks the mount's setattr with the file's path
@@ -95,6 +104,8 @@ struct vfs_file_ops {
 	int (*ioctl)(struct vfs_file *f, unsigned long req, void *arg);
 	/* Last reference dropped: release what the file holds. */
 	int (*close)(struct vfs_file *f);
+	/* A socket's calls (include/kernel/socket.h); NULL otherwise. */
+	const struct socket_ops *socket;
 };
 
 struct vfs_fs_ops {
@@ -109,12 +120,19 @@ struct vfs_fs_ops {
 		    mode_t mode, struct vfs_file *f);
 	int (*stat)(struct vfs_mount *m, const char *path, struct stat *st);
 	int (*mkdir)(struct vfs_mount *m, const char *path, mode_t mode);
+	/* A node of (mode)'s type that holds no data (S_IFSOCK: the name
+	 * of an AF_UNIX socket). Optional. */
+	int (*mknod)(struct vfs_mount *m, const char *path, mode_t mode);
 	int (*rmdir)(struct vfs_mount *m, const char *path);
 	int (*unlink)(struct vfs_mount *m, const char *path);
 	/* Both paths on this mount (the VFS gives -EXDEV otherwise). */
 	int (*rename)(struct vfs_mount *m, const char *from, const char *to);
 	int (*setattr)(struct vfs_mount *m, const char *path,
 		       const struct vfs_attr *a);
+	/* Sizes and counts of the filesystem: f_type, f_blocks, f_bfree,
+	 * f_bavail, f_files, f_ffree and, if not 4096, f_bsize and
+	 * f_frsize. Without it, a filesystem of unknown size (zeros). */
+	int (*statfs)(struct vfs_mount *m, struct statfs *st);
 	/* Absent ops mean the filesystem cannot do that: -EROFS for the
 	 * ones that change it, -ENOSYS otherwise. */
 };
@@ -124,6 +142,7 @@ struct vfs_mount {
 	const struct vfs_fs_ops *ops;
 	void *priv;			/* the filesystem's */
 	bool read_only;			/* writes fail with -EROFS */
+	dev_t dev;			/* st_dev of its files, set by the VFS */
 	/* Private to the VFS. (users) counts path calls in progress and
 	 * open files, which keep the mount from going away (atomic);
 	 * (append_lock) makes each O_APPEND write (size, then write there)
@@ -140,13 +159,73 @@ struct vfs_file {
 	uint64_t offset;		/* for read/write without an offset */
 	char *path;			/* a directory's absolute path (for
 					 * openat() and fchdir()), or NULL */
+	/* Who waits for readiness (poll() calls, epoll sets), under
+	 * (poll_lock). */
+	struct spinlock poll_lock;
+	struct vfs_poller *pollers;
 	/* Private to the VFS. (refs) counts descriptors (dup) and calls in
 	 * progress (atomic); the last one out calls ops->close and frees
 	 * the file. (pos_lock) makes read/write/lseek/readdir on a file
 	 * with a mount atomic with respect to (offset). */
 	unsigned refs;
 	struct mutex pos_lock;
+	bool flock_held;		/* fs/flock.c has a lock of it */
 };
+
+/*
+ * Waiting for readiness (fs/vfs_poll.c). A poller is put on a file's list
+ * by whoever waits (a poll() call, an epoll set); the file calls
+ * vfs_file_notify() when its readiness may have grown, from any thread,
+ * CPU or interrupt, and each poller whose (events) meet it has (wake)
+ * called, with the file's poll lock held: it must be quick and must not
+ * block (mark something ready, wake a thread). A poller that holds no
+ * reference to the file (epoll) learns of its end through (gone), called
+ * without locks when the last reference is dropped, after which the
+ * file is freed.
+ */
+#define VFS_POLL_IN	0x001	/* Linux's POLLIN, POLLOUT, ... */
+#define VFS_POLL_PRI	0x002
+#define VFS_POLL_OUT	0x004
+#define VFS_POLL_ERR	0x008
+#define VFS_POLL_HUP	0x010
+#define VFS_POLL_NVAL	0x020
+#define VFS_POLL_RDNORM	0x040
+#define VFS_POLL_WRNORM	0x100
+#define VFS_POLL_RDHUP	0x2000
+#define VFS_POLL_ALWAYS (VFS_POLL_ERR | VFS_POLL_HUP)	/* reported unasked */
+
+struct vfs_poller {
+	struct vfs_poller *next, *prev;
+	bool linked;			/* on the file's list */
+	unsigned events;		/* VFS_POLL_* bits it cares about */
+	void (*wake)(struct vfs_poller *p, unsigned ready);
+	void (*gone)(struct vfs_poller *p);	/* may be NULL */
+};
+
+/* What (f) is ready for now (ops->poll, or everything). */
+unsigned vfs_poll(struct vfs_file *f);
+
+void vfs_poll_watch(struct vfs_file *f, struct vfs_poller *p);
+/* False if (p) was off the list already: the file is going, and (gone)
+ * is being called, or about to be. */
+bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p);
+
+/* For files with ops->poll: (events) just happened (data came: IN, room
+ * was made: OUT, an end went: HUP or ERR...). Pollers whose events meet
+ * them look at the file's readiness again; an edge-triggered epoll item
+ * reports once per notification, so a file notifies what changed, not
+ * what it is ready for, as Linux's wake-ups do. */
+void vfs_file_notify(struct vfs_file *f, unsigned events);
+
+/*
+ * poll() over (n) open files (NULL entries are skipped): waits until one
+ * of them is ready for what (events[i]) asks (plus VFS_POLL_ALWAYS), until
+ * clock_ns() reaches (deadline), or until the thread is interrupted.
+ * Fills (revents) and returns how many entries have events, 0 at the
+ * deadline, or -EINTR.
+ */
+int vfs_poll_wait(struct vfs_file *const *files, const unsigned *events,
+		  unsigned *revents, size_t n, uint64_t deadline);
 
 /*
  * Mounts a filesystem at (path) ("/" or an absolute path of one or more
@@ -171,10 +250,14 @@ int vfs_umount(const char *path);
  */
 int vfs_stat(const char *path, struct stat *st);
 int vfs_mkdir(const char *path, mode_t mode);
+/* (mode) with its type: S_IFSOCK only. */
+int vfs_mknod(const char *path, mode_t mode);
 int vfs_rmdir(const char *path);
 int vfs_unlink(const char *path);
 int vfs_rename(const char *from, const char *to);
 int vfs_setattr(const char *path, const struct vfs_attr *a);
+/* statfs(), with the flags (ST_RDONLY) and limits the VFS knows. */
+int vfs_statfs(const char *path, struct statfs *st);
 /* (amode): F_OK or R_OK|W_OK|X_OK (unistd.h). */
 int vfs_access(const char *path, int amode);
 int vfs_chdir(const char *path);
@@ -209,8 +292,14 @@ int vfs_fstat(struct vfs_file *f, struct stat *st);
 int vfs_fsync(struct vfs_file *f);
 int vfs_ftruncate(struct vfs_file *f, int64_t size);
 int vfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a);
+/* fstatfs(): a file's filesystem; pipes, sockets and the console are
+ * each on a pseudo-filesystem of their own, as on Linux. */
+int vfs_fstatfs(struct vfs_file *f, struct statfs *st);
 /* 1 with (ent) filled, 0 at the end, -ENOTDIR for a non-directory. */
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent);
+/* flock(): (op) is LOCK_SH, LOCK_EX or LOCK_UN, with LOCK_NB. -EINVAL,
+ * -EWOULDBLOCK, -EINTR; the lock goes with the file's last reference. */
+int vfs_flock(struct vfs_file *f, int op);
 
 /* A file object for a filesystem-less file (sockets): one reference,
  * (ops) and (priv) set, no mount. NULL without memory. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The initrd's index: names normalised, implied directories, duplicates,
- * hard links, listings in the right order, lookups and their errors. */
+ * hard links, listings in the right order, lookups and their errors,
+ * parents. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,15 @@ UNIT_TEST(initrd_implied_directories)
 	n = initrd_lookup(&ix, "", &err);
 	REQUIRE(n);
 	CHECK_EQ(n->len, 0);
+	/* Parents, for "..": the root is its own. */
+	const struct initrd_node *root = n;
+
+	CHECK(initrd_parent(&ix, root) == root);
+	CHECK(initrd_parent(&ix, initrd_lookup(&ix, "a", &err)) == root);
+	CHECK(initrd_parent(&ix, initrd_lookup(&ix, "a/b/c.txt", &err)) ==
+	      initrd_lookup(&ix, "a/b", &err));
+	CHECK(initrd_parent(&ix, initrd_lookup(&ix, "abs/path", &err)) ==
+	      initrd_lookup(&ix, "abs", &err));
 	/* Every node has its own inode number. */
 	for (size_t i = 0; i < ix.n; i++)
 		for (size_t j = i + 1; j < ix.n; j++)

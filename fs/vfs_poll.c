@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Readiness of open files (include/kernel/vfs.h): the pollers waiting on
+ * each file, the notifications that wake them, and poll()'s wait over a
+ * set of files. A file without a poll op is always ready for what its
+ * access mode allows (regular files and the console never block), as on
+ * Linux.
+ *
+ * poll() is two passes: look at every file; if none is ready, put one
+ * poller per file on the files' lists and look again (a notification
+ * between the two looks is then caught), then sleep until a poller fires,
+ * the deadline passes or the thread is interrupted, and look again.
+ */
+#include <errno.h>
+#include <kernel/heap.h>
+#include <kernel/vfs.h>
+#include <kernel/waitq.h>
+#include <toro/time.h>
+
+#include "vfs_impl.h"
+
+/* A file without a poll op never blocks: ready both ways, whatever it
+ * was opened for, as Linux says of a regular file. */
+unsigned vfs_poll(struct vfs_file *f)
+{
+	if (f->ops->poll)
+		return f->ops->poll(f);
+	return VFS_POLL_IN | VFS_POLL_RDNORM | VFS_POLL_OUT | VFS_POLL_WRNORM;
+}
+
+void vfs_poll_watch(struct vfs_file *f, struct vfs_poller *p)
+{
+	bool irq = spin_lock_irqsave(&f->poll_lock);
+
+	p->prev = NULL;
+	p->next = f->pollers;
+	if (f->pollers)
+		f->pollers->prev = p;
+	f->pollers = p;
+	p->linked = true;
+	spin_unlock_irqrestore(&f->poll_lock, irq);
+}
+
+static void unlink_poller(struct vfs_file *f, struct vfs_poller *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		f->pollers = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	p->next = p->prev = NULL;
+	p->linked = false;
+}
+
+bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p)
+{
+	bool irq = spin_lock_irqsave(&f->poll_lock);
+	bool was = p->linked;
+
+	if (was)
+		unlink_poller(f, p);
+	spin_unlock_irqrestore(&f->poll_lock, irq);
+	return was;
+}
+
+void vfs_file_notify(struct vfs_file *f, unsigned ready)
+{
+	/* Most files have nobody waiting: one load, no lock. */
+	if (!__atomic_load_n(&f->pollers, __ATOMIC_ACQUIRE))
+		return;
+	bool irq = spin_lock_irqsave(&f->poll_lock);
+
+	for (struct vfs_poller *p = f->pollers, *next; p; p = next) {
+		next = p->next;
+		if (ready & (p->events | VFS_POLL_ALWAYS))
+			p->wake(p, ready);
+	}
+	spin_unlock_irqrestore(&f->poll_lock, irq);
+}
+
+/* Called by vfs_file_put() for the last reference: pollers that hold no
+ * reference (epoll) forget the file before it is freed. */
+void vfs_poll_release(struct vfs_file *f)
+{
+	for (;;) {
+		bool irq = spin_lock_irqsave(&f->poll_lock);
+		struct vfs_poller *p = f->pollers;
+
+		if (p)
+			unlink_poller(f, p);
+		spin_unlock_irqrestore(&f->poll_lock, irq);
+		if (!p)
+			return;
+		if (p->gone)
+			p->gone(p);
+	}
+}
+
+/* One poll() call: its pollers all wake the same sleeping thread. */
+struct poll_wait {
+	struct waitq q;
+	int fired;
+};
+
+struct poll_entry {
+	struct vfs_poller poller;
+	struct poll_wait *pw;
+};
+
+static void poll_wake(struct vfs_poller *p, unsigned ready)
+{
+	struct poll_wait *pw = ((struct poll_entry *)p)->pw;
+	bool irq = waitq_lock(&pw->q);
+
+	(void)ready;
+	pw->fired = 1;
+	waitq_wake_all(&pw->q);
+	waitq_unlock(&pw->q, irq);
+}
+
+/* Fills (revents); returns how many have events. */
+static int scan(struct vfs_file *const *files, const unsigned *events,
+		unsigned *revents, size_t n)
+{
+	int ready = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		revents[i] = files[i] ? vfs_poll(files[i]) &
+						(events[i] | VFS_POLL_ALWAYS) :
+					0;
+		ready += revents[i] != 0;
+	}
+	return ready;
+}
+
+/* Up to this many pollers live on the stack, more in the heap. */
+#define ON_STACK 16
+
+int vfs_poll_wait(struct vfs_file *const *files, const unsigned *events,
+		  unsigned *revents, size_t n, uint64_t deadline)
+{
+	struct poll_entry stack[ON_STACK], *e = stack;
+	struct poll_wait pw = { 0 };
+	int ready = scan(files, events, revents, n);
+
+	if (ready ||
+	    (deadline != WAITQ_NO_DEADLINE && clock_ns() >= deadline))
+		return ready;
+	if (n > ON_STACK && !(e = heap_alloc(n * sizeof(*e))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		e[i].poller = (struct vfs_poller){
+			.events = events[i], .wake = poll_wake };
+		e[i].pw = &pw;
+		if (files[i])
+			vfs_poll_watch(files[i], &e[i].poller);
+	}
+	for (;;) {
+		ready = scan(files, events, revents, n);
+		if (ready)
+			break;
+		struct waiter w;
+		bool irq = waitq_lock(&pw.q);
+		int rc = 0;
+
+		while (!pw.fired && rc == 0)
+			rc = waitq_sleep_intr(&pw.q, &w, deadline, irq);
+		pw.fired = 0;
+		waitq_unlock(&pw.q, irq);
+		if (rc == -ETIMEDOUT)
+			break;
+		if (rc == -EINTR) {
+			ready = -EINTR;
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (files[i])
+			vfs_poll_unwatch(files[i], &e[i].poller);
+	if (e != stack)
+		heap_free(e);
+	return ready;
+}
