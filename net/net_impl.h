@@ -6,12 +6,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kernel/socket.h>
 #include <kernel/vfs.h>
 
 struct netif;
 
 /* netif.c: the interface, or NULL when there is no network device. */
 struct netif *net_netif(void);
+
+/* netif.c: starts lwIP (its tcpip thread, the loopback interface) if it
+ * is not running yet: at boot when there is a network device, else with
+ * the first socket. */
+void net_start_stack(void);
 
 /* netif_arp.c: whether an ARP request of ours (under a second old) is
  * unanswered: lwIP holds back the packets for that peer. Takes lwIP's
@@ -22,19 +28,51 @@ bool net_arp_pending(void);
  * exit hook. */
 void net_drain(void);
 
+/* A socket file's private part. lwIP's socket is always non-blocking:
+ * blocking, its timeouts and interruptions are ours (socket_poll.c). */
+struct sock {
+	int s;			/* lwIP's socket */
+	int rcvtimeo_ms;	/* SO_RCVTIMEO, 0: none */
+	int sndtimeo_ms;	/* SO_SNDTIMEO, 0: none */
+	int sndbuf, rcvbuf;	/* SO_SNDBUF, SO_RCVBUF, as set */
+	bool peer_closed;	/* TCP: the peer's FIN came (POLLRDHUP) */
+};
+
 /* socket.c: an lwIP socket call's result as ours: (rc), or -errno when
- * it is -1 (lwIP's errno values are ours). */
+ * it is -1 (lwIP's errno values are ours). A call that would block
+ * yields first: threads are cooperative, and a program that polls with
+ * non-blocking calls would otherwise keep its CPU from lwIP's threads. */
 long lwip_result(long rc);
 
-/* socket.c: the socket file behind descriptor (fd) with a reference for
- * the caller (vfs_file_put() it), or NULL with (*err) -EBADF (not open)
- * or -ENOTSOCK (not a socket). */
-struct vfs_file *sock_file(int fd, int *err);
+/* socket_opt.c: the AF_INET socket options (struct socket_ops). */
+int inet_setopt(struct vfs_file *f, enum sock_option o, int value);
+int inet_getopt(struct vfs_file *f, enum sock_option o, int *value);
+
+static inline struct sock *sock_of(struct vfs_file *f)
+{
+	return f->priv;
+}
 
 /* The lwIP socket number of a socket file. */
 static inline int lwip_of(struct vfs_file *f)
 {
-	return (int)(intptr_t)f->priv;
+	return sock_of(f)->s;
 }
+
+/* socket_poll.c: readiness of socket (f) now (the file's poll op). */
+unsigned sock_readiness(struct vfs_file *f);
+
+/* socket_poll.c: ties lwIP socket (s) to its file (NULL: unties it), so
+ * lwIP's events reach the file's pollers, and makes lwIP's socket
+ * non-blocking. Call with lwIP's core lock not held. */
+void sock_attach(int s, struct vfs_file *f);
+
+/*
+ * socket_poll.c: the calling thread waits until (f) is ready for
+ * (events), or until (timeout_ms) have passed (0: no limit), or until it
+ * is interrupted: 0, -EAGAIN (timed out, as Linux's SO_RCVTIMEO says it),
+ * -EINTR.
+ */
+int sock_wait(struct vfs_file *f, unsigned events, int timeout_ms);
 
 #endif /* NET_IMPL_H */

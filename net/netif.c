@@ -17,6 +17,7 @@
 #include <kernel/init.h>
 #include <kernel/log.h>
 #include <kernel/netdev.h>
+#include <toro/sync.h>
 #include <toro/thread.h>
 #include <toro/time.h>
 
@@ -181,16 +182,36 @@ static bool have_address(void)
 	return ok;
 }
 
+void net_start_stack(void)
+{
+	static struct mutex lock;
+	static bool started;
+	sys_sem_t ready;
+
+	if (__atomic_load_n(&started, __ATOMIC_ACQUIRE))
+		return;
+	mutex_lock(&lock);
+	if (!started) {
+		sys_sem_new(&ready, 0);
+		tcpip_init(tcpip_ready, &ready);
+		sys_arch_sem_wait(&ready, 0);
+		sys_sem_free(&ready);
+		__atomic_store_n(&started, true, __ATOMIC_RELEASE);
+	}
+	mutex_unlock(&lock);
+}
+
 static int net_start(void)
 {
 	ip4_addr_t ip, mask, gw;
-	sys_sem_t ready;
 	uint64_t deadline;
 	int rc, fixed;
 	char a[16];
 
 	dev = netdev_get(0);
 	if (!dev) {
+		/* Sockets still work on 127.0.0.1: the stack starts with
+		 * the first one (net_start_stack()). */
 		log_info("net: no network device\n");
 		return 0;
 	}
@@ -202,10 +223,7 @@ static int net_start(void)
 		ip4_addr_set_zero(&mask);
 	}
 
-	sys_sem_new(&ready, 0);
-	tcpip_init(tcpip_ready, &ready);
-	sys_arch_sem_wait(&ready, 0);
-
+	net_start_stack();
 	LOCK_TCPIP_CORE();
 	if (!netif_add(&nif, &ip, &mask, &gw, NULL, netif_setup,
 		       tcpip_input)) {

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Sockets as files (include/kernel/socket.h): each socket is a vfs_file
- * whose private data is an lwIP socket number, installed in the one
- * descriptor table, so read/write/close/dup work on it like on any file.
- * The calls look the descriptor up, convert our address to lwIP's
- * (which has a length byte) and call lwIP's socket layer, whose errno
- * values are ours (LWIP_ERRNO_STDINCLUDE).
+ * AF_INET sockets (include/kernel/socket.h): each is a file over an lwIP
+ * socket, so read/write/close/dup/poll work on it like on any file. The
+ * socket ops convert our address to lwIP's (which has a length byte) and
+ * call lwIP's socket layer, whose errno values are ours
+ * (<kernel/kerrno.h>).
  *
- * O_NONBLOCK lives in the file's flags, which fcntl() changes; lwIP keeps
- * its own copy per socket (for accept and connect), which set_flags below
- * keeps in step.
+ * lwIP's sockets never block here (socket_poll.c): a call that would,
+ * on a socket without O_NONBLOCK, waits for readiness in sock_wait() and
+ * tries again, so a signal or a cancellation can end the wait (-EINTR)
+ * and SO_RCVTIMEO/SO_SNDTIMEO are ours to keep.
  */
 #include <kernel/kerrno.h>
 #include <fcntl.h>
@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 
 #include <kernel/exit.h>
-#include <kernel/fd.h>
 #include <kernel/heap.h>
 #include <kernel/socket.h>
 #include <kernel/vfs.h>
@@ -32,10 +31,6 @@ static const struct vfs_file_ops sock_file_ops;
 /* Sockets' data must not die with the VM: exit waits for it (drain.c). */
 EXIT_CALL(net_drain);
 
-/* A call that would have blocked yields before it says so: threads are
- * cooperative, and a program that polls with non-blocking calls would
- * otherwise keep its CPU from the threads that make progress (lwIP's
- * own, for a start). */
 long lwip_result(long rc)
 {
 	int err;
@@ -48,39 +43,12 @@ long lwip_result(long rc)
 	return -err;
 }
 
-struct vfs_file *sock_file(int fd, int *err)
+/* Whether a call on (f) with per-call (flags) waits rather than saying
+ * -EAGAIN. */
+static bool blocking(const struct vfs_file *f, int flags)
 {
-	struct vfs_file *f = fd_get(fd);
-
-	if (!f) {
-		*err = -EBADF;
-		return NULL;
-	}
-	if (f->ops != &sock_file_ops) {
-		vfs_file_put(f);
-		*err = -ENOTSOCK;
-		return NULL;
-	}
-	return f;
+	return !(flags & SOCK_DONTWAIT) && !(f->flags & O_NONBLOCK);
 }
-
-/* Runs (expr) with (f) the socket file behind (fd), holding a
- * reference, and (s) its lwIP socket. */
-#define ON_SOCK(fd, f, s, expr)                                                \
-	({                                                                     \
-		int err_;                                                      \
-		long rc_;                                                      \
-		struct vfs_file *f = sock_file(fd, &err_);                     \
-		if (f) {                                                       \
-			int s = lwip_of(f);                                    \
-			rc_ = (expr);                                          \
-			(void)s;                                               \
-			vfs_file_put(f);                                       \
-		} else {                                                       \
-			rc_ = err_;                                            \
-		}                                                              \
-		rc_;                                                           \
-	})
 
 static void to_lwip(const struct sock_addr *a, struct sockaddr_in *sin)
 {
@@ -93,151 +61,239 @@ static void to_lwip(const struct sock_addr *a, struct sockaddr_in *sin)
 
 static void from_lwip(const struct sockaddr_in *sin, struct sock_addr *a)
 {
+	a->family = SOCK_FAMILY_INET;
 	a->ip = sin->sin_addr.s_addr;
 	a->port = sin->sin_port;
 }
 
-static int set_nonblocking(int s, bool on)
+/* Wraps lwIP socket (s) in a new file; closes (s) on failure. */
+static int wrap(int s, bool nonblock, struct vfs_file **out)
 {
-	int arg = on;
-
-	return (int)lwip_result(lwip_ioctl(s, (long)FIONBIO, &arg));
-}
-
-/* Wraps lwIP socket (s) in a file and a descriptor; closes (s) on
- * failure. */
-static int install(int s, bool nonblock)
-{
+	struct sock *sk = heap_zalloc(sizeof(*sk));
 	struct vfs_file *f;
-	int fd;
 
-	if (nonblock && set_nonblocking(s, true) < 0) {
-		lwip_close(s);
-		return -EINVAL;
-	}
-	f = vfs_file_new(&sock_file_ops, (void *)(intptr_t)s,
-			 O_RDWR | (nonblock ? O_NONBLOCK : 0));
-	if (!f) {
+	*out = NULL;
+	if (!sk) {
 		lwip_close(s);
 		return -ENOMEM;
 	}
-	fd = fd_install(f);
-	if (fd < 0)
-		vfs_file_put(f);	/* closes (s) */
-	return fd;
+	sk->s = s;
+	sk->sndbuf = sk->rcvbuf = 0xffff;	/* lwIP's window, send buffer */
+	f = vfs_file_new(&sock_file_ops, sk, O_RDWR | (nonblock ? O_NONBLOCK :
+								 0));
+	if (!f) {
+		heap_free(sk);
+		lwip_close(s);
+		return -ENOMEM;
+	}
+	sock_attach(s, f);
+	*out = f;
+	return 0;
 }
 
-int sock_open(enum sock_kind kind, bool nonblock)
+int inet_socket(int type, int protocol, bool nonblock, struct vfs_file **out)
 {
 	int s;
 
-	if (!net_netif())
-		return -ENETDOWN;
+	*out = NULL;
+	if (type == SOCK_TYPE_STREAM) {
+		if (protocol && protocol != IPPROTO_TCP)
+			return -EPROTONOSUPPORT;
+	} else if (type == SOCK_TYPE_DGRAM) {
+		if (protocol && protocol != IPPROTO_UDP)
+			return -EPROTONOSUPPORT;
+	} else {
+		return type == 3 /* SOCK_RAW */ ? -EPROTONOSUPPORT :
+						  -ESOCKTNOSUPPORT;
+	}
+	net_start_stack();
 	errno = 0;
-	s = lwip_socket(AF_INET,
-			kind == SOCK_KIND_TCP ? SOCK_STREAM : SOCK_DGRAM, 0);
+	s = lwip_socket(AF_INET, type == SOCK_TYPE_STREAM ? SOCK_STREAM :
+							      SOCK_DGRAM, 0);
 	if (s < 0)
 		return (int)lwip_result(s);
-	return install(s, nonblock);
+	return wrap(s, nonblock, out);
 }
 
-int sock_bind(int fd, const struct sock_addr *a)
+static int inet_bind(struct vfs_file *f, const struct sock_addr *a)
 {
 	struct sockaddr_in sin;
 
+	if (a->family != SOCK_FAMILY_INET)
+		return -EAFNOSUPPORT;
 	to_lwip(a, &sin);
-	return ON_SOCK(fd, f, s,
-		       lwip_result(lwip_bind(s, (struct sockaddr *)&sin,
-					     sizeof(sin))));
+	errno = 0;
+	return (int)lwip_result(lwip_bind(lwip_of(f), (struct sockaddr *)&sin,
+					  sizeof(sin)));
 }
 
-int sock_listen(int fd, int backlog)
+static int inet_listen(struct vfs_file *f, int backlog)
 {
-	return ON_SOCK(fd, f, s, lwip_result(lwip_listen(s, backlog)));
+	errno = 0;
+	return (int)lwip_result(lwip_listen(lwip_of(f), backlog));
 }
 
-static int accept_on(int s, struct sock_addr *peer, bool nonblock)
+static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
+		       bool nonblock, struct vfs_file **out)
 {
 	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int c;
+	socklen_t len;
+	int c, rc;
 
-	errno = 0;
-	c = lwip_accept(s, (struct sockaddr *)&sin, &len);
-	if (c < 0)
-		return (int)lwip_result(c);
+	for (;;) {
+		len = sizeof(sin);
+		errno = 0;
+		c = lwip_accept(lwip_of(f), (struct sockaddr *)&sin, &len);
+		if (c >= 0)
+			break;
+		rc = (int)lwip_result(c);
+		if (rc != -EAGAIN || !blocking(f, 0))
+			return rc;
+		rc = sock_wait(f, VFS_POLL_IN, sock_of(f)->rcvtimeo_ms);
+		if (rc)
+			return rc;
+	}
 	if (peer)
 		from_lwip(&sin, peer);
-	return install(c, nonblock);
+	return wrap(c, nonblock, out);
 }
 
-int sock_accept(int fd, struct sock_addr *peer, bool nonblock)
+/* The result of a connection attempt that was under way: its error, or
+ * 0. */
+static int connect_result(struct vfs_file *f)
 {
-	return ON_SOCK(fd, f, s, accept_on(s, peer, nonblock));
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	errno = 0;
+	if (lwip_getsockopt(lwip_of(f), SOL_SOCKET, SO_ERROR, &err, &len))
+		return (int)lwip_result(-1);
+	return -err;
 }
 
-int sock_connect(int fd, const struct sock_addr *a)
+static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 {
 	struct sockaddr_in sin;
 	int rc;
 
+	if (a->family != SOCK_FAMILY_INET)
+		return -EAFNOSUPPORT;
 	to_lwip(a, &sin);
 	errno = 0;
-	rc = ON_SOCK(fd, f, s,
-		     lwip_result(lwip_connect(s, (struct sockaddr *)&sin,
-					      sizeof(sin))));
+	rc = (int)lwip_result(lwip_connect(lwip_of(f), (struct sockaddr *)&sin,
+					   sizeof(sin)));
+	if (rc == -EINPROGRESS && blocking(f, 0)) {
+		/* Interrupted, the attempt goes on, as on Linux. */
+		rc = sock_wait(f, VFS_POLL_OUT, sock_of(f)->sndtimeo_ms);
+		if (rc == 0)
+			rc = connect_result(f);
+		else if (rc == -EAGAIN)
+			rc = -ETIMEDOUT;
+	}
 	/* lwIP reports the reset that answers a SYN as a reset; to the
 	 * caller nobody was listening. */
 	return rc == -ECONNRESET ? -ECONNREFUSED : rc;
 }
 
-static int lwip_flags(struct vfs_file *f, int flags)
+static int inet_shutdown(struct vfs_file *f, enum sock_how how)
 {
-	int out = 0;
+	static const int lwip_how[] = {
+		[SOCK_SHUT_RD] = SHUT_RD,
+		[SOCK_SHUT_WR] = SHUT_WR,
+		[SOCK_SHUT_RDWR] = SHUT_RDWR,
+	};
 
-	if (flags & SOCK_PEEK)
-		out |= MSG_PEEK;
-	if ((flags & SOCK_DONTWAIT) || (f->flags & O_NONBLOCK))
-		out |= MSG_DONTWAIT;
-	if (flags & SOCK_MORE)
-		out |= MSG_MORE;
-	return out;
+	if ((unsigned)how > SOCK_SHUT_RDWR)
+		return -EINVAL;
+	errno = 0;
+	return (int)lwip_result(lwip_shutdown(lwip_of(f), lwip_how[how]));
 }
 
+static int name_of(int s, struct sock_addr *a, bool local)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int rc;
+
+	errno = 0;
+	rc = local ? lwip_getsockname(s, (struct sockaddr *)&sin, &len)
+		   : lwip_getpeername(s, (struct sockaddr *)&sin, &len);
+	if (rc == 0)
+		from_lwip(&sin, a);
+	return (int)lwip_result(rc);
+}
+
+static int inet_name(struct vfs_file *f, struct sock_addr *a, bool peer)
+{
+	return name_of(lwip_of(f), a, !peer);
+}
+
+/* --- sending and receiving --------------------------------------------- */
+
+static int lwip_flags(int flags)
+{
+	return MSG_DONTWAIT | (flags & SOCK_PEEK ? MSG_PEEK : 0) |
+	       (flags & SOCK_MORE ? MSG_MORE : 0);
+}
+
+/* One send: all of it on a blocking socket (waiting for room, and what
+ * went before an interruption or a timeout is the count), what fits on a
+ * non-blocking one. */
 static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 		       int flags, const struct sock_addr *to)
 {
 	struct sockaddr_in sin;
+	size_t done = 0;
+	ssize_t rc;
 
-	errno = 0;
-	if (!to)
-		return lwip_result(lwip_send(lwip_of(f), buf, n,
-					     lwip_flags(f, flags)));
-	to_lwip(to, &sin);
-	return lwip_result(lwip_sendto(lwip_of(f), buf, n, lwip_flags(f, flags),
-				  (struct sockaddr *)&sin, sizeof(sin)));
-}
-
-ssize_t sock_sendto(int fd, const void *buf, size_t n, int flags,
-		    const struct sock_addr *to)
-{
-	return ON_SOCK(fd, f, s, send_on(f, buf, n, flags, to));
+	if (to)
+		to_lwip(to, &sin);
+	for (;;) {
+		errno = 0;
+		rc = to ? lwip_sendto(lwip_of(f), (const char *)buf + done,
+				      n - done, lwip_flags(flags),
+				      (struct sockaddr *)&sin, sizeof(sin))
+			: lwip_send(lwip_of(f), (const char *)buf + done,
+				    n - done, lwip_flags(flags));
+		rc = lwip_result(rc);
+		if (rc >= 0) {
+			done += rc;
+			if (done == n || to || !blocking(f, flags))
+				return done;
+			continue;
+		}
+		if (rc != -EAGAIN || !blocking(f, flags))
+			break;
+		rc = sock_wait(f, VFS_POLL_OUT, sock_of(f)->sndtimeo_ms);
+		if (rc)
+			break;
+	}
+	return done ? (ssize_t)done : rc;
 }
 
 static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 			 struct sock_addr *from)
 {
 	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	socklen_t len;
 	ssize_t rc;
 
-	errno = 0;
-	rc = lwip_recvfrom(lwip_of(f), buf, n, lwip_flags(f, flags),
-			   from ? (struct sockaddr *)&sin : NULL,
-			   from ? &len : NULL);
+	for (;;) {
+		len = sizeof(sin);
+		errno = 0;
+		rc = lwip_recvfrom(lwip_of(f), buf, n, lwip_flags(flags),
+				   from ? (struct sockaddr *)&sin : NULL,
+				   from ? &len : NULL);
+		rc = lwip_result(rc);
+		if (rc != -EAGAIN || !blocking(f, flags))
+			break;
+		rc = sock_wait(f, VFS_POLL_IN, sock_of(f)->rcvtimeo_ms);
+		if (rc)
+			return rc;
+	}
 	if (rc >= 0 && from)
 		from_lwip(&sin, from);
-	return lwip_result(rc);
+	return rc;
 }
 
 /* SOCK_WAITALL: lwIP returns what one segment holds, so ask again until
@@ -257,51 +313,16 @@ static ssize_t recv_on(struct vfs_file *f, void *buf, size_t n, int flags,
 	return (ssize_t)done;
 }
 
-ssize_t sock_recvfrom(int fd, void *buf, size_t n, int flags,
-		      struct sock_addr *from)
-{
-	return ON_SOCK(fd, f, s, recv_on(f, buf, n, flags, from));
-}
-
-int sock_shutdown(int fd, enum sock_how how)
-{
-	static const int lwip_how[] = {
-		[SOCK_SHUT_RD] = SHUT_RD,
-		[SOCK_SHUT_WR] = SHUT_WR,
-		[SOCK_SHUT_RDWR] = SHUT_RDWR,
-	};
-
-	if ((unsigned)how > SOCK_SHUT_RDWR)
-		return -EINVAL;
-	errno = 0;
-	return ON_SOCK(fd, f, s, lwip_result(lwip_shutdown(s, lwip_how[how])));
-}
-
-static int name_of(int s, struct sock_addr *a, bool local)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int rc;
-
-	errno = 0;
-	rc = local ? lwip_getsockname(s, (struct sockaddr *)&sin, &len)
-		   : lwip_getpeername(s, (struct sockaddr *)&sin, &len);
-	if (rc == 0)
-		from_lwip(&sin, a);
-	return (int)lwip_result(rc);
-}
-
-int sock_name(int fd, struct sock_addr *a)
-{
-	return ON_SOCK(fd, f, s, name_of(s, a, true));
-}
-
-int sock_peer(int fd, struct sock_addr *a)
-{
-	return ON_SOCK(fd, f, s, name_of(s, a, false));
-}
-
 /* --- vector I/O ------------------------------------------------------- */
+
+static int kind_of(struct vfs_file *f)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	lwip_getsockopt(lwip_of(f), SOL_SOCKET, SO_TYPE, &type, &len);
+	return type;
+}
 
 /* A TCP send of a vector is a sequence of sends, all but the last with
  * MSG_MORE so they still leave in full segments, that stops at the first
@@ -309,12 +330,12 @@ int sock_peer(int fd, struct sock_addr *a)
  * buffer: one receive takes what has arrived (a second could wait for
  * data that never comes), and a datagram leaves and arrives whole. */
 static ssize_t send_vec(struct vfs_file *f, const struct iovec *iov, int n,
-			int flags, const struct sock_addr *to, bool stream)
+			int flags, const struct sock_addr *to)
 {
 	size_t total = 0;
 	ssize_t rc;
 
-	if (stream && !to) {
+	if (!to && kind_of(f) == SOCK_STREAM) {
 		ssize_t done = 0;
 		int last = n - 1;
 
@@ -355,6 +376,8 @@ static ssize_t recv_vec(struct vfs_file *f, const struct iovec *iov, int n,
 
 	for (int i = 0; i < n; i++)
 		total += iov[i].iov_len;
+	if (n == 1)
+		return recv_on(f, iov[0].iov_base, total, flags, from);
 	char *flat = heap_alloc(total ? total : 1);
 	const char *p = flat;
 
@@ -374,26 +397,23 @@ static ssize_t recv_vec(struct vfs_file *f, const struct iovec *iov, int n,
 	return got;
 }
 
-static int kind_of(struct vfs_file *f)
+static ssize_t inet_sendmsg(struct vfs_file *f, const struct iovec *iov,
+			    int n, int flags, const struct sock_addr *to)
 {
-	int type = 0;
-	socklen_t len = sizeof(type);
-
-	lwip_getsockopt(lwip_of(f), SOL_SOCKET, SO_TYPE, &type, &len);
-	return type;
+	if (to && to->family != SOCK_FAMILY_INET)
+		return -EAFNOSUPPORT;
+	return send_vec(f, iov, n, flags, to);
 }
 
-ssize_t sock_sendmsg(int fd, const struct iovec *iov, int n, int flags,
-		     const struct sock_addr *to)
+static ssize_t inet_recvmsg(struct vfs_file *f, const struct iovec *iov,
+			    int n, int *flags, struct sock_addr *from)
 {
-	return ON_SOCK(fd, f, s, send_vec(f, iov, n, flags, to,
-					  kind_of(f) == SOCK_STREAM));
-}
+	/* UDP datagrams that do not fit are cut short by lwIP, which does
+	 * not say so (SOCK_TRUNC stays clear). */
+	int fl = *flags & ~SOCK_TRUNC;
 
-ssize_t sock_recvmsg(int fd, const struct iovec *iov, int n, int flags,
-		     struct sock_addr *from)
-{
-	return ON_SOCK(fd, f, s, recv_vec(f, iov, n, flags, from));
+	*flags = 0;
+	return recv_vec(f, iov, n, fl, from);
 }
 
 /* --- the file operations ---------------------------------------------- */
@@ -420,7 +440,7 @@ static ssize_t sock_readv(struct vfs_file *f, const struct iovec *iov, int n)
 static ssize_t sock_writev(struct vfs_file *f, const struct iovec *iov,
 			   int n)
 {
-	return send_vec(f, iov, n, 0, NULL, kind_of(f) == SOCK_STREAM);
+	return send_vec(f, iov, n, 0, NULL);
 }
 
 static int sock_fstat(struct vfs_file *f, struct stat *st)
@@ -432,18 +452,37 @@ static int sock_fstat(struct vfs_file *f, struct stat *st)
 	return 0;
 }
 
-static int sock_set_flags(struct vfs_file *f, int flags)
+static int sock_ioctl(struct vfs_file *f, unsigned long req, void *arg)
 {
-	if ((flags ^ f->flags) & O_NONBLOCK)
-		return set_nonblocking(lwip_of(f), flags & O_NONBLOCK);
-	return 0;
+	errno = 0;
+	/* Linux's FIONREAD (0x541B); lwIP numbers its own otherwise. */
+	if (req == 0x541B)
+		return (int)lwip_result(lwip_ioctl(lwip_of(f), FIONREAD, arg));
+	return -ENOTTY;
 }
 
 static int sock_close(struct vfs_file *f)
 {
+	int s = lwip_of(f);
+
+	sock_attach(s, NULL);
+	heap_free(sock_of(f));
 	errno = 0;
-	return (int)lwip_result(lwip_close(lwip_of(f)));
+	return (int)lwip_result(lwip_close(s));
 }
+
+static const struct socket_ops inet_ops = {
+	.bind = inet_bind,
+	.listen = inet_listen,
+	.accept = inet_accept,
+	.connect = inet_connect,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = inet_recvmsg,
+	.shutdown = inet_shutdown,
+	.name = inet_name,
+	.setopt = inet_setopt,
+	.getopt = inet_getopt,
+};
 
 static const struct vfs_file_ops sock_file_ops = {
 	.read = sock_read,
@@ -451,6 +490,8 @@ static const struct vfs_file_ops sock_file_ops = {
 	.readv = sock_readv,
 	.writev = sock_writev,
 	.fstat = sock_fstat,
-	.set_flags = sock_set_flags,
+	.poll = sock_readiness,
+	.ioctl = sock_ioctl,
 	.close = sock_close,
+	.socket = &inet_ops,
 };

@@ -7,6 +7,7 @@
 #include <kernel/kerrno.h>
 #include <string.h>
 
+#include <kernel/compiler.h>
 #include <kernel/socket.h>
 
 #include "lwip/sockets.h"
@@ -39,8 +40,10 @@ static const struct option options[] = {
 
 static const struct option *option(enum sock_option o)
 {
-	return (unsigned)o < sizeof(options) / sizeof(options[0]) ? &options[o]
-								  : NULL;
+	const struct option *opt = (unsigned)o < ARRAY_SIZE(options) ?
+					   &options[o] : NULL;
+
+	return opt && opt->name ? opt : NULL;
 }
 
 static int set_on(int s, const struct option *opt, int value)
@@ -98,43 +101,61 @@ static int get_on(int s, const struct option *opt, int *value)
 		len = sizeof(*value);
 		rc = lwip_getsockopt(s, opt->level, opt->name, value, &len);
 		if (rc == 0 && opt->name == SO_TYPE && opt->level == SOL_SOCKET)
-			*value = *value == SOCK_STREAM ? SOCK_KIND_TCP
-						       : SOCK_KIND_UDP;
+			*value = *value == SOCK_STREAM ? SOCK_TYPE_STREAM
+						       : SOCK_TYPE_DGRAM;
 		break;
 	}
 	return (int)lwip_result(rc);
 }
 
-int sock_setopt(int fd, enum sock_option o, int value)
+/* Options kept here rather than in lwIP: the timeouts (lwIP's socket
+ * never blocks, socket_poll.c) and the buffer sizes, which lwIP's are not
+ * (its windows and send buffer are fixed, lwipopts.h): a program may set
+ * them and read back what it set, as a hint Linux may also not follow. */
+static int *kept_here(struct vfs_file *f, enum sock_option o)
+{
+	switch (o) {
+	case SOCKOPT_RCVTIMEO:
+		return &sock_of(f)->rcvtimeo_ms;
+	case SOCKOPT_SNDTIMEO:
+		return &sock_of(f)->sndtimeo_ms;
+	case SOCKOPT_SNDBUF:
+		return &sock_of(f)->sndbuf;
+	case SOCKOPT_RCVBUF:
+		return &sock_of(f)->rcvbuf;
+	default:
+		return NULL;
+	}
+}
+
+int inet_setopt(struct vfs_file *f, enum sock_option o, int value)
 {
 	const struct option *opt = option(o);
-	struct vfs_file *f;
-	int rc;
+	int *t = kept_here(f, o);
 
+	if (t) {
+		if (value < 0)
+			return -EDOM;
+		*t = value;
+		return 0;
+	}
 	if (!opt)
 		return -ENOPROTOOPT;
 	if (opt->get_only)
 		return -EINVAL;
-	f = sock_file(fd, &rc);
-	if (!f)
-		return rc;
-	rc = set_on(lwip_of(f), opt, value);
-	vfs_file_put(f);
-	return rc;
+	return set_on(lwip_of(f), opt, value);
 }
 
-int sock_getopt(int fd, enum sock_option o, int *value)
+int inet_getopt(struct vfs_file *f, enum sock_option o, int *value)
 {
 	const struct option *opt = option(o);
-	struct vfs_file *f;
-	int rc;
+	int *t = kept_here(f, o);
 
+	if (t) {
+		*value = *t;
+		return 0;
+	}
 	if (!opt)
 		return -ENOPROTOOPT;
-	f = sock_file(fd, &rc);
-	if (!f)
-		return rc;
-	rc = get_on(lwip_of(f), opt, value);
-	vfs_file_put(f);
-	return rc;
+	return get_on(lwip_of(f), opt, value);
 }

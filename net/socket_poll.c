@@ -1,140 +1,125 @@
 // SPDX-License-Identifier: MIT
 /*
- * poll() over descriptors of any kind (include/kernel/socket.h). Sockets
- * go to lwIP's poll, which parks the thread until one of them has an
- * event; other files never block (as for regular files on Linux), so
- * when one is in the set lwIP is only asked what is ready now.
+ * Readiness of sockets, for poll(), epoll and for the socket calls that
+ * block. lwIP's socket layer already counts, per socket, received data
+ * (rcvevent, and data left from a previous read), free send space
+ * (sendevent) and errors (errevent), updated by its netconn event
+ * callback. Each socket's netconn gets our callback in front of lwIP's:
+ * after lwIP has counted, readiness that grew is passed on to the socket
+ * file's pollers (vfs_file_notify()). Accepted connections inherit the
+ * callback from their listener.
+ *
+ * lwIP's sockets are non-blocking here; a call that would block waits in
+ * sock_wait() on the file's readiness, which an interruption (a signal,
+ * pthread_cancel()) ends, and which keeps the socket's timeouts.
  */
 #include <kernel/kerrno.h>
-#include <fcntl.h>
 
-#include <kernel/fd.h>
-#include <kernel/socket.h>
-#include <kernel/heap.h>
-#include <toro/thread.h>
+#include <kernel/vfs.h>
+#include <toro/time.h>
 
+#include "lwip/api.h"
+#include "lwip/priv/sockets_priv.h"
 #include "lwip/sockets.h"
+#include "lwip/tcpip.h"
 
 #include "net_impl.h"
 
-/* Up to this many entries live on the stack, more in the heap. */
-#define POLL_ON_STACK	32
+/* The file of each lwIP socket, written under lwIP's core lock (which
+ * the event callback runs under, too). */
+static struct vfs_file *files[NUM_SOCKETS];
+static netconn_callback lwip_callback;	/* lwIP's own event_callback */
 
-static unsigned to_lwip_events(unsigned ev)
+static struct lwip_sock *lsock(int s)
 {
-	return ((ev & SOCK_POLL_IN) ? POLLIN : 0) |
-	       ((ev & SOCK_POLL_OUT) ? POLLOUT : 0);
+	return lwip_socket_dbg_get_socket(s);
 }
 
-static unsigned from_lwip_events(short ev)
+unsigned sock_readiness(struct vfs_file *f)
 {
-	return ((ev & POLLIN) ? SOCK_POLL_IN : 0) |
-	       ((ev & POLLOUT) ? SOCK_POLL_OUT : 0) |
-	       ((ev & POLLERR) ? SOCK_POLL_ERR : 0) |
-	       ((ev & POLLNVAL) ? SOCK_POLL_NVAL : 0);
-}
-
-/* A file that is not a socket: ready for what its access mode allows. */
-static unsigned file_events(int fd, unsigned events)
-{
-	struct vfs_file *f = fd_get(fd);
+	struct lwip_sock *ls = lsock(lwip_of(f));
 	unsigned ready = 0;
-	int mode;
+	bool rcv, snd, err;
+	SYS_ARCH_DECL_PROTECT(lev);
 
-	if (!f)
-		return SOCK_POLL_NVAL;
-	mode = f->flags & O_ACCMODE;
-	if (mode != O_WRONLY)
-		ready |= events & SOCK_POLL_IN;
-	if (mode != O_RDONLY)
-		ready |= events & SOCK_POLL_OUT;
-	vfs_file_put(f);
+	if (!ls)
+		return VFS_POLL_NVAL;
+	SYS_ARCH_PROTECT(lev);
+	rcv = ls->lastdata.pbuf != NULL || ls->rcvevent > 0;
+	snd = ls->sendevent != 0;
+	err = ls->errevent != 0;
+	SYS_ARCH_UNPROTECT(lev);
+	if (rcv)
+		ready |= VFS_POLL_IN | VFS_POLL_RDNORM;
+	if (snd)
+		ready |= VFS_POLL_OUT | VFS_POLL_WRNORM;
+	if (err)
+		ready |= VFS_POLL_ERR | VFS_POLL_HUP;
+	if (((struct sock *)f->priv)->peer_closed)
+		ready |= VFS_POLL_RDHUP;
 	return ready;
 }
 
-/*
- * Fills (lfds) with the lwIP socket of each socket entry (-1 for the
- * others, which lwIP skips), keeping a reference on each socket file in
- * (files) so none is closed under lwIP while it waits. Returns how many
- * non-socket entries are ready.
- */
-static int prepare(struct sock_pollfd *fds, size_t n, struct pollfd *lfds,
-		   struct vfs_file **files)
+/* lwIP's callback, and then the file's pollers with what happened: data
+ * (or, with no length on TCP, the peer's FIN), room, an error. Runs under
+ * lwIP's core lock. */
+static void on_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 {
-	int ready = 0;
+	unsigned events;
 
-	for (size_t i = 0; i < n; i++) {
-		int err;
-
-		files[i] = NULL;
-		lfds[i].fd = -1;
-		lfds[i].events = 0;
-		lfds[i].revents = 0;
-		fds[i].revents = 0;
-		if (fds[i].fd < 0)
-			continue;
-		files[i] = sock_file(fds[i].fd, &err);
-		if (files[i]) {
-			lfds[i].fd = lwip_of(files[i]);
-			lfds[i].events = (short)to_lwip_events(fds[i].events);
-			continue;
-		}
-		fds[i].revents = err == -ENOTSOCK
-			? file_events(fds[i].fd, fds[i].events)
-			: SOCK_POLL_NVAL;
-		ready += fds[i].revents != 0;
-	}
-	return ready;
-}
-
-/* poll() on nothing that can become ready: a sleep (for ever if < 0). */
-static void wait_for_nothing(int timeout_ms)
-{
-	if (timeout_ms >= 0) {
-		thread_sleep_ns((uint64_t)timeout_ms * 1000000);
+	lwip_callback(conn, evt, len);
+	switch (evt) {
+	case NETCONN_EVT_RCVPLUS:
+		events = VFS_POLL_IN | VFS_POLL_RDNORM;
+		break;
+	case NETCONN_EVT_SENDPLUS:
+		events = VFS_POLL_OUT | VFS_POLL_WRNORM;
+		break;
+	case NETCONN_EVT_ERROR:
+		events = VFS_POLL_ERR | VFS_POLL_HUP | VFS_POLL_IN;
+		break;
+	default:
 		return;
 	}
-	for (;;)
-		thread_sleep_ns(3600 * 1000000000ULL);
+	int s = conn->socket;
+
+	if (s < LWIP_SOCKET_OFFSET || s >= LWIP_SOCKET_OFFSET + NUM_SOCKETS)
+		return;		/* not a socket yet (a fresh connection) */
+	struct vfs_file *f = files[s - LWIP_SOCKET_OFFSET];
+
+	if (!f)
+		return;
+	if (evt == NETCONN_EVT_RCVPLUS && len == 0 &&
+	    NETCONNTYPE_GROUP(conn->type) == NETCONN_TCP &&
+	    conn->state != NETCONN_LISTEN) {
+		((struct sock *)f->priv)->peer_closed = true;
+		events |= VFS_POLL_RDHUP;
+	}
+	vfs_file_notify(f, events);
 }
 
-int sock_poll(struct sock_pollfd *fds, size_t n, int timeout_ms)
+void sock_attach(int s, struct vfs_file *f)
 {
-	struct pollfd stack_lfds[POLL_ON_STACK], *lfds = stack_lfds;
-	struct vfs_file *stack_files[POLL_ON_STACK], **files = stack_files;
-	int ready, rc = 0, sockets = 0;
+	struct lwip_sock *ls = lsock(s);
 
-	if (n > SOCK_POLL_MAX)
-		return -EINVAL;
-	if (n > POLL_ON_STACK) {
-		lfds = heap_alloc(n * sizeof(*lfds));
-		files = heap_alloc(n * sizeof(*files));
-		if (!lfds || !files) {
-			heap_free(lfds);
-			heap_free(files);
-			return -ENOMEM;
-		}
+	LOCK_TCPIP_CORE();
+	if (f && ls && ls->conn) {
+		if (!lwip_callback && ls->conn->callback != on_event)
+			lwip_callback = ls->conn->callback;
+		ls->conn->callback = on_event;
+		netconn_set_nonblocking(ls->conn, 1);
 	}
-	ready = prepare(fds, n, lfds, files);
-	for (size_t i = 0; i < n; i++)
-		sockets += files[i] != NULL;
-	if (sockets) {
-		errno = 0;
-		rc = (int)lwip_result(lwip_poll(lfds, (nfds_t)n,
-						ready ? 0 : timeout_ms));
-	} else if (!ready) {
-		wait_for_nothing(timeout_ms);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!files[i])
-			continue;
-		fds[i].revents = from_lwip_events(lfds[i].revents);
-		ready += fds[i].revents != 0;
-		vfs_file_put(files[i]);
-	}
-	if (lfds != stack_lfds) {
-		heap_free(lfds);
-		heap_free(files);
-	}
-	return rc < 0 ? rc : ready;
+	files[s - LWIP_SOCKET_OFFSET] = f;
+	UNLOCK_TCPIP_CORE();
+}
+
+int sock_wait(struct vfs_file *f, unsigned events, int timeout_ms)
+{
+	uint64_t deadline = timeout_ms > 0 ?
+		clock_ns() + (uint64_t)timeout_ms * 1000000 :
+		WAITQ_NO_DEADLINE;
+	unsigned revents;
+	int rc = vfs_poll_wait(&f, &events, &revents, 1, deadline);
+
+	return rc < 0 ? rc : rc == 0 ? -EAGAIN : 0;
 }

@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sockets as files (net/socket*.c, over lwIP's socket layer): what libc's
- * BSD socket calls (libc/socket.c) turn into once they have checked and
- * converted their arguments. A socket is an open file in the descriptor
- * table (include/kernel/fd.h), so read/write/close/dup/fcntl work on it
- * as on any file; these calls take the descriptor and say -ENOTSOCK for a
- * file that is not a socket, -EBADF for one that is not open.
+ * Sockets as files: what the system calls (sys/socket.c) turn into once
+ * they have checked the caller's memory and converted its structures. A
+ * socket is an open file (include/kernel/vfs.h) whose ops carry socket
+ * ops as well, so read/write/close/dup/fcntl/poll/epoll work on it as on
+ * any file. Two families:
+ *   AF_INET  (net/socket*.c): TCP and UDP over lwIP, IPv4;
+ *   AF_UNIX  (net/unix*.c): stream and datagram sockets within the
+ *            program, named by a path or an abstract name, or in pairs.
  *
  * The types here are the kernel's own, not the BSD ones: lwIP's headers
- * define struct sockaddr and friends their own way (with a length byte,
- * other constant values), so no file sees both. Addresses are IPv4, in
- * network byte order. Each call returns >= 0 or -errno. Blocking calls
- * park the calling thread, on whatever CPU it runs; O_NONBLOCK on the file
- * or SOCK_DONTWAIT makes them return -EAGAIN instead.
+ * define struct sockaddr and friends their own way, so no file sees both.
+ * Each call returns >= 0 or -errno. Blocking calls park the calling
+ * thread until the socket is ready, its timeout passes (-EAGAIN), or the
+ * thread is interrupted (-EINTR: a signal, a cancellation); O_NONBLOCK on
+ * the file or SOCK_DONTWAIT makes them return -EAGAIN instead.
  */
 #ifndef KERNEL_SOCKET_H
 #define KERNEL_SOCKET_H
@@ -23,18 +25,34 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <kernel/vfs.h>
+
+#define SOCK_FAMILY_UNIX	1	/* Linux's AF_UNIX */
+#define SOCK_FAMILY_INET	2	/* Linux's AF_INET */
+#define SOCK_UNIX_PATH_MAX	108	/* sun_path's size */
+
+/* An address of either family. */
 struct sock_addr {
-	uint32_t ip;		/* network byte order */
-	uint16_t port;		/* network byte order */
+	int family;
+	uint32_t ip;		/* AF_INET, network byte order */
+	uint16_t port;		/* AF_INET, network byte order */
+	/* AF_UNIX: (len) bytes of sun_path: a path up to its NUL, an
+	 * abstract name starting with a NUL byte, or none (0: unnamed). */
+	unsigned len;
+	char path[SOCK_UNIX_PATH_MAX];
 };
 
-enum sock_kind { SOCK_KIND_TCP, SOCK_KIND_UDP };
+/* Socket types, Linux's values. */
+#define SOCK_TYPE_STREAM	1
+#define SOCK_TYPE_DGRAM		2
+#define SOCK_TYPE_SEQPACKET	5
 
 /* Per-call flags of send/recv. */
 #define SOCK_PEEK	0x1	/* leave the data queued */
 #define SOCK_DONTWAIT	0x2	/* -EAGAIN rather than block */
-#define SOCK_WAITALL	0x4	/* TCP: wait for all (n) bytes */
+#define SOCK_WAITALL	0x4	/* stream: wait for all the bytes */
 #define SOCK_MORE	0x8	/* TCP: more follows, hold the segment */
+#define SOCK_TRUNC	0x10	/* recv: the whole datagram's length */
 
 enum sock_how { SOCK_SHUT_RD, SOCK_SHUT_WR, SOCK_SHUT_RDWR };
 
@@ -42,6 +60,7 @@ enum sock_how { SOCK_SHUT_RD, SOCK_SHUT_WR, SOCK_SHUT_RDWR };
  * Options, each an int: booleans 0/1, timeouts in milliseconds (0: none),
  * SOCKOPT_LINGER the linger time in seconds or -1 for off, SOCKOPT_ERROR
  * (get only) the pending error as a positive errno, cleared by reading.
+ * A family says -ENOPROTOOPT for one it does not have.
  */
 enum sock_option {
 	SOCKOPT_REUSEADDR,
@@ -51,63 +70,61 @@ enum sock_option {
 	SOCKOPT_RCVTIMEO,
 	SOCKOPT_SNDTIMEO,
 	SOCKOPT_ERROR,		/* get only */
-	SOCKOPT_TYPE,		/* get only: SOCK_KIND_* */
+	SOCKOPT_TYPE,		/* get only: SOCK_TYPE_* */
 	SOCKOPT_ACCEPTCONN,	/* get only */
+	SOCKOPT_SNDBUF,
+	SOCKOPT_RCVBUF,
 	SOCKOPT_NODELAY,	/* TCP */
 	SOCKOPT_KEEPIDLE,	/* TCP, seconds */
 	SOCKOPT_KEEPINTVL,	/* TCP, seconds */
 	SOCKOPT_KEEPCNT,	/* TCP */
+	SOCKOPT_PASSCRED,	/* AF_UNIX */
 };
 
-/* A new socket's descriptor; (nonblock) sets O_NONBLOCK on it. -EMFILE
- * or -ENFILE when descriptors or the stack's sockets run out, -ENETDOWN
- * when the application has no network device. */
-int sock_open(enum sock_kind kind, bool nonblock);
-
-int sock_bind(int fd, const struct sock_addr *a);
-int sock_listen(int fd, int backlog);
-/* The connection's new descriptor; (peer) may be NULL. */
-int sock_accept(int fd, struct sock_addr *peer, bool nonblock);
-/* -EINPROGRESS for a non-blocking TCP socket (poll for writable, then
- * SOCKOPT_ERROR tells how it went). */
-int sock_connect(int fd, const struct sock_addr *a);
-/* (to) NULL: the connected peer. */
-ssize_t sock_sendto(int fd, const void *buf, size_t n, int flags,
-		    const struct sock_addr *to);
-/* (from) may be NULL. 0 at end of stream. */
-ssize_t sock_recvfrom(int fd, void *buf, size_t n, int flags,
-		      struct sock_addr *from);
-/* The same with a vector (already checked by the VFS's rules: at most
- * IOV_MAX entries, total within SSIZE_MAX, memory the caller may use). */
-ssize_t sock_sendmsg(int fd, const struct iovec *iov, int n, int flags,
-		     const struct sock_addr *to);
-ssize_t sock_recvmsg(int fd, const struct iovec *iov, int n, int flags,
-		     struct sock_addr *from);
-int sock_shutdown(int fd, enum sock_how how);
-int sock_name(int fd, struct sock_addr *a);	/* local address */
-int sock_peer(int fd, struct sock_addr *a);	/* -ENOTCONN */
-int sock_setopt(int fd, enum sock_option o, int value);
-int sock_getopt(int fd, enum sock_option o, int *value);
+/* What a family implements. (f) is a socket file of that family. */
+struct socket_ops {
+	int (*bind)(struct vfs_file *f, const struct sock_addr *a);
+	int (*listen)(struct vfs_file *f, int backlog);
+	/* A new connected socket file in (*out), with O_NONBLOCK as
+	 * (nonblock) says; the peer's address in (*peer) unless NULL. */
+	int (*accept)(struct vfs_file *f, struct sock_addr *peer,
+		      bool nonblock, struct vfs_file **out);
+	/* -EINPROGRESS for a non-blocking stream socket (poll for
+	 * writable, then SOCKOPT_ERROR tells how it went). */
+	int (*connect)(struct vfs_file *f, const struct sock_addr *a);
+	/* The vector has been checked (at most IOV_MAX entries, a total
+	 * within SSIZE_MAX, memory the caller may use). (to) NULL: the
+	 * connected peer; (from) may be NULL. A receive on a datagram
+	 * socket with SOCK_TRUNC set in (*flags) returns the datagram's
+	 * whole length; (*flags) has SOCK_TRUNC set on return when the
+	 * datagram did not fit. */
+	ssize_t (*sendmsg)(struct vfs_file *f, const struct iovec *iov, int n,
+			   int flags, const struct sock_addr *to);
+	ssize_t (*recvmsg)(struct vfs_file *f, const struct iovec *iov, int n,
+			   int *flags, struct sock_addr *from);
+	int (*shutdown)(struct vfs_file *f, enum sock_how how);
+	/* The local address, or the peer's (-ENOTCONN). */
+	int (*name)(struct vfs_file *f, struct sock_addr *a, bool peer);
+	int (*setopt)(struct vfs_file *f, enum sock_option o, int value);
+	int (*getopt)(struct vfs_file *f, enum sock_option o, int *value);
+};
 
 /*
- * Waits for (n) descriptors, sockets or not, to be ready (poll()). Files
- * that are not sockets are always ready for what they were opened for.
- * (timeout_ms) < 0 waits for ever. Returns how many have events, 0 on
- * timeout, or -errno (-EINVAL for more than SOCK_POLL_MAX entries).
+ * New sockets: a file with one reference, O_NONBLOCK as (nonblock) says.
+ * (type) is SOCK_TYPE_*; -EPROTONOSUPPORT or -ESOCKTNOSUPPORT for what the
+ * family does not have, -ENFILE when the stack's sockets run out,
+ * -ENOMEM. An AF_INET socket without a network device reaches 127.0.0.1
+ * only.
  */
-#define SOCK_POLL_IN	0x1
-#define SOCK_POLL_OUT	0x2
-#define SOCK_POLL_ERR	0x4
-#define SOCK_POLL_HUP	0x8
-#define SOCK_POLL_NVAL	0x10
-#define SOCK_POLL_MAX	1024
+int inet_socket(int type, int protocol, bool nonblock, struct vfs_file **out);
+int unix_socket(int type, bool nonblock, struct vfs_file **out);
+/* Two connected AF_UNIX sockets (socketpair()). */
+int unix_socketpair(int type, bool nonblock, struct vfs_file *out[2]);
 
-struct sock_pollfd {
-	int fd;
-	unsigned events;	/* SOCK_POLL_IN | SOCK_POLL_OUT */
-	unsigned revents;	/* also _ERR, _HUP, _NVAL */
-};
-
-int sock_poll(struct sock_pollfd *fds, size_t n, int timeout_ms);
+/* The socket ops of (f), or NULL for a file that is not a socket. */
+static inline const struct socket_ops *socket_ops_of(const struct vfs_file *f)
+{
+	return f->ops->socket;
+}
 
 #endif /* KERNEL_SOCKET_H */

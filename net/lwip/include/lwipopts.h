@@ -31,9 +31,9 @@
 #define LWIP_TCPIP_CORE_LOCKING_INPUT	1
 #define LWIP_NETCONN			1
 #define LWIP_SOCKET			1
-#define LWIP_COMPAT_SOCKETS		0	/* our libc has the POSIX names */
+#define LWIP_COMPAT_SOCKETS		0	/* the C library has the names */
 #define LWIP_POSIX_SOCKETS_IO_NAMES	0
-#define LWIP_SOCKET_POLL		1
+#define LWIP_SOCKET_POLL		0	/* poll() is the VFS's */
 #define LWIP_SOCKET_SELECT		1
 #define LWIP_SO_RCVTIMEO		1
 #define LWIP_SO_SNDTIMEO		1
@@ -62,7 +62,15 @@
 #define LWIP_TCP			1
 #define LWIP_RAW			0
 #define LWIP_DHCP			1
-#define LWIP_DNS			0
+#define LWIP_DNS			0	/* musl's resolver does DNS */
+/* DHCP's DNS servers (option 6, which lwIP leaves alone without
+ * LWIP_DNS) go to /etc/resolv.conf (net/netif_dns.c). */
+struct pbuf;
+void net_dhcp_option(unsigned char option, unsigned char len,
+		     struct pbuf *p, unsigned short offset);
+#define LWIP_HOOK_DHCP_PARSE_OPTION(netif, dhcp, state, msg, msg_type,	\
+				    option, len, pbuf, offset)		\
+	net_dhcp_option((option), (len), (pbuf), (offset))
 #define LWIP_IGMP			0
 #define LWIP_AUTOIP			0
 #define LWIP_STATS			0
@@ -79,6 +87,11 @@
 /* Memory (see the top). */
 #define MEM_ALIGNMENT			8
 #define MEM_LIBC_MALLOC			1
+/* The kernel's heap, not the C library's malloc (which would set the
+ * application's errno from lwIP's threads). */
+#define mem_clib_malloc			heap_alloc
+#define mem_clib_free			heap_free
+#define mem_clib_calloc(n, size)	heap_zalloc((n) * (size))
 #define MEMP_NUM_PBUF			64
 #define MEMP_NUM_TCP_PCB		256
 #define MEMP_NUM_TCP_PCB_LISTEN		16

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <kernel/heap.h>
 #include <kernel/log.h>
 #include <toro/panic.h>
 
