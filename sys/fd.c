@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Descriptors themselves: close, dup, dup2, dup3, fcntl (flags,
- * FD_CLOEXEC, record locks), ioctl, fstat, fsync, fdatasync, ftruncate,
- * getdents64, over the descriptor table (fs/fd.c) and open files.
+ * FD_CLOEXEC, record locks), flock, ioctl, fstat, fstatfs, fsync,
+ * fdatasync, ftruncate, getdents64, over the descriptor table (fs/fd.c)
+ * and open files.
  *
  * Record locks follow POSIX for one process: a process never conflicts
  * with its own locks, and here there is only one, so F_SETLK and F_SETLKW
@@ -75,11 +76,11 @@ static long record_lock(struct vfs_file *f, int cmd, struct flock *fl)
 		return -EINVAL;
 	switch (fl->l_type) {
 	case F_RDLCK:
-		if (cmd != F_GETLK && (f->flags & O_ACCMODE) == O_WRONLY)
+		if (cmd != F_GETLK && (f->flags & VFS_ACCMODE) == O_WRONLY)
 			return -EBADF;
 		break;
 	case F_WRLCK:
-		if (cmd != F_GETLK && (f->flags & O_ACCMODE) == O_RDONLY)
+		if (cmd != F_GETLK && (f->flags & VFS_ACCMODE) == O_RDONLY)
 			return -EBADF;
 		break;
 	case F_UNLCK:
@@ -136,64 +137,76 @@ struct kernel_termios {
 	unsigned char c_line, c_cc[19];
 };
 
-static long ioctl_file(struct vfs_file *f, unsigned long req, void *arg)
+/* The console's requests, on a terminal: it is a serial line in cooked
+ * mode, of the usual size (musl makes stdout line-buffered for one, and
+ * isatty() is true). Setting the mode is accepted and changes nothing. */
+static long terminal_ioctl(unsigned long req, void *arg)
 {
-	struct stat st;
-	bool tty = vfs_fstat(f, &st) == 0 && S_ISCHR(st.st_mode);
-
-	switch (req) {
-	case FIONBIO:
-		if (!user_readable(arg, sizeof(int)))
-			return -EFAULT;
-		return set_flags(f, *(int *)arg ? f->flags | O_NONBLOCK :
-						  f->flags & ~O_NONBLOCK);
-	case FIOCLEX:
-	case FIONCLEX:
-		return -EINVAL;	/* handled by the caller, per descriptor */
-	case TIOCGWINSZ:
-		/* The console is a terminal of the usual size: musl makes
-		 * stdout line-buffered for one, isatty() is true. */
-		if (!tty)
-			return -ENOTTY;
+	if (req == TIOCGWINSZ) {
 		if (!user_writable(arg, sizeof(struct winsize)))
 			return -EFAULT;
 		*(struct winsize *)arg = (struct winsize){ .ws_row = 24,
 							   .ws_col = 80 };
-		return 0;
-	case TCGETS:
-		if (!tty)
-			return -ENOTTY;
+	} else if (req == TCGETS) {
 		if (!user_writable(arg, sizeof(struct kernel_termios)))
 			return -EFAULT;
-		/* A serial line in cooked mode at 115200 baud. */
 		*(struct kernel_termios *)arg = (struct kernel_termios){
 			.c_iflag = ICRNL | IXON,
 			.c_oflag = OPOST | ONLCR,
 			.c_cflag = B115200 | CS8 | CREAD | CLOCAL,
 			.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK,
 		};
-		return 0;
-	case TCSETS:
-	case TCSETSW:
-	case TCSETSF:
-		return tty ? 0 : -ENOTTY;
-	case FIONREAD:
-		if (!user_writable(arg, sizeof(int)))
-			return -EFAULT;
-		if (f->ops->ioctl)
-			return f->ops->ioctl(f, req, arg);
-		if (S_ISREG(st.st_mode)) {
-			int64_t left = (int64_t)st.st_size - (int64_t)f->offset;
-
-			*(int *)arg = left < 0 ? 0 : left > INT_MAX ? INT_MAX :
-								    (int)left;
-			return 0;
-		}
-		*(int *)arg = 0;
-		return 0;
-	default:
-		return f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
 	}
+	return 0;
+}
+
+static bool is_terminal_request(unsigned long req)
+{
+	return req == TIOCGWINSZ || req == TCGETS || req == TCSETS ||
+	       req == TCSETSW || req == TCSETSF;
+}
+
+/* FIONREAD: the bytes a read would return now, for the files that have
+ * a notion of it (an eventfd or a directory has none: ENOTTY, as on
+ * Linux). The console's input is not buffered ahead of a read. */
+static long bytes_readable(struct vfs_file *f, const struct stat *st,
+			   int *arg)
+{
+	if (!user_writable(arg, sizeof(int)))
+		return -EFAULT;
+	if (f->ops->ioctl)
+		return f->ops->ioctl(f, FIONREAD, arg);
+	if (S_ISCHR(st->st_mode)) {
+		*arg = 0;
+		return 0;
+	}
+	if (!S_ISREG(st->st_mode))
+		return -ENOTTY;
+	int64_t left = (int64_t)st->st_size - (int64_t)f->offset;
+
+	*arg = left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+	return 0;
+}
+
+/* The requests on an open file (FIOCLEX and FIONCLEX, on descriptors,
+ * are the caller's). Tests, not a switch: a jump table over Linux's
+ * sparse request numbers would be most of this code's size. */
+static long ioctl_file(struct vfs_file *f, unsigned long req, void *arg)
+{
+	struct stat st;
+	bool tty = vfs_fstat(f, &st) == 0 && S_ISCHR(st.st_mode);
+
+	if (req == FIONBIO) {
+		if (!user_readable(arg, sizeof(int)))
+			return -EFAULT;
+		return set_flags(f, *(int *)arg ? f->flags | O_NONBLOCK :
+						  f->flags & ~O_NONBLOCK);
+	}
+	if (req == FIONREAD)
+		return bytes_readable(f, &st, arg);
+	if (is_terminal_request(req))
+		return tty ? terminal_ioctl(req, arg) : -ENOTTY;
+	return f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
 }
 
 SYSCALL_DEFINE3(ioctl, int, fd, unsigned long, req, void *, arg)
@@ -208,6 +221,18 @@ SYSCALL_DEFINE2(fstat, int, fd, struct stat *, st)
 	if (!user_writable(st, sizeof(*st)))
 		return -EFAULT;
 	return ON_FD(fd, f, vfs_fstat(f, st));
+}
+
+SYSCALL_DEFINE2(fstatfs, int, fd, struct statfs *, st)
+{
+	if (!user_writable(st, sizeof(*st)))
+		return -EFAULT;
+	return ON_FD(fd, f, vfs_fstatfs(f, st));
+}
+
+SYSCALL_DEFINE2(flock, int, fd, int, op)
+{
+	return ON_FD(fd, f, vfs_flock(f, op));
 }
 
 SYSCALL_DEFINE1(fsync, int, fd)

@@ -11,17 +11,32 @@
 
 #include <kernel/fd.h>
 #include <kernel/heap.h>
+#include <kernel/log.h>
+#include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/vfs.h>
 
 #include "sys_impl.h"
 
+/* Weak: without sys/signal.c linked, no handler can have been set, and
+ * SIGPIPE's default action, the end of the program, is all there is. */
+__attribute__((weak)) int signal_send_thread(struct thread *t, int sig);
+
 long sys_epipe(long rc)
 {
-	if (rc == -EPIPE)
-		signal_send_thread(sched_current(), SIGPIPE);
-	return rc;
+	struct thread *self = sched_current();
+
+	if (self->broken_pipe)		/* a short write, then no reader */
+		self->broken_pipe = false;
+	else if (rc != -EPIPE)
+		return rc;
+	if (signal_send_thread) {
+		signal_send_thread(self, SIGPIPE);
+		return rc;
+	}
+	kprintf("toro: program killed by signal %d (SIGPIPE)\n", SIGPIPE);
+	process_exit(128 + SIGPIPE);
 }
 
 SYSCALL_DEFINE3(read, int, fd, void *, buf, size_t, n)
@@ -146,8 +161,8 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t *, off, size_t, n)
 		vfs_file_put(in);
 		return -EBADF;
 	}
-	if ((in->flags & O_ACCMODE) == O_WRONLY ||
-	    (out->flags & O_ACCMODE) == O_RDONLY)
+	if ((in->flags & VFS_ACCMODE) == O_WRONLY ||
+	    (out->flags & VFS_ACCMODE) == O_RDONLY)
 		rc = -EBADF;
 	else
 		rc = copy_file(in, out, off, n);

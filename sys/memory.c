@@ -16,10 +16,11 @@
  * per-CPU heap), so it reports where the break is and refuses to move it.
  */
 #define _GNU_SOURCE
-#include <string.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/mman.h>
 
+#include <arch/mmu.h>
 #include <kernel/fd.h>
 #include <kernel/mmap.h>
 #include <kernel/page_alloc.h>
@@ -46,7 +47,7 @@ static long fill_from_file(int fd, void *p, size_t len, int64_t off)
 
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_WRONLY) {
+	if ((f->flags & VFS_ACCMODE) == O_WRONLY) {
 		rc = -EACCES;
 		goto out;
 	}
@@ -154,8 +155,15 @@ SYSCALL_DEFINE5(mremap, void *, old, size_t, old_len, size_t, new_len, int,
 		return -EINVAL;
 	if (flags & MREMAP_FIXED)
 		return -EINVAL;	/* no placing at chosen addresses */
-	if (old_len == 0 || !mm_is_mapped(old, old_len))
+	if (old_len == 0)
 		return -EFAULT;
+	/* Memory that is not an mmap() mapping (a stack, the image) stays
+	 * where it is: it cannot grow or move (ENOMEM, as a mapping hemmed
+	 * in), while a range not mapped at all is EFAULT. musl finds the
+	 * main thread's stack by that difference. */
+	if (!mm_is_mapped(old, old_len))
+		return vm_is_mapped((uintptr_t)old, old_len) ? -ENOMEM :
+							       -EFAULT;
 	if (new_pages <= old_pages) {
 		if (new_pages < old_pages)
 			mm_unmap((char *)old + new_pages,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Calls on paths: open/openat, stat and friends, access, mkdir, rmdir,
+ * Calls on paths: open/openat, stat and friends, statfs, access, mkdir, rmdir,
  * unlink, rename, chdir/fchdir/getcwd, readlink, chmod, chown, utimensat,
  * truncate, umask, over the VFS (fs/vfs.c). The *at() forms resolve a
  * relative path against the directory a descriptor names (the VFS keeps
@@ -126,6 +126,18 @@ static long stat_path(const char *path, struct stat *st)
 SYSCALL_DEFINE2(stat, const char *, path, struct stat *, st)
 {
 	return AT_PATH(AT_FDCWD, path, p, stat_path(p, st));
+}
+
+static long statfs_path(const char *path, struct statfs *st)
+{
+	if (!user_writable(st, sizeof(*st)))
+		return -EFAULT;
+	return vfs_statfs(path, st);
+}
+
+SYSCALL_DEFINE2(statfs, const char *, path, struct statfs *, st)
+{
+	return AT_PATH(AT_FDCWD, path, p, statfs_path(p, st));
 }
 
 /* Nothing is a symbolic link: lstat is stat. */
@@ -318,19 +330,40 @@ SYSCALL_DEFINE5(linkat, int, olddir, const char *, from, int, newdir,
 	return no_links(from, to);
 }
 
+/* A regular file (empty) or a socket's name; devices and FIFOs cannot be
+ * made here (EPERM, as for an unprivileged process on Linux). */
+static long mknod_path(const char *path, mode_t mode)
+{
+	struct vfs_file *f;
+	int rc;
+
+	mode = (mode & S_IFMT) | (mode & 07777 & ~file_umask);
+	switch (mode & S_IFMT) {
+	case 0:
+	case S_IFREG:
+		rc = vfs_open(path, O_WRONLY | O_CREAT | O_EXCL, mode & 07777,
+			      &f);
+		if (rc == 0)
+			vfs_file_put(f);
+		return rc;
+	case S_IFSOCK:
+		return vfs_mknod(path, mode);
+	case S_IFDIR:
+		return -EINVAL;
+	default:
+		return -EPERM;
+	}
+}
+
 SYSCALL_DEFINE3(mknod, const char *, path, mode_t, mode, unsigned, dev)
 {
-	int rc = user_path(path);
-
-	return rc ? rc : -EPERM;
+	return AT_PATH(AT_FDCWD, path, p, mknod_path(p, mode));
 }
 
 SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, path, mode_t, mode,
 		unsigned, dev)
 {
-	int rc = user_path(path);
-
-	return rc ? rc : -EPERM;
+	return AT_PATH(dirfd, path, p, mknod_path(p, mode));
 }
 
 /* --- attributes ------------------------------------------------------- */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * poll, ppoll, select and pselect6 over any descriptors, on the kernel's
- * sock_poll() (include/kernel/socket.h). select is poll with bit sets.
+ * poll, ppoll, select and pselect6 over any descriptors, on the VFS's
+ * readiness (vfs_poll_wait(), fs/vfs_poll.c). select is poll with bit
+ * sets.
  * The signal masks of ppoll and pselect6 apply for the wait, as Linux
  * does it.
  */
@@ -11,61 +12,69 @@
 #include <string.h>
 #include <sys/select.h>
 
+#include <kernel/fd.h>
 #include <kernel/heap.h>
-#include <kernel/socket.h>
+#include <kernel/vfs.h>
+#include <toro/time.h>
 
+#include "signal_impl.h"
 #include "sys_impl.h"
 #include "time_impl.h"
 
 /* Up to this many entries live on the stack, more in the heap. */
 #define ON_STACK 32
 
-static unsigned to_kernel(short ev)
+/* Milliseconds from now as a clock_ns() deadline; < 0: none. */
+static uint64_t ms_deadline(long ms)
 {
-	return ((ev & (POLLIN | POLLRDNORM | POLLPRI)) ? SOCK_POLL_IN : 0) |
-	       ((ev & (POLLOUT | POLLWRNORM)) ? SOCK_POLL_OUT : 0);
+	if (ms < 0)
+		return WAITQ_NO_DEADLINE;
+	return clock_ns() + (uint64_t)ms * 1000000;
 }
 
-/* What happened, in the terms the caller asked in (POLLRDNORM for
- * POLLRDNORM, ...); errors and POLLNVAL are reported unasked. */
-static short from_kernel(unsigned rev, short asked)
+static long do_poll(struct pollfd *fds, unsigned long nfds, long ms)
 {
-	short out = 0;
-
-	if (rev & SOCK_POLL_IN)
-		out |= asked & (POLLIN | POLLRDNORM);
-	if (rev & SOCK_POLL_OUT)
-		out |= asked & (POLLOUT | POLLWRNORM);
-	if (rev & SOCK_POLL_ERR)
-		out |= POLLERR;
-	if (rev & SOCK_POLL_HUP)
-		out |= POLLHUP;
-	if (rev & SOCK_POLL_NVAL)
-		out |= POLLNVAL;
-	return out;
-}
-
-static long do_poll(struct pollfd *fds, unsigned long nfds, int timeout)
-{
-	struct sock_pollfd stack[ON_STACK], *k = stack;
+	struct vfs_file *sf[ON_STACK], **files = sf;
+	unsigned se[2 * ON_STACK], *events = se, *revents;
 	long rc;
 
-	if (nfds > SOCK_POLL_MAX)
+	if (nfds > FD_MAX)
 		return -EINVAL;
 	if (!user_writable(fds, nfds * sizeof(*fds)))
 		return -EFAULT;
-	if (nfds > ON_STACK && !(k = heap_alloc(nfds * sizeof(*k))))
-		return -ENOMEM;
-	for (unsigned long i = 0; i < nfds; i++) {
-		k[i].fd = fds[i].fd;
-		k[i].events = to_kernel(fds[i].events);
+	if (nfds > ON_STACK) {
+		files = heap_alloc(nfds * sizeof(*files));
+		events = heap_alloc(2 * nfds * sizeof(*events));
+		if (!files || !events) {
+			heap_free(files);
+			heap_free(events);
+			return -ENOMEM;
+		}
 	}
-	rc = sock_poll(k, nfds, timeout);
-	for (unsigned long i = 0; rc >= 0 && i < nfds; i++)
-		fds[i].revents = fds[i].fd < 0 ? 0 :
-				 from_kernel(k[i].revents, fds[i].events);
-	if (k != stack)
-		heap_free(k);
+	revents = events + nfds;
+	for (unsigned long i = 0; i < nfds; i++) {
+		files[i] = fds[i].fd < 0 ? NULL : fd_get(fds[i].fd);
+		events[i] = (unsigned short)fds[i].events;
+	}
+	rc = vfs_poll_wait(files, events, revents, nfds, ms_deadline(ms));
+	for (unsigned long i = 0; i < nfds; i++) {
+		if (rc >= 0)
+			fds[i].revents = fds[i].fd < 0 ? 0 :
+					 !files[i] ? POLLNVAL :
+						     (short)revents[i];
+		if (files[i])
+			vfs_file_put(files[i]);
+	}
+	/* A descriptor that is not open counts as one with an event. */
+	if (rc >= 0) {
+		rc = 0;
+		for (unsigned long i = 0; i < nfds; i++)
+			rc += fds[i].revents != 0;
+	}
+	if (files != sf) {
+		heap_free(files);
+		heap_free(events);
+	}
 	return rc;
 }
 
@@ -95,18 +104,13 @@ static int ts_ms(const struct timespec *ts, long *ms)
 /* The signal mask of ppoll/pselect for the wait, (*old) the caller's. */
 static int mask_for_wait(const uint64_t *mask, uint64_t *old)
 {
-	if (!mask)
-		return 0;
-	if (!user_readable(mask, sizeof(*mask)))
-		return -EFAULT;
-	return (int)sys_rt_sigprocmask(SIG_SETMASK, (long)mask, (long)old, 8,
-				       0, 0);
+	return mask ? signal_mask_for_wait(mask, old) : 0;
 }
 
-static void mask_restore(const uint64_t *mask, uint64_t *old)
+static void mask_restore(const uint64_t *mask, uint64_t old, long rc)
 {
 	if (mask)
-		sys_rt_sigprocmask(SIG_SETMASK, (long)old, 0, 8, 0, 0);
+		signal_mask_restore(old, rc == -EINTR);
 }
 
 SYSCALL_DEFINE5(ppoll, struct pollfd *, fds, unsigned long, nfds,
@@ -124,9 +128,9 @@ SYSCALL_DEFINE5(ppoll, struct pollfd *, fds, unsigned long, nfds,
 	rc = mask_for_wait(mask, &old);
 	if (rc)
 		return rc;
-	long n = do_poll(fds, nfds, (int)ms);
+	long n = do_poll(fds, nfds, ms);
 
-	mask_restore(mask, &old);
+	mask_restore(mask, old, n);
 	return n;
 }
 
@@ -157,7 +161,7 @@ static long do_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, long ms)
 		if (ev || (ex && FD_ISSET(fd, ex)))
 			p[n++] = (struct pollfd){ .fd = fd, .events = ev };
 	}
-	rc = do_poll(p, (unsigned long)n, (int)ms);
+	rc = do_poll(p, (unsigned long)n, ms);
 	for (int i = 0; rc >= 0 && i < n; i++)
 		if (p[i].revents & POLLNVAL)
 			rc = -EBADF;
@@ -238,6 +242,6 @@ SYSCALL_DEFINE6(pselect6, int, nfds, fd_set *, rd, fd_set *, wr, fd_set *,
 		return rc;
 	long n = do_select(nfds, rd, wr, ex, ms);
 
-	mask_restore(mask, &old);
+	mask_restore(mask, old, n);
 	return n;
 }

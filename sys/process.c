@@ -338,18 +338,34 @@ SYSCALL_DEFINE3(getrandom, void *, buf, size_t, n, unsigned, flags)
 	return n;
 }
 
+/* The calling thread's name: at most 15 bytes of (name), cut there. */
+static long set_thread_name(const char *name)
+{
+	struct thread *self = sched_current();
+	char buf[sizeof(self->name)] = { 0 };
+
+	for (size_t i = 0; i < sizeof(buf) - 1; i++) {
+		if (!user_readable(name + i, 1))
+			return -EFAULT;
+		if (!(buf[i] = name[i]))
+			break;
+	}
+	memcpy(self->name, buf, sizeof(buf));
+	return 0;
+}
+
 SYSCALL_DEFINE5(prctl, int, option, unsigned long, a2, unsigned long, a3,
 		unsigned long, a4, unsigned long, a5)
 {
+	struct thread *self = sched_current();
+
 	switch (option) {
 	case PR_SET_NAME:
+		return set_thread_name((const char *)a2);
 	case PR_GET_NAME:
-		/* Thread names are musl's business (pthread_setname_np
-		 * writes /proc, which does not exist); accepted. */
-		if (!user_writable((void *)a2, 16))
+		if (!user_writable((void *)a2, sizeof(self->name)))
 			return -EFAULT;
-		if (option == PR_GET_NAME)
-			strcpy((char *)a2, "toro");
+		memcpy((char *)a2, self->name, sizeof(self->name));
 		return 0;
 	case PR_SET_DUMPABLE:
 	case PR_SET_PDEATHSIG:

@@ -1,136 +1,170 @@
 // SPDX-License-Identifier: MIT
 /*
- * The socket calls: socket, socketpair, bind, listen, accept, accept4,
- * connect, sendto, recvfrom, sendmsg, recvmsg, shutdown, getsockname,
- * getpeername, setsockopt, getsockopt. They check and convert the
- * caller's structures (Linux layouts) and call the kernel's sockets
- * (include/kernel/socket.h), whose types are its own.
+ * The socket calls that set sockets up and take them down: socket,
+ * socketpair, bind, listen, accept, accept4, connect, shutdown,
+ * getsockname, getpeername, setsockopt, getsockopt. They check the
+ * caller's memory, convert its structures and call the socket's family
+ * (include/kernel/socket.h): AF_INET (lwIP) or AF_UNIX. Sending and
+ * receiving are socket_io.c.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
 #include <kernel/fd.h>
-#include <kernel/heap.h>
-#include <kernel/sched.h>
-#include <kernel/signal.h>
 #include <kernel/socket.h>
 #include <kernel/vfs.h>
 
+#include "socket_impl.h"
 #include "sys_impl.h"
 
-/* The caller's address to ours: -EFAULT, -EINVAL (too short),
- * -EAFNOSUPPORT. */
-static int addr_in(const struct sockaddr *sa, socklen_t len,
-		   struct sock_addr *a)
+struct vfs_file *socket_file(int fd, int *err)
 {
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	struct vfs_file *f = fd_get(fd);
 
-	if (len < sizeof(sa_family_t))
-		return -EINVAL;
-	if (!user_readable(sa, len < sizeof(*sin) ? len : sizeof(*sin)))
-		return -EFAULT;
-	if (sa->sa_family != AF_INET)
-		return -EAFNOSUPPORT;
-	if (len < sizeof(*sin))
-		return -EINVAL;
-	a->ip = sin->sin_addr.s_addr;
-	a->port = sin->sin_port;
-	return 0;
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (!socket_ops_of(f)) {
+		vfs_file_put(f);
+		*err = -ENOTSOCK;
+		return NULL;
+	}
+	return f;
 }
 
-/* Ours to the caller's: as much as (*len) allows, and (*len) set to the
- * full size, as POSIX says. */
-static int addr_out(const struct sock_addr *a, struct sockaddr *sa,
-		    socklen_t *len)
+/* Runs (expr) with (f) the socket behind (fd) and (ops) its family's. */
+#define ON_SOCKET(fd, f, ops, expr)                                            \
+	({                                                                     \
+		int err_;                                                      \
+		long rc_;                                                      \
+		struct vfs_file *f = socket_file(fd, &err_);                   \
+		if (f) {                                                       \
+			const struct socket_ops *ops = socket_ops_of(f);       \
+			rc_ = (expr);                                          \
+			vfs_file_put(f);                                       \
+		} else {                                                       \
+			rc_ = err_;                                            \
+		}                                                              \
+		rc_;                                                           \
+	})
+
+static long install(struct vfs_file *f, int flags)
 {
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = a->port,
-		.sin_addr.s_addr = a->ip,
-	};
+	int fd = fd_install_flags(f, flags & SOCK_CLOEXEC);
 
-	if (!sa || !len)
-		return 0;
-	if (!user_writable(len, sizeof(*len)) || (int)*len < 0)
-		return -EFAULT;
-	size_t n = *len < sizeof(sin) ? *len : sizeof(sin);
+	if (fd < 0)
+		vfs_file_put(f);
+	return fd;
+}
 
-	if (!user_writable(sa, n))
-		return -EFAULT;
-	memcpy(sa, &sin, n);
-	*len = sizeof(sin);
-	return 0;
+/* AF_UNIX has one protocol, 0 by default or PF_UNIX by name. */
+static bool unix_protocol(int protocol)
+{
+	return protocol == 0 || protocol == PF_UNIX;
 }
 
 SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
 {
 	int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	int fd;
+	bool nb = type & SOCK_NONBLOCK;
+	struct vfs_file *f;
+	int rc;
 
-	if (domain != AF_INET)
-		return domain == AF_INET6 || domain == AF_UNIX ?
-			       -EAFNOSUPPORT : -EINVAL;
-	if (kind == SOCK_STREAM && (!protocol || protocol == IPPROTO_TCP))
-		fd = sock_open(SOCK_KIND_TCP, type & SOCK_NONBLOCK);
-	else if (kind == SOCK_DGRAM && (!protocol || protocol == IPPROTO_UDP))
-		fd = sock_open(SOCK_KIND_UDP, type & SOCK_NONBLOCK);
-	else if (kind != SOCK_STREAM && kind != SOCK_DGRAM)
-		return kind == SOCK_RAW ? -EPROTONOSUPPORT : -EINVAL;
-	else
-		return -EPROTONOSUPPORT;
-	if (fd >= 0 && (type & SOCK_CLOEXEC))
-		fd_set_cloexec(fd, true);
-	return fd;
+	if (kind < 0 || kind > 10)	/* beyond Linux's SOCK_MAX */
+		return -EINVAL;
+	switch (domain) {
+	case AF_INET:
+		rc = inet_socket(kind, protocol, nb, &f);
+		break;
+	case AF_UNIX:
+		if (!unix_protocol(protocol))
+			return -EPROTONOSUPPORT;
+		rc = unix_socket(kind, nb, &f);
+		break;
+	default:
+		return -EAFNOSUPPORT;
+	}
+	return rc ? rc : install(f, type);
 }
 
 SYSCALL_DEFINE4(socketpair, int, domain, int, type, int, protocol, int *, sv)
 {
-	return domain == AF_UNIX ? -EAFNOSUPPORT : -EOPNOTSUPP;
+	int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct vfs_file *f[2];
+	int rc;
+
+	if (domain != AF_UNIX)
+		return domain == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	if (!unix_protocol(protocol))
+		return -EPROTONOSUPPORT;
+	if (!user_writable(sv, 2 * sizeof(int)))
+		return -EFAULT;
+	rc = unix_socketpair(kind, type & SOCK_NONBLOCK, f);
+	if (rc)
+		return rc;
+	sv[0] = fd_install_flags(f[0], type & SOCK_CLOEXEC);
+	if (sv[0] < 0) {
+		vfs_file_put(f[0]);
+		vfs_file_put(f[1]);
+		return sv[0];
+	}
+	sv[1] = fd_install_flags(f[1], type & SOCK_CLOEXEC);
+	if (sv[1] < 0) {
+		fd_close(sv[0]);
+		vfs_file_put(f[1]);
+		return sv[1];
+	}
+	return 0;
 }
 
 SYSCALL_DEFINE3(bind, int, fd, const struct sockaddr *, addr, socklen_t, len)
 {
 	struct sock_addr a;
-	int rc = addr_in(addr, len, &a);
+	int rc = sockaddr_in_kernel(addr, len, &a);
 
-	return rc ? rc : sock_bind(fd, &a);
+	return rc ? rc : ON_SOCKET(fd, f, ops, ops->bind(f, &a));
 }
 
 SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 {
 	if (backlog < 0)
 		backlog = 0;
-	return sock_listen(fd, backlog > 255 ? 255 : backlog);
+	return ON_SOCKET(fd, f, ops, ops->listen(f, backlog > 4096 ? 4096 :
+								     backlog));
+}
+
+static long accept_on(struct vfs_file *f, const struct socket_ops *ops,
+		      struct sockaddr *addr, socklen_t *len, int flags)
+{
+	struct sock_addr peer;
+	struct vfs_file *c;
+	long rc = ops->accept(f, &peer, flags & SOCK_NONBLOCK, &c);
+
+	if (rc)
+		return rc;
+	rc = sockaddr_out(&peer, addr, len);
+	if (rc) {
+		vfs_file_put(c);
+		return rc;
+	}
+	return install(c, flags);
 }
 
 SYSCALL_DEFINE4(accept4, int, fd, struct sockaddr *, addr, socklen_t *, len,
 		int, flags)
 {
-	struct sock_addr peer;
-	int rc;
-
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
 	if (addr && (!len || !user_writable(len, sizeof(*len))))
 		return -EFAULT;
-	rc = sock_accept(fd, &peer, flags & SOCK_NONBLOCK);
-	if (rc >= 0) {
-		if (flags & SOCK_CLOEXEC)
-			fd_set_cloexec(rc, true);
-		int err = addr_out(&peer, addr, len);
-
-		if (err) {
-			fd_close(rc);
-			return err;
-		}
-	}
-	return rc;
+	return ON_SOCKET(fd, f, ops, accept_on(f, ops, addr, len, flags));
 }
 
 SYSCALL_DEFINE3(accept, int, fd, struct sockaddr *, addr, socklen_t *, len)
@@ -142,106 +176,44 @@ SYSCALL_DEFINE3(connect, int, fd, const struct sockaddr *, addr, socklen_t,
 		len)
 {
 	struct sock_addr a;
-	int rc = addr_in(addr, len, &a);
+	int rc = sockaddr_in_kernel(addr, len, &a);
 
-	return rc ? rc : sock_connect(fd, &a);
-}
-
-/* MSG_* to the kernel's flags; -EOPNOTSUPP for out-of-band data. */
-static int msg_flags(int flags)
-{
-	int out = 0;
-
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
-	if (flags & MSG_PEEK)
-		out |= SOCK_PEEK;
-	if (flags & MSG_DONTWAIT)
-		out |= SOCK_DONTWAIT;
-	if (flags & MSG_WAITALL)
-		out |= SOCK_WAITALL;
-	if (flags & MSG_MORE)
-		out |= SOCK_MORE;
-	return out;
-}
-
-/* A send that finds the connection gone raises SIGPIPE, unless the
- * caller said MSG_NOSIGNAL. */
-static long send_result(long rc, int flags)
-{
-	return flags & MSG_NOSIGNAL ? rc : sys_epipe(rc);
-}
-
-SYSCALL_DEFINE6(sendto, int, fd, const void *, buf, size_t, n, int, flags,
-		const struct sockaddr *, to, socklen_t, tolen)
-{
-	struct sock_addr a;
-	int f = msg_flags(flags), rc = 0;
-
-	if (f < 0)
-		return f;
-	if (!user_readable(buf, n))
-		return -EFAULT;
-	if (to)
-		rc = addr_in(to, tolen, &a);
-	return rc ? rc : send_result(sock_sendto(fd, buf, n, f,
-						 to ? &a : NULL), flags);
-}
-
-SYSCALL_DEFINE6(recvfrom, int, fd, void *, buf, size_t, n, int, flags,
-		struct sockaddr *, from, socklen_t *, fromlen)
-{
-	struct sock_addr a;
-	int f = msg_flags(flags);
-	long rc;
-
-	if (f < 0)
-		return f;
-	if (from && (!fromlen || !user_writable(fromlen, sizeof(*fromlen))))
-		return -EFAULT;
-	if (!user_writable(buf, n))
-		return -EFAULT;
-	rc = sock_recvfrom(fd, buf, n, f, from ? &a : NULL);
-	if (rc >= 0 && from) {
-		int err = addr_out(&a, from, fromlen);
-
-		if (err)
-			return err;
-	}
-	return rc;
+	return rc ? rc : ON_SOCKET(fd, f, ops, ops->connect(f, &a));
 }
 
 SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 {
 	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
 		return -EINVAL;
-	return sock_shutdown(fd, how == SHUT_RD ? SOCK_SHUT_RD :
-				 how == SHUT_WR ? SOCK_SHUT_WR :
-						  SOCK_SHUT_RDWR);
+	return ON_SOCKET(fd, f, ops,
+			 ops->shutdown(f, how == SHUT_RD ? SOCK_SHUT_RD :
+					  how == SHUT_WR ? SOCK_SHUT_WR :
+							   SOCK_SHUT_RDWR));
 }
 
-static long name_call(int fd, struct sockaddr *addr, socklen_t *len,
-		      int (*call)(int, struct sock_addr *))
+static long name_of(struct vfs_file *f, const struct socket_ops *ops,
+		    struct sockaddr *addr, socklen_t *len, bool peer)
 {
 	struct sock_addr a;
-	int rc;
+	long rc = ops->name(f, &a, peer);
 
-	if (!addr || !len)
-		return -EFAULT;
-	rc = call(fd, &a);
-	return rc ? rc : addr_out(&a, addr, len);
+	return rc ? rc : sockaddr_out(&a, addr, len);
 }
 
 SYSCALL_DEFINE3(getsockname, int, fd, struct sockaddr *, addr, socklen_t *,
 		len)
 {
-	return name_call(fd, addr, len, sock_name);
+	if (!addr || !len)
+		return -EFAULT;
+	return ON_SOCKET(fd, f, ops, name_of(f, ops, addr, len, false));
 }
 
 SYSCALL_DEFINE3(getpeername, int, fd, struct sockaddr *, addr, socklen_t *,
 		len)
 {
-	return name_call(fd, addr, len, sock_peer);
+	if (!addr || !len)
+		return -EFAULT;
+	return ON_SOCKET(fd, f, ops, name_of(f, ops, addr, len, true));
 }
 
 /* --- options ---------------------------------------------------------- */
@@ -264,6 +236,9 @@ static const struct known known[] = {
 	{ SOL_SOCKET, SO_ERROR, SOCKOPT_ERROR, V_INT },
 	{ SOL_SOCKET, SO_TYPE, SOCKOPT_TYPE, V_INT },
 	{ SOL_SOCKET, SO_ACCEPTCONN, SOCKOPT_ACCEPTCONN, V_INT },
+	{ SOL_SOCKET, SO_SNDBUF, SOCKOPT_SNDBUF, V_INT },
+	{ SOL_SOCKET, SO_RCVBUF, SOCKOPT_RCVBUF, V_INT },
+	{ SOL_SOCKET, SO_PASSCRED, SOCKOPT_PASSCRED, V_INT },
 	{ IPPROTO_TCP, TCP_NODELAY, SOCKOPT_NODELAY, V_INT },
 	{ IPPROTO_TCP, TCP_KEEPIDLE, SOCKOPT_KEEPIDLE, V_INT },
 	{ IPPROTO_TCP, TCP_KEEPINTVL, SOCKOPT_KEEPINTVL, V_INT },
@@ -322,7 +297,24 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, const void *,
 	if (!user_readable(value, value_size(k->kind)))
 		return -EFAULT;
 	rc = to_int(k->kind, value, &v);
-	return rc ? rc : sock_setopt(fd, k->opt, v);
+	return rc ? rc : ON_SOCKET(fd, f, ops, ops->setopt(f, k->opt, v));
+}
+
+/* SO_PEERCRED: the peer is this process, pid 1, as root. */
+static long peer_cred(int fd, void *value, socklen_t *len)
+{
+	struct ucred cred = { .pid = 1, .uid = 0, .gid = 0 };
+	struct sock_addr a;
+	size_t n = *len < sizeof(cred) ? *len : sizeof(cred);
+	long rc = ON_SOCKET(fd, f, ops, ops->name(f, &a, true));
+
+	if (rc)
+		return rc;
+	if (!user_writable(value, n))
+		return -EFAULT;
+	memcpy(value, &cred, n);
+	*len = sizeof(cred);
+	return 0;
 }
 
 SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, value,
@@ -337,11 +329,13 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, value,
 	size_t size;
 	int v, rc;
 
-	if (!k)
-		return -ENOPROTOOPT;
 	if (!len || !user_writable(len, sizeof(*len)) || (int)*len < 0)
 		return -EFAULT;
-	rc = sock_getopt(fd, k->opt, &v);
+	if (level == SOL_SOCKET && name == SO_PEERCRED)
+		return peer_cred(fd, value, len);
+	if (!k)
+		return -ENOPROTOOPT;
+	rc = ON_SOCKET(fd, f, ops, ops->getopt(f, k->opt, &v));
 	if (rc < 0)
 		return rc;
 	switch (k->kind) {
@@ -354,8 +348,7 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, value,
 		out.l.l_linger = v >= 0 ? v : 0;
 		break;
 	default:
-		out.i = k->opt != SOCKOPT_TYPE ? v
-			: v == SOCK_KIND_TCP ? SOCK_STREAM : SOCK_DGRAM;
+		out.i = v;	/* SOCK_TYPE_* are Linux's SOCK_* */
 		break;
 	}
 	size = value_size(k->kind);

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Threads as the C library sees them: futex, set_tid_address, exit,
- * gettid, sched_yield, the affinity and scheduling-policy calls,
- * set_robust_list, membarrier, arch_prctl. Thread creation itself is
- * libc/thread.c's __clone() (kthread_spawn()).
+ * Threads as the C library sees them: set_tid_address, exit, gettid,
+ * sched_yield, the affinity and scheduling-policy calls, set_robust_list,
+ * get_robust_list, membarrier, arch_prctl (futex is sys/futex.c). Thread
+ * creation itself is libc/thread.c's __clone() (kthread_spawn()).
  *
  * Threads never migrate on their own, but a thread may move itself:
  * sched_setaffinity() on the calling thread with a set that leaves out
  * its CPU moves it to the lowest CPU of the set. Another thread stays
  * where it is (its CPU is chosen when it is created: see
  * pthread_attr_setaffinity_np()), and such a call fails with EINVAL
- * unless that thread's CPU is in the set already.
+ * unless that thread's CPU is in the set already. sched_getaffinity()
+ * gives every CPU, where a thread may be placed.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -18,8 +19,8 @@
 #include <time.h>
 
 #include <arch/mmu.h>
-#include <kernel/futex.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/smp_call.h>
 #include <kernel/thread_impl.h>
 #include <toro/cpu.h>
@@ -27,64 +28,6 @@
 #include <toro/time.h>
 
 #include "sys_impl.h"
-#include "time_impl.h"
-
-/* Linux's futex operations (uapi/linux/futex.h; musl ships no linux/
- * headers). */
-#define FUTEX_WAIT		0
-#define FUTEX_WAKE		1
-#define FUTEX_REQUEUE		3
-#define FUTEX_CMP_REQUEUE	4
-#define FUTEX_WAIT_BITSET	9
-#define FUTEX_WAKE_BITSET	10
-#define FUTEX_PRIVATE_FLAG	128
-#define FUTEX_CLOCK_REALTIME	256
-#define FUTEX_CMD_MASK		(~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
-
-SYSCALL_DEFINE6(futex, int *, word, int, op, int, val,
-		const struct timespec *, timeout, int *, word2, int, val3)
-{
-	int cmd = op & FUTEX_CMD_MASK;
-	uint64_t deadline = WAITQ_NO_DEADLINE;
-	int rc;
-
-	switch (cmd) {
-	case FUTEX_WAIT:
-	case FUTEX_WAIT_BITSET:
-		if (timeout) {
-			/* FUTEX_WAIT's timeout is relative, on the monotonic
-			 * clock; FUTEX_WAIT_BITSET's absolute, on the clock
-			 * FUTEX_CLOCK_REALTIME chooses. */
-			rc = cmd == FUTEX_WAIT ?
-				     timespec_deadline(timeout, &deadline) :
-				     abstime_deadline(op & FUTEX_CLOCK_REALTIME ?
-							      CLOCK_REALTIME :
-							      CLOCK_MONOTONIC,
-						      timeout, &deadline);
-			if (rc)
-				return rc;
-		}
-		return futex_wait(word, val,
-				  cmd == FUTEX_WAIT ? FUTEX_BITSET_ANY :
-						      (uint32_t)val3,
-				  deadline);
-	case FUTEX_WAKE:
-		return futex_wake(word, val);
-	case FUTEX_WAKE_BITSET:
-		return val3 ? futex_wake_bitset(word, val, (uint32_t)val3) :
-			      -EINVAL;
-	case FUTEX_REQUEUE:
-	case FUTEX_CMP_REQUEUE:
-		/* The fourth argument is a count here, not a time. */
-		if (val < 0 || (long)timeout < 0)
-			return -EINVAL;
-		return futex_requeue(word, val, word2, (int)(long)timeout,
-				     cmd == FUTEX_CMP_REQUEUE, val3);
-	default:
-		/* Priority inheritance, wake-op: not here. */
-		return -ENOSYS;
-	}
-}
 
 SYSCALL_DEFINE1(set_tid_address, int *, clear_tid)
 {
@@ -101,20 +44,60 @@ SYSCALL_DEFINE0(gettid)
  * exit_group() (musl calls exit() from the last pthread_exit()). */
 SYSCALL_DEFINE1(exit, int, code)
 {
+	if (signal_thread_exit)		/* linked only if signals are */
+		signal_thread_exit();
 	kthread_exit((void *)(long)code);
 }
+
+/* sys/signal.c, linked when anything can send a signal. */
+bool signal_deliver(void) __attribute__((weak));
 
 SYSCALL_DEFINE0(sched_yield)
 {
 	thread_yield();
+	/* A signal that came meanwhile is taken now, as when any Linux
+	 * system call returns: a thread that only yields still sees it
+	 * (asynchronous cancellation, most of all). */
+	if (signal_deliver && sched_interrupted(sched_current()))
+		signal_deliver();
 	return 0;
 }
 
 /* The robust list is musl's own business for one process: it walks it
- * itself when a thread exits. Kept only so get_robust_list() agrees. */
+ * itself when a thread exits. Kept only for get_robust_list(), which
+ * musl asks to learn that robust mutexes are supported. */
+#define ROBUST_LIST_HEAD_SIZE (3 * sizeof(long))
+
 SYSCALL_DEFINE2(set_robust_list, void *, head, size_t, len)
 {
-	return len == 3 * sizeof(long) ? 0 : -EINVAL;
+	if (len != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	sched_current()->robust_list = head;
+	return 0;
+}
+
+static int robust_list_of(struct thread *t, void *arg)
+{
+	*(void **)arg = t->robust_list;
+	return 0;
+}
+
+SYSCALL_DEFINE3(get_robust_list, int, tid, void **, head, size_t *, len)
+{
+	void *list = sched_current()->robust_list;
+
+	if (!user_writable(head, sizeof(*head)) ||
+	    !user_writable(len, sizeof(*len)))
+		return -EFAULT;
+	if (tid) {
+		int rc = kthread_with(tid, robust_list_of, &list);
+
+		if (rc)
+			return rc;
+	}
+	*head = list;
+	*len = ROBUST_LIST_HEAD_SIZE;
+	return 0;
 }
 
 SYSCALL_DEFINE3(getcpu, unsigned *, cpu, unsigned *, node, void *, cache)
@@ -149,6 +132,9 @@ static long thread_cpu_of(int tid, unsigned *cpu)
 	return kthread_with(tid, cpu_of, cpu);
 }
 
+/* The mask is where a thread may be placed, as on Linux: every CPU. A
+ * thread still runs on one of them only, which sched_getcpu() tells;
+ * musl's sysconf(_SC_NPROCESSORS_ONLN) counts this mask. */
 SYSCALL_DEFINE3(sched_getaffinity, int, tid, size_t, size, void *, set)
 {
 	unsigned cpu;
@@ -161,9 +147,9 @@ SYSCALL_DEFINE3(sched_getaffinity, int, tid, size_t, size, void *, set)
 	rc = thread_cpu_of(tid, &cpu);
 	if (rc)
 		return rc;
-	/* A thread runs on its one CPU and nowhere else. */
 	memset(set, 0, MASK_BYTES);
-	((unsigned char *)set)[cpu / 8] |= 1 << (cpu % 8);
+	for (unsigned c = 0; c < cpu_count(); c++)
+		((unsigned char *)set)[c / 8] |= 1 << (c % 8);
 	return MASK_BYTES;
 }
 

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Time: clock_gettime, clock_getres, gettimeofday, nanosleep,
- * clock_nanosleep, times, getrusage, and the interval timer (setitimer,
- * getitimer, alarm: SIGALRM to the process). The monotonic clock is the
+ * clock_nanosleep, times, getrusage (the interval timer is itimer.c). The
+ * monotonic clock is the
  * kernel's clock_ns(), the real-time clock the wall clock (kvmclock's, or
  * the RTC read once at boot) that settimeofday() may set. The program owns
  * its CPUs, so its CPU-time clocks read the monotonic clock.
  */
-#include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -15,19 +14,13 @@
 #include <time.h>
 
 #include <kernel/sched.h>
-#include <kernel/smp_call.h>
-#include <kernel/signal.h>
-#include <kernel/spinlock.h>
 #include <kernel/thread_impl.h>
-#include <kernel/timer.h>
-#include <toro/cpu.h>
 #include <toro/thread.h>
 #include <toro/time.h>
 
 #include "sys_impl.h"
 #include "time_impl.h"
 
-#define NSEC 1000000000ULL
 
 static int clock_read(clockid_t clk, uint64_t *ns)
 {
@@ -55,25 +48,13 @@ static bool valid_ts(const struct timespec *ts)
 	return ts->tv_sec >= 0 && (uint64_t)ts->tv_nsec < NSEC;
 }
 
-static uint64_t ts_ns(const struct timespec *ts)
-{
-	if ((uint64_t)ts->tv_sec >= UINT64_MAX / NSEC)
-		return UINT64_MAX;
-	return (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
-}
-
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 int timespec_deadline(const struct timespec *ts, uint64_t *deadline)
 {
 	if (!user_readable(ts, sizeof(*ts)))
 		return -EFAULT;
 	if (!valid_ts(ts))
 		return -EINVAL;
-	*deadline = add_sat(clock_ns(), ts_ns(ts));
+	*deadline = ns_add_sat(clock_ns(), timespec_ns(ts));
 	return 0;
 }
 
@@ -92,18 +73,17 @@ int abstime_deadline(clockid_t clk, const struct timespec *ts,
 		*deadline = 0;
 		return 0;
 	}
-	uint64_t want = ts_ns(ts);
+	uint64_t want = timespec_ns(ts);
 	uint64_t mono = clock_ns();
 
-	/* Measured against the monotonic clock from the clock's now. */
-	*deadline = want <= now ? 0 : add_sat(mono, want - now);
+	/* Measured against the monotonic clock from the clock's now. A
+	 * time already past keeps how long ago it was (a periodic timer
+	 * counts its periods from there), as far back as boot. */
+	if (want > now)
+		*deadline = ns_add_sat(mono, want - now);
+	else
+		*deadline = now - want < mono ? mono - (now - want) : 0;
 	return 0;
-}
-
-static void to_ts(uint64_t ns, struct timespec *ts)
-{
-	ts->tv_sec = (time_t)(ns / NSEC);
-	ts->tv_nsec = (long)(ns % NSEC);
 }
 
 SYSCALL_DEFINE2(clock_gettime, clockid_t, clk, struct timespec *, ts)
@@ -115,7 +95,7 @@ SYSCALL_DEFINE2(clock_gettime, clockid_t, clk, struct timespec *, ts)
 		return rc;
 	if (!user_writable(ts, sizeof(*ts)))
 		return -EFAULT;
-	to_ts(ns, ts);
+	ns_timespec(ns, ts);
 	return 0;
 }
 
@@ -170,7 +150,7 @@ static long set_wall(const struct timespec *ts)
 		return -EFAULT;
 	if (!valid_ts(ts))
 		return -EINVAL;
-	wallclock_set(ts_ns(ts));
+	wallclock_set(timespec_ns(ts));
 	return 0;
 }
 
@@ -200,7 +180,7 @@ static long sleep_until(uint64_t deadline, struct timespec *rem)
 	if (rc == -EINTR && rem) {
 		uint64_t now = clock_ns();
 
-		to_ts(deadline > now ? deadline - now : 0, rem);
+		ns_timespec(deadline > now ? deadline - now : 0, rem);
 	}
 	return rc;
 }
@@ -267,126 +247,4 @@ SYSCALL_DEFINE2(getrusage, int, who, struct rusage *, ru)
 		ru->ru_utime.tv_usec = (suseconds_t)(ns % NSEC / 1000);
 	}
 	return 0;
-}
-
-/* --- the real-time interval timer: SIGALRM ----------------------------- */
-
-static struct {
-	struct spinlock lock;
-	struct timer timer;	/* armed on the CPU that last set it */
-	unsigned cpu;
-	uint64_t expires;	/* clock_ns(); 0: disarmed */
-	uint64_t interval;	/* ns; 0: one shot */
-} itimer;
-
-static void itimer_fire(struct timer *t)
-{
-	(void)t;
-	bool irq = spin_lock_irqsave(&itimer.lock);
-
-	if (itimer.interval) {
-		itimer.expires = add_sat(itimer.expires, itimer.interval);
-		timer_start(&itimer.timer, itimer.expires, itimer_fire);
-	} else {
-		itimer.expires = 0;
-	}
-	spin_unlock_irqrestore(&itimer.lock, irq);
-	/* From interrupt context: the signal waits on the process (or
-	 * interrupts a thread that can take it). */
-	signal_post_process(SIGALRM);
-}
-
-static void to_tv(uint64_t ns, struct timeval *tv)
-{
-	tv->tv_sec = (time_t)(ns / NSEC);
-	tv->tv_usec = (suseconds_t)(ns % NSEC / 1000);
-}
-
-static void itimer_get(struct itimerval *v)
-{
-	uint64_t now = clock_ns();
-
-	to_tv(itimer.expires > now ? itimer.expires - now :
-		      itimer.expires ? 1000 : 0, &v->it_value);
-	to_tv(itimer.interval, &v->it_interval);
-}
-
-/* Timers live on one CPU: the one that armed them cancels them. */
-static void cancel_here(void *arg)
-{
-	(void)arg;
-	timer_cancel(&itimer.timer);
-}
-
-static long itimer_set(const struct itimerval *v, struct itimerval *old)
-{
-	bool irq = spin_lock_irqsave(&itimer.lock);
-	bool armed = itimer.expires != 0;
-	unsigned cpu = itimer.cpu;
-
-	if (old)
-		itimer_get(old);
-	itimer.expires = 0;
-	spin_unlock_irqrestore(&itimer.lock, irq);
-	if (armed) {
-		if (cpu == cpu_id())
-			timer_cancel(&itimer.timer);
-		else
-			smp_call_irq(cpu, cancel_here, NULL);
-	}
-	if (!v || (v->it_value.tv_sec == 0 && v->it_value.tv_usec == 0))
-		return 0;
-	uint64_t value = (uint64_t)v->it_value.tv_sec * NSEC +
-			 (uint64_t)v->it_value.tv_usec * 1000;
-
-	irq = spin_lock_irqsave(&itimer.lock);
-	itimer.interval = (uint64_t)v->it_interval.tv_sec * NSEC +
-			  (uint64_t)v->it_interval.tv_usec * 1000;
-	itimer.expires = add_sat(clock_ns(), value);
-	itimer.cpu = cpu_id();
-	timer_start(&itimer.timer, itimer.expires, itimer_fire);
-	spin_unlock_irqrestore(&itimer.lock, irq);
-	return 0;
-}
-
-static bool valid_tv(const struct timeval *tv)
-{
-	return tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_usec < 1000000;
-}
-
-SYSCALL_DEFINE3(setitimer, int, which, const struct itimerval *, v,
-		struct itimerval *, old)
-{
-	if (which != ITIMER_REAL)
-		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ?
-			       -ENOSYS : -EINVAL;
-	if ((v && !user_readable(v, sizeof(*v))) ||
-	    (old && !user_writable(old, sizeof(*old))))
-		return -EFAULT;
-	if (v && (!valid_tv(&v->it_value) || !valid_tv(&v->it_interval)))
-		return -EINVAL;
-	return itimer_set(v, old);
-}
-
-SYSCALL_DEFINE2(getitimer, int, which, struct itimerval *, v)
-{
-	if (which != ITIMER_REAL)
-		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ?
-			       -ENOSYS : -EINVAL;
-	if (!user_writable(v, sizeof(*v)))
-		return -EFAULT;
-	bool irq = spin_lock_irqsave(&itimer.lock);
-
-	itimer_get(v);
-	spin_unlock_irqrestore(&itimer.lock, irq);
-	return 0;
-}
-
-SYSCALL_DEFINE1(alarm, unsigned, seconds)
-{
-	struct itimerval v = { .it_value = { .tv_sec = seconds } }, old;
-
-	itimer_set(&v, &old);
-	/* Whole seconds left, rounded up, as Linux reports them. */
-	return old.it_value.tv_sec + (old.it_value.tv_usec > 0);
 }

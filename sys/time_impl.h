@@ -1,11 +1,32 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to sys/: turning the C library's times into clock_ns()
+/* Private to sys/: the C library's times in ns, and as clock_ns()
  * deadlines (sys/time.c). */
 #ifndef SYS_TIME_IMPL_H
 #define SYS_TIME_IMPL_H
 
 #include <stdint.h>
 #include <time.h>
+
+#define NSEC 1000000000ULL
+
+static inline uint64_t ns_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* A checked (valid) timespec in ns; far futures saturate. */
+static inline uint64_t timespec_ns(const struct timespec *ts)
+{
+	if ((uint64_t)ts->tv_sec >= UINT64_MAX / NSEC)
+		return UINT64_MAX;
+	return (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
+}
+
+static inline void ns_timespec(uint64_t ns, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)(ns / NSEC);
+	ts->tv_nsec = (long)(ns % NSEC);
+}
 
 /* The clock_ns() deadline (*deadline) that is (ts) from now (relative):
  * 0, -EFAULT, or -EINVAL for a negative or malformed time. Far futures

@@ -13,7 +13,8 @@ gets, for libc/include/syscall_arch.h:
   - TORO_SYSCALLS_N, one past the highest number;
   - TORO_SYSCALL_TABLE, an initializer {[N] = sys_NAME, ...} naming only
     what the kernel implements: every other number is NULL, which the
-    call site turns into -ENOSYS.
+    call site turns into -ENOSYS;
+  - with TORO_SYSCALLS_WEAK defined, every adapter declared weak.
 
 OUT is rewritten only when its text changes, so editing an adapter's body
 does not rebuild the C library; adding or removing a call does.
@@ -65,6 +66,13 @@ def main():
     out.append(f"#define TORO_SYSCALLS_N {max(numbers.values()) + 1}\n\n")
     for n in names:
         out.append(f"long sys_{n}(long, long, long, long, long, long);\n")
+    # A file of musl's whose system calls sit on paths Toro never takes
+    # may name its adapters weakly (libc/Makefile.inc says which): they
+    # are then linked only if something else needs them.
+    out.append("\n#ifdef TORO_SYSCALLS_WEAK\n")
+    for n in names:
+        out.append(f"#pragma weak sys_{n}\n")
+    out.append("#endif\n")
     out.append("\n#define TORO_SYSCALL_TABLE { \\\n")
     for n in names:
         out.append(f"\t[{numbers[n]}] = sys_{n}, \\\n")

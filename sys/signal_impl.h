@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to sys/: queued signals (sys/signal.c) as the POSIX timers
+ * (sys/posix_timer.c) send them, with an entry of their own, and the
+ * temporary signal masks of the waits that take one (sys/poll.c,
+ * sys/event.c).
+ */
+#ifndef SYS_SIGNAL_IMPL_H
+#define SYS_SIGNAL_IMPL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A pending signal's information, on the queue until it is taken. */
+struct sigq {
+	struct sigq *next;
+	int tid;		/* the thread it was sent to; 0: the process */
+	siginfo_t info;		/* si_overrun counts sends while queued */
+	bool queued;
+	bool embedded;		/* a timer's: never freed, sent again */
+	int overrun_last;	/* si_overrun of the last one taken */
+};
+
+/*
+ * Sends the signal of timer entry (q) (embedded, info filled in) to thread
+ * (tid), or to the process for 0, from any context, interrupts included.
+ * If (q) is still waiting to be taken, its overrun count grows instead,
+ * by one plus (missed): expirations the timer skipped.
+ */
+void signal_queue(int tid, struct sigq *q, unsigned missed);
+
+/* Takes (q) off the queue if it is on it (a timer being deleted). */
+void signal_unqueue(struct sigq *q);
+
+/*
+ * The signal masks of ppoll, pselect6 and epoll_pwait: (*set) (user
+ * memory: -EFAULT) replaces the caller's blocked set for the wait, the old
+ * one going to (*old); a signal ready under it interrupts the wait. Then
+ * signal_mask_restore() runs the handlers of what ended the wait (if it
+ * was (interrupted)) and puts (old) back.
+ */
+int signal_mask_for_wait(const uint64_t *set, uint64_t *old);
+void signal_mask_restore(uint64_t old, bool interrupted);
+
+#endif /* SYS_SIGNAL_IMPL_H */

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Sending and receiving on sockets: sendto, recvfrom, sendmsg, recvmsg,
+ * all one vector call into the socket's family. A send that finds the
+ * connection gone raises SIGPIPE unless MSG_NOSIGNAL says not to. There
+ * is no ancillary data: msg_control is ignored on send and comes back
+ * empty.
+ */
+#include <limits.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <kernel/socket.h>
+#include <kernel/vfs.h>
+
+#include "socket_impl.h"
+#include "sys_impl.h"
+
+/* MSG_* to the kernel's flags; -EOPNOTSUPP for out-of-band data. */
+static int kernel_flags(int flags)
+{
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	return (flags & MSG_PEEK ? SOCK_PEEK : 0) |
+	       (flags & MSG_DONTWAIT ? SOCK_DONTWAIT : 0) |
+	       (flags & MSG_WAITALL ? SOCK_WAITALL : 0) |
+	       (flags & MSG_MORE ? SOCK_MORE : 0) |
+	       (flags & MSG_TRUNC ? SOCK_TRUNC : 0);
+}
+
+/* A vector the caller may use: at most IOV_MAX entries whose lengths do
+ * not sum past SSIZE_MAX, each buffer readable or (write) writable. */
+static int check_vec(const struct iovec *iov, int n, bool write)
+{
+	size_t total = 0;
+
+	if (n < 0 || n > IOV_MAX)
+		return -EMSGSIZE;
+	if (!user_readable(iov, n * sizeof(*iov)))
+		return -EFAULT;
+	for (int i = 0; i < n; i++) {
+		if (iov[i].iov_len > (size_t)SSIZE_MAX - total)
+			return -EINVAL;
+		total += iov[i].iov_len;
+		if (write ? !user_writable(iov[i].iov_base, iov[i].iov_len) :
+			    !user_readable(iov[i].iov_base, iov[i].iov_len))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long send_vec(int fd, const struct iovec *iov, int n, int flags,
+		     const struct sockaddr *to, socklen_t tolen)
+{
+	struct sock_addr a;
+	struct vfs_file *f;
+	int kf = kernel_flags(flags), rc;
+	long sent;
+
+	if (kf < 0)
+		return kf;
+	if (to) {
+		rc = sockaddr_in_kernel(to, tolen, &a);
+		if (rc)
+			return rc;
+	}
+	f = socket_file(fd, &rc);
+	if (!f)
+		return rc;
+	sent = socket_ops_of(f)->sendmsg(f, iov, n, kf, to ? &a : NULL);
+	vfs_file_put(f);
+	return flags & MSG_NOSIGNAL ? sent : sys_epipe(sent);
+}
+
+static long recv_vec(int fd, const struct iovec *iov, int n, int *flags,
+		     struct sockaddr *from, socklen_t *fromlen)
+{
+	struct sock_addr a = { 0 };
+	struct vfs_file *f;
+	int kf = kernel_flags(*flags), rc;
+	long got;
+
+	if (kf < 0)
+		return kf;
+	if (from && (!fromlen || !user_writable(fromlen, sizeof(*fromlen))))
+		return -EFAULT;
+	f = socket_file(fd, &rc);
+	if (!f)
+		return rc;
+	got = socket_ops_of(f)->recvmsg(f, iov, n, &kf, from ? &a : NULL);
+	vfs_file_put(f);
+	*flags = kf & SOCK_TRUNC ? MSG_TRUNC : 0;
+	if (got >= 0 && from) {
+		rc = sockaddr_out(&a, from, fromlen);
+		if (rc)
+			return rc;
+	}
+	return got;
+}
+
+SYSCALL_DEFINE6(sendto, int, fd, const void *, buf, size_t, n, int, flags,
+		const struct sockaddr *, to, socklen_t, tolen)
+{
+	struct iovec v = { (void *)buf, n };
+
+	if (!user_readable(buf, n))
+		return -EFAULT;
+	return send_vec(fd, &v, 1, flags, to, tolen);
+}
+
+SYSCALL_DEFINE6(recvfrom, int, fd, void *, buf, size_t, n, int, flags,
+		struct sockaddr *, from, socklen_t *, fromlen)
+{
+	struct iovec v = { buf, n };
+
+	if (!user_writable(buf, n))
+		return -EFAULT;
+	return recv_vec(fd, &v, 1, &flags, from, fromlen);
+}
+
+SYSCALL_DEFINE3(sendmsg, int, fd, const struct msghdr *, msg, int, flags)
+{
+	int rc;
+
+	if (!user_readable(msg, sizeof(*msg)))
+		return -EFAULT;
+	rc = check_vec(msg->msg_iov, msg->msg_iovlen, false);
+	if (rc)
+		return rc;
+	return send_vec(fd, msg->msg_iov, msg->msg_iovlen, flags,
+			msg->msg_name, msg->msg_namelen);
+}
+
+SYSCALL_DEFINE3(recvmsg, int, fd, struct msghdr *, msg, int, flags)
+{
+	int rc;
+	long got;
+
+	if (!user_writable(msg, sizeof(*msg)))
+		return -EFAULT;
+	rc = check_vec(msg->msg_iov, msg->msg_iovlen, true);
+	if (rc)
+		return rc;
+	got = recv_vec(fd, msg->msg_iov, msg->msg_iovlen, &flags,
+		       msg->msg_name,
+		       msg->msg_name ? &msg->msg_namelen : NULL);
+	if (got >= 0) {
+		msg->msg_flags = flags;
+		msg->msg_controllen = 0;
+	}
+	return got;
+}
