@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * pthread_cancel() without signals (replaces musl's pthread_cancel.c).
- * musl marks the target and sends it SIGCANCEL, whose handler moves a
- * thread caught inside a cancellation point's system call to the exit.
- * Here the mark is the same (musl's struct pthread), and the signal is a
- * kernel interruption: SIGCANCEL pending on the target ends its
- * interruptible wait with -EINTR, and libc/syscall_cp.c sees the mark and
- * acts. A thread that is computing acts at its next cancellation point;
- * asynchronous cancellation also acts there, or at once when it cancels
- * itself.
+ * pthread_cancel() (replaces musl's pthread_cancel.c). As in musl, the
+ * target is marked (musl's struct pthread) and sent SIGCANCEL; here the
+ * signal is first a kernel interruption: SIGCANCEL pending on the target
+ * ends its interruptible wait with -EINTR, and libc/syscall_cp.c sees the
+ * mark and acts (deferred cancellation, at cancellation points). The
+ * signal's handler acts for asynchronous cancellation: the kernel runs it
+ * when the target's system call returns (whichever call: sched_yield()
+ * too) or its wait ends. A thread that only computes, making no system
+ * call, is not stopped: there is no preemption to stop it with. A thread
+ * that cancels itself asynchronously ends at once.
  */
 #include "pthread_impl.h"
 #include "syscall.h"
+
+#include <string.h>
 
 long __cancel(void)
 {
@@ -31,8 +34,37 @@ void __testcancel(void)
 		__cancel();
 }
 
+/* SIGCANCEL's handler: asynchronous cancellation acts here; deferred
+ * cancellation waits for a cancellation point (libc/syscall_cp.c). */
+static void cancel_handler(int sig, siginfo_t *si, void *ctx)
+{
+	pthread_t self = __pthread_self();
+
+	(void)sig, (void)si, (void)ctx;
+	if (self->cancel && self->cancelasync &&
+	    self->canceldisable == PTHREAD_CANCEL_ENABLE)
+		__cancel();
+}
+
+static void init_cancellation(void)
+{
+	struct sigaction sa = {
+		.sa_flags = SA_SIGINFO | SA_RESTART,
+		.sa_sigaction = cancel_handler,
+	};
+
+	memset(&sa.sa_mask, -1, _NSIG / 8);
+	__libc_sigaction(SIGCANCEL, &sa, 0);
+}
+
 int pthread_cancel(pthread_t t)
 {
+	static int init;
+
+	if (!init) {
+		init_cancellation();
+		init = 1;
+	}
 	a_store(&t->cancel, 1);
 	if (t == pthread_self()) {
 		if (t->canceldisable == PTHREAD_CANCEL_ENABLE &&

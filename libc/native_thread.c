@@ -58,10 +58,19 @@ static pthread_t to_pthread(struct thread *t)
 	return (pthread_t)t->tls_base;
 }
 
+/* The first thread_join() or thread_detach() of (t) claims it; a second
+ * one, while (t) still runs, is -EINVAL (after, the handle is gone). */
+static bool claim(struct thread *t)
+{
+	return !__atomic_exchange_n(&t->native_claimed, 1, __ATOMIC_ACQ_REL);
+}
+
 int thread_join(struct thread *t, void **value)
 {
 	if (t == sched_current())
 		return -EDEADLK;
+	if (!claim(t))
+		return -EINVAL;
 	int rc = pthread_join(to_pthread(t), value);
 
 	if (rc)
@@ -72,6 +81,8 @@ int thread_join(struct thread *t, void **value)
 
 int thread_detach(struct thread *t)
 {
+	if (!claim(t))
+		return -EINVAL;
 	int rc = pthread_detach(to_pthread(t));
 
 	if (rc)

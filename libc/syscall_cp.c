@@ -27,37 +27,35 @@ weak long __cancel(void);
 weak bool signal_deliver(void);
 
 /* Calls Linux never restarts after a handler, SA_RESTART or not (see
- * signal(7)); weak, so naming them links nothing. */
-#define NORESTART(name) weak long sys_##name(long, long, long, long, long, long);
-NORESTART(nanosleep)
-NORESTART(clock_nanosleep)
-NORESTART(poll)
-NORESTART(ppoll)
-NORESTART(select)
-NORESTART(pselect6)
-NORESTART(epoll_wait)
-NORESTART(epoll_pwait)
-NORESTART(rt_sigsuspend)
-NORESTART(rt_sigtimedwait)
-
-static bool restartable(__toro_sys_fn fn)
+ * signal(7)). By number: naming their adapters would link them. */
+static bool restartable(long n)
 {
-	return fn != sys_nanosleep && fn != sys_clock_nanosleep &&
-	       fn != sys_poll && fn != sys_ppoll && fn != sys_select &&
-	       fn != sys_pselect6 && fn != sys_epoll_wait &&
-	       fn != sys_epoll_pwait && fn != sys_rt_sigsuspend &&
-	       fn != sys_rt_sigtimedwait;
+	switch (n) {
+	case SYS_nanosleep:
+	case SYS_clock_nanosleep:
+	case SYS_poll:
+	case SYS_ppoll:
+	case SYS_select:
+	case SYS_pselect6:
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+	case SYS_rt_sigsuspend:
+	case SYS_rt_sigtimedwait:
+		return false;
+	default:
+		return true;
+	}
 }
 
-long __toro_syscall_cp(__toro_sys_fn fn, long a, long b, long c, long d,
-		       long e, long f)
+long __toro_syscall_cp(long n, __toro_sys_fn fn, long a, long b, long c,
+		       long d, long e, long f)
 {
 	pthread_t self = __pthread_self();
 	int st = self->canceldisable;
 	/* Disabled, or masked (musl's own state) for close: a close that
 	 * was cancelled would leave the descriptor in an unknown state. */
 	bool cancellable = !st || (st != PTHREAD_CANCEL_DISABLE &&
-				   fn != __toro_sys_lookup(SYS_close));
+				   n != SYS_close);
 
 	if (cancellable && self->cancel && __cancel)
 		return __cancel();
@@ -72,7 +70,7 @@ long __toro_syscall_cp(__toro_sys_fn fn, long a, long b, long c, long d,
 			sched_clear_interrupt();
 			return r;
 		}
-		if (!signal_deliver() || r != -EINTR || !restartable(fn))
+		if (!signal_deliver() || r != -EINTR || !restartable(n))
 			return r;
 	}
 }

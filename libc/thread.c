@@ -12,11 +12,12 @@
  * replaces; __clone() lives here too, so the two are always linked
  * together.
  *
- * Also here: the thread pointer (__set_thread_area()) and the end of a
- * detached thread whose stack must go once it is off it (__unmapself()).
+ * Also here: the end of a detached thread whose stack must go once it is
+ * off it (__unmapself()).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fenv.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@
 int __pthread_create(pthread_t *restrict, const pthread_attr_t *restrict,
 		     void *(*)(void *), void *restrict);
 
+#include <kernel/signal.h>
 #include <kernel/thread_impl.h>
 #include <toro/cpu.h>
 #include <toro/thread.h>
@@ -125,16 +127,20 @@ int pthread_create(pthread_t *restrict res, const pthread_attr_t *restrict a,
 }
 
 /* The new thread's first frame: musl's start function and its argument,
- * kept on the new stack just above where it starts. */
+ * kept on the new stack just above where it starts, and the creator's
+ * floating-point environment (rounding, exception flags), which POSIX
+ * has a new thread inherit. */
 struct clone_start {
 	int (*fn)(void *);
 	void *arg;
+	fenv_t env;
 };
 
 static void *clone_entry(void *p)
 {
 	struct clone_start *cs = p;
 
+	fesetenv(&cs->env);
 	__syscall(SYS_exit, cs->fn(cs->arg));
 	__builtin_unreachable();
 }
@@ -163,11 +169,16 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 
 	cs->fn = fn;
 	cs->arg = arg;
+	fegetenv(&cs->env);
 	struct thread_params p = {
 		.cpu = clone_cpu,
 		.fn = clone_entry,
 		.arg = cs,
 		.stack_top = (uintptr_t)cs,
+		/* What musl allocated below it, for stack walks. */
+		.stack_size = flags & CLONE_SETTLS && tls ?
+			((struct pthread *)tls)->stack_size -
+			((uintptr_t)stack - (uintptr_t)cs) : 0,
 		.fpu = true,
 		.tls = flags & CLONE_SETTLS ? (uintptr_t)tls :
 					       (uintptr_t)__get_tp(),
@@ -179,15 +190,11 @@ int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	return kthread_spawn(&p, clone_handle);
 }
 
-int __set_thread_area(void *p)
-{
-	kthread_set_tls((uintptr_t)p);
-	return 0;
-}
-
 /* A detached thread's last act: its mapping (stack, TLS) goes once the
  * thread is off it. */
 _Noreturn void __unmapself(void *base, size_t size)
 {
+	if (signal_thread_exit)
+		signal_thread_exit();
 	kthread_exit_unmap(base, size);
 }

@@ -14,7 +14,9 @@
  * a program links only the adapters (and the kernel parts behind them)
  * that its C library calls reach. A number the kernel does not implement
  * folds to -ENOSYS. Only calls with a number known at run time (syscall())
- * index the table, which then names every adapter.
+ * index the table, which then names every adapter. In a file built with
+ * TORO_SYSCALLS_WEAK the adapters are weak: linked only if needed
+ * elsewhere, else the call says -ENOSYS.
  */
 #ifndef TORO_SYSCALL_ARCH_H
 #define TORO_SYSCALL_ARCH_H
@@ -90,15 +92,15 @@ __syscall6(long n, long a, long b, long c, long d, long e, long f)
  * definition makes that declaration name it, so the adapter folds here
  * too. libc/cancel.c acts on a pending pthread_cancel() around the call.
  */
-long __toro_syscall_cp(__toro_sys_fn fn, long a, long b, long c, long d,
-		       long e, long f);
+long __toro_syscall_cp(long n, __toro_sys_fn fn, long a, long b, long c,
+		       long d, long e, long f);
 
 static __inline __attribute__((__always_inline__)) long
 __syscall_cp(long n, long a, long b, long c, long d, long e, long f)
 {
 	__toro_sys_fn fn = __toro_sys_lookup(n);
 
-	return fn ? __toro_syscall_cp(fn, a, b, c, d, e, f) : -38;
+	return fn ? __toro_syscall_cp(n, fn, a, b, c, d, e, f) : -38;
 }
 
 #define IPC_64 0
