@@ -10,6 +10,7 @@ include config.mk
 
 KERNEL_SRCS :=
 BOOT_ONCE_SRCS :=
+COLD_SRCS :=
 UNIT_SRCS :=
 include arch/x86_64/Makefile.inc
 include kernel/Makefile.inc
@@ -45,9 +46,10 @@ TARGET_PREREQ := $(DEPS_STAMP) $(MUSL_INC_STAMP)
 # Flags live in config.mk and the Makefiles: changing them rebuilds.
 $(KERNEL_OBJS): config.mk Makefile $(wildcard */Makefile.inc */*/Makefile.inc)
 $(KERNEL_OBJS): FLAGS := $(KERNEL_CFLAGS)
-# Code that runs once is built for size (lists in the directories'
-# Makefile.inc); the last assignment wins.
-$(call obj,$(BOOT_ONCE_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
+# Code that runs once, or seldom and off the paths that carry data, is
+# built for size (lists in the directories' Makefile.inc); the last
+# assignment wins.
+$(call obj,$(BOOT_ONCE_SRCS) $(COLD_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
 
 $(BUILD)/obj/%.c.o: %.c | $(TARGET_PREREQ)
 	$(call msg,CC,$<)
@@ -64,21 +66,39 @@ $(LIBTORO): $(KERNEL_OBJS) $(LIBC_PORT_OBJS) $(MUSL_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
+# Layers call only downward (../shared/design/ARCHITECTURE.md): the kernel
+# may use musl's string functions and nothing else of the C library; fs/
+# and net/ never call the system-call layer. tools/check_layers.py reads
+# the objects' symbols; `make test` runs it.
+layer_objs = $(filter $(addprefix $(BUILD)/obj/,$(1)),$(KERNEL_OBJS) \
+	$(LWIP_OBJS) $(NET_OBJS))
+LAYERS := klibc core drivers fs_net sys libc
+LAYER_klibc := $(MUSL_KERNEL_SAFE)
+LAYER_core := $(call layer_objs,arch/% kernel/% lib/%)
+LAYER_drivers := $(call layer_objs,drivers/%)
+LAYER_fs_net := $(call layer_objs,fs/% net/% lwip/%)
+LAYER_sys := $(call layer_objs,sys/%)
+LAYER_libc := $(LIBC_PORT_OBJS) $(filter-out $(MUSL_KERNEL_SAFE),$(MUSL_OBJS))
+.PHONY: check-layers
+check-layers: $(LIBTORO)
+	$(foreach l,$(LAYERS),$(file >$(BUILD)/layer-$(l),$(LAYER_$(l))))
+	$(Q)$(PYTHON) tools/check_layers.py --nm '$(NM)' \
+		$(foreach l,$(LAYERS),$(l)=@$(BUILD)/layer-$(l))
+
 # Link an application in two passes: the first without a symbol table, the
 # second with one generated from the first. The table sits after everything
 # else in the image, so no function moves between the passes (checked).
-# $(1): output ELF, $(2): application objects. APP_LDFLAGS adds link flags
-# (`toro profile` pulls the profiler in with -Wl,-u,profile_dump).
+# tools/toro/link.py does it, for `toro cc` too.
+# $(1): output ELF, $(2): application objects (and libraries, in link
+# order). APP_LDFLAGS adds link flags (`toro profile` pulls the profiler
+# in with -Wl,-u,profile_dump), APP_LDLIBS libraries after the objects
+# (`toro build --ldlibs`).
 define link_app
 	$(call msg,LD,$(1))
 	$(Q)mkdir -p $(dir $(1))
-	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1).pass1 $(2) $(LIBTORO) $(LIBGCC)
-	$(Q)$(PYTHON) tools/mksyms.py --nm $(NM) $(1).pass1 > $(1).ksyms.S
-	$(Q)$(CC) $(ASFLAGS) -c $(1).ksyms.S -o $(1).ksyms.o
-	$(Q)$(CC) $(LDFLAGS) $(APP_LDFLAGS) -o $(1) $(2) $(1).ksyms.o $(LIBTORO) \
-		$(LIBGCC)
-	$(Q)$(PYTHON) tools/mksyms.py --nm $(NM) --same $(1).pass1 $(1)
-	$(Q)rm -f $(1).pass1 $(1).ksyms.S $(1).ksyms.o $(1).ksyms.d
+	$(Q)$(PYTHON) tools/toro/link.py --cc '$(CC)' --nm '$(NM)' \
+		--ldflags '$(LDFLAGS) $(APP_LDFLAGS)' --asflags '$(ASFLAGS)' \
+		--libs '$(LIBTORO) $(LIBGCC)' -o $(1) -- $(2) $(APP_LDLIBS)
 endef
 
 # An application: every .c file of a directory, linked with libtoro.
@@ -87,8 +107,10 @@ define app_rules
 $(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/app/$(1)/%.o,$$(wildcard $(2)/*.c))
 $(BUILD)/app/$(1)/%.o: $(2)/%.c config.mk | $(TARGET_PREREQ)
 	$$(call msg,CC,$$<)
-	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $$(APP_EXTRA_CFLAGS) -c $$< -o $$@
-$(3): $$($(1)_OBJS) $(LIBTORO) $(LDSCRIPT) tools/mksyms.py
+	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $$(APP_EXTRA_CFLAGS) \
+		$$(APP_USER_CFLAGS) -c $$< -o $$@
+$(3): $$($(1)_OBJS) $(LIBTORO) $(LDSCRIPT) tools/mksyms.py tools/toro/link.py \
+		$$(filter %.a,$$(APP_LDLIBS))
 	$$(call link_app,$$@,$$($(1)_OBJS))
 -include $$($(1)_OBJS:.o=.d)
 endef
@@ -106,25 +128,85 @@ $(eval $(call app_rules,ktest,tests/kernel,$(BUILD)/tests/ktest.elf))
 $(foreach t,$(SYS_TESTS),$(eval $(call app_rules,$(t),tests/sys/$(t),$(BUILD)/tests/$(t).elf)))
 tests-build: $(TEST_ELFS) $(UNIT_BIN)
 
-# The in-guest printf test compares with what the host's glibc prints for
-# the same calls, generated here.
+# The in-guest printf test compares with what the host's musl (Debian's
+# musl-tools, the same 1.2.3) prints for the same calls, generated here.
 PRINTF_GEN := $(BUILD)/tests/gen_printf_expected
 $(PRINTF_GEN): tests/gen/printf_expected.c tests/kernel/printf_cases.h | $(TARGET_PREREQ)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(@D) && $(HOSTCC) -O1 -Wall -Itests/kernel -o $@ $<
+	$(call msg,MUSLCC,$<)
+	$(Q)mkdir -p $(@D) && musl-gcc -static -O1 -Wall -Itests/kernel -o $@ $<
 $(BUILD)/tests/printf_expected.h: $(PRINTF_GEN)
 	$(call msg,GEN,$@)
 	$(Q)$(PRINTF_GEN) > $@
 $(BUILD)/app/ktest/test_printf.o: $(BUILD)/tests/printf_expected.h
 $(BUILD)/app/ktest/%.o: APP_EXTRA_CFLAGS := -I$(BUILD)/tests
 
+# --- tests/libc: the C library's differential suite (tests/libc/check.h) ---
+# Each tests/libc/GROUP/ becomes one guest image, build/tests/libc_GROUP.elf
+# (part of tests-build, so both compilers build it warning-free), and one
+# host binary linked with Debian's musl, build/libc-tests/host/libc_GROUP;
+# driver.c learns the group's programs (one per file) from LIBC_TESTS.
+LIBC_GROUPS := $(patsubst tests/libc/%/,%,$(sort $(dir $(wildcard tests/libc/*/*.c))))
+LIBC_GUEST_ELFS := $(foreach g,$(LIBC_GROUPS),$(BUILD)/tests/libc_$(g).elf)
+LIBC_HOST_BINS := $(foreach g,$(LIBC_GROUPS),$(BUILD)/libc-tests/host/libc_$(g))
+MUSL_GCC ?= musl-gcc
+LIBC_COMMON := tests/libc/driver.c tests/libc/driver_setup.h tests/libc/check.h
+# The same code on both sides, and libm really called: no builtins the
+# compiler would fold at build time, no contraction into FMAs.
+LIBC_TEST_CFLAGS := -fno-builtin -ffp-contract=off -Itests/libc
+libc_srcs = $(sort $(wildcard tests/libc/$(1)/*.c))
+libc_names = $(basename $(notdir $(call libc_srcs,$(1))))
+libc_list = -D'LIBC_TESTS=$(foreach n,$(call libc_names,$(1)),X($(n)))'
+
+define libc_group_rules
+libc_$(1)_OBJS := $$(patsubst tests/libc/$(1)/%.c,$(BUILD)/libc-tests/$(1)/%.o,\
+	$$(call libc_srcs,$(1))) $(BUILD)/libc-tests/$(1)/driver.o
+$(BUILD)/libc-tests/$(1)/%.o: tests/libc/$(1)/%.c tests/libc/check.h config.mk \
+		| $(TARGET_PREREQ)
+	$$(call msg,CC,$$<)
+	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $(LIBC_TEST_CFLAGS) -DTORO \
+		-c $$< -o $$@
+# The group's list of programs, rewritten only when it changes.
+$(BUILD)/libc-tests/$(1)/list: libc-force
+	$(Q)mkdir -p $$(@D) && echo '$$(call libc_names,$(1))' | cmp -s - $$@ \
+		|| echo '$$(call libc_names,$(1))' > $$@
+$(BUILD)/libc-tests/$(1)/driver.o: $(LIBC_COMMON) \
+		$(BUILD)/libc-tests/$(1)/list | $(TARGET_PREREQ)
+	$$(call msg,CC,$$< [$(1)])
+	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $(LIBC_TEST_CFLAGS) -DTORO \
+		$$(call libc_list,$(1)) -c $$< -o $$@
+$(BUILD)/tests/libc_$(1).elf: $$(libc_$(1)_OBJS) $(LIBTORO) $(LDSCRIPT) \
+		tools/mksyms.py
+	$$(call link_app,$$@,$$(libc_$(1)_OBJS))
+$(BUILD)/libc-tests/host/libc_$(1): $(LIBC_COMMON) $$(call libc_srcs,$(1)) \
+		$$(wildcard tests/libc/$(1)/*.h) \
+		$(BUILD)/libc-tests/$(1)/list | $(DEPS_STAMP)
+	$$(call msg,MUSLCC,$$@)
+	$(Q)mkdir -p $$(@D) && $(MUSL_GCC) -static -std=gnu11 -O2 -g -Wall \
+		-Wextra $(LIBC_TEST_CFLAGS) $$(call libc_list,$(1)) -o $$@ \
+		$$(filter %.c,$$^) -lm -lpthread
+-include $$(libc_$(1)_OBJS:.o=.d)
+endef
+$(foreach g,$(LIBC_GROUPS),$(eval $(call libc_group_rules,$(g))))
+
+.PHONY: libc-tests libc-force
+libc-tests: $(LIBC_GUEST_ELFS) $(LIBC_HOST_BINS)
+tests-build: $(LIBC_GUEST_ELFS)
+test: libc-tests
+# --- end of tests/libc ---
+
 # `make app APP=dir [OUT=file]`: what `toro build` runs for any directory.
+# `toro build --cflags/--ldlibs` adds APP_USER_CFLAGS (compiling) and
+# APP_LDLIBS (linking, after the objects), and APP_KEY, a hash of both that
+# gives each set of flags its own object directory.
 ifneq ($(APP),)
 APP_DIR := $(patsubst %/,%,$(APP))
-APP_NAME := ext$(subst /,_,$(abspath $(APP_DIR)))
+APP_NAME := ext$(subst /,_,$(abspath $(APP_DIR)))$(if $(APP_KEY),-$(APP_KEY))
 OUT ?= $(BUILD)/$(notdir $(abspath $(APP_DIR))).elf
 # An example or test asked for by path already has its rules.
 KNOWN_ELF := $(filter $(abspath $(OUT)),$(abspath $(EXAMPLE_ELFS) $(TEST_ELFS)))
+ifneq ($(and $(KNOWN_ELF),$(APP_KEY)),)
+$(error $(OUT) is built without extra flags: give -o another name)
+endif
 ifeq ($(KNOWN_ELF),)
 $(eval $(call app_rules,$(APP_NAME),$(APP_DIR),$(OUT)))
 app: $(OUT)
@@ -147,6 +229,41 @@ run: all
 
 test: all tests-build
 	$(Q)$(PYTHON) tests/run.py --build $(BUILD)
+
+# --- toro cc (tools/toro/cc.py) -------------------------------------------
+# What the compiler driver needs, written for it to read: the compiler, the
+# applications' flags and the link's, one KEY=words line each; and the
+# libraries musl's libc.a stands for (-lm, -lpthread...), empty, as musl
+# installs them, since libtoro.a holds them.
+CC_ENV := $(BUILD)/cc/env
+CC_EMPTY_LIBS := $(patsubst %,$(BUILD)/cc/lib/lib%.a,c m pthread dl rt util \
+	xnet resolv crypt)
+.PHONY: cc-env
+cc-env: $(CC_ENV)
+all: cc-env
+$(CC_ENV): config.mk Makefile $(LIBTORO) $(CC_EMPTY_LIBS)
+	$(file >$@.tmp,CC=$(CC))
+	$(file >>$@.tmp,CFLAGS=$(APP_CFLAGS))
+	$(file >>$@.tmp,LDFLAGS=$(LDFLAGS))
+	$(file >>$@.tmp,ASFLAGS=$(ASFLAGS))
+	$(file >>$@.tmp,LIBS=$(abspath $(LIBTORO)) $(LIBGCC))
+	$(file >>$@.tmp,NM=$(NM))
+	$(file >>$@.tmp,LIBDIR=$(abspath $(BUILD)/cc/lib))
+	$(Q)mv $@.tmp $@
+$(CC_EMPTY_LIBS):
+	$(Q)mkdir -p $(@D) && rm -f $@ && $(AR) rc $@
+
+# --- Ported programs ------------------------------------------------------
+# Upstream programs built unmodified from Debian's source packages
+# (tests/ports/Makefile.inc): `make ports`; `make test` runs them too.
+# Not part of tests-build, which the -Werror builds make. A port that
+# fails to build shows as its tests failing (no image), rather than as
+# `make test` stopping before any test has run.
+include tests/ports/Makefile.inc
+.PHONY: ports-for-test
+test: ports-for-test
+ports-for-test: all
+	-$(Q)$(MAKE) --no-print-directory ports
 
 clean:
 	rm -rf $(BUILD)

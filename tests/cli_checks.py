@@ -138,14 +138,24 @@ def check_build_default_output(build):
 
 
 def check_no_host_libc(build):
-    """The image is static, self-contained and has no glibc in it."""
+    """The image is static, self-contained and has no host C library in
+    it: no glibc symbols, and not one `syscall` instruction (glibc, or
+    Debian's prebuilt musl, would enter Linux with it; Toro's build of
+    musl calls the kernel directly)."""
     elf = f"{build}/hello.elf"
     ph = subprocess.run(["readelf", "-lW", elf], capture_output=True, text=True).stdout
     undefined = subprocess.run(["nm", "-u", elf], capture_output=True, text=True).stdout
     syms = nm(elf)
-    glibc = [s for s in ("__libc_start_main", "_IO_printf", "__libc_malloc") if s in syms]
-    ok = "INTERP" not in ph and "DYNAMIC" not in ph and not undefined.strip() and not glibc
-    return ok, f"undefined: {undefined.strip()!r}, glibc symbols: {glibc}"
+    glibc = [s for s in ("_IO_printf", "_IO_2_1_stdout_", "__libc_setup_tls",
+                         "_dl_aux_init") if s in syms]
+    code = subprocess.run(["objdump", "-d", elf], capture_output=True,
+                          text=True, check=True).stdout
+    traps = [line.strip() for line in code.splitlines()
+             if re.search(r"\tsyscall\b", line)]
+    ok = ("INTERP" not in ph and "DYNAMIC" not in ph and not undefined.strip()
+          and not glibc and not traps)
+    return ok, (f"undefined: {undefined.strip()!r}, glibc symbols: {glibc}, "
+                f"syscall instructions: {traps[:5]}")
 
 
 def check_links_only_what_is_used(build):
@@ -154,6 +164,28 @@ def check_links_only_what_is_used(build):
     unused = [s for s in ("strtod", "qsort", "rand", "test_main", "strdup") if s in syms]
     used = [s for s in ("printf", "vformat", "kernel_start") if s not in syms]
     return not unused and not used, f"linked but unused: {unused}; missing: {used}"
+
+
+def check_layers_call_downward(build):
+    """No object calls a layer above its own (tools/check_layers.py over
+    the real objects), and the checker does catch such a call (two tiny
+    objects, the lower one calling the higher)."""
+    r = subprocess.run(["make", "-s", "-C", ROOT, f"BUILD={build}",
+                        "check-layers"], capture_output=True, text=True)
+    problems = [] if r.returncode == 0 else [(r.stdout + r.stderr).strip()[-800:]]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in (("low", "int up(void); int low(void) { return up(); }"),
+                           ("high", "int up(void) { return 1; }")):
+            with open(os.path.join(tmp, f"{name}.c"), "w") as f:
+                f.write(text)
+            subprocess.run(["cc", "-c", f"{name}.c", "-o", f"{name}.o"],
+                           cwd=tmp, check=True)
+        bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_layers.py"),
+                              f"low={tmp}/low.o", f"high={tmp}/high.o"],
+                             capture_output=True, text=True)
+        if bad.returncode == 0 or "low uses up from high" not in bad.stdout + bad.stderr:
+            problems.append(f"a call up not caught: {bad.stdout + bad.stderr!r}")
+    return not problems, "; ".join(problems)
 
 
 def boot_without_debug_exit(build, machine, no_acpi, reboot):
@@ -722,7 +754,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_unknown_flag, check_bad_number, check_too_many_cpus, check_bad_env,
     check_missing_elf, check_not_pvh, check_missing_qemu, check_timeout,
     check_build_errors, check_build_output, check_build_default_output,
-    check_no_host_libc, check_links_only_what_is_used,
+    check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
     check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,

@@ -154,11 +154,28 @@ def _state(t):
     return text[len("THREAD_"):].lower() if text.startswith("THREAD_") else text
 
 
+def _function_at(addr):
+    return _where(addr, False).split(" ")[0]
+
+
 def _name(t):
+    """The function a thread was started with. A pthread starts in the C
+    library's clone_entry (libc/thread.c) with a struct clone_start, whose
+    argument is musl's struct start_args: the start routine is the first
+    word of each."""
     fn = int(t["fn"])
     if not fn:
         return "idle"
-    return _where(fn, False).split(" ")[0]
+    name = _function_at(fn)
+    if name == "clone_entry" and int(t["arg"]):
+        try:
+            start_args = _read_u64(int(t["arg"]) + 8)   # clone_start.arg
+            routine = _read_u64(start_args) if start_args else 0
+            if routine:
+                return _function_at(routine)
+        except gdb.MemoryError:
+            pass
+    return name
 
 
 def _thread_list(s):
