@@ -26,6 +26,14 @@ want dpkg-source dpkg-dev
 want cpio cpio
 # toro debug.
 want gdb gdb
+# The ported programs (tests/ports/): SQLite's amalgamation is generated
+# with tclsh and its files checked by the host's sqlite3; lighttpd is
+# built by its own CMake build.
+want tclsh tcl
+want sqlite3 sqlite3
+want cmake cmake
+# tests/libc compares every program with its build for Debian's musl.
+want musl-gcc musl-tools
 
 # Source packages need a deb-src entry in apt (tools/fetch_source.sh).
 src=ok

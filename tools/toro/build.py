@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""`toro build DIR [-o OUT]`: DIR/*.c + libtoro -> one PVH ELF, via make."""
+"""`toro build DIR [-o OUT] [--cflags FLAGS] [--ldlibs LIBS]`: DIR/*.c +
+libtoro -> one PVH ELF, via make."""
 import glob
+import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 
@@ -15,10 +18,56 @@ def default_output(app_dir):
     return os.path.join(os.environ.get("TORO_BUILD", "build"), f"{name}.elf")
 
 
-def build(root, build_dir, app_dir, out=None, verbose=False, make_vars=()):
+# Options whose next word, or the rest of the word, is a path.
+PATH_OPTIONS = ("-I", "-L", "-isystem", "-iquote", "-idirafter", "-include",
+                "-imacros")
+
+
+def absolute_words(text, what):
+    """FLAGS as shell words with relative paths made absolute (make runs
+    in Toro's directory, not the caller's)."""
+    try:
+        words = shlex.split(text)
+    except ValueError as e:
+        raise ToroError(f"{what} {text!r}: {e}")
+    out, take = [], False
+    for w in words:
+        if take:
+            out.append(os.path.abspath(w))
+            take = False
+        elif w in PATH_OPTIONS:
+            out.append(w)
+            take = True
+        elif w.startswith(("-I", "-L")) and len(w) > 2:
+            out.append(w[:2] + os.path.abspath(w[2:]))
+        elif not w.startswith("-"):
+            out.append(os.path.abspath(w))
+        else:
+            out.append(w)
+    if take:
+        raise ToroError(f"{what} {text!r}: {words[-1]} needs a value")
+    return out
+
+
+def flag_vars(cflags, ldlibs):
+    """make's variables for `--cflags`/`--ldlibs` (see the Makefile's app
+    rule): the words shell-quoted, `$` doubled for make, and a key that
+    gives each set of flags its own objects."""
+    c = shlex.join(w for f in cflags for w in absolute_words(f, "--cflags"))
+    l = shlex.join(w for f in ldlibs for w in absolute_words(f, "--ldlibs"))
+    if not c and not l:
+        return []
+    key = hashlib.sha1(f"{c}\0{l}".encode()).hexdigest()[:8]
+    return [f"APP_USER_CFLAGS={c.replace('$', '$$')}",
+            f"APP_LDLIBS={l.replace('$', '$$')}", f"APP_KEY={key}"]
+
+
+def build(root, build_dir, app_dir, out=None, verbose=False, make_vars=(),
+          cflags=(), ldlibs=()):
     """Build the application in app_dir; return the path of the ELF.
     make_vars: extra VAR=VALUE words for make (`toro profile` links the
-    profiler in with APP_LDFLAGS)."""
+    profiler in with APP_LDFLAGS). cflags, ldlibs: shell-quoted strings of
+    extra compiler flags and of libraries linked after the objects."""
     if not os.path.isdir(app_dir):
         raise ToroError(f"{app_dir}: not a directory")
     if not glob.glob(os.path.join(app_dir, "*.c")):
@@ -27,7 +76,8 @@ def build(root, build_dir, app_dir, out=None, verbose=False, make_vars=()):
         raise ToroError("make is not installed (apt-get install make)", NOT_FOUND)
     out = os.path.abspath(out or default_output(app_dir))
     cmd = ["make", "--no-print-directory", "-C", root, f"BUILD={build_dir}",
-           "app", f"APP={os.path.abspath(app_dir)}", f"OUT={out}", *make_vars]
+           "app", f"APP={os.path.abspath(app_dir)}", f"OUT={out}", *make_vars,
+           *flag_vars(cflags, ldlibs)]
     if verbose:
         cmd.append("V=1")
     r = subprocess.run(cmd, stdout=None if verbose else subprocess.DEVNULL)

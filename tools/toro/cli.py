@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Command-line front end: `toro build` and `toro run`."""
+"""Command-line front end: `toro build`, `toro run`, `toro cc`..."""
 import argparse
 import os
 import sys
@@ -9,7 +9,8 @@ from . import debug, devices, errors, host, initrd, qemu, trace
 from .elf import image_end
 from .errors import ToroError
 
-USAGE = """toro build DIR [-o OUT]
+USAGE = """toro build DIR [-o OUT] [--cflags FLAGS] [--ldlibs LIBS]
+       toro cc [gcc arguments]
        toro run DIR|ELF [options] [-- ARG...]
        toro debug DIR|ELF [run options] [--break SYM] [--gdb-batch FILE] [-- ARG...]
        toro profile [--hz N] [--out DIR] [run options] DIR|ELF [-- ARG...]
@@ -55,7 +56,16 @@ def make_parser():
     b.add_argument("dir", metavar="DIR")
     b.add_argument("-o", dest="out", metavar="OUT",
                    help="output ELF (default: build/<dirname>.elf)")
+    b.add_argument("--cflags", action="append", default=[], metavar="FLAGS",
+                   help="more compiler flags, shell-quoted: defines, include "
+                   "directories... (repeatable)")
+    b.add_argument("--ldlibs", action="append", default=[], metavar="LIBS",
+                   help="libraries to link after the program's objects: "
+                   "archives, -L and -l (repeatable)")
     b.add_argument("-v", "--verbose", action="store_true", help="show commands")
+    sub.add_parser("cc", add_help=False,
+                   help="a gcc-like driver for programs with their own build "
+                   "(`toro cc --help`)")
 
     r = sub.add_parser("run", help="boot an application on QEMU",
                        description="Boot DIR (built first) or ELF on QEMU with the "
@@ -134,7 +144,8 @@ def split_args(argv):
 
 
 def cmd_build(root, build_dir, args):
-    out = builder.build(root, build_dir, args.dir, args.out, args.verbose)
+    out = builder.build(root, build_dir, args.dir, args.out, args.verbose,
+                        cflags=args.cflags, ldlibs=args.ldlibs)
     print(os.path.relpath(out))
     return 0
 
@@ -180,6 +191,9 @@ def cmd_run(root, build_dir, args, guest_args, out=None, runner=None):
 
 def main(root, argv):
     build_dir = os.environ.get("TORO_BUILD", os.path.join(root, "build"))
+    if argv and argv[0] == "cc":        # gcc's arguments, untouched
+        from . import cc
+        return cc.main(root, build_dir, argv[1:])
     own, guest_args = split_args(argv)
     try:
         if own and own[0] == "profile":     # run's options, and its own
