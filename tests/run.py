@@ -13,6 +13,12 @@
          and console lines are in their TEST file (keys below);
        - examples/, each checked for its expected output, or run by
          the TEST file in its directory when it has one (keys below);
+       - tests/ports/<name>/, upstream programs built unmodified
+         (tests/ports/Makefile.inc), each image build/ports/<name>.elf
+         run by the TEST file in its directory (keys below);
+       - tests/libc/, the C library's differential suite: each program
+         built for the host's musl and for Toro must print the same
+         (tests/libc/check.h);
   4. checks of the toro command itself (tests/cli_checks.py).
 
 Usage: tests/run.py [--quick] [-j N] [-k SUBSTRING] [--build DIR]
@@ -90,6 +96,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import cli_checks  # noqa: E402
+from libc import suite as libc_suite  # noqa: E402
 
 MACHINES = {
     "microvm": ["--machine", "microvm"],
@@ -561,12 +568,22 @@ def main():
             with_test.add(ex)
             add_test_file(ex, f"example {ex}",
                           os.path.join(build, f"{ex}.elf"), spec)
+    # Ported programs: tests/ports/NAME/TEST runs build/ports/NAME.elf.
+    portdir = os.path.join(ROOT, "tests", "ports")
+    for port in sorted(os.listdir(portdir)):
+        spec = os.path.join(portdir, port, "TEST")
+        if os.path.exists(spec):
+            add_test_file(f"port_{port}", f"port {port}",
+                          os.path.join(build, "ports", f"{port}.elf"), spec)
     for cfg in (FULL if not args.quick else matrix):
         for ex, case in example_cases(cfg[1]).items():
             elf = os.path.join(build, f"{ex}.elf")
             if ex not in with_test and wanted(f"{ex}.{case['name']}"):
                 jobs.append((ex, run_sys_case, (f"example {ex}", elf, case, cfg,
                                                 results)))
+    # The C library's differential suite: each program of tests/libc
+    # against its build for the host's musl (tests/libc/suite.py).
+    jobs += libc_suite.jobs(build, wanted, boot, results)
     # 4. The toro command.
     for name, fn in cli_checks.CHECKS:
         if wanted(name):
