@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host program run at build time: prints, as C string literals, what the
- * host's glibc snprintf produces for each case of printf_cases.h. The
- * in-guest test (tests/kernel/test_printf.c) compares Toro's output with it.
+ * host's musl snprintf produces for each case of printf_cases.h (built with
+ * musl-gcc -static: Toro's C library is musl, so where musl and glibc
+ * differ, musl is right). The in-guest test (tests/kernel/test_printf.c)
+ * compares Toro's output with it.
  */
 #include <limits.h>
 #include <stddef.h>

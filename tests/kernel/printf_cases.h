@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * printf cases checked inside the guest against what the host's glibc
+ * printf cases checked inside the guest against what the host's musl
  * printed for the very same calls: tests/gen/printf_expected.c runs them on
  * the host at build time, test_printf.c runs them in the guest.
  */

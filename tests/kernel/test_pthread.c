@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * POSIX threads over Toro's threads: creation on every CPU through
- * affinity, attributes, join and detach with their errors, exit values,
+ * affinity, attributes with their errors, join and detach, exit values,
  * pthread_once racing on every CPU, and thread-specific data with its
  * destructors. The synchronisation objects are in test_pthread_sync.c.
- * Only orderings and error numbers are checked, never durations.
+ * Only orderings and error numbers are checked, never durations; calls
+ * POSIX leaves undefined (a bad handle, key or control) are not made.
  */
 #define _GNU_SOURCE		/* CPU sets, pthread_attr_setaffinity_np */
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <toro/cpu.h>
 #include <toro/memory.h>
 #include <toro/test.h>
+#include <toro/thread.h>
 
 #include "test_pthread.h"
 
@@ -197,7 +199,8 @@ TEST(pthread, affinity_picks_the_lowest_existing_cpu)
 	CPU_CLR(CPU_SETSIZE - 1, &set);
 	EXPECT_EQ(CPU_COUNT(&set), 0);
 	EXPECT_FALSE(CPU_ISSET(n, &set));
-	CPU_SET(CPU_SETSIZE, &set);	/* beyond the set: ignored */
+	/* Beyond the set's bits (musl's CPU_SETSIZE is fewer): ignored. */
+	CPU_SET(8 * sizeof(cpu_set_t), &set);
 	EXPECT_EQ(CPU_COUNT(&set), 0);
 }
 
@@ -211,7 +214,8 @@ TEST(pthread, attributes_and_their_errors)
 
 	ASSERT_EQ(pthread_attr_init(&attr), 0);
 	EXPECT_EQ(pthread_attr_getstacksize(&attr, &size), 0);
-	EXPECT_GE(size, PTHREAD_STACK_MIN);
+	/* Toro's default, not musl's 128 KiB (libc/start.c). */
+	EXPECT_EQ(size, (size_t)THREAD_STACK_DEFAULT);
 	EXPECT_EQ(pthread_attr_getdetachstate(&attr, &state), 0);
 	EXPECT_EQ(state, PTHREAD_CREATE_JOINABLE);
 
@@ -296,7 +300,9 @@ TEST(pthread, stack_size_is_honoured)
 	}
 }
 
-TEST(pthread, create_errors_leave_errno_alone)
+/* The error is the return value; errno may change on the way (musl's
+ * pthread_create() leaves the failed mmap()'s ENOMEM there, as on Linux). */
+TEST(pthread, create_errors)
 {
 	pthread_attr_t attr;
 	pthread_t t;
@@ -304,13 +310,10 @@ TEST(pthread, create_errors_leave_errno_alone)
 	pthread_attr_init(&attr);
 	/* More than the kernel gives any stack. */
 	EXPECT_EQ(pthread_attr_setstacksize(&attr, 2UL << 30), 0);
-	errno = 1234;
 	EXPECT_EQ(pthread_create(&t, &attr, child_cpu, NULL), EAGAIN);
-	EXPECT_EQ(errno, 1234);
 	pthread_attr_destroy(&attr);
 	attr_on_cpu(&attr, cpu_count());
 	EXPECT_EQ(pthread_create(&t, &attr, child_cpu, NULL), EINVAL);
-	EXPECT_EQ(errno, 1234);
 	pthread_attr_destroy(&attr);
 }
 
@@ -375,44 +378,42 @@ TEST(pthread, detach)
 	pthread_attr_t attr;
 	pthread_t t;
 
+	/* Every thread below is detached: all their memory comes back
+	 * once they are gone. */
+	size_t base = settled_heap();
+
 	sem_init(&p.go, 0, 0);
 	sem_init(&p.done, 0, 0);
-	/* Detached while it runs: a second detach or a join is EINVAL (the
-	 * handle stays valid until the thread ends). */
+	/* Detached while it runs: it ends by itself. (A detached thread
+	 * is no one's to join or detach again: undefined.) */
 	ASSERT_EQ(spawn_on(&t, other_cpu(), park_until_go, &p), 0);
 	EXPECT_EQ(pthread_detach(t), 0);
-	EXPECT_EQ(pthread_detach(t), EINVAL);
-	EXPECT_EQ(pthread_join(t, NULL), EINVAL);
 	sem_post(&p.go);
 	sem_wait(&p.done);
 
-	/* Detached from the start, on every CPU at once; their memory all
-	 * comes back once they are gone. */
-	size_t base = settled_heap();
+	/* Detached from the start, on every CPU at once. (Only those
+	 * made are waited for: a failure must not hang the test.) */
+	unsigned made = 0;
 
 	for (unsigned c = 0; c < n; c++) {
 		attr_on_cpu(&attr, c);
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		for (int i = 0; i < 3; i++)
-			EXPECT_EQ(pthread_create(&t, &attr, park_until_go, &p),
-				  0);
+		for (int i = 0; i < 3; i++) {
+			int rc = pthread_create(&t, &attr, park_until_go, &p);
+
+			EXPECT_EQ(rc, 0);
+			made += rc == 0;
+		}
 		pthread_attr_destroy(&attr);
 	}
-	for (unsigned i = 0; i < 3 * n; i++)
+	for (unsigned i = 0; i < made; i++)
 		sem_post(&p.go);
-	for (unsigned i = 0; i < 3 * n; i++)
+	for (unsigned i = 0; i < made; i++)
 		sem_wait(&p.done);
 	/* Posting (done) is not quite their end: give them time to go. */
 	for (int i = 0; i < 2000 && settled_heap() != base; i++)
 		usleep(1000);
 	EXPECT_EQ(settled_heap(), base);
-}
-
-TEST(pthread, join_and_detach_errors)
-{
-	EXPECT_EQ(pthread_join(pthread_self(), NULL), EDEADLK);
-	EXPECT_EQ(pthread_join(NULL, NULL), ESRCH);
-	EXPECT_EQ(pthread_detach(NULL), ESRCH);
 }
 
 static void *return_self(void *arg)
@@ -494,7 +495,6 @@ TEST(pthread, once_races_on_every_cpu)
 	/* Done controls return at once without running anything. */
 	EXPECT_EQ(pthread_once(&once_ctl[0], once_routine), 0);
 	EXPECT_EQ(once_runs[0], 1);
-	EXPECT_EQ(pthread_once(NULL, once_routine), EINVAL);
 	EXPECT_EQ(pthread_barrier_destroy(&once_barrier), 0);
 }
 
@@ -643,11 +643,9 @@ TEST(pthread, key_delete_and_reuse)
 	ASSERT_EQ(pthread_key_create(&r.key, dtor_plain), 0);
 	ASSERT_EQ(spawn_on(&t, other_cpu(), value_across_delete, &r), 0);
 	sem_wait(&r.deleted);
-	/* Deleted: no destructor for the value the thread still has. */
+	/* Deleted: no destructor for the value the thread still has. (A
+	 * deleted key is no key: using it again is undefined.) */
 	EXPECT_EQ(pthread_key_delete(r.key), 0);
-	EXPECT_EQ(pthread_key_delete(r.key), EINVAL);
-	EXPECT_EQ(pthread_setspecific(r.key, (void *)1), EINVAL);
-	EXPECT_NULL(pthread_getspecific(r.key));
 	ASSERT_EQ(pthread_key_create(&r.key, NULL), 0);
 	sem_post(&r.created);
 	EXPECT_EQ(pthread_join(t, NULL), 0);
@@ -675,7 +673,10 @@ TEST(pthread, key_limits_and_main_thread)
 		EXPECT_EQ(pthread_setspecific(keys[i], NULL), 0);
 		EXPECT_EQ(pthread_key_delete(keys[i]), 0);
 	}
-	EXPECT_EQ(pthread_key_delete(PTHREAD_KEYS_MAX), EINVAL);
-	EXPECT_EQ(pthread_setspecific(PTHREAD_KEYS_MAX, NULL), EINVAL);
-	EXPECT_NULL(pthread_getspecific(PTHREAD_KEYS_MAX));
+	/* Every slot is free again. */
+	for (n = 0; n < PTHREAD_KEYS_MAX; n++)
+		if (!EXPECT_EQ(pthread_key_create(&keys[n], NULL), 0))
+			break;
+	for (unsigned i = 0; i < n; i++)
+		EXPECT_EQ(pthread_key_delete(keys[i]), 0);
 }

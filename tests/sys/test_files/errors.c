@@ -10,14 +10,9 @@
 
 #include <toro/test.h>
 
-/* Calls (expr), wanting -1 and (err). */
-#define EXPECT_FAILS(expr, err)                                                \
-	do {                                                                   \
-		errno = 0;                                                     \
-		EXPECT_EQ((expr), -1);                                         \
-		EXPECT_EQ(errno, (err));                                       \
-	} while (0)
+#include "files.h"
 
+/* Calls (expr), wanting -1 and (err). */
 TEST(errors, missing_files)
 {
 	struct stat st;

@@ -176,15 +176,16 @@ TEST(readdir, lists_entries)
 	char got[512];
 
 	list("/dir", got, sizeof(got));
-	EXPECT_STREQ(got, "a.txt,b.txt,sub/");
+	EXPECT_STREQ(got, "../,./,a.txt,b.txt,sub/");
 	list("/dir/sub", got, sizeof(got));
-	EXPECT_STREQ(got, "c.txt");
+	EXPECT_STREQ(got, "../,./,c.txt");
 	list("/", got, sizeof(got));
-	EXPECT_STREQ(got, "big.txt,deep/,dir/,empty.txt,hello.txt,lines.txt");
+	EXPECT_STREQ(got, "../,./,big.txt,deep/,dir/,empty.txt,hello.txt,"
+			  "lines.txt");
 	list("/deep", got, sizeof(got));
-	EXPECT_STREQ(got, "er/");
+	EXPECT_STREQ(got, "../,./,er/");
 	list("//dir/./sub/..//", got, sizeof(got));
-	EXPECT_STREQ(got, "a.txt,b.txt,sub/");
+	EXPECT_STREQ(got, "../,./,a.txt,b.txt,sub/");
 }
 
 TEST(readdir, rewind_and_end)
@@ -193,6 +194,18 @@ TEST(readdir, rewind_and_end)
 	struct dirent *e;
 
 	ASSERT_NOT_NULL(d);
+	e = readdir(d);
+	ASSERT_NOT_NULL(e);
+	EXPECT_STREQ(e->d_name, ".");
+	struct stat st;
+
+	EXPECT_EQ(stat("/dir/sub", &st), 0);
+	EXPECT_EQ(e->d_ino, st.st_ino);
+	e = readdir(d);
+	ASSERT_NOT_NULL(e);
+	EXPECT_STREQ(e->d_name, "..");
+	EXPECT_EQ(stat("/dir", &st), 0);
+	EXPECT_EQ(e->d_ino, st.st_ino);
 	e = readdir(d);
 	ASSERT_NOT_NULL(e);
 	EXPECT_STREQ(e->d_name, "c.txt");
@@ -204,7 +217,7 @@ TEST(readdir, rewind_and_end)
 	rewinddir(d);
 	e = readdir(d);
 	ASSERT_NOT_NULL(e);
-	EXPECT_STREQ(e->d_name, "c.txt");
+	EXPECT_STREQ(e->d_name, ".");
 	EXPECT_EQ(closedir(d), 0);
 }
 

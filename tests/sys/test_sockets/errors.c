@@ -22,14 +22,16 @@
 TEST(errors, socket_arguments)
 {
 	EXPECT_ERR(socket(AF_INET6, SOCK_STREAM, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_UNIX, SOCK_STREAM, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(12345, SOCK_STREAM, 0), EINVAL);
+	EXPECT_ERR(socket(12345, SOCK_STREAM, 0), EAFNOSUPPORT);
 	EXPECT_ERR(socket(AF_INET, SOCK_RAW, 1), EPROTONOSUPPORT);
 	EXPECT_ERR(socket(AF_INET, 99, 0), EINVAL);
 	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP), EPROTONOSUPPORT);
 	EXPECT_ERR(socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), EPROTONOSUPPORT);
+	/* 1 is PF_UNIX, AF_UNIX's own protocol, which Linux takes. */
+	EXPECT_ERR(socket(AF_UNIX, SOCK_STREAM, 2), EPROTONOSUPPORT);
 	int sv[2];
-	EXPECT_ERR(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
+	EXPECT_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), EOPNOTSUPP);
+	EXPECT_ERR(socketpair(AF_UNIX, SOCK_STREAM, 0, NULL), EFAULT);
 }
 
 TEST(errors, descriptors_that_are_not_sockets)
@@ -89,7 +91,7 @@ TEST(errors, options)
 		   EDOM);
 	EXPECT_ERR(setsockopt(s, SOL_SOCKET, SO_ERROR, &v, sizeof(v)), EINVAL);
 	EXPECT_ERR(getsockopt(s, SOL_SOCKET, SO_TYPE, &v, NULL), EFAULT);
-	EXPECT_ERR(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)),
+	EXPECT_ERR(setsockopt(s, SOL_SOCKET, SO_PRIORITY, &v, sizeof(v)),
 		   ENOPROTOOPT);
 	EXPECT_EQ(getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len), 0);
 	EXPECT_EQ(v, SOCK_STREAM);

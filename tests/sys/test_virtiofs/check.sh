@@ -17,6 +17,7 @@ files)
 	test "$(ls t/many | wc -l)" = 301
 	test -d t/many/sub
 	test ! -e t/a && test ! -e t/e && test ! -e t/large
+	test "$(stat -c '%a %Y %X' t/attr)" = "640 1234567890 1000000000"
 	;;
 *)
 	echo "check.sh: unknown step $step" >&2

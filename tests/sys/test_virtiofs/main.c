@@ -4,7 +4,9 @@
  * (toro run --fs). Each argument is a step:
  *   files    create, write, read, append, truncate, rename, unlink, mkdir,
  *            rmdir, readdir, and the errors (EEXIST, ENOENT, ENOTEMPTY,
- *            ENOTDIR, EISDIR); transfers larger than one FUSE request
+ *            ENOTDIR, EISDIR); chmod, fchmod and utimensat (the host
+ *            checks what it got: check.sh); flock between two open files;
+ *            transfers larger than one FUSE request
  *   big      writes a 64 MiB file and its SHA-256 (guest.bin, checked by
  *            the host afterwards: check.sh), and hashes host.bin, which the
  *            host made (setup.sh), against host.bin.sha256
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,6 +182,46 @@ static void basics(void)
 		printf("PASS files\n");
 }
 
+/* SETATTR through paths and open files; /t/attr stays for check.sh. */
+static void attributes(void)
+{
+	const struct timespec times[2] = { { 1000000000, 250000000 },
+					   { 1234567890, 500000000 } };
+	struct stat st;
+	int fd;
+
+	if (write_file("/t/attr", "a", 1, 0) || chmod("/t/attr", 0600) ||
+	    stat("/t/attr", &st) || (st.st_mode & 07777) != 0600)
+		return fail("chmod", "/t/attr", (long)st.st_mode);
+	fd = open("/t/attr", O_RDONLY);
+	if (fd < 0 || fchmod(fd, 0640) || fstat(fd, &st) ||
+	    (st.st_mode & 07777) != 0640)
+		fail("fchmod", "/t/attr", (long)st.st_mode);
+	if (utimensat(AT_FDCWD, "/t/attr", times, 0) || stat("/t/attr", &st) ||
+	    st.st_mtim.tv_sec != 1234567890 ||
+	    st.st_mtim.tv_nsec != 500000000 || st.st_atim.tv_sec != 1000000000)
+		fail("utimensat", "/t/attr", (long)st.st_mtim.tv_sec);
+	fails_with("chmod missing", chmod("/t/nothing", 0600), ENOENT);
+
+	/* Two open files of one file: their flock() locks conflict. */
+	int other = open("/t/attr", O_RDONLY);
+
+	if (other < 0 || flock(fd, LOCK_EX | LOCK_NB))
+		fail("flock", "LOCK_EX", other);
+	fails_with("flock held elsewhere", flock(other, LOCK_SH | LOCK_NB),
+		   EWOULDBLOCK);
+	if (flock(fd, LOCK_SH) || flock(other, LOCK_SH | LOCK_NB))
+		fail("flock", "two shared locks", 0);
+	fails_with("flock upgrade against a sharer",
+		   flock(other, LOCK_EX | LOCK_NB), EWOULDBLOCK);
+	close(fd);
+	if (flock(other, LOCK_EX | LOCK_NB))
+		fail("flock", "lock gone with its file", 0);
+	close(other);
+	if (!failures)
+		printf("PASS attributes and flock\n");
+}
+
 /* Many entries with long names: READDIR needs several replies, and each
  * entry must come exactly once. */
 static void listing(void)
@@ -224,7 +267,7 @@ static void listing(void)
 	rewinddir(d);
 	for (i = 0; readdir(d); i++)
 		;
-	if (i != N + 1)
+	if (i != N + 3)		/* with "." and ".." */
 		fail("rewinddir", "entries the second time", i);
 	closedir(d);
 	/* The root lists too, and holds /t. */
@@ -238,7 +281,7 @@ static void listing(void)
 	for (i = 0; i < N; i++)
 		if (seen[i] != 1)
 			return fail("readdir", "entry seen other than once", i);
-	if (others || bad || dots > 2)
+	if (others || bad || dots != 2)
 		return fail("readdir", "unexpected or mistyped entries",
 			    others + bad);
 	snprintf(path, sizeof(path), "/t/many/%s000", prefix);
@@ -283,6 +326,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "files")) {
 			basics();
+			attributes();
 			listing();
 			large_transfers();
 		} else if (!strcmp(argv[i], "big")) {
