@@ -81,6 +81,9 @@ struct vnet {
 	struct vnet_buf **tx_free;
 	unsigned ntx_free;
 	struct event tx_event;
+	uint64_t tx_stuck_deadline;	/* the pool is empty since; 0: it is
+					 * not. Under tx_lock */
+	uint64_t tx_dropped;		/* frames dropped, no buffer in time */
 };
 
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,

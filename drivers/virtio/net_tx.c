@@ -3,8 +3,17 @@
  * virtio-net transmit: each frame is copied, behind its header, into a
  * buffer of the device's pool and submitted; the device's completion puts
  * the buffer back. Used buffers are reaped on every send as well as from
- * the interrupt. With the pool empty a sender waits, up to the virtio
- * deadline: a device that holds every buffer longer is taken for dead.
+ * the interrupt.
+ *
+ * With the pool empty a sender waits a little (VNET_TX_WAIT_NS), then the
+ * frame is dropped (-ENOBUFS), as a full transmit queue drops on Linux:
+ * TCP sends it again. It must not wait longer. The stack sends with its
+ * core lock held, which the receive thread needs to hand frames up and
+ * give their buffers back to the device; QEMU, for one, stops taking our
+ * frames while it cannot deliver its own to us, so a sender waiting for
+ * the device here would wait for itself: the web server on one CPU under
+ * load stopped for good that way. A device that keeps every buffer past
+ * the virtio deadline is taken for dead.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +27,7 @@
 #include "virtio_impl.h"
 
 #define VNET_DRAIN_POLL_NS	(100 * 1000ULL)
+#define VNET_TX_WAIT_NS		(2 * 1000 * 1000ULL)
 
 void vnet_tx_done(struct virtq_req *req)
 {
@@ -30,29 +40,43 @@ void vnet_tx_done(struct virtq_req *req)
 	event_signal(&v->tx_event);
 }
 
-static struct vnet_buf *tx_get(struct vnet *v)
+/* A free buffer in (*out): 0, -ENOBUFS (none came in time: the frame is
+ * dropped) or -EIO (the device is broken). */
+static int tx_get(struct vnet *v, struct vnet_buf **out)
 {
-	uint64_t deadline = 0;
+	uint64_t give_up = 0;
 
 	for (;;) {
 		virtq_poll(v->txq);
 		if (READ_ONCE(v->vdev->broken))
-			return NULL;
+			return -EIO;
 		bool irq = spin_lock_irqsave(&v->tx_lock);
 		struct vnet_buf *b = v->ntx_free ?
 				     v->tx_free[--v->ntx_free] : NULL;
 
-		spin_unlock_irqrestore(&v->tx_lock, irq);
 		if (b)
-			return b;
-		if (!deadline)
-			deadline = virtio_deadline();
+			v->tx_stuck_deadline = 0;
+		else if (!v->tx_stuck_deadline)
+			v->tx_stuck_deadline = virtio_deadline();
+		uint64_t stuck = v->tx_stuck_deadline;
+
+		spin_unlock_irqrestore(&v->tx_lock, irq);
+		if (b) {
+			*out = b;
+			return 0;
+		}
+		if (clock_ns() >= stuck) {
+			virtio_break(v->vdev);
+			return -EIO;
+		}
+		if (!give_up)
+			give_up = clock_ns() + VNET_TX_WAIT_NS;
 		/* A completion between the look and the wait leaves the
 		 * event set, so it is not missed. */
-		if (event_wait_until(&v->tx_event, deadline) == -ETIMEDOUT &&
-		    !v->ntx_free) {
-			virtio_break(v->vdev);
-			return NULL;
+		if (event_wait_until(&v->tx_event, give_up) == -ETIMEDOUT &&
+		    !READ_ONCE(v->ntx_free)) {
+			v->tx_dropped++;
+			return -ENOBUFS;
 		}
 	}
 }
@@ -76,10 +100,11 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	if (READ_ONCE(v->vdev->broken))
 		return -EIO;
 
-	struct vnet_buf *b = tx_get(v);
+	struct vnet_buf *b;
+	int rc = tx_get(v, &b);
 
-	if (!b)
-		return -EIO;
+	if (rc)
+		return rc;
 	struct vnet_hdr *h = (struct vnet_hdr *)b->data;
 	uint8_t *frame = b->data + VNET_HDR_LEN;
 	size_t off = 0;
@@ -99,7 +124,7 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	b->req = (struct virtq_req){ .complete = vnet_tx_done };
 
 	struct virtq_buf out = { b->data, VNET_HDR_LEN + len };
-	int rc = virtq_submit(v->txq, &b->req, &out, 1, NULL, 0);
+	rc = virtq_submit(v->txq, &b->req, &out, 1, NULL, 0);
 
 	if (rc)
 		vnet_tx_done(&b->req);

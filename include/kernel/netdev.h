@@ -49,7 +49,8 @@ struct netdev {
 	 * driver is done with the pieces when it returns (it copies or
 	 * waits), so they may be on the caller's stack. (csum) is NULL when
 	 * the frame is complete. Any thread on any CPU may call it. Returns
-	 * 0 or -errno (-EIO for a broken device, -EMSGSIZE). */
+	 * 0 or -errno (-EIO for a broken device, -EMSGSIZE, -ENOBUFS when
+	 * the device's queue stayed full: the frame is dropped). */
 	int (*xmit)(struct netdev *d, const struct netdev_frag *frags,
 		    unsigned n, const struct netdev_csum *csum);
 
