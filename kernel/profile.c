@@ -43,21 +43,6 @@ bool profile_enabled(void)
 	return profile_hz != 0;
 }
 
-/* The stack the interrupted code ran on, to walk frame pointers only
- * through memory that is surely a stack. */
-static void stack_bounds(const struct thread *t, uintptr_t *lo, uintptr_t *hi)
-{
-	if (t && t->stack) {
-		*lo = (uintptr_t)t->stack + PAGE_SIZE;
-		*hi = (uintptr_t)t->stack + t->stack_pages * PAGE_SIZE;
-	} else if (t && t->stack_top) {	/* the C library's (pthreads) */
-		*lo = t->stack_top - t->stack_size;
-		*hi = t->stack_top;
-	} else {	/* the idle thread runs on the CPU's boot stack */
-		*lo = this_cpu()->stack_bottom;
-		*hi = this_cpu()->stack_top;
-	}
-}
 
 /* Interrupted RIP, then return addresses from the frame-pointer chain:
  * each frame is [saved rbp][return address], and frames grow upward. A
@@ -69,7 +54,7 @@ static unsigned walk(const struct trap_frame *tf, const struct thread *t,
 	unsigned n = 0;
 
 	out[n++] = (uint32_t)tf->rip;
-	stack_bounds(t, &lo, &hi);
+	thread_stack_bounds(t, &lo, &hi);
 	while (n < PROFILE_MAX_DEPTH && fp >= lo && fp + 16 <= hi &&
 	       IS_ALIGNED(fp, 8)) {
 		const uint64_t *frame = (const uint64_t *)fp;
@@ -91,7 +76,7 @@ static uint32_t stack_top(const struct trap_frame *tf, const struct thread *t)
 {
 	uintptr_t lo, hi;
 
-	stack_bounds(t, &lo, &hi);
+	thread_stack_bounds(t, &lo, &hi);
 	if (tf->rsp < lo || tf->rsp + 8 > hi || !IS_ALIGNED(tf->rsp, 8))
 		return 0;
 	uint64_t w = *(const uint64_t *)tf->rsp;

@@ -20,6 +20,7 @@
 #include <arch/x86.h>
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
+#include <kernel/page_alloc.h>
 #include <kernel/percpu.h>
 #include <kernel/sched.h>
 #include <kernel/thread_impl.h>
@@ -44,6 +45,21 @@ static DEFINE_PERCPU(struct sched_cpu, sched);
 
 /* thread.c: frees what an exited thread no longer needs. */
 void thread_reap(struct thread *t);
+
+void thread_stack_bounds(const struct thread *t, uintptr_t *lo,
+			 uintptr_t *hi)
+{
+	if (t && t->stack) {
+		*lo = (uintptr_t)t->stack + PAGE_SIZE;
+		*hi = (uintptr_t)t->stack + t->stack_pages * PAGE_SIZE;
+	} else if (t && t->stack_top) {	/* the C library's (pthreads) */
+		*lo = t->stack_top - t->stack_size;
+		*hi = t->stack_top;
+	} else {	/* the idle thread runs on the CPU's boot stack */
+		*lo = this_cpu()->stack_bottom;
+		*hi = this_cpu()->stack_top;
+	}
+}
 
 struct thread *sched_current(void)
 {

@@ -101,6 +101,12 @@ void sched_idle_loop(void) __attribute__((noreturn));
 /* The running thread; NULL before sched_init_cpu(). */
 struct thread *sched_current(void);
 
+/* The stack (t) runs on, [*lo, *hi): its own above the guard page, the
+ * one its creator gave it (empty if its size is unknown), or for an idle
+ * thread (t NULL or idle) the CPU's boot stack. */
+void thread_stack_bounds(const struct thread *t, uintptr_t *lo,
+			 uintptr_t *hi);
+
 /* Whether threads exist yet on the calling CPU. */
 bool sched_running(void);
 
