@@ -172,7 +172,14 @@ def boot(elf, cfg, args=(), env=(), timeout=BOOT_TIMEOUT, extra=(),
 
 
 def tail(text, n=25):
-    return "\n".join(text.rstrip().splitlines()[-n:])
+    """The last (n) lines, after the lines that say what failed (a case's
+    [ FAIL ] and its failed checks), wherever they are: a report that
+    names the failure even when more output followed it."""
+    lines = text.rstrip().splitlines()
+    failed = [line for line in lines[:-n]
+              if re.search(r"\[ *FAIL *\]|check failed", line)][:40]
+    head = failed + ["..."] if failed else []
+    return "\n".join(head + lines[-n:])
 
 
 # --- in-guest test cases -------------------------------------------------
