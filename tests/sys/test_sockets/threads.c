@@ -75,15 +75,22 @@ static void *echo_client(void *arg)
 		int len = snprintf(msg, sizeof(msg), "cpu %u client %ld round %d",
 				   cpu_id(), id, r);
 
-		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		const char *failed = NULL;
+
+		if (c < 0)
+			failed = "socket";
+		else if (connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
+			failed = "connect";
+		else if (send(c, msg, (size_t)len, 0) != len)
+			failed = "send";
+		else if (recv(c, back, (size_t)len, MSG_WAITALL) != len)
+			failed = "recv";
+		else if (memcmp(msg, back, (size_t)len))
+			failed = "the echo";
+		if (failed) {	/* say which, for a failure seen once */
+			printf("%s: %s failed (errno %d)\n", msg, failed, errno);
 			bad++;
-			close(c);
-			continue;
 		}
-		if (send(c, msg, (size_t)len, 0) != len ||
-		    recv(c, back, (size_t)len, MSG_WAITALL) != len ||
-		    memcmp(msg, back, (size_t)len))
-			bad++;
 		close(c);
 	}
 	return (void *)bad;
