@@ -62,6 +62,9 @@ static inline int lwip_of(struct vfs_file *f)
 /* socket_poll.c: readiness of socket (f) now (the file's poll op). */
 unsigned sock_readiness(struct vfs_file *f);
 
+/* Whether (f)'s connect() is still under way (lwIP's netconn state). */
+bool sock_connecting(struct vfs_file *f);
+
 /* socket_poll.c: ties lwIP socket (s) to its file (NULL: unties it), so
  * lwIP's events reach the file's pollers, and makes lwIP's socket
  * non-blocking. Call with lwIP's core lock not held. */

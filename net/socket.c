@@ -183,8 +183,16 @@ static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 	rc = (int)lwip_result(lwip_connect(lwip_of(f), (struct sockaddr *)&sin,
 					   sizeof(sin)));
 	if (rc == -EINPROGRESS && blocking(f, 0)) {
-		/* Interrupted, the attempt goes on, as on Linux. */
-		rc = sock_wait(f, VFS_POLL_OUT, sock_of(f)->sndtimeo_ms);
+		/* Interrupted, the attempt goes on, as on Linux. Writable
+		 * is not yet connected: on 2 and 4 CPUs the wait has been
+		 * seen to end with the connection still being made, and
+		 * the first send() then said EINPROGRESS; so wait until
+		 * lwIP is done with it. */
+		do {
+			rc = sock_wait(f, VFS_POLL_OUT, sock_of(f)->sndtimeo_ms);
+			if (rc == 0 && sock_connecting(f))
+				thread_yield();
+		} while (rc == 0 && sock_connecting(f));
 		if (rc == 0)
 			rc = connect_result(f);
 		else if (rc == -EAGAIN)

@@ -35,6 +35,15 @@ static struct lwip_sock *lsock(int s)
 	return lwip_socket_dbg_get_socket(s);
 }
 
+bool sock_connecting(struct vfs_file *f)
+{
+	struct lwip_sock *ls = lsock(lwip_of(f));
+
+	return ls && ls->conn &&
+	       __atomic_load_n(&ls->conn->state, __ATOMIC_ACQUIRE) ==
+		       NETCONN_CONNECT;
+}
+
 unsigned sock_readiness(struct vfs_file *f)
 {
 	struct lwip_sock *ls = lsock(lwip_of(f));

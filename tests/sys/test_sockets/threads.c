@@ -88,7 +88,8 @@ static void *echo_client(void *arg)
 		else if (memcmp(msg, back, (size_t)len))
 			failed = "the echo";
 		if (failed) {	/* say which, for a failure seen once */
-			printf("%s: %s failed (errno %d)\n", msg, failed, errno);
+			printf("    %s: check failed: %s (errno %d)\n", msg, failed,
+			       errno);
 			bad++;
 		}
 		close(c);
