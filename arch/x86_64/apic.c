@@ -5,6 +5,7 @@
  * ids above 255 and avoids MMIO exits under a hypervisor.
  */
 #include <arch/apic.h>
+#include <arch/irq.h>
 #include <arch/mmu.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
@@ -86,19 +87,29 @@ void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
+/* In xAPIC mode an IPI is two register writes, the destination and then
+ * the command that sends it. An interrupt in between whose handler sends
+ * an IPI of its own (a wake-up from a device's completion) would leave its
+ * destination in place, and ours would go to the wrong CPU: the writes
+ * happen with interrupts off. */
 static void send_icr(uint32_t apic_id, uint32_t low)
 {
 	if (x2apic) {
 		wrmsr(X2APIC_MSR(LAPIC_ICR_LO), (uint64_t)apic_id << 32 | low);
 		return;
 	}
+	bool irq = irq_save();
+
 	lapic_write(LAPIC_ICR_HI, apic_id << 24);
 	lapic_write(LAPIC_ICR_LO, low);
 	for (int spin = 0; spin < 1000000; spin++) {
-		if (!(lapic_read(LAPIC_ICR_LO) & ICR_PENDING))
+		if (!(lapic_read(LAPIC_ICR_LO) & ICR_PENDING)) {
+			irq_restore(irq);
 			return;
+		}
 		cpu_relax();
 	}
+	irq_restore(irq);
 	log_warn("IPI to APIC %u not accepted\n", apic_id);
 }
 

@@ -3,9 +3,13 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <arch/apic.h>
+#include <arch/trap.h>
 #include <arch/x86.h>
 #include <kernel/percpu.h>
 #include <kernel/smp_call.h>
+#include <kernel/timer.h>
+#include <toro/time.h>
 #include <toro/cpu.h>
 #include <toro/test.h>
 #include <toro/thread.h>
@@ -106,4 +110,60 @@ TEST(cpu, many_async_calls_all_run)
 		}
 	wait_calls(calls, issued);
 	EXPECT_EQ(counter, 64 * (int)(cpu_count() - 1));
+}
+
+/* An interrupt whose handler sends an IPI of its own (a device completion
+ * waking a thread on another CPU) must not steal the destination of an IPI
+ * being sent when it came: in xAPIC mode sending is two register writes.
+ * The IPIs under test go to a vector of the test's own, whose handler
+ * counts them per CPU, so one that goes astray fails the test, never
+ * leaves a CPU asleep with work in its inbox. */
+static struct timer storm;
+static volatile bool storming;
+static unsigned long hits[MAX_CPUS];
+
+static void storm_tick(struct timer *t)
+{
+	lapic_send_ipi(this_cpu()->apic_id, VEC_IPI_CALL);	/* to itself */
+	if (storming)
+		timer_start(t, clock_ns() + 20000, storm_tick);
+}
+
+static void count_hit(struct trap_frame *tf, void *arg)
+{
+	(void)tf;
+	(void)arg;
+	__atomic_fetch_add(&hits[cpu_id()], 1, __ATOMIC_RELAXED);
+}
+
+TEST(cpu, ipis_arrive_while_interrupts_send_ipis)
+{
+	static int vector = -1;
+	int sent = 0;
+
+	if (cpu_count() < 2)
+		return;		/* no other CPU to send to */
+	if (vector < 0) {
+		vector = irq_alloc_vector();
+		ASSERT_TRUE(vector > 0);
+		ASSERT_EQ(irq_set_handler(vector, count_hit, NULL), 0);
+	}
+	storming = true;
+	timer_start(&storm, clock_ns() + 20000, storm_tick);
+	for (; sent < 2000; sent++) {
+		unsigned target = 1 + sent % (cpu_count() - 1);
+		unsigned long before = __atomic_load_n(&hits[target],
+						       __ATOMIC_RELAXED);
+		uint64_t deadline = clock_ns() + 1000000000ULL;
+
+		lapic_send_ipi(cpus[target]->apic_id, vector);
+		while (__atomic_load_n(&hits[target], __ATOMIC_RELAXED) ==
+			       before && clock_ns() < deadline)
+			cpu_relax();
+		if (__atomic_load_n(&hits[target], __ATOMIC_RELAXED) == before)
+			break;	/* it went elsewhere */
+	}
+	storming = false;
+	timer_cancel(&storm);
+	EXPECT_EQ(sent, 2000);
 }
