@@ -69,8 +69,12 @@ static int tx_get(struct vnet *v, struct vnet_buf **out)
 			virtio_break(v->vdev);
 			return -EIO;
 		}
-		if (!give_up)
+		if (!give_up) {
 			give_up = clock_ns() + VNET_TX_WAIT_NS;
+			/* The device holds every buffer, so it has work: in
+			 * case it missed being told (virtq.c), tell it now. */
+			virtq_kick(v->txq);
+		}
 		/* A completion between the look and the wait leaves the
 		 * event set, so it is not missed. */
 		if (event_wait_until(&v->tx_event, give_up) == -ETIMEDOUT &&

@@ -54,6 +54,10 @@ struct virtq_used {
 
 #define VIRTQ_MAX_SIZE	256
 
+/* How long buffers may wait for a device that was not notified of them
+ * before it is notified anyway (see virtq_submit()). */
+#define VIRTQ_REKICK_NS	(10 * 1000 * 1000ULL)
+
 static size_t avail_bytes(unsigned size)
 {
 	return sizeof(struct virtq_avail) + 2 * size + 2;
@@ -165,6 +169,45 @@ static bool needs_notify(struct virtq *q, uint16_t old_idx, uint16_t new_idx)
 	return !(READ_ONCE(q->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
 }
 
+/*
+ * Skipping a notification the device did not ask for relies on a fence
+ * between our index store and our read of what it asked for (and one on
+ * its side). Under QEMU's TCG with one vCPU the guest's fences emit
+ * nothing on the host, so the store can still sit in the host CPU's store
+ * buffer while the device, in another host thread, sets avail_event,
+ * looks at the index, finds nothing new and waits for a notification we
+ * decided it did not need: the web server on one CPU stopped for good
+ * under load that way (the device held every transmit buffer unseen).
+ * So buffers added without a notification are notified anyway within
+ * VIRTQ_REKICK_NS, unless one went out meanwhile: under load that is a
+ * hundred spare notifications a second at most, idle none.
+ */
+static void on_rekick(struct timer *t)
+{
+	struct virtq *q = container_of(t, struct virtq, rekick_timer);
+
+	spin_lock(&q->lock);	/* a timer runs with interrupts off */
+	bool kick = q->unkicked && !q->dev->broken;
+
+	q->unkicked = false;
+	q->rekick_armed = false;
+	if (kick)
+		q->rekicks++;
+	spin_unlock(&q->lock);
+	if (kick)
+		q->dev->ops->notify(q->dev, q);
+}
+
+/* Under q->lock, interrupts off. */
+static void rekick_later(struct virtq *q)
+{
+	q->unkicked = true;
+	if (q->rekick_armed)
+		return;
+	q->rekick_armed = true;
+	timer_start(&q->rekick_timer, clock_ns() + VIRTQ_REKICK_NS, on_rekick);
+}
+
 int virtq_submit(struct virtq *q, struct virtq_req *req,
 		 const struct virtq_buf *out, unsigned nout,
 		 const struct virtq_buf *in, unsigned nin)
@@ -228,10 +271,24 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 	__atomic_store_n(&q->avail->idx, q->avail_idx, __ATOMIC_RELEASE);
 	bool kick = needs_notify(q, old, q->avail_idx);
 
+	if (kick)
+		q->unkicked = false;
+	else
+		rekick_later(q);
 	spin_unlock_irqrestore(&q->lock, irq);
 	if (kick)
 		q->dev->ops->notify(q->dev, q);
 	return 0;
+}
+
+void virtq_kick(struct virtq *q)
+{
+	bool irq = spin_lock_irqsave(&q->lock);
+
+	q->unkicked = false;
+	spin_unlock_irqrestore(&q->lock, irq);
+	if (!READ_ONCE(q->dev->broken))
+		q->dev->ops->notify(q->dev, q);
 }
 
 /* Returns the chain at (head) of (n) descriptors to the free list. */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <kernel/spinlock.h>
+#include <kernel/timer.h>
 #include <toro/sync.h>
 
 /* Device types (spec 5). */
@@ -183,6 +184,10 @@ struct virtq {
 	bool polled;		/* set by the driver: waiters poll the used
 				 * ring (yielding between looks) rather
 				 * than sleep until the interrupt */
+	bool unkicked;		/* buffers added since the last notify */
+	bool rekick_armed;	/* rekick_timer runs, on the CPU that armed it */
+	struct timer rekick_timer;	/* see virtq_submit() in virtq.c */
+	unsigned long rekicks;	/* notifies rekick_timer sent */
 	struct virtq_req **reqs;	/* by head descriptor */
 	struct event slots;	/* signalled when descriptors free up */
 	struct virtq *next;	/* the device's queues */
@@ -207,6 +212,10 @@ int virtq_create(struct virtio_dev *dev, unsigned index, unsigned size,
 int virtq_submit(struct virtq *q, struct virtq_req *req,
 		 const struct virtq_buf *out, unsigned nout,
 		 const struct virtq_buf *in, unsigned nin);
+
+/* Notifies the device of (q) whether or not it asked to be: for a driver
+ * that finds the ring full, so the device must have work. */
+void virtq_kick(struct virtq *q);
 
 /*
  * Waits until the device has used (req), or until (deadline) (clock_ns();
