@@ -9,6 +9,7 @@
 
 #include <arch/segment.h>
 #include <arch/trap.h>
+#include <arch/trap_stubs.h>
 #include <kernel/compiler.h>
 #include <kernel/spinlock.h>
 
@@ -25,10 +26,8 @@ STATIC_ASSERT(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
 
 #define GATE_INTERRUPT	0x8e
 
-/* traps.S: the stubs, in groups of 136 bytes: 16 exceptions in 8-byte
- * slots, or 32 interrupts in 4-byte slots. */
+/* traps.S: the stubs, laid out as arch/trap_stubs.h says. */
 extern char trap_stubs[], irq_stubs[];
-#define STUB_GROUP_BYTES	136
 
 static struct idt_gate idt[256] __aligned(16);
 
@@ -42,8 +41,12 @@ static void set_gate(unsigned vec, unsigned ist)
 {
 	unsigned irq = vec - VEC_EXCEPTIONS;
 	uintptr_t target = vec < VEC_EXCEPTIONS ?
-		(uintptr_t)trap_stubs + vec / 16 * STUB_GROUP_BYTES + vec % 16 * 8 :
-		(uintptr_t)irq_stubs + irq / 32 * STUB_GROUP_BYTES + irq % 32 * 4;
+		(uintptr_t)trap_stubs +
+			vec / TRAP_STUBS_PER_GROUP * TRAP_STUB_GROUP_BYTES +
+			vec % TRAP_STUBS_PER_GROUP * TRAP_STUB_BYTES :
+		(uintptr_t)irq_stubs +
+			irq / IRQ_STUBS_PER_GROUP * TRAP_STUB_GROUP_BYTES +
+			irq % IRQ_STUBS_PER_GROUP * IRQ_STUB_BYTES;
 
 	idt[vec] = (struct idt_gate){
 		.offset_lo = target & 0xffff,

@@ -10,18 +10,18 @@
  * exception stubs are two groups of 16 eight-byte slots; the 224 interrupt
  * stubs, which never get an error code from the CPU (irq_common adds it),
  * are seven groups of 32 four-byte slots (push imm8, jmp rel8). Every
- * group is 136 bytes. Instructions are spelled out as bytes where their
- * size must not vary, so idt.c can compute each stub's address (the
- * layout is checked at the end).
+ * group is the same size (arch/trap_stubs.h). Instructions are spelled out
+ * as bytes where their size must not vary, so idt.c can compute each
+ * stub's address (the layout is checked at the end).
  */
+#include <arch/trap_stubs.h>
+
 	.section .text.traps, "ax"
 	.code64
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 		      (v) == 21 || (v) == 29 || (v) == 30)
-
-#define GROUP_BYTES	136
 
 /* jmp rel8 and jmp rel32, always that size. */
 .macro jmp8 target
@@ -77,8 +77,9 @@ irq_stubs:
 	irq_group
 	.endr
 stubs_end:
-	.if (irq_stubs - trap_stubs) != 2 * GROUP_BYTES || \
-	    (stubs_end - irq_stubs) != 7 * GROUP_BYTES
+	.if (irq_stubs - trap_stubs) != \
+		TRAP_STUB_GROUPS * TRAP_STUB_GROUP_BYTES || \
+	    (stubs_end - irq_stubs) != IRQ_STUB_GROUPS * TRAP_STUB_GROUP_BYTES
 	.error "trap stubs are not laid out as idt.c computes"
 	.endif
 
