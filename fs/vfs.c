@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <kernel/cmdline.h>
+#include <kernel/dev_files.h>
+#include <kernel/etc_files.h>
 #include <kernel/init.h>
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
@@ -181,16 +183,13 @@ int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st)
 	return rc;
 }
 
-/* Weak: the built-in devices and /etc files (fs/dev_files.c,
- * fs/etc_files.c) are there only in a program that can open them. */
-__attribute__((weak)) int dev_stat(const char *path, struct stat *st);
-__attribute__((weak)) int etc_stat(const char *path, struct stat *st);
-
+/* In vfs_open()'s order: a built-in device, else the file systems'
+ * answer, or a built-in /etc file when they have none. */
 int vfs_stat(const char *path, struct stat *st)
 {
 	int rc;
 
-	if (dev_stat && dev_stat(path, st) == 0)
+	if (dev_stat(path, st) == 0)
 		return 0;
 	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
 
@@ -198,7 +197,7 @@ int vfs_stat(const char *path, struct stat *st)
 		rc = vfs_lookup_stat(lk, st);
 		vfs_lookup_free(lk);
 	}
-	if (rc == -ENOENT && etc_stat)
+	if (rc == -ENOENT)
 		rc = etc_stat(path, st);
 	return rc;
 }
