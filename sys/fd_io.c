@@ -23,13 +23,18 @@
  * SIGPIPE's default action, the end of the program, is all there is. */
 __attribute__((weak)) int signal_send_thread(struct thread *t, int sig);
 
-long sys_epipe(long rc)
+/* Weak like signal_send_thread: without sockets linked (sys/socket.c),
+ * no descriptor is one. */
+__attribute__((weak)) bool socket_fd_is_datagram(int fd);
+
+long sys_epipe(int fd, long rc)
 {
 	struct thread *self = sched_current();
 
 	if (self->broken_pipe)		/* a short write, then no reader */
 		self->broken_pipe = false;
-	else if (rc != -EPIPE)
+	else if (rc != -EPIPE ||
+		 (socket_fd_is_datagram && socket_fd_is_datagram(fd)))
 		return rc;
 	if (signal_send_thread) {
 		signal_send_thread(self, SIGPIPE);
@@ -46,7 +51,7 @@ SYSCALL_DEFINE3(read, int, fd, void *, buf, size_t, n)
 
 SYSCALL_DEFINE3(write, int, fd, const void *, buf, size_t, n)
 {
-	return sys_epipe(ON_FD(fd, f, vfs_write(f, buf, n)));
+	return sys_epipe(fd, ON_FD(fd, f, vfs_write(f, buf, n)));
 }
 
 SYSCALL_DEFINE3(readv, int, fd, const struct iovec *, iov, int, n)
@@ -56,7 +61,7 @@ SYSCALL_DEFINE3(readv, int, fd, const struct iovec *, iov, int, n)
 
 SYSCALL_DEFINE3(writev, int, fd, const struct iovec *, iov, int, n)
 {
-	return sys_epipe(ON_FD(fd, f, vfs_writev(f, iov, n, -1)));
+	return sys_epipe(fd, ON_FD(fd, f, vfs_writev(f, iov, n, -1)));
 }
 
 SYSCALL_DEFINE4(pread64, int, fd, void *, buf, size_t, n, int64_t, off)
@@ -67,7 +72,7 @@ SYSCALL_DEFINE4(pread64, int, fd, void *, buf, size_t, n, int64_t, off)
 SYSCALL_DEFINE4(pwrite64, int, fd, const void *, buf, size_t, n, int64_t,
 		off)
 {
-	return sys_epipe(ON_FD(fd, f, vfs_pwrite(f, buf, n, off)));
+	return sys_epipe(fd, ON_FD(fd, f, vfs_pwrite(f, buf, n, off)));
 }
 
 /* preadv/pwritev pass the offset as two halves; on x86-64 the low one
@@ -82,7 +87,7 @@ SYSCALL_DEFINE4(pwritev, int, fd, const struct iovec *, iov, int, n, int64_t,
 		off)
 {
 	return off < 0 ? -EINVAL :
-			 sys_epipe(ON_FD(fd, f, vfs_writev(f, iov, n, off)));
+			 sys_epipe(fd, ON_FD(fd, f, vfs_writev(f, iov, n, off)));
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, int64_t, off, int, whence)
@@ -168,5 +173,5 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t *, off, size_t, n)
 		rc = copy_file(in, out, off, n);
 	vfs_file_put(out);
 	vfs_file_put(in);
-	return sys_epipe(rc);
+	return sys_epipe(out_fd, rc);
 }

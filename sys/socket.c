@@ -39,6 +39,18 @@ struct vfs_file *socket_file(int fd, int *err)
 	return f;
 }
 
+bool socket_fd_is_datagram(int fd)
+{
+	int rc, type = 0;
+	struct vfs_file *f = socket_file(fd, &rc);
+
+	if (!f)
+		return false;
+	socket_ops_of(f)->getopt(f, SOCKOPT_TYPE, &type);
+	vfs_file_put(f);
+	return type == SOCK_DGRAM;
+}
+
 /* Runs (expr) with (f) the socket behind (fd) and (ops) its family's. */
 #define ON_SOCKET(fd, f, ops, expr)                                            \
 	({                                                                     \

@@ -69,7 +69,7 @@ static long send_vec(int fd, const struct iovec *iov, int n, int flags,
 		return rc;
 	sent = socket_ops_of(f)->sendmsg(f, iov, n, kf, to ? &a : NULL);
 	vfs_file_put(f);
-	return flags & MSG_NOSIGNAL ? sent : sys_epipe(sent);
+	return flags & MSG_NOSIGNAL ? sent : sys_epipe(fd, sent);
 }
 
 static long recv_vec(int fd, const struct iovec *iov, int n, int *flags,

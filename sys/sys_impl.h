@@ -113,9 +113,13 @@ bool user_writable(void *p, size_t n);
  * -ENAMETOOLONG (VFS_PATH_MAX bytes or more), or -ENOENT for "". */
 int user_path(const char *path);
 
-/* fd_io.c: (rc), after raising SIGPIPE in the caller if it is -EPIPE
- * (a write to a pipe or socket whose other end is gone). */
-long sys_epipe(long rc);
+/* fd_io.c: (rc) of a write to (fd), after raising SIGPIPE in the caller
+ * if it is -EPIPE (a pipe or stream socket whose other end is gone). */
+long sys_epipe(int fd, long rc);
+
+/* socket.c: whether (fd) is a datagram socket, whose EPIPE comes without
+ * SIGPIPE, as on Linux. */
+bool socket_fd_is_datagram(int fd);
 
 /* Runs (expr) with (f) the file behind (fd), holding a reference; -EBADF
  * when (fd) is not open. */
