@@ -36,6 +36,7 @@ struct sock {
 	int sndtimeo_ms;	/* SO_SNDTIMEO, 0: none */
 	int sndbuf, rcvbuf;	/* SO_SNDBUF, SO_RCVBUF, as set */
 	bool peer_closed;	/* TCP: the peer's FIN came (POLLRDHUP) */
+	bool more_held;		/* TCP: bytes held by MSG_MORE, on a timer */
 };
 
 /* socket.c: an lwIP socket call's result as ours: (rc), or -errno when
@@ -64,6 +65,14 @@ unsigned sock_readiness(struct vfs_file *f);
 
 /* Whether (f)'s connect() is still under way (lwIP's netconn state). */
 bool sock_connecting(struct vfs_file *f);
+
+/* tcp_more.c: queues (n) bytes on TCP socket (f) without sending them
+ * (MSG_MORE): (n), or -EAGAIN when lwIP's own send must take them. Call
+ * with lwIP's core lock not held. */
+ssize_t tcp_queue_more(struct vfs_file *f, const void *buf, size_t n);
+
+/* tcp_more.c: cancels the timer of bytes (f) holds, before it closes. */
+void tcp_more_forget(struct vfs_file *f);
 
 /* socket_poll.c: ties lwIP socket (s) to its file (NULL: unties it), so
  * lwIP's events reach the file's pollers, and makes lwIP's socket

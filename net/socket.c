@@ -256,6 +256,11 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 
 	if (to)
 		to_lwip(to, &sin);
+	else if (flags & SOCK_MORE) {
+		rc = tcp_queue_more(f, buf, n);
+		if (rc >= 0)
+			return rc;
+	}
 	for (;;) {
 		errno = 0;
 		rc = to ? lwip_sendto(lwip_of(f), (const char *)buf + done,
@@ -333,7 +338,7 @@ static int kind_of(struct vfs_file *f)
 }
 
 /* A TCP send of a vector is a sequence of sends, all but the last with
- * MSG_MORE so they still leave in full segments, that stops at the first
+ * MSG_MORE so they leave together (tcp_more.c), that stops at the first
  * short one. Receives, and datagrams either way, go through one flat
  * buffer: one receive takes what has arrived (a second could wait for
  * data that never comes), and a datagram leaves and arrives whole. */
@@ -474,6 +479,7 @@ static int sock_close(struct vfs_file *f)
 	int s = lwip_of(f);
 
 	sock_attach(s, NULL);
+	tcp_more_forget(f);
 	heap_free(sock_of(f));
 	errno = 0;
 	return (int)lwip_result(lwip_close(s));

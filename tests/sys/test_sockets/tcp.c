@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
+#include <netinet/tcp.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <toro/test.h>
@@ -210,4 +213,39 @@ TEST(tcp, bind_twice_is_in_use)
 	EXPECT_EQ(errno, EADDRINUSE);
 	close(l2);
 	close(l);
+}
+
+/* MSG_MORE holds the bytes (as Linux does, Nagle off or on) so that what
+ * follows leaves in the same segment; a later send, a close, or a short
+ * wait lets them go. */
+TEST(tcp, msg_more_holds_bytes_until_what_follows)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
+	int c, s, one = 1;
+	char buf[16];
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)),
+		  0);
+	EXPECT_EQ(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	EXPECT_EQ(send(c, "head:", 5, MSG_MORE), 5);
+	nanosleep(&pause, NULL);
+	errno = 0;
+	EXPECT_EQ(recv(s, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	EXPECT_EQ(errno, EAGAIN);
+	EXPECT_EQ(send(c, "body", 4, 0), 4);
+	EXPECT_EQ(recv(s, buf, 9, MSG_WAITALL), 9);
+	EXPECT_EQ(memcmp(buf, "head:body", 9), 0);
+	/* Nothing follows: they go anyway, soon. */
+	EXPECT_EQ(send(c, "tail", 4, MSG_MORE), 4);
+	EXPECT_EQ(recv(s, buf, 4, MSG_WAITALL), 4);
+	EXPECT_EQ(memcmp(buf, "tail", 4), 0);
+	/* Held, then closed: the bytes, then the end. */
+	EXPECT_EQ(send(c, "last", 4, MSG_MORE), 4);
+	EXPECT_EQ(close(c), 0);
+	EXPECT_EQ(recv(s, buf, 4, MSG_WAITALL), 4);
+	EXPECT_EQ(memcmp(buf, "last", 4), 0);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);
+	close(s);
 }
