@@ -36,7 +36,9 @@ struct sock {
 	int sndtimeo_ms;	/* SO_SNDTIMEO, 0: none */
 	int sndbuf, rcvbuf;	/* SO_SNDBUF, SO_RCVBUF, as set */
 	bool peer_closed;	/* TCP: the peer's FIN came (POLLRDHUP) */
-	bool more_held;		/* TCP: bytes held by MSG_MORE, on a timer */
+	bool more_held;		/* TCP: bytes held by MSG_MORE (tcp_more.c) */
+	uint32_t more_since;	/* since when (lwIP's sys_now()) */
+	struct sock *more_next;	/* the next socket holding some */
 };
 
 /* socket.c: an lwIP socket call's result as ours: (rc), or -errno when

@@ -12,7 +12,7 @@
  * queued by hand under the core lock (tcp_write() without tcp_output(),
  * raising the same "send buffer low" event lwIP's own write would). The
  * next send appends to the same segment and transmits it all. If none
- * comes, an lwIP timer transmits it after TCP_MORE_HOLD_MS, as Linux's
+ * comes, an lwIP timer transmits it 100 to 200 ms later, as Linux's
  * probe timer would: a program never waits on bytes it was told are sent.
  */
 #include <kernel/kerrno.h>
@@ -28,17 +28,82 @@
 
 #include "net_impl.h"
 
-#define TCP_MORE_HOLD_MS	200
+/* Held bytes go after 100 to 200 ms: a timer every TCP_MORE_TICK_MS sends
+ * those held for at least that long. */
+#define TCP_MORE_TICK_MS	100
 
-/* lwIP's thread, core lock held: the bytes held by MSG_MORE go now. */
+/* Sockets holding bytes, and whether the one timer for them all runs
+ * (lwIP has a small fixed pool of timers: one per socket would run out
+ * under a few dozen connections). Under the core lock. */
+static struct sock *held;
+static bool timer_armed;
+
+static void unlink_held(struct sock *sk)
+{
+	for (struct sock **p = &held; *p; p = &(*p)->more_next)
+		if (*p == sk) {
+			*p = sk->more_next;
+			break;
+		}
+	sk->more_held = false;
+}
+
+/* lwIP's thread, core lock held: what MSG_MORE held long enough goes. */
 static void hold_expired(void *arg)
 {
-	struct sock *sk = arg;
-	struct lwip_sock *ls = lwip_socket_dbg_get_socket(sk->s);
+	u32_t now = sys_now();
 
-	sk->more_held = false;
-	if (ls && ls->conn && ls->conn->pcb.tcp)
-		tcp_output(ls->conn->pcb.tcp);
+	(void)arg;
+	timer_armed = false;
+	for (struct sock **p = &held; *p;) {
+		struct sock *sk = *p;
+		struct lwip_sock *ls;
+
+		if (now - sk->more_since < TCP_MORE_TICK_MS) {
+			p = &sk->more_next;
+			continue;
+		}
+		*p = sk->more_next;
+		sk->more_held = false;
+		ls = lwip_socket_dbg_get_socket(sk->s);
+		if (ls && ls->conn && ls->conn->pcb.tcp)
+			tcp_output(ls->conn->pcb.tcp);
+	}
+	if (held) {
+		timer_armed = true;
+		sys_timeout(TCP_MORE_TICK_MS, hold_expired, NULL);
+	}
+}
+
+/* Core lock held: whether (n) more bytes may be queued on (conn) here.
+ * Only on a connection lwIP is not writing on itself, with room: else its
+ * own send decides (and waits, or fails, as it does). */
+static bool may_hold(struct netconn *conn, size_t n)
+{
+	struct tcp_pcb *pcb = conn->pcb.tcp;
+
+	return pcb && conn->state == NETCONN_NONE &&
+	       conn->current_msg == NULL &&
+	       (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT) &&
+	       tcp_sndbuf(pcb) >= n &&
+	       tcp_sndqueuelen(pcb) + 2 < TCP_SND_QUEUELEN;
+}
+
+/* Core lock held: (sk) holds bytes from now on, unless it already did. */
+static void hold(struct sock *sk, bool fresh)
+{
+	if (!sk->more_held) {
+		sk->more_held = true;
+		sk->more_next = held;
+		held = sk;
+		fresh = true;
+	}
+	if (fresh)
+		sk->more_since = sys_now();
+	if (!timer_armed) {
+		timer_armed = true;
+		sys_timeout(TCP_MORE_TICK_MS, hold_expired, NULL);
+	}
 }
 
 ssize_t tcp_queue_more(struct vfs_file *f, const void *buf, size_t n)
@@ -52,25 +117,22 @@ ssize_t tcp_queue_more(struct vfs_file *f, const void *buf, size_t n)
 		return -EAGAIN;
 	LOCK_TCPIP_CORE();
 	struct netconn *conn = ls->conn;
-	struct tcp_pcb *pcb = conn->pcb.tcp;
 
-	/* Only a connection lwIP is not writing on itself, with room: else
-	 * its own send decides (and waits, or fails, as it does). */
-	if (pcb && conn->state == NETCONN_NONE && conn->current_msg == NULL &&
-	    (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT) &&
-	    tcp_sndbuf(pcb) >= n && tcp_sndqueuelen(pcb) + 2 < TCP_SND_QUEUELEN &&
-	    tcp_write(pcb, buf, (u16_t)n,
-		      TCP_WRITE_FLAG_COPY | TCP_WRITE_FLAG_MORE) == ERR_OK) {
-		if (tcp_sndbuf(pcb) <= TCP_SNDLOWAT ||
-		    tcp_sndqueuelen(pcb) >= TCP_SNDQUEUELOWAT) {
-			API_EVENT(conn, NETCONN_EVT_SENDMINUS, 0);
-			conn->flags |= NETCONN_FLAG_CHECK_WRITESPACE;
+	if (may_hold(conn, n)) {
+		struct tcp_pcb *pcb = conn->pcb.tcp;
+		bool fresh = pcb->unsent == NULL;	/* nothing waits yet */
+
+		if (tcp_write(pcb, buf, (u16_t)n, TCP_WRITE_FLAG_COPY |
+						  TCP_WRITE_FLAG_MORE) == ERR_OK) {
+			/* What lwIP's own write tells pollers. */
+			if (tcp_sndbuf(pcb) <= TCP_SNDLOWAT ||
+			    tcp_sndqueuelen(pcb) >= TCP_SNDQUEUELOWAT) {
+				API_EVENT(conn, NETCONN_EVT_SENDMINUS, 0);
+				conn->flags |= NETCONN_FLAG_CHECK_WRITESPACE;
+			}
+			hold(sk, fresh);
+			rc = (ssize_t)n;
 		}
-		if (!sk->more_held) {
-			sk->more_held = true;
-			sys_timeout(TCP_MORE_HOLD_MS, hold_expired, sk);
-		}
-		rc = (ssize_t)n;
 	}
 	UNLOCK_TCPIP_CORE();
 	return rc;
@@ -84,7 +146,6 @@ void tcp_more_forget(struct vfs_file *f)
 		return;
 	LOCK_TCPIP_CORE();
 	if (sk->more_held)
-		sys_untimeout(hold_expired, sk);
-	sk->more_held = false;
+		unlink_held(sk);
 	UNLOCK_TCPIP_CORE();
 }

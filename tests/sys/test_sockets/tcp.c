@@ -249,3 +249,27 @@ TEST(tcp, msg_more_holds_bytes_until_what_follows)
 	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);
 	close(s);
 }
+
+/* Many connections holding bytes at once (one timer serves them all:
+ * lwIP's pool of timers is small): each one's bytes arrive. */
+TEST(tcp, msg_more_on_many_connections_at_once)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	int c[32], s[32], pairs = 0;
+	char buf[8];
+
+	for (; pairs < 32; pairs++) {
+		if (tcp_pair(&c[pairs], &s[pairs]))
+			break;
+		setsockopt(s[pairs], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
+	EXPECT_EQ(pairs, 32);
+	for (int i = 0; i < pairs; i++)
+		EXPECT_EQ(send(c[i], "held", 4, MSG_MORE), 4);
+	for (int i = 0; i < pairs; i++) {
+		EXPECT_EQ(recv(s[i], buf, 4, MSG_WAITALL), 4);
+		EXPECT_EQ(memcmp(buf, "held", 4), 0);
+		close(c[i]);
+		close(s[i]);
+	}
+}
