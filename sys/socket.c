@@ -146,10 +146,11 @@ SYSCALL_DEFINE3(bind, int, fd, const struct sockaddr *, addr, socklen_t, len)
 
 SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 {
-	if (backlog < 0)
-		backlog = 0;
-	return ON_SOCKET(fd, f, ops, ops->listen(f, backlog > 4096 ? 4096 :
-								     backlog));
+	/* Linux compares it unsigned with somaxconn (4096): a negative
+	 * backlog is the largest. */
+	if ((unsigned)backlog > 4096)
+		backlog = 4096;
+	return ON_SOCKET(fd, f, ops, ops->listen(f, backlog));
 }
 
 static long accept_on(struct vfs_file *f, const struct socket_ops *ops,

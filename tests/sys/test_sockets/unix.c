@@ -678,6 +678,20 @@ TEST(unix, backlog_and_nonblocking_calls)
 	for (int i = 0; i < 5; i++)
 		close(c[i]);
 	close(l);
+	/* A negative backlog is the largest, as on Linux (it is compared
+	 * unsigned with somaxconn): all five get in. */
+	l = bound_abstract(SOCK_STREAM, "toro-backlog-max");
+	ASSERT_GE(l, 0);
+	ASSERT_EQ(listen(l, -1), 0);
+	n = 0;
+	for (int i = 0; i < 5; i++) {
+		c[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		n += connect_abstract(c[i], "toro-backlog-max") == 0;
+	}
+	EXPECT_EQ(n, 5);
+	for (int i = 0; i < 5; i++)
+		close(c[i]);
+	close(l);
 }
 
 TEST(unix, listener_closed_with_connections_waiting)
