@@ -347,9 +347,12 @@ void *heap_alloc_aligned(size_t align, size_t size)
 	return alloc_large(size ? size : 1, align);
 }
 
+/* Named for what a program calls (free() and heap_free() are the same
+ * heap), with the two usual causes. */
 static __noreturn void bad_free(const void *p)
 {
-	panic("heap_free(): %p is not a block from heap_alloc()", p);
+	panic("free(%p): not a block of the heap (freed twice, or never "
+	      "allocated)", p);
 }
 
 size_t heap_usable_size(const void *p)
