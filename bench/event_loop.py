@@ -183,13 +183,18 @@ def report(got, runs):
         "and epoll wait on the files' own wait queues (fs/vfs_poll.c): an "
         "event wakes only the waiters of its file, and epoll looks only "
         "at the files that reported something.",
-        "A 0 in a run is a server that stopped answering: on 1 CPU, "
-        "under 64 connections, the web server and the small loops stop "
-        "for good after a few seconds (lighttpd, which wakes every "
-        "second, did not). In the guest, every thread then waits for "
-        "the network device, which holds all 128 transmit buffers and "
-        "takes no more (see the issue notes); the runs' ranges show "
-        "which medians such runs pulled down."]
+        "Two kernel faults had kept the loops down, both fixed on "
+        "2026-12-02. Each reply went out as two segments: lwIP's send "
+        "transmits what it queued, so the header sent with MSG_MORE left "
+        "alone, before the body from sendfile() (the web server sends "
+        "one buffer); MSG_MORE now holds the bytes as on Linux "
+        "(net/tcp_more.c), which took the loop from ~60% to the figures "
+        "above. And on 1 CPU under 64 connections every server could stop "
+        "for good (the zeros of earlier runs): QEMU's TCG with one vCPU "
+        "emits no host fence for a guest's, so the virtio-net device "
+        "could miss our index store and wait for a notification we "
+        "judged it did not need; buffers added without one are now "
+        "notified within 10 ms anyway (drivers/virtio/virtq.c)."]
     results.update("event_loop", "Event loops (epoll, poll) vs threads",
                    hb.fill(summary) + "\n\n" + table + "\n\n"
                    + "\n\n".join(hb.fill(n) for n in notes) + "\n")
