@@ -186,7 +186,7 @@ struct virtq {
 				 * than sleep until the interrupt */
 	bool unkicked;		/* buffers added since the last notify */
 	bool rekick_armed;	/* rekick_timer runs, on the CPU that armed it */
-	struct timer rekick_timer;	/* see virtq_submit() in virtq.c */
+	struct timer rekick_timer;	/* see on_rekick() in virtq.c */
 	unsigned long rekicks;	/* notifies rekick_timer sent */
 	struct virtq_req **reqs;	/* by head descriptor */
 	struct event slots;	/* signalled when descriptors free up */
