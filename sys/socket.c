@@ -297,6 +297,21 @@ static int to_int(enum value_kind kind, const void *value, int *out)
 	}
 }
 
+/* An option nobody knows, as Linux answers it: the descriptor is checked
+ * first; then an AF_UNIX socket has no options beyond SOL_SOCKET's
+ * (EOPNOTSUPP), and a known level lacks this one (ENOPROTOOPT). */
+static long unknown_option(int fd, int level)
+{
+	struct sock_addr a = { 0 };
+	long rc = ON_SOCKET(fd, f, ops, ops->name(f, &a, false));
+
+	if (rc == -EBADF || rc == -ENOTSOCK)
+		return rc;
+	if (rc == 0 && a.family == AF_UNIX && level != SOL_SOCKET)
+		return -EOPNOTSUPP;
+	return -ENOPROTOOPT;
+}
+
 SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, const void *,
 		value, socklen_t, len)
 {
@@ -304,7 +319,7 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, const void *,
 	int v, rc;
 
 	if (!k)
-		return -ENOPROTOOPT;
+		return unknown_option(fd, level);
 	if (len < value_size(k->kind))
 		return -EINVAL;
 	if (!user_readable(value, value_size(k->kind)))
@@ -347,7 +362,7 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, value,
 	if (level == SOL_SOCKET && name == SO_PEERCRED)
 		return peer_cred(fd, value, len);
 	if (!k)
-		return -ENOPROTOOPT;
+		return unknown_option(fd, level);
 	rc = ON_SOCKET(fd, f, ops, ops->getopt(f, k->opt, &v));
 	if (rc < 0)
 		return rc;

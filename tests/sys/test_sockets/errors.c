@@ -85,6 +85,9 @@ TEST(errors, options)
 		   ENOPROTOOPT);
 	EXPECT_ERR(setsockopt(s, 77, SO_REUSEADDR, &v, sizeof(v)),
 		   ENOPROTOOPT);
+	/* The descriptor is checked before the option. */
+	EXPECT_ERR(setsockopt(1000, SOL_SOCKET, 12345, &v, sizeof(v)), EBADF);
+	EXPECT_ERR(getsockopt(0, SOL_SOCKET, 12345, &v, &len), ENOTSOCK);
 	EXPECT_ERR(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &v, 1), EINVAL);
 	EXPECT_ERR(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, NULL, 4), EFAULT);
 	EXPECT_ERR(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),

@@ -1006,6 +1006,10 @@ TEST(unix, options)
 		   EOPNOTSUPP);
 	EXPECT_ERR(setsockopt(sv[0], SOL_SOCKET, 12345, &v, sizeof(v)),
 		   ENOPROTOOPT);
+	/* No level but SOL_SOCKET's has options here. */
+	EXPECT_ERR(setsockopt(sv[0], 77, 1, &v, sizeof(v)), EOPNOTSUPP);
+	len = sizeof(v);
+	EXPECT_ERR(getsockopt(sv[0], 77, 1, &v, &len), EOPNOTSUPP);
 	close(sv[0]);
 	close(sv[1]);
 	ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
