@@ -96,6 +96,14 @@ void random_bytes(void *buf, size_t n)
 	memset(block, 0, sizeof(block));
 }
 
+uint32_t random_prf(const uint32_t key[8], uint64_t a, uint64_t b)
+{
+	uint32_t block[16];
+
+	chacha_block(key, a, b, block);
+	return block[0];
+}
+
 bool random_is_hardware(void)
 {
 	uint8_t b;

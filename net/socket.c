@@ -298,6 +298,10 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 				   from ? (struct sockaddr *)&sin : NULL,
 				   from ? &len : NULL);
 		rc = lwip_result(rc);
+		/* After the end of the stream lwIP says "not connected"; a
+		 * read there is the end of the stream again (as on Linux). */
+		if (rc == -ENOTCONN && sock_of(f)->peer_closed)
+			rc = 0;
 		if (rc != -EAGAIN || !blocking(f, flags))
 			break;
 		rc = sock_wait(f, VFS_POLL_IN, sock_of(f)->rcvtimeo_ms);

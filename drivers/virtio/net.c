@@ -119,7 +119,7 @@ static int read_mtu(struct vnet *v)
 	return 0;
 }
 
-static int vnet_probe(struct virtio_dev *vdev)
+static __cold int vnet_probe(struct virtio_dev *vdev)
 {
 	if (ndevs == NETDEV_MAX)
 		return -ENOSPC;

@@ -15,6 +15,7 @@
 #include <arch/x86.h>
 #include <drivers/pci.h>
 #include <drivers/virtio.h>
+#include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
 #include <toro/time.h>
@@ -431,7 +432,7 @@ static bool vpci_add(struct pci_dev *pci, unsigned type)
 	return true;
 }
 
-int virtio_pci_scan(void)
+__cold int virtio_pci_scan(void)
 {
 	int n = 0;
 

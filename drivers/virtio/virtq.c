@@ -92,8 +92,8 @@ static volatile uint16_t *avail_event(struct virtq *q)
 	return (volatile uint16_t *)&q->used->ring[q->size];
 }
 
-int virtq_create(struct virtio_dev *dev, unsigned index, unsigned size,
-		 struct virtq **out)
+__cold int virtq_create(struct virtio_dev *dev, unsigned index,
+			unsigned size, struct virtq **out)
 {
 	unsigned max = dev->ops->queue_max(dev, index);
 

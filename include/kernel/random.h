@@ -16,6 +16,12 @@
 /* Fills (buf) with (n) random bytes; from threads or interrupts. */
 void random_bytes(void *buf, size_t n);
 
+/* A keyed function whose words, without the key, cannot be told from
+ * random ones, but are the same for the same (key, a, b): ChaCha20's
+ * block with (a, b) as its counter and nonce. For numbers that must be
+ * repeatable yet unpredictable (TCP's initial sequence numbers). */
+uint32_t random_prf(const uint32_t key[8], uint64_t a, uint64_t b);
+
 /* kernel/entropy.c: (n) bytes straight from RDSEED/RDRAND and the TSC,
  * mixed: for seeds (AT_RANDOM), not a stream. */
 void entropy_seed(void *buf, size_t n);

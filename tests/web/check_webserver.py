@@ -65,8 +65,18 @@ def site_files(args):
 class Raw:
     """A plain TCP connection for requests http.client will not send."""
 
-    def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
+    def __init__(self, host, port, from_port=None):
+        """from_port: connect from this local port (0: any, as usual)
+        even if its last connection has not quite gone yet."""
+        if from_port is None:
+            self.sock = socket.create_connection((host, port),
+                                                 timeout=TIMEOUT)
+        else:
+            self.sock = socket.socket()
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.sock.settimeout(TIMEOUT)
+            self.sock.bind(("127.0.0.1", from_port))
+            self.sock.connect((host, port))
         self.buf = b""
 
     def send(self, data):
@@ -269,6 +279,22 @@ def check_dotdot(args):
         expect(b"root:" not in body, f"{url}: served a file")
 
 
+def check_same_port(args):
+    """A client back from the port of its last connection, which the
+    server closed (so the guest holds that connection in TIME-WAIT), is
+    served at once, not after TIME-WAIT's two minutes. QEMU's user network
+    passes the host's port on, and the host reuses ports freely."""
+    port = 0
+    for i in range(3):
+        c = Raw(args.host, args.port, from_port=port)
+        port = c.sock.getsockname()[1]
+        c.send(b"GET / HTTP/1.0\r\n\r\n")
+        st, _, _ = c.response()
+        expect(st == 200, f"connection {i} from port {port}: status {st}")
+        expect(c.closed(), f"connection {i} from port {port}: not closed")
+        c.close()
+
+
 def check_slow_sender(args):
     """A stalled partial request is closed; meanwhile others are served."""
     slow = Raw(args.host, args.port)
@@ -408,7 +434,8 @@ CHECKS = [("files", check_files), ("index", check_index),
           ("405", check_405), ("400_garbage", check_400_garbage),
           ("400_no_crlf", check_400_no_crlf), ("413", check_413),
           ("414", check_414), ("dotdot", check_dotdot),
-          ("http10", check_http10), ("slow_sender", check_slow_sender),
+          ("http10", check_http10), ("same_port", check_same_port),
+          ("slow_sender", check_slow_sender),
           ("concurrent_100", check_concurrent), ("reset", check_reset),
           ("big", check_big)]
 

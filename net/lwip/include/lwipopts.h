@@ -111,6 +111,9 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	128
 #define LWIP_TCP_TIMESTAMPS		0
+/* Hooks (net/tcp_reopen.c): a fresh SYN reopens a connection in
+ * TIME-WAIT; initial sequence numbers as RFC 6528 makes them. */
+#define LWIP_HOOK_FILENAME		"toro_lwip_hooks.h"
 
 /* Mailboxes (bounded rings in sys_arch.c). */
 #define TCPIP_MBOX_SIZE			256

@@ -29,6 +29,7 @@ TEST(tcp, connect_accept_and_echo)
 	EXPECT_EQ(memcmp(buf, "world!", 6), 0);
 	EXPECT_EQ(close(c), 0);
 	EXPECT_EQ(read(s, buf, sizeof(buf)), 0);	/* end of stream */
+	EXPECT_EQ(read(s, buf, sizeof(buf)), 0);	/* and again */
 	EXPECT_EQ(close(s), 0);
 }
 
@@ -200,6 +201,99 @@ TEST(tcp, reuseaddr_lets_a_server_rebind_at_once)
 	EXPECT_EQ(bind(l2, (struct sockaddr *)&a, sizeof(a)), 0);
 	EXPECT_EQ(listen(l2, 4), 0);
 	close(l2);
+}
+
+/* A socket bound to (*from) (0: any port, then set to the one it got),
+ * connected to (to) within 5 s; -1 if not. The client's previous socket
+ * on that port may linger a moment in LAST_ACK: then bind or connect says
+ * EADDRINUSE, and it tries again. */
+static int connect_from(struct sockaddr_in *from, struct sockaddr_in to)
+{
+	struct timeval limit = {5, 0};
+	socklen_t len = sizeof(*from);
+	int on = 1;
+
+	for (int tries = 0; tries < 100; tries++) {
+		int c = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (c < 0)
+			return -1;
+		setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+		if (bind(c, (struct sockaddr *)from, sizeof(*from)) == 0 &&
+		    getsockname(c, (struct sockaddr *)from, &len) == 0 &&
+		    connect(c, (struct sockaddr *)&to, sizeof(to)) == 0)
+			return c;
+		int err = errno;
+
+		close(c);
+		if (err != EADDRINUSE)
+			return -1;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* A client that comes back from the same port while the server's end of
+ * its last connection is in TIME_WAIT (the server closed first) gets in
+ * at once, as on Linux; lwIP alone would keep it out for two minutes. */
+TEST(tcp, a_new_syn_reopens_a_connection_in_time_wait)
+{
+	uint16_t port;
+	int l = listener(&port);
+	struct sockaddr_in from = loopback(0), to = loopback(port);
+	char buf[8];
+
+	ASSERT_GE(l, 0);
+	for (int round = 0; round < 3; round++) {
+		int c = connect_from(&from, to), s;
+
+		ASSERT_GE(c, 0);
+		s = accept(l, NULL, NULL);
+		ASSERT_GE(s, 0);
+		EXPECT_EQ(send(c, "hi", 2, 0), 2);
+		EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 2);
+		EXPECT_EQ(send(s, "ho", 2, 0), 2);
+		close(s);	/* first: this end goes to TIME_WAIT */
+		EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 2);
+		EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
+		close(c);
+	}
+	close(l);
+}
+
+/* The same while the server's socket is still open, shut down for writing
+ * only (a lingering close): the new connection gets in, and the old
+ * socket still reads its end of stream and closes. */
+TEST(tcp, a_new_syn_ends_time_wait_under_a_socket_still_open)
+{
+	uint16_t port;
+	int l = listener(&port), c, s, c2, s2;
+	struct sockaddr_in from = loopback(0), to = loopback(port);
+	char buf[8];
+
+	ASSERT_GE(l, 0);
+	c = connect_from(&from, to);
+	ASSERT_GE(c, 0);
+	s = accept(l, NULL, NULL);
+	ASSERT_GE(s, 0);
+	EXPECT_EQ(shutdown(s, SHUT_WR), 0);
+	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
+	close(c);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);	/* s: TIME_WAIT */
+	c2 = connect_from(&from, to);
+	ASSERT_GE(c2, 0);
+	s2 = accept(l, NULL, NULL);
+	ASSERT_GE(s2, 0);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);
+	EXPECT_EQ(close(s), 0);
+	EXPECT_EQ(send(c2, "hi", 2, 0), 2);
+	EXPECT_EQ(recv(s2, buf, sizeof(buf), 0), 2);
+	EXPECT_EQ(send(s2, "ho", 2, 0), 2);
+	EXPECT_EQ(recv(c2, buf, sizeof(buf), 0), 2);
+	close(c2);
+	close(s2);
+	close(l);
 }
 
 TEST(tcp, bind_twice_is_in_use)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
+ * include this after their own headers. Implemented in net/tcp_reopen.c.
+ */
+#ifndef TORO_LWIP_HOOKS_H
+#define TORO_LWIP_HOOKS_H
+
+#include "lwip/err.h"
+#include "lwip/ip_addr.h"
+
+struct pbuf;
+struct tcp_hdr;
+struct tcp_pcb;
+
+/* The initial sequence number of a new connection. */
+u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port,
+		  const ip_addr_t *remote_ip, u16_t remote_port);
+
+/* Sees every segment before the connection it belongs to: ERR_OK lets
+ * lwIP go on with it, anything else drops it. */
+err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr,
+		       u16_t optlen, u16_t opt1len, u8_t *opt2,
+		       struct pbuf *p);
+
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port)	\
+	net_tcp_isn((local_ip), (local_port), (remote_ip), (remote_port))
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)	\
+	net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p))
+
+#endif /* TORO_LWIP_HOOKS_H */
