@@ -201,8 +201,8 @@ static void unlock_two(struct bucket *a, struct bucket *b, bool irq)
 	spin_unlock_irqrestore(a < b ? &a->lock : &b->lock, irq);
 }
 
-int futex_requeue(const int *word, int nwake, const int *word2, int nmove,
-		  bool check, int val)
+__cold int futex_requeue(const int *word, int nwake, const int *word2,
+			 int nmove, bool check, int val)
 {
 	struct bucket *b = bucket_of(word), *b2 = bucket_of(word2);
 	int woken = 0, moved = 0;
@@ -264,7 +264,7 @@ static int owner_alive(struct thread *t, void *arg)
 	return 0;
 }
 
-int futex_lock_pi(int *word, uint64_t deadline, bool try)
+__cold int futex_lock_pi(int *word, uint64_t deadline, bool try)
 {
 	struct thread *self = sched_current();
 	struct bucket *b = bucket_of(word);

@@ -78,8 +78,20 @@ void tcp_more_forget(struct vfs_file *f);
 
 /* socket_poll.c: ties lwIP socket (s) to its file (NULL: unties it), so
  * lwIP's events reach the file's pollers, and makes lwIP's socket
- * non-blocking. Call with lwIP's core lock not held. */
+ * non-blocking; a connection it holds is watched (sock_watch_pcb()).
+ * Call with lwIP's core lock not held. */
 void sock_attach(int s, struct vfs_file *f);
+
+/* socket_poll.c: sock_watch_pcb() for (f)'s connection, once connect()
+ * made one. Call with lwIP's core lock not held. */
+void sock_watch(struct vfs_file *f);
+
+struct netconn;
+
+/* tcp_freed.c: (conn) forgets its pcb when lwIP frees it, as lwIP may
+ * without telling it. For a connection (not a listener, nor a pcb that
+ * may yet become one). Call with lwIP's core lock held. */
+void sock_watch_pcb(struct netconn *conn);
 
 /*
  * socket_poll.c: the calling thread waits until (f) is ready for

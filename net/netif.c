@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <kernel/cmdline.h>
+#include <kernel/compiler.h>
 #include <kernel/strtox.h>
 #include <kernel/init.h>
 #include <kernel/log.h>
@@ -201,7 +202,7 @@ void net_start_stack(void)
 	mutex_unlock(&lock);
 }
 
-static int net_start(void)
+static __cold int net_start(void)
 {
 	ip4_addr_t ip, mask, gw;
 	uint64_t deadline;

@@ -182,6 +182,7 @@ static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 	errno = 0;
 	rc = (int)lwip_result(lwip_connect(lwip_of(f), (struct sockaddr *)&sin,
 					   sizeof(sin)));
+	sock_watch(f);
 	if (rc == -EINPROGRESS && blocking(f, 0)) {
 		/* Interrupted, the attempt goes on, as on Linux. Writable
 		 * is not yet connected: on 2 and 4 CPUs the wait has been

@@ -117,8 +117,19 @@ void sock_attach(int s, struct vfs_file *f)
 			lwip_callback = ls->conn->callback;
 		ls->conn->callback = on_event;
 		netconn_set_nonblocking(ls->conn, 1);
+		sock_watch_pcb(ls->conn);	/* an accepted connection */
 	}
 	files[s - LWIP_SOCKET_OFFSET] = f;
+	UNLOCK_TCPIP_CORE();
+}
+
+void sock_watch(struct vfs_file *f)
+{
+	struct lwip_sock *ls = lsock(lwip_of(f));
+
+	LOCK_TCPIP_CORE();
+	if (ls && ls->conn)
+		sock_watch_pcb(ls->conn);
 	UNLOCK_TCPIP_CORE();
 }
 

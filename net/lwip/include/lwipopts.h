@@ -114,6 +114,9 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 /* Hooks (net/tcp_reopen.c): a fresh SYN reopens a connection in
  * TIME-WAIT; initial sequence numbers as RFC 6528 makes them. */
 #define LWIP_HOOK_FILENAME		"toro_lwip_hooks.h"
+/* One extension slot per pcb: a socket hears when lwIP frees its pcb
+ * (net/tcp_freed.c). */
+#define LWIP_TCP_PCB_NUM_EXT_ARGS	1
 
 /* Mailboxes (bounded rings in sys_arch.c). */
 #define TCPIP_MBOX_SIZE			256

@@ -296,6 +296,75 @@ TEST(tcp, a_new_syn_ends_time_wait_under_a_socket_still_open)
 	close(l);
 }
 
+/* One connection over (l), closed by the server first: it stays in
+ * TIME_WAIT, holding one of lwIP's pcbs for two minutes. */
+static void time_wait_one(int l, struct sockaddr_in to)
+{
+	int c = socket(AF_INET, SOCK_STREAM, 0), s;
+	char b;
+
+	ASSERT_EQ(connect(c, (struct sockaddr *)&to, sizeof(to)), 0);
+	s = accept(l, NULL, NULL);
+	ASSERT_GE(s, 0);
+	close(s);
+	EXPECT_EQ(recv(c, &b, 1, 0), 0);
+	close(c);
+}
+
+/* lwIP frees the oldest connection in TIME_WAIT when it runs out of pcbs,
+ * and did so under a socket still open (shut down for writing, a
+ * lingering close): closing that socket then closed the pcb again, by
+ * then another connection's, and lwIP came apart. Here the socket reads
+ * the end of its stream and closes, and the connections made after it,
+ * on reused pcbs, keep working. */
+TEST(tcp, a_socket_outlives_its_connection_freed_in_time_wait)
+{
+	enum { LIVE = 100 };
+	struct timeval limit = {2, 0};
+	uint16_t port;
+	int l = listener(&port), c, s, live[LIVE][2];
+	struct sockaddr_in to = loopback(port);
+	char buf[8];
+
+	ASSERT_GE(l, 0);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(connect(c, (struct sockaddr *)&to, sizeof(to)), 0);
+	s = accept(l, NULL, NULL);
+	ASSERT_GE(s, 0);
+	EXPECT_EQ(shutdown(s, SHUT_WR), 0);
+	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
+	close(c);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);	/* s: TIME_WAIT */
+	/* More TIME_WAITs than lwIP has pcbs (256): s's goes first, then
+	 * live connections take the pcbs of the oldest. */
+	for (int i = 0; i < 300; i++)
+		time_wait_one(l, to);
+	for (int i = 0; i < LIVE; i++) {
+		live[i][0] = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_EQ(connect(live[i][0], (struct sockaddr *)&to,
+				  sizeof(to)), 0);
+		live[i][1] = accept(l, NULL, NULL);
+		ASSERT_GE(live[i][1], 0);
+		setsockopt(live[i][0], SOL_SOCKET, SO_RCVTIMEO, &limit,
+			   sizeof(limit));
+		setsockopt(live[i][1], SOL_SOCKET, SO_RCVTIMEO, &limit,
+			   sizeof(limit));
+	}
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);
+	EXPECT_EQ(close(s), 0);
+	for (int i = 0; i < LIVE; i++) {
+		EXPECT_EQ(send(live[i][0], "x", 1, 0), 1);
+		EXPECT_EQ(recv(live[i][1], buf, sizeof(buf), 0), 1);
+		EXPECT_EQ(send(live[i][1], "y", 1, 0), 1);
+		EXPECT_EQ(recv(live[i][0], buf, sizeof(buf), 0), 1);
+		close(live[i][0]);
+		close(live[i][1]);
+	}
+	for (int i = 0; i < 300; i++)
+		time_wait_one(l, to);
+	close(l);
+}
+
 TEST(tcp, bind_twice_is_in_use)
 {
 	uint16_t port;
