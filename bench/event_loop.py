@@ -71,14 +71,15 @@ def boot(args, port, name, smp, guest_args=()):
     with open(log, "w") as f:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=f,
                                 stderr=subprocess.STDOUT, cwd=ROOT)
+    addr = ("127.0.0.1", port)
     try:
-        hb.wait_serving(port, proc, log)
-        hb.wrk(port, hb.SMALL, CONNS[0], 2)     # warm-up: TCG translates
+        hb.wait_serving(addr, proc, log)
+        hb.wrk(addr, hb.SMALL, CONNS[0], 2)     # warm-up: TCG translates
         got = {}
         for c in CONNS:
-            r = hb.wrk(port, hb.SMALL, c, DURATION)
+            r = hb.wrk(addr, hb.SMALL, c, DURATION)
             got[f"rps{c}"], got[f"p99_{c}"] = r["rps"], r["p99_ms"]
-        got["bulk"] = hb.wrk(port, hb.BIG, 4, DURATION)["mibs"]
+        got["bulk"] = hb.wrk(addr, hb.BIG, 4, DURATION)["mibs"]
         return got
     finally:
         hb.stop(proc)

@@ -3,11 +3,15 @@
 """HTTP benchmark for bench/http.sh: wrk against Toro's web server
 (examples/webserver) and against nginx in a Debian Linux guest, on the same
 QEMU machine (microvm with ACPI, TCG, same CPUs and memory) with the same
-network attachment: one virtio-net device on QEMU user networking with a
-host forward from a free port on 127.0.0.1 to the guest's port, made by
-tools/toro/net.py for both. Both serve the same files: a 612-byte page and
-a 1 MiB file; writes bench/RESULTS.md. (Not named http.py: it would hide
-Python's http package from the scripts here.)
+network attachment, made by tools/toro/net.py for both: one virtio-net
+device, either on QEMU user networking with a host forward from a free port
+on 127.0.0.1 to the guest's port (HTTP_NET=user, the default), or on a tap
+device (HTTP_NET=tap, as root): the script then makes a network namespace
+of its own with tap0 (10.9.0.1; the guests are 10.9.0.2), runs the guests
+and wrk inside it, and deletes it at the end, touching nothing outside.
+Both serve the same files: a 612-byte page and a 1 MiB file; writes
+bench/RESULTS.md (sections http and http_tap). (Not named http.py: it
+would hide Python's http package from the scripts here.)
 
 Each boot of either guest is measured once per load: small-page requests/s
 with p50/p99 latency, and bulk MiB/s on the 1 MiB file. Boots of the two
@@ -22,6 +26,7 @@ import glob
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -47,18 +52,27 @@ LINUX_DIR = os.path.join(BUILD, "linux", "http")
 DEBS = os.path.join(BUILD, "linux", "debs")
 NGINX_DIR = os.path.join(BUILD, "linux", "nginx")
 SITE = os.path.join(BUILD, "http", "site")
+# This bench's site: SITE's files and a 64 MiB one (SITE itself stays
+# small: bench/event_loop.py boots it too).
+BULK_SITE = os.path.join(BUILD, "http", "site-bulk")
 HERE = os.path.join(ROOT, "bench", "http")
 
-SMP = 2
+SMP = int(os.environ.get("HTTP_SMP", "2"))
 MEM = 256                       # MiB, both guests
-SMALL, BIG = "/index.html", "/1m.bin"
-SMALL_SIZE, BIG_SIZE = 612, 1 << 20
+SMALL, BIG, HUGE = "/index.html", "/1m.bin", "/64m.bin"
+SMALL_SIZE, BIG_SIZE, HUGE_SIZE = 612, 1 << 20, 64 << 20
 DURATION = int(os.environ.get("HTTP_SECONDS", "10"))   # per wrk run
-# Connections for the small page: few, so that wrk's latency tail measures
-# the guests more than the user-networking path (see notes()).
+# Connections for the small page: few for the latencies, so that wrk's
+# tail measures the guests more than the user-networking path (see
+# notes()), then more.
 SMALL_CONNS = int(os.environ.get("HTTP_CONNS", "8"))
+MORE_CONNS = (64, 512)
 BIG_CONNS = 4
+HUGE_CONNS = 2
 BOOT_TIMEOUT = 180              # seconds until the server answers
+NET = os.environ.get("HTTP_NET", "user")
+TAP, TAP_HOST, TAP_GUEST = "tap0", "10.9.0.1", "10.9.0.2"
+INNER = "--in-namespace"        # argv[1] of the run inside the namespace
 MODULES = ("virtio_mmio", "virtio_net")
 
 
@@ -78,6 +92,24 @@ def make_site():
     rng = random.Random(1)
     with open(os.path.join(SITE, BIG[1:]), "wb") as f:
         f.write(rng.randbytes(BIG_SIZE))
+
+
+def make_bulk_site():
+    """SITE and a 64 MiB file, for this bench only: Toro's initrd. (The
+    Linux guest writes its own 64 MiB file at boot, bench/http/
+    linux_init.sh: in its initramfs the file would not fit in 256 MiB,
+    packed and unpacked.)"""
+    make_site()
+    os.makedirs(BULK_SITE, exist_ok=True)
+    for path in (SMALL, BIG):
+        shutil.copyfile(os.path.join(SITE, path[1:]),
+                        os.path.join(BULK_SITE, path[1:]))
+    huge = os.path.join(BULK_SITE, HUGE[1:])
+    if not os.path.exists(huge) or os.path.getsize(huge) != HUGE_SIZE:
+        rng = random.Random(2)
+        with open(huge, "wb") as f:
+            for _ in range(HUGE_SIZE >> 20):
+                f.write(rng.randbytes(1 << 20))
 
 
 def fetch_nginx():
@@ -117,7 +149,7 @@ def shared_libraries(binary):
 
 
 def build():
-    make_site()
+    make_bulk_site()
     nginx = fetch_nginx()
     files = [f"{nginx}:/usr/sbin/nginx",
              f"{os.path.join(HERE, 'nginx.conf')}:/etc/nginx/nginx.conf",
@@ -136,19 +168,28 @@ def free_port():
 
 def network(port, guest_port):
     """The devices of both guests: the virtio-net device of `toro run
-    --port PORT:GUEST_PORT`, on microvm with ACPI."""
+    --port PORT:GUEST_PORT` (or of `--tap tap0`), on microvm with ACPI."""
     p = devices.Plan("microvm", True, MEM)
-    p.net = net.Net([net.Forward("tcp", port, guest_port)])
+    p.net = (net.Net(tap=TAP) if NET == "tap" else
+             net.Net([net.Forward("tcp", port, guest_port)]))
     return p
 
 
-def get(port, path):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}",
+def target(guest_port):
+    """Where wrk finds a guest's port: a forward from a free port on
+    127.0.0.1, or the guest's own address on the tap."""
+    if NET == "tap":
+        return TAP_GUEST, guest_port
+    return "127.0.0.1", free_port()
+
+
+def get(addr, path):
+    with urllib.request.urlopen(f"http://{addr[0]}:{addr[1]}{path}",
                                 timeout=30) as r:
         return r.status, r.read()
 
 
-def wait_serving(port, proc, log):
+def wait_serving(addr, proc, log):
     """Wait until the guest serves both files right; exit if it dies,
     answers wrong or takes too long."""
     deadline = time.monotonic() + BOOT_TIMEOUT
@@ -157,12 +198,12 @@ def wait_serving(port, proc, log):
             sys.exit(f"http: the guest stopped ({proc.returncode}):\n"
                      + tail(log))
         try:
-            got = {path: get(port, path) for path in (SMALL, BIG)}
+            got = {path: get(addr, path) for path in (SMALL, BIG)}
             break
         except OSError:
             if time.monotonic() > deadline:
-                sys.exit(f"http: nothing served on 127.0.0.1:{port} after "
-                         f"{BOOT_TIMEOUT} s:\n" + tail(log))
+                sys.exit(f"http: nothing served on {addr[0]}:{addr[1]} "
+                         f"after {BOOT_TIMEOUT} s:\n" + tail(log))
             time.sleep(0.5)
     for path, (status, body) in got.items():
         with open(os.path.join(SITE, path[1:]), "rb") as f:
@@ -184,10 +225,13 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 BYTES = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}
 
 
-def wrk(port, path, conns, seconds):
-    """One wrk run; {"rps", "p50_ms", "p99_ms", "mibs"}."""
+def wrk(addr, path, conns, seconds, close=False):
+    """One wrk run; {"rps", "p50_ms", "p99_ms", "mibs"}. close: every
+    request on a new connection (Connection: close)."""
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency",
-           "--timeout", "10s", f"http://127.0.0.1:{port}{path}"]
+           "--timeout", "10s", f"http://{addr[0]}:{addr[1]}{path}"]
+    if close:
+        cmd[1:1] = ["-H", "Connection: close"]
     out = subprocess.run(cmd, capture_output=True, text=True).stdout
     r = {}
     m = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
@@ -211,16 +255,23 @@ def shlex_join(words):
     return shlex.join(words)
 
 
-def measure(port):
+def measure(addr):
     """The loads of one boot: a short warm-up (TCG translates the code
     paths once), small page, bulk file."""
-    wrk(port, SMALL, SMALL_CONNS, 2)
-    small = wrk(port, SMALL, SMALL_CONNS, DURATION)
-    big = wrk(port, BIG, BIG_CONNS, DURATION)
-    return {"rps": small["rps"], "p50_ms": small["p50_ms"],
-            "p99_ms": small["p99_ms"], "bulk_mibs": big["mibs"],
-            "errors": " ".join(e for e in (small["errors"], big["errors"])
-                               if e)}
+    wrk(addr, SMALL, SMALL_CONNS, 2)
+    small = wrk(addr, SMALL, SMALL_CONNS, DURATION)
+    more = {c: wrk(addr, SMALL, c, DURATION) for c in MORE_CONNS}
+    close = wrk(addr, SMALL, SMALL_CONNS, DURATION, close=True)
+    big = wrk(addr, BIG, BIG_CONNS, DURATION)
+    huge = wrk(addr, HUGE, HUGE_CONNS, DURATION)
+    runs = [small, *more.values(), close, big, huge]
+    got = {"rps": small["rps"], "p50_ms": small["p50_ms"],
+           "p99_ms": small["p99_ms"], "cps": close["rps"],
+           "bulk_mibs": big["mibs"], "huge_mibs": huge["mibs"],
+           "errors": " ".join(r["errors"] for r in runs if r["errors"])}
+    for c, r in more.items():
+        got[f"rps{c}"], got[f"p99_{c}"] = r["rps"], r["p99_ms"]
+    return got
 
 
 def stop(proc):
@@ -233,53 +284,94 @@ def stop(proc):
             proc.wait()
 
 
-def run_guest(cmd, port, name):
+def run_guest(cmd, addr, name):
     log = os.path.join(BUILD, "http", f"{name}.log")
     with open(log, "w") as f:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=f,
                                 stderr=subprocess.STDOUT, cwd=ROOT,
                                 env=dict(os.environ, TORO_BUILD=TORO_BUILD))
     try:
-        wait_serving(port, proc, log)
-        return measure(port)
+        wait_serving(addr, proc, log)
+        return measure(addr)
     finally:
         stop(proc)
 
 
 def run_toro():
-    port = free_port()
+    addr = target(TORO_GUEST_PORT)
     cmd = [os.path.join(ROOT, "toro"), "run", TORO_ELF, "--smp", str(SMP),
-           "--mem", str(MEM), "--accel", "tcg", "--initrd", SITE,
-           "--port", f"{port}:{TORO_GUEST_PORT}"]
-    return run_guest(cmd, port, "toro")
+           "--mem", str(MEM), "--accel", "tcg", "--initrd", BULK_SITE]
+    if NET == "tap":
+        cmd += ["--tap", TAP, "--append", f"ip={TAP_GUEST}/24 gw={TAP_HOST}"]
+    else:
+        cmd += ["--port", f"{addr[1]}:{TORO_GUEST_PORT}"]
+    return run_guest(cmd, addr, "toro")
 
 
 def run_linux():
-    port = free_port()
-    cmd = guest.qemu_command(LINUX_DIR, smp=SMP, mem=MEM,
-                             qemu_args=network(port, 80).qemu_args([]))
-    return run_guest(cmd, port, "linux")
+    addr = target(80)
+    args = [f"{TAP_GUEST}/24", TAP_HOST] if NET == "tap" else []
+    cmd = guest.qemu_command(LINUX_DIR, smp=SMP, mem=MEM, args=args,
+                             qemu_args=network(addr[1], 80).qemu_args([]))
+    return run_guest(cmd, addr, "linux")
+
+
+def in_namespace(runs):
+    """Runs this script again inside a network namespace of its own with
+    tap0, and deletes the namespace afterwards, whatever happens."""
+    if os.geteuid() != 0:
+        sys.exit("http: HTTP_NET=tap makes a network namespace and a tap "
+                 "device: run as root")
+    ns = f"toro-http-{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        ip = ["ip", "netns", "exec", ns, "ip"]
+        for cmd in (["link", "set", "lo", "up"],
+                    ["tuntap", "add", "dev", TAP, "mode", "tap"],
+                    ["addr", "add", f"{TAP_HOST}/24", "dev", TAP],
+                    ["link", "set", TAP, "up"]):
+            subprocess.run(ip + cmd, check=True)
+        return subprocess.run(["ip", "netns", "exec", ns, sys.executable,
+                               os.path.abspath(__file__), INNER,
+                               str(runs)]).returncode
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
 
 
 # --- Report --------------------------------------------------------------
 
-METRICS = ("rps", "p50_ms", "p99_ms", "bulk_mibs")
 ROWS = [("612-byte page, requests/s", "rps", True, "{:.0f}"),
         ("612-byte page, p50 latency, ms", "p50_ms", False, "{:.2f}"),
-        ("612-byte page, p99 latency, ms", "p99_ms", False, "{:.2f}"),
-        ("1 MiB file, MiB/s", "bulk_mibs", True, "{:.1f}")]
+        ("612-byte page, p99 latency, ms", "p99_ms", False, "{:.2f}")]
+for _c in MORE_CONNS:
+    ROWS += [(f"same, {_c} connections, requests/s", f"rps{_c}", True,
+              "{:.0f}"),
+             (f"same, {_c} connections, p99 latency, ms", f"p99_{_c}",
+              False, "{:.2f}")]
+ROWS += [("same, a connection per request, connections/s", "cps", True,
+          "{:.0f}"),
+         ("1 MiB file, MiB/s", "bulk_mibs", True, "{:.1f}"),
+         ("64 MiB file, MiB/s", "huge_mibs", True, "{:.1f}")]
+METRICS = tuple(key for _, key, _, _ in ROWS)
 
 
 def main():
+    argv = sys.argv[1:]
+    inner = argv[:1] == [INNER]
+    if inner:
+        argv = argv[1:]
     try:
-        runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+        runs = int(argv[0]) if argv else 3
     except ValueError:
         runs = 0
-    if runs < 1 or len(sys.argv) > 2:
-        sys.exit("usage: bench/http.sh [RUNS]")
+    if runs < 1 or len(argv) > 1 or NET not in ("user", "tap"):
+        sys.exit("usage: [HTTP_NET=user|tap] bench/http.sh [RUNS]")
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         sys.exit("http: wrk not found (apt-get install wrk)")
-    build()
+    if not inner:
+        build()     # downloads: outside the namespace, which has no route
+        if NET == "tap":
+            sys.exit(in_namespace(runs))
     have_toro = os.path.exists(TORO_ELF)
     if not have_toro:
         print(f"http: {os.path.relpath(TORO_ELF, ROOT)} not built: "
@@ -325,7 +417,10 @@ def report(got, runs):
     table = "\n".join(table)
     body = (fill(summary(runs)) + "\n\n" + table + "\n\n"
             + "\n\n".join(fill(n) for n in notes()) + "\n")
-    results.update("http", "HTTP", body)
+    if NET == "tap":
+        results.update("http_tap", "HTTP over a tap", body)
+    else:
+        results.update("http", "HTTP", body)
     return table
 
 
@@ -346,14 +441,34 @@ def summary(runs):
             "gives the median over boots. Toro/Linux above 1 means Toro is "
             "better (for latency: Linux's figure over Toro's). QEMU microvm "
             f"with ACPI, TCG, {SMP} CPUs and {MEM} MiB for both guests. "
-            f"Loads: `wrk -t1 -c{SMALL_CONNS} -d{DURATION}s --latency` on "
-            f"the {SMALL_SIZE}-byte page (after a 2 s warm-up) and "
-            f"`wrk -t1 -c{BIG_CONNS} -d{DURATION}s` on the 1 MiB file, "
-            f"keep-alive. Toro at {toro_version()}.")
+            f"Loads: `wrk -t1 -cN -d{DURATION}s --latency` on "
+            f"the {SMALL_SIZE}-byte page (after a 2 s warm-up) with N = "
+            f"{SMALL_CONNS}, " + ", ".join(map(str, MORE_CONNS)) + ", and "
+            f"with N = {SMALL_CONNS} and `-H 'Connection: close'`; "
+            f"`wrk -t1 -c{BIG_CONNS}` on the 1 MiB file and "
+            f"`-c{HUGE_CONNS}` on the 64 MiB one; keep-alive unless said. "
+            f"Toro at {toro_version()}.")
 
 
 def notes():
-    return [
+    return [network_note()] + guests_note()
+
+
+def network_note():
+    if NET == "tap":
+        return (
+            "Network, the same for both, as `toro run --tap` makes it "
+            "(tools/toro/net.py): a virtio-net-device on a virtio-mmio "
+            "transport, on a tap device (tap0, 10.9.0.1/24) in a network "
+            "namespace the script makes and deletes; the guests take "
+            "10.9.0.2 and wrk runs in the namespace. No NAT and no copy "
+            "through a TCP stack in QEMU: each frame goes between the "
+            "guest and the host kernel, with the virtio-net offloads the "
+            "guest negotiates (checksums, TSO/GSO, large receive) passed "
+            "on to the tap. wrk runs on the same 2-core host as the two "
+            "vCPU threads of QEMU and its I/O thread, and competes with "
+            "them for the cores.")
+    return (
         "Network, the same for both, as `toro run --port` makes it "
         "(tools/toro/net.py): a virtio-net-device on a virtio-mmio "
         "transport, on QEMU user networking (slirp) with a host forward "
@@ -367,7 +482,11 @@ def notes():
         "with 32 it reached 1-5 s (a few connections stall, as after lost "
         "segments) while requests/s grew by a sixth: past a few "
         "connections the tail measures the user-networking path and the "
-        "shared host more than the guest. HTTP_CONNS sets the count.",
+        "shared host more than the guest. HTTP_CONNS sets the count.")
+
+
+def guests_note():
+    return [
         "Toro: examples/webserver serving the files from an initrd "
         "(`toro run --initrd`). Linux: Debian's kernel "
         f"{kernel_release()} with its virtio_mmio and virtio_net modules "
