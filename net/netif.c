@@ -34,27 +34,27 @@
 
 #define NET_DHCP_WAIT_NS	(5 * 1000000000ULL)
 #define NET_FRAME_MAX		1536
+#define LINK_FRAGS		16
 
 static struct netif nif;
 static struct netdev *dev;
 static u16_t csum_flags;	/* nif's, outside receive() */
 
-/* lwIP -> device: one frame as the pbuf chain's pieces, copied into one
- * buffer only when the chain is longer than a device takes. */
-static err_t link_output(struct netif *n, struct pbuf *p)
+/* One frame as the pbuf chain's pieces, copied into one buffer only
+ * when the chain is longer than LINK_FRAGS. */
+err_t netif_send(struct pbuf *p)
 {
-	struct netdev_frag frags[NETDEV_FRAGS_MAX];
+	struct netdev_frag frags[LINK_FRAGS];
 	unsigned char flat[NET_FRAME_MAX];
 	unsigned nf = 0;
-	struct netdev_csum csum;
+	struct netdev_offload csum;
 	bool offload;
 	struct pbuf *q;
 	int rc;
 
-	(void)n;
 	/* Before the pieces are taken: it writes into the frame. */
 	offload = netif_csum_tx(dev, p, &csum);
-	for (q = p; q && nf < NETDEV_FRAGS_MAX; q = q->next) {
+	for (q = p; q && nf < LINK_FRAGS; q = q->next) {
 		if (!q->len)
 			continue;
 		frags[nf].data = q->payload;
@@ -71,6 +71,16 @@ static err_t link_output(struct netif *n, struct pbuf *p)
 	netif_arp_sent(frags[0].data, frags[0].len);
 	rc = dev->xmit(dev, frags, nf, offload ? &csum : NULL);
 	return rc ? ERR_IF : ERR_OK;
+}
+
+/* lwIP -> device, under the core lock: TCP data may wait for the
+ * segments after it (netif_tso.c), anything else goes now. */
+static err_t link_output(struct netif *n, struct pbuf *p)
+{
+	(void)n;
+	if (netif_tso_take(dev, p))
+		return ERR_OK;
+	return netif_send(p);
 }
 
 /* Device -> lwIP, in the driver's receive thread. IP runs here, under

@@ -65,12 +65,36 @@ u16_t netif_csum_rx_flags(u16_t dflt, const void *frame, size_t len,
 	return dflt | RX_L4_CHECKS;
 }
 
+static unsigned fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+unsigned netif_tcp_pseudo_sum(const uint8_t *ip, unsigned l4_len)
+{
+	uint32_t sum = IP_PROTO_TCP + l4_len;
+
+	for (unsigned i = 12; i < 20; i += 2)	/* source and destination */
+		sum += be16(ip + i);
+	return fold(sum);
+}
+
+unsigned netif_ip_hdr_csum(const uint8_t *ip, unsigned ihl)
+{
+	uint32_t sum = 0;
+
+	for (unsigned i = 0; i < ihl; i += 2)
+		sum += be16(ip + i);
+	return ~fold(sum) & 0xffff;
+}
+
 bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
-		   struct netdev_csum *c)
+		   struct netdev_offload *c)
 {
 	uint8_t h[ETH_HLEN + 20];
-	unsigned ihl, tot, l4, i;
-	uint32_t sum = 0;
+	unsigned ihl, tot, l4, sum;
 
 	if (!(d->features & NETDEV_F_TX_CSUM))
 		return false;
@@ -86,11 +110,7 @@ bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
 	    (be16(h + ETH_HLEN + 6) & (IP_MF | IP_OFFMASK)))
 		return false;
 	l4 = tot - ihl;
-	for (i = 12; i < 20; i += 2)	/* source and destination */
-		sum += be16(h + ETH_HLEN + i);
-	sum += IP_PROTO_TCP + l4;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
+	sum = netif_tcp_pseudo_sum(h + ETH_HLEN, l4);
 	c->start = ETH_HLEN + ihl;
 	c->offset = TCP_CSUM_OFF;
 	/* Not complemented: the device sums it with the segment. */

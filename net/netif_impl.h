@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the interface glue (netif.c, netif_csum.c). */
+/* Private to the interface glue (netif*.c). */
 #ifndef NET_NETIF_IMPL_H
 #define NET_NETIF_IMPL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <kernel/netdev.h>
 
@@ -25,7 +26,25 @@ u16_t netif_csum_rx_flags(u16_t dflt, const void *frame, size_t len,
  * its checksum, writes the pseudo-header sum into (p), sets (c) and
  * returns true. */
 bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
-		   struct netdev_csum *c);
+		   struct netdev_offload *c);
+
+/* Sums over an IPv4 header at (ip): the TCP pseudo-header's for a TCP
+ * segment of (l4_len) bytes, folded, not complemented (what a device
+ * completing a partial checksum wants in the field); the header
+ * checksum of its (ihl) bytes with the checksum field 0. */
+unsigned netif_tcp_pseudo_sum(const uint8_t *ip, unsigned l4_len);
+unsigned netif_ip_hdr_csum(const uint8_t *ip, unsigned ihl);
+
+/* netif_tso.c: segmentation offload (see there). Under the core lock:
+ * netif_tso_take() keeps (p) (a reference) to send with the segments
+ * after it and returns true, or returns false for the caller to send it
+ * now; netif_tso_flush() sends what it keeps. net_core_unlock() is
+ * UNLOCK_TCPIP_CORE (lwipopts.h). */
+bool netif_tso_take(struct netdev *d, struct pbuf *p);
+void netif_tso_flush(void);
+
+/* netif.c: sends (p) to the device as it is. */
+err_t netif_send(struct pbuf *p);
 
 /* netif_arp.c: our ARP requests still unanswered, for exit (drain.c).
  * Every frame sent and received is shown to it, under the core lock. */

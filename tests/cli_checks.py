@@ -473,6 +473,22 @@ def check_net_device_args(build):
     return not problems, "; ".join(problems)
 
 
+def check_tap_offload(build):
+    """On a tap, which offers the offloads slirp does not: checksum
+    offload both ways and TSO, byte for byte, every partial checksum the
+    guest leaves to the device right (tests/sys/test_vnet/tap_offload.py,
+    in a network namespace of its own)."""
+    if os.geteuid() != 0:
+        return True, "skipped: a network namespace and a tap need root"
+    r = subprocess.run([sys.executable, os.path.join(
+        ROOT, "tests", "sys", "test_vnet", "tap_offload.py"),
+        os.path.join(build, "tests", "test_net.elf")],
+        capture_output=True, text=True, timeout=900,
+        env=dict(os.environ, TORO_BUILD=build))
+    out = r.stdout + r.stderr
+    return r.returncode == 0 and "FAIL" not in out, out[-3000:]
+
+
 def check_net_boots(build):
     """QEMU takes the network devices as toro makes them (a guest without
     a network stack ignores the device), and the forward listens while the
@@ -759,7 +775,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
-    check_net_boots, check_webserver_in_16_mib, check_profile_errors,
+    check_net_boots, check_tap_offload, check_webserver_in_16_mib, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests)]
 

@@ -127,6 +127,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 					VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
 					VIRTIO_BIT(VIRTIO_NET_F_MTU) |
 					VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+					VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
 					VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
 					VIRTIO_BIT(VIRTIO_NET_F_STATUS));
 
@@ -156,6 +157,10 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 		v->nd.features |= NETDEV_F_TX_CSUM;
 	if (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))
 		v->nd.features |= NETDEV_F_RX_CSUM;
+	/* Segmentation needs the checksum it implies (5.1.3.1). */
+	if ((vdev->features & VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4)) &&
+	    (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_CSUM)))
+		v->nd.features |= NETDEV_F_TSO4;
 	v->nd.xmit = vnet_xmit;
 	v->nd.up = vnet_up;
 	v->nd.drain = vnet_drain;
@@ -180,6 +185,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	for (unsigned i = 0; i < v->ntx; i++)
 		v->tx_free[i] = &v->tx[i];
 	v->ntx_free = v->ntx;
+	v->tso_max = MIN(VNET_TSO_BUFS, v->ntx / 4);
 	vdev->driver_data = v;
 	/* Without VIRTIO_NET_F_STATUS the link is taken to be up. */
 	v->nd.link_up = true;
@@ -193,12 +199,13 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	if (rc)
 		goto fail;
 	ndevs++;
-	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s%s\n",
+	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s%s%s\n",
 		 v->nd.name, vdev->name, v->nd.mac[0], v->nd.mac[1],
 		 v->nd.mac[2], v->nd.mac[3], v->nd.mac[4], v->nd.mac[5],
 		 v->nd.mtu, v->mrg ? ", merged rx buffers" : "",
 		 (v->nd.features & NETDEV_F_TX_CSUM) ? ", tx csum" : "",
 		 (v->nd.features & NETDEV_F_RX_CSUM) ? ", rx csum" : "",
+		 (v->nd.features & NETDEV_F_TSO4) ? ", tso4" : "",
 		 v->nd.link_up ? "" : ", link down");
 	return 0;
 fail:

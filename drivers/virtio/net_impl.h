@@ -16,6 +16,7 @@
 #define VIRTIO_NET_F_GUEST_CSUM	1
 #define VIRTIO_NET_F_MTU	3
 #define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_HOST_TSO4	11
 #define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
 
@@ -33,6 +34,7 @@ struct vnet_hdr {
 #define VNET_HDR_LEN		12
 #define VNET_HDR_F_NEEDS_CSUM	1
 #define VNET_HDR_F_DATA_VALID	2
+#define VNET_HDR_GSO_TCPV4	1
 
 #define VNET_ETH_HLEN		14
 #define VNET_ETH_OVERHEAD	(VNET_ETH_HLEN + 4)	/* + a VLAN tag */
@@ -40,6 +42,8 @@ struct vnet_hdr {
 #define VNET_MTU_MAX		9000
 #define VNET_MRG_BUF		1536	/* with merged buffers */
 #define VNET_RING		128	/* descriptors per queue */
+#define VNET_TSO_BUFS		8	/* large TX buffers, made when needed */
+#define VNET_TSO_PAGES		17	/* header and NETDEV_TSO_MAX bytes */
 
 struct vnet;
 
@@ -84,10 +88,20 @@ struct vnet {
 	uint64_t tx_stuck_deadline;	/* the pool is empty since; 0: it is
 					 * not. Under tx_lock */
 	uint64_t tx_dropped;		/* frames dropped, no buffer in time */
+
+	/* Frames to segment (NETDEV_F_TSO4), each in a large buffer of its
+	 * own; the buffers are made on first need, (tso_max) at most: a
+	 * quarter of the ring, so ordinary frames always find room. */
+	struct vnet_buf tso[VNET_TSO_BUFS];
+	unsigned tso_max;
+	unsigned ntso;			/* made so far; these under tx_lock */
+	bool tso_making;		/* a sender is making one */
+	struct vnet_buf *tso_free[VNET_TSO_BUFS];
+	unsigned ntso_free;
 };
 
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
-	      const struct netdev_csum *csum);
+	      const struct netdev_offload *off);
 int vnet_up(struct netdev *d);
 void vnet_rx_done(struct virtq_req *req);
 void vnet_tx_done(struct virtq_req *req);

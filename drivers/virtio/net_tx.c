@@ -5,6 +5,11 @@
  * the buffer back. Used buffers are reaped on every send as well as from
  * the interrupt.
  *
+ * Frames to segment (TSO) take a large buffer of their own instead, made
+ * the first time one is needed (a guest that never sends in bulk never
+ * pays for them); with none free such a frame is refused at once and the
+ * stack sends its segments one by one (net/netif_tso.c).
+ *
  * With the pool empty a sender waits a little (VNET_TX_WAIT_NS), then the
  * frame is dropped (-ENOBUFS), as a full transmit queue drops on Linux:
  * TCP sends it again. It must not wait longer. The stack sends with its
@@ -20,6 +25,7 @@
 
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
+#include <kernel/page_alloc.h>
 #include <toro/thread.h>
 #include <toro/time.h>
 
@@ -38,6 +44,48 @@ void vnet_tx_done(struct virtq_req *req)
 	v->tx_free[v->ntx_free++] = b;
 	spin_unlock_irqrestore(&v->tx_lock, irq);
 	event_signal(&v->tx_event);
+}
+
+static void tso_done(struct virtq_req *req)
+{
+	struct vnet_buf *b = container_of(req, struct vnet_buf, req);
+	struct vnet *v = b->v;
+	bool irq = spin_lock_irqsave(&v->tx_lock);
+
+	v->tso_free[v->ntso_free++] = b;
+	spin_unlock_irqrestore(&v->tx_lock, irq);
+}
+
+/* A free large buffer, made if there are fewer than (tso_max); NULL
+ * when they are all with the device or memory is short. One sender at a
+ * time makes one, outside the lock (page_alloc() may take a while). */
+static struct vnet_buf *tso_get(struct vnet *v)
+{
+	struct vnet_buf *b = NULL;
+	bool make = false, irq;
+
+	virtq_poll(v->txq);	/* completions not yet reaped */
+	irq = spin_lock_irqsave(&v->tx_lock);
+
+	if (v->ntso_free)
+		b = v->tso_free[--v->ntso_free];
+	else if (v->ntso < v->tso_max && !v->tso_making)
+		make = v->tso_making = true;
+	spin_unlock_irqrestore(&v->tx_lock, irq);
+	if (!make)
+		return b;
+
+	uint8_t *mem = page_alloc(VNET_TSO_PAGES);
+
+	irq = spin_lock_irqsave(&v->tx_lock);
+	if (mem) {
+		b = &v->tso[v->ntso++];
+		b->v = v;
+		b->data = mem;
+	}
+	v->tso_making = false;
+	spin_unlock_irqrestore(&v->tx_lock, irq);
+	return b;
 }
 
 /* A free buffer in (*out): 0, -ENOBUFS (none came in time: the frame is
@@ -86,9 +134,10 @@ static int tx_get(struct vnet *v, struct vnet_buf **out)
 }
 
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
-	      const struct netdev_csum *csum)
+	      const struct netdev_offload *off)
 {
 	struct vnet *v = d->driver_data;
+	bool tso = off && off->mss;
 	size_t len = 0;
 
 	if (n == 0 || n > NETDEV_FRAGS_MAX)
@@ -97,45 +146,59 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 		len += frags[i].len;
 	if (len < VNET_ETH_HLEN)
 		return -EINVAL;
-	if (len > v->frame_max)
+	if (len > (tso ? NETDEV_TSO_MAX : v->frame_max))
 		return -EMSGSIZE;
-	if (csum && (size_t)csum->start + csum->offset + 2 > len)
+	if (off && (size_t)off->start + off->offset + 2 > len)
+		return -EINVAL;
+	if (tso && (!(d->features & NETDEV_F_TSO4) || off->hdr_len >= len ||
+		    off->start + off->offset + 2 > off->hdr_len))
 		return -EINVAL;
 	if (READ_ONCE(v->vdev->broken))
 		return -EIO;
 
 	struct vnet_buf *b;
-	int rc = tx_get(v, &b);
+	int rc = 0;
 
+	if (tso)
+		b = tso_get(v);
+	else
+		rc = tx_get(v, &b);
+	if (tso && !b)
+		return -ENOBUFS;
 	if (rc)
 		return rc;
 	struct vnet_hdr *h = (struct vnet_hdr *)b->data;
 	uint8_t *frame = b->data + VNET_HDR_LEN;
-	size_t off = 0;
+	size_t at = 0;
 
 	memset(h, 0, VNET_HDR_LEN);
 	for (unsigned i = 0; i < n; i++) {
-		memcpy(frame + off, frags[i].data, frags[i].len);
-		off += frags[i].len;
+		memcpy(frame + at, frags[i].data, frags[i].len);
+		at += frags[i].len;
 	}
-	if (csum && (d->features & NETDEV_F_TX_CSUM)) {
+	if (off && (d->features & NETDEV_F_TX_CSUM)) {
 		h->flags = VNET_HDR_F_NEEDS_CSUM;
-		h->csum_start = csum->start;
-		h->csum_offset = csum->offset;
-	} else if (csum) {
-		vnet_csum_fill(frame, len, csum->start, csum->offset);
+		h->csum_start = off->start;
+		h->csum_offset = off->offset;
+	} else if (off) {
+		vnet_csum_fill(frame, len, off->start, off->offset);
 	}
-	b->req = (struct virtq_req){ .complete = vnet_tx_done };
+	if (tso) {
+		h->gso_type = VNET_HDR_GSO_TCPV4;
+		h->gso_size = off->mss;
+		h->hdr_len = off->hdr_len;
+	}
+	b->req = (struct virtq_req){ .complete = tso ? tso_done : vnet_tx_done };
 
 	struct virtq_buf out = { b->data, VNET_HDR_LEN + len };
 	rc = virtq_submit(v->txq, &b->req, &out, 1, NULL, 0);
 
 	if (rc)
-		vnet_tx_done(&b->req);
+		b->req.complete(&b->req);
 	return rc;
 }
 
-/* Every TX buffer back in the pool means the device has taken every frame
+/* Every TX buffer back in its pool means the device has taken every frame
  * (QEMU, for one, transmits from a later main-loop turn than the notify).
  * Polls: the completions may be waiting for an interrupt not yet taken. */
 int vnet_drain(struct netdev *d, uint64_t deadline)
@@ -144,7 +207,8 @@ int vnet_drain(struct netdev *d, uint64_t deadline)
 
 	for (;;) {
 		virtq_poll(v->txq);
-		if (READ_ONCE(v->ntx_free) == v->ntx ||
+		if ((READ_ONCE(v->ntx_free) == v->ntx &&
+		     READ_ONCE(v->ntso_free) == READ_ONCE(v->ntso)) ||
 		    READ_ONCE(v->vdev->broken))
 			return 0;
 		if (clock_ns() >= deadline)

@@ -17,11 +17,16 @@
 #include <stdint.h>
 
 #define NETDEV_MAX		8
-#define NETDEV_FRAGS_MAX	16
+#define NETDEV_FRAGS_MAX	128	/* a 64 KiB TSO frame of pbuf pieces */
 
 /* What the device does for the stack. */
 #define NETDEV_F_TX_CSUM	0x1	/* fills TCP/UDP checksums (see xmit) */
 #define NETDEV_F_RX_CSUM	0x2	/* says when a frame's are verified */
+#define NETDEV_F_TSO4		0x4	/* cuts TCP/IPv4 frames of up to
+					 * NETDEV_TSO_MAX bytes (see xmit) */
+
+/* The largest frame xmit takes for segmentation: a 64 KiB IP packet. */
+#define NETDEV_TSO_MAX		(14 + 0xffff)
 
 /* One piece of an outgoing frame. */
 struct netdev_frag {
@@ -29,12 +34,19 @@ struct netdev_frag {
 	size_t len;
 };
 
-/* Checksum the device should compute for an outgoing frame: the 16-bit
+/* What the device should do to an outgoing frame. Checksum: the 16-bit
  * ones' complement sum from (start) to the end, stored at start + offset
- * (the stack has put the pseudo-header sum there). */
-struct netdev_csum {
+ * (the stack has put the pseudo-header sum there, over the whole frame's
+ * length). Segmentation (NETDEV_F_TSO4), when (mss) is not 0: the frame
+ * is a TCP/IPv4 packet whose first (hdr_len) bytes are its Ethernet, IP
+ * and TCP headers, to be sent as segments of (mss) payload bytes, each
+ * with those headers fixed up (lengths, IP ID, sequence numbers, flags,
+ * checksums) as a TSO-capable card does; it also wants the checksum. */
+struct netdev_offload {
 	uint16_t start;
 	uint16_t offset;
+	uint16_t mss;
+	uint16_t hdr_len;
 };
 
 struct netdev {
@@ -47,12 +59,14 @@ struct netdev {
 
 	/* Sends one frame of (n) pieces (at most NETDEV_FRAGS_MAX). The
 	 * driver is done with the pieces when it returns (it copies or
-	 * waits), so they may be on the caller's stack. (csum) is NULL when
+	 * waits), so they may be on the caller's stack. (off) is NULL when
 	 * the frame is complete. Any thread on any CPU may call it. Returns
 	 * 0 or -errno (-EIO for a broken device, -EMSGSIZE, -ENOBUFS when
-	 * the device's queue stayed full: the frame is dropped). */
+	 * the device's queue stayed full: the frame is dropped; for a frame
+	 * to segment, also at once when no large buffer is free: the caller
+	 * may send its segments one by one instead). */
 	int (*xmit)(struct netdev *d, const struct netdev_frag *frags,
-		    unsigned n, const struct netdev_csum *csum);
+		    unsigned n, const struct netdev_offload *off);
 
 	/* Set by the stack before netdev_up(): called for each frame
 	 * received, in a thread (never an interrupt handler); the frame is

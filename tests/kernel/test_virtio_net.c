@@ -308,7 +308,7 @@ TEST(virtio_net, transmit_completion_frees_the_buffer)
 	struct nt *t = good_dev();
 	uint8_t a[20], b[50];
 	struct netdev_frag fr[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
-	struct netdev_csum cs = { .start = 34, .offset = 16 };
+	struct netdev_offload cs = { .start = 34, .offset = 16 };
 
 	ASSERT_NOT_NULL(t);
 	struct vnet *v = vnet_of(t);
@@ -348,6 +348,61 @@ TEST(virtio_net, transmit_completion_frees_the_buffer)
 	EXPECT_EQ(t->nd->xmit(t->nd, fr, 0, NULL), -EINVAL);
 	fr[1].len = 3000;
 	EXPECT_EQ(t->nd->xmit(t->nd, fr, 2, NULL), -EMSGSIZE);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+TEST(virtio_net, tso_frame_goes_whole_with_its_segmentation_header)
+{
+	static uint8_t f[20000];
+	struct netdev_frag fr = { f, sizeof(f) };
+	struct netdev_offload off = { .start = 34, .offset = 16, .mss = 1448,
+				      .hdr_len = 66 };
+	struct nt *t = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+				 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+				 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4));
+	int heads[VNET_TSO_BUFS];
+	struct vnet_hdr h;
+
+	ASSERT_NOT_NULL(t);
+	ASSERT_NOT_NULL(good_dev());
+	EXPECT_EQ(t->nd->features, NETDEV_F_TX_CSUM | NETDEV_F_TSO4);
+	/* Not offered: refused, never half done. */
+	EXPECT_EQ(good_dev()->nd->xmit(good_dev()->nd, &fr, 1, &off), -EINVAL);
+	pattern(f, sizeof(f), 5);
+	ASSERT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), 0);
+	heads[0] = fake_take_q(&t->fk, TXQ);
+	ASSERT_GE(heads[0], 0);
+	const uint8_t *p = buf_of(t, TXQ, heads[0]);
+
+	EXPECT_EQ(fake_desc_q(&t->fk, TXQ, heads[0])->len,
+		  VNET_HDR_LEN + sizeof(f));
+	memcpy(&h, p, sizeof(h));
+	EXPECT_EQ(h.flags, VNET_HDR_F_NEEDS_CSUM);
+	EXPECT_EQ(h.gso_type, VNET_HDR_GSO_TCPV4);
+	EXPECT_EQ(h.gso_size, 1448);
+	EXPECT_EQ(h.hdr_len, 66);
+	EXPECT_EQ(h.csum_start, 34);
+	EXPECT_EQ(h.csum_offset, 16);
+	EXPECT_EQ(memcmp(p + VNET_HDR_LEN, f, sizeof(f)), 0);
+	/* Every large buffer with the device: the next is refused at once
+	 * (the stack sends the segments one by one), until one comes back. */
+	ASSERT_GE(vnet_of(t)->tso_max, 2);
+	for (unsigned i = 1; i < vnet_of(t)->tso_max; i++) {
+		ASSERT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), 0);
+		heads[i] = fake_take_q(&t->fk, TXQ);
+		ASSERT_GE(heads[i], 0);
+	}
+	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), -ENOBUFS);
+	EXPECT_EQ(send_one(t), 0);	/* ordinary frames still go */
+	ASSERT_GE(fake_take_q(&t->fk, TXQ), 0);
+	fake_use_q(&t->fk, TXQ, heads[1], 0);
+	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), 0);
+	/* Impossible requests. */
+	off.hdr_len = sizeof(f);
+	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), -EINVAL);
+	off.hdr_len = 66;
+	fr.len = NETDEV_TSO_MAX + 1;
+	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), -EMSGSIZE);
 	EXPECT_FALSE(t->fk.dev.broken);
 }
 

@@ -118,6 +118,13 @@ void net_dhcp_option(unsigned char option, unsigned char len,
  * (net/tcp_freed.c). */
 #define LWIP_TCP_PCB_NUM_EXT_ARGS	1
 
+/* TCP data segments sent under one hold of the core lock may be held
+ * back to go to the device together (net/netif_tso.c): they leave when
+ * the lock is let go. */
+void net_core_unlock(void);
+#define LOCK_TCPIP_CORE()		sys_mutex_lock(&lock_tcpip_core)
+#define UNLOCK_TCPIP_CORE()		net_core_unlock()
+
 /* Mailboxes (bounded rings in sys_arch.c). */
 #define TCPIP_MBOX_SIZE			256
 #define DEFAULT_TCP_RECVMBOX_SIZE	128

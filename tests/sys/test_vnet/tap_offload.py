@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Checksum offload on a device that offers it: QEMU's tap backend (slirp,
-which the TEST cases use, offers none).
+"""Checksum and segmentation offload on a device that offers them: QEMU's
+tap backend (slirp, which the TEST cases use, offers none).
 
 Usage (root): tests/sys/test_vnet/tap_offload.py [ELF] [--machine M]
 ELF defaults to $TORO_BUILD/tests/test_net.elf (the TCP/UDP echo server of
@@ -10,7 +10,7 @@ tests/sys/test_net). Prints PASS/FAIL lines; exit status 0 only if all pass.
 It makes a network namespace of its own with a tap device (10.9.0.1; the
 guest is 10.9.0.2, static), boots the guest inside it and deletes the
 namespace at the end: nothing outside the namespace is touched. Then:
-  - the guest must say it uses TX and RX checksum offload;
+  - the guest must say it uses TX and RX checksum offload and TSO;
   - 4 MiB TCP echoed byte for byte, and UDP datagrams of up to 2000 bytes
     (IP fragments both ways, which must not use offload) come back;
   - every TCP frame the guest sent, captured on the tap, must carry a
@@ -18,7 +18,10 @@ namespace at the end: nothing outside the namespace is touched. Then:
     (ones' complement sum from the TCP header to the end), gives a valid
     TCP checksum over the pseudo-header. This is the check that matters:
     the host kernel trusts partial checksums from a tap without verifying
-    them, so a wrong pseudo-header sum would pass the echo unnoticed.
+    them, so a wrong pseudo-header sum would pass the echo unnoticed;
+  - some of those frames must be larger than the MTU: segments the guest
+    put together for the device to cut again (TSO), each still with its
+    IP length equal to the frame's.
 """
 import hashlib
 import os
@@ -60,6 +63,7 @@ class Capture(threading.Thread):
         self.sock.bind(("tap0", 0))
         self.sock.settimeout(0.2)
         self.stop, self.good, self.bad = False, 0, 0
+        self.large, self.largest = 0, 0
 
     def run(self):
         while not self.stop:
@@ -71,6 +75,12 @@ class Capture(threading.Thread):
                     f[26:30] != socket.inet_aton(GUEST)):
                 continue
             ihl, tot = (f[14] & 15) * 4, struct.unpack("!H", f[16:18])[0]
+            if 14 + tot != len(f):
+                self.bad += 1
+                continue
+            if tot > 1500:
+                self.large += 1
+                self.largest = max(self.largest, tot)
             seg = bytearray(f[14 + ihl:14 + tot])
             pseudo = f[26:34] + struct.pack("!HH", 6, len(seg))
             seg[16:18] = struct.pack("!H", ~osum(bytes(seg)) & 0xffff)
@@ -131,13 +141,16 @@ def tcp_case(elf, machine):
     time.sleep(0.3)
     cap.stop = True
     cap.join()
-    check("tx csum offload, rx csum offload" in out,
-          "guest uses TX and RX checksum offload")
+    check("tx csum offload, rx csum offload" in out and ", tso4" in out,
+          "guest uses TX and RX checksum offload and TSO")
     check(n == TCP_BYTES and sent.digest() == got.digest() and rc == 0,
           f"TCP echo of {TCP_BYTES} bytes (got {n}, guest exit {rc})")
     check(cap.good > 0 and cap.bad == 0,
           f"guest TCP frames with a correct partial checksum: {cap.good} "
           f"good, {cap.bad} bad")
+    check(cap.large > 0,
+          f"guest TCP frames larger than the MTU (TSO): {cap.large}, "
+          f"the largest {cap.largest} bytes of IP")
     if rc or "warning" in out:
         print(out)
 

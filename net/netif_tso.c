@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TCP segmentation offload, by putting lwIP's segments back together.
+ *
+ * lwIP cuts a connection's data into segments of the peer's MSS and sends
+ * them one by one. A device with NETDEV_F_TSO4 takes a TCP/IPv4 frame of
+ * up to 64 KiB and cuts it itself (virtio-net: the host's GSO does), so
+ * consecutive full-size segments of one connection, sent while one thread
+ * holds the core lock, are gathered here into a run and go to the device
+ * as one frame: one trip through the device model per 64 KiB instead of
+ * per 1,460 bytes, and the peer acknowledges them together.
+ *
+ * A run holds a reference on each segment's pbuf (lwIP keeps them until
+ * they are acknowledged anyway; their bytes do not change) and goes out
+ * when a frame that does not continue it comes, when it is full, and at
+ * the latest when the core lock is let go (net_core_unlock(), which
+ * lwipopts.h makes UNLOCK_TCPIP_CORE): nothing waits for a later event,
+ * and frames leave in the order lwIP sent them. When the device cannot
+ * take a run (no large buffer free), its segments go out one by one as
+ * lwIP made them.
+ *
+ * The run's headers are its first segment's, with the last one's ACK and
+ * window, PSH if any segment had it, the IP length of the whole and the
+ * pseudo-header sum of the whole in the TCP checksum, as the device wants.
+ * Only plain data segments (ACK, maybe PSH; no SYN, FIN, RST or URG) of
+ * the same connection, with the same IP and TCP options, in sequence, and
+ * each but the last exactly the first one's size, are put together.
+ */
+#include <string.h>
+
+#include <kernel/netdev.h>
+
+#include "lwip/pbuf.h"
+#include "lwip/prot/ethernet.h"
+#include "lwip/prot/ip.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/tcp.h"
+#include "lwip/tcpip.h"
+
+#include "netif_impl.h"
+
+#define ETH_HLEN	SIZEOF_ETH_HDR
+#define RUN_SEGS	48	/* 64 KiB of 1,460-byte segments is 45 */
+#define HDR_MAX		(ETH_HLEN + 60 + 60)
+#define IP_MAX		0xffff
+#define TCP_SEQ_OFF	4
+#define TCP_ACK_OFF	8
+#define TCP_FLAGS_OFF	13
+#define TCP_WND_OFF	14
+#define TCP_CSUM_OFF	16
+
+/* Everything in a run is under the core lock. */
+static struct run {
+	struct netdev *dev;
+	struct pbuf *seg[RUN_SEGS];
+	unsigned nseg;
+	struct netdev_frag frag[NETDEV_FRAGS_MAX];	/* [0]: the headers */
+	unsigned nfrag;
+	uint8_t hdr[HDR_MAX];
+	unsigned ihl, hlen;	/* IP header; Ethernet + IP + TCP headers */
+	uint32_t next_seq;
+	unsigned mss;		/* the first segment's payload */
+	unsigned last;		/* the last one's */
+	unsigned payload;	/* all of it */
+} run;
+
+/* A frame's headers, when it is a plain TCP/IPv4 data segment. */
+struct seg_info {
+	const uint8_t *h;	/* Ethernet header on: in the first pbuf */
+	unsigned ihl, hlen, payload;
+	uint32_t seq;
+};
+
+static unsigned be16(const uint8_t *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)be16(p) << 16 | be16(p + 2);
+}
+
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static bool data_segment(const struct pbuf *p, struct seg_info *s)
+{
+	const uint8_t *h = p->payload, *tcp;
+	unsigned tot;
+
+	if (p->len < ETH_HLEN + 40 || be16(h + 12) != ETHTYPE_IP ||
+	    h[ETH_HLEN] >> 4 != 4 || h[ETH_HLEN + 9] != IP_PROTO_TCP ||
+	    (be16(h + ETH_HLEN + 6) & (IP_MF | IP_OFFMASK)))
+		return false;
+	s->ihl = (h[ETH_HLEN] & 0xf) * 4;
+	tot = be16(h + ETH_HLEN + 2);
+	if (s->ihl < 20 || p->len < ETH_HLEN + s->ihl + 20)
+		return false;
+	tcp = h + ETH_HLEN + s->ihl;
+	s->hlen = ETH_HLEN + s->ihl + (tcp[12] >> 4) * 4;
+	if (s->hlen > p->len || s->hlen - ETH_HLEN >= tot ||
+	    ETH_HLEN + tot != p->tot_len ||
+	    (tcp[TCP_FLAGS_OFF] & ~(TCP_ACK | TCP_PSH)) ||
+	    !(tcp[TCP_FLAGS_OFF] & TCP_ACK))
+		return false;
+	s->h = h;
+	s->payload = ETH_HLEN + tot - s->hlen;
+	s->seq = be32(tcp + TCP_SEQ_OFF);
+	return true;
+}
+
+static bool same4(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t x, y;
+
+	memcpy(&x, a, 4);
+	memcpy(&y, b, 4);
+	return x == y;
+}
+
+static bool same8(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return x == y;
+}
+
+/* Whether (s) continues the run: same connection and options (all the
+ * headers but the IP length, ID and checksum, and TCP sequence, ACK,
+ * flags, window and checksum are compared), next in sequence, and room.
+ * The fixed-size fields are compared as words: a memcmp() call per field
+ * cost as much as the rest of this file under TCG. */
+static bool continues(const struct seg_info *s, unsigned pieces)
+{
+	const uint8_t *a = run.hdr + ETH_HLEN, *b = s->h + ETH_HLEN;
+	unsigned ip_opts = run.ihl - 20;
+	unsigned tcp_opts = run.hlen - ETH_HLEN - run.ihl - 20;
+
+	return run.nseg && s->hlen == run.hlen && s->ihl == run.ihl &&
+	       s->seq == run.next_seq && run.last == run.mss &&
+	       s->payload <= run.mss && run.nseg < RUN_SEGS &&
+	       run.nfrag + pieces <= NETDEV_FRAGS_MAX &&
+	       run.hlen - ETH_HLEN + run.payload + s->payload <= IP_MAX &&
+	       same8(run.hdr, s->h) && same4(run.hdr + 8, s->h + 8) && /* MACs */
+	       a[1] == b[1] && a[6] == b[6] && a[8] == b[8] && /* TOS, DF, TTL */
+	       same8(a + 12, b + 12) &&			/* addresses */
+	       same4(a + run.ihl, b + run.ihl) &&	/* ports */
+	       (!ip_opts || !memcmp(a + 20, b + 20, ip_opts)) &&
+	       (!tcp_opts || !memcmp(a + run.ihl + 20, b + run.ihl + 20,
+				     tcp_opts));
+}
+
+/* The payload's pieces: the rest of the first pbuf, then the chain. */
+static unsigned pieces_of(const struct pbuf *p, unsigned hlen)
+{
+	unsigned n = p->len > hlen;
+
+	for (p = p->next; p; p = p->next)
+		n += p->len != 0;
+	return n;
+}
+
+static void add_pieces(const struct pbuf *p, unsigned hlen)
+{
+	if (p->len > hlen)
+		run.frag[run.nfrag++] = (struct netdev_frag){
+			(const uint8_t *)p->payload + hlen, p->len - hlen };
+	for (p = p->next; p; p = p->next)
+		if (p->len)
+			run.frag[run.nfrag++] = (struct netdev_frag){
+				p->payload, p->len };
+}
+
+static void put_back(void)
+{
+	for (unsigned i = 0; i < run.nseg; i++)
+		pbuf_free(run.seg[i]);
+	run.nseg = 0;
+}
+
+static void append(struct pbuf *p, const struct seg_info *s)
+{
+	uint8_t *tcp = run.hdr + ETH_HLEN + run.ihl;
+	const uint8_t *stcp = s->h + ETH_HLEN + s->ihl;
+
+	if (!run.nseg) {
+		memcpy(run.hdr, s->h, s->hlen);
+		run.ihl = s->ihl;
+		run.hlen = s->hlen;
+		run.mss = s->payload;
+		run.payload = 0;
+		run.nfrag = 1;
+	} else {
+		memcpy(tcp + TCP_ACK_OFF, stcp + TCP_ACK_OFF, 4);
+		memcpy(tcp + TCP_WND_OFF, stcp + TCP_WND_OFF, 2);
+		tcp[TCP_FLAGS_OFF] |= stcp[TCP_FLAGS_OFF];
+	}
+	pbuf_ref(p);
+	run.seg[run.nseg++] = p;
+	add_pieces(p, s->hlen);
+	run.last = s->payload;
+	run.payload += s->payload;
+	run.next_seq = s->seq + s->payload;
+}
+
+/* The run as one frame; false if the device did not take it. */
+static bool send_whole(void)
+{
+	uint8_t *ip = run.hdr + ETH_HLEN;
+	unsigned l4 = run.hlen - ETH_HLEN - run.ihl + run.payload;
+	struct netdev_offload off = {
+		.start = (uint16_t)(ETH_HLEN + run.ihl),
+		.offset = TCP_CSUM_OFF,
+		.mss = (uint16_t)run.mss,
+		.hdr_len = (uint16_t)run.hlen,
+	};
+
+	put16(ip + 2, run.ihl + l4);
+	put16(ip + 10, 0);
+	put16(ip + 10, netif_ip_hdr_csum(ip, run.ihl));
+	put16(ip + run.ihl + TCP_CSUM_OFF, netif_tcp_pseudo_sum(ip, l4));
+	run.frag[0] = (struct netdev_frag){ run.hdr, run.hlen };
+	return run.dev->xmit(run.dev, run.frag, run.nfrag, &off) == 0;
+}
+
+void netif_tso_flush(void)
+{
+	if (!run.nseg)
+		return;
+	if (run.nseg == 1 || !send_whole())
+		for (unsigned i = 0; i < run.nseg; i++)
+			netif_send(run.seg[i]);
+	put_back();
+}
+
+bool netif_tso_take(struct netdev *d, struct pbuf *p)
+{
+	struct seg_info s;
+	unsigned pieces;
+
+	if (!(d->features & NETDEV_F_TSO4))
+		return false;
+	if (!data_segment(p, &s)) {
+		netif_tso_flush();	/* frames leave in order */
+		return false;
+	}
+	pieces = pieces_of(p, s.hlen);
+	if (pieces >= NETDEV_FRAGS_MAX) {
+		netif_tso_flush();
+		return false;
+	}
+	if (!continues(&s, pieces))
+		netif_tso_flush();
+	run.dev = d;
+	append(p, &s);
+	return true;
+}
+
+void net_core_unlock(void)
+{
+	netif_tso_flush();
+	sys_mutex_unlock(&lock_tcpip_core);
+}
