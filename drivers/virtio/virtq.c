@@ -23,6 +23,7 @@
 
 #define VIRTQ_DESC_F_NEXT	1
 #define VIRTQ_DESC_F_WRITE	2
+#define VIRTQ_DESC_F_INDIRECT	4
 
 /* Ring layouts (spec 2.7.5-2.7.8). */
 struct virtq_desc {
@@ -208,6 +209,9 @@ static void rekick_later(struct virtq *q)
 	timer_start(&q->rekick_timer, clock_ns() + VIRTQ_REKICK_NS, on_rekick);
 }
 
+static void publish(struct virtq *q, struct virtq_req *req, uint16_t head,
+		    bool irq);
+
 int virtq_submit(struct virtq *q, struct virtq_req *req,
 		 const struct virtq_buf *out, unsigned nout,
 		 const struct virtq_buf *in, unsigned nin)
@@ -260,6 +264,16 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 	}
 	q->free_head = q->desc[last].next;
 	q->nfree -= n;
+	publish(q, req, head, irq);
+	return 0;
+}
+
+/* Makes the chain at (head) available and notifies the device if it asks
+ * to be; called with q->lock held (irq: what spin_lock_irqsave() said),
+ * which it lets go. */
+static void publish(struct virtq *q, struct virtq_req *req, uint16_t head,
+		    bool irq)
+{
 	req->head = head;
 	q->reqs[head] = req;
 
@@ -278,6 +292,47 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 	spin_unlock_irqrestore(&q->lock, irq);
 	if (kick)
 		q->dev->ops->notify(q->dev, q);
+}
+
+int virtq_submit_indirect(struct virtq *q, struct virtq_req *req,
+			  void *table, const struct virtq_buf *out,
+			  unsigned nout)
+{
+	struct virtq_desc *t = table;
+	bool irq;
+
+	if (!(q->dev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)) ||
+	    nout == 0 || nout > q->size ||
+	    !vm_dma_ok((uintptr_t)table, nout * sizeof(*t), false))
+		return -EINVAL;
+	for (unsigned i = 0; i < nout; i++) {
+		if (!vm_dma_ok((uintptr_t)out[i].addr, out[i].len, false))
+			return -EFAULT;
+		t[i] = (struct virtq_desc){
+			.addr = (uintptr_t)out[i].addr, .len = out[i].len,
+			.flags = i + 1 < nout ? VIRTQ_DESC_F_NEXT : 0,
+			.next = (uint16_t)(i + 1) };
+	}
+	sema_init(&req->done, 0);
+	req->used_len = 0;
+	req->error = 0;
+	req->ndesc = 1;
+	req->in_len = 0;
+	irq = spin_lock_irqsave(&q->lock);
+	if (q->dev->broken || !q->nfree) {
+		int rc = q->dev->broken ? -EIO : -ENOSPC;
+
+		spin_unlock_irqrestore(&q->lock, irq);
+		return rc;
+	}
+	uint16_t head = q->free_head;
+
+	q->desc[head] = (struct virtq_desc){
+		.addr = (uintptr_t)table, .len = nout * sizeof(*t),
+		.flags = VIRTQ_DESC_F_INDIRECT, .next = q->desc[head].next };
+	q->free_head = q->desc[head].next;
+	q->nfree--;
+	publish(q, req, head, irq);
 	return 0;
 }
 

@@ -213,6 +213,20 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 		 const struct virtq_buf *out, unsigned nout,
 		 const struct virtq_buf *in, unsigned nin);
 
+/*
+ * Queues a request of (nout) buffers the device reads, as one descriptor
+ * pointing at a table of them (VIRTIO_F_INDIRECT_DESC, which the driver
+ * negotiated): a long chain takes one slot of the ring. (table), in RAM,
+ * has VIRTQ_DESC_SIZE bytes per buffer and, like (req), must stay until
+ * the request completes. Never waits: -ENOSPC when the ring is full;
+ * -EINVAL without the feature or for a chain longer than the queue,
+ * -EFAULT, -EIO as virtq_submit().
+ */
+#define VIRTQ_DESC_SIZE		16
+int virtq_submit_indirect(struct virtq *q, struct virtq_req *req,
+			  void *table, const struct virtq_buf *out,
+			  unsigned nout);
+
 /* Notifies the device of (q) whether or not it asked to be: for a driver
  * that finds the ring full, so the device must have work. */
 void virtq_kick(struct virtq *q);

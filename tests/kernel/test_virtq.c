@@ -88,6 +88,57 @@ TEST(virtq, chain_longer_than_the_queue_is_refused)
 	EXPECT_EQ(virtq_submit(q, &req, NULL, 0, NULL, 0), -EINVAL);
 }
 
+TEST(virtq, indirect_chain_takes_one_slot_and_never_waits)
+{
+	static uint8_t tables[9][9 * VIRTQ_DESC_SIZE] __attribute__((aligned(16)));
+	char b[5][8];
+	struct virtq_buf bufs[9];
+	struct virtq_req reqs[9];
+	uint16_t head;
+
+	fake_setup();	/* without the feature: refused */
+	for (int k = 0; k < 9; k++)
+		bufs[k] = (struct virtq_buf){ b[k % 5], 8 };
+	memset(reqs, 0, sizeof(reqs));
+	EXPECT_EQ(virtq_submit_indirect(q, &reqs[0], tables[0], bufs, 5),
+		  -EINVAL);
+	fake_init(&fk, 0xfff, VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
+	ASSERT_EQ(virtio_negotiate(&fk.dev,
+				   VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)), 0);
+	ASSERT_EQ(virtq_create(&fk.dev, 0, 0, &q), 0);
+	virtio_ready(&fk.dev);
+	ASSERT_EQ(q->size, 8);
+	EXPECT_EQ(virtq_submit_indirect(q, &reqs[0], tables[0], bufs, 9),
+		  -EINVAL);	/* longer than the queue */
+	/* Eight chains of five in a ring of eight; the ninth is refused at
+	 * once rather than waited for. */
+	for (int k = 0; k < 8; k++)
+		ASSERT_EQ(virtq_submit_indirect(q, &reqs[k], tables[k], bufs,
+						5), 0);
+	EXPECT_EQ(q->nfree, 0);
+	EXPECT_EQ(virtq_submit_indirect(q, &reqs[8], tables[8], bufs, 5),
+		  -ENOSPC);
+	ASSERT_EQ(device_take(&head), 0);
+	struct fake_desc *d = fake_desc(&fk, head);
+	const struct fake_desc *t = (const struct fake_desc *)(uintptr_t)d->addr;
+
+	EXPECT_EQ(d->addr, (uintptr_t)tables[0]);
+	EXPECT_EQ(d->len, 5 * VIRTQ_DESC_SIZE);
+	EXPECT_EQ(d->flags, 4);		/* VIRTQ_DESC_F_INDIRECT alone */
+	for (int k = 0; k < 5; k++) {
+		EXPECT_EQ(t[k].addr, (uintptr_t)b[k]);
+		EXPECT_EQ(t[k].len, 8);
+		EXPECT_EQ(t[k].flags, k < 4 ? 1 : 0);	/* NEXT but the last */
+		if (k < 4)
+			EXPECT_EQ(t[k].next, k + 1);
+	}
+	device_use(head, 0);
+	EXPECT_EQ(virtq_wait(q, &reqs[0], 0), 0);
+	EXPECT_EQ(q->nfree, 1);
+	EXPECT_EQ(virtq_submit_indirect(q, &reqs[8], tables[8], bufs, 5), 0);
+	EXPECT_FALSE(fk.dev.broken);
+}
+
 TEST(virtq, buffers_that_are_not_ram_are_refused)
 {
 	fake_setup();
