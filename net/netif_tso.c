@@ -15,9 +15,14 @@
  * when a frame that does not continue it comes, when it is full, and at
  * the latest when the core lock is let go (net_core_unlock(), which
  * lwipopts.h makes UNLOCK_TCPIP_CORE): nothing waits for a later event,
- * and frames leave in the order lwIP sent them. When the device cannot
- * take a run (no large buffer free), its segments go out one by one as
- * lwIP made them.
+ * and frames leave in the order lwIP sent them.
+ *
+ * A device with NETDEV_F_SG reads the run's payload where it lies, in
+ * lwIP's pbufs (xmit_ref): the run's references then go with the frame
+ * and are dropped when the device is done (release()), so file data is
+ * copied once on its way out, by tcp_write(). Otherwise the device copies
+ * the run (xmit). When it cannot take a run either way (no buffer free),
+ * its segments go out one by one as lwIP made them.
  *
  * The run's headers are its first segment's, with the last one's ACK and
  * window, PSH if any segment had it, the IP length of the whole and the
@@ -63,6 +68,16 @@ static struct run {
 	unsigned last;		/* the last one's */
 	unsigned payload;	/* all of it */
 } run;
+
+/* Runs with the device (xmit_ref), each holding its segments' references
+ * until the device has read them. As many as a virtio-net device takes
+ * at once; with none free, the run is copied instead. */
+#define HELD_MAX	8
+static struct held {
+	struct pbuf *seg[RUN_SEGS];
+	unsigned nseg;
+	bool busy;	/* atomic: released from the driver's thread */
+} held[HELD_MAX];
 
 /* A frame's headers, when it is a plain TCP/IPv4 data segment. */
 struct seg_info {
@@ -209,6 +224,41 @@ static void append(struct pbuf *p, const struct seg_info *s)
 	run.next_seq = s->seq + s->payload;
 }
 
+/* The device has read the frame of (cookie): its pbufs may go. In any
+ * thread: pbuf_free() takes lwIP's own protection. */
+static void release(struct netdev *d, void *cookie)
+{
+	struct held *h = cookie;
+
+	(void)d;
+	for (unsigned i = 0; i < h->nseg; i++)
+		pbuf_free(h->seg[i]);
+	__atomic_store_n(&h->busy, false, __ATOMIC_RELEASE);
+}
+
+/* The run, whose headers are ready, without a copy: its references go
+ * with it. False if the device did not take it. */
+static bool send_in_place(const struct netdev_offload *off)
+{
+	struct held *h = NULL;
+
+	for (unsigned i = 0; i < HELD_MAX && !h; i++)
+		if (!__atomic_load_n(&held[i].busy, __ATOMIC_ACQUIRE))
+			h = &held[i];
+	if (!h)
+		return false;
+	memcpy(h->seg, run.seg, run.nseg * sizeof(run.seg[0]));
+	h->nseg = run.nseg;
+	h->busy = true;
+	run.dev->tx_release = release;
+	if (run.dev->xmit_ref(run.dev, run.frag, run.nfrag, off, h)) {
+		h->busy = false;
+		return false;
+	}
+	run.nseg = 0;
+	return true;
+}
+
 /* The run as one frame; false if the device did not take it. */
 static bool send_whole(void)
 {
@@ -226,6 +276,8 @@ static bool send_whole(void)
 	put16(ip + 10, netif_ip_hdr_csum(ip, run.ihl));
 	put16(ip + run.ihl + TCP_CSUM_OFF, netif_tcp_pseudo_sum(ip, l4));
 	run.frag[0] = (struct netdev_frag){ run.hdr, run.hlen };
+	if ((run.dev->features & NETDEV_F_SG) && send_in_place(&off))
+		return true;
 	return run.dev->xmit(run.dev, run.frag, run.nfrag, &off) == 0;
 }
 
@@ -236,7 +288,7 @@ void netif_tso_flush(void)
 	if (run.nseg == 1 || !send_whole())
 		for (unsigned i = 0; i < run.nseg; i++)
 			netif_send(run.seg[i]);
-	put_back();
+	put_back();	/* what send_in_place() did not take */
 }
 
 bool netif_tso_take(struct netdev *d, struct pbuf *p)

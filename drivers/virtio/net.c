@@ -128,6 +128,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 					VIRTIO_BIT(VIRTIO_NET_F_MTU) |
 					VIRTIO_BIT(VIRTIO_NET_F_MAC) |
 					VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+					VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
 					VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
 					VIRTIO_BIT(VIRTIO_NET_F_STATUS));
 
@@ -161,7 +162,12 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	if ((vdev->features & VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4)) &&
 	    (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_CSUM)))
 		v->nd.features |= NETDEV_F_TSO4;
+	/* Without a copy: a long chain in one slot of the ring. */
+	if ((v->nd.features & NETDEV_F_TSO4) &&
+	    (vdev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)))
+		v->nd.features |= NETDEV_F_SG;
 	v->nd.xmit = vnet_xmit;
+	v->nd.xmit_ref = vnet_xmit_ref;
 	v->nd.up = vnet_up;
 	v->nd.drain = vnet_drain;
 	v->nd.driver_data = v;
@@ -205,6 +211,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 		 v->nd.mtu, v->mrg ? ", merged rx buffers" : "",
 		 (v->nd.features & NETDEV_F_TX_CSUM) ? ", tx csum" : "",
 		 (v->nd.features & NETDEV_F_RX_CSUM) ? ", rx csum" : "",
+		 (v->nd.features & NETDEV_F_SG) ? ", tso4 zero-copy" :
 		 (v->nd.features & NETDEV_F_TSO4) ? ", tso4" : "",
 		 v->nd.link_up ? "" : ", link down");
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <drivers/virtio.h>
+#include <kernel/compiler.h>
 #include <kernel/netdev.h>
 #include <kernel/spinlock.h>
 #include <toro/sync.h>
@@ -46,6 +47,17 @@ struct vnet_hdr {
 #define VNET_TSO_PAGES		17	/* header and NETDEV_TSO_MAX bytes */
 
 struct vnet;
+
+/* A frame to segment whose payload the device reads in place (xmit_ref):
+ * its descriptor table, then the virtio header and the frame's headers. */
+#define VNET_SG_HDR_MAX		(14 + 60 + 60)
+struct vnet_sg {
+	uint8_t table[NETDEV_FRAGS_MAX * VIRTQ_DESC_SIZE] __aligned(16);
+	uint8_t hdr[VNET_HDR_LEN + VNET_SG_HDR_MAX];
+	struct virtq_req req;
+	struct vnet *v;
+	void *cookie;		/* for nd.tx_release */
+};
 
 struct vnet_buf {
 	struct virtq_req req;
@@ -98,10 +110,25 @@ struct vnet {
 	bool tso_making;		/* a sender is making one */
 	struct vnet_buf *tso_free[VNET_TSO_BUFS];
 	unsigned ntso_free;
+
+	/* xmit_ref's frames (NETDEV_F_SG): (tso_max) slots, made on first
+	 * need; used ones wait on (sg_done) until a thread hands their
+	 * cookies back (vnet_sg_reap). Under tx_lock. */
+	struct vnet_sg *sg;
+	int sg_state;			/* SG_NONE, SG_MAKING, SG_READY */
+	struct vnet_sg *sg_free[VNET_TSO_BUFS];
+	unsigned nsg_free;
+	struct vnet_sg *sg_done[VNET_TSO_BUFS];
+	unsigned nsg_done;
 };
 
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	      const struct netdev_offload *off);
+int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
+		  unsigned n, const struct netdev_offload *off, void *cookie);
+/* Hands the cookies of xmit_ref's completed frames back to the stack; in
+ * a thread. True when every slot is free again. */
+bool vnet_sg_reap(struct vnet *v);
 int vnet_up(struct netdev *d);
 void vnet_rx_done(struct virtq_req *req);
 void vnet_tx_done(struct virtq_req *req);

@@ -196,6 +196,10 @@ static void *rx_thread(void *arg)
 
 	for (;;) {
 		link_report(v);
+		/* Sent frames' pieces go back to the stack from here too:
+		 * their completions wake this thread (net_sg.c). */
+		virtq_poll(v->txq);
+		vnet_sg_reap(v);
 		virtq_poll(v->rxq);
 		int n = rx_batch(v);
 

@@ -207,9 +207,11 @@ int vnet_drain(struct netdev *d, uint64_t deadline)
 
 	for (;;) {
 		virtq_poll(v->txq);
+		bool sg_idle = vnet_sg_reap(v);
+
 		if ((READ_ONCE(v->ntx_free) == v->ntx &&
-		     READ_ONCE(v->ntso_free) == READ_ONCE(v->ntso)) ||
-		    READ_ONCE(v->vdev->broken))
+		     READ_ONCE(v->ntso_free) == READ_ONCE(v->ntso) &&
+		     sg_idle) || READ_ONCE(v->vdev->broken))
 			return 0;
 		if (clock_ns() >= deadline)
 			return -ETIMEDOUT;

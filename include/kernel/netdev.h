@@ -24,6 +24,7 @@
 #define NETDEV_F_RX_CSUM	0x2	/* says when a frame's are verified */
 #define NETDEV_F_TSO4		0x4	/* cuts TCP/IPv4 frames of up to
 					 * NETDEV_TSO_MAX bytes (see xmit) */
+#define NETDEV_F_SG		0x8	/* has xmit_ref */
 
 /* The largest frame xmit takes for segmentation: a 64 KiB IP packet. */
 #define NETDEV_TSO_MAX		(14 + 0xffff)
@@ -67,6 +68,19 @@ struct netdev {
 	 * may send its segments one by one instead). */
 	int (*xmit)(struct netdev *d, const struct netdev_frag *frags,
 		    unsigned n, const struct netdev_offload *off);
+	/* Optional (NETDEV_F_SG, with NETDEV_F_TSO4): xmit for a frame to
+	 * segment (off->mss set) without copying its payload: only frags[0],
+	 * the headers (off->hdr_len bytes), is copied; the device reads the
+	 * other pieces where they are, so they must stay unchanged until the
+	 * driver hands (cookie) back to (tx_release). -ENOBUFS at once when
+	 * the device has no room for it: then nothing is kept. */
+	int (*xmit_ref)(struct netdev *d, const struct netdev_frag *frags,
+			unsigned n, const struct netdev_offload *off,
+			void *cookie);
+	/* Set by the stack before it calls xmit_ref: called in a thread
+	 * (never an interrupt handler), on any CPU, maybe inside a later
+	 * xmit or xmit_ref, once for each frame xmit_ref took. */
+	void (*tx_release)(struct netdev *d, void *cookie);
 
 	/* Set by the stack before netdev_up(): called for each frame
 	 * received, in a thread (never an interrupt handler); the frame is

@@ -47,7 +47,7 @@ struct nt {
 	bool link_up;
 };
 
-static struct nt nts[6];
+static struct nt nts[NETDEV_MAX];
 static unsigned nnt;
 
 static void on_receive(struct netdev *d, const void *frame, size_t len,
@@ -403,6 +403,91 @@ TEST(virtio_net, tso_frame_goes_whole_with_its_segmentation_header)
 	off.hdr_len = 66;
 	fr.len = NETDEV_TSO_MAX + 1;
 	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), -EMSGSIZE);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+static int released;
+static void *released_cookie;
+
+static void on_release(struct netdev *d, void *cookie)
+{
+	(void)d;
+	released_cookie = cookie;
+	__atomic_fetch_add(&released, 1, __ATOMIC_RELEASE);
+}
+
+TEST(virtio_net, tso_payload_is_read_in_place_and_handed_back)
+{
+	static uint8_t hdr[66], p1[1448], p2[1448], p3[100];
+	struct netdev_frag fr[4] = { { hdr, sizeof(hdr) }, { p1, sizeof(p1) },
+				     { p2, sizeof(p2) }, { p3, sizeof(p3) } };
+	struct netdev_offload off = { .start = 34, .offset = 16, .mss = 1448,
+				      .hdr_len = sizeof(hdr) };
+	struct nt *t = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+				 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+				 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+				 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
+	int cookie, heads[1];
+	struct vnet_hdr h;
+
+	ASSERT_NOT_NULL(t);
+	ASSERT_NOT_NULL(good_dev());
+	EXPECT_EQ(t->nd->features,
+		  NETDEV_F_TX_CSUM | NETDEV_F_TSO4 | NETDEV_F_SG);
+	/* Refused: no release callback, a device without it, headers that
+	 * are not the first piece. */
+	EXPECT_EQ(t->nd->xmit_ref(t->nd, fr, 4, &off, &cookie), -EINVAL);
+	t->nd->tx_release = on_release;
+	good_dev()->nd->tx_release = on_release;
+	EXPECT_EQ(good_dev()->nd->xmit_ref(good_dev()->nd, fr, 4, &off,
+					   &cookie), -EINVAL);
+	off.hdr_len = 54;
+	EXPECT_EQ(t->nd->xmit_ref(t->nd, fr, 4, &off, &cookie), -EINVAL);
+	off.hdr_len = sizeof(hdr);
+
+	pattern(hdr, sizeof(hdr), 1);
+	ASSERT_EQ(t->nd->xmit_ref(t->nd, fr, 4, &off, &cookie), 0);
+	heads[0] = fake_take_q(&t->fk, TXQ);
+	ASSERT_GE(heads[0], 0);
+	struct fake_desc *d = fake_desc_q(&t->fk, TXQ, heads[0]);
+	const struct fake_desc *tb =
+		(const struct fake_desc *)(uintptr_t)d->addr;
+
+	EXPECT_EQ(d->flags, 4);		/* one indirect descriptor */
+	EXPECT_EQ(d->len, 4 * VIRTQ_DESC_SIZE);
+	EXPECT_EQ(tb[0].len, VNET_HDR_LEN + sizeof(hdr));
+	memcpy(&h, (const void *)(uintptr_t)tb[0].addr, sizeof(h));
+	EXPECT_EQ(h.flags, VNET_HDR_F_NEEDS_CSUM);
+	EXPECT_EQ(h.gso_type, VNET_HDR_GSO_TCPV4);
+	EXPECT_EQ(h.gso_size, 1448);
+	EXPECT_EQ(h.hdr_len, sizeof(hdr));
+	EXPECT_EQ(memcmp((const uint8_t *)(uintptr_t)tb[0].addr + VNET_HDR_LEN,
+			 hdr, sizeof(hdr)), 0);
+	/* The payload where it lies: no copy. */
+	EXPECT_EQ(tb[1].addr, (uintptr_t)p1);
+	EXPECT_EQ(tb[2].addr, (uintptr_t)p2);
+	EXPECT_EQ(tb[3].addr, (uintptr_t)p3);
+	EXPECT_EQ(tb[3].len, sizeof(p3));
+	EXPECT_EQ(tb[3].flags, 0);
+	EXPECT_EQ(released, 0);		/* the device still reads it */
+
+	/* As many as there are slots; then refused at once. */
+	struct vnet *v = vnet_of(t);
+
+	for (unsigned i = 1; i < v->tso_max; i++)
+		ASSERT_EQ(t->nd->xmit_ref(t->nd, fr, 4, &off, &cookie), 0);
+	EXPECT_EQ(t->nd->xmit_ref(t->nd, fr, 4, &off, &cookie), -ENOBUFS);
+
+	/* Used: the cookie comes back from a thread, unasked. */
+	fake_use_q(&t->fk, TXQ, heads[0], 0);
+	uint64_t deadline = clock_ns() + WAIT_NS;
+
+	while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE) &&
+	       clock_ns() < deadline)
+		thread_sleep_ns(1000000);
+	EXPECT_EQ(released, 1);
+	EXPECT_EQ(released_cookie, &cookie);
+	EXPECT_EQ(t->nd->xmit_ref(t->nd, fr, 4, &off, &cookie), 0);
 	EXPECT_FALSE(t->fk.dev.broken);
 }
 

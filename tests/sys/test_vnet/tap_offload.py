@@ -141,8 +141,9 @@ def tcp_case(elf, machine):
     time.sleep(0.3)
     cap.stop = True
     cap.join()
-    check("tx csum offload, rx csum offload" in out and ", tso4" in out,
-          "guest uses TX and RX checksum offload and TSO")
+    check("tx csum offload, rx csum offload" in out and
+          ", tso4 zero-copy" in out,
+          "guest uses TX and RX checksum offload and TSO without a copy")
     check(n == TCP_BYTES and sent.digest() == got.digest() and rc == 0,
           f"TCP echo of {TCP_BYTES} bytes (got {n}, guest exit {rc})")
     check(cap.good > 0 and cap.bad == 0,
