@@ -11,12 +11,14 @@
  * CORE_LOCKING_INPUT does the same for received frames: the driver's
  * receive thread feeds them straight into IP.
  *
- * Throughput: full-size segments (MSS 1460 for a 1500-byte MTU) and a
- * 64 KiB window each way (WND_SCALE off, so 65535 is the most a peer sees),
- * which keeps a loopback or LAN link busy across a round trip (64 KiB at
- * 10 Gbit/s is 52 us). Send buffers: 64 KiB per connection so a writer is
- * not throttled by lwIP's default 2 * MSS. The RX pbuf pool (96 x 1536 B,
- * one whole frame each) holds more than a full window of frames. lwIP's
+ * Throughput: full-size segments (MSS 1460 for a 1500-byte MTU). Window
+ * scaling is on with our own shift 0: we receive at most 64 KiB in flight
+ * (the RX pbuf pool, 96 x 1536 B, one whole frame each, holds more than
+ * that) but see a peer's larger windows, which 256 KiB send buffers can
+ * fill: with 64 KiB a connection moved at most 64 KiB per round trip
+ * (6.5 MB/s at 10 ms). Send buffers cost only what is queued in them, and
+ * segments come from one pool for every connection (MEMP_NUM_TCP_SEG);
+ * a writer that finds it empty waits, as for a full buffer. lwIP's
  * heap (TX segments, PBUF_RAM) is our malloc: per-CPU and lock-free where
  * lwIP's own heap would be one lock for every CPU. The fixed pools (pbufs,
  * PCBs, segments) are static (.bss), so an application that does not use
@@ -95,7 +97,7 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 #define MEMP_NUM_PBUF			64
 #define MEMP_NUM_TCP_PCB		256
 #define MEMP_NUM_TCP_PCB_LISTEN		16
-#define MEMP_NUM_TCP_SEG		512
+#define MEMP_NUM_TCP_SEG		1024
 #define MEMP_NUM_UDP_PCB		16
 #define MEMP_NUM_SYS_TIMEOUT		(LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
 #define MEMP_NUM_NETBUF			32
@@ -104,9 +106,11 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 
 #define TCP_MSS				1460
 #define TCP_WND				0xffff
-#define TCP_SND_BUF			0xffff
-#define TCP_SND_QUEUELEN		((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
-#define TCP_SNDLOWAT			(TCP_SND_BUF / 2)
+#define LWIP_WND_SCALE			1
+#define TCP_RCV_SCALE			0
+#define TCP_SND_BUF			(256 * 1024)
+#define TCP_SND_QUEUELEN		((2 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+#define TCP_SNDLOWAT			(32 * 1024)
 #define TCP_OVERSIZE			TCP_MSS
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	128

@@ -19,6 +19,7 @@ namespace at the end: nothing outside the namespace is touched. Then:
     TCP checksum over the pseudo-header. This is the check that matters:
     the host kernel trusts partial checksums from a tap without verifying
     them, so a wrong pseudo-header sum would pass the echo unnoticed;
+  - the guest's SYN-ACK must carry the window scale option;
   - some of those frames must be larger than the MTU: segments the guest
     put together for the device to cut again (TSO), each still with its
     IP length equal to the frame's.
@@ -44,6 +45,21 @@ def check(ok, what):
     print(("PASS " if ok else "FAIL ") + what, flush=True)
 
 
+def has_option(opts, kind):
+    """Whether TCP options (opts) hold one of (kind)."""
+    i = 0
+    while i < len(opts) and opts[i] != 0:
+        if opts[i] == 1:
+            i += 1
+            continue
+        if opts[i] == kind:
+            return True
+        if i + 1 >= len(opts) or opts[i + 1] < 2:
+            return False
+        i += opts[i + 1]
+    return False
+
+
 def osum(b):
     if len(b) & 1:
         b += b"\0"
@@ -64,6 +80,7 @@ class Capture(threading.Thread):
         self.sock.settimeout(0.2)
         self.stop, self.good, self.bad = False, 0, 0
         self.large, self.largest = 0, 0
+        self.syn_wscale = None
 
     def run(self):
         while not self.stop:
@@ -82,6 +99,8 @@ class Capture(threading.Thread):
                 self.large += 1
                 self.largest = max(self.largest, tot)
             seg = bytearray(f[14 + ihl:14 + tot])
+            if seg[13] & 0x02:  # SYN: does it offer window scaling?
+                self.syn_wscale = has_option(bytes(seg[20:(seg[12] >> 4) * 4]), 3)
             pseudo = f[26:34] + struct.pack("!HH", 6, len(seg))
             seg[16:18] = struct.pack("!H", ~osum(bytes(seg)) & 0xffff)
             if osum(pseudo + bytes(seg)) == 0xffff:
@@ -149,6 +168,8 @@ def tcp_case(elf, machine):
     check(cap.good > 0 and cap.bad == 0,
           f"guest TCP frames with a correct partial checksum: {cap.good} "
           f"good, {cap.bad} bad")
+    check(cap.syn_wscale is True,
+          "guest's SYN-ACK offers window scaling (the host's SYN did)")
     check(cap.large > 0,
           f"guest TCP frames larger than the MTU (TSO): {cap.large}, "
           f"the largest {cap.largest} bytes of IP")
