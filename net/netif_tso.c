@@ -117,7 +117,7 @@ static bool data_segment(const struct pbuf *p, struct seg_info *s)
 		return false;
 	tcp = h + ETH_HLEN + s->ihl;
 	s->hlen = ETH_HLEN + s->ihl + (tcp[12] >> 4) * 4;
-	if (s->hlen > p->len || s->hlen - ETH_HLEN >= tot ||
+	if ((tcp[12] >> 4) < 5 || s->hlen > p->len || s->hlen - ETH_HLEN >= tot ||
 	    ETH_HLEN + tot != p->tot_len ||
 	    (tcp[TCP_FLAGS_OFF] & ~(TCP_ACK | TCP_PSH)) ||
 	    !(tcp[TCP_FLAGS_OFF] & TCP_ACK))

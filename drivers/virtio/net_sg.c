@@ -48,14 +48,18 @@ bool vnet_sg_reap(struct vnet *v)
 	n = v->nsg_done;
 	memcpy(done, v->sg_done, n * sizeof(done[0]));
 	v->nsg_done = 0;
+	bool idle = v->sg_state != SG_READY || v->nsg_free == v->tso_max;
+
 	spin_unlock_irqrestore(&v->tx_lock, irq);
+	if (!n)
+		return idle;
 	for (unsigned i = 0; i < n; i++)
 		v->nd.tx_release(&v->nd, done[i]->cookie);
 
 	irq = spin_lock_irqsave(&v->tx_lock);
 	for (unsigned i = 0; i < n; i++)
 		v->sg_free[v->nsg_free++] = done[i];
-	bool idle = v->sg_state != SG_READY || v->nsg_free == v->tso_max;
+	idle = v->nsg_free == v->tso_max;
 
 	spin_unlock_irqrestore(&v->tx_lock, irq);
 	return idle;
