@@ -16,6 +16,11 @@ AR := ar
 endif
 
 BUILD ?= build
+# One spelling of every output path: `toro build` passes BUILD as an
+# absolute path, `make` alone a relative one, and the compiler's
+# dependency files (-MMD) name their target as it was spelt, so an object
+# built one way never saw its headers change when built the other.
+override BUILD := $(abspath $(BUILD))
 DEPS ?= build/deps
 OPT ?= -O2
 CC_IS_CLANG := $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1)),1)
