@@ -96,7 +96,6 @@ struct vnet {
 	struct spinlock tx_lock;
 	struct vnet_buf **tx_free;
 	unsigned ntx_free;
-	struct event tx_event;
 	uint64_t tx_stuck_deadline;	/* the pool is empty since; 0: it is
 					 * not. Under tx_lock */
 	uint64_t tx_dropped;		/* frames dropped, no buffer in time */
@@ -120,6 +119,8 @@ struct vnet {
 	unsigned nsg_free;
 	struct vnet_sg *sg_done[VNET_TSO_BUFS];
 	unsigned nsg_done;
+	struct mutex sg_irq_lock;	/* the TX interrupts' switch: */
+	bool sg_irq_on;			/* on while slots are out */
 };
 
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,

@@ -241,6 +241,8 @@ int vnet_up(struct netdev *d)
 		if (rc)
 			return rc;
 	}
+	/* Sent buffers are reaped by polling (net_tx.c). */
+	virtq_set_interrupts(v->txq, false);
 	struct thread_params p = { .cpu = v->vdev->irq_cpu, .fn = rx_thread,
 				   .arg = v };
 	int rc = kthread_spawn(&p, NULL);

@@ -12,6 +12,11 @@
  * cookie back to nd.tx_release - the next sender, the receive thread
  * (which the completion wakes), or the drain at exit.
  *
+ * TX interrupts, off otherwise (net_tx.c), are on while any slot is out:
+ * the stack cannot do without its pieces for long (lwIP, for one, does
+ * not resend a segment whose pbuf is still referenced), and nothing else
+ * may come to reap them if the peer goes quiet.
+ *
  * The slots (a descriptor table and room for the headers each) are made
  * on first need; with none free a frame is refused at once, and the stack
  * sends it another way.
@@ -39,6 +44,21 @@ static void sg_done(struct virtq_req *req)
 	event_signal(&v->rx_event);
 }
 
+/* TX interrupts on while slots are out, off when all are back. In a
+ * thread: the switch is a mutex, as virtq_set_interrupts() may run
+ * completions, which take tx_lock. */
+static void sg_irq_update(struct vnet *v)
+{
+	mutex_lock(&v->sg_irq_lock);
+	bool out = READ_ONCE(v->nsg_free) != v->tso_max;
+
+	if (out != v->sg_irq_on) {
+		v->sg_irq_on = out;
+		virtq_set_interrupts(v->txq, out);
+	}
+	mutex_unlock(&v->sg_irq_lock);
+}
+
 bool vnet_sg_reap(struct vnet *v)
 {
 	struct vnet_sg *done[VNET_TSO_BUFS];
@@ -62,6 +82,7 @@ bool vnet_sg_reap(struct vnet *v)
 	idle = v->nsg_free == v->tso_max;
 
 	spin_unlock_irqrestore(&v->tx_lock, irq);
+	sg_irq_update(v);
 	return idle;
 }
 
@@ -167,5 +188,6 @@ int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
 		sg_put(v, s);
 		return rc == -ENOSPC ? -ENOBUFS : rc;
 	}
+	sg_irq_update(v);
 	return 0;
 }

@@ -2,8 +2,10 @@
 /*
  * virtio-net transmit: each frame is copied, behind its header, into a
  * buffer of the device's pool and submitted; the device's completion puts
- * the buffer back. Used buffers are reaped on every send as well as from
- * the interrupt.
+ * the buffer back. The device does not interrupt for these (vnet_up()
+ * turns the queue's interrupts off: they were most of the guest's, one
+ * per frame): used buffers are reaped by polling, on every send, in the
+ * receive thread's every turn and while a sender waits for one.
  *
  * Frames to segment (TSO) take a large buffer of their own instead, made
  * the first time one is needed (a guest that never sends in bulk never
@@ -34,6 +36,7 @@
 
 #define VNET_DRAIN_POLL_NS	(100 * 1000ULL)
 #define VNET_TX_WAIT_NS		(2 * 1000 * 1000ULL)
+#define VNET_TX_POLL_NS		(50 * 1000ULL)
 
 void vnet_tx_done(struct virtq_req *req)
 {
@@ -43,7 +46,6 @@ void vnet_tx_done(struct virtq_req *req)
 
 	v->tx_free[v->ntx_free++] = b;
 	spin_unlock_irqrestore(&v->tx_lock, irq);
-	event_signal(&v->tx_event);
 }
 
 static void tso_done(struct virtq_req *req)
@@ -123,13 +125,11 @@ static int tx_get(struct vnet *v, struct vnet_buf **out)
 			 * case it missed being told (virtq.c), tell it now. */
 			virtq_kick(v->txq);
 		}
-		/* A completion between the look and the wait leaves the
-		 * event set, so it is not missed. */
-		if (event_wait_until(&v->tx_event, give_up) == -ETIMEDOUT &&
-		    !READ_ONCE(v->ntx_free)) {
+		if (clock_ns() >= give_up) {
 			v->tx_dropped++;
 			return -ENOBUFS;
 		}
+		thread_sleep_ns(VNET_TX_POLL_NS);	/* no interrupt comes */
 	}
 }
 
