@@ -284,7 +284,9 @@ def stop(proc):
             proc.wait()
 
 
-def run_guest(cmd, addr, name):
+def run_guest(cmd, addr, name, loads=None):
+    """Boots `cmd`, waits until it serves right, runs `loads(addr)`
+    (measure() by default) and stops it."""
     log = os.path.join(BUILD, "http", f"{name}.log")
     with open(log, "w") as f:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=f,
@@ -292,12 +294,13 @@ def run_guest(cmd, addr, name):
                                 env=dict(os.environ, TORO_BUILD=TORO_BUILD))
     try:
         wait_serving(addr, proc, log)
-        return measure(addr)
+        return (loads or measure)(addr)
     finally:
         stop(proc)
 
 
-def run_toro():
+def run_toro(loads=None, trace=()):
+    """Toro's web server; `trace`: QEMU arguments (`-trace ...`)."""
     addr = target(TORO_GUEST_PORT)
     cmd = [os.path.join(ROOT, "toro"), "run", TORO_ELF, "--smp", str(SMP),
            "--mem", str(MEM), "--accel", "tcg", "--initrd", BULK_SITE]
@@ -305,20 +308,23 @@ def run_toro():
         cmd += ["--tap", TAP, "--append", f"ip={TAP_GUEST}/24 gw={TAP_HOST}"]
     else:
         cmd += ["--port", f"{addr[1]}:{TORO_GUEST_PORT}"]
-    return run_guest(cmd, addr, "toro")
+    cmd += [f"--qemu-arg={a}" for a in trace]
+    return run_guest(cmd, addr, "toro", loads)
 
 
-def run_linux():
+def run_linux(loads=None, trace=()):
     addr = target(80)
     args = [f"{TAP_GUEST}/24", TAP_HOST] if NET == "tap" else []
     cmd = guest.qemu_command(LINUX_DIR, smp=SMP, mem=MEM, args=args,
-                             qemu_args=network(addr[1], 80).qemu_args([]))
-    return run_guest(cmd, addr, "linux")
+                             qemu_args=list(trace) +
+                             network(addr[1], 80).qemu_args([]))
+    return run_guest(cmd, addr, "linux", loads)
 
 
-def in_namespace(runs):
-    """Runs this script again inside a network namespace of its own with
-    tap0, and deletes the namespace afterwards, whatever happens."""
+def in_namespace(runs, script=__file__):
+    """Runs `script` (this one) again inside a network namespace of its
+    own with tap0, and deletes the namespace afterwards, whatever
+    happens."""
     if os.geteuid() != 0:
         sys.exit("http: HTTP_NET=tap makes a network namespace and a tap "
                  "device: run as root")
@@ -332,7 +338,7 @@ def in_namespace(runs):
                     ["link", "set", TAP, "up"]):
             subprocess.run(ip + cmd, check=True)
         return subprocess.run(["ip", "netns", "exec", ns, sys.executable,
-                               os.path.abspath(__file__), INNER,
+                               os.path.abspath(script), INNER,
                                str(runs)]).returncode
     finally:
         subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
