@@ -20,6 +20,7 @@ BUILD ?= build
 # absolute path, `make` alone a relative one, and the compiler's
 # dependency files (-MMD) name their target as it was spelt, so an object
 # built one way never saw its headers change when built the other.
+# (__FILE__ stays relative to the checkout: -fmacro-prefix-map below.)
 override BUILD := $(abspath $(BUILD))
 DEPS ?= build/deps
 OPT ?= -O2
@@ -50,7 +51,8 @@ SYSCALLS_H := $(MUSL_OUT)/gen/toro_syscalls.h
 
 TARGET_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra $(if $(WERROR),-Werror) \
 	$(TARGET_BASE_CFLAGS) -nostdinc -isystem libc/include -isystem $(MUSL_INC) \
-	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -I$(MUSL_OUT)/gen -MMD -MP
+	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -I$(MUSL_OUT)/gen -MMD -MP \
+	-fmacro-prefix-map=$(CURDIR)/=
 
 # Kernel, drivers and shared helpers: no FPU/SSE state may be touched, so an
 # interrupt handler never clobbers the application's vector registers.
