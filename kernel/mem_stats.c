@@ -21,7 +21,7 @@ void mem_stats(struct mem_stats *st)
 		.heap_frees = h.frees,
 		.pages_total = p.total_pages,
 		.pages_free = p.free_pages,
-		.pages_tables = mmu_table_pages(),
+		.pages_tables = mmu_kept_pages(),
 	};
 }
 

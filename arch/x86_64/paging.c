@@ -6,6 +6,11 @@
  * page, page 0). Changes are made under one lock and flushed from the local
  * TLB; only ever removing a mapping from memory that is not in use makes a
  * cross-CPU flush unnecessary here.
+ *
+ * One exception to the identity: the lazily mapped region (.lazy, above
+ * all RAM), for tables sized for the most a guest could ever use but
+ * touched a little at a time (lwIP's socket array). Its pages are backed
+ * on first touch (vm_fault_in()), from the page fault handler, and kept.
  */
 #include <errno.h>
 #include <string.h>
@@ -50,7 +55,9 @@ bool mmu_has_nx(void)
 	return boot_has_nx;
 }
 
-static size_t tables_since_boot;	/* from the page allocator */
+/* Pages from the page allocator since it started, kept for good. */
+static size_t tables_since_boot;
+static size_t lazy_pages;
 
 static uint64_t *table_alloc(void)
 {
@@ -68,9 +75,9 @@ static uint64_t *table_alloc(void)
 	return memset(t, 0, PAGE_SIZE);
 }
 
-size_t mmu_table_pages(void)
+size_t mmu_kept_pages(void)
 {
-	return READ_ONCE(tables_since_boot);
+	return READ_ONCE(tables_since_boot) + READ_ONCE(lazy_pages);
 }
 
 static uint64_t leaf_flags(unsigned prot)
@@ -246,11 +253,46 @@ static const uint64_t *leaf(uintptr_t va, uintptr_t *size)
 	return NULL;
 }
 
+/* The region's bounds (kernel.ld) lie beyond the 2 GiB that this file's
+ * 32-bit addresses reach: they are loaded as 64-bit immediates. */
+static bool in_lazy_region(uintptr_t va)
+{
+	uintptr_t start, end;
+
+	__asm__("movabs $__lazy_start, %0" : "=r"(start));
+	__asm__("movabs $__lazy_end, %0" : "=r"(end));
+	return va >= start && va < end;
+}
+
+bool vm_fault_in(uintptr_t va)
+{
+	if (!in_lazy_region(va) || !live)
+		return false;
+	void *page = page_alloc(1);
+	bool irq = spin_lock_irqsave(&lock);
+	uint64_t *pte = page ? walk(ALIGN_DOWN(va, PAGE_SIZE), 0, true) : NULL;
+
+	if (!pte)
+		panic("out of memory mapping %#lx in the lazily mapped tables",
+		      va);
+	if (*pte & PTE_P) {
+		/* Another CPU touched the same page first. */
+		spin_unlock_irqrestore(&lock, irq);
+		page_free(page, 1);
+		return true;
+	}
+	*pte = (uintptr_t)memset(page, 0, PAGE_SIZE) | leaf_flags(VM_WRITE);
+	lazy_pages++;
+	spin_unlock_irqrestore(&lock, irq);
+	return true;
+}
+
 bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes)
 {
 	uintptr_t end = va + len, size;
 
-	if (end < va)
+	/* Not identity-mapped: a device would get the wrong address. */
+	if (end < va || in_lazy_region(va) || in_lazy_region(end - 1))
 		return false;
 	for (uintptr_t p = va; p < end; p = ALIGN_DOWN(p, size) + size) {
 		const uint64_t *e = leaf(p, &size);

@@ -121,6 +121,9 @@ static __noreturn void report_exception(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
+	if (tf->vector == VEC_PAGE_FAULT && !(tf->error & PF_PRESENT) &&
+	    vm_fault_in(read_cr2()))
+		return;
 	if (tf->vector < VEC_EXCEPTIONS)
 		report_exception(tf);
 	if (tf->vector == VEC_SPURIOUS)

@@ -4,7 +4,8 @@
  * RAM read/write and non-executable, the image's text read-only and
  * executable, its rodata read-only, page 0 unmapped to catch NULL, device
  * memory uncached on demand. Stack guard pages are unmapped and tagged, so
- * a fault on one is reported as a stack overflow.
+ * a fault on one is reported as a stack overflow. Above RAM, the lazily
+ * mapped region: pages backed on first touch.
  */
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
@@ -58,10 +59,19 @@ bool vm_is_mapped(uintptr_t va, size_t len);
  */
 bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes);
 
-/* Pages taken from the page allocator for page tables since it started
- * (mapping devices, splitting large pages for guard pages). They are kept
- * for good, so memory accounting counts them apart. */
-size_t mmu_table_pages(void);
+/*
+ * If (va) lies in the lazily mapped region (.lazy in the linker script)
+ * and is not mapped yet, maps a zeroed page there and returns true: the
+ * page fault handler then returns to the access. False for any other
+ * address. Panics when no page is left, naming the address.
+ */
+bool vm_fault_in(uintptr_t va);
+
+/* Pages taken from the page allocator since it started for page tables
+ * (mapping devices, splitting large pages for guard pages) and for the
+ * lazily mapped region. They are kept for good, so memory accounting
+ * counts them apart. */
+size_t mmu_kept_pages(void);
 
 /* Whether the CPU enforces no-execute (EFER.NXE is set). */
 bool mmu_has_nx(void);

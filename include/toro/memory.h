@@ -12,7 +12,8 @@ struct mem_stats {
 	size_t heap_frees;
 	size_t pages_total;	/* RAM pages the allocator manages */
 	size_t pages_free;
-	size_t pages_tables;	/* taken for page tables since boot, kept */
+	size_t pages_tables;	/* taken since boot for page tables and
+				 * lazily mapped tables, kept */
 };
 
 /* Fills (st). Exact when no other CPU is allocating at the same time. */
