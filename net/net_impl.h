@@ -76,6 +76,10 @@ ssize_t tcp_queue_more(struct vfs_file *f, const void *buf, size_t n);
 /* tcp_more.c: cancels the timer of bytes (f) holds, before it closes. */
 void tcp_more_forget(struct vfs_file *f);
 
+/* socket_poll.c: makes the table of sockets' files, before the first
+ * socket. */
+void sock_table_init(void);
+
 /* socket_poll.c: ties lwIP socket (s) to its file (NULL: unties it), so
  * lwIP's events reach the file's pollers, and makes lwIP's socket
  * non-blocking; a connection it holds is watched (sock_watch_pcb()).

@@ -203,6 +203,7 @@ void net_start_stack(void)
 		return;
 	mutex_lock(&lock);
 	if (!started) {
+		sock_table_init();
 		sys_sem_new(&ready, 0);
 		tcpip_init(tcpip_ready, &ready);
 		sys_arch_sem_wait(&ready, 0);

@@ -15,19 +15,25 @@
  */
 #include <kernel/kerrno.h>
 
+#include <kernel/heap.h>
 #include <kernel/vfs.h>
+#include <toro/panic.h>
 #include <toro/time.h>
 
 #include "lwip/api.h"
 #include "lwip/priv/sockets_priv.h"
 #include "lwip/sockets.h"
 #include "lwip/tcpip.h"
+#include "toro_memp.h"
 
 #include "net_impl.h"
 
 /* The file of each lwIP socket, written under lwIP's core lock (which
- * the event callback runs under, too). */
-static struct vfs_file *files[NUM_SOCKETS];
+ * the event callback runs under, too). lwIP gives a socket the lowest
+ * free index, and there are never more sockets than netconns, so the
+ * indices stay below net_conn_limit(). */
+static struct vfs_file **files;
+static unsigned nfiles;
 static netconn_callback lwip_callback;	/* lwIP's own event_callback */
 
 static struct lwip_sock *lsock(int s)
@@ -92,7 +98,7 @@ static void on_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 	}
 	int s = conn->socket;
 
-	if (s < LWIP_SOCKET_OFFSET || s >= LWIP_SOCKET_OFFSET + NUM_SOCKETS)
+	if (s < LWIP_SOCKET_OFFSET || s >= LWIP_SOCKET_OFFSET + (int)nfiles)
 		return;		/* not a socket yet (a fresh connection) */
 	struct vfs_file *f = files[s - LWIP_SOCKET_OFFSET];
 
@@ -107,6 +113,14 @@ static void on_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 	vfs_file_notify(f, events);
 }
 
+void sock_table_init(void)
+{
+	nfiles = net_conn_limit();
+	files = heap_zalloc(nfiles * sizeof(*files));
+	if (!files)
+		panic("net: no memory for a table of %u sockets", nfiles);
+}
+
 void sock_attach(int s, struct vfs_file *f)
 {
 	struct lwip_sock *ls = lsock(s);
@@ -119,6 +133,8 @@ void sock_attach(int s, struct vfs_file *f)
 		netconn_set_nonblocking(ls->conn, 1);
 		sock_watch_pcb(ls->conn);	/* an accepted connection */
 	}
+	LWIP_ASSERT("socket index within the table",
+		    (unsigned)(s - LWIP_SOCKET_OFFSET) < nfiles);
 	files[s - LWIP_SOCKET_OFFSET] = f;
 	UNLOCK_TCPIP_CORE();
 }

@@ -19,10 +19,12 @@
  * (6.5 MB/s at 10 ms). Send buffers cost only what is queued in them, and
  * segments come from one pool for every connection (MEMP_NUM_TCP_SEG);
  * a writer that finds it empty waits, as for a full buffer. lwIP's
- * heap (TX segments, PBUF_RAM) is our malloc: per-CPU and lock-free where
- * lwIP's own heap would be one lock for every CPU. The fixed pools (pbufs,
- * PCBs, segments) are static (.bss), so an application that does not use
- * the network does not carry them.
+ * heap (TX segments, PBUF_RAM) and its pools (PCBs, segments, receive
+ * pbufs) are the kernel's heap: per-CPU and lock-free where lwIP's own
+ * would be one lock for every CPU. Pools are counts against limits
+ * (net/lwip/memp.c): those that grow with connections are set from the
+ * guest's memory, with the numbers below as their floor; the others are
+ * the numbers below.
  */
 #ifndef TORO_LWIPOPTS_H
 #define TORO_LWIPOPTS_H
@@ -45,7 +47,11 @@
 #define LWIP_TCP_KEEPALIVE		1
 #define LWIP_NETIF_API			1
 #define LWIP_ERRNO_INCLUDE		<kernel/kerrno.h> /* not libc's */
-#define MEMP_NUM_NETCONN		256	/* sockets open at once */
+/* The size of lwIP's socket array (NUM_SOCKETS), the most sockets there
+ * can ever be: it lies in the lazily mapped region, so only its pages in
+ * use cost memory. How many are open at once is set from memory
+ * (net/lwip/memp.c). */
+#define MEMP_NUM_NETCONN		65536
 #define LWIP_NETCONN_SEM_PER_THREAD	0
 #define LWIP_TIMEVAL_PRIVATE		0
 #define LWIP_SOCKET_EXTERNAL_HEADERS	0
@@ -81,7 +87,12 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 #define LWIP_NETIF_HOSTNAME		0
 #define LWIP_NETIF_LOOPBACK		1	/* to our own address */
 #define LWIP_HAVE_LOOPIF		1	/* 127.0.0.1 */
-#define LWIP_LOOPBACK_MAX_PBUFS		64
+/* Segments to 127.0.0.1 wait here for the tcpip thread, which may share
+ * the sender's CPU and so run only once the sender blocks: a program
+ * that writes to many loopback connections in a row must not overflow
+ * it (a dropped segment waits for a retransmission, a second or more).
+ * Linux's backlog queue (netdev_max_backlog) is 1,000. */
+#define LWIP_LOOPBACK_MAX_PBUFS		1024
 #define IP_REASSEMBLY			1
 #define IP_FRAG				1
 #define ETHARP_SUPPORT_STATIC_ENTRIES	0
@@ -95,7 +106,7 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 #define mem_clib_free			heap_free
 #define mem_clib_calloc(n, size)	heap_zalloc((n) * (size))
 #define MEMP_NUM_PBUF			64
-#define MEMP_NUM_TCP_PCB		256
+#define MEMP_NUM_TCP_PCB		256	/* at least; more with memory */
 #define MEMP_NUM_TCP_PCB_LISTEN		16
 #define MEMP_NUM_TCP_SEG		1024
 #define MEMP_NUM_UDP_PCB		16
@@ -133,7 +144,10 @@ void net_core_unlock(void);
 #define TCPIP_MBOX_SIZE			256
 #define DEFAULT_TCP_RECVMBOX_SIZE	128
 #define DEFAULT_UDP_RECVMBOX_SIZE	64
-#define DEFAULT_ACCEPTMBOX_SIZE		128
+/* Room for every connection the largest listen backlog lwIP takes (255,
+ * a u8_t) admits: one that does not fit is aborted with a reset, where a
+ * full backlog only ignores the SYN, which the peer sends again. */
+#define DEFAULT_ACCEPTMBOX_SIZE		256
 #define TCPIP_THREAD_STACKSIZE		(32 * 1024)
 #define TCPIP_THREAD_PRIO		0
 #define DEFAULT_THREAD_STACKSIZE	(32 * 1024)

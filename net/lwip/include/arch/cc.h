@@ -12,6 +12,13 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+/* <sys/time.h> brings musl's fd_set, whose FD_SETSIZE (1024) lwIP's
+ * headers refuse as smaller than its socket array. It does not matter
+ * here: select() is the VFS's and lwip_select() is never called (only
+ * the readiness counts LWIP_SOCKET_SELECT keeps are used). */
+#undef FD_SETSIZE
+#define FD_SETSIZE		(LWIP_SOCKET_OFFSET + MEMP_NUM_NETCONN)
+
 #include <kernel/heap.h>
 #include <kernel/log.h>
 #include <toro/panic.h>

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lwIP's memory pools (lwip/memp.h) over the kernel heap, in place of
+ * lwIP's core/memp.c, whose pools are static arrays: fixed at build time,
+ * in every network application's memory whether used or not. Here each
+ * pool is a count against a limit, and its elements come from the
+ * per-CPU heap. The limits of what grows with connections (TCP and UDP
+ * PCBs, netconns, segments) are set from the guest's memory at start-up;
+ * the others stay as lwipopts.h says (the receive pbufs, timers, ...).
+ *
+ * A pool at its limit answers NULL, as lwIP's did, and lwIP copes as it
+ * always has: tcp_alloc() reclaims the oldest TIME-WAIT and closing PCBs,
+ * a socket call fails with ENOBUFS, a SYN goes unanswered.
+ */
+#include <kernel/heap.h>
+#include <kernel/page_alloc.h>
+
+#include "lwip/opt.h"
+#include "lwip/memp.h"
+
+/* What memp_std.h's element sizes are made of. */
+#include "lwip/pbuf.h"
+#include "lwip/raw.h"
+#include "lwip/udp.h"
+#include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/ip4_frag.h"
+#include "lwip/netbuf.h"
+#include "lwip/api.h"
+#include "lwip/priv/tcpip_priv.h"
+#include "lwip/priv/api_msg.h"
+#include "lwip/priv/sockets_priv.h"
+#include "lwip/etharp.h"
+#include "lwip/timeouts.h"
+#include "netif/ppp/ppp_opts.h"	/* for MEMP_NUM_SYS_TIMEOUT */
+
+#include "toro_memp.h"
+
+/* Memory one connection's state in the stack costs, about (a PCB, a
+ * netconn and its receive mailbox, a socket, its file), and the share of
+ * memory connections may take: a guest of 512 MiB holds 32,768
+ * connections, one of 16 MiB 1,024. */
+#define CONN_BYTES		2048
+#define CONN_SHARE_DIVISOR	8
+
+struct pool {
+	size_t size;
+	unsigned limit;
+	unsigned in_use;	/* atomic */
+};
+
+static struct pool pools[MEMP_MAX] = {
+#define LWIP_MEMPOOL(name, num, size, desc) \
+	[MEMP_##name] = { LWIP_MEM_ALIGN_SIZE(size), (num), 0 },
+#include "lwip/priv/memp_std.h"
+};
+
+static unsigned clamp(size_t v, unsigned lo, unsigned hi)
+{
+	return v < lo ? lo : v > hi ? hi : (unsigned)v;
+}
+
+unsigned net_conn_limit(void)
+{
+	struct page_stats ps;
+
+	page_alloc_stats(&ps);
+	return clamp(ps.total_pages * PAGE_SIZE / CONN_SHARE_DIVISOR /
+			     CONN_BYTES,
+		     MEMP_NUM_TCP_PCB, NUM_SOCKETS);
+}
+
+void memp_init(void)
+{
+	unsigned conns = net_conn_limit();
+
+	pools[MEMP_TCP_PCB].limit = conns;
+	pools[MEMP_NETCONN].limit = conns;
+	pools[MEMP_UDP_PCB].limit = conns;
+	pools[MEMP_TCP_PCB_LISTEN].limit =
+		clamp(conns / 16, MEMP_NUM_TCP_PCB_LISTEN, conns);
+	/* Segments queued unacknowledged: two per connection on average,
+	 * and never fewer than a single bulk sender's buffer needs. */
+	pools[MEMP_TCP_SEG].limit = clamp(2 * (size_t)conns, MEMP_NUM_TCP_SEG,
+					  4 * conns);
+}
+
+void *memp_malloc(memp_t type)
+{
+	struct pool *p;
+	void *m;
+
+	LWIP_ERROR("memp_malloc: type < MEMP_MAX", (type < MEMP_MAX),
+		   return NULL;);
+	p = &pools[type];
+	if (__atomic_add_fetch(&p->in_use, 1, __ATOMIC_RELAXED) > p->limit) {
+		__atomic_sub_fetch(&p->in_use, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	m = heap_alloc(p->size);
+	if (!m)
+		__atomic_sub_fetch(&p->in_use, 1, __ATOMIC_RELAXED);
+	return m;
+}
+
+void memp_free(memp_t type, void *mem)
+{
+	LWIP_ERROR("memp_free: type < MEMP_MAX", (type < MEMP_MAX), return;);
+	if (!mem)
+		return;
+	heap_free(mem);
+	__atomic_sub_fetch(&pools[type].in_use, 1, __ATOMIC_RELAXED);
+}
