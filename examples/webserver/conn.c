@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * One connection, in a thread of its own: read a request head, answer it,
- * and go on while the client keeps the connection alive. Everything a
- * connection needs lives in one allocation (struct conn): the head buffer
- * and the buffer file bytes go out through, so a 64 MiB file costs what a
- * 1 KiB one does.
+ * and go on while the client keeps the connection alive. What a waiting
+ * connection holds is small, so that ten thousand of them fit in 512 MiB:
+ * a 16 KiB stack, struct conn and its head buffer.
+ * What an answer needs (struct reply: the buffer file bytes go out
+ * through, the file, a header line) is allocated for that answer alone,
+ * and a 64 MiB file costs what a 1 KiB one does.
  *
  * Timeouts: the socket's SO_RCVTIMEO and SO_SNDTIMEO are the configured
  * timeout, and a request head must also be complete within it counted from
@@ -26,15 +28,21 @@
 
 #include "web.h"
 
-#define CONN_STACK	(64 * 1024)
+#define CONN_STACK	(16 * 1024)
 #define LINGER_BYTES	(256 * 1024)	/* read at most this before closing */
 #define LINGER_S	2
 
 struct conn {
 	int fd;
 	size_t have;			/* bytes in head[] */
-	char head[WEB_HEAD_MAX];
+	char *head;			/* WEB_HEAD_MAX bytes: an allocation
+					 * of its own, whole pages */
+};
+
+struct reply {
 	char buf[WEB_CHUNK];
+	struct web_file f;
+	char extra[WEB_URI_MAX + 64];
 };
 
 static time_t now_s(void)
@@ -57,7 +65,7 @@ static void set_timeouts(int fd, int seconds)
  * Closing with unread request bytes makes TCP send a reset, which can
  * destroy the response before the client reads it (a 413 to a huge
  * header, say). So: send FIN, read and drop what still comes for a
- * while, then close.
+ * while (into the head buffer, done with), then close.
  */
 static void linger_close(struct conn *c)
 {
@@ -66,7 +74,7 @@ static void linger_close(struct conn *c)
 	shutdown(c->fd, SHUT_WR);
 	set_timeouts(c->fd, LINGER_S);
 	while (total < LINGER_BYTES) {
-		ssize_t n = recv(c->fd, c->buf, sizeof(c->buf), 0);
+		ssize_t n = recv(c->fd, c->head, WEB_HEAD_MAX, 0);
 
 		if (n <= 0)
 			break;
@@ -112,13 +120,13 @@ static int read_head(struct conn *c, size_t *hlen)
 		if (c->have > WEB_URI_MAX + 64 &&
 		    !memchr(c->head, '\n', c->have))
 			return 414;
-		if (c->have == sizeof(c->head))
+		if (c->have == WEB_HEAD_MAX)
 			return 413;
 		if (now_s() >= deadline)
 			return c->have ? 408 : -1;
 
 		ssize_t n = recv(c->fd, c->head + c->have,
-				 sizeof(c->head) - c->have, 0);
+				 WEB_HEAD_MAX - c->have, 0);
 
 		if (n > 0) {
 			c->have += (size_t)n;
@@ -138,11 +146,13 @@ static long drop_body(struct conn *c, size_t hlen, long long len)
 {
 	size_t in_head = c->have - hlen;
 	size_t take = (long long)in_head < len ? in_head : (size_t)len;
+	char sink[1024];
 
 	len -= (long long)take;
 	while (len > 0) {
-		size_t want = len < WEB_CHUNK ? (size_t)len : WEB_CHUNK;
-		ssize_t n = recv(c->fd, c->buf, want, 0);
+		size_t want = len < (long long)sizeof(sink) ? (size_t)len
+							   : sizeof(sink);
+		ssize_t n = recv(c->fd, sink, want, 0);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -153,12 +163,13 @@ static long drop_body(struct conn *c, size_t hlen, long long len)
 	return (long)take;
 }
 
-/* The head, then the file through c->buf; the first chunk shares a send
+/* The head, then the file through r->buf; the first chunk shares a send
  * with the head, so a small page is one segment. */
-static int send_file(struct conn *c, struct web_file *f, int keep_alive,
+static int send_file(struct conn *c, struct reply *r, int keep_alive,
 		     int head_only)
 {
-	int h = web_format_head(c->buf, sizeof(c->buf), 200, f->ctype, f->size,
+	struct web_file *f = &r->f;
+	int h = web_format_head(r->buf, sizeof(r->buf), 200, f->ctype, f->size,
 				keep_alive, "");
 	size_t fill = (size_t)h;
 	long long left = f->size;
@@ -166,14 +177,14 @@ static int send_file(struct conn *c, struct web_file *f, int keep_alive,
 	if (h < 0)
 		return -1;
 	if (head_only)
-		return web_send_all(c->fd, c->buf, fill);
+		return web_send_all(c->fd, r->buf, fill);
 	for (;;) {
-		while (left > 0 && fill < sizeof(c->buf)) {
-			size_t want = sizeof(c->buf) - fill;
+		while (left > 0 && fill < sizeof(r->buf)) {
+			size_t want = sizeof(r->buf) - fill;
 
 			if ((long long)want > left)
 				want = (size_t)left;
-			ssize_t n = read(f->fd, c->buf + fill, want);
+			ssize_t n = read(f->fd, r->buf + fill, want);
 
 			if (n < 0 && errno == EINTR)
 				continue;
@@ -183,7 +194,7 @@ static int send_file(struct conn *c, struct web_file *f, int keep_alive,
 			fill += (size_t)n;
 			left -= n;
 		}
-		if (web_send_all(c->fd, c->buf, fill))
+		if (web_send_all(c->fd, r->buf, fill))
 			return -1;
 		fill = 0;
 		if (left == 0)
@@ -195,23 +206,23 @@ static int send_file(struct conn *c, struct web_file *f, int keep_alive,
 static void quit(struct conn *c)
 {
 	static const char bye[] = "bye\n";
-	int h = web_format_head(c->buf, sizeof(c->buf), 200, "text/plain",
+	char buf[256];
+	int h = web_format_head(buf, sizeof(buf), 200, "text/plain",
 				sizeof(bye) - 1, 0, "");
 
-	memcpy(c->buf + h, bye, sizeof(bye) - 1);
-	web_send_all(c->fd, c->buf, (size_t)h + sizeof(bye) - 1);
+	memcpy(buf + h, bye, sizeof(bye) - 1);
+	web_send_all(c->fd, buf, (size_t)h + sizeof(bye) - 1);
 	linger_close(c);
 	printf("webserver: %s requested, exiting\n", web_config.quit_path);
 	fflush(stdout);
 	exit(0);
 }
 
-/* Answers one parsed request; 0 to go on, -1 to close. */
-static int respond(struct conn *c, struct web_request *req, int keep)
+/* Answers one parsed request with (r); 0 to go on, -1 to close. */
+static int reply(struct conn *c, struct reply *r, struct web_request *req,
+		 int keep)
 {
 	int head_only = req->method == WEB_HEAD;
-	char extra[WEB_URI_MAX + 64];
-	struct web_file f;
 	int status, rc;
 
 	if (req->method == WEB_OTHER)
@@ -220,15 +231,31 @@ static int respond(struct conn *c, struct web_request *req, int keep)
 	if (web_config.quit_path && strcmp(req->target,
 					   web_config.quit_path) == 0)
 		quit(c);
-	status = web_file_open(req->target, &f);
+	status = web_file_open(req->target, &r->f);
 	if (status == 301) {
-		snprintf(extra, sizeof(extra), "Location: %s\r\n", f.location);
-		return web_send_error(c->fd, 301, keep, head_only, extra);
+		snprintf(r->extra, sizeof(r->extra), "Location: %s\r\n",
+			 r->f.location);
+		return web_send_error(c->fd, 301, keep, head_only, r->extra);
 	}
 	if (status != 200)
 		return web_send_error(c->fd, status, keep, head_only, "");
-	rc = send_file(c, &f, keep, head_only);
-	close(f.fd);
+	rc = send_file(c, r, keep, head_only);
+	close(r->f.fd);
+	return rc;
+}
+
+static int respond(struct conn *c, struct web_request *req, int keep)
+{
+	struct reply *r = malloc(sizeof(*r));
+	int rc;
+
+	if (!r) {
+		/* Out of memory: say so, and close. */
+		web_send_error(c->fd, 503, 0, 0, "");
+		return -1;
+	}
+	rc = reply(c, r, req, keep);
+	free(r);
 	return rc;
 }
 
@@ -275,6 +302,7 @@ static void *conn_main(void *arg)
 		linger_close(c);
 	else
 		close(c->fd);
+	free(c->head);
 	free(c);
 	return NULL;
 }
@@ -288,6 +316,10 @@ void web_conn_start(int fd)
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	set_timeouts(fd, web_config.timeout_s);
+	if (c && !(c->head = malloc(WEB_HEAD_MAX))) {
+		free(c);
+		c = NULL;
+	}
 	if (c) {
 		c->fd = fd;
 		c->have = 0;
@@ -303,6 +335,8 @@ void web_conn_start(int fd)
 		/* Out of memory: say so rather than drop the client. */
 		web_send_error(fd, 503, 0, 0, "");
 		close(fd);
+		if (c)
+			free(c->head);
 		free(c);
 	}
 }
