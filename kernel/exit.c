@@ -8,6 +8,7 @@
 #include <arch/power.h>
 #include <kernel/console.h>
 #include <kernel/exit.h>
+#include <kernel/mem_stats.h>
 #include <kernel/process.h>
 #include <toro/thread.h>
 
@@ -23,6 +24,7 @@ void process_exit(int code)
 	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
 		for (;;)
 			thread_sleep_until(UINT64_MAX);
+	mem_report("at exit");
 	for (const struct exit_call *c = __exit_calls_start;
 	     c < __exit_calls_end; c++)
 		c->fn();

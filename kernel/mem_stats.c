@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* mem_stats() and mem_reclaim(): the heap's and page allocator's counters
- * for applications and tests. */
+ * for applications and tests; mem_report() for the toro.memstats
+ * option. */
 #include <arch/mmu.h>
+#include <kernel/cmdline.h>
 #include <kernel/heap.h>
+#include <kernel/log.h>
+#include <kernel/mem_stats.h>
 #include <kernel/smp_call.h>
 #include <toro/cpu.h>
 #include <kernel/page_alloc.h>
@@ -36,4 +40,18 @@ void mem_reclaim(void)
 	/* CPU 0 last: the others may hand blocks back to it as they trim. */
 	for (unsigned c = cpu_count(); c-- > 0;)
 		smp_call_irq(c, trim_here, NULL);
+}
+
+void mem_report(const char *when)
+{
+	struct mem_stats st;
+
+	if (!kopt_flag("toro.memstats"))
+		return;
+	mem_stats(&st);
+	kprintf("toro: memory %s: %zu KiB in use of %zu KiB (heap: %zu KiB "
+		"in %zu blocks)\n", when,
+		(st.pages_total - st.pages_free) * PAGE_SIZE / 1024,
+		st.pages_total * PAGE_SIZE / 1024, st.heap_in_use / 1024,
+		st.heap_allocs - st.heap_frees);
 }
