@@ -39,10 +39,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, os.path.join(ROOT, "bench", "linux"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from toro import devices, net  # noqa: E402
 import guest  # noqa: E402
 import results  # noqa: E402
+from netns import GUEST as TAP_GUEST, HOST as TAP_HOST, TAP  # noqa: E402
+from netns import run_in_namespace  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
 TORO_BUILD = os.environ.get("TORO_BUILD", BUILD)
@@ -71,7 +74,6 @@ BIG_CONNS = 4
 HUGE_CONNS = 2
 BOOT_TIMEOUT = 180              # seconds until the server answers
 NET = os.environ.get("HTTP_NET", "user")
-TAP, TAP_HOST, TAP_GUEST = "tap0", "10.9.0.1", "10.9.0.2"
 INNER = "--in-namespace"        # argv[1] of the run inside the namespace
 MODULES = ("virtio_mmio", "virtio_net")
 
@@ -328,20 +330,9 @@ def in_namespace(runs, script=__file__):
     if os.geteuid() != 0:
         sys.exit("http: HTTP_NET=tap makes a network namespace and a tap "
                  "device: run as root")
-    ns = f"toro-http-{os.getpid()}"
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
-        ip = ["ip", "netns", "exec", ns, "ip"]
-        for cmd in (["link", "set", "lo", "up"],
-                    ["tuntap", "add", "dev", TAP, "mode", "tap"],
-                    ["addr", "add", f"{TAP_HOST}/24", "dev", TAP],
-                    ["link", "set", TAP, "up"]):
-            subprocess.run(ip + cmd, check=True)
-        return subprocess.run(["ip", "netns", "exec", ns, sys.executable,
-                               os.path.abspath(script), INNER,
-                               str(runs)]).returncode
-    finally:
-        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+    return run_in_namespace([sys.executable, os.path.abspath(script),
+                             INNER, str(runs)], timeout=None,
+                            name="toro-http-")
 
 
 # --- Report --------------------------------------------------------------

@@ -489,6 +489,21 @@ def check_tap_offload(build):
     return r.returncode == 0 and "FAIL" not in out, out[-3000:]
 
 
+def check_many_connections(build):
+    """10,000 keep-alive connections open at once to the web server with
+    --mem 512, every one served twice, and the memory each costs
+    (tests/web/many_connections.py, on a tap in a network namespace of its
+    own: QEMU's user network takes one connection at a time)."""
+    if os.geteuid() != 0:
+        return True, "skipped: a network namespace and a tap need root"
+    r = subprocess.run([sys.executable, os.path.join(
+        ROOT, "tests", "web", "many_connections.py"),
+        os.path.join(build, "webserver.elf")],
+        capture_output=True, text=True, timeout=1500)
+    out = r.stdout + r.stderr
+    return r.returncode == 0 and "FAIL" not in out, out[-3000:]
+
+
 def check_net_boots(build):
     """QEMU takes the network devices as toro makes them (a guest without
     a network stack ignores the device), and the forward listens while the
@@ -775,7 +790,8 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
-    check_net_boots, check_tap_offload, check_webserver_in_16_mib, check_profile_errors,
+    check_net_boots, check_tap_offload, check_many_connections,
+    check_webserver_in_16_mib, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests)]
 

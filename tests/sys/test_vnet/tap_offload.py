@@ -35,7 +35,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
-GUEST, HOST = "10.9.0.2", "10.9.0.1"
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from netns import GUEST, HOST, run_in_namespace  # noqa: E402
 TCP_BYTES = 4 << 20
 results = []
 
@@ -215,21 +216,9 @@ def main():
     if os.geteuid() != 0:
         print("FAIL tap_offload: needs root (network namespace, tap)")
         return 1
-    ns = f"toro_vnet{os.getpid()}"
-    try:
-        subprocess.run(["ip", "netns", "add", ns], check=True)
-        ip = ["ip", "netns", "exec", ns, "ip"]
-        for cmd in (["link", "set", "lo", "up"],
-                    ["tuntap", "add", "dev", "tap0", "mode", "tap"],
-                    ["addr", "add", f"{HOST}/24", "dev", "tap0"],
-                    ["link", "set", "tap0", "up"]):
-            subprocess.run(ip + cmd, check=True)
-        return subprocess.run(
-            ["ip", "netns", "exec", ns, sys.executable,
-             os.path.abspath(__file__), "--inner", elf, "--machine",
-             machine], timeout=900).returncode
-    finally:
-        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+    return run_in_namespace([sys.executable, os.path.abspath(__file__),
+                             "--inner", elf, "--machine", machine],
+                            timeout=900, name="toro_vnet")
 
 
 if __name__ == "__main__":
