@@ -190,7 +190,10 @@ def cmd_run(root, build_dir, args, guest_args, out=None, runner=None):
 
 
 def main(root, argv):
-    build_dir = os.environ.get("TORO_BUILD", os.path.join(root, "build"))
+    # Absolute: make spells its targets so (config.mk), and a relative
+    # path would be taken from another directory by `make -C`.
+    build_dir = os.path.abspath(os.environ.get("TORO_BUILD",
+                                               os.path.join(root, "build")))
     if argv and argv[0] == "cc":        # gcc's arguments, untouched
         from . import cc
         return cc.main(root, build_dir, argv[1:])
