@@ -32,6 +32,7 @@ void net_drain(void);
  * blocking, its timeouts and interruptions are ours (socket_poll.c). */
 struct sock {
 	int s;			/* lwIP's socket */
+	bool tcp;		/* else UDP */
 	int rcvtimeo_ms;	/* SO_RCVTIMEO, 0: none */
 	int sndtimeo_ms;	/* SO_SNDTIMEO, 0: none */
 	int sndbuf, rcvbuf;	/* SO_SNDBUF, SO_RCVBUF, as set */
@@ -40,6 +41,17 @@ struct sock {
 	uint32_t more_since;	/* since when (lwIP's sys_now()) */
 	struct sock *more_next;	/* the next socket holding some */
 };
+
+/* net_stats.c: bytes copied on the network paths (toro.netstats). */
+enum net_count {
+	NET_SENT,		/* by applications to TCP, which copies them */
+	NET_TX_COPIED,		/* frames given to xmit(): the driver copies */
+	NET_TX_IN_PLACE,	/* by xmit_ref(): the device reads them */
+	NET_RX_COPIED,		/* frames copied from the device's buffers */
+	NET_RECEIVED,		/* copied to applications */
+	NET_COUNTS
+};
+void net_count(enum net_count what, size_t bytes);
 
 /* socket.c: an lwIP socket call's result as ours: (rc), or -errno when
  * it is -1 (lwIP's errno values are ours). A call that would block

@@ -70,6 +70,8 @@ err_t netif_send(struct pbuf *p)
 	}
 	netif_arp_sent(frags[0].data, frags[0].len);
 	rc = dev->xmit(dev, frags, nf, offload ? &csum : NULL);
+	if (!rc)
+		net_count(NET_TX_COPIED, p->tot_len);
 	return rc ? ERR_IF : ERR_OK;
 }
 
@@ -99,6 +101,7 @@ static void receive(struct netdev *d, const void *frame, size_t len,
 	if (!p)
 		return;		/* out of buffers: dropped, TCP resends */
 	pbuf_take(p, frame, (u16_t)len);
+	net_count(NET_RX_COPIED, len);
 	LOCK_TCPIP_CORE();
 	netif_arp_received(frame, len);
 	NETIF_SET_CHECKSUM_CTRL(&nif, netif_csum_rx_flags(csum_flags, frame,

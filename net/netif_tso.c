@@ -42,6 +42,7 @@
 #include "lwip/prot/tcp.h"
 #include "lwip/tcpip.h"
 
+#include "net_impl.h"
 #include "netif_impl.h"
 
 #define ETH_HLEN	SIZEOF_ETH_HDR
@@ -276,9 +277,15 @@ static bool send_whole(void)
 	put16(ip + 10, netif_ip_hdr_csum(ip, run.ihl));
 	put16(ip + run.ihl + TCP_CSUM_OFF, netif_tcp_pseudo_sum(ip, l4));
 	run.frag[0] = (struct netdev_frag){ run.hdr, run.hlen };
-	if ((run.dev->features & NETDEV_F_SG) && send_in_place(&off))
+	if ((run.dev->features & NETDEV_F_SG) && send_in_place(&off)) {
+		net_count(NET_TX_COPIED, run.hlen);
+		net_count(NET_TX_IN_PLACE, run.payload);
 		return true;
-	return run.dev->xmit(run.dev, run.frag, run.nfrag, &off) == 0;
+	}
+	if (run.dev->xmit(run.dev, run.frag, run.nfrag, &off))
+		return false;
+	net_count(NET_TX_COPIED, run.hlen + run.payload);
+	return true;
 }
 
 void netif_tso_flush(void)

@@ -66,8 +66,9 @@ static void from_lwip(const struct sockaddr_in *sin, struct sock_addr *a)
 	a->port = sin->sin_port;
 }
 
-/* Wraps lwIP socket (s) in a new file; closes (s) on failure. */
-static int wrap(int s, bool nonblock, struct vfs_file **out)
+/* Wraps lwIP socket (s), TCP if (tcp), in a new file; closes (s) on
+ * failure. */
+static int wrap(int s, bool tcp, bool nonblock, struct vfs_file **out)
 {
 	struct sock *sk = heap_zalloc(sizeof(*sk));
 	struct vfs_file *f;
@@ -78,6 +79,7 @@ static int wrap(int s, bool nonblock, struct vfs_file **out)
 		return -ENOMEM;
 	}
 	sk->s = s;
+	sk->tcp = tcp;
 	sk->sndbuf = sk->rcvbuf = 0xffff;	/* lwIP's window, send buffer */
 	f = vfs_file_new(&sock_file_ops, sk, O_RDWR | (nonblock ? O_NONBLOCK :
 								 0));
@@ -112,7 +114,7 @@ int inet_socket(int type, int protocol, bool nonblock, struct vfs_file **out)
 							      SOCK_DGRAM, 0);
 	if (s < 0)
 		return (int)lwip_result(s);
-	return wrap(s, nonblock, out);
+	return wrap(s, type == SOCK_TYPE_STREAM, nonblock, out);
 }
 
 static int inet_bind(struct vfs_file *f, const struct sock_addr *a)
@@ -155,7 +157,7 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 	}
 	if (peer)
 		from_lwip(&sin, peer);
-	return wrap(c, nonblock, out);
+	return wrap(c, true, nonblock, out);
 }
 
 /* The result of a connection attempt that was under way: its error, or
@@ -259,8 +261,10 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 		to_lwip(to, &sin);
 	else if (flags & SOCK_MORE) {
 		rc = tcp_queue_more(f, buf, n);
-		if (rc >= 0)
+		if (rc >= 0) {
+			net_count(NET_SENT, (size_t)rc);
 			return rc;
+		}
 	}
 	for (;;) {
 		errno = 0;
@@ -271,6 +275,10 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 				    n - done, lwip_flags(flags));
 		rc = lwip_result(rc);
 		if (rc >= 0) {
+			/* TCP copies what it takes into its buffers (UDP
+			 * sends the caller's bytes: the device copies). */
+			if (sock_of(f)->tcp)
+				net_count(NET_SENT, (size_t)rc);
 			done += rc;
 			if (done == n || to || !blocking(f, flags))
 				return done;
@@ -309,6 +317,8 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 		if (rc)
 			return rc;
 	}
+	if (rc > 0)
+		net_count(NET_RECEIVED, (size_t)rc);
 	if (rc >= 0 && from)
 		from_lwip(&sin, from);
 	return rc;
