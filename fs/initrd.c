@@ -51,6 +51,15 @@ static ssize_t initrd_read(struct vfs_file *f, void *buf, size_t len,
 	return len;
 }
 
+static const void *initrd_peek(struct vfs_file *f, uint64_t off,
+			       size_t *len)
+{
+	const struct initrd_node *n = node_of(f);
+
+	*len = off < n->size ? n->size - off : 0;
+	return *len ? (const char *)n->data + off : NULL;
+}
+
 static int initrd_fstat(struct vfs_file *f, struct stat *st)
 {
 	fill_stat(node_of(f), st);
@@ -98,6 +107,7 @@ static int initrd_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 
 static const struct vfs_file_ops file_ops = {
 	.read = initrd_read,
+	.peek = initrd_peek,
 	.fstat = initrd_fstat,
 };
 

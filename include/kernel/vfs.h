@@ -69,6 +69,11 @@ struct vfs_file_ops {
 	ssize_t (*read)(struct vfs_file *f, void *buf, size_t n, uint64_t off);
 	ssize_t (*write)(struct vfs_file *f, const void *buf, size_t n,
 			 uint64_t off);
+	/* The file's bytes from (off) where they lie in memory, (*len) of
+	 * them (NULL and 0 at the end): reading without a copy, for
+	 * sendfile(). Optional: only for files whose bytes never move or
+	 * change while open (the initrd's). */
+	const void *(*peek)(struct vfs_file *f, uint64_t off, size_t *len);
 	int (*fstat)(struct vfs_file *f, struct stat *st);
 	int (*fsync)(struct vfs_file *f);
 	int (*ftruncate)(struct vfs_file *f, uint64_t size);

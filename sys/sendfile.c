@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sendfile(): from a file to any descriptor (a socket, most of the time).
+ * Once per answer rather than per byte, so built for size; the bytes go
+ * without a bounce buffer where the file's lie in memory (the initrd).
+ */
+#include <fcntl.h>
+
+#include <kernel/fd.h>
+#include <kernel/heap.h>
+#include <kernel/vfs.h>
+
+#include "sys_impl.h"
+
+/* Files are read at (*off), or at the file's offset when (off) is
+ * NULL. */
+#define SENDFILE_CHUNK (64 * 1024)
+
+/* From a file whose bytes lie in memory (the initrd): written from where
+ * they are, so a socket's copy into TCP's buffers is the only one. */
+static long copy_in_place(struct vfs_file *in, struct vfs_file *out,
+			  int64_t *off, size_t n)
+{
+	uint64_t pos = off ? (uint64_t)*off : in->offset;
+	long done = 0;
+
+	while ((size_t)done < n) {
+		size_t len;
+		const void *p = in->ops->peek(in, pos + (uint64_t)done, &len);
+
+		if (!p)
+			break;		/* the end of the file */
+		if (len > n - (size_t)done)
+			len = n - (size_t)done;
+		ssize_t w = vfs_write(out, p, len);
+
+		if (w <= 0) {
+			if (done == 0)
+				done = w ? w : -EIO;
+			break;
+		}
+		done += w;
+		if ((size_t)w < len)
+			break;		/* a non-blocking socket is full */
+	}
+	if (done > 0) {
+		if (off)
+			*off += done;
+		else
+			vfs_lseek(in, done, SEEK_CUR);
+	}
+	return done;
+}
+
+/* Any other file: through a bounce buffer. */
+
+static long copy_file(struct vfs_file *in, struct vfs_file *out,
+		      int64_t *off, size_t n)
+{
+	char *buf = heap_alloc(n < SENDFILE_CHUNK ? (n ? n : 1) :
+						    SENDFILE_CHUNK);
+	long done = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((size_t)done < n) {
+		size_t want = n - done < SENDFILE_CHUNK ? n - done :
+							  SENDFILE_CHUNK;
+		ssize_t got = off ? vfs_pread(in, buf, want, *off + done)
+				  : vfs_read(in, buf, want);
+
+		if (got <= 0) {
+			if (got < 0 && done == 0)
+				done = got;
+			break;
+		}
+		ssize_t put = 0;
+
+		while (put < got) {
+			ssize_t w = vfs_write(out, buf + put, got - put);
+
+			if (w <= 0) {
+				/* The bytes read but not written go back, for
+				 * a file at its own offset. */
+				if (!off)
+					vfs_lseek(in, put - got, SEEK_CUR);
+				if (done + put == 0)
+					done = w ? w : -EIO;
+				else
+					done += put;
+				goto out;
+			}
+			put += w;
+		}
+		done += got;
+		if ((size_t)got < want)
+			break;
+	}
+out:
+	heap_free(buf);
+	if (off && done > 0)
+		*off += done;
+	return done;
+}
+
+SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t *, off, size_t, n)
+{
+	struct vfs_file *in, *out;
+	long rc;
+
+	if (off && !user_writable(off, sizeof(*off)))
+		return -EFAULT;
+	if (off && *off < 0)
+		return -EINVAL;
+	in = fd_get(in_fd);
+	if (!in)
+		return -EBADF;
+	out = fd_get(out_fd);
+	if (!out) {
+		vfs_file_put(in);
+		return -EBADF;
+	}
+	if ((in->flags & VFS_ACCMODE) == O_WRONLY ||
+	    (out->flags & VFS_ACCMODE) == O_RDONLY)
+		rc = -EBADF;
+	else if (in->ops->peek)
+		rc = copy_in_place(in, out, off, n);
+	else
+		rc = copy_file(in, out, off, n);
+	vfs_file_put(out);
+	vfs_file_put(in);
+	return sys_epipe(out_fd, rc);
+}
