@@ -4,9 +4,9 @@
  * and go on while the client keeps the connection alive. What a waiting
  * connection holds is small, so that ten thousand of them fit in 512 MiB:
  * a 16 KiB stack, struct conn and its head buffer.
- * What an answer needs (struct reply: the buffer file bytes go out
- * through, the file, a header line) is allocated for that answer alone,
- * and a 64 MiB file costs what a 1 KiB one does.
+ * What an answer needs (struct reply: its head, the file, a header line)
+ * is allocated for that answer alone; file bytes go by sendfile(), so a
+ * 64 MiB file costs what a 1 KiB one does.
  *
  * Timeouts: the socket's SO_RCVTIMEO and SO_SNDTIMEO are the configured
  * timeout, and a request head must also be complete within it counted from
@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -40,7 +41,7 @@ struct conn {
 };
 
 struct reply {
-	char buf[WEB_CHUNK];
+	char head[512];
 	struct web_file f;
 	char extra[WEB_URI_MAX + 64];
 };
@@ -163,43 +164,34 @@ static long drop_body(struct conn *c, size_t hlen, long long len)
 	return (long)take;
 }
 
-/* The head, then the file through r->buf; the first chunk shares a send
- * with the head, so a small page is one segment. */
+/* The head, then the file by sendfile(): from the initrd its bytes are
+ * copied once, into TCP's buffers. The head goes with MSG_MORE, so TCP
+ * sends it with the first bytes of the body: a small page is one
+ * segment. */
 static int send_file(struct conn *c, struct reply *r, int keep_alive,
 		     int head_only)
 {
 	struct web_file *f = &r->f;
-	int h = web_format_head(r->buf, sizeof(r->buf), 200, f->ctype, f->size,
-				keep_alive, "");
-	size_t fill = (size_t)h;
-	long long left = f->size;
+	int h = web_format_head(r->head, sizeof(r->head), 200, f->ctype,
+				f->size, keep_alive, "");
+	off_t off = 0;
 
 	if (h < 0)
 		return -1;
-	if (head_only)
-		return web_send_all(c->fd, r->buf, fill);
-	for (;;) {
-		while (left > 0 && fill < sizeof(r->buf)) {
-			size_t want = sizeof(r->buf) - fill;
+	if (web_send_all(c->fd, r->head, (size_t)h,
+			 head_only || !f->size ? 0 : MSG_MORE))
+		return -1;
+	while (!head_only && off < f->size) {
+		ssize_t n = sendfile(c->fd, f->fd, &off,
+				     (size_t)(f->size - off));
 
-			if ((long long)want > left)
-				want = (size_t)left;
-			ssize_t n = read(f->fd, r->buf + fill, want);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				return -1;	/* shrank or failed: the length
-						 * we sent is a lie, so close */
-			fill += (size_t)n;
-			left -= n;
-		}
-		if (web_send_all(c->fd, r->buf, fill))
-			return -1;
-		fill = 0;
-		if (left == 0)
-			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;	/* gone, too slow, or the file shrank:
+					 * the length we sent is a lie */
 	}
+	return 0;
 }
 
 /* Test-only (--quit-path): answer, let the client read it, exit(0). */
@@ -211,7 +203,7 @@ static void quit(struct conn *c)
 				sizeof(bye) - 1, 0, "");
 
 	memcpy(buf + h, bye, sizeof(bye) - 1);
-	web_send_all(c->fd, buf, (size_t)h + sizeof(bye) - 1);
+	web_send_all(c->fd, buf, (size_t)h + sizeof(bye) - 1, 0);
 	linger_close(c);
 	printf("webserver: %s requested, exiting\n", web_config.quit_path);
 	fflush(stdout);

@@ -32,14 +32,12 @@ const char *web_status_text(int status)
 	}
 }
 
-int web_send_all(int fd, const void *buf, size_t n)
+int web_send_all(int fd, const void *buf, size_t n, int flags)
 {
 	const char *p = buf;
 
 	while (n) {
-		/* MSG_NOSIGNAL: a reset client is an error here, not a
-		 * SIGPIPE that ends a Linux host build. */
-		ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+		ssize_t k = send(fd, p, n, flags);
 
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -84,5 +82,5 @@ int web_send_error(int fd, int status, int keep_alive, int head_only,
 		memcpy(msg + hlen, body, (size_t)blen);
 		hlen += blen;
 	}
-	return web_send_all(fd, msg, (size_t)hlen);
+	return web_send_all(fd, msg, (size_t)hlen, 0);
 }

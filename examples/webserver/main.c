@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,9 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv))
 		return 2;
+	/* A client gone mid-answer is an error of that connection's send
+	 * or sendfile(), not a SIGPIPE that ends the server. */
+	signal(SIGPIPE, SIG_IGN);
 	lfd = listen_on(web_config.port);
 	if (lfd < 0)
 		return 1;

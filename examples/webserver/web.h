@@ -12,7 +12,6 @@
 
 #define WEB_HEAD_MAX	8192	/* request line + headers; beyond: 413 */
 #define WEB_URI_MAX	2048	/* request target; beyond: 414 */
-#define WEB_CHUNK	16384	/* per-connection buffer for response bytes */
 #define WEB_BODY_MAX	(1 << 20) /* request bodies we read and drop */
 
 /* main.c: the options, set once before any worker starts. */
@@ -48,8 +47,9 @@ int web_parse(char *head, size_t len, struct web_request *req);
 
 /* http_reply.c */
 const char *web_status_text(int status);
-/* Sends all of (buf); 0, or -1 when the client is gone or too slow. */
-int web_send_all(int fd, const void *buf, size_t n);
+/* Sends all of (buf) with send()'s (flags); 0, or -1 when the client is
+ * gone or too slow. */
+int web_send_all(int fd, const void *buf, size_t n, int flags);
 /* Formats a response head into (buf)[0..size): returns its length, or -1
  * if it does not fit. (extra) is "" or whole "Name: value\r\n" lines. */
 int web_format_head(char *buf, size_t size, int status, const char *ctype,

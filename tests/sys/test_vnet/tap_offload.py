@@ -22,7 +22,9 @@ namespace at the end: nothing outside the namespace is touched. Then:
   - the guest's SYN-ACK must carry the window scale option;
   - some of those frames must be larger than the MTU: segments the guest
     put together for the device to cut again (TSO), each still with its
-    IP length equal to the frame's.
+    IP length equal to the frame's;
+  - a file the web server sends by sendfile() from the initrd is copied
+    once on its way to the device (the kernel's toro.netstats count).
 """
 import hashlib
 import os
@@ -195,9 +197,57 @@ def udp_case(elf, machine):
     check(ok and rc == 0, "UDP echo of 5 to 2000 bytes (fragmented)")
 
 
+def webserver_case(machine):
+    """A file from the initrd, served by examples/webserver with sendfile(),
+    must reach the device copied once: into TCP's buffers, whose bytes the
+    device then reads in place (the kernel's toro.netstats line)."""
+    import re
+    import tempfile
+    build = os.environ.get("TORO_BUILD", "build")
+    elf = os.path.join(ROOT, build, "webserver.elf")
+    with tempfile.TemporaryDirectory() as site:
+        data = bytes((i * 31) & 255 for i in range(4 << 20))
+        with open(os.path.join(site, "big.bin"), "wb") as f:
+            f.write(data)
+        p = subprocess.Popen(
+            [os.path.join(ROOT, "toro"), "run", elf, "--machine", machine,
+             "--tap", "tap0", "--timeout", "180", "--initrd", site,
+             "--append", f"ip={GUEST}/24 gw={HOST} toro.netstats", "--",
+             "--quit-path", "/quit"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        lines = []
+        for line in p.stdout:
+            lines.append(line)
+            if "serving" in line:
+                break
+        got = b""
+        with socket.create_connection((GUEST, 80), timeout=60) as s:
+            s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: g\r\n\r\n")
+            while len(got) < len(data) + 200:
+                b = s.recv(1 << 16)
+                if not b:
+                    break
+                got += b
+                if got.endswith(data):
+                    break
+            s.sendall(b"GET /quit HTTP/1.1\r\nHost: g\r\n\r\n")
+            s.recv(1000)
+        out, rc = finish(p, lines)
+    check(got.endswith(data), "the web server sent the 4 MiB file whole")
+    m = re.search(r"TCP sent (\d+) B, ([\d.]+) copies a byte .*?; (\d+) B "
+                  r"of frames read in place", out)
+    copies = float(m.group(2)) if m else None
+    in_place = int(m.group(3)) if m else 0
+    check(m is not None and copies <= 1.1 and in_place >= len(data) * 0.9,
+          f"file bytes copied once on their way to the device: "
+          f"{m.group(0) if m else out[-500:]}")
+
+
 def inner(elf, machine):
     tcp_case(elf, machine)
     udp_case(elf, machine)
+    webserver_case(machine)
     return 0 if all(results) else 1
 
 
