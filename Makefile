@@ -128,6 +128,15 @@ $(eval $(call app_rules,ktest,tests/kernel,$(BUILD)/tests/ktest.elf))
 $(foreach t,$(SYS_TESTS),$(eval $(call app_rules,$(t),tests/sys/$(t),$(BUILD)/tests/$(t).elf)))
 tests-build: $(TEST_ELFS) $(UNIT_BIN)
 
+# bench/ceiling: the least a guest can do to answer HTTP, over lwIP's raw
+# API (bench/http.sh's ceiling). Built with the tests so that it keeps
+# building.
+CEILING_ELF := $(BUILD)/ceiling.elf
+$(eval $(call app_rules,ceiling,bench/ceiling,$(CEILING_ELF)))
+$(BUILD)/app/ceiling/%.o: APP_EXTRA_CFLAGS := $(NET_CFLAGS)
+$(BUILD)/app/ceiling/main.o: | $(LWIP_STAMP)
+tests-build: $(CEILING_ELF)
+
 # The in-guest printf test compares with what the host's musl (Debian's
 # musl-tools, the same 1.2.3) prints for the same calls, generated here.
 PRINTF_GEN := $(BUILD)/tests/gen_printf_expected

@@ -581,6 +581,38 @@ def check_webserver_in_16_mib(build):
     return True, ""
 
 
+def check_ceiling_serves(build):
+    """bench/ceiling (the bench's ceiling over lwIP's raw API) answers
+    with the bytes of its files, keep-alive and with Connection: close."""
+    import http.client
+    site = os.path.join(ROOT, "examples", "webserver", "site")
+    with open(os.path.join(site, "index.html"), "rb") as f:
+        want = f.read()
+    port = free_port()
+    proc = subprocess.Popen([TORO, "run", f"{build}/ceiling.elf", "--accel",
+                             "tcg", "--timeout", "120", "--initrd", site,
+                             "--port", f"{port}:80", "--", "/index.html"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    got = []
+    try:
+        line = proc.stdout.readline()
+        if b"ceiling: serving" not in line:
+            return False, f"did not start: {line!r}"
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for headers in ({}, {}, {"Connection": "close"}):
+            c.request("GET", "/index.html", headers=headers)
+            r = c.getresponse()
+            got.append((r.status, r.read() == want, r.will_close))
+        c.close()
+    except OSError as e:
+        return False, f"{e}; answers so far {got}"
+    finally:
+        proc.kill()
+        proc.wait()
+    ok = got == [(200, True, False), (200, True, False), (200, True, True)]
+    return ok, f"(status, bytes right, closed): {got}"
+
+
 def check_profile_errors(build):
     """toro profile refuses bad rates and images without the profiler,
     each with one clear line and exit 2."""
@@ -791,7 +823,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_tap_offload, check_many_connections,
-    check_webserver_in_16_mib, check_profile_errors,
+    check_webserver_in_16_mib, check_ceiling_serves, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests)]
 
