@@ -3,6 +3,7 @@
  * fixed at 256 (net/lwip/memp.c), with lwIP's socket array mapped only
  * where it is used, and a clear error past the limit. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
@@ -126,4 +127,46 @@ TEST(scale, sockets_past_the_limit_fail_cleanly)
 	EXPECT_EQ(recv(sv, &b, 1, 0), 1);
 	close(c);
 	close(sv);
+}
+
+TEST(scale, listen_backlog_is_honoured)
+{
+	/* Five clients to a listener with a backlog of 2 that accepts
+	 * nobody: as many connect as the backlog lets wait (Linux: one
+	 * more), the others are left trying (their SYNs go unanswered),
+	 * none refused. */
+	struct sockaddr_in a;
+	uint16_t port;
+	int l = listener(&port), c[5], connected = 0, trying = 0;
+
+	ASSERT_GE(l, 0);
+	ASSERT_EQ(listen(l, 2), 0);
+	a = loopback(port);
+	for (int i = 0; i < 5; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ASSERT_GE(c[i], 0);
+		EXPECT_EQ(connect(c[i], (struct sockaddr *)&a, sizeof(a)), -1);
+		EXPECT_EQ(errno, EINPROGRESS);
+	}
+	usleep(300 * 1000);
+	for (int i = 0; i < 5; i++) {
+		struct pollfd p = { .fd = c[i], .events = POLLOUT };
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		if (poll(&p, 1, 0) == 1) {
+			EXPECT_EQ(getsockopt(c[i], SOL_SOCKET, SO_ERROR, &err,
+					     &len), 0);
+			EXPECT_EQ(err, 0);	/* connected, not refused */
+			connected++;
+		} else {
+			trying++;
+		}
+	}
+	EXPECT_GE(connected, 2);
+	EXPECT_LE(connected, 3);
+	EXPECT_EQ(connected + trying, 5);
+	for (int i = 0; i < 5; i++)
+		close(c[i]);
+	close(l);
 }
