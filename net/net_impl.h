@@ -47,6 +47,9 @@ enum net_count {
 	NET_SENT,		/* by applications to TCP, which copies them */
 	NET_TX_COPIED,		/* frames given to xmit(): the driver copies */
 	NET_TX_IN_PLACE,	/* by xmit_ref(): the device reads them */
+	NET_TX_FRAMES,		/* frames given to the device */
+	NET_TX_TSO_FRAMES,	/* of them, runs of segments (TSO) */
+	NET_TX_TSO_BYTES,	/* their bytes */
 	NET_RX_COPIED,		/* frames copied from the device's buffers */
 	NET_RECEIVED,		/* copied to applications */
 	NET_COUNTS

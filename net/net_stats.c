@@ -45,7 +45,8 @@ static void ratio(char *out, uint64_t part, uint64_t whole)
 
 static void net_report(void)
 {
-	uint64_t sent = total(NET_SENT), dev_copy = total(NET_TX_COPIED);
+	uint64_t sent = total(NET_SENT), dev_copy = total(NET_TX_COPIED),
+		 tso = total(NET_TX_TSO_FRAMES);
 	char a[16], b[16];
 
 	if (!kopt_flag("toro.netstats"))
@@ -56,9 +57,12 @@ static void net_report(void)
 	 * server: their bytes are given apart rather than per byte. */
 	kprintf("toro: net: TCP sent %lu B, %s copies a byte (1 into the "
 		"stack, %s into device buffers; %lu B of frames read in "
-		"place); received %lu B, each copied once to the application "
-		"(%lu B of frames copied from device buffers)\n", sent, a, b,
-		total(NET_TX_IN_PLACE), total(NET_RECEIVED),
+		"place); %lu frames sent, %lu of them TSO of %lu B on average; "
+		"received %lu B, each copied once to the application (%lu B of "
+		"frames copied from device buffers)\n", sent, a, b,
+		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
+		tso ? total(NET_TX_TSO_BYTES) / tso : 0, total(NET_RECEIVED),
 		total(NET_RX_COPIED));
 }
+
 EXIT_CALL(net_report);

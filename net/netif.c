@@ -70,8 +70,10 @@ err_t netif_send(struct pbuf *p)
 	}
 	netif_arp_sent(frags[0].data, frags[0].len);
 	rc = dev->xmit(dev, frags, nf, offload ? &csum : NULL);
-	if (!rc)
+	if (!rc) {
 		net_count(NET_TX_COPIED, p->tot_len);
+		net_count(NET_TX_FRAMES, 1);
+	}
 	return rc ? ERR_IF : ERR_OK;
 }
 

@@ -73,7 +73,7 @@ static struct run {
 /* Runs with the device (xmit_ref), each holding its segments' references
  * until the device has read them. As many as a virtio-net device takes
  * at once; with none free, the run is copied instead. */
-#define HELD_MAX	8
+#define HELD_MAX	16
 static struct held {
 	struct pbuf *seg[RUN_SEGS];
 	unsigned nseg;
@@ -280,11 +280,14 @@ static bool send_whole(void)
 	if ((run.dev->features & NETDEV_F_SG) && send_in_place(&off)) {
 		net_count(NET_TX_COPIED, run.hlen);
 		net_count(NET_TX_IN_PLACE, run.payload);
-		return true;
-	}
-	if (run.dev->xmit(run.dev, run.frag, run.nfrag, &off))
+	} else if (run.dev->xmit(run.dev, run.frag, run.nfrag, &off) == 0) {
+		net_count(NET_TX_COPIED, run.hlen + run.payload);
+	} else {
 		return false;
-	net_count(NET_TX_COPIED, run.hlen + run.payload);
+	}
+	net_count(NET_TX_FRAMES, 1);
+	net_count(NET_TX_TSO_FRAMES, 1);
+	net_count(NET_TX_TSO_BYTES, run.hlen + run.payload);
 	return true;
 }
 

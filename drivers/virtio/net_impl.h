@@ -43,7 +43,7 @@ struct vnet_hdr {
 #define VNET_MTU_MAX		9000
 #define VNET_MRG_BUF		1536	/* with merged buffers */
 #define VNET_RING		128	/* descriptors per queue */
-#define VNET_TSO_BUFS		8	/* large TX buffers, made when needed */
+#define VNET_TSO_BUFS		16	/* large TX buffers, made when needed */
 #define VNET_TSO_PAGES		17	/* header and NETDEV_TSO_MAX bytes */
 
 struct vnet;
