@@ -98,6 +98,7 @@ static err_t drop(struct tcp_pcb *pcb, struct conn *c)
 	tcp_arg(pcb, NULL);
 	tcp_recv(pcb, NULL);
 	tcp_sent(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
 	tcp_err(pcb, NULL);
 	free(c);
 	if (tcp_close(pcb) == ERR_OK)
@@ -150,12 +151,16 @@ static err_t answer(struct tcp_pcb *pcb, struct conn *c)
 		c->close_after = strcasestr(c->req, "\nconnection: close") != NULL;
 		*end = save;
 		const char *head = f->head[c->close_after];
+		err_t err = tcp_write(pcb, head, (u16_t)strlen(head),
+				      TCP_WRITE_FLAG_MORE);
 
+		if (err == ERR_MEM)
+			break;	/* TCP's queue is full: on_sent() or on_poll()
+				 * comes back to it */
+		if (err != ERR_OK)
+			return drop(pcb, c);
 		memmove(c->req, c->req + len, c->have - len);
 		c->have -= len;
-		if (tcp_write(pcb, head, (u16_t)strlen(head),
-			      TCP_WRITE_FLAG_MORE) != ERR_OK)
-			return drop(pcb, c);
 		c->body = f->data;
 		c->left = f->size;
 		if (!push(pcb, c, &rc))
@@ -192,6 +197,14 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p,
 	return answer(pcb, c);
 }
 
+/* Every half second: goes on with an answer that found TCP's queue full
+ * when nothing it had sent was left to acknowledge (no on_sent() to come:
+ * the pbufs acknowledged were still the device's). */
+static err_t on_poll(void *arg, struct tcp_pcb *pcb)
+{
+	return on_sent(arg, pcb, 0);
+}
+
 static void on_err(void *arg, err_t err)
 {
 	(void)err;
@@ -214,6 +227,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_arg(pcb, c);
 	tcp_recv(pcb, on_recv);
 	tcp_sent(pcb, on_sent);
+	tcp_poll(pcb, on_poll, 1);
 	tcp_err(pcb, on_err);
 	return ERR_OK;
 }

@@ -5,7 +5,8 @@
  * in every network application's memory whether used or not. Here each
  * pool is a count against a limit, and its elements come from the
  * per-CPU heap. The limits of what grows with connections (TCP and UDP
- * PCBs, netconns, segments) are set from the guest's memory at start-up;
+ * PCBs, netconns, segments and the pbufs that point at the sender's
+ * memory) are set from the guest's memory at start-up;
  * the others stay as lwipopts.h says (the receive pbufs, timers, ...).
  *
  * A pool at its limit answers NULL, as lwIP's did, and lwIP copes as it
@@ -83,6 +84,9 @@ void memp_init(void)
 	 * and never fewer than a single bulk sender's buffer needs. */
 	pools[MEMP_TCP_SEG].limit = clamp(2 * (size_t)conns, MEMP_NUM_TCP_SEG,
 					  4 * conns);
+	/* pbufs that point at the sender's memory (tcp_write() without a
+	 * copy, UDP's netbuf_ref()): one per such segment queued. */
+	pools[MEMP_PBUF].limit = pools[MEMP_TCP_SEG].limit;
 }
 
 void *memp_malloc(memp_t type)
