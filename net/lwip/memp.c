@@ -44,6 +44,13 @@
 #define CONN_BYTES		2048
 #define CONN_SHARE_DIVISOR	8
 
+/* Connections kept in TIME-WAIT at most: past that, a new connection
+ * takes the oldest one's place. lwIP finds each segment's connection by
+ * walking its lists, TIME-WAIT's included: with the limit set from memory,
+ * thousands piled up (two minutes at a thousand connections a second) and
+ * halved the connections served per second. */
+#define TIME_WAIT_MAX		MEMP_NUM_TCP_PCB
+
 struct pool {
 	size_t size;
 	unsigned limit;
@@ -89,6 +96,25 @@ void memp_init(void)
 	pools[MEMP_PBUF].limit = pools[MEMP_TCP_SEG].limit;
 }
 
+/* Frees the oldest connections in TIME-WAIT while there are
+ * TIME_WAIT_MAX (tcp_abort() sends nothing for them). Under the core
+ * lock, as every PCB allocation is. */
+static void time_wait_trim(void)
+{
+	for (;;) {
+		struct tcp_pcb *oldest = NULL;
+		unsigned n = 0;
+
+		for (struct tcp_pcb *p = tcp_tw_pcbs; p; p = p->next, n++)
+			if (!oldest || (u32_t)(tcp_ticks - p->tmr) >=
+					       (u32_t)(tcp_ticks - oldest->tmr))
+				oldest = p;
+		if (n < TIME_WAIT_MAX)
+			return;
+		tcp_abort(oldest);
+	}
+}
+
 void *memp_malloc(memp_t type)
 {
 	struct pool *p;
@@ -96,6 +122,8 @@ void *memp_malloc(memp_t type)
 
 	LWIP_ERROR("memp_malloc: type < MEMP_MAX", (type < MEMP_MAX),
 		   return NULL;);
+	if (type == MEMP_TCP_PCB)
+		time_wait_trim();
 	p = &pools[type];
 	if (__atomic_add_fetch(&p->in_use, 1, __ATOMIC_RELAXED) > p->limit) {
 		__atomic_sub_fetch(&p->in_use, 1, __ATOMIC_RELAXED);

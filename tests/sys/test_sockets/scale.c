@@ -14,6 +14,10 @@
 
 #include "util.h"
 
+/* lwIP's own lists, to count the connections in TIME-WAIT. */
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcpip.h"
+
 /* What net/lwip/memp.c allows: an eighth of memory at 2 KiB per
  * connection, at least 256, at most 65,536. */
 static long conn_limit(void)
@@ -169,4 +173,29 @@ TEST(scale, listen_backlog_is_honoured)
 	for (int i = 0; i < 5; i++)
 		close(c[i]);
 	close(l);
+}
+
+TEST(scale, time_wait_is_bounded)
+{
+	/* 400 connections closed by the client first leave it 400 in
+	 * TIME-WAIT, more than the 256 kept (net/lwip/memp.c): lwIP walks
+	 * that list for every segment, so it must not grow with memory. */
+	unsigned n = 0;
+	int c, s;
+
+	for (int i = 0; i < 400; i++) {
+		ASSERT_EQ(tcp_pair(&c, &s), 0);
+		close(c);
+		close(s);
+	}
+	LOCK_TCPIP_CORE();
+	for (struct tcp_pcb *p = tcp_tw_pcbs; p; p = p->next)
+		n++;
+	UNLOCK_TCPIP_CORE();
+	EXPECT_GT(n, 0u);
+	EXPECT_LE(n, 256u + 4);	/* + those closed since the last PCB was made */
+	/* And new connections still come. */
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	close(c);
+	close(s);
 }
