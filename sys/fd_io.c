@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Reading and writing descriptors: read, write, readv, writev, pread64,
- * pwrite64, preadv, pwritev, lseek (sendfile: sendfile.c), over the descriptor table
- * (fs/fd.c) and the VFS's open files (fs/vfs_file.c). A write that finds
+ * pwrite64, preadv, pwritev, lseek (sendfile: sendfile.c), over the
+ * descriptor table (fs/fd.c) and the VFS's open files (fs/vfs_file.c). A write that finds
  * the other end of a pipe or socket gone also raises SIGPIPE, as Linux.
  */
 #include <fcntl.h>

@@ -12,8 +12,8 @@
 
 #include "sys_impl.h"
 
-/* Files are read at (*off), or at the file's offset when (off) is
- * NULL. */
+/* Both copies below read the file at (*off), or at the file's offset
+ * when (off) is NULL, and move that as they go. */
 #define SENDFILE_CHUNK (64 * 1024)
 
 /* From a file whose bytes lie in memory (the initrd): written from where
@@ -21,12 +21,15 @@
 static long copy_in_place(struct vfs_file *in, struct vfs_file *out,
 			  int64_t *off, size_t n)
 {
-	uint64_t pos = off ? (uint64_t)*off : in->offset;
+	int64_t pos = off ? *off : vfs_lseek(in, 0, SEEK_CUR);
 	long done = 0;
+
+	if (pos < 0)
+		return pos;
 
 	while ((size_t)done < n) {
 		size_t len;
-		const void *p = in->ops->peek(in, pos + (uint64_t)done, &len);
+		const void *p = in->ops->peek(in, (uint64_t)(pos + done), &len);
 
 		if (!p)
 			break;		/* the end of the file */
@@ -53,7 +56,6 @@ static long copy_in_place(struct vfs_file *in, struct vfs_file *out,
 }
 
 /* Any other file: through a bounce buffer. */
-
 static long copy_file(struct vfs_file *in, struct vfs_file *out,
 		      int64_t *off, size_t n)
 {
