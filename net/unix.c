@@ -36,6 +36,10 @@
 
 static const struct vfs_file_ops unix_file_ops;
 
+/* Named by libc/include/sys/un.h: a program that names AF_UNIX
+ * addresses links this family (sys/socket.c names it only weakly). */
+const char toro_unix_sockets = 1;
+
 /* Every connection's (peer) pointers: an end follows its peer's only
  * with it held, and a closing end unlinks both under it. */
 static struct mutex links_lock;

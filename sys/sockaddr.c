@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Socket addresses between the caller's structures (Linux's sockaddr_in
- * and sockaddr_un) and the kernel's struct sock_addr, checked on the way
+ * Socket addresses between the caller's structures (Linux's sockaddr_in,
+ * sockaddr_un and sockaddr_vm) and the kernel's struct sock_addr, checked on the way
  * in and cut to the caller's room on the way out.
  */
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/un.h>
+#include <linux/vm_sockets.h>
 
 #include "socket_impl.h"
 #include "sys_impl.h"
@@ -40,6 +41,15 @@ int sockaddr_in_kernel(const struct sockaddr *sa, socklen_t len,
 		memcpy(a->path, sun->sun_path, n);
 		return 0;
 	}
+	if (sa->sa_family == AF_VSOCK) {
+		const struct sockaddr_vm *svm = (const struct sockaddr_vm *)sa;
+
+		if (len < sizeof(*svm))
+			return -EINVAL;
+		a->cid = svm->svm_cid;
+		a->vport = svm->svm_port;
+		return 0;
+	}
 	/* Another family is the socket's to refuse, each its own way:
 	 * AF_INET says EAFNOSUPPORT, AF_UNIX EINVAL. */
 	return 0;
@@ -51,6 +61,7 @@ int sockaddr_out(const struct sock_addr *a, struct sockaddr *sa,
 	union {
 		struct sockaddr_in in;
 		struct sockaddr_un un;
+		struct sockaddr_vm vm;
 	} u;
 	size_t full, n;
 
@@ -67,6 +78,11 @@ int sockaddr_out(const struct sock_addr *a, struct sockaddr *sa,
 		/* A path is given with its NUL, as Linux does. */
 		full = offsetof(struct sockaddr_un, sun_path) + a->len +
 		       (a->len && a->path[0] && a->len < sizeof(a->path));
+	} else if (a->family == AF_VSOCK) {
+		u.vm.svm_family = AF_VSOCK;
+		u.vm.svm_cid = a->cid;
+		u.vm.svm_port = a->vport;
+		full = sizeof(u.vm);
 	} else {
 		u.in.sin_family = AF_INET;
 		u.in.sin_port = a->port;

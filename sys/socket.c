@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The socket calls that set sockets up and take them down: socket,
- * socketpair, bind, listen, accept, accept4, connect, shutdown,
+ * bind, listen, accept, accept4, connect, shutdown,
  * getsockname, getpeername, setsockopt, getsockopt. They check the
  * caller's memory, convert its structures and call the socket's family
- * (include/kernel/socket.h): AF_INET (lwIP) or AF_UNIX. Sending and
- * receiving are socket_io.c.
+ * (include/kernel/socket.h): AF_INET (lwIP), AF_UNIX or AF_VSOCK.
+ * Sending and receiving are socket_io.c.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -76,11 +76,10 @@ static long install(struct vfs_file *f, int flags)
 	return fd;
 }
 
-/* AF_UNIX has one protocol, 0 by default or PF_UNIX by name. */
-static bool unix_protocol(int protocol)
-{
-	return protocol == 0 || protocol == PF_UNIX;
-}
+/* AF_UNIX sockets are linked only into programs that name their
+ * addresses (libc/include/sys/un.h) or make pairs (socketpair.c): for
+ * the others, the family is not there. */
+#pragma weak unix_socket
 
 SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
 {
@@ -96,44 +95,19 @@ SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
 		rc = inet_socket(kind, protocol, nb, &f);
 		break;
 	case AF_UNIX:
-		if (!unix_protocol(protocol))
+		if (!unix_socket)
+			return -EAFNOSUPPORT;
+		if (!socket_unix_protocol(protocol))
 			return -EPROTONOSUPPORT;
 		rc = unix_socket(kind, nb, &f);
+		break;
+	case AF_VSOCK:
+		rc = vsock_socket(kind, protocol, nb, &f);
 		break;
 	default:
 		return -EAFNOSUPPORT;
 	}
 	return rc ? rc : install(f, type);
-}
-
-SYSCALL_DEFINE4(socketpair, int, domain, int, type, int, protocol, int *, sv)
-{
-	int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	struct vfs_file *f[2];
-	int rc;
-
-	if (domain != AF_UNIX)
-		return domain == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
-	if (!unix_protocol(protocol))
-		return -EPROTONOSUPPORT;
-	if (!user_writable(sv, 2 * sizeof(int)))
-		return -EFAULT;
-	rc = unix_socketpair(kind, type & SOCK_NONBLOCK, f);
-	if (rc)
-		return rc;
-	sv[0] = fd_install_flags(f[0], type & SOCK_CLOEXEC);
-	if (sv[0] < 0) {
-		vfs_file_put(f[0]);
-		vfs_file_put(f[1]);
-		return sv[0];
-	}
-	sv[1] = fd_install_flags(f[1], type & SOCK_CLOEXEC);
-	if (sv[1] < 0) {
-		fd_close(sv[0]);
-		vfs_file_put(f[1]);
-		return sv[1];
-	}
-	return 0;
 }
 
 SYSCALL_DEFINE3(bind, int, fd, const struct sockaddr *, addr, socklen_t, len)

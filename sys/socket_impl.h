@@ -24,4 +24,10 @@ int sockaddr_out(const struct sock_addr *a, struct sockaddr *sa,
  * NULL with (*err) -EBADF or -ENOTSOCK. */
 struct vfs_file *socket_file(int fd, int *err);
 
+/* AF_UNIX has one protocol, 0 by default or PF_UNIX by name. */
+static inline bool socket_unix_protocol(int protocol)
+{
+	return protocol == 0 || protocol == PF_UNIX;
+}
+
 #endif /* SYS_SOCKET_IMPL_H */

@@ -7,7 +7,9 @@
  * any file. Two families:
  *   AF_INET  (net/socket*.c): TCP and UDP over lwIP, IPv4;
  *   AF_UNIX  (net/unix*.c): stream and datagram sockets within the
- *            program, named by a path or an abstract name, or in pairs.
+ *            program, named by a path or an abstract name, or in pairs;
+ *   AF_VSOCK (net/vsock*.c): stream sockets to the host (CID 2) over
+ *            the virtio-vsock device.
  *
  * The types here are the kernel's own, not the BSD ones: lwIP's headers
  * define struct sockaddr and friends their own way, so no file sees both.
@@ -29,6 +31,7 @@
 
 #define SOCK_FAMILY_UNIX	1	/* Linux's AF_UNIX */
 #define SOCK_FAMILY_INET	2	/* Linux's AF_INET */
+#define SOCK_FAMILY_VSOCK	40	/* Linux's AF_VSOCK */
 #define SOCK_UNIX_PATH_MAX	108	/* sun_path's size */
 
 /* An address of either family. */
@@ -36,6 +39,8 @@ struct sock_addr {
 	int family;
 	uint32_t ip;		/* AF_INET, network byte order */
 	uint16_t port;		/* AF_INET, network byte order */
+	uint32_t cid;		/* AF_VSOCK */
+	uint32_t vport;		/* AF_VSOCK */
 	/* AF_UNIX: (len) bytes of sun_path: a path up to its NUL, an
 	 * abstract name starting with a NUL byte, or none (0: unnamed). */
 	unsigned len;
@@ -118,6 +123,8 @@ struct socket_ops {
  */
 int inet_socket(int type, int protocol, bool nonblock, struct vfs_file **out);
 int unix_socket(int type, bool nonblock, struct vfs_file **out);
+/* -EAFNOSUPPORT when the VM has no vsock device. */
+int vsock_socket(int type, int protocol, bool nonblock, struct vfs_file **out);
 /* Two connected AF_UNIX sockets (socketpair()). */
 int unix_socketpair(int type, bool nonblock, struct vfs_file *out[2]);
 
