@@ -22,7 +22,7 @@ include sys/Makefile.inc
 include libc/Makefile.inc
 include tests/unit/Makefile.inc
 
-HOST_TOOLS := $(BUILD)/host/tsc_khz
+HOST_TOOLS := $(BUILD)/host/tsc_khz $(BUILD)/host/toro-vsock
 
 obj = $(patsubst %,$(BUILD)/obj/%.o,$(1))
 KERNEL_OBJS := $(call obj,$(KERNEL_SRCS))
@@ -228,6 +228,12 @@ endif
 $(BUILD)/host/tsc_khz: tools/host/tsc_khz.c | $(DEPS_STAMP)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(@D) && $(HOSTCC) -O2 -Wall -Wextra -o $@ $<
+
+# The vhost-user vsock backend `toro run --vsock` starts (tools/host/vsock).
+VSOCK_SRCS := $(wildcard tools/host/vsock/*.c)
+$(BUILD)/host/toro-vsock: $(VSOCK_SRCS) tools/host/vsock/vsock.h | $(DEPS_STAMP)
+	$(call msg,HOSTCC,tools/host/vsock)
+	$(Q)mkdir -p $(@D) && $(HOSTCC) -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $(VSOCK_SRCS)
 
 # The main example: the web server with its small site packed as the
 # initrd, on 127.0.0.1:8080 through QEMU user networking.

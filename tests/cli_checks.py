@@ -813,6 +813,175 @@ def check_virtiofsd_cleanup(build):
     return not problems, "; ".join(problems)
 
 
+# --- --vsock, --vsock-cid, --vsock-port -----------------------------------
+
+def check_vsock_errors(build):
+    """Bad --vsock/--vsock-cid/--vsock-port each fail before anything
+    starts: exit 2, one line that names the problem."""
+    import socket
+    hello = f"{build}/hello.elf"
+    problems = []
+    with tempfile.TemporaryDirectory() as d, socket.socket() as tcp:
+        tcp.bind(("127.0.0.1", 0))
+        tcp.listen()
+        taken = tcp.getsockname()[1]
+        plain = os.path.join(d, "file")
+        open(plain, "w").close()
+        sock = os.path.join(d, "v.sock")
+        port = free_port()
+        cases = [
+            (["--vsock", sock, "--vsock-cid", "2"], "expected a number from 3"),
+            (["--vsock", sock, "--vsock-cid", "x"], "expected a number from 3"),
+            (["--vsock", sock, "--vsock-cid", "4294967295"],
+             "expected a number from 3"),
+            (["--vsock-cid", "5"], "give --vsock PATH or --vsock-port"),
+            (["--vsock-port", "80"], "expected HOST:GUEST"),
+            (["--vsock-port", "a:b"], "expected HOST:GUEST"),
+            (["--vsock-port", "70000:80"], "not in 1-65535"),
+            (["--vsock-port", "0:80"], "not in 1-65535"),
+            (["--vsock-port", "8080:4294967295"], "not below 4294967295"),
+            (["--vsock-port", f"{port}:1", "--vsock-port", f"{port}:2"],
+             "given twice"),
+            (["--vsock-port", f"{port}:1", "--port", f"{port}:80"],
+             "also a --port"),
+            (["--vsock-port", f"{taken}:80"], f"127.0.0.1:{taken} is in use"),
+            (["--vsock", os.path.join(d, "no", "v.sock")], "no such directory"),
+            (["--vsock", plain], "exists and is not a socket"),
+            (["--vsock", "/tmp/" + "x" * 100], "longer than"),
+        ]
+        for flags, text in cases:
+            ok, detail = one_line_error(*toro("run", hello, *flags)[:3], 2,
+                                        text)
+            if not ok:
+                problems.append(f"{flags}: {detail}")
+    return not problems, "; ".join(problems)
+
+
+def check_vsock_device_args(build):
+    """--dry-run shows toro-vsock's command (PATH, CID, forwards; a PATH
+    of the run's own without --vsock), the shared memfd RAM and the
+    vhost-user-vsock device on the next free MMIO transport (microvm) or
+    on PCI, modern only (q35)."""
+    problems = []
+    a, b = free_port(), free_port()
+    with tempfile.TemporaryDirectory() as d:
+        sock = os.path.join(d, "v.sock")
+        disk = os.path.join(d, "d.img")
+        open(disk, "w").close()
+        mem = "-object memory-backend-memfd,id=toro-mem,size=128M,share=on"
+        runs = [
+            (["--vsock", sock],
+             [f"--uds-path {sock} --guest-cid 3 &", "memory-backend=toro-mem",
+              mem, "-device vhost-user-vsock-device,chardev=toro-vsock,"
+              "bus=virtio-mmio-bus.1"]),
+            (["--vsock", sock, "--vsock-cid", "42", "--vsock-port",
+              f"{a}:80", "--vsock-port", f"{b}:8080", "--disk", disk],
+             [f"--guest-cid 42 --forward {a}:80 --forward {b}:8080 &",
+              "virtio-blk-device,drive=toro-disk0,bus=virtio-mmio-bus.1",
+              "vhost-user-vsock-device,chardev=toro-vsock,"
+              "bus=virtio-mmio-bus.2"]),
+            (["--vsock-port", f"{a}:80", "--no-acpi"],
+             ["/vsock.sock --guest-cid 3 --forward", "bus=virtio-mmio-bus.0"]),
+            (["--vsock", sock, "--machine", "q35"],
+             ["q35,memory-backend=toro-mem", "-device vhost-user-vsock-pci,"
+              "disable-legacy=on,chardev=toro-vsock"]),
+        ]
+        for flags, texts in runs:
+            rc, out, err, _ = toro("run", f"{build}/hello.elf", "--dry-run",
+                                   *flags)
+            lines = out.splitlines()
+            backend = [ln for ln in lines if "toro-vsock --vhost-user " in ln]
+            missing = [t for t in texts if t not in out]
+            if rc or missing or len(backend) != 1 or len(lines) != 2:
+                problems.append(f"{flags}: exit {rc}, missing {missing} in "
+                                f"{out!r} {err!r}")
+        rc, out, err, _ = toro("run", f"{build}/hello.elf", "--dry-run")
+        if "vsock" in out or "memfd" in out:
+            problems.append(f"no vsock flags: {out!r}")
+    return not problems, "; ".join(problems)
+
+
+def vsock_backends(path):
+    """The pids of toro-vsock processes with PATH (path)."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if (state != "Z" and argv and argv[0].endswith(b"toro-vsock")
+                and path.encode() in argv):
+            pids.append(int(pid))
+    return pids
+
+
+def check_vsock_cleanup(build):
+    """No toro-vsock is left after a guest exits, times out, QEMU fails
+    or toro is stopped or killed outright; SIGUSR1 kills it while the
+    guest runs on."""
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        sock = os.path.join(d, "v.sock")
+        vs = ["--vsock", sock, "--accel", "tcg"]
+        runs = [("exit", ["run", f"{build}/hello.elf", *vs], 0),
+                ("timeout", ["run", f"{build}/tests/test_spin.elf", *vs,
+                             "--timeout", "3"], 124),
+                ("QEMU failing", ["run", f"{build}/hello.elf", *vs,
+                                  "--qemu-arg=-no-such-option"], 126)]
+        for what, args, want in runs:
+            rc, out, err, _ = toro(*args)
+            left = vsock_backends(sock)
+            if rc != want or left or os.path.exists(sock):
+                problems.append(f"{what}: exit {rc} (want {want}), toro-vsock "
+                                f"left: {left}, {err.strip()!r}")
+        for how in ("SIGUSR1", "SIGKILL"):
+            proc = subprocess.Popen([TORO, "run", f"{build}/tests/test_spin.elf",
+                                     *vs, "--timeout", "120"],
+                                    stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+            try:
+                line = proc.stdout.readline()
+                running = vsock_backends(sock)
+                proc.send_signal(getattr(signal, how))
+                deadline = time.monotonic() + 10
+                while vsock_backends(sock) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                left = vsock_backends(sock)
+                alive = proc.poll() is None
+                if how == "SIGUSR1":
+                    proc.send_signal(signal.SIGTERM)
+                    rc = proc.wait(30)
+                    if rc != 128 + signal.SIGTERM:
+                        problems.append(f"SIGTERM after SIGUSR1: exit {rc}")
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            if (b"spinning" not in line or len(running) != 1 or left
+                    or alive != (how == "SIGUSR1")):
+                problems.append(f"{how}: {line!r}, toro-vsock {running}, "
+                                f"after it {left}, toro alive {alive}")
+    return not problems, "; ".join(problems)
+
+
+def check_vsock_backend_garbage(build):
+    """toro-vsock against a fake QEMU and guest (tests/vsock_backend.py):
+    garbage in the rings gets RST or a warning and a stopped ring, never
+    a crash; each new vhost-user connection starts afresh."""
+    build = os.path.abspath(build)      # as make spells its targets
+    tool = os.path.join(build, "host", "toro-vsock")
+    if not os.path.exists(tool):
+        subprocess.run(["make", "-s", "-C", ROOT, f"BUILD={build}", tool],
+                       check=True)
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tests",
+                                                     "vsock_backend.py"),
+                        build], capture_output=True, text=True, timeout=120)
+    return r.returncode == 0, (r.stdout + r.stderr).strip()[-2000:]
+
+
 CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_unknown_flag, check_bad_number, check_too_many_cpus, check_bad_env,
     check_missing_elf, check_not_pvh, check_missing_qemu, check_timeout,
@@ -825,7 +994,8 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_net_boots, check_tap_offload, check_many_connections,
     check_webserver_in_16_mib, check_ceiling_serves, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
-    check_udp_link_two_guests)]
+    check_udp_link_two_guests, check_vsock_errors, check_vsock_device_args,
+    check_vsock_cleanup, check_vsock_backend_garbage)]
 
 # toro debug, toro run --trace and the boot breakdown: tests/debug_checks.py.
 import debug_checks  # noqa: E402

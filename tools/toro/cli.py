@@ -119,13 +119,26 @@ def make_parser():
     r.add_argument("--mac", metavar="MAC",
                    help="the virtio-net device's MAC address "
                    "(default QEMU's 52:54:00:12:34:56)")
+    r.add_argument("--vsock", metavar="PATH",
+                   help="a virtio-vsock device; host programs connect to the "
+                   "Unix socket PATH and send \"CONNECT <port>\\n\", a guest "
+                   "connecting to CID 2 port P reaches the Unix socket "
+                   "PATH_P (Firecracker's convention)")
+    r.add_argument("--vsock-cid", metavar="N",
+                   help="the guest's vsock CID (default 3)")
+    r.add_argument("--vsock-port", dest="vsock_ports", action="append",
+                   default=[], metavar="HOST:GUEST",
+                   help="forward TCP connections to 127.0.0.1:HOST to the "
+                   "guest's vsock port GUEST (repeatable; implies a vsock "
+                   "device)")
     r.add_argument("--qemu", default=qemu.QEMU, help=argparse.SUPPRESS)
     r.add_argument("--qemu-arg", dest="qemu_args", action="append", default=[],
                    metavar="ARG", help="pass ARG to QEMU (repeatable)")
     r.add_argument("-v", "--verbose", action="store_true",
                    help="show the build and QEMU commands")
     r.add_argument("--dry-run", action="store_true",
-                   help="print the QEMU (and virtiofsd) commands, run nothing")
+                   help="print the QEMU (and virtiofsd, toro-vsock) commands, "
+                   "run nothing")
     r.add_argument("--trace", action="append", metavar="PATTERN",
                    help="record QEMU trace events matching PATTERN (e.g. "
                    "'virtio_*'; repeatable) in a file, named on stderr")
@@ -171,6 +184,10 @@ def cmd_run(root, build_dir, args, guest_args, out=None, runner=None):
                         f"least {need} MiB")
     args.plan = devices.plan(args, initrd.prepare(args.initrd, build_dir)
                              if args.initrd else None)
+    if args.plan.vsock:
+        from . import vsock
+        args.plan.vsock.tool = vsock.tool_path(
+            root, build_dir, make=not getattr(args, "dry_run", False))
     args.accel = host.choose_accel(args.accel)
     options = list(args.env)
     if args.accel == "tcg":

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The virtio devices of `toro run`: --fs (virtio-fs), --disk
-(virtio-blk) and the network (virtio-net, see net.py), as QEMU arguments
-and kernel options.
+(virtio-blk), the network (virtio-net, see net.py) and --vsock
+(vhost-user-vsock, see vsock.py), as QEMU arguments and kernel options.
 
 On q35 they are PCI devices (modern only: no legacy I/O BAR). On microvm
 they are virtio-mmio devices on transports we choose, from 0 up (devices
@@ -15,13 +15,13 @@ is left alone: QEMU's I/O APIC model turns input 0 into input 2 (the PC's
 "ISA IRQ 0 is GSI 2" rule, applied to the second I/O APIC too), so its
 interrupts would arrive as transport 2's.
 
-virtio-fs needs the guest's memory shared with virtiofsd: the RAM becomes a
-shared memfd backend.
+virtio-fs and vsock need the guest's memory shared with their vhost-user
+backends (virtiofsd, toro-vsock): the RAM becomes a shared memfd backend.
 """
 import os
 import re
 
-from . import net
+from . import net, vsock
 from .errors import ToroError
 
 # Usable transports (the first one's index, how many), with ACPI and without.
@@ -43,15 +43,18 @@ class Plan:
         self.disks = []         # absolute paths
         self.initrd = None      # archive path, or None
         self.net = None         # net.Net, or None
+        self.vsock = None       # vsock.Vsock, or None
 
     def transports(self):
         """(transport index, kind, number of its kind, item) for each
-        virtio device: the --fs ones first, then --disk, then the network
-        (so adding one leaves the others where they were)."""
+        virtio device: the --fs ones first, then --disk, then the network,
+        then vsock (so adding one leaves the others where they were)."""
         devs = [("fs", i, f) for i, f in enumerate(self.fs)]
         devs += [("disk", i, d) for i, d in enumerate(self.disks)]
         if self.net:
             devs.append(("net", 0, self.net))
+        if self.vsock:
+            devs.append(("vsock", 0, self.vsock))
         first = MMIO_TRANSPORTS[self.acpi][0]
         return [(first + n, *dev) for n, dev in enumerate(devs)]
 
@@ -63,14 +66,19 @@ class Plan:
             return ["toro.root=initrd"]
         return []
 
+    def shared_memory(self):
+        """Does a vhost-user backend need the guest's RAM?"""
+        return bool(self.fs or self.vsock)
+
     def machine_options(self):
         """Additions to -M."""
-        return ["memory-backend=toro-mem"] if self.fs else []
+        return ["memory-backend=toro-mem"] if self.shared_memory() else []
 
-    def qemu_args(self, sockets):
-        """QEMU arguments; sockets[i] is the vhost-user socket of fs[i]."""
+    def qemu_args(self, sockets, vsock_socket=None):
+        """QEMU arguments; sockets[i] is the vhost-user socket of fs[i],
+        vsock_socket toro-vsock's."""
         args = []
-        if self.fs:
+        if self.shared_memory():
             args += ["-object", f"memory-backend-memfd,id=toro-mem,"
                      f"size={self.mem}M,share=on"]
         if self.initrd:
@@ -88,6 +96,14 @@ class Plan:
                          f",chardev=toro-fs{i},tag={item.tag}{where}"]
             elif kind == "net":
                 args += item.qemu_args(mmio, where)
+            elif kind == "vsock":
+                # The guest CID is not here: QEMU asks the backend for
+                # the config space (vhost-user GET_CONFIG).
+                sock = qemu_escape(vsock_socket)
+                args += ["-chardev", f"socket,id=toro-vsock,path={sock}",
+                         "-device", ("vhost-user-vsock-device" if mmio else
+                                     "vhost-user-vsock-pci,disable-legacy=on")
+                         + f",chardev=toro-vsock{where}"]
             else:
                 args += ["-drive", f"file={qemu_escape(item)},format=raw,"
                          f"if=none,id=toro-disk{i},cache=writeback",
@@ -139,10 +155,12 @@ def plan(args, initrd=None):
     p.net = net.plan(getattr(args, "ports", ()), getattr(args, "net", False),
                      getattr(args, "tap", None), getattr(args, "mac", None),
                      getattr(args, "udp_link", None))
+    p.vsock = vsock.plan(args)
     if p.machine == "microvm":
         count = MMIO_TRANSPORTS[p.acpi][1]
         if len(p.transports()) > count:
-            raise ToroError(f"--fs, --disk and the network: at most {count} "
+            raise ToroError(f"--fs, --disk, the network and --vsock: at most "
+                            f"{count} "
                             f"devices on "
                             f"microvm{'' if p.acpi else ' without ACPI'}")
     return p

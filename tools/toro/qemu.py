@@ -7,12 +7,12 @@ reports its exit status twice: as text on QEMU's debug console (port 0xe9,
 to a file here), which carries any status and tells a guest exit apart from
 QEMU failing on its own; and through isa-debug-exit, which makes QEMU stop.
 
-Whatever we start for the run (QEMU, a virtiofsd per --fs) is stopped
-however it ends: guest exit, panic, --timeout, QEMU failing, Ctrl-C,
-SIGTERM or SIGHUP (exit status 128 + the signal); if we are killed
-outright, the kernel sends them SIGTERM (PR_SET_PDEATHSIG). SIGUSR1 kills
-the virtiofsd daemons and lets the guest run on: tests use it to see how
-the guest copes with a dead host side.
+Whatever we start for the run (QEMU, a virtiofsd per --fs, toro-vsock for
+--vsock) is stopped however it ends: guest exit, panic, --timeout, QEMU
+failing, Ctrl-C, SIGTERM or SIGHUP (exit status 128 + the signal); if we
+are killed outright, the kernel sends them SIGTERM (PR_SET_PDEATHSIG).
+SIGUSR1 kills the virtiofsd daemons and toro-vsock and lets the guest run
+on: tests use it to see how the guest copes with a dead host side.
 """
 import os
 import re
@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 
-from . import errors, virtiofsd
+from . import errors, virtiofsd, vsock
 from .errors import ToroError
 
 QEMU = "qemu-system-x86_64"
@@ -44,9 +44,10 @@ def kernel_cmdline(name, options, args):
     return " ".join(words + ["--"] + [quote_arg(a) for a in args])
 
 
-def qemu_command(cfg, elf, cmdline, debugcon, plan=None, sockets=()):
+def qemu_command(cfg, elf, cmdline, debugcon, plan=None, sockets=(),
+                 vsock_socket=None):
     """QEMU's argv; plan (devices.Plan) adds the virtio devices, sockets
-    being the vhost-user socket of each --fs."""
+    being the vhost-user socket of each --fs, vsock_socket toro-vsock's."""
     machine = cfg.machine
     cmd = [cfg.qemu]
     more = "".join("," + o for o in plan.machine_options()) if plan else ""
@@ -73,7 +74,7 @@ def qemu_command(cfg, elf, cmdline, debugcon, plan=None, sockets=()):
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-kernel", elf, "-append", cmdline]
     if plan:
-        cmd += plan.qemu_args(sockets)
+        cmd += plan.qemu_args(sockets, vsock_socket)
     return cmd + cfg.qemu_args
 
 
@@ -136,19 +137,27 @@ def run(cfg, elf, out):
         daemons = [virtiofsd.Daemon(f.source, os.path.join(tmp, f"fs{i}.sock"),
                                     os.path.join(tmp, f"fs{i}.log"))
                    for i, f in enumerate(plan.fs if plan else [])]
+        vs = plan.vsock if plan else None
+        if vs:
+            daemons.append(vsock.Daemon(
+                vs.tool, vs, os.path.join(tmp, "vsock-vhost.sock"),
+                vs.path or os.path.join(tmp, "vsock.sock"),
+                os.path.join(tmp, "vsock.log")))
         debugcon = os.path.join(tmp, "exit")
         cmd = qemu_command(cfg, elf, cfg.cmdline, debugcon, plan,
-                           [d.sock_path for d in daemons])
+                           [d.sock_path for d in daemons],
+                           daemons[-1].sock_path if vs else None)
         if cfg.verbose or dry_run:
-            # virtiofsd as one would start it by hand: we pass it the
-            # socket already listening, it would make it itself.
+            # The daemons as one would start them by hand: we pass them
+            # the socket already listening, they would make it.
             for d in daemons:
                 print("toro: " + shlex.join(d.command()) + " &", flush=True)
             print("toro: " + shlex.join(cmd), flush=True)
         if dry_run:
             return 0
         # SIGTERM/SIGHUP stop everything we started; SIGUSR1 kills the
-        # virtiofsd daemons, as a crash would (tests use it).
+        # virtiofsd daemons and toro-vsock, as a crash would (tests use
+        # it).
         old = {sig: signal.signal(sig, _stopped)
                for sig in (signal.SIGTERM, signal.SIGHUP)}
         old[signal.SIGUSR1] = signal.signal(

@@ -14,6 +14,7 @@ import ctypes
 import os
 import signal
 import socket
+import stat
 import subprocess
 
 from . import errors
@@ -42,11 +43,16 @@ def check_available():
 
 
 class Daemon:
-    """One virtiofsd serving `source` on the socket `sock_path`."""
+    """One virtiofsd serving `source` on the socket `sock_path`; the base
+    of toro-vsock's (vsock.Daemon), another vhost-user backend."""
 
     def __init__(self, source, sock_path, log_path):
         self.source, self.sock_path, self.log_path = source, sock_path, log_path
         self.proc = None
+        self.flag = f"--fs {source}"            # for messages
+        self.name = f"virtiofsd for {source}"
+        self.program = VIRTIOFSD
+        self.other_paths = []   # sockets it makes, removed at the end
 
     def command(self, fd=None):
         """Its argv: given the listening socket (fd), or making it."""
@@ -66,7 +72,7 @@ class Daemon:
                     stdout=log, stderr=log, pass_fds=[listener.fileno()],
                     preexec_fn=die_with_parent)
         except OSError as e:
-            raise ToroError(f"--fs {self.source}: cannot start {VIRTIOFSD}: "
+            raise ToroError(f"{self.flag}: cannot start {self.program}: "
                             f"{e.strerror}", errors.NO_STATUS)
         finally:
             listener.close()
@@ -84,22 +90,25 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        try:
-            os.unlink(self.sock_path)
-        except OSError:
-            pass
+        for p in [self.sock_path] + self.other_paths:
+            try:
+                if stat.S_ISSOCK(os.lstat(p).st_mode):
+                    os.unlink(p)
+            except OSError:
+                pass
 
     def failure(self):
         """Why it stopped on its own, or None if it did not fail."""
         if not self.proc:
             return None
         status = self.proc.poll()
-        if status is None or status == 0:
+        # Killed by SIGUSR1's hook (SIGKILL) is not a failure of its own.
+        if status is None or status == 0 or status == -signal.SIGKILL:
             return None
         try:
             with open(self.log_path, "rb") as f:
                 lines = f.read().decode(errors="replace").strip().splitlines()
         except OSError:
             lines = []
-        return (f"virtiofsd for {self.source} failed"
+        return (f"{self.name} failed"
                 + (f": {lines[-1]}" if lines else f" (exit status {status})"))
