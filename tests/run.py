@@ -51,16 +51,22 @@ Files and devices, fresh for every configuration a case runs on:
                        directory as last argument when there is one, and
                        TEST_FS, TEST_DISKS (space-separated), TEST_MACHINE
                        in the environment; a non-zero exit fails the case
-  kill_virtiofsd: REGEX  when a console line matches, the virtiofsd
-                       daemons are killed (toro run's SIGUSR1 hook), to
-                       test how the guest copes with a dead host side
+  kill_virtiofsd: REGEX  when a console line matches, the host daemons
+                       (virtiofsd, the vsock backend) are killed (toro
+                       run's SIGUSR1 hook), to test how the guest copes
+                       with a dead host side
+  vsock: on            a virtio-vsock device (--vsock with a Unix socket
+                       in a fresh directory); host_client gets its path
+                       as TEST_VSOCK
 The network (QEMU user networking: the guest is 10.0.2.15 by DHCP):
   port: [udp:]GUEST... forward a free host port on 127.0.0.1, picked anew
                        for every boot, to each of these guest ports
                        (--port); host_client and host_check (the last
                        boot's) get TEST_PORT (the first one's host port),
                        TEST_PORT_<GUEST> for each TCP one and
-                       TEST_UDP_PORT_<GUEST> for each UDP one
+                       TEST_UDP_PORT_<GUEST> for each UDP one; a
+                       vsock:GUEST port is forwarded to the guest's vsock
+                       port GUEST instead (--vsock-port)
   net: user            a network device even without `port:` (--net)
   net: udp-link        instead of user networking, the device on a UDP
                        tunnel (--udp-link) between two free UDP ports on
@@ -213,7 +219,7 @@ def new_case(name, directory, configs="quick"):
             "boot": [], "initrd": None, "fs": None, "disk": [],
             "host_setup": None, "host_check": None, "kill_virtiofsd": None,
             "port": [], "net": None, "host_client": None,
-            "client_after": None, "append": []}
+            "client_after": None, "append": [], "vsock": False}
 
 
 def parse_test_file(path):
@@ -252,15 +258,19 @@ def parse_test_file(path):
                 cur[key] = shlex.split(value)
             elif key == "port":
                 cur["port"] = value.split()
-                if not all(re.match(r"^(udp:|tcp:)?\d{1,5}$", p)
+                if not all(re.match(r"^(udp:|tcp:|vsock:)?\d{1,5}$", p)
                            for p in cur["port"]):
                     raise SystemExit(f"{path}:{lineno}: port: expected "
-                                     "[udp:]GUEST_PORT...")
+                                     "[udp:|vsock:]GUEST_PORT...")
             elif key == "net":
                 if value not in ("user", "udp-link"):
                     raise SystemExit(f"{path}:{lineno}: net: `user` or "
                                      "`udp-link`")
                 cur["net"] = value
+            elif key == "vsock":
+                if value != "on":
+                    raise SystemExit(f"{path}:{lineno}: vsock: `on`")
+                cur["vsock"] = True
             elif key in ("configs", "initrd", "fs", "kill_virtiofsd",
                          "client_after"):
                 cur[key] = value
@@ -273,10 +283,12 @@ def parse_test_file(path):
     return cases
 
 
-def host_env(fs_dir, disks, cfg, ports=None):
+def host_env(fs_dir, disks, cfg, ports=None, vsock=None):
     """The environment of host commands (see the docstring)."""
     env = dict(os.environ, TEST_FS=fs_dir or "", TEST_DISKS=" ".join(disks),
                TEST_MACHINE=cfg[0])
+    if vsock:
+        env["TEST_VSOCK"] = vsock
     if ports:
         env.update(ports.env())
     return env
@@ -313,12 +325,14 @@ class Ports:
         does, toro or QEMU says so and boot_case tries again."""
         self.hosts = []
         for proto, _ in self.specs:
-            kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+            kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
             with socket.socket(socket.AF_INET, kind) as s:
                 s.bind(("127.0.0.1", 0))
                 self.hosts.append(s.getsockname()[1])
         return [w for (proto, guest), host in zip(self.specs, self.hosts)
-                for w in ("--port", f"{proto}:{host}:{guest}")]
+                for w in (("--vsock-port", f"{host}:{guest}")
+                          if proto == "vsock" else
+                          ("--port", f"{proto}:{host}:{guest}"))]
 
     def env(self):
         env = {}
@@ -390,7 +404,7 @@ class HostClient:
         return self.problem
 
 
-def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports):
+def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports, vsock):
     """One boot of a case, with its network and host client; return
     (exit code, output, problem of the host client or None)."""
     for attempt in range(3):
@@ -399,7 +413,8 @@ def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports):
             net = ["--net"]
         client, watch = None, []
         if case["host_client"]:
-            client = HostClient(case, host_env(fs_dir, disks, cfg, ports))
+            client = HostClient(case, host_env(fs_dir, disks, cfg, ports,
+                                               vsock))
             watch = [(case["client_after"], client.start)]
         code, out, _ = boot(elf, cfg, args, case["env"], extra=extra + net,
                             kill_virtiofsd=case["kill_virtiofsd"], watch=watch)
@@ -448,6 +463,9 @@ def run_sys_case_in(elf, case, cfg, tmp):
             f.truncate(mib << 20)
         disks.append(path)
         extra += ["--disk", path]
+    vsock = os.path.join(tmp, "vsock.sock") if case["vsock"] else None
+    if vsock:
+        extra += ["--vsock", vsock]
     ports = Ports(case["port"]) if case["port"] else None
     if case["net"] == "udp-link":
         ports = Link()
@@ -458,7 +476,7 @@ def run_sys_case_in(elf, case, cfg, tmp):
     problems, outs = [], []
     for n, args in enumerate(case["boot"] or [case["args"]], 1):
         code, out, why = boot_case(elf, cfg, case, args, extra, fs_dir,
-                                   disks, ports)
+                                   disks, ports, vsock)
         if len(case["boot"]) > 1:
             out = f"--- boot {n}: {shlex.join(args)}\n" + out
         outs.append(out)
