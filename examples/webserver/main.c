@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * A static web server: HTTP/1.1 GET and HEAD with keep-alive, files from
- * a document root. One accepting worker per CPU, all on the same listening
- * socket; each connection gets a thread of its own on its worker's CPU, so
- * a slow or stalled client holds only its own thread.
+ * a document root, over TCP, AF_VSOCK or both. One accepting worker per
+ * CPU and listening socket; each connection gets a thread of its own on
+ * its worker's CPU, so a slow or stalled client holds only its own
+ * thread.
  *
- *   webserver [--root DIR] [--port N] [--timeout SECONDS]
+ *   webserver [--root DIR] [--port N] [--vsock PORT] [--timeout SECONDS]
  *             [--quit-path PATH]
  *
- * Defaults: root "/", port 80, timeout 10 s. --quit-path is for tests: a
+ * Defaults: root "/", TCP port 80 (--port 0: no TCP), no vsock port,
+ * timeout 10 s. --vsock PORT serves on that AF_VSOCK port too, where
+ * the host reaches it (toro run --vsock-port). --quit-path is for tests: a
  * GET or HEAD of exactly PATH is answered "bye" and then the server
  * exits with status 0, so a test guest ends by itself.
  *
@@ -17,10 +20,12 @@
  */
 #define _GNU_SOURCE		/* pthread_attr_setaffinity_np on the host */
 #include <errno.h>
+#include <linux/vm_sockets.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,7 @@
 struct web_config web_config = {
 	.root = "",
 	.port = 80,
+	.vsock_port = -1,
 	.timeout_s = 10,
 	.quit_path = NULL,
 };
@@ -39,7 +45,7 @@ struct web_config web_config = {
 static int usage(void)
 {
 	fprintf(stderr, "usage: webserver [--root DIR] [--port N] "
-		"[--timeout SECONDS] [--quit-path PATH]\n");
+		"[--vsock PORT] [--timeout SECONDS] [--quit-path PATH]\n");
 	return 2;
 }
 
@@ -73,8 +79,12 @@ static int parse_args(int argc, char **argv)
 				root[--n] = '\0';
 			web_config.root = root;
 		} else if (strcmp(opt, "--port") == 0) {
-			web_config.port = (int)number(val, 1, 65535);
+			web_config.port = (int)number(val, 0, 65535);
 			if (web_config.port < 0)
+				return usage();
+		} else if (strcmp(opt, "--vsock") == 0) {
+			web_config.vsock_port = number(val, 0, 0xfffffffe);
+			if (web_config.vsock_port < 0)
 				return usage();
 		} else if (strcmp(opt, "--timeout") == 0) {
 			web_config.timeout_s = (int)number(val, 1, 3600);
@@ -89,29 +99,52 @@ static int parse_args(int argc, char **argv)
 	return 0;
 }
 
-static int listen_on(int port)
+/* A listening socket of (family) at (addr), or -1 with a message about
+ * (what). */
+static int listen_on(int family, const void *addr, socklen_t len,
+		     const char *what)
+{
+	int one = 1;
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd < 0) {
+		fprintf(stderr, "webserver: %s: socket: %s\n", what,
+			strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+		fprintf(stderr, "webserver: %s: %s\n", what, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int listen_tcp(int port)
 {
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
 		.sin_port = htons((unsigned short)port),
 		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char what[32];
 
-	if (fd < 0) {
-		perror("webserver: socket");
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, SOMAXCONN) < 0) {
-		fprintf(stderr, "webserver: port %d: %s\n", port,
-			strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
+	snprintf(what, sizeof(what), "port %d", port);
+	return listen_on(AF_INET, &addr, sizeof(addr), what);
+}
+
+static int listen_vsock(long port)
+{
+	struct sockaddr_vm addr = {
+		.svm_family = AF_VSOCK,
+		.svm_cid = VMADDR_CID_ANY,
+		.svm_port = (unsigned)port,
+	};
+	char what[32];
+
+	snprintf(what, sizeof(what), "vsock port %ld", port);
+	return listen_on(AF_VSOCK, &addr, sizeof(addr), what);
 }
 
 static void *worker(void *arg)
@@ -153,31 +186,62 @@ static int start_worker(int cpu, int lfd)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Workers for (lfd) on every CPU, main's own CPU's too unless (skip_here)
+ * (main's thread is that one); says so. */
+static void serve(int lfd, const char *where, int here, long ncpus,
+		  bool skip_here)
 {
-	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int here = sched_getcpu(), workers = 1, lfd;
+	int workers = skip_here;
 
-	if (parse_args(argc, argv))
-		return 2;
-	/* A client gone mid-answer is an error of that connection's send
-	 * or sendfile(), not a SIGPIPE that ends the server. */
-	signal(SIGPIPE, SIG_IGN);
-	lfd = listen_on(web_config.port);
-	if (lfd < 0)
-		return 1;
-	if (ncpus < 1)
-		ncpus = 1;
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		if (cpu == here)
+		if (cpu == here && skip_here)
 			continue;
 		if (start_worker(cpu, lfd) == 0)
 			workers++;
 	}
-	printf("webserver: serving %s on port %d (%d workers)\n",
-	       web_config.root[0] ? web_config.root : "/", web_config.port,
-	       workers);
+	printf("webserver: serving %s on %s (%d workers)\n",
+	       web_config.root[0] ? web_config.root : "/", where, workers);
+}
+
+int main(int argc, char **argv)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int here = sched_getcpu(), tcp = -1, vsock = -1;
+	char where[40];
+
+	if (parse_args(argc, argv))
+		return 2;
+	if (!web_config.port && web_config.vsock_port < 0) {
+		fprintf(stderr, "webserver: --port 0 and no --vsock: nothing "
+			"to serve on\n");
+		return 2;
+	}
+	/* A client gone mid-answer is an error of that connection's send
+	 * or sendfile(), not a SIGPIPE that ends the server. */
+	signal(SIGPIPE, SIG_IGN);
+	if (web_config.port) {
+		tcp = listen_tcp(web_config.port);
+		if (tcp < 0)
+			return 1;
+	}
+	if (web_config.vsock_port >= 0) {
+		vsock = listen_vsock(web_config.vsock_port);
+		if (vsock < 0)
+			return 1;
+	}
+	if (ncpus < 1)
+		ncpus = 1;
+	/* main's thread works for TCP if there is TCP, else for vsock. */
+	if (vsock >= 0) {
+		snprintf(where, sizeof(where), "vsock port %ld",
+			 web_config.vsock_port);
+		serve(vsock, where, here, ncpus, tcp < 0);
+	}
+	if (tcp >= 0) {
+		snprintf(where, sizeof(where), "port %d", web_config.port);
+		serve(tcp, where, here, ncpus, true);
+	}
 	fflush(stdout);
-	worker((void *)(long)lfd);
+	worker((void *)(long)(tcp >= 0 ? tcp : vsock));
 	return 0;
 }

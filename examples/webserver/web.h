@@ -17,7 +17,8 @@
 /* main.c: the options, set once before any worker starts. */
 struct web_config {
 	const char *root;	/* document root, without a trailing '/' */
-	int port;
+	int port;		/* TCP; 0: none */
+	long vsock_port;	/* AF_VSOCK; -1: none */
 	int timeout_s;		/* a request must arrive within this */
 	const char *quit_path;	/* test-only: GET of it ends the server */
 };
