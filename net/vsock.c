@@ -372,12 +372,16 @@ static int vsock_close(struct vfs_file *f)
 	s->file = NULL;
 	if (st == VS_CONNECTED &&
 	    s->peer_shut != (VSOCK_SHUTDOWN_RCV | VSOCK_SHUTDOWN_SEND)) {
-		/* Tell the peer and give it time to answer with RST. */
+		/* Tell the peer and give it time to answer with RST; the
+		 * answer may come (and finish (s)) before we have sent,
+		 * so we hold a reference of our own meanwhile. */
 		WRITE_ONCE(s->state, VS_CLOSING);
+		vs_get(s);
+		vs_timed_add(s, clock_ns() + VSOCK_CLOSE_MS * 1000000ULL);
 		waitq_unlock(&s->wq, irq);
 		vs_send_ctl(s, VSOCK_OP_SHUTDOWN,
 			    VSOCK_SHUTDOWN_RCV | VSOCK_SHUTDOWN_SEND);
-		vs_timed_add(s, clock_ns() + VSOCK_CLOSE_MS * 1000000ULL);
+		vs_put(s);
 		return 0;
 	}
 	WRITE_ONCE(s->state, VS_CLOSED);
