@@ -12,9 +12,12 @@
  * and runs the sockets' tick.
  *
  * Transmit: a packet is one descriptor (header and payload together) and
- * is freed by its completion. A sender never waits for the ring: when it
- * is full, packets wait on an overflow list that the receive thread
- * moves to the ring as completions free it. A device that stops taking
+ * is freed by its completion, which senders and the receive thread reap
+ * by polling: an interrupt per packet sent is what costs most under
+ * emulation. A sender never waits for the ring: when it is full, packets
+ * wait on an overflow list, and only then do completions interrupt, so
+ * that the receive thread moves them to the ring as soon as there is
+ * room. A device that stops taking
  * packets for the virtio timeout is taken for dead (a crashed host
  * backend): it is broken, every connection reset.
  */
@@ -166,6 +169,7 @@ int vsock_dev_send(struct vsock_dev *d, struct vsock_pkt *p)
 		heap_free(p);
 		return -EIO;
 	}
+	virtq_poll(d->txq);	/* what the device took, freed */
 	bool irq = spin_lock_irqsave(&d->tx_lock);
 	int rc = 0;
 
@@ -173,10 +177,13 @@ int vsock_dev_send(struct vsock_dev *d, struct vsock_pkt *p)
 		rc = tx_submit(d, p);
 	} else {
 		state_of(p)->next = NULL;
-		if (d->over_tail)
+		if (d->over_tail) {
 			state_of(d->over_tail)->next = p;
-		else
+		} else {
 			d->over_head = p;
+			/* Room must be noticed now, not at the next tick. */
+			virtq_set_interrupts(d->txq, true);
+		}
 		d->over_tail = p;
 		if (__atomic_fetch_add(&d->tx_out, 1, __ATOMIC_ACQ_REL) == 0)
 			alive(d);
@@ -201,6 +208,8 @@ static void tx_flush(struct vsock_dev *d)
 		__atomic_sub_fetch(&d->tx_out, 1, __ATOMIC_ACQ_REL);
 		tx_submit(d, p);
 	}
+	if (!d->over_head)
+		virtq_set_interrupts(d->txq, false);
 	spin_unlock_irqrestore(&d->tx_lock, irq);
 }
 
@@ -379,6 +388,7 @@ static void *rx_thread(void *arg)
 	uint64_t next_tick = clock_ns();
 
 	for (;;) {
+		virtq_poll(d->txq);
 		tx_flush(d);
 		virtq_poll(d->rxq);
 		int n = rx_batch(d);
@@ -463,6 +473,7 @@ int vsock_dev_start(struct vsock_dev *d, const struct vsock_callbacks *cb)
 		if (rc)
 			return rc;
 	}
+	virtq_set_interrupts(d->txq, false);	/* reaped by polling */
 	struct thread_params p = { .cpu = d->vdev->irq_cpu, .fn = rx_thread,
 				   .arg = d };
 	int rc = kthread_spawn(&p, NULL);
