@@ -54,6 +54,7 @@ void vs_put(struct vsock_sock *s)
 		next = c->next;
 		heap_free(c);
 	}
+	heap_free(s->held);
 	heap_free(s);
 }
 
@@ -366,6 +367,8 @@ static void drop_pending(struct vsock_sock *s)
 static int vsock_close(struct vfs_file *f)
 {
 	struct vsock_sock *s = vs(f);
+
+	vs_flush_held(s);	/* nobody else sends: the file is done */
 	bool irq = waitq_lock(&s->wq);
 	enum vsock_state st = s->state;
 
@@ -571,6 +574,12 @@ static int vsock_shutdown(struct vfs_file *f, enum sock_how how)
 	struct vsock_sock *s = vs(f);
 	unsigned bits = how == SOCK_SHUT_RD ? VS_SHUT_RD :
 			how == SOCK_SHUT_WR ? VS_SHUT_WR : VS_SHUT_RDWR;
+
+	if (bits & VS_SHUT_WR) {	/* what MSG_MORE held goes first */
+		mutex_lock(&s->tx_lock);
+		vs_flush_held(s);
+		mutex_unlock(&s->tx_lock);
+	}
 	bool irq = waitq_lock(&s->wq);
 
 	if (s->state != VS_CONNECTED) {
@@ -770,6 +779,13 @@ void vsock_expire(uint64_t now)
 			WRITE_ONCE(s->state, VS_CLOSED);
 		}
 		waitq_unlock(&s->wq, irq);
+		/* MSG_MORE's bytes waited long enough; a sender busy with
+		 * the socket takes them along itself. */
+		if (st == VS_CONNECTED && READ_ONCE(s->held_len) &&
+		    mutex_trylock(&s->tx_lock)) {
+			vs_flush_held(s);
+			mutex_unlock(&s->tx_lock);
+		}
 		if (st == VS_CONNECTING || st == VS_CLOSING)
 			vs_send_ctl(s, VSOCK_OP_RST, 0);
 		if (st == VS_CLOSING)

@@ -54,6 +54,9 @@ enum vsock_state {
 #define VSOCK_CLOSE_MS		2000
 /* connect()'s limit, Linux's default. */
 #define VSOCK_CONNECT_MS	2000
+/* MSG_MORE holds up to this many bytes for this long (TCP's cork). */
+#define VSOCK_HELD_MAX		4096
+#define VSOCK_HELD_MS		200
 
 /* Received payload, queued in order. */
 struct vsock_chunk {
@@ -90,10 +93,14 @@ struct vsock_sock {
 	unsigned readers;	/* threads waiting to receive */
 
 	/* Sending: one sender at a time (tx_lock), within the peer's
-	 * credit. */
+	 * credit. Bytes sent with MSG_MORE wait in (held), already counted
+	 * in tx_cnt, to go at the front of the next packet (a reply's head
+	 * with its body), or alone after VSOCK_HELD_MS or at shutdown. */
 	struct mutex tx_lock;
 	uint32_t tx_cnt;	/* sent, free-running */
 	uint32_t peer_buf_alloc, peer_fwd_cnt;
+	uint8_t *held;
+	uint32_t held_len;
 
 	/* Listening: connections made, not accepted yet. */
 	struct vsock_sock *pending, *pending_tail;
@@ -186,5 +193,8 @@ int vsock_setopt(struct vfs_file *f, enum sock_option o, int value);
 int vsock_getopt(struct vfs_file *f, enum sock_option o, int *value);
 /* (s) locked: the peer should hear how much we read, now. */
 bool vs_credit_due(const struct vsock_sock *s);
+/* Sends what MSG_MORE held. tx_lock held (or (s) is the caller's
+ * alone). */
+void vs_flush_held(struct vsock_sock *s);
 
 #endif /* NET_VSOCK_IMPL_H */

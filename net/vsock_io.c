@@ -104,6 +104,63 @@ static ssize_t wait_credit(struct vsock_sock *s, bool nb, uint64_t deadline,
 	}
 }
 
+/* MSG_MORE: keeps the (total) bytes for the next packet if they fit and
+ * the peer's credit has room for them now (so they never wait for it
+ * later). (s) locked. Whether it did. */
+static bool hold(struct vsock_sock *s, const struct iovec *iov, size_t total)
+{
+	int i = 0;
+	size_t off = 0;
+
+	if (send_error(s) || total > VSOCK_HELD_MAX - s->held_len ||
+	    total > vs_credit(s))
+		return false;
+	if (!s->held) {
+		s->held = heap_alloc(VSOCK_HELD_MAX);
+		if (!s->held)
+			return false;
+	}
+	if (!s->held_len)	/* a tick sends them if nothing else does */
+		vs_timed_add(s, clock_ns() + VSOCK_HELD_MS * 1000000ULL);
+	copy_from_iov(s->held + s->held_len, iov, &i, &off, total);
+	s->held_len += total;
+	s->tx_cnt += total;
+	return true;
+}
+
+/* One packet: what is held, then (len) bytes of the vector at (*i,
+ * *off); (h) has the header, its length the new bytes'. */
+static int send_packet(struct vsock_sock *s, struct vsock_hdr *h,
+		       const struct iovec *iov, int *i, size_t *off)
+{
+	uint32_t held = s->held_len;
+	struct vsock_pkt *p = vsock_pkt_alloc(held + h->len);
+
+	if (!p)
+		return -ENOMEM;
+	p->hdr = *h;
+	p->hdr.len += held;
+	memcpy(p->data, s->held, held);
+	copy_from_iov(p->data + held, iov, i, off, h->len);
+	s->held_len = 0;
+	return vsock_dev_send(vsock_dev, p);
+}
+
+void vs_flush_held(struct vsock_sock *s)
+{
+	struct vsock_hdr h;
+	bool irq = waitq_lock(&s->wq);
+
+	if (!s->held_len || send_error(s)) {
+		s->held_len = 0;
+		waitq_unlock(&s->wq, irq);
+		return;
+	}
+	vs_fill_hdr(s, &h, VSOCK_OP_RW);
+	waitq_unlock(&s->wq, irq);
+	send_packet(s, &h, NULL, NULL, NULL);
+}
+
 ssize_t vsock_sendmsg(struct vfs_file *f, const struct iovec *iov, int n,
 		      int flags, const struct sock_addr *to)
 {
@@ -118,38 +175,54 @@ ssize_t vsock_sendmsg(struct vfs_file *f, const struct iovec *iov, int n,
 		return READ_ONCE(s->state) == VS_CONNECTED ? -EISCONN :
 							     -EOPNOTSUPP;
 	mutex_lock(&s->tx_lock);
-	do {
+	if ((flags & SOCK_MORE) && total) {
+		bool irq = waitq_lock(&s->wq);
+		bool held = hold(s, iov, total);
+
+		waitq_unlock(&s->wq, irq);
+		if (held) {
+			mutex_unlock(&s->tx_lock);
+			return (ssize_t)total;
+		}
+	}
+	for (;;) {
 		struct vsock_hdr h;
 		bool irq = waitq_lock(&s->wq);
 
-		rc = wait_credit(s, nb, deadline, &irq);
-		if (rc < 0 || total == 0) {
+		/* Held bytes go alone rather than wait for credit. */
+		rc = wait_credit(s, nb || s->held_len, deadline, &irq);
+		if (rc == -EAGAIN && s->held_len && !nb) {
 			waitq_unlock(&s->wq, irq);
+			vs_flush_held(s);
+			continue;
+		}
+		if (rc < 0 || done == total) {
+			waitq_unlock(&s->wq, irq);
+			rc = rc < 0 ? rc : 0;
 			break;
 		}
-		uint32_t len = MIN((size_t)rc, MIN(total - done,
-						   (size_t)VSOCK_PKT_MAX));
+		uint32_t len = MIN((size_t)rc,
+				   MIN(total - done, (size_t)VSOCK_PKT_MAX -
+							     s->held_len));
 
 		vs_fill_hdr(s, &h, VSOCK_OP_RW);
 		h.len = len;
 		s->tx_cnt += len;
 		waitq_unlock(&s->wq, irq);
-		struct vsock_pkt *p = vsock_pkt_alloc(len);
-
-		if (!p) {
+		rc = send_packet(s, &h, iov, &i, &off);
+		if (rc == -ENOMEM) {
 			irq = waitq_lock(&s->wq);
 			s->tx_cnt -= len;
 			waitq_unlock(&s->wq, irq);
-			rc = -ENOMEM;
-			break;
 		}
-		p->hdr = h;
-		copy_from_iov(p->data, iov, &i, &off, len);
-		rc = vsock_dev_send(vsock_dev, p);
 		if (rc)
 			break;
 		done += len;
-	} while (done < total);
+		if (done == total)
+			break;
+	}
+	if (rc < 0 && rc != -ENOMEM && rc != -EAGAIN && rc != -EINTR)
+		s->held_len = 0;	/* the connection is over */
 	mutex_unlock(&s->tx_lock);
 	return done ? (ssize_t)done : rc;
 }

@@ -4,11 +4,11 @@
  * (fake_virtio.h, three queues: receive, transmit, event), through the
  * socket calls a program makes: the guest CID from configuration space,
  * connect's REQUEST and the answer, data both ways with the credit the
- * peer gives and never past it, credit updates, MSG_PEEK, listen and
- * accept, SHUTDOWN both ways, RST for a packet no connection owns, for an
- * unknown op or type and for data past our credit, a length the device
- * got wrong dropped, and TRANSPORT_RESET resetting connections while
- * listeners stay. None of it may crash or hang.
+ * peer gives and never past it, credit updates, MSG_PEEK, MSG_MORE,
+ * listen and accept, SHUTDOWN both ways, RST for a packet no connection
+ * owns, for an unknown op or type and for data past our credit, a
+ * length the device got wrong dropped, and TRANSPORT_RESET resetting
+ * connections while listeners stay. None of it may crash or hang.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -453,4 +453,38 @@ TEST(virtio_vsock, transport_reset_resets_connections_keeps_listeners)
 	EXPECT_GE(c2, 0);
 	close_conn(c2, 1235, 6001);
 	close(l);
+}
+
+TEST(virtio_vsock, msg_more_joins_the_next_send_or_goes_alone)
+{
+	uint32_t gport;
+	struct vsock_hdr h;
+	char in[32] = { 0 };
+
+	ASSERT_TRUE(dev_up());
+	int fd = connected(5005, 65536, &gport);
+
+	ASSERT_GE(fd, 0);
+	/* A reply's head with MSG_MORE, then its body: one packet. */
+	EXPECT_EQ(send(fd, "head:", 5, MSG_MORE), 5);
+	EXPECT_TRUE(nothing_sent());
+	EXPECT_EQ(send(fd, "body", 4, 0), 4);
+	ASSERT_TRUE(sent(&h, in, sizeof(in)));
+	EXPECT_EQ(h.op, VSOCK_OP_RW);
+	EXPECT_EQ(h.len, 9u);
+	EXPECT_EQ(memcmp(in, "head:body", 9), 0);
+	/* Held bytes with nothing after them still go, a moment later. */
+	EXPECT_EQ(send(fd, "alone", 5, MSG_MORE), 5);
+	ASSERT_TRUE(sent(&h, in, sizeof(in)));
+	EXPECT_EQ(h.len, 5u);
+	EXPECT_EQ(memcmp(in, "alone", 5), 0);
+	/* And before a shutdown. */
+	EXPECT_EQ(send(fd, "last", 4, MSG_MORE), 4);
+	EXPECT_EQ(shutdown(fd, SHUT_WR), 0);
+	ASSERT_TRUE(sent(&h, in, sizeof(in)));
+	EXPECT_EQ(h.op, VSOCK_OP_RW);
+	EXPECT_EQ(h.len, 4u);
+	ASSERT_TRUE(sent(&h, NULL, 0));
+	EXPECT_EQ(h.op, VSOCK_OP_SHUTDOWN);
+	close_conn(fd, 5005, gport);
 }
