@@ -284,9 +284,11 @@ static struct vsock_chunk *consume(struct vsock_sock *s, uint32_t n)
 }
 
 /* Waits for data: how many bytes are queued, 0 at the end, or -errno.
- * (s) locked. */
+ * An error is said (and cleared) only to a call that has read nothing
+ * yet (!got): after some bytes it is the end, and the next call's
+ * error. (s) locked. */
 static ssize_t wait_data(struct vsock_sock *s, bool nb, uint64_t deadline,
-			 bool *irq)
+			 bool *irq, bool got)
 {
 	struct waiter w;
 
@@ -295,6 +297,8 @@ static ssize_t wait_data(struct vsock_sock *s, bool nb, uint64_t deadline,
 
 		if (queued)
 			return queued;
+		if (got && READ_ONCE(s->err))
+			return 0;
 		int err = __atomic_exchange_n(&s->err, 0, __ATOMIC_ACQ_REL);
 
 		if (err)
@@ -341,7 +345,8 @@ ssize_t vsock_recvmsg(struct vfs_file *f, const struct iovec *iov, int n,
 		bool irq = waitq_lock(&s->wq);
 		bool wait_all = (*flags & SOCK_WAITALL) && !(*flags & SOCK_PEEK);
 
-		rc = wait_data(s, nb || (done && !wait_all), deadline, &irq);
+		rc = wait_data(s, nb || (done && !wait_all), deadline, &irq,
+			       done);
 		waitq_unlock(&s->wq, irq);
 		if (rc <= 0)
 			break;
