@@ -137,6 +137,12 @@ $(BUILD)/app/ceiling/%.o: APP_EXTRA_CFLAGS := $(NET_CFLAGS)
 $(BUILD)/app/ceiling/main.o: | $(LWIP_STAMP)
 tests-build: $(CEILING_ELF)
 
+# bench/vsock: the Toro guest of bench/vsock.sh, a bulk transfer over
+# AF_VSOCK or TCP. Built with the tests so that it keeps building.
+VSOCKBENCH_ELF := $(BUILD)/vsockbench.elf
+$(eval $(call app_rules,vsockbench,bench/vsock,$(VSOCKBENCH_ELF)))
+tests-build: $(VSOCKBENCH_ELF)
+
 # The in-guest printf test compares with what the host's musl (Debian's
 # musl-tools, the same 1.2.3) prints for the same calls, generated here.
 PRINTF_GEN := $(BUILD)/tests/gen_printf_expected
