@@ -145,7 +145,7 @@ static int run_echo(unsigned port, int conns)
 			break;
 		}
 		CPU_ZERO(&set);
-		CPU_SET(i % ncpus, &set);
+		CPU_SET((int)(i % ncpus), &set);
 		pthread_attr_init(&attr);
 		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
 		pthread_attr_setstacksize(&attr, 128 * 1024);
