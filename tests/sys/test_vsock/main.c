@@ -15,6 +15,9 @@
  *   refused PORT    connect to a host port nobody listens on: ECONNRESET
  *   peek PORT       MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, poll, select and
  *                   epoll, SO_RCVTIMEO, names, then half-close both ways
+ *   stall PORT      accept a connection and never read it, then echo a
+ *                   second one to its end: a stalled reader must not
+ *                   stall the others
  *   dead PORT       receive from the host until toro kills the backend:
  *                   the call must fail (ECONNRESET, EIO) rather than hang
  *
@@ -161,6 +164,28 @@ static int run_echo(unsigned port, int conns)
 		pthread_join(t[i], NULL);
 	close(l);
 	printf("vsock: served %d connections\n", conns);
+	return failures ? 1 : 0;
+}
+
+static int run_stall(unsigned port)
+{
+	struct sockaddr_vm a = vm_addr(VMADDR_CID_ANY, port);
+	int l = socket(AF_VSOCK, SOCK_STREAM, 0);
+
+	check(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		      listen(l, 4) == 0, "stall listens", "socket/bind/listen");
+	printf("vsock: listening on %u\n", port);
+	fflush(stdout);
+	int stalled = accept(l, NULL, NULL);
+
+	check(stalled >= 0, "stall: the connection nobody reads", "accept");
+	int fd = accept(l, NULL, NULL);
+
+	check(fd >= 0, "stall: the one echoed", "accept");
+	echo_conn((void *)(long)fd);	/* to its end, then closes it */
+	close(stalled);
+	close(l);
+	printf("vsock: echoed beside a stalled connection\n");
 	return failures ? 1 : 0;
 }
 
@@ -385,9 +410,11 @@ int main(int argc, char **argv)
 		return run_refused((unsigned)atoi(argv[2]));
 	if (argc >= 3 && strcmp(argv[1], "peek") == 0)
 		return run_peek((unsigned)atoi(argv[2]));
+	if (argc >= 3 && strcmp(argv[1], "stall") == 0)
+		return run_stall((unsigned)atoi(argv[2]));
 	if (argc >= 3 && strcmp(argv[1], "dead") == 0)
 		return run_dead((unsigned)atoi(argv[2]));
 	fprintf(stderr, "usage: test_vsock echo PORT N | send PORT BYTES | "
-		"refused PORT | peek PORT | dead PORT\n");
+		"refused PORT | peek PORT | stall PORT | dead PORT\n");
 	return 2;
 }

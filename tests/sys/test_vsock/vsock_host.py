@@ -6,7 +6,7 @@ tests/run.py as a case's host_client with TEST_VSOCK, the Unix socket of
 connecting to TEST_VSOCK and saying "CONNECT P\\n" (answered "OK N\\n");
 the guest reaches our port P at TEST_VSOCK_P, where we listen.
 
-Usage: vsock_host.py echo|send|peek|dead PORT
+Usage: vsock_host.py echo|send|peek|stall|dead PORT
 Prints PASS/FAIL lines; exits 1 if any check failed. Every wait has a
 generous timeout, so a guest that hangs fails a check instead.
 """
@@ -15,6 +15,7 @@ import os
 import socket
 import sys
 import threading
+import time
 
 TIMEOUT = 120
 BIG = 16 << 20
@@ -157,6 +158,30 @@ def mode_peek(port):
     c.close()
 
 
+def mode_stall(port):
+    """One connection fills up (the guest never reads it), then a second
+    is echoed to its end: the first must not hold up the second."""
+    stalled = connect_guest(port)
+    stalled.setblocking(False)
+    block, sent = os.urandom(1 << 16), 0
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:      # until the guest stops taking
+        try:
+            sent += stalled.send(block)
+        except BlockingIOError:
+            time.sleep(0.5)
+            try:
+                sent += stalled.send(block)
+            except BlockingIOError:
+                break
+    check(sent < 64 << 20, f"stall: the unread connection filled up after "
+          f"{sent >> 10} KiB")
+    results = [None]
+    echo_round(port, os.urandom(4 << 20), results, 0)
+    check(results[0] is True, f"stall: 4 MiB echoed beside it ({results[0]})")
+    stalled.close()
+
+
 def mode_dead(port):
     lst = listen_for_guest(port)
     c, _ = lst.accept()
@@ -172,7 +197,7 @@ def mode_dead(port):
 
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in ("echo", "send", "peek",
-                                                 "dead"):
+                                                 "stall", "dead"):
         print(__doc__, file=sys.stderr)
         return 2
     globals()["mode_" + sys.argv[1]](int(sys.argv[2]))
