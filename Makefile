@@ -237,9 +237,10 @@ $(BUILD)/host/tsc_khz: tools/host/tsc_khz.c | $(DEPS_STAMP)
 
 # The vhost-user vsock backend `toro run --vsock` starts (tools/host/vsock).
 VSOCK_SRCS := $(wildcard tools/host/vsock/*.c)
-$(BUILD)/host/toro-vsock: $(VSOCK_SRCS) tools/host/vsock/vsock.h | $(DEPS_STAMP)
+$(BUILD)/host/toro-vsock: $(VSOCK_SRCS) tools/host/vsock/vsock.h \
+		include/kernel/vsock.h | $(DEPS_STAMP)
 	$(call msg,HOSTCC,tools/host/vsock)
-	$(Q)mkdir -p $(@D) && $(HOSTCC) -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $(VSOCK_SRCS)
+	$(Q)mkdir -p $(@D) && $(HOSTCC) -D_GNU_SOURCE -Iinclude -O2 -Wall -Wextra -o $@ $(VSOCK_SRCS)
 
 # The main example: the web server with its small site packed as the
 # initrd, on 127.0.0.1:8080 through QEMU user networking.

@@ -745,8 +745,9 @@ def check_udp_link_two_guests(build):
                 f"{server.returncode}, {sout!r} {serr!r}")
 
 
-def virtiofsd_serving(source):
-    """The pids of virtiofsd processes serving source."""
+def live_processes(wanted):
+    """The pids of live (not zombie) processes whose argv (a list of
+    bytes) wanted(argv) accepts."""
     pids = []
     for pid in os.listdir("/proc"):
         try:
@@ -756,10 +757,15 @@ def virtiofsd_serving(source):
                 state = f.read().rpartition(")")[2].split()[0]
         except OSError:
             continue
-        if (state != "Z" and any(b"virtiofsd" in a for a in argv[:1])
-                and f"source={source}".encode() in argv):
+        if state != "Z" and wanted(argv):
             pids.append(int(pid))
     return pids
+
+
+def virtiofsd_serving(source):
+    """The pids of virtiofsd processes serving source."""
+    return live_processes(lambda argv: any(b"virtiofsd" in a for a in argv[:1])
+                          and f"source={source}".encode() in argv)
 
 
 def check_virtiofsd_cleanup(build):
@@ -903,19 +909,8 @@ def check_vsock_device_args(build):
 
 def vsock_backends(path):
     """The pids of toro-vsock processes with PATH (path)."""
-    pids = []
-    for pid in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-            with open(f"/proc/{pid}/stat") as f:
-                state = f.read().rpartition(")")[2].split()[0]
-        except OSError:
-            continue
-        if (state != "Z" and argv and argv[0].endswith(b"toro-vsock")
-                and path.encode() in argv):
-            pids.append(int(pid))
-    return pids
+    return live_processes(lambda argv: argv and argv[0].endswith(b"toro-vsock")
+                          and path.encode() in argv)
 
 
 def check_vsock_cleanup(build):

@@ -90,26 +90,33 @@ def parse_port(spec):
     return Forward(proto, host, guest)
 
 
+def check_free(flag, proto, port, reuse):
+    """Binds 127.0.0.1:PORT (proto "tcp" or "udp") as the program that
+    will listen there does, with SO_REUSEADDR if (reuse); a ToroError
+    naming (flag) if it is taken."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp"
+                      else socket.SOCK_DGRAM)
+    try:
+        if reuse:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+    except PermissionError:
+        raise ToroError(f"{flag} {port}: a port below 1024 needs root")
+    except OSError as e:
+        raise ToroError(f"{flag} {port}: {proto.upper()} port "
+                        f"127.0.0.1:{port} is in use on the host "
+                        f"({e.strerror})")
+    finally:
+        s.close()
+
+
 def check_port_free(fwd):
     """Bind 127.0.0.1:HOST as QEMU will. TCP with SO_REUSEADDR, as QEMU,
     so a port that only has connections in TIME_WAIT counts as free; UDP
     without, since there it would let us share a port someone else holds
     with SO_REUSEADDR."""
-    tcp = fwd.proto == "tcp"
-    s = socket.socket(socket.AF_INET,
-                      socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
-    try:
-        if tcp:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", fwd.host))
-    except PermissionError:
-        raise ToroError(f"--port {fwd.host}: a port below 1024 needs root")
-    except OSError as e:
-        raise ToroError(f"--port {fwd.host}: {fwd.proto.upper()} port "
-                        f"127.0.0.1:{fwd.host} is in use on the host "
-                        f"({e.strerror})")
-    finally:
-        s.close()
+    check_free("--port", fwd.proto, fwd.host, fwd.proto == "tcp")
+
 
 
 def check_tap(name):
@@ -142,16 +149,7 @@ def check_link_free(local):
     """Bind 127.0.0.1:LOCAL as QEMU will. QEMU sets SO_REUSEADDR there,
     which for UDP would let it share a port another program holds the
     same way: we bind without, so that counts as taken."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        s.bind(("127.0.0.1", local))
-    except PermissionError:
-        raise ToroError(f"--udp-link {local}: a port below 1024 needs root")
-    except OSError as e:
-        raise ToroError(f"--udp-link {local}: UDP port 127.0.0.1:{local} is "
-                        f"in use on the host ({e.strerror})")
-    finally:
-        s.close()
+    check_free("--udp-link", "udp", local, False)
 
 
 def parse_mac(text):

@@ -17,12 +17,11 @@ backend dies with us (PR_SET_PDEATHSIG).
 """
 import os
 import re
-import socket
 import stat
 import subprocess
 import time
 
-from . import errors, virtiofsd
+from . import errors, net, virtiofsd
 from .errors import ToroError
 
 PORT = re.compile(r"^(\d{1,5}):(\d{1,10})$")
@@ -70,17 +69,7 @@ def parse_port(spec):
 
 def check_port_free(host):
     """Bind 127.0.0.1:HOST as the backend will (SO_REUSEADDR)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", host))
-    except PermissionError:
-        raise ToroError(f"--vsock-port {host}: a port below 1024 needs root")
-    except OSError as e:
-        raise ToroError(f"--vsock-port {host}: TCP port 127.0.0.1:{host} is "
-                        f"in use on the host ({e.strerror})")
-    finally:
-        s.close()
+    net.check_free("--vsock-port", "tcp", host, True)
 
 
 def check_path(path):

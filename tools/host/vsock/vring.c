@@ -277,8 +277,10 @@ bool vring_enable_kicks(struct vring *vq)
 	return vq->avail->idx != vq->last_avail;
 }
 
-size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t skip,
-		     void *buf, size_t len)
+/* Copies (len) bytes between (buf) and the vector from (skip) on, into
+ * the vector when (to_iov); returns how many (fewer at its end). */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t skip,
+		       char *buf, size_t len, bool to_iov)
 {
 	size_t done = 0;
 	for (unsigned int i = 0; i < n && done < len; i++) {
@@ -289,32 +291,27 @@ size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t skip,
 		size_t take = iov[i].iov_len - skip;
 		if (take > len - done)
 			take = len - done;
-		memcpy((char *)buf + done, (char *)iov[i].iov_base + skip,
-		       take);
+		char *at = (char *)iov[i].iov_base + skip;
+		if (to_iov)
+			memcpy(at, buf + done, take);
+		else
+			memcpy(buf + done, at, take);
 		done += take;
 		skip = 0;
 	}
 	return done;
 }
 
+size_t iov_copy_from(const struct iovec *iov, unsigned int n, size_t skip,
+		     void *buf, size_t len)
+{
+	return iov_copy(iov, n, skip, buf, len, false);
+}
+
 size_t iov_copy_to(const struct iovec *iov, unsigned int n, size_t skip,
 		   const void *buf, size_t len)
 {
-	size_t done = 0;
-	for (unsigned int i = 0; i < n && done < len; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		size_t take = iov[i].iov_len - skip;
-		if (take > len - done)
-			take = len - done;
-		memcpy((char *)iov[i].iov_base + skip, (const char *)buf + done,
-		       take);
-		done += take;
-		skip = 0;
-	}
-	return done;
+	return iov_copy(iov, n, skip, (char *)buf, len, true);
 }
 
 /* The bytes [skip, skip+len) of iov as iovecs in out; returns how many. */

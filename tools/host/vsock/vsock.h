@@ -31,33 +31,9 @@
 #define VHOST_USER_F_PROTOCOL_FEATURES 30
 #define VIRTIO_F_VERSION_1	       32
 
-/* virtio-vsock packet header (virtio 1.2 section 5.10.6), little-endian. */
-struct vsock_hdr {
-	uint64_t src_cid;
-	uint64_t dst_cid;
-	uint32_t src_port;
-	uint32_t dst_port;
-	uint32_t len;
-	uint16_t type;
-	uint16_t op;
-	uint32_t flags;
-	uint32_t buf_alloc;
-	uint32_t fwd_cnt;
-} __attribute__((packed));
-_Static_assert(sizeof(struct vsock_hdr) == 44, "virtio-vsock header");
-
-enum vsock_op {
-	VSOCK_OP_REQUEST = 1,
-	VSOCK_OP_RESPONSE = 2,
-	VSOCK_OP_RST = 3,
-	VSOCK_OP_SHUTDOWN = 4,
-	VSOCK_OP_RW = 5,
-	VSOCK_OP_CREDIT_UPDATE = 6,
-	VSOCK_OP_CREDIT_REQUEST = 7,
-};
-#define VSOCK_TYPE_STREAM   1
-#define VSOCK_SHUTDOWN_RCV  1
-#define VSOCK_SHUTDOWN_SEND 2
+/* The packet header and its constants: the guest's own definition
+ * (include/kernel/vsock.h), the wire format both sides speak. */
+#include <kernel/vsock.h>
 
 /* What each epoll registration is; epoll_event.data.ptr points at one. */
 enum ev_kind {
