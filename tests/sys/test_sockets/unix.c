@@ -31,12 +31,7 @@
 
 #include <toro/test.h>
 
-#define EXPECT_ERR(call, err)                                                  \
-	do {                                                                   \
-		errno = 0;                                                     \
-		EXPECT_EQ((long)(call), -1);                                   \
-		EXPECT_EQ(errno, err);                                         \
-	} while (0)
+#include "util.h"
 
 #define MS 1000000ULL
 #define LONG_MS 20000		/* waits that must end, generously */
