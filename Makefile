@@ -27,6 +27,8 @@ HOST_TOOLS := $(BUILD)/host/tsc_khz $(BUILD)/host/toro-vsock
 obj = $(patsubst %,$(BUILD)/obj/%.o,$(1))
 KERNEL_OBJS := $(call obj,$(KERNEL_SRCS))
 LIBTORO := $(BUILD)/libtoro.a
+# The same with the IPv4-only network stack (net/Makefile.inc).
+LIBTORO_IPV4 := $(BUILD)/libtoro-ipv4.a
 
 .PHONY: all lib examples tests-build run test clean deps app
 all: lib examples $(HOST_TOOLS)
@@ -62,7 +64,7 @@ $(BUILD)/obj/%.S.o: %.S | $(TARGET_PREREQ)
 # Archive order matters where two members define a symbol: Toro's libc/
 # files come before musl's, so the linker takes theirs (pthread_create
 # over musl's weak alias).
-$(LIBTORO): $(KERNEL_OBJS) $(LIBC_PORT_OBJS) $(MUSL_OBJS)
+$(LIBTORO) $(LIBTORO_IPV4): $(KERNEL_OBJS) $(LIBC_PORT_OBJS) $(MUSL_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -90,28 +92,29 @@ check-layers: $(LIBTORO)
 # else in the image, so no function moves between the passes (checked).
 # tools/toro/link.py does it, for `toro cc` too.
 # $(1): output ELF, $(2): application objects (and libraries, in link
-# order). APP_LDFLAGS adds link flags (`toro profile` pulls the profiler
-# in with -Wl,-u,profile_dump), APP_LDLIBS libraries after the objects
-# (`toro build --ldlibs`).
+# order), $(3): Toro's library if not libtoro.a. APP_LDFLAGS adds link
+# flags (`toro profile` pulls the profiler in with -Wl,-u,profile_dump),
+# APP_LDLIBS libraries after the objects (`toro build --ldlibs`).
 define link_app
 	$(call msg,LD,$(1))
 	$(Q)mkdir -p $(dir $(1))
 	$(Q)$(PYTHON) tools/toro/link.py --cc '$(CC)' --nm '$(NM)' \
 		--ldflags '$(LDFLAGS) $(APP_LDFLAGS)' --asflags '$(ASFLAGS)' \
-		--libs '$(LIBTORO) $(LIBGCC)' -o $(1) -- $(2) $(APP_LDLIBS)
+		--libs '$(or $(3),$(LIBTORO)) $(LIBGCC)' -o $(1) -- $(2) $(APP_LDLIBS)
 endef
 
 # An application: every .c file of a directory, linked with libtoro.
-# $(1): name (object directory), $(2): source directory, $(3): output ELF.
+# $(1): name (object directory), $(2): source directory, $(3): output ELF,
+# $(4): the library if not libtoro.a (the IPv4-only one).
 define app_rules
 $(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/app/$(1)/%.o,$$(wildcard $(2)/*.c))
 $(BUILD)/app/$(1)/%.o: $(2)/%.c config.mk | $(TARGET_PREREQ)
 	$$(call msg,CC,$$<)
 	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $$(APP_EXTRA_CFLAGS) \
 		$$(APP_USER_CFLAGS) -c $$< -o $$@
-$(3): $$($(1)_OBJS) $(LIBTORO) $(LDSCRIPT) tools/mksyms.py tools/toro/link.py \
-		$$(filter %.a,$$(APP_LDLIBS))
-	$$(call link_app,$$@,$$($(1)_OBJS))
+$(3): $$($(1)_OBJS) $(or $(4),$(LIBTORO)) $(LDSCRIPT) tools/mksyms.py \
+		tools/toro/link.py $$(filter %.a,$$(APP_LDLIBS))
+	$$(call link_app,$$@,$$($(1)_OBJS),$(or $(4),$(LIBTORO)))
 -include $$($(1)_OBJS:.o=.d)
 endef
 
@@ -119,6 +122,13 @@ EXAMPLES := $(patsubst examples/%/,%,$(sort $(dir $(wildcard examples/*/*.c))))
 EXAMPLE_ELFS := $(foreach e,$(EXAMPLES),$(BUILD)/$(e).elf)
 $(foreach e,$(EXAMPLES),$(eval $(call app_rules,$(e),examples/$(e),$(BUILD)/$(e).elf)))
 examples: $(EXAMPLE_ELFS)
+# The web server with the IPv4-only stack: the size the issue of its
+# budget (256 KiB) is checked on (tests/cli_checks.py).
+$(eval $(call app_rules,webserver_ipv4,examples/webserver,$(BUILD)/webserver-ipv4.elf,$(LIBTORO_IPV4)))
+examples: $(BUILD)/webserver-ipv4.elf
+# Its start-up (options, listeners, workers) runs once: built for size.
+$(BUILD)/app/webserver/main.o $(BUILD)/app/webserver_ipv4/main.o: \
+	APP_EXTRA_CFLAGS := -Os
 
 # Guest test images: tests/kernel/*.c is one image of in-kernel test cases;
 # every tests/sys/test_*/ directory is a small application of its own.
@@ -209,7 +219,8 @@ tests-build: $(LIBC_GUEST_ELFS)
 test: libc-tests
 # --- end of tests/libc ---
 
-# `make app APP=dir [OUT=file]`: what `toro build` runs for any directory.
+# `make app APP=dir [OUT=file] [APP_NET=ipv4]`: what `toro build` runs for
+# any directory (APP_NET=ipv4: `toro build --ipv4-only`).
 # `toro build --cflags/--ldlibs` adds APP_USER_CFLAGS (compiling) and
 # APP_LDLIBS (linking, after the objects), and APP_KEY, a hash of both that
 # gives each set of flags its own object directory.
@@ -220,11 +231,20 @@ OUT ?= $(BUILD)/$(notdir $(abspath $(APP_DIR))).elf
 # An example or test asked for by path already has its rules.
 KNOWN_ELF := $(filter $(abspath $(OUT)),$(abspath $(EXAMPLE_ELFS) $(TEST_ELFS)))
 ifneq ($(and $(KNOWN_ELF),$(APP_KEY)),)
-$(error $(OUT) is built without extra flags: give -o another name)
+$(error $(OUT) is built without extra flags or --ipv4-only: give -o another name)
 endif
 ifeq ($(KNOWN_ELF),)
-$(eval $(call app_rules,$(APP_NAME),$(APP_DIR),$(OUT)))
+$(eval $(call app_rules,$(APP_NAME),$(APP_DIR),$(OUT),$(if $(filter ipv4,$(APP_NET)),$(LIBTORO_IPV4))))
 app: $(OUT)
+# The flags the image was last linked with, kept when they do not change:
+# the same -o without --ipv4-only (or --cflags) after a build with it
+# finds older objects and libraries, and must link again all the same.
+APP_LINK_STAMP := $(BUILD)/app/link/$(subst /,_,$(abspath $(OUT)))
+APP_LINK_FLAGS := $(APP_KEY) $(APP_NET)
+$(shell mkdir -p $(dir $(APP_LINK_STAMP)) && \
+	(echo '$(APP_LINK_FLAGS)' | cmp -s - $(APP_LINK_STAMP) || \
+	 echo '$(APP_LINK_FLAGS)' > $(APP_LINK_STAMP)))
+$(OUT): $(APP_LINK_STAMP)
 else
 app: $(patsubst $(abspath .)/%,%,$(KNOWN_ELF))
 endif

@@ -33,10 +33,14 @@ void net_drain(void);
 struct sock {
 	int s;			/* lwIP's socket */
 	bool tcp;		/* else UDP */
+	bool v6;		/* AF_INET6 */
 	int rcvtimeo_ms;	/* SO_RCVTIMEO, 0: none */
 	int sndtimeo_ms;	/* SO_SNDTIMEO, 0: none */
 	int sndbuf, rcvbuf;	/* SO_SNDBUF, SO_RCVBUF, as set */
 	bool peer_closed;	/* TCP: the peer's FIN came (POLLRDHUP) */
+	/* A non-blocking connect() went on, its result not yet read by
+	 * SO_ERROR: a reset then means nobody was listening. */
+	bool connect_pending;
 	bool more_held;		/* TCP: bytes held by MSG_MORE (tcp_more.c) */
 	uint32_t more_since;	/* since when (lwIP's sys_now()) */
 	struct sock *more_next;	/* the next socket holding some */

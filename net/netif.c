@@ -2,8 +2,10 @@
 /*
  * The network interface: lwIP's netif over the first kernel/netdev.h device,
  * and the stack's start-up at INIT_NET, so main() starts with the network
- * configured. The address comes from the kernel options "ip=ADDR/PREFIX"
- * and "gw=ADDR", else from DHCP, waited for at most NET_DHCP_WAIT_NS.
+ * configured. The IPv4 address comes from the kernel options
+ * "ip=ADDR/PREFIX" and "gw=ADDR", else from DHCP, waited for at most
+ * NET_DHCP_WAIT_NS. IPv6 (netif_ip6.c): the link-local address at once,
+ * "ip6=ADDR[/64]", and SLAAC from the routers' advertisements later.
  *
  * Checksums are left to the device where it offers it (netif_csum.c).
  * The interface's link follows the device's (netdev link_up and
@@ -141,6 +143,7 @@ static err_t netif_setup(struct netif *n)
 		n->flags |= NETIF_FLAG_LINK_UP;
 	csum_flags = netif_csum_flags(dev);
 	NETIF_SET_CHECKSUM_CTRL(n, csum_flags);
+	netif_ip6_setup(n);
 	return ERR_OK;
 }
 
@@ -250,7 +253,10 @@ static __cold int net_start(void)
 	}
 	netif_set_default(&nif);
 	netif_set_up(&nif);
+	rc = netif_ip6_start(&nif);
 	UNLOCK_TCPIP_CORE();
+	if (rc < 0)
+		return rc;
 
 	dev->stack_data = &nif;
 	dev->receive = receive;
@@ -280,6 +286,7 @@ static __cold int net_start(void)
 		 ip4addr_ntoa(netif_ip4_gw(&nif)), fixed ? "static" : "DHCP",
 		 (dev->features & NETDEV_F_TX_CSUM) ? ", tx csum offload" : "",
 		 (dev->features & NETDEV_F_RX_CSUM) ? ", rx csum offload" : "");
+	netif_ip6_report(&nif, dev->name);
 	return 0;
 }
 INIT_CALL(INIT_NET, net_start);

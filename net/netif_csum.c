@@ -5,9 +5,9 @@
  * netif->chksum_flags), virtio per frame, so:
  *
  * Transmit: with NETDEV_F_TX_CSUM lwIP leaves TCP checksums to the
- * device (GEN_TCP off) and link_output asks for one per TCP segment,
- * after putting the pseudo-header sum in the checksum field as virtio's
- * NEEDS_CSUM wants. UDP stays in software: lwIP may fragment a datagram,
+ * device (GEN_TCP off) and link_output asks for one per TCP segment, over
+ * IPv4 or IPv6, after putting the pseudo-header sum in the checksum field
+ * as virtio's NEEDS_CSUM wants. UDP stays in software: lwIP may fragment a datagram,
  * and a device sums one frame, not a datagram.
  *
  * Receive: the TCP/UDP checks are set for each frame under the core lock
@@ -31,7 +31,10 @@
 #include "netif_impl.h"
 
 #define ETH_HLEN	SIZEOF_ETH_HDR	/* no VLAN tags: lwIP sends none */
+#define IP6_HLEN	40	/* IPv6's fixed header */
 #define TCP_CSUM_OFF	16	/* the checksum field in the TCP header */
+#define ETHTYPE_IP6	0x86DD
+#define IP6_NEXT_OFF	6	/* the next header field */
 
 #define RX_L4_CHECKS	(NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP)
 
@@ -49,18 +52,26 @@ static unsigned be16(const uint8_t *p)
 	return (unsigned)p[0] << 8 | p[1];
 }
 
-/* Whether (frame) is an IPv4 fragment (its L4 header is not all there). */
-static bool is_fragment(const uint8_t *f, size_t len)
+/* Whether the device's word on (frame)'s TCP or UDP checksum holds for
+ * what lwIP checks: not for an IPv4 fragment (its L4 header is not all
+ * there), nor for IPv6 with other headers before TCP's or UDP's (a
+ * fragment header among them). */
+static bool l4_verifiable(const uint8_t *f, size_t len)
 {
-	if (len < ETH_HLEN + 20 || be16(f + 12) != ETHTYPE_IP)
-		return false;
-	return be16(f + ETH_HLEN + 6) & (IP_MF | IP_OFFMASK);
+	if (len >= ETH_HLEN + 20 && be16(f + 12) == ETHTYPE_IP)
+		return !(be16(f + ETH_HLEN + 6) & (IP_MF | IP_OFFMASK));
+#if LWIP_IPV6
+	if (len >= ETH_HLEN + IP6_HLEN && be16(f + 12) == ETHTYPE_IP6)
+		return f[ETH_HLEN + IP6_NEXT_OFF] == IP_PROTO_TCP ||
+		       f[ETH_HLEN + IP6_NEXT_OFF] == IP_PROTO_UDP;
+#endif
+	return true;	/* no TCP or UDP to check */
 }
 
 u16_t netif_csum_rx_flags(u16_t dflt, const void *frame, size_t len,
 			  bool csum_ok)
 {
-	if (csum_ok && !is_fragment(frame, len))
+	if (csum_ok && l4_verifiable(frame, len))
 		return dflt & ~RX_L4_CHECKS;
 	return dflt | RX_L4_CHECKS;
 }
@@ -81,6 +92,18 @@ unsigned netif_tcp_pseudo_sum(const uint8_t *ip, unsigned l4_len)
 	return fold(sum);
 }
 
+#if LWIP_IPV6
+/* The same over an IPv6 header: its 16-byte addresses. */
+static unsigned tcp6_pseudo_sum(const uint8_t *ip, unsigned l4_len)
+{
+	uint32_t sum = IP_PROTO_TCP + l4_len;
+
+	for (unsigned i = 8; i < IP6_HLEN; i += 2)
+		sum += be16(ip + i);
+	return fold(sum);
+}
+#endif
+
 unsigned netif_ip_hdr_csum(const uint8_t *ip, unsigned ihl)
 {
 	uint32_t sum = 0;
@@ -90,28 +113,76 @@ unsigned netif_ip_hdr_csum(const uint8_t *ip, unsigned ihl)
 	return ~fold(sum) & 0xffff;
 }
 
-bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
-		   struct netdev_offload *c)
+/* Where the TCP header of IPv4 frame (h, (got) bytes read of (tot_len))
+ * starts and its pseudo-header sum; false for anything but an unfragmented
+ * TCP segment whose lengths agree. */
+static bool tcp4_at(const uint8_t *h, unsigned got, unsigned tot_len,
+		    unsigned *start, unsigned *sum)
 {
-	uint8_t h[ETH_HLEN + 20];
-	unsigned ihl, tot, l4, sum;
+	unsigned ihl, tot;
 
-	if (!(d->features & NETDEV_F_TX_CSUM))
-		return false;
-	if (pbuf_copy_partial(p, h, sizeof(h), 0) != sizeof(h) ||
-	    be16(h + 12) != ETHTYPE_IP || h[ETH_HLEN + 9] != IP_PROTO_TCP)
+	if (got < ETH_HLEN + 20 || h[ETH_HLEN + 9] != IP_PROTO_TCP)
 		return false;
 	ihl = (h[ETH_HLEN] & 0xf) * 4;
 	tot = be16(h + ETH_HLEN + 2);
 	/* lwIP never fragments TCP (segments fit the MTU); anything odd is
 	 * left as lwIP made it. */
 	if ((h[ETH_HLEN] >> 4) != 4 || ihl < 20 || tot < ihl + 20 ||
-	    ETH_HLEN + tot > p->tot_len ||
+	    ETH_HLEN + tot > tot_len ||
 	    (be16(h + ETH_HLEN + 6) & (IP_MF | IP_OFFMASK)))
 		return false;
-	l4 = tot - ihl;
-	sum = netif_tcp_pseudo_sum(h + ETH_HLEN, l4);
-	c->start = ETH_HLEN + ihl;
+	*start = ETH_HLEN + ihl;
+	*sum = netif_tcp_pseudo_sum(h + ETH_HLEN, tot - ihl);
+	return true;
+}
+
+#if LWIP_IPV6
+/* The same for IPv6: TCP right after the fixed header (lwIP puts no
+ * extension headers before TCP). */
+static bool tcp6_at(const uint8_t *h, unsigned got, unsigned tot_len,
+		    unsigned *start, unsigned *sum)
+{
+	unsigned l4;
+
+	if (got < ETH_HLEN + IP6_HLEN || (h[ETH_HLEN] >> 4) != 6 ||
+	    h[ETH_HLEN + IP6_NEXT_OFF] != IP_PROTO_TCP)
+		return false;
+	l4 = be16(h + ETH_HLEN + 4);
+	if (l4 < 20 || ETH_HLEN + IP6_HLEN + l4 > tot_len)
+		return false;
+	*start = ETH_HLEN + IP6_HLEN;
+	*sum = tcp6_pseudo_sum(h + ETH_HLEN, l4);
+	return true;
+}
+#endif
+
+bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
+		   struct netdev_offload *c)
+{
+	uint8_t h[ETH_HLEN + IP6_HLEN];
+	unsigned got, start, sum;
+	bool tcp;
+
+	if (!(d->features & NETDEV_F_TX_CSUM))
+		return false;
+	got = pbuf_copy_partial(p, h, sizeof(h), 0);
+	if (got < ETH_HLEN)
+		return false;
+	switch (be16(h + 12)) {
+	case ETHTYPE_IP:
+		tcp = tcp4_at(h, got, p->tot_len, &start, &sum);
+		break;
+#if LWIP_IPV6
+	case ETHTYPE_IP6:
+		tcp = tcp6_at(h, got, p->tot_len, &start, &sum);
+		break;
+#endif
+	default:
+		tcp = false;
+	}
+	if (!tcp)
+		return false;
+	c->start = start;
 	c->offset = TCP_CSUM_OFF;
 	/* Not complemented: the device sums it with the segment. */
 	pbuf_put_at(p, c->start + c->offset, sum >> 8);

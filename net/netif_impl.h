@@ -51,4 +51,33 @@ err_t netif_send(struct pbuf *p);
 void netif_arp_sent(const void *frame, size_t len);
 void netif_arp_received(const void *frame, size_t len);
 
+/* netif_ip6.c: IPv6 on the interface. netif_ip6_setup() from the
+ * netif's init; netif_ip6_start() under the core lock once it is up: 0 or
+ * -EINVAL for a bad "ip6=" option; netif_ip6_report() logs the addresses.
+ * The IPv4-only stack has none of it ("ip6=" is an option it does not
+ * know, passed on to the program as any other). */
+struct netif;
+#if LWIP_IPV6
+void netif_ip6_setup(struct netif *n);
+int netif_ip6_start(struct netif *n);
+void netif_ip6_report(struct netif *n, const char *dev_name);
+#else
+static inline void netif_ip6_setup(struct netif *n)
+{
+	(void)n;
+}
+
+static inline int netif_ip6_start(struct netif *n)
+{
+	(void)n;
+	return 0;
+}
+
+static inline void netif_ip6_report(struct netif *n, const char *dev_name)
+{
+	(void)n;
+	(void)dev_name;
+}
+#endif
+
 #endif /* NET_NETIF_IMPL_H */

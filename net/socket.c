@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * AF_INET sockets (include/kernel/socket.h): each is a file over an lwIP
- * socket, so read/write/close/dup/poll work on it like on any file. The
- * socket ops convert our address to lwIP's (which has a length byte) and
- * call lwIP's socket layer, whose errno values are ours
+ * AF_INET and AF_INET6 sockets (include/kernel/socket.h): each is a file
+ * over an lwIP socket, so read/write/close/dup/poll work on it like on any
+ * file. The socket ops convert our address to lwIP's (which has a length
+ * byte) and call lwIP's socket layer, whose errno values are ours
  * (<kernel/kerrno.h>).
  *
  * lwIP's sockets never block here (socket_poll.c): a call that would,
@@ -50,25 +50,82 @@ static bool blocking(const struct vfs_file *f, int flags)
 	return !(flags & SOCK_DONTWAIT) && !(f->flags & O_NONBLOCK);
 }
 
-static void to_lwip(const struct sock_addr *a, struct sockaddr_in *sin)
+/* An address as lwIP's socket layer takes it. */
+union lwip_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+#if LWIP_IPV6
+	struct sockaddr_in6 in6;
+#endif
+};
+
+/* Fills (u) from (a), its length in (*len), for socket (f): 0, or
+ * -EAFNOSUPPORT for an address of the other family, as Linux says for an
+ * IPv4 address given to an IPv6 socket and back. */
+static int to_lwip(struct vfs_file *f, const struct sock_addr *a,
+		   union lwip_addr *u, socklen_t *len)
 {
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_len = sizeof(*sin);
-	sin->sin_family = AF_INET;
-	sin->sin_port = a->port;
-	sin->sin_addr.s_addr = a->ip;
+	if (a->family != (sock_of(f)->v6 ? SOCK_FAMILY_INET6
+					 : SOCK_FAMILY_INET))
+		return -EAFNOSUPPORT;
+	memset(u, 0, sizeof(*u));
+#if LWIP_IPV6
+	if (a->family == SOCK_FAMILY_INET6) {
+		u->in6.sin6_len = sizeof(u->in6);
+		u->in6.sin6_family = AF_INET6;
+		u->in6.sin6_port = a->port;
+		memcpy(&u->in6.sin6_addr, a->ip6, sizeof(a->ip6));
+		u->in6.sin6_scope_id = a->scope_id;
+		*len = sizeof(u->in6);
+		return 0;
+	}
+#endif
+	u->in.sin_len = sizeof(u->in);
+	u->in.sin_family = AF_INET;
+	u->in.sin_port = a->port;
+	u->in.sin_addr.s_addr = a->ip;
+	*len = sizeof(u->in);
+	return 0;
 }
 
-static void from_lwip(const struct sockaddr_in *sin, struct sock_addr *a)
+/* (u), from lwIP about socket (f), to (a). An IPv4 peer of an IPv6
+ * socket is ::ffff:a.b.c.d, as on Linux (lwIP's accept and getpeername
+ * say AF_INET). */
+static void from_lwip(struct vfs_file *f, const union lwip_addr *u,
+		      struct sock_addr *a)
 {
+#if LWIP_IPV6
+	if (u->sa.sa_family == AF_INET6) {
+		a->family = SOCK_FAMILY_INET6;
+		a->port = u->in6.sin6_port;
+		memcpy(a->ip6, &u->in6.sin6_addr, sizeof(a->ip6));
+		a->scope_id = u->in6.sin6_scope_id;
+		return;
+	}
+	if (sock_of(f)->v6) {
+		static const uint8_t v4_mapped[12] = {
+			[10] = 0xff, [11] = 0xff
+		};
+
+		memcpy(a->ip6, v4_mapped, sizeof(v4_mapped));
+		memcpy(a->ip6 + 12, &u->in.sin_addr.s_addr, 4);
+		a->family = SOCK_FAMILY_INET6;
+		a->port = u->in.sin_port;
+		a->scope_id = 0;
+		return;
+	}
+#else
+	(void)f;
+#endif
 	a->family = SOCK_FAMILY_INET;
-	a->ip = sin->sin_addr.s_addr;
-	a->port = sin->sin_port;
+	a->ip = u->in.sin_addr.s_addr;
+	a->port = u->in.sin_port;
 }
 
 /* Wraps lwIP socket (s), TCP if (tcp), in a new file; closes (s) on
  * failure. */
-static int wrap(int s, bool tcp, bool nonblock, struct vfs_file **out)
+static int wrap(int s, bool tcp, bool v6, bool nonblock,
+		struct vfs_file **out)
 {
 	struct sock *sk = heap_zalloc(sizeof(*sk));
 	struct vfs_file *f;
@@ -80,6 +137,7 @@ static int wrap(int s, bool tcp, bool nonblock, struct vfs_file **out)
 	}
 	sk->s = s;
 	sk->tcp = tcp;
+	sk->v6 = v6;
 	sk->sndbuf = sk->rcvbuf = 0xffff;	/* lwIP's window, send buffer */
 	f = vfs_file_new(&sock_file_ops, sk, O_RDWR | (nonblock ? O_NONBLOCK :
 								 0));
@@ -93,11 +151,15 @@ static int wrap(int s, bool tcp, bool nonblock, struct vfs_file **out)
 	return 0;
 }
 
-int inet_socket(int type, int protocol, bool nonblock, struct vfs_file **out)
+int inet_socket(int family, int type, int protocol, bool nonblock,
+		struct vfs_file **out)
 {
+	bool v6 = family == SOCK_FAMILY_INET6;
 	int s;
 
 	*out = NULL;
+	if (v6 && !LWIP_IPV6)
+		return -EAFNOSUPPORT;	/* linked with the IPv4-only stack */
 	if (type == SOCK_TYPE_STREAM) {
 		if (protocol && protocol != IPPROTO_TCP)
 			return -EPROTONOSUPPORT;
@@ -110,23 +172,23 @@ int inet_socket(int type, int protocol, bool nonblock, struct vfs_file **out)
 	}
 	net_start_stack();
 	errno = 0;
-	s = lwip_socket(AF_INET, type == SOCK_TYPE_STREAM ? SOCK_STREAM :
-							      SOCK_DGRAM, 0);
+	s = lwip_socket(v6 ? AF_INET6 : AF_INET,
+			type == SOCK_TYPE_STREAM ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (s < 0)
 		return (int)lwip_result(s);
-	return wrap(s, type == SOCK_TYPE_STREAM, nonblock, out);
+	return wrap(s, type == SOCK_TYPE_STREAM, v6, nonblock, out);
 }
 
 static int inet_bind(struct vfs_file *f, const struct sock_addr *a)
 {
-	struct sockaddr_in sin;
+	union lwip_addr u;
+	socklen_t len;
+	int rc = to_lwip(f, a, &u, &len);
 
-	if (a->family != SOCK_FAMILY_INET)
-		return -EAFNOSUPPORT;
-	to_lwip(a, &sin);
+	if (rc)
+		return rc;
 	errno = 0;
-	return (int)lwip_result(lwip_bind(lwip_of(f), (struct sockaddr *)&sin,
-					  sizeof(sin)));
+	return (int)lwip_result(lwip_bind(lwip_of(f), &u.sa, len));
 }
 
 static int inet_listen(struct vfs_file *f, int backlog)
@@ -138,14 +200,14 @@ static int inet_listen(struct vfs_file *f, int backlog)
 static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 		       bool nonblock, struct vfs_file **out)
 {
-	struct sockaddr_in sin;
+	union lwip_addr u;
 	socklen_t len;
 	int c, rc;
 
 	for (;;) {
-		len = sizeof(sin);
+		len = sizeof(u);
 		errno = 0;
-		c = lwip_accept(lwip_of(f), (struct sockaddr *)&sin, &len);
+		c = lwip_accept(lwip_of(f), &u.sa, &len);
 		if (c >= 0)
 			break;
 		rc = (int)lwip_result(c);
@@ -156,8 +218,8 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 			return rc;
 	}
 	if (peer)
-		from_lwip(&sin, peer);
-	return wrap(c, true, nonblock, out);
+		from_lwip(f, &u, peer);
+	return wrap(c, true, sock_of(f)->v6, nonblock, out);
 }
 
 /* The result of a connection attempt that was under way: its error, or
@@ -175,16 +237,16 @@ static int connect_result(struct vfs_file *f)
 
 static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 {
-	struct sockaddr_in sin;
-	int rc;
+	union lwip_addr u;
+	socklen_t len;
+	int rc = to_lwip(f, a, &u, &len);
 
-	if (a->family != SOCK_FAMILY_INET)
-		return -EAFNOSUPPORT;
-	to_lwip(a, &sin);
+	if (rc)
+		return rc;
 	errno = 0;
-	rc = (int)lwip_result(lwip_connect(lwip_of(f), (struct sockaddr *)&sin,
-					   sizeof(sin)));
+	rc = (int)lwip_result(lwip_connect(lwip_of(f), &u.sa, len));
 	sock_watch(f);
+	sock_of(f)->connect_pending = rc == -EINPROGRESS && !blocking(f, 0);
 	if (rc == -EINPROGRESS && blocking(f, 0)) {
 		/* Interrupted, the attempt goes on, as on Linux. Writable
 		 * is not yet connected: on 2 and 4 CPUs the wait has been
@@ -220,23 +282,24 @@ static int inet_shutdown(struct vfs_file *f, enum sock_how how)
 	return (int)lwip_result(lwip_shutdown(lwip_of(f), lwip_how[how]));
 }
 
-static int name_of(int s, struct sock_addr *a, bool local)
+static int name_of(struct vfs_file *f, struct sock_addr *a, bool local)
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	int s = lwip_of(f);
+	union lwip_addr u;
+	socklen_t len = sizeof(u);
 	int rc;
 
 	errno = 0;
-	rc = local ? lwip_getsockname(s, (struct sockaddr *)&sin, &len)
-		   : lwip_getpeername(s, (struct sockaddr *)&sin, &len);
+	rc = local ? lwip_getsockname(s, &u.sa, &len)
+		   : lwip_getpeername(s, &u.sa, &len);
 	if (rc == 0)
-		from_lwip(&sin, a);
+		from_lwip(f, &u, a);
 	return (int)lwip_result(rc);
 }
 
 static int inet_name(struct vfs_file *f, struct sock_addr *a, bool peer)
 {
-	return name_of(lwip_of(f), a, !peer);
+	return name_of(f, a, !peer);
 }
 
 /* --- sending and receiving --------------------------------------------- */
@@ -253,13 +316,16 @@ static int lwip_flags(int flags)
 static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 		       int flags, const struct sock_addr *to)
 {
-	struct sockaddr_in sin;
+	union lwip_addr u;
+	socklen_t len = 0;
 	size_t done = 0;
 	ssize_t rc;
 
-	if (to)
-		to_lwip(to, &sin);
-	else if (flags & SOCK_MORE) {
+	if (to) {
+		rc = to_lwip(f, to, &u, &len);
+		if (rc)
+			return rc;
+	} else if (flags & SOCK_MORE) {
 		rc = tcp_queue_more(f, buf, n);
 		if (rc >= 0) {
 			net_count(NET_SENT, (size_t)rc);
@@ -270,7 +336,7 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 		errno = 0;
 		rc = to ? lwip_sendto(lwip_of(f), (const char *)buf + done,
 				      n - done, lwip_flags(flags),
-				      (struct sockaddr *)&sin, sizeof(sin))
+				      &u.sa, len)
 			: lwip_send(lwip_of(f), (const char *)buf + done,
 				    n - done, lwip_flags(flags));
 		rc = lwip_result(rc);
@@ -296,15 +362,15 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 			 struct sock_addr *from)
 {
-	struct sockaddr_in sin;
+	union lwip_addr u;
 	socklen_t len;
 	ssize_t rc;
 
 	for (;;) {
-		len = sizeof(sin);
+		len = sizeof(u);
 		errno = 0;
 		rc = lwip_recvfrom(lwip_of(f), buf, n, lwip_flags(flags),
-				   from ? (struct sockaddr *)&sin : NULL,
+				   from ? &u.sa : NULL,
 				   from ? &len : NULL);
 		rc = lwip_result(rc);
 		/* After the end of the stream lwIP says "not connected"; a
@@ -320,7 +386,7 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 	if (rc > 0)
 		net_count(NET_RECEIVED, (size_t)rc);
 	if (rc >= 0 && from)
-		from_lwip(&sin, from);
+		from_lwip(f, &u, from);
 	return rc;
 }
 
@@ -428,8 +494,6 @@ static ssize_t recv_vec(struct vfs_file *f, const struct iovec *iov, int n,
 static ssize_t inet_sendmsg(struct vfs_file *f, const struct iovec *iov,
 			    int n, int flags, const struct sock_addr *to)
 {
-	if (to && to->family != SOCK_FAMILY_INET)
-		return -EAFNOSUPPORT;
 	return send_vec(f, iov, n, flags, to);
 }
 

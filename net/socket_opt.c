@@ -36,13 +36,24 @@ static const struct option options[] = {
 	[SOCKOPT_KEEPIDLE] = { IPPROTO_TCP, TCP_KEEPIDLE, AS_INT, false },
 	[SOCKOPT_KEEPINTVL] = { IPPROTO_TCP, TCP_KEEPINTVL, AS_INT, false },
 	[SOCKOPT_KEEPCNT] = { IPPROTO_TCP, TCP_KEEPCNT, AS_INT, false },
+#if LWIP_IPV6
+	[SOCKOPT_V6ONLY] = { IPPROTO_IPV6, IPV6_V6ONLY, AS_INT, false },
+#endif
 };
 
-static const struct option *option(enum sock_option o)
+/* Option (o) as socket (f) has it, or NULL: IPv6's are an AF_INET6
+ * socket's only (lwIP would take them on any). */
+static const struct option *option(struct vfs_file *f, enum sock_option o)
 {
 	const struct option *opt = (unsigned)o < ARRAY_SIZE(options) ?
 					   &options[o] : NULL;
 
+#if LWIP_IPV6
+	if (o == SOCKOPT_V6ONLY && !sock_of(f)->v6)
+		return NULL;
+#else
+	(void)f;
+#endif
 	return opt && opt->name ? opt : NULL;
 }
 
@@ -130,7 +141,7 @@ static int *kept_here(struct vfs_file *f, enum sock_option o)
 
 int inet_setopt(struct vfs_file *f, enum sock_option o, int value)
 {
-	const struct option *opt = option(o);
+	const struct option *opt = option(f, o);
 	int *t = kept_here(f, o);
 
 	if (t) {
@@ -148,7 +159,7 @@ int inet_setopt(struct vfs_file *f, enum sock_option o, int value)
 
 int inet_getopt(struct vfs_file *f, enum sock_option o, int *value)
 {
-	const struct option *opt = option(o);
+	const struct option *opt = option(f, o);
 	int *t = kept_here(f, o);
 
 	if (t) {
@@ -157,5 +168,14 @@ int inet_getopt(struct vfs_file *f, enum sock_option o, int *value)
 	}
 	if (!opt)
 		return -ENOPROTOOPT;
-	return get_on(lwip_of(f), opt, value);
+	int rc = get_on(lwip_of(f), opt, value);
+
+	/* lwIP says a reset for the one that answers a SYN; to the caller
+	 * nobody was listening (as inet_connect() says when it waits). */
+	if (rc == 0 && o == SOCKOPT_ERROR && sock_of(f)->connect_pending) {
+		sock_of(f)->connect_pending = false;
+		if (*value == ECONNRESET)
+			*value = ECONNREFUSED;
+	}
+	return rc;
 }

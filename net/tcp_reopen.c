@@ -33,6 +33,9 @@
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/prot/ip4.h"
+#if LWIP_IPV6
+#include "lwip/prot/ip6.h"
+#endif
 #include "lwip/prot/tcp.h"
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
@@ -52,6 +55,20 @@ static struct promise {
 } promised[PROMISES];
 static unsigned next_promise;
 
+/* An address as 32 bits for the function below: IPv4's, or IPv6's
+ * folded. */
+static u32_t addr_key(const ip_addr_t *a)
+{
+#if LWIP_IPV6
+	if (IP_IS_V6(a)) {
+		const u32_t *w = ip_2_ip6(a)->addr;
+
+		return w[0] ^ w[1] ^ w[2] ^ w[3];
+	}
+#endif
+	return ip4_addr_get_u32(ip_2_ip4(a));
+}
+
 /* RFC 6528: a clock ticking every 4 us plus a secret function of the
  * connection's addresses and ports. Nobody outside can guess it, and the
  * next connection between the same two ends starts further on, which is
@@ -68,8 +85,8 @@ static u32_t isn_of(const ip_addr_t *local_ip, u16_t local_port,
 	}
 	return (u32_t)(clock_ns() / 4000) +
 	       random_prf(secret,
-			  (uint64_t)ip4_addr_get_u32(ip_2_ip4(local_ip)) << 32 |
-				  ip4_addr_get_u32(ip_2_ip4(remote_ip)),
+			  (uint64_t)addr_key(local_ip) << 32 |
+				  addr_key(remote_ip),
 			  (uint64_t)local_port << 16 | remote_port);
 }
 
@@ -98,15 +115,34 @@ static struct pbuf *rebuild(const struct tcp_hdr *hdr, u16_t optlen,
 			    u16_t opt1len, const u8_t *opt2,
 			    struct pbuf *data)
 {
-	const struct ip_hdr *iph = ip4_current_header();
-	u16_t iphl = IPH_HL_BYTES(iph), tcphl = TCP_HLEN + optlen;
-	struct pbuf *q = pbuf_alloc(PBUF_RAW, iphl + tcphl + data->tot_len,
-				    PBUF_RAM);
+	const void *iph;
+	u16_t iphl, tcphl = TCP_HLEN + optlen;
+	struct pbuf *q;
 	struct tcp_hdr *th;
 
+#if LWIP_IPV6
+	if (ip_current_is_v6()) {
+		/* The fixed header only, TCP right after it. */
+		iph = ip6_current_header();
+		iphl = IP6_HLEN;
+	} else
+#endif
+	{
+		iph = ip4_current_header();
+		iphl = IPH_HL_BYTES((const struct ip_hdr *)iph);
+	}
+	q = pbuf_alloc(PBUF_RAW, iphl + tcphl + data->tot_len, PBUF_RAM);
 	if (!q)
 		return NULL;
 	memcpy(q->payload, iph, iphl);
+#if LWIP_IPV6
+	if (ip_current_is_v6()) {
+		struct ip6_hdr *h6 = q->payload;
+
+		IP6H_NEXTH_SET(h6, IP6_NEXTH_TCP);
+		IP6H_PLEN_SET(h6, tcphl + data->tot_len);
+	}
+#endif
 	th = (struct tcp_hdr *)((u8_t *)q->payload + iphl);
 	*th = *hdr;
 	th->src = lwip_htons(hdr->src);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Socket addresses between the caller's structures (Linux's sockaddr_in,
- * sockaddr_un and sockaddr_vm) and the kernel's struct sock_addr, checked on the way
- * in and cut to the caller's room on the way out.
+ * sockaddr_in6, sockaddr_un and sockaddr_vm) and the kernel's struct
+ * sock_addr, checked on the way in and cut to the caller's room on the way
+ * out.
  */
 #include <netinet/in.h>
 #include <string.h>
@@ -29,6 +30,19 @@ int sockaddr_in_kernel(const struct sockaddr *sa, socklen_t len,
 			return -EINVAL;
 		a->ip = sin->sin_addr.s_addr;
 		a->port = sin->sin_port;
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 =
+			(const struct sockaddr_in6 *)sa;
+
+		/* Linux takes RFC 2133's 24 bytes, without the scope. */
+		if (len < offsetof(struct sockaddr_in6, sin6_scope_id))
+			return -EINVAL;
+		a->port = sin6->sin6_port;
+		memcpy(a->ip6, &sin6->sin6_addr, sizeof(a->ip6));
+		if (len >= sizeof(*sin6))
+			a->scope_id = sin6->sin6_scope_id;
 		return 0;
 	}
 	if (sa->sa_family == AF_UNIX) {
@@ -60,6 +74,7 @@ int sockaddr_out(const struct sock_addr *a, struct sockaddr *sa,
 {
 	union {
 		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
 		struct sockaddr_un un;
 		struct sockaddr_vm vm;
 	} u;
@@ -78,6 +93,12 @@ int sockaddr_out(const struct sock_addr *a, struct sockaddr *sa,
 		/* A path is given with its NUL, as Linux does. */
 		full = offsetof(struct sockaddr_un, sun_path) + a->len +
 		       (a->len && a->path[0] && a->len < sizeof(a->path));
+	} else if (a->family == AF_INET6) {
+		u.in6.sin6_family = AF_INET6;
+		u.in6.sin6_port = a->port;
+		memcpy(&u.in6.sin6_addr, a->ip6, sizeof(a->ip6));
+		u.in6.sin6_scope_id = a->scope_id;
+		full = sizeof(u.in6);
 	} else if (a->family == AF_VSOCK) {
 		u.vm.svm_family = AF_VSOCK;
 		u.vm.svm_cid = a->cid;

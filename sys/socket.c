@@ -4,7 +4,8 @@
  * bind, listen, accept, accept4, connect, shutdown,
  * getsockname, getpeername, setsockopt, getsockopt. They check the
  * caller's memory, convert its structures and call the socket's family
- * (include/kernel/socket.h): AF_INET (lwIP), AF_UNIX or AF_VSOCK.
+ * (include/kernel/socket.h): AF_INET and AF_INET6 (lwIP), AF_UNIX or
+ * AF_VSOCK.
  * Sending and receiving are socket_io.c.
  */
 #define _GNU_SOURCE
@@ -92,7 +93,8 @@ SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
 		return -EINVAL;
 	switch (domain) {
 	case AF_INET:
-		rc = inet_socket(kind, protocol, nb, &f);
+	case AF_INET6:
+		rc = inet_socket(domain, kind, protocol, nb, &f);
 		break;
 	case AF_UNIX:
 		if (!unix_socket)
@@ -230,6 +232,7 @@ static const struct known known[] = {
 	{ IPPROTO_TCP, TCP_KEEPIDLE, SOCKOPT_KEEPIDLE, V_INT },
 	{ IPPROTO_TCP, TCP_KEEPINTVL, SOCKOPT_KEEPINTVL, V_INT },
 	{ IPPROTO_TCP, TCP_KEEPCNT, SOCKOPT_KEEPCNT, V_INT },
+	{ IPPROTO_IPV6, IPV6_V6ONLY, SOCKOPT_V6ONLY, V_INT },
 };
 
 static const struct known *lookup(int level, int name)

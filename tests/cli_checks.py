@@ -137,6 +137,51 @@ def check_build_default_output(build):
     return not problems, "; ".join(problems)
 
 
+IPV6_PROBE = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int main(void)
+{
+	int s = socket(AF_INET6, SOCK_STREAM, 0);
+
+	printf("AF_INET6: %s\n", s < 0 ? strerror(errno) : "ok");
+	return 0;
+}
+"""
+
+
+def check_build_ipv4_only(build):
+    """`toro build --ipv4-only` links the stack without IPv6: AF_INET6
+    sockets say EAFNOSUPPORT there and work in the default build, also
+    when the two are built one after the other to the same output."""
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "main.c"), "w") as f:
+            f.write(IPV6_PROBE)
+        elf = os.path.join(d, "probe.elf")
+        for flags, want in (([], "AF_INET6: ok"),
+                            (["--ipv4-only"], "AF_INET6: Address family "
+                             "not supported by protocol"),
+                            ([], "AF_INET6: ok")):
+            rc, _, err, _ = toro("build", d, "-o", elf, *flags)
+            if rc:
+                problems.append(f"build {flags}: exit {rc}: {err[-300:]}")
+                break
+            rc, out, err, _ = toro("run", elf, "--accel", "tcg",
+                                   "--timeout", "60")
+            if rc or want not in out:
+                problems.append(f"{flags}: exit {rc}, {out!r}")
+        rc, _, err, _ = toro("build", os.path.join(ROOT, "examples/hello"),
+                             "--ipv4-only", "-o", f"{build}/hello.elf")
+        if rc != 2 or "give -o another name" not in err:
+            problems.append(f"--ipv4-only onto a known image: exit {rc}, "
+                            f"{err.strip()[-200:]!r}")
+    return not problems, "; ".join(problems)
+
+
 def check_no_host_libc(build):
     """The image is static, self-contained and has no host C library in
     it: no glibc symbols, and not one `syscall` instruction (glibc, or
@@ -537,16 +582,24 @@ def check_net_boots(build):
 
 def check_webserver_in_16_mib(build):
     """The issue's budget for the web server: it boots with --mem 16 and
-    serves the default site (the image itself must stay within 256 KiB
-    stripped: checked here too)."""
+    serves the default site; built with the IPv4-only stack (`toro build
+    --ipv4-only`, build/webserver-ipv4.elf) the image stays within 256 KiB
+    stripped. The default build has IPv6 and the IPv4-only one has none of
+    it (their symbols say so)."""
     import http.client
     import time
     elf = f"{build}/webserver.elf"
-    stripped = os.path.join(build, "webserver.stripped")
-    subprocess.run(["strip", "-o", stripped, elf], check=True)
+    small = f"{build}/webserver-ipv4.elf"
+    stripped = os.path.join(build, "webserver-ipv4.stripped")
+    subprocess.run(["strip", "-o", stripped, small], check=True)
     size = os.path.getsize(stripped)
     if size > 256 * 1024:
-        return False, f"webserver stripped is {size} bytes > 256 KiB"
+        return False, f"webserver-ipv4 stripped is {size} bytes > 256 KiB"
+    for image, want in ((elf, True), (small, False)):
+        syms = subprocess.run(["nm", image], capture_output=True,
+                              text=True).stdout.split()
+        if ("ip6_input" in syms) != want or ("ip4_input" not in syms):
+            return False, f"{image}: IPv6 is {'not ' * want}linked in"
     port = free_port()
     proc = subprocess.Popen([TORO, "run", elf, "--accel", "tcg", "--mem", "16",
                              "--timeout", "120", "--initrd",
@@ -987,6 +1040,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_tap_offload, check_many_connections,
+    check_build_ipv4_only,
     check_webserver_in_16_mib, check_ceiling_serves, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests, check_vsock_errors, check_vsock_device_args,

@@ -121,17 +121,29 @@ static int listen_on(int family, const void *addr, socklen_t len,
 	return fd;
 }
 
+/* On [::], which takes IPv4 clients too; on 0.0.0.0 when the program is
+ * linked with Toro's IPv4-only stack (no AF_INET6 sockets). The two
+ * addresses have their family and port in the same place. */
 static int listen_tcp(int port)
 {
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons((unsigned short)port),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
-	};
+	union {
+		struct sockaddr_in6 in6;
+		struct sockaddr_in in;
+	} addr = { .in6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons((unsigned short)port),
+	} };
+	socklen_t len = sizeof(addr.in6);
 	char what[32];
+	int probe = socket(AF_INET6, SOCK_STREAM, 0);
 
+	if (probe < 0) {
+		addr.in.sin_family = AF_INET;
+		len = sizeof(addr.in);
+	}
+	close(probe);
 	snprintf(what, sizeof(what), "port %d", port);
-	return listen_on(AF_INET, &addr, sizeof(addr), what);
+	return listen_on(addr.in.sin_family, &addr, len, what);
 }
 
 static int listen_vsock(long port)

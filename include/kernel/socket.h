@@ -4,8 +4,11 @@
  * they have checked the caller's memory and converted its structures. A
  * socket is an open file (include/kernel/vfs.h) whose ops carry socket
  * ops as well, so read/write/close/dup/fcntl/poll/epoll work on it as on
- * any file. Two families:
- *   AF_INET  (net/socket*.c): TCP and UDP over lwIP, IPv4;
+ * any file. The families:
+ *   AF_INET, AF_INET6 (net/socket*.c): TCP and UDP over lwIP; an
+ *            AF_INET6 socket takes IPv4 peers too (as ::ffff:a.b.c.d)
+ *            unless SOCKOPT_V6ONLY, and says -EAFNOSUPPORT when the
+ *            program is linked with the IPv4-only stack;
  *   AF_UNIX  (net/unix*.c): stream and datagram sockets within the
  *            program, named by a path or an abstract name, or in pairs;
  *   AF_VSOCK (net/vsock*.c): stream sockets to the host (CID 2) over
@@ -31,6 +34,7 @@
 
 #define SOCK_FAMILY_UNIX	1	/* Linux's AF_UNIX */
 #define SOCK_FAMILY_INET	2	/* Linux's AF_INET */
+#define SOCK_FAMILY_INET6	10	/* Linux's AF_INET6 */
 #define SOCK_FAMILY_VSOCK	40	/* Linux's AF_VSOCK */
 #define SOCK_UNIX_PATH_MAX	108	/* sun_path's size */
 
@@ -38,7 +42,9 @@
 struct sock_addr {
 	int family;
 	uint32_t ip;		/* AF_INET, network byte order */
-	uint16_t port;		/* AF_INET, network byte order */
+	uint16_t port;		/* AF_INET(6), network byte order */
+	uint8_t ip6[16];	/* AF_INET6 */
+	uint32_t scope_id;	/* AF_INET6: the interface of a link-local */
 	uint32_t cid;		/* AF_VSOCK */
 	uint32_t vport;		/* AF_VSOCK */
 	/* AF_UNIX: (len) bytes of sun_path: a path up to its NUL, an
@@ -84,6 +90,7 @@ enum sock_option {
 	SOCKOPT_KEEPINTVL,	/* TCP, seconds */
 	SOCKOPT_KEEPCNT,	/* TCP */
 	SOCKOPT_PASSCRED,	/* AF_UNIX */
+	SOCKOPT_V6ONLY,		/* AF_INET6: IPv6 peers only */
 };
 
 /* What a family implements. (f) is a socket file of that family. */
@@ -119,9 +126,10 @@ struct socket_ops {
  * (type) is SOCK_TYPE_*; -EPROTONOSUPPORT or -ESOCKTNOSUPPORT for what the
  * family does not have, -ENFILE when the stack's sockets run out,
  * -ENOMEM. An AF_INET socket without a network device reaches 127.0.0.1
- * only.
+ * only (AF_INET6: ::1). (family) is SOCK_FAMILY_INET or _INET6.
  */
-int inet_socket(int type, int protocol, bool nonblock, struct vfs_file **out);
+int inet_socket(int family, int type, int protocol, bool nonblock,
+		struct vfs_file **out);
 int unix_socket(int type, bool nonblock, struct vfs_file **out);
 /* -EAFNOSUPPORT when the VM has no vsock device. */
 int vsock_socket(int type, int protocol, bool nonblock, struct vfs_file **out);

@@ -26,6 +26,11 @@
 #include "lwip/tcp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/ip4_frag.h"
+#if LWIP_IPV6
+#include "lwip/ip6_frag.h"
+#include "lwip/mld6.h"
+#include "lwip/priv/nd6_priv.h"
+#endif
 #include "lwip/netbuf.h"
 #include "lwip/api.h"
 #include "lwip/priv/tcpip_priv.h"

@@ -9,7 +9,7 @@ from . import debug, devices, errors, host, initrd, qemu, trace
 from .elf import image_end
 from .errors import ToroError
 
-USAGE = """toro build DIR [-o OUT] [--cflags FLAGS] [--ldlibs LIBS]
+USAGE = """toro build DIR [-o OUT] [--cflags FLAGS] [--ldlibs LIBS] [--ipv4-only]
        toro cc [gcc arguments]
        toro run DIR|ELF [options] [-- ARG...]
        toro debug DIR|ELF [run options] [--break SYM] [--gdb-batch FILE] [-- ARG...]
@@ -62,6 +62,9 @@ def make_parser():
     b.add_argument("--ldlibs", action="append", default=[], metavar="LIBS",
                    help="libraries to link after the program's objects: "
                    "archives, -L and -l (repeatable)")
+    b.add_argument("--ipv4-only", action="store_true",
+                   help="link the network stack without IPv6 (some 33 KiB "
+                   "smaller; AF_INET6 sockets say EAFNOSUPPORT)")
     b.add_argument("-v", "--verbose", action="store_true", help="show commands")
     sub.add_parser("cc", add_help=False,
                    help="a gcc-like driver for programs with their own build "
@@ -158,7 +161,8 @@ def split_args(argv):
 
 def cmd_build(root, build_dir, args):
     out = builder.build(root, build_dir, args.dir, args.out, args.verbose,
-                        cflags=args.cflags, ldlibs=args.ldlibs)
+                        cflags=args.cflags, ldlibs=args.ldlibs,
+                        ipv4_only=args.ipv4_only)
     print(os.path.relpath(out))
     return 0
 

@@ -59,10 +59,36 @@
  * address lengths through these, which only its Hurd headers define. Ours
  * are lwIP's own structures (net/socket.c converts), with the length byte. */
 #define IP4ADDR_SOCKADDR_SET_LEN(sin)	((sin)->sin_len = sizeof(*(sin)))
+#define IP6ADDR_SOCKADDR_SET_LEN(sin)	((sin)->sin6_len = sizeof(*(sin)))
 #define IPADDR_SOCKADDR_GET_LEN(addr)	((addr)->sa.sa_len)
 
 #define LWIP_IPV4			1
-#define LWIP_IPV6			0
+/*
+ * IPv6 beside IPv4 (dual stack): an AF_INET6 socket bound to [::] takes
+ * IPv4 peers too, seen as ::ffff:a.b.c.d, unless IPV6_V6ONLY. Addresses:
+ * the link-local one from the MAC, SLAAC from router advertisements, and
+ * "ip6=ADDR" (net/netif_ip6.c). No DHCPv6. The network code is built twice
+ * (net/Makefile.inc): TORO_IPV6 0 is the IPv4-only stack, some 33 KiB
+ * smaller, which `toro build --ipv4-only` links.
+ */
+#ifndef TORO_IPV6
+#define TORO_IPV6			1
+#endif
+#define LWIP_IPV6			TORO_IPV6
+#define LWIP_IPV6_AUTOCONFIG		1
+#define LWIP_IPV6_DHCP6			0
+#define LWIP_IPV6_NUM_ADDRESSES		3	/* link-local, SLAAC, ip6= */
+/* A virtual NIC's MAC is the host's to keep unique: the link-local
+ * address is used at once (net/netif.c), not after a second of
+ * duplicate detection; SLAAC's addresses still get one probe. */
+#define LWIP_IPV6_DUP_DETECT_ATTEMPTS	1
+/* Multicast groups joined through sockets (IPV6_JOIN_GROUP), all sockets
+ * together: lwIP's default is one per socket, a static table of 2 MiB
+ * for our 65,536 that every close() walks. */
+#define LWIP_SOCKET_MAX_MEMBERSHIPS	16
+/* Reassembly keeps a pointer per fragment where its 8-byte header was:
+ * with 64-bit pointers it must copy the header aside. */
+#define IPV6_FRAG_COPYHEADER		1
 #define LWIP_ARP			1
 #define LWIP_ETHERNET			1
 #define LWIP_ICMP			1

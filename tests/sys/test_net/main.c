@@ -2,12 +2,15 @@
 /*
  * The network end to end through QEMU user networking, with the host on
  * the other side (tests/sys/test_net/TEST): DHCP gives 10.0.2.15 before
- * main() (the host's forwards reach only that address); then an echo server on port 7 over BSD sockets, UDP ("udp":
- * until a datagram says "quit") or TCP ("tcp": one connection, until the
- * client closes its side).
+ * main() (the host's forwards reach only that address); then an echo
+ * server on port 7 over BSD sockets, UDP ("udp": until a datagram says
+ * "quit") or TCP ("tcp": one connection, until the client closes its
+ * side). "slaac": IPv6 from QEMU's router advertisement (prefix fec0::/64),
+ * shown by a TCP round trip to the host's side, fec0::2.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -102,6 +105,62 @@ static int tcp_echo(void)
 	return 0;
 }
 
+/* A non-blocking TCP connection to (to) under way from the address SLAAC
+ * gave us (before it comes, the source is the link-local address): the
+ * socket, its source address in (text); -1 after 10 s. */
+static int connecting_from(const struct sockaddr_in6 *to, char *text)
+{
+	struct sockaddr_in6 me;
+	socklen_t len = sizeof(me);
+
+	for (int i = 0; i < 100; i++) {
+		int s = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+		if (connect(s, (const struct sockaddr *)to, sizeof(*to)) < 0 &&
+		    errno == EINPROGRESS &&
+		    getsockname(s, (struct sockaddr *)&me, &len) == 0 &&
+		    !IN6_IS_ADDR_LINKLOCAL(&me.sin6_addr)) {
+			inet_ntop(AF_INET6, &me.sin6_addr, text,
+				  INET6_ADDRSTRLEN);
+			return s;
+		}
+		close(s);
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+/* IPv6 from QEMU's router advertisement, and a round trip: the host's
+ * side answers a TCP port nobody listens on with a reset. */
+static int slaac(void)
+{
+	struct sockaddr_in6 to = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(1),
+	};
+	struct pollfd p = { .events = POLLOUT };
+	char text[INET6_ADDRSTRLEN];
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	inet_pton(AF_INET6, "fec0::2", &to.sin6_addr);
+	p.fd = connecting_from(&to, text);
+	if (p.fd < 0) {
+		printf("FAIL: no IPv6 address towards fec0::2 in 10 s\n");
+		return 1;
+	}
+	printf("address %s\n", text);
+	if (poll(&p, 1, 10000) != 1 ||
+	    getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) ||
+	    err != ECONNREFUSED) {
+		printf("FAIL: connect to [fec0::2]:1: %s\n", strerror(err));
+		return 1;
+	}
+	close(p.fd);
+	printf("refused\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -110,8 +169,10 @@ int main(int argc, char **argv)
 		rc = udp_echo();
 	else if (argc > 1 && !strcmp(argv[1], "tcp"))
 		rc = tcp_echo();
+	else if (argc > 1 && !strcmp(argv[1], "slaac"))
+		rc = slaac();
 	else {
-		printf("FAIL: usage: test_net udp|tcp\n");
+		printf("FAIL: usage: test_net udp|tcp|slaac\n");
 		return 2;
 	}
 	if (!rc)

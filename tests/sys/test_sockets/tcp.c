@@ -207,22 +207,23 @@ TEST(tcp, reuseaddr_lets_a_server_rebind_at_once)
  * connected to (to) within 5 s; -1 if not. The client's previous socket
  * on that port may linger a moment in LAST_ACK: then bind or connect says
  * EADDRINUSE, and it tries again. */
-static int connect_from(struct sockaddr_in *from, struct sockaddr_in to)
+static int connect_from(void *from, const void *to, socklen_t len)
 {
 	struct timeval limit = {5, 0};
-	socklen_t len = sizeof(*from);
 	int on = 1;
 
 	for (int tries = 0; tries < 100; tries++) {
-		int c = socket(AF_INET, SOCK_STREAM, 0);
+		socklen_t flen = len;
+		int c = socket(((const struct sockaddr *)to)->sa_family,
+			       SOCK_STREAM, 0);
 
 		if (c < 0)
 			return -1;
 		setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 		setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
-		if (bind(c, (struct sockaddr *)from, sizeof(*from)) == 0 &&
-		    getsockname(c, (struct sockaddr *)from, &len) == 0 &&
-		    connect(c, (struct sockaddr *)&to, sizeof(to)) == 0)
+		if (bind(c, from, len) == 0 &&
+		    getsockname(c, from, &flen) == 0 &&
+		    connect(c, to, len) == 0)
 			return c;
 		int err = errno;
 
@@ -234,19 +235,15 @@ static int connect_from(struct sockaddr_in *from, struct sockaddr_in to)
 	return -1;
 }
 
-/* A client that comes back from the same port while the server's end of
- * its last connection is in TIME_WAIT (the server closed first) gets in
- * at once, as on Linux; lwIP alone would keep it out for two minutes. */
-TEST(tcp, a_new_syn_reopens_a_connection_in_time_wait)
+/* Three connections in a row from one client port to (to), a listener
+ * (l) at that address: the server closes each first, so its end is in
+ * TIME-WAIT when the next SYN comes. */
+static void reopen_rounds(int l, void *from, const void *to, socklen_t len)
 {
-	uint16_t port;
-	int l = listener(&port);
-	struct sockaddr_in from = loopback(0), to = loopback(port);
 	char buf[8];
 
-	ASSERT_GE(l, 0);
 	for (int round = 0; round < 3; round++) {
-		int c = connect_from(&from, to), s;
+		int c = connect_from(from, to, len), s;
 
 		ASSERT_GE(c, 0);
 		s = accept(l, NULL, NULL);
@@ -259,6 +256,34 @@ TEST(tcp, a_new_syn_reopens_a_connection_in_time_wait)
 		EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
 		close(c);
 	}
+}
+
+TEST(tcp, a_new_syn_reopens_a_connection_in_time_wait)
+{
+	uint16_t port;
+	int l = listener(&port);
+	struct sockaddr_in from = loopback(0), to = loopback(port);
+
+	ASSERT_GE(l, 0);
+	reopen_rounds(l, &from, &to, sizeof(to));
+	close(l);
+}
+
+/* The same over IPv6, whose SYN is put together again differently. */
+TEST(tcp, a_new_syn_reopens_a_connection_in_time_wait_over_ipv6)
+{
+	struct sockaddr_in6 to = {
+		.sin6_family = AF_INET6,
+		.sin6_addr = IN6ADDR_LOOPBACK_INIT,
+	}, from = to;
+	socklen_t len = sizeof(to);
+	int l = socket(AF_INET6, SOCK_STREAM, 0);
+
+	ASSERT_GE(l, 0);
+	ASSERT_EQ(bind(l, (struct sockaddr *)&to, sizeof(to)), 0);
+	ASSERT_EQ(listen(l, 8), 0);
+	ASSERT_EQ(getsockname(l, (struct sockaddr *)&to, &len), 0);
+	reopen_rounds(l, &from, &to, sizeof(to));
 	close(l);
 }
 
@@ -273,7 +298,7 @@ TEST(tcp, a_new_syn_ends_time_wait_under_a_socket_still_open)
 	char buf[8];
 
 	ASSERT_GE(l, 0);
-	c = connect_from(&from, to);
+	c = connect_from(&from, &to, sizeof(to));
 	ASSERT_GE(c, 0);
 	s = accept(l, NULL, NULL);
 	ASSERT_GE(s, 0);
@@ -281,7 +306,7 @@ TEST(tcp, a_new_syn_ends_time_wait_under_a_socket_still_open)
 	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
 	close(c);
 	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);	/* s: TIME_WAIT */
-	c2 = connect_from(&from, to);
+	c2 = connect_from(&from, &to, sizeof(to));
 	ASSERT_GE(c2, 0);
 	s2 = accept(l, NULL, NULL);
 	ASSERT_GE(s2, 0);

@@ -24,7 +24,11 @@ namespace at the end: nothing outside the namespace is touched. Then:
     put together for the device to cut again (TSO), each still with its
     IP length equal to the frame's;
   - a file the web server sends by sendfile() from the initrd is copied
-    once on its way to the device (the kernel's toro.netstats count).
+    once on its way to the device (the kernel's toro.netstats count);
+  - IPv6: the web server's one listener ([::]) serves a 4 MiB file over
+    IPv6 (static ip6=) byte for byte, every IPv6 TCP frame with a right
+    partial checksum, a page over the link-local address the guest
+    reports, and a page over IPv4.
 """
 import hashlib
 import os
@@ -38,7 +42,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from netns import GUEST, HOST, run_in_namespace  # noqa: E402
+from netns import GUEST, GUEST6, HOST, run_in_namespace  # noqa: E402
 TCP_BYTES = 4 << 20
 results = []
 
@@ -73,10 +77,12 @@ def osum(b):
 
 
 class Capture(threading.Thread):
-    """The guest's TCP frames on tap0, checked as the docstring says."""
+    """The guest's TCP frames on tap0 (over IPv6 if v6), checked as the
+    docstring says."""
 
-    def __init__(self):
+    def __init__(self, v6=False):
         super().__init__(daemon=True)
+        self.v6 = v6
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                                   socket.htons(3))
         self.sock.bind(("tap0", 0))
@@ -85,11 +91,31 @@ class Capture(threading.Thread):
         self.large, self.largest = 0, 0
         self.syn_wscale = None
 
+    def segment(self, f):
+        """(TCP segment, pseudo-header) of IPv6 frame (f) from the guest,
+        or None."""
+        if (len(f) < 74 or f[12:14] != b"\x86\xdd" or f[20] != 6 or
+                f[22:38] != socket.inet_pton(socket.AF_INET6, GUEST6)):
+            return None
+        plen = struct.unpack("!H", f[18:20])[0]
+        if 54 + plen != len(f):
+            self.bad += 1
+            return None
+        if plen + 40 > 1500:
+            self.large += 1
+        seg = bytearray(f[54:54 + plen])
+        return seg, f[22:54] + struct.pack("!IxxxB", plen, 6)
+
     def run(self):
         while not self.stop:
             try:
                 f = self.sock.recv(65536)
             except socket.timeout:
+                continue
+            if self.v6:
+                got = self.segment(f)
+                if got:
+                    self.verify(*got)
                 continue
             if (len(f) < 54 or f[12:14] != b"\x08\x00" or f[23] != 6 or
                     f[26:30] != socket.inet_aton(GUEST)):
@@ -104,12 +130,16 @@ class Capture(threading.Thread):
             seg = bytearray(f[14 + ihl:14 + tot])
             if seg[13] & 0x02:  # SYN: does it offer window scaling?
                 self.syn_wscale = has_option(bytes(seg[20:(seg[12] >> 4) * 4]), 3)
-            pseudo = f[26:34] + struct.pack("!HH", 6, len(seg))
-            seg[16:18] = struct.pack("!H", ~osum(bytes(seg)) & 0xffff)
-            if osum(pseudo + bytes(seg)) == 0xffff:
-                self.good += 1
-            else:
-                self.bad += 1
+            self.verify(seg, f[26:34] + struct.pack("!HH", 6, len(seg)))
+
+    def verify(self, seg, pseudo):
+        """Completes the partial checksum of (seg) as a device does and
+        checks it over (pseudo)."""
+        seg[16:18] = struct.pack("!H", ~osum(bytes(seg)) & 0xffff)
+        if osum(pseudo + bytes(seg)) == 0xffff:
+            self.good += 1
+        else:
+            self.bad += 1
 
 
 def boot(elf, machine, mode):
@@ -197,30 +227,38 @@ def udp_case(elf, machine):
     check(ok and rc == 0, "UDP echo of 5 to 2000 bytes (fragmented)")
 
 
+def boot_webserver(machine, site, append):
+    """examples/webserver on the tap with the files of (site) and kernel
+    options (append) besides the address, once it serves (/quit ends
+    it): (process, its lines so far)."""
+    elf = os.path.join(ROOT, os.environ.get("TORO_BUILD", "build"),
+                       "webserver.elf")
+    p = subprocess.Popen(
+        [os.path.join(ROOT, "toro"), "run", elf, "--machine", machine,
+         "--tap", "tap0", "--timeout", "180", "--initrd", site,
+         "--append", f"ip={GUEST}/24 gw={HOST} {append}", "--",
+         "--quit-path", "/quit"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    lines = []
+    for line in p.stdout:
+        lines.append(line)
+        if "serving" in line:
+            break
+    return p, lines
+
+
 def webserver_case(machine):
     """A file from the initrd, served by examples/webserver with sendfile(),
     must reach the device copied once: into TCP's buffers, whose bytes the
     device then reads in place (the kernel's toro.netstats line)."""
     import re
     import tempfile
-    build = os.environ.get("TORO_BUILD", "build")
-    elf = os.path.join(ROOT, build, "webserver.elf")
     with tempfile.TemporaryDirectory() as site:
         data = bytes((i * 31) & 255 for i in range(4 << 20))
         with open(os.path.join(site, "big.bin"), "wb") as f:
             f.write(data)
-        p = subprocess.Popen(
-            [os.path.join(ROOT, "toro"), "run", elf, "--machine", machine,
-             "--tap", "tap0", "--timeout", "180", "--initrd", site,
-             "--append", f"ip={GUEST}/24 gw={HOST} toro.netstats", "--",
-             "--quit-path", "/quit"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True)
-        lines = []
-        for line in p.stdout:
-            lines.append(line)
-            if "serving" in line:
-                break
+        p, lines = boot_webserver(machine, site, "toro.netstats")
         got = b""
         with socket.create_connection((GUEST, 80), timeout=60) as s:
             s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: g\r\n\r\n")
@@ -244,10 +282,70 @@ def webserver_case(machine):
           f"{m.group(0) if m else out[-500:]}")
 
 
+def http_get(addr, path, want):
+    """The body of GET (path) from (addr), a (host, port[, flow, scope])
+    tuple, once (want) bytes of it have come; b"" on failure."""
+    family = socket.AF_INET6 if ":" in addr[0] else socket.AF_INET
+    got = b""
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.settimeout(60)
+            s.connect(addr)
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: g\r\n\r\n".encode())
+            while b"\r\n\r\n" not in got or \
+                    len(got.split(b"\r\n\r\n", 1)[1]) < want:
+                b = s.recv(1 << 16)
+                if not b:
+                    break
+                got += b
+    except OSError as e:
+        print(f"GET {path} from {addr}: {e}")
+        return b""
+    return got.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in got else b""
+
+
+def ipv6_case(machine):
+    """The web server over IPv6 on the tap: static and link-local
+    addresses, checksum offload of IPv6 TCP, IPv4 on the same listener."""
+    import re
+    import tempfile
+    with tempfile.TemporaryDirectory() as site:
+        data = bytes((i * 29) & 255 for i in range(4 << 20))
+        with open(os.path.join(site, "big.bin"), "wb") as f:
+            f.write(data)
+        with open(os.path.join(site, "index.html"), "w") as f:
+            f.write("hello over ipv6\n")
+        p, lines = boot_webserver(machine, site,
+                                  f"ip6={GUEST6} toro.log=info")
+        cap = Capture(v6=True)
+        cap.start()
+        big = http_get((GUEST6, 80), "/big.bin", len(data))
+        ll = re.search(r"net: \S+: (fe80::[0-9a-f:]+)/64", "".join(lines))
+        page = (http_get((ll.group(1), 80, 0, socket.if_nametoindex("tap0")),
+                         "/", 16) if ll else b"")
+        page4 = http_get((GUEST, 80), "/", 16)
+        http_get((GUEST6, 80), "/quit", 0)
+        out, rc = finish(p, lines)
+        cap.stop = True
+        cap.join()
+    check(f"{GUEST6}/64" in out,
+          "the guest reports its static IPv6 address")
+    check(big == data, f"a 4 MiB file over IPv6 ({len(big)} bytes)")
+    check(cap.good > 0 and cap.bad == 0,
+          f"guest IPv6 TCP frames with a correct partial checksum: "
+          f"{cap.good} good, {cap.bad} bad")
+    check(page == b"hello over ipv6\n",
+          f"a page over the link-local address {ll.group(1) if ll else None}")
+    check(page4 == b"hello over ipv6\n", "the same listener serves IPv4")
+    if rc:
+        print(out[-2000:])
+
+
 def inner(elf, machine):
     tcp_case(elf, machine)
     udp_case(elf, machine)
     webserver_case(machine)
+    ipv6_case(machine)
     return 0 if all(results) else 1
 
 
