@@ -9,13 +9,13 @@
  */
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <kernel/cpio.h>
 #include <kernel/initrd.h>
 #include <kernel/vfs_path.h>
 #include <kernel/heap.h>
+#include <kernel/sort.h>
 
 #define MODE_TYPE	0170000
 #define MODE_DIR	0040000
@@ -108,7 +108,7 @@ static int cmp_link(const void *pa, const void *pb)
  */
 static void share_hard_links(struct initrd_node *nodes, size_t n)
 {
-	qsort(nodes, n, sizeof(*nodes), cmp_link);
+	ksort(nodes, n, sizeof(*nodes), cmp_link);
 	for (size_t i = 0; i < n && link_candidate(&nodes[i]);) {
 		size_t j = i;
 		const struct initrd_node *with = NULL;
@@ -262,7 +262,7 @@ int initrd_index_build(struct initrd_index *ix, const void *archive,
 		n += add_parents(&ix->nodes[n], name, len);
 	}
 	share_hard_links(ix->nodes, n);
-	qsort(ix->nodes, n, sizeof(*ix->nodes), cmp_node);
+	ksort(ix->nodes, n, sizeof(*ix->nodes), cmp_node);
 	ix->n = prune(ix->nodes, n);
 	for (size_t i = 0; i < ix->n; i++)
 		if (!ix->nodes[i].ino || !ix->nodes[i].order)
