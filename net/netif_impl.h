@@ -9,6 +9,7 @@
 
 #include <kernel/netdev.h>
 
+#include "lwip/ip4_addr.h"
 #include "lwip/pbuf.h"
 
 /* netif_csum.c: checksum offload (see there for what is offloaded). */
@@ -45,6 +46,12 @@ void netif_tso_flush(void);
 
 /* netif.c: sends (p) to the device as it is. */
 err_t netif_send(struct pbuf *p);
+
+/* netif.c: lwIP's interface over device (d), up, the default route, with
+ * those IPv4 addresses (zero: none yet), (d)'s frames going to it; NULL
+ * if lwIP refuses it. */
+struct netif *netif_attach(struct netdev *d, const ip4_addr_t *ip,
+			   const ip4_addr_t *mask, const ip4_addr_t *gw);
 
 /* netif_arp.c: our ARP requests still unanswered, for exit (drain.c).
  * Every frame sent and received is shown to it, under the core lock. */
