@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Below this, one zero-filled region, as a PC's low memory. */
+#define PHYSMEM_LOW_END	0x100000
+
 /* Forgets every region and frees every mapping handed out. */
 void physmem_reset(void);
 
