@@ -17,7 +17,6 @@
 #include <arch/trap.h>
 #include <drivers/virtio.h>
 #include <kernel/cmdline.h>
-#include <kernel/strtox.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
 #include <kernel/percpu.h>
@@ -221,40 +220,6 @@ static const struct virtio_transport mmio_ops = {
 	.irq_setup = mmio_irq_setup,
 	.reset = mmio_reset,
 };
-
-/* "SIZE@BASE:IRQ[:ID]", SIZE with an optional K/M/G suffix. */
-int virtio_mmio_parse(const char *s, uint64_t *size, uint64_t *base,
-		      uint32_t *irq)
-{
-	char *end;
-
-	*size = kstrtou64(s, &end, 0, NULL);
-	switch (*end) {
-	case 'G': case 'g':
-		*size <<= 10;
-		/* fall through */
-	case 'M': case 'm':
-		*size <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		*size <<= 10;
-		end++;
-	}
-	if (end == s || *end != '@' || *size < MMIO_CONFIG)
-		return -EINVAL;
-	s = end + 1;
-	*base = kstrtou64(s, &end, 0, NULL);
-	if (end == s || *end != ':' || *base == 0 || *base & 3 ||
-	    *base + *size < *base)
-		return -EINVAL;
-	s = end + 1;
-	uint64_t v = kstrtou64(s, &end, 0, NULL);
-
-	if (end == s || (*end && *end != ':') || v > 0xffffff)
-		return -EINVAL;
-	*irq = v;
-	return 0;
-}
 
 static bool already_added(uint64_t base)
 {
