@@ -21,6 +21,7 @@ include net/Makefile.inc
 include sys/Makefile.inc
 include libc/Makefile.inc
 include tests/unit/Makefile.inc
+include tests/fuzz/Makefile.inc
 
 HOST_TOOLS := $(BUILD)/host/tsc_khz $(BUILD)/host/toro-vsock
 

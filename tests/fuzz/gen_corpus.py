@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the seed corpora of the fuzz targets, tests/fuzz/corpus/NAME/.
+
+Seeds are real-looking valid inputs and a few edge cases, each a small
+file named after what it is. The firmware table seeds come out of the
+captures of tests/unit/data (README there), laid out the way
+fuzz_acpi.c, fuzz_aml.c and fuzz_mptable.c take their input. Crash
+reproducers (crash-*) are never written here: they are added by hand once
+their bug is fixed, and this script leaves them alone.
+
+usage: tests/fuzz/gen_corpus.py   (from anywhere; rewrites the seeds)
+"""
+import os
+import struct
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "tests", "fuzz", "corpus")
+DATA = os.path.join(ROOT, "tests", "unit", "data")
+
+
+def put(name, seed, data):
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    # Captures of one board often hold the same tables: keep one.
+    for f in os.listdir(d):
+        with open(os.path.join(d, f), "rb") as g:
+            if f != seed and g.read() == data:
+                return
+    with open(os.path.join(d, seed), "wb") as f:
+        f.write(data)
+
+
+# --- kernel command line -----------------------------------------------------
+
+def cmdline():
+    seeds = {
+        "microvm": "toro.log=debug virtio_mmio.device=512@0xfeb00000:12 "
+                   "quiet KEY=a=b -- one two",
+        "firecracker": "console=ttyS0 reboot=k panic=1 pci=off "
+                       "toro.name=web -- --port 80 "
+                       "virtio_mmio.device=4K@0xd0000000:5 "
+                       "virtio_mmio.device=4K@0xd0001000:6",
+        "quotes": 'toro.name="my app" -- "a b" \'x\' c\\ d "q\\"t" '
+                  '"back\\\\slash" "" -- tail',
+        "numbers": "toro.cpus=0x4 toro.mem=1G toro.x=99999999999999999999 "
+                   "toro.flag=off toro.empty= --",
+        "mmio-edges": "virtio_mmio.device=1G@0x4:0xffffff:3 "
+                      "virtio_mmio.device=0x100@0x1000:0 "
+                      "virtio_mmio.device=16777215G@4:1 "
+                      "virtio_mmio.device=4k@0xfffffffffffff000:1",
+        "unbalanced": 'a="unterminated b c\\',
+        "only-dashes": "-- --",
+        "empty": "",
+        "too-many": " ".join(f"o{i}=v" for i in range(70)) + " -- " +
+                    " ".join(f"a{i}" for i in range(70)),
+    }
+    for k, v in seeds.items():
+        put("cmdline", k, v)
+
+
+# --- cpio and the initrd index -------------------------------------------------
+
+def cpio_entry(name, mode, data=b"", ino=1, nlink=1, magic="070701",
+               namesize=None):
+    if isinstance(data, str):
+        data = data.encode()
+    name = name.encode() if isinstance(name, str) else name
+    check = sum(data) & 0xffffffff if magic == "070702" else 0
+    ns = len(name) + 1 if namesize is None else namesize
+    h = (magic + "%08X" * 13) % (ino, mode, 0, 0, nlink, 1700000000,
+                                 len(data), 0, 0, 0, 0, ns, check)
+    out = h.encode() + name + b"\0"
+    out += b"\0" * (-len(out) % 4)
+    out += data + b"\0" * (-len(data) % 4)
+    return out
+
+
+def cpio(entries, magic="070701"):
+    out = b"".join(cpio_entry(*e, magic=magic) for e in entries)
+    return out + cpio_entry("TRAILER!!!", 0, ino=0, magic=magic)
+
+
+SAMPLE = [(".", 0o40755), ("hello.txt", 0o100644, "Hello!\n", 2),
+          ("dir", 0o40755, "", 3), ("dir/x", 0o100600, "abcd", 4),
+          ("link", 0o120777, "hello.txt", 5), ("empty", 0o100644, "", 6)]
+
+
+def archives():
+    return {
+        "newc": cpio(SAMPLE),
+        "crc": cpio(SAMPLE, magic="070702"),
+        "site": cpio([(".", 0o40755),
+                      ("index.html", 0o100644, "<h1>Toro</h1>\n", 2),
+                      ("css", 0o40755, "", 3),
+                      ("css/site.css", 0o100644, "body{}\n", 4)]),
+        "implied-dirs": cpio([("a/b/c.txt", 0o100644, "C"),
+                              ("./x", 0o100644, "X"),
+                              ("/abs//path/./y", 0o100644, "Y"),
+                              ("a/b2/", 0o40700),
+                              ("z/../w", 0o100644, "W")]),
+        "duplicates": cpio([("f", 0o100644, "old", 2), ("f", 0o100644, "new", 3),
+                            ("f/g", 0o100644, "under a file", 4),
+                            ("d", 0o40755, "", 5), ("d", 0o100644, "x", 6)]),
+        "hard-links": cpio([("a", 0o100644, "", 9, 3),
+                            ("b", 0o100644, "", 9, 3),
+                            ("c", 0o100644, "shared", 9, 3)]),
+        "devices": cpio([("dev", 0o40755), ("dev/null", 0o20666),
+                         ("dev/sda", 0o60660), ("fifo", 0o10644),
+                         ("sock", 0o140755)]),
+        "trailer-only": cpio([]),
+        "truncated": cpio(SAMPLE)[:200],
+        "no-trailer": b"".join(cpio_entry(*e) for e in SAMPLE),
+        "bad-namesize": cpio_entry("abc", 0o100644, "x", namesize=0x7fffffff),
+        "dot-not-dir": cpio([(".", 0o100644, "root as a file"),
+                             ("a", 0o100644, "A")]),
+    }
+
+
+# --- FUSE replies ---------------------------------------------------------------
+
+def fuse_reply(body=b"", error=0, unique=1, used=None, length=None):
+    n = 16 + len(body)
+    hdr = struct.pack("<IiQ", n if length is None else length, error, unique)
+    return struct.pack("<I", n if used is None else used) + hdr + body
+
+
+def fuse_attr(mode=0o100644, size=4096, nsec=0):
+    return struct.pack("<QQQQQQIIIIIIIIII", 2, size, 8, 1700000000,
+                       1700000000, 1700000000, nsec, nsec, nsec, mode, 1,
+                       1000, 1000, 0, 4096, 0)
+
+
+def dirent(ino, off, name, typ):
+    name = name.encode()
+    d = struct.pack("<QQII", ino, off, len(name), typ) + name
+    return d + b"\0" * (-len(d) % 8)
+
+
+def fuse():
+    listing = (dirent(1, 1, ".", 4) + dirent(1, 2, "..", 4) +
+               dirent(5, 3, "hello.txt", 8) + dirent(6, 4, "dir", 4))
+    init = struct.pack("<IIIIHHIIHHI", 7, 31, 0x20000, 0x400068, 16, 12,
+                       1 << 20, 1, 256, 0, 0) + b"\0" * 28
+    seeds = {
+        "init": fuse_reply(init),
+        "entry": fuse_reply(struct.pack("<QQQQII", 5, 1, 1, 1, 0, 0) +
+                            fuse_attr()),
+        "attr": fuse_reply(struct.pack("<QII", 1, 0, 0) +
+                           fuse_attr(0o40755)),
+        "readdir": fuse_reply(listing),
+        "error": fuse_reply(error=-2),
+        "error-eio": fuse_reply(error=-5),
+        "error-with-body": fuse_reply(b"x" * 8, error=-2),
+        "length-mismatch": fuse_reply(b"abcd", length=16),
+        "short": struct.pack("<I", 8) + b"\0" * 8,
+        "other-request": fuse_reply(b"", unique=2),
+        "dirent-overrun": fuse_reply(struct.pack("<QQII", 1, 1, 200, 8) +
+                                     b"name\0\0\0\0"),
+        "attr-bad-nsec": fuse_reply(struct.pack("<QII", 1, 0, 0) +
+                                    fuse_attr(nsec=1000000000)),
+    }
+    for k, v in seeds.items():
+        put("fuse", k, v)
+
+
+# --- HTTP requests ---------------------------------------------------------------
+
+def http():
+    seeds = {
+        "get": "GET / HTTP/1.1\r\nHost: localhost\r\n"
+               "User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n",
+        "head-close": "HEAD /index.html HTTP/1.1\r\nHost: a\r\n"
+                      "Connection: close\r\n\r\n",
+        "http10": "GET /css/site.css HTTP/1.0\r\n"
+                  "Connection: keep-alive, Upgrade\r\n\r\n",
+        "post": "POST /form HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n"
+                "Content-Length: 11\r\n\r\nhello world",
+        "chunked": "PUT /x HTTP/1.1\r\nHost: a\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n",
+        "smuggle": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n",
+        "empty-lines": "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+        "bare-lf": "GET / HTTP/1.1\nHost: a\n\n",
+        "folded": "GET / HTTP/1.1\r\nHost: a\r\n X-Folded: b\r\n\r\n",
+        "http2": "GET / HTTP/2.0\r\n\r\n",
+        "long-uri": "GET /" + "a" * 2100 + " HTTP/1.1\r\nHost: a\r\n\r\n",
+        "two-hosts": "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+    }
+    for k, v in seeds.items():
+        put("http", k, v)
+
+
+# --- firmware tables ---------------------------------------------------------------
+
+class Pmem:
+    """A .pmem capture: regions of guest physical memory."""
+
+    def __init__(self, path):
+        with open(path, "rb") as f:
+            buf = f.read()
+        assert buf[:8] == b"TOROPMEM"
+        self.regions = []
+        off = 8
+        while off < len(buf):
+            phys, n = struct.unpack_from("<QQ", buf, off)
+            self.regions.append((phys, buf[off + 16:off + 16 + n]))
+            off += 16 + n
+
+    def read(self, phys, n):
+        for base, data in self.regions:
+            if base <= phys and phys + n <= base + len(data):
+                return data[phys - base:phys - base + n]
+        if phys + n <= 0x100000:
+            return bytes(n)     # low memory the capture left out is zero
+        return None
+
+    def find(self, sig, lo, hi):
+        for base, data in self.regions:
+            for i in range(0, len(data), 16):
+                if lo <= base + i < hi and data[i:i + len(sig)] == sig:
+                    return base + i
+        return None
+
+    def table(self, phys):
+        h = self.read(phys, 36)
+        return h and self.read(phys, struct.unpack_from("<I", h, 4)[0])
+
+
+def acpi_tables(pm):
+    rsdp = pm.find(b"RSD PTR ", 0xe0000, 0x100000)
+    if rsdp is None:
+        return []
+    r = pm.read(rsdp, 36)
+    if r[15] >= 2 and struct.unpack_from("<Q", r, 24)[0]:
+        root, esize = pm.table(struct.unpack_from("<Q", r, 24)[0]), 8
+    else:
+        root, esize = pm.table(struct.unpack_from("<I", r, 16)[0]), 4
+    tables = []
+    for off in range(36, len(root), esize):
+        addr = int.from_bytes(root[off:off + esize], "little")
+        t = pm.table(addr)
+        if t:
+            tables.append(t)
+    for t in list(tables):
+        if t[:4] == b"FACP":
+            dsdt = struct.unpack_from("<I", t, 40)[0]
+            if len(t) >= 148 and struct.unpack_from("<Q", t, 140)[0]:
+                dsdt = struct.unpack_from("<Q", t, 140)[0]
+            d = pm.table(dsdt)
+            if d:
+                tables.append(d)
+    return tables
+
+
+def fuzz_table(i):
+    return 0x1000000 + i * 0x100000     # FUZZ_TABLE() in fuzz_acpi.c
+
+
+def acpi_input(tables, mode=0):
+    """fuzz_acpi.c's input: the FADT pointed at where the DSDT goes."""
+    names = [t[:4] for t in tables]
+    out = []
+    for t in tables:
+        t = bytearray(t)
+        if t[:4] == b"FACP" and b"DSDT" in names:
+            slot = fuzz_table(names.index(b"DSDT"))
+            struct.pack_into("<I", t, 40, slot)
+            if len(t) >= 148:
+                struct.pack_into("<Q", t, 140, slot)
+        out.append(bytes(t))
+    return bytes([mode]) + b"".join(out)
+
+
+def firmware():
+    captures = sorted(f[:-5] for f in os.listdir(DATA) if f.endswith(".pmem"))
+    dsdts = {}
+    for name in captures:
+        pm = Pmem(os.path.join(DATA, name + ".pmem"))
+        tables = acpi_tables(pm)
+        if tables:
+            put("acpi", name, acpi_input(tables))
+            for t in tables:
+                if t[:4] == b"DSDT":
+                    dsdts[t[36:]] = name
+        mp = pm.find(b"_MP_", 0, 0x100000)
+        if mp is not None:
+            fp = pm.read(mp, 16)
+            cfg = struct.unpack_from("<I", fp, 4)[0]
+            h = pm.read(cfg, 44)
+            if h:
+                base_len, = struct.unpack_from("<H", h, 4)
+                ext_len, = struct.unpack_from("<H", h, 40)
+                t = pm.read(cfg, base_len + ext_len) or pm.read(cfg, base_len)
+                put("mptable", name, bytes([fp[12]]) + t)
+    fc = os.path.join(DATA, "firecracker")
+    fct = []
+    for sig in ("APIC", "FACP", "MCFG", "DSDT"):
+        with open(os.path.join(fc, sig), "rb") as f:
+            fct.append(f.read())
+    dsdts[fct[-1][36:]] = "firecracker"
+    put("acpi", "firecracker", acpi_input(fct))
+    put("acpi", "firecracker-rsdt", acpi_input(fct, mode=1))
+    put("acpi", "madt-only", acpi_input([fct[0]]))
+    put("acpi", "empty", b"\0")
+    for body, name in sorted(dsdts.items(), key=lambda kv: kv[1]):
+        put("aml", name, body)
+    # Hand-made AML: Name (_S5, Package (4) {5, 0, 0, 0}) and PkgLengths
+    # of every encoding size.
+    put("aml", "s5", b"\x08_S5_\x12\x06\x04\x0a\x05\x00\x00\x00")
+    put("aml", "pkglength-4", b"\xc0\xff\xff\xff")
+    put("aml", "empty", b"")
+
+
+# --- virtio-pci configuration space ---------------------------------------------
+
+def virtio_pci():
+    cfg = bytearray(256)
+    struct.pack_into("<HH", cfg, 0, 0x1af4, 0x1041)        # virtio-net
+    struct.pack_into("<HH", cfg, 4, 0x0006, 0x0010)        # mem+master, caps
+    cfg[0x08:0x0c] = bytes([1, 0, 0, 2])                   # class 0x02
+    cfg[0x0e] = 0                                          # header type 0
+    struct.pack_into("<I", cfg, 0x10, 0xfebf1000)          # BAR0: 4 KiB
+    struct.pack_into("<I", cfg, 0x20, 0xfe00000c)          # BAR4: 64-bit
+    struct.pack_into("<I", cfg, 0x24, 0)
+    cfg[0x34] = 0x40
+
+    def cap(off, nxt, typ, bar, offset, length, extra=b""):
+        c = bytes([0x09, nxt, 16 + len(extra), typ, bar, 0, 0, 0])
+        c += struct.pack("<II", offset, length) + extra
+        cfg[off:off + len(c)] = c
+
+    cfg[0x98:0x9c] = bytes([0x11, 0x84, 0x02, 0x00])       # MSI-X
+    cap(0x84, 0x70, 1, 4, 0x0000, 0x1000)                  # common
+    cap(0x70, 0x60, 3, 4, 0x1000, 0x1000)                  # ISR
+    cap(0x60, 0x50, 4, 4, 0x2000, 0x1000)                  # device
+    cap(0x50, 0x40, 2, 4, 0x3000, 0x1000, struct.pack("<I", 4))  # notify
+    cap(0x40, 0x00, 5, 0, 0, 0, struct.pack("<I", 0))      # PCI cfg access
+    cfg[0x40], cfg[0x41] = 0x09, 0x98                      # list: 40 98 84..
+    cfg[0x99] = 0x84
+    masks = struct.pack("<6I", 0xfffff000, 0, 0, 0, 0xffffc000, 0xffffffff)
+    put("virtio_pci", "net-modern", bytes(cfg) + masks)
+    loop = bytearray(cfg)
+    loop[0x41] = 0x40                                      # points at itself
+    put("virtio_pci", "cap-loop", bytes(loop) + masks)
+    io = bytearray(cfg)
+    struct.pack_into("<I", io, 0x10, 0xc001)               # BAR0: ports
+    put("virtio_pci", "io-bar", bytes(io) +
+        struct.pack("<6I", 0xffffffe0, 0, 0, 0, 0xffffc000, 0xffffffff))
+    put("virtio_pci", "empty", b"")
+
+
+# --- virtqueues ---------------------------------------------------------------------
+
+def virtq():
+    """fuzz_virtq.c's commands: 0 submit (slot, shape), 1 used (id, len),
+    2 used index, 3 reap, 4 interrupts; shape: out & 3, in >> 2 & 3,
+    buffer length 1 + (shape >> 4)."""
+    def submit(slot, nout, nin, blen):
+        return bytes([0, slot, nout | nin << 2 | (blen - 1) << 4])
+
+    def used(head, n):
+        return bytes([1]) + struct.pack("<HH", head, n)
+
+    two = submit(0, 1, 1, 4) + submit(1, 1, 2, 8)     # heads 0 and 2
+    seeds = {
+        "truthful": bytes([0, 7]) + two + used(0, 4) + used(2, 16) + b"\3",
+        "event-idx": bytes([1, 7]) + two + bytes([4, 0]) + used(2, 0) +
+                     b"\3" + bytes([4, 1]) + used(0, 1) + b"\3",
+        "full-ring": bytes([0, 3]) + submit(0, 1, 1, 1) + submit(1, 1, 1, 1)
+                     + submit(2, 1, 0, 1) + used(2, 0) + used(0, 1) + b"\3"
+                     + submit(3, 1, 1, 2) + used(0, 2) + used(0, 0) + b"\3",
+        "not-in-flight": bytes([0, 7]) + two + used(1, 0) + b"\3",
+        "too-long": bytes([0, 7]) + two + used(0, 5) + b"\3",
+        "index-jump": bytes([0, 7]) + two + bytes([2]) +
+                      struct.pack("<H", 300) + b"\3",
+    }
+    for k, v in seeds.items():
+        put("virtq", k, v)
+
+
+def main():
+    cmdline()
+    for name, data in archives().items():
+        put("cpio", name, data)
+        put("initrd", name, data)
+    fuse()
+    http()
+    firmware()
+    virtio_pci()
+    virtq()
+
+
+if __name__ == "__main__":
+    main()
