@@ -19,20 +19,27 @@ int virtio_mmio_parse(const char *s, uint64_t *size, uint64_t *base,
 		      uint32_t *irq)
 {
 	char *end;
+	bool over;
+	unsigned shift = 0;
 
-	*size = kstrtou64(s, &end, 0, NULL);
+	*size = kstrtou64(s, &end, 0, &over);
 	switch (*end) {
 	case 'G': case 'g':
-		*size <<= 10;
+		shift += 10;
 		/* fall through */
 	case 'M': case 'm':
-		*size <<= 10;
+		shift += 10;
 		/* fall through */
 	case 'K': case 'k':
-		*size <<= 10;
+		shift += 10;
 		end++;
 	}
-	if (end == s || *end != '@' || *size < MMIO_MIN_SIZE)
+	/* A size past 64 bits, before or after its suffix, is an error:
+	 * saturated or shifted, it would come out as some other size. */
+	if (end == s || *end != '@' || over || *size > UINT64_MAX >> shift)
+		return -EINVAL;
+	*size <<= shift;
+	if (*size < MMIO_MIN_SIZE)
 		return -EINVAL;
 	s = end + 1;
 	*base = kstrtou64(s, &end, 0, NULL);
