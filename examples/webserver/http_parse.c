@@ -162,6 +162,12 @@ int web_parse(char *head, size_t len, struct web_request *req)
 	int has_host = 0, has_length = 0, rc;
 
 	memset(req, 0, sizeof(*req));
+	/* The head is parsed as C strings cut at its line ends: a NUL
+	 * inside would end a line early and hide what follows it (after
+	 * "HTTP/1.1", in a header's value). RFC 9110, 5.5 allows
+	 * rejecting it. */
+	if (memchr(head, '\0', len))
+		return 400;
 	line = next_line(&p, end);
 	if (!line)
 		return 400;
