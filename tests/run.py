@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Run every Toro test and end with one line: "N passed, N failed".
 
-  1. host unit tests (build/unit/unit_tests, ASan + UBSan);
+  1. host unit tests (build/unit/unit_tests, ASan + UBSan), then each
+     fuzz target of tests/fuzz/ for FUZZ_SECONDS on its seeds and
+     regression inputs (tests/fuzz/runner.py; `make fuzz` runs them long);
   2. build checks: gcc and clang builds without a single warning;
   3. guest tests, booted with `toro run` under TCG across the matrix of
      machines (microvm with and without ACPI, q35), CPU counts (1, 2, 4)
@@ -102,6 +104,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import cli_checks  # noqa: E402
+from fuzz import runner as fuzz_runner  # noqa: E402
 from libc import suite as libc_suite  # noqa: E402
 
 MACHINES = {
@@ -112,6 +115,7 @@ MACHINES = {
 FULL = [(m, smp, mem) for m in MACHINES for smp in (1, 2, 4) for mem in (4, 1024)]
 QUICK = [("microvm", 2, 128), ("microvm-noacpi", 1, 4), ("q35", 4, 1024)]
 BOOT_TIMEOUT = 120      # seconds per boot; TCG on a shared machine is slow
+FUZZ_SECONDS = 10       # per fuzz target, two at a time
 
 
 class Results:
@@ -555,6 +559,17 @@ def main():
                         block.group(1) if block and status != "ok  " else "")
         if r.returncode and not any(s == "FAIL" for s, _ in lines):
             results.add("unit tests binary", False, tail(r.stdout + r.stderr))
+    # Fuzz targets, each one test, two at a time: before the guest tests,
+    # whose TCG boots they would slow down.
+    fuzz_names = [n for n in fuzz_runner.names() if wanted(f"fuzz {n}")]
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(2, args.j))) as pool:
+        runs = {n: pool.submit(fuzz_runner.run_one, build, n, FUZZ_SECONDS)
+                for n in fuzz_names}
+        for n in fuzz_names:
+            ok, execs, detail = runs[n].result()
+            print(f"fuzz {n}: {execs} executions in {FUZZ_SECONDS} s",
+                  flush=True)
+            results.add(f"fuzz {n}", ok, detail)
 
     jobs = []
     # 2. Warning-free builds with both compilers.
