@@ -17,6 +17,10 @@ want ld binutils
 want python3 python3
 want qemu-system-x86_64 qemu-system-x86
 want clang clang
+# tests/fuzz: libFuzzer and the sanitizers' runtimes, which clang itself
+# does not pull in (Debian 12: clang 14).
+{ have clang && [ -e "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a" ]; } ||
+	need="$need libclang-rt-14-dev"
 # lwIP, musl and the ported programs come as Debian source packages
 # (tools/fetch_source.sh).
 want dpkg-source dpkg-dev
