@@ -563,7 +563,8 @@ def main():
     # whose TCG boots they would slow down.
     fuzz_names = [n for n in fuzz_runner.names() if wanted(f"fuzz {n}")]
     with concurrent.futures.ThreadPoolExecutor(max(1, min(2, args.j))) as pool:
-        runs = {n: pool.submit(fuzz_runner.run_one, build, n, FUZZ_SECONDS)
+        runs = {n: pool.submit(fuzz_runner.run_one, build, n, FUZZ_SECONDS,
+                               fresh=True)
                 for n in fuzz_names}
         for n in fuzz_names:
             ok, execs, detail = runs[n].result()

@@ -4,7 +4,8 @@
 
 Each target runs on its corpus under BUILD/fuzz/corpus/NAME: the seeds and
 regression inputs of tests/fuzz/corpus/NAME are copied in first (what
-earlier runs found stays there), so the repository stays clean. libFuzzer
+earlier runs found stays there), so the repository stays clean. The short
+runs of `make test` start from the seeds alone, in BUILD/fuzz/fresh/NAME. libFuzzer
 first runs every input of the corpus, so a regression input that crashes
 again fails the target straight away. Findings (crash-*, leak-*,
 timeout-*, oom-*) land in BUILD/fuzz/artifacts/NAME/; copy one into
@@ -34,13 +35,19 @@ def names():
                   if f.startswith("fuzz_") and f.endswith(".c"))
 
 
-def run_one(build, name, seconds):
-    """Fuzzes (name) for (seconds). Returns (ok, executions, detail)."""
+def run_one(build, name, seconds, fresh=False):
+    """Fuzzes (name) for (seconds). Returns (ok, executions, detail).
+    (fresh): start from the repository's corpus alone, in a corpus of
+    its own, so that a short run does the same work every time rather
+    than spend it replaying what long runs found."""
     binary = os.path.join(build, "fuzz", f"fuzz_{name}")
-    corpus = os.path.join(build, "fuzz", "corpus", name)
+    corpus = os.path.join(build, "fuzz", "fresh" if fresh else "corpus",
+                          name)
     artifacts = os.path.join(build, "fuzz", "artifacts", name)
     if not os.path.exists(binary):
         return False, 0, f"{binary} is missing (make fuzz-build)"
+    if fresh:
+        shutil.rmtree(corpus, ignore_errors=True)
     os.makedirs(corpus, exist_ok=True)
     os.makedirs(artifacts, exist_ok=True)
     seeds = os.path.join(CORPUS, name)
