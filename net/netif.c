@@ -12,6 +12,7 @@
 #include <kernel/netdev.h>
 
 #include "lwip/etharp.h"
+#include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/tcpip.h"
@@ -74,6 +75,20 @@ static err_t link_output(struct netif *n, struct pbuf *p)
 	return netif_send(p);
 }
 
+/* Where a received frame's IP packet starts: past its Ethernet header,
+ * for a TCP segment the host put together (NETDEV_F_LRO), which may hold
+ * 64 KiB of IP: more than a pbuf's 16-bit length takes with the header.
+ * 0 for a frame that goes to ethernet_input() whole. */
+static size_t ip_only(const uint8_t *frame, size_t len)
+{
+	unsigned type;
+
+	if (len <= NET_FRAME_MAX)
+		return 0;
+	type = (unsigned)frame[12] << 8 | frame[13];
+	return type == ETHTYPE_IP || type == ETHTYPE_IPV6 ? SIZEOF_ETH_HDR : 0;
+}
+
 /* Device -> lwIP, in the driver's receive thread. IP runs here, under
  * the core lock, rather than in the tcpip thread (what tcpip_input()
  * does with core locking for input); holding the lock ourselves lets the
@@ -81,21 +96,27 @@ static err_t link_output(struct netif *n, struct pbuf *p)
 static void receive(struct netdev *d, const void *frame, size_t len,
 		    bool csum_ok)
 {
+	size_t skip = ip_only(frame, len);
 	struct pbuf *p;
 
 	(void)d;
-	if (len < SIZEOF_ETH_HDR || len > 0xffff)
+	if (len < SIZEOF_ETH_HDR || len - skip > 0xffff)
 		return;
-	p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+	p = pbuf_alloc(PBUF_RAW, (u16_t)(len - skip), PBUF_POOL);
 	if (!p)
 		return;		/* out of buffers: dropped, TCP resends */
-	pbuf_take(p, frame, (u16_t)len);
+	pbuf_take(p, (const uint8_t *)frame + skip, (u16_t)(len - skip));
 	net_count(NET_RX_COPIED, len);
 	LOCK_TCPIP_CORE();
 	netif_arp_received(frame, len);
 	NETIF_SET_CHECKSUM_CTRL(&nif, netif_csum_rx_flags(csum_flags, frame,
 							  len, csum_ok));
-	ethernet_input(p, &nif);	/* takes p, even on error */
+	if (skip) {
+		p->if_idx = netif_get_index(&nif);
+		ip_input(p, &nif);	/* takes p, as from ethernet_input */
+	} else {
+		ethernet_input(p, &nif);	/* takes p, even on error */
+	}
 	NETIF_SET_CHECKSUM_CTRL(&nif, csum_flags);
 	UNLOCK_TCPIP_CORE();
 }

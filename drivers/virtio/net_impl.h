@@ -17,6 +17,8 @@
 #define VIRTIO_NET_F_GUEST_CSUM	1
 #define VIRTIO_NET_F_MTU	3
 #define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_GUEST_TSO4	7
+#define VIRTIO_NET_F_GUEST_TSO6	8
 #define VIRTIO_NET_F_HOST_TSO4	11
 #define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
@@ -36,6 +38,7 @@ struct vnet_hdr {
 #define VNET_HDR_F_NEEDS_CSUM	1
 #define VNET_HDR_F_DATA_VALID	2
 #define VNET_HDR_GSO_TCPV4	1
+#define VNET_HDR_GSO_TCPV6	4
 
 #define VNET_ETH_HLEN		14
 #define VNET_ETH_OVERHEAD	(VNET_ETH_HLEN + 4)	/* + a VLAN tag */
@@ -71,9 +74,11 @@ struct vnet {
 	struct virtq *rxq, *txq;
 	bool mrg;		/* VIRTIO_NET_F_MRG_RXBUF */
 	bool guest_csum;	/* VIRTIO_NET_F_GUEST_CSUM */
+	bool guest_tso;		/* GUEST_TSO4/6: large TCP segments come */
 	bool link_dirty;	/* nd.link_up changed: tell the stack */
 	bool running;		/* up() was called */
 	uint32_t frame_max;	/* largest frame, without header */
+	uint32_t rx_frame_max;	/* the same received: larger with LRO */
 	uint32_t buf_len;	/* each RX buffer */
 	uint32_t tx_len;	/* each TX buffer */
 

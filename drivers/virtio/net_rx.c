@@ -67,8 +67,25 @@ static int garbage(struct vnet *v)
 	return -EIO;
 }
 
-/* A header the device may send (5.1.6.4): flags only with GUEST_CSUM, no
- * GSO, a buffer count only with merged buffers. */
+/* Whether GSO type (t) may come: a TCP segment, with large receive, to
+ * be finished by its checksum (5.1.6.4: GSO comes with NEEDS_CSUM). */
+static bool gso_ok(const struct vnet *v, const struct vnet_hdr *h)
+{
+	uint8_t t = h->gso_type;
+
+	if (t == 0)
+		return true;
+	if (!v->guest_tso || !(h->flags & VNET_HDR_F_NEEDS_CSUM))
+		return false;
+	if (t == VNET_HDR_GSO_TCPV4)
+		return v->vdev->features & VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4);
+	if (t == VNET_HDR_GSO_TCPV6)
+		return v->vdev->features & VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6);
+	return false;	/* UDP, ECN: not negotiated */
+}
+
+/* A header the device may send (5.1.6.4): flags only with GUEST_CSUM, GSO
+ * only as negotiated, a buffer count only with merged buffers. */
 static int check_hdr(struct vnet *v, const struct vnet_hdr *h)
 {
 	uint8_t known = VNET_HDR_F_NEEDS_CSUM | VNET_HDR_F_DATA_VALID;
@@ -78,9 +95,9 @@ static int check_hdr(struct vnet *v, const struct vnet_hdr *h)
 			 h->flags);
 		return garbage(v);
 	}
-	if (h->gso_type) {
-		log_warn("%s: GSO type %u not negotiated\n", v->nd.name,
-			 h->gso_type);
+	if (!gso_ok(v, h)) {
+		log_warn("%s: GSO type %u (flags %#x) not negotiated\n",
+			 v->nd.name, h->gso_type, h->flags);
 		return garbage(v);
 	}
 	if (v->mrg && (h->num_buffers == 0 || h->num_buffers > v->nrx)) {
@@ -97,7 +114,8 @@ static int deliver(struct vnet *v, const struct vnet_hdr *h, uint8_t *frame,
 {
 	bool ok = false;
 
-	if (len < VNET_ETH_HLEN || len > v->frame_max) {
+	if (len < VNET_ETH_HLEN || len > v->rx_frame_max ||
+	    (len > v->frame_max && !h->gso_type)) {
 		log_warn("%s: dropped a frame of %u bytes\n", v->nd.name, len);
 		return 0;
 	}
@@ -123,9 +141,9 @@ static int deliver(struct vnet *v, const struct vnet_hdr *h, uint8_t *frame,
 static int rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
 {
 	if (v->asm_left) {	/* the rest of a merged frame */
-		if (!v->asm_drop && v->asm_len + used > v->frame_max) {
+		if (!v->asm_drop && v->asm_len + used > v->rx_frame_max) {
 			log_warn("%s: merged frame longer than %u bytes: "
-				 "dropped\n", v->nd.name, v->frame_max);
+				 "dropped\n", v->nd.name, v->rx_frame_max);
 			v->asm_drop = true;
 		}
 		if (!v->asm_drop) {
@@ -151,11 +169,11 @@ static int rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
 		return deliver(v, &h, b->data + VNET_HDR_LEN, used);
 	v->asm_hdr = h;
 	v->asm_left = h.num_buffers - 1;
-	v->asm_drop = used > v->frame_max;
+	v->asm_drop = used > v->rx_frame_max;
 	v->asm_len = 0;
 	if (v->asm_drop)
 		log_warn("%s: merged frame longer than %u bytes: dropped\n",
-			 v->nd.name, v->frame_max);
+			 v->nd.name, v->rx_frame_max);
 	else
 		memcpy(v->frame, b->data + VNET_HDR_LEN, used);
 	v->asm_len = used;

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NETDEV_MAX		8
+#define NETDEV_MAX		16
 #define NETDEV_FRAGS_MAX	128	/* a 64 KiB TSO frame of pbuf pieces */
 
 /* What the device does for the stack. */
@@ -25,9 +25,15 @@
 #define NETDEV_F_TSO4		0x4	/* cuts TCP/IPv4 frames of up to
 					 * NETDEV_TSO_MAX bytes (see xmit) */
 #define NETDEV_F_SG		0x8	/* has xmit_ref */
+#define NETDEV_F_LRO		0x10	/* may receive TCP segments the host
+					 * put together: frames of up to
+					 * NETDEV_LRO_MAX bytes (receive) */
 
 /* The largest frame xmit takes for segmentation: a 64 KiB IP packet. */
 #define NETDEV_TSO_MAX		(14 + 0xffff)
+/* The largest frame receive gets with NETDEV_F_LRO: the same, with a
+ * VLAN tag. */
+#define NETDEV_LRO_MAX		(18 + 0xffff)
 
 /* One piece of an outgoing frame. */
 struct netdev_frag {
@@ -85,7 +91,9 @@ struct netdev {
 	/* Set by the stack before netdev_up(): called for each frame
 	 * received, in a thread (never an interrupt handler); the frame is
 	 * the driver's again when it returns, so the stack copies what it
-	 * keeps. (csum_ok): the device verified its TCP/UDP checksum. */
+	 * keeps. (csum_ok): the device verified its TCP/UDP checksum. At
+	 * most the MTU and an Ethernet header (and a VLAN tag) long, or
+	 * NETDEV_LRO_MAX for a TCP segment with NETDEV_F_LRO. */
 	void (*receive)(struct netdev *d, const void *frame, size_t len,
 			bool csum_ok);
 	/* Optional, set by the stack before up(): called with the new

@@ -6,10 +6,11 @@
  * buffers posted and posted again, frames (whole or spread over merged
  * buffers) reaching the receive callback byte for byte with the right
  * checksum verdict, transmit buffers returned by their completion, link
- * changes reported. Garbage from the device (an id not in flight, a
- * length past the buffer, an impossible buffer count, flags never
- * negotiated) must break the device (console warning, reset) and make
- * xmit fail with -EIO, without a crash or a hang.
+ * changes reported, large receive (a TCP segment the host put together,
+ * over many merged buffers). Garbage from the device (an id not in
+ * flight, a length past the buffer, an impossible buffer count, flags or
+ * GSO never negotiated) must break the device (console warning, reset)
+ * and make xmit fail with -EIO, without a crash or a hang.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 
 #include <drivers/virtio.h>
 #include <kernel/netdev.h>
+#include <kernel/page_alloc.h>
 #include <toro/sync.h>
 #include <toro/test.h>
 #include <toro/thread.h>
@@ -40,7 +42,7 @@ struct nt {
 	struct netdev *nd;
 	struct sema got;	/* a frame was received */
 	struct sema link;	/* link_changed was called */
-	uint8_t frame[2048];
+	uint8_t frame[8192];
 	size_t len;
 	bool csum_ok;
 	int frames;
@@ -619,6 +621,106 @@ static void bogus_flags(struct nt *t, int head)
 	uint8_t f[60] = { 0 };
 
 	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, sizeof(f)));
+}
+
+/* Whether the driver takes large receive: from 32 MiB of memory on. */
+static bool lro_expected(void)
+{
+	struct page_stats ps;
+
+	page_alloc_stats(&ps);
+	return ps.total_pages * PAGE_SIZE >= (32u << 20);
+}
+
+/* (len) bytes of (f) over as many merged buffers as they take, the first
+ * with header (h). */
+static void rx_merged(struct nt *t, struct vnet_hdr h, const uint8_t *f,
+		      uint32_t len)
+{
+	uint32_t first = VNET_MRG_BUF - VNET_HDR_LEN;
+
+	h.num_buffers = (uint16_t)(1 + (len > first ?
+		(len - first + VNET_MRG_BUF - 1) / VNET_MRG_BUF : 0));
+	for (uint32_t off = 0, k = 0; off < len; k++) {
+		uint32_t room = k ? VNET_MRG_BUF : first;
+		uint32_t n = len - off < room ? len - off : room;
+		int head = rx_take(t);
+
+		ASSERT_GE(head, 0);
+		fake_use_q(&t->fk, RXQ, head,
+			   rx_fill(t, head, k ? NULL : &h, f + off, n));
+		off += n;
+	}
+}
+
+TEST(virtio_net, large_receive_takes_a_segment_over_many_buffers)
+{
+	bool taken = lro_expected();
+	struct nt *t = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+				 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+				 VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
+				 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
+				 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6));
+	static uint8_t f[6000];
+	struct vnet_hdr h = { .flags = VNET_HDR_F_NEEDS_CSUM,
+			      .gso_type = VNET_HDR_GSO_TCPV4,
+			      .hdr_len = 54, .gso_size = 1448,
+			      .csum_start = 34, .csum_offset = 16 };
+
+	ASSERT_NOT_NULL(t);
+	EXPECT_EQ(!!(t->nd->features & NETDEV_F_LRO), taken);
+	EXPECT_EQ(vnet_of(t)->guest_tso, taken);
+	if (!taken)
+		return;	/* too little memory: a plain device, tested above */
+	pattern(f, sizeof(f), 11);
+	f[50] = f[51] = 0;	/* the pseudo-header sum, 0 here */
+	rx_merged(t, h, f, sizeof(f));
+	ASSERT_EQ(sema_wait_until(&t->got, clock_ns() + WAIT_NS), 0);
+	EXPECT_EQ(t->len, sizeof(f));
+	EXPECT_TRUE(t->csum_ok);
+	EXPECT_EQ(memcmp(t->frame, f, 50), 0);
+	EXPECT_EQ(memcmp(t->frame + 52, f + 52, sizeof(f) - 52), 0);
+	EXPECT_EQ(ocsum(t->frame + 34, sizeof(f) - 34), 0xffff);
+	/* Longer than the MTU without GSO: not a frame; dropped. */
+	h = (struct vnet_hdr){ 0 };
+	rx_merged(t, h, f, 3000);
+	EXPECT_NE(sema_wait_until(&t->got, clock_ns() + 200000000ULL), 0);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+static void gso_tcp(struct nt *t, int head)
+{
+	struct vnet_hdr h = { .flags = VNET_HDR_F_NEEDS_CSUM,
+			      .gso_type = VNET_HDR_GSO_TCPV4,
+			      .csum_start = 34, .csum_offset = 16,
+			      .num_buffers = 1 };
+	uint8_t f[100] = { 0 };
+
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, sizeof(f)));
+}
+
+static void gso_without_csum(struct nt *t, int head)
+{
+	struct vnet_hdr h = { .gso_type = VNET_HDR_GSO_TCPV4,
+			      .num_buffers = 1 };
+	uint8_t f[100] = { 0 };
+
+	fake_use_q(&t->fk, RXQ, head, rx_fill(t, head, &h, f, sizeof(f)));
+}
+
+TEST(virtio_net, gso_without_large_receive_breaks_the_device)
+{
+	garbage_case(VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+		     VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM), gso_tcp);
+}
+
+TEST(virtio_net, gso_without_its_checksum_breaks_the_device)
+{
+	if (!lro_expected())
+		return;	/* no large receive at this memory size */
+	garbage_case(VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+		     VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
+		     VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4), gso_without_csum);
 }
 
 TEST(virtio_net, used_id_not_in_flight_breaks_the_device)

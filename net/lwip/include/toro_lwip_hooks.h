@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
- * include this after their own headers. Implemented in net/tcp_reopen.c.
+ * include this after their own headers. Implemented in net/tcp_reopen.c
+ * and net/tcp_ack.c.
  */
 #ifndef TORO_LWIP_HOOKS_H
 #define TORO_LWIP_HOOKS_H
@@ -25,7 +26,13 @@ err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr,
 
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port)	\
 	net_tcp_isn((local_ip), (local_port), (remote_ip), (remote_port))
+/* Before lwIP takes in segment (p) (its payload) for connection (pcb),
+ * which may be a listener's (a struct tcp_pcb_listen): whether its ACK
+ * should go at once. */
+void net_tcp_ack_large(struct tcp_pcb *pcb, const struct pbuf *p);
+
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)	\
-	net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p))
+	(net_tcp_ack_large((pcb), (p)),					\
+	 net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p)))
 
 #endif /* TORO_LWIP_HOOKS_H */

@@ -23,6 +23,8 @@ namespace at the end: nothing outside the namespace is touched. Then:
   - some of those frames must be larger than the MTU: segments the guest
     put together for the device to cut again (TSO), each still with its
     IP length equal to the frame's;
+  - the guest takes large receive (GUEST_TSO4/6): some of the host's
+    frames to it are larger than the MTU, and the echo is still whole;
   - a file the web server sends by sendfile() from the initrd is copied
     once on its way to the device (the kernel's toro.netstats count);
   - IPv6: the web server's one listener ([::]) serves a 4 MiB file over
@@ -90,6 +92,7 @@ class Capture(threading.Thread):
         self.stop, self.good, self.bad = False, 0, 0
         self.large, self.largest = 0, 0
         self.syn_wscale = None
+        self.large_in = 0       # the host's frames to the guest > MTU
 
     def segment(self, f):
         """(TCP segment, pseudo-header) of IPv6 frame (f) from the guest,
@@ -117,6 +120,9 @@ class Capture(threading.Thread):
                 if got:
                     self.verify(*got)
                 continue
+            if (len(f) > 1514 and f[12:14] == b"\x08\x00" and
+                    f[30:34] == socket.inet_aton(GUEST)):
+                self.large_in += 1
             if (len(f) < 54 or f[12:14] != b"\x08\x00" or f[23] != 6 or
                     f[26:30] != socket.inet_aton(GUEST)):
                 continue
@@ -194,8 +200,9 @@ def tcp_case(elf, machine):
     cap.stop = True
     cap.join()
     check("tx csum offload, rx csum offload" in out and
-          ", tso4 zero-copy" in out,
-          "guest uses TX and RX checksum offload and TSO without a copy")
+          ", tso4 zero-copy" in out and ", large receive" in out,
+          "guest uses TX and RX checksum offload, TSO without a copy and "
+          "large receive")
     check(n == TCP_BYTES and sent.digest() == got.digest() and rc == 0,
           f"TCP echo of {TCP_BYTES} bytes (got {n}, guest exit {rc})")
     check(cap.good > 0 and cap.bad == 0,
@@ -206,6 +213,9 @@ def tcp_case(elf, machine):
     check(cap.large > 0,
           f"guest TCP frames larger than the MTU (TSO): {cap.large}, "
           f"the largest {cap.largest} bytes of IP")
+    check(cap.large_in > 0,
+          f"host TCP frames to the guest larger than the MTU (large "
+          f"receive): {cap.large_in}")
     if rc or "warning" in out:
         print(out)
 
