@@ -93,8 +93,7 @@ unsigned netif_tcp_pseudo_sum(const uint8_t *ip, unsigned l4_len)
 }
 
 #if LWIP_IPV6
-/* The same over an IPv6 header: its 16-byte addresses. */
-static unsigned tcp6_pseudo_sum(const uint8_t *ip, unsigned l4_len)
+unsigned netif_tcp6_pseudo_sum(const uint8_t *ip, unsigned l4_len)
 {
 	uint32_t sum = IP_PROTO_TCP + l4_len;
 
@@ -151,7 +150,7 @@ static bool tcp6_at(const uint8_t *h, unsigned got, unsigned tot_len,
 	if (l4 < 20 || ETH_HLEN + IP6_HLEN + l4 > tot_len)
 		return false;
 	*start = ETH_HLEN + IP6_HLEN;
-	*sum = tcp6_pseudo_sum(h + ETH_HLEN, l4);
+	*sum = netif_tcp6_pseudo_sum(h + ETH_HLEN, l4);
 	return true;
 }
 #endif

@@ -34,6 +34,8 @@ bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
  * completing a partial checksum wants in the field); the header
  * checksum of its (ihl) bytes with the checksum field 0. */
 unsigned netif_tcp_pseudo_sum(const uint8_t *ip, unsigned l4_len);
+/* The same over an IPv6 header (with IPv6 only). */
+unsigned netif_tcp6_pseudo_sum(const uint8_t *ip, unsigned l4_len);
 unsigned netif_ip_hdr_csum(const uint8_t *ip, unsigned ihl);
 
 /* netif_tso.c: segmentation offload (see there). Under the core lock:

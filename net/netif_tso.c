@@ -4,7 +4,8 @@
  *
  * lwIP cuts a connection's data into segments of the peer's MSS and sends
  * them one by one. A device with NETDEV_F_TSO4 takes a TCP/IPv4 frame of
- * up to 64 KiB and cuts it itself (virtio-net: the host's GSO does), so
+ * up to 64 KiB and cuts it itself (NETDEV_F_TSO6: TCP/IPv6, which lwIP
+ * sends without extension headers) (virtio-net: the host's GSO does), so
  * consecutive full-size segments of one connection, sent while one thread
  * holds the core lock, are gathered here into a run and go to the device
  * as one frame: one trip through the device model per 64 KiB instead of
@@ -25,8 +26,9 @@
  * its segments go out one by one as lwIP made them.
  *
  * The run's headers are its first segment's, with the last one's ACK and
- * window, PSH if any segment had it, the IP length of the whole and the
- * pseudo-header sum of the whole in the TCP checksum, as the device wants.
+ * window, PSH if any segment had it, the IP length of the whole (and for
+ * IPv4 its header checksum) and the pseudo-header sum of the whole in the
+ * TCP checksum, as the device wants.
  * Only plain data segments (ACK, maybe PSH; no SYN, FIN, RST or URG) of
  * the same connection, with the same IP and TCP options, in sequence, and
  * each but the last exactly the first one's size, are put together.
@@ -39,6 +41,7 @@
 #include "lwip/prot/ethernet.h"
 #include "lwip/prot/ip.h"
 #include "lwip/prot/ip4.h"
+#include "lwip/prot/ieee.h"
 #include "lwip/prot/tcp.h"
 #include "lwip/tcpip.h"
 
@@ -54,6 +57,7 @@
 #define TCP_FLAGS_OFF	13
 #define TCP_WND_OFF	14
 #define TCP_CSUM_OFF	16
+#define IP6_HLEN	40
 
 /* Everything in a run is under the core lock. */
 static struct run {
@@ -63,6 +67,7 @@ static struct run {
 	struct netdev_frag frag[NETDEV_FRAGS_MAX];	/* [0]: the headers */
 	unsigned nfrag;
 	uint8_t hdr[HDR_MAX];
+	bool v6;
 	unsigned ihl, hlen;	/* IP header; Ethernet + IP + TCP headers */
 	uint32_t next_seq;
 	unsigned mss;		/* the first segment's payload */
@@ -80,9 +85,10 @@ static struct held {
 	bool busy;	/* atomic: released from the driver's thread */
 } held[HELD_MAX];
 
-/* A frame's headers, when it is a plain TCP/IPv4 data segment. */
+/* A frame's headers, when it is a plain TCP data segment. */
 struct seg_info {
 	const uint8_t *h;	/* Ethernet header on: in the first pbuf */
+	bool v6;
 	unsigned ihl, hlen, payload;
 	uint32_t seq;
 };
@@ -103,18 +109,41 @@ static void put16(uint8_t *p, unsigned v)
 	p[1] = (uint8_t)v;
 }
 
+/* An IPv4 header at (ip), with the first pbuf's (len): its length in
+ * (s->ihl) and the packet's in (*tot); false if not unfragmented TCP. */
+static bool tcp_over_ip4(const uint8_t *ip, unsigned len, struct seg_info *s,
+			 unsigned *tot)
+{
+	if (len < ETH_HLEN + 40 || ip[0] >> 4 != 4 || ip[9] != IP_PROTO_TCP ||
+	    (be16(ip + 6) & (IP_MF | IP_OFFMASK)))
+		return false;
+	s->ihl = (ip[0] & 0xf) * 4;
+	*tot = be16(ip + 2);
+	return s->ihl >= 20;
+}
+
+/* The same for IPv6: TCP right after the fixed header. */
+static bool tcp_over_ip6(const uint8_t *ip, unsigned len, struct seg_info *s,
+			 unsigned *tot)
+{
+	if (!LWIP_IPV6 || len < ETH_HLEN + IP6_HLEN + 20 || ip[0] >> 4 != 6 ||
+	    ip[6] != IP_PROTO_TCP)
+		return false;
+	s->ihl = IP6_HLEN;
+	*tot = IP6_HLEN + be16(ip + 4);
+	return true;
+}
+
 static bool data_segment(const struct pbuf *p, struct seg_info *s)
 {
 	const uint8_t *h = p->payload, *tcp;
-	unsigned tot;
+	unsigned tot, type = be16(h + 12);
 
-	if (p->len < ETH_HLEN + 40 || be16(h + 12) != ETHTYPE_IP ||
-	    h[ETH_HLEN] >> 4 != 4 || h[ETH_HLEN + 9] != IP_PROTO_TCP ||
-	    (be16(h + ETH_HLEN + 6) & (IP_MF | IP_OFFMASK)))
+	s->v6 = type == ETHTYPE_IPV6;
+	if (!(type == ETHTYPE_IP ? tcp_over_ip4(h + ETH_HLEN, p->len, s, &tot)
+	      : s->v6 && tcp_over_ip6(h + ETH_HLEN, p->len, s, &tot)))
 		return false;
-	s->ihl = (h[ETH_HLEN] & 0xf) * 4;
-	tot = be16(h + ETH_HLEN + 2);
-	if (s->ihl < 20 || p->len < ETH_HLEN + s->ihl + 20)
+	if (p->len < ETH_HLEN + s->ihl + 20)
 		return false;
 	tcp = h + ETH_HLEN + s->ihl;
 	s->hlen = ETH_HLEN + s->ihl + (tcp[12] >> 4) * 4;
@@ -147,6 +176,23 @@ static bool same8(const uint8_t *a, const uint8_t *b)
 	return x == y;
 }
 
+/* IPv4 headers (a) and (b) of one connection, alike in TOS, DF, TTL and
+ * addresses. */
+static bool same_ip4(const uint8_t *a, const uint8_t *b)
+{
+	return a[1] == b[1] && a[6] == b[6] && a[8] == b[8] &&
+	       same8(a + 12, b + 12);
+}
+
+/* The same for IPv6: version, traffic class and flow label, next header
+ * and hop limit, addresses. */
+static bool same_ip6(const uint8_t *a, const uint8_t *b)
+{
+	return same4(a, b) && a[6] == b[6] && a[7] == b[7] &&
+	       same8(a + 8, b + 8) && same8(a + 16, b + 16) &&
+	       same8(a + 24, b + 24) && same8(a + 32, b + 32);
+}
+
 /* Whether (s) continues the run: same connection and options (all the
  * headers but the IP length, ID and checksum, and TCP sequence, ACK,
  * flags, window and checksum are compared), next in sequence, and room.
@@ -159,13 +205,13 @@ static bool continues(const struct seg_info *s, unsigned pieces)
 	unsigned tcp_opts = run.hlen - ETH_HLEN - run.ihl - 20;
 
 	return run.nseg && s->hlen == run.hlen && s->ihl == run.ihl &&
+	       s->v6 == run.v6 &&
 	       s->seq == run.next_seq && run.last == run.mss &&
 	       s->payload <= run.mss && run.nseg < RUN_SEGS &&
 	       run.nfrag + pieces <= NETDEV_FRAGS_MAX &&
 	       run.hlen - ETH_HLEN + run.payload + s->payload <= IP_MAX &&
 	       same8(run.hdr, s->h) && same4(run.hdr + 8, s->h + 8) && /* MACs */
-	       a[1] == b[1] && a[6] == b[6] && a[8] == b[8] && /* TOS, DF, TTL */
-	       same8(a + 12, b + 12) &&			/* addresses */
+	       (run.v6 ? same_ip6(a, b) : same_ip4(a, b)) &&
 	       same4(a + run.ihl, b + run.ihl) &&	/* ports */
 	       (!ip_opts || !memcmp(a + 20, b + 20, ip_opts)) &&
 	       (!tcp_opts || !memcmp(a + run.ihl + 20, b + run.ihl + 20,
@@ -207,6 +253,7 @@ static void append(struct pbuf *p, const struct seg_info *s)
 
 	if (!run.nseg) {
 		memcpy(run.hdr, s->h, s->hlen);
+		run.v6 = s->v6;
 		run.ihl = s->ihl;
 		run.hlen = s->hlen;
 		run.mss = s->payload;
@@ -270,12 +317,20 @@ static bool send_whole(void)
 		.offset = TCP_CSUM_OFF,
 		.mss = (uint16_t)run.mss,
 		.hdr_len = (uint16_t)run.hlen,
+		.ipv6 = run.v6,
 	};
 
-	put16(ip + 2, run.ihl + l4);
-	put16(ip + 10, 0);
-	put16(ip + 10, netif_ip_hdr_csum(ip, run.ihl));
-	put16(ip + run.ihl + TCP_CSUM_OFF, netif_tcp_pseudo_sum(ip, l4));
+	if (LWIP_IPV6 && run.v6) {
+		put16(ip + 4, l4);
+		put16(ip + run.ihl + TCP_CSUM_OFF,
+		      netif_tcp6_pseudo_sum(ip, l4));
+	} else {
+		put16(ip + 2, run.ihl + l4);
+		put16(ip + 10, 0);
+		put16(ip + 10, netif_ip_hdr_csum(ip, run.ihl));
+		put16(ip + run.ihl + TCP_CSUM_OFF,
+		      netif_tcp_pseudo_sum(ip, l4));
+	}
 	run.frag[0] = (struct netdev_frag){ run.hdr, run.hlen };
 	if ((run.dev->features & NETDEV_F_SG) && send_in_place(&off)) {
 		net_count(NET_TX_COPIED, run.hlen);
@@ -306,9 +361,10 @@ bool netif_tso_take(struct netdev *d, struct pbuf *p)
 	struct seg_info s;
 	unsigned pieces;
 
-	if (!(d->features & NETDEV_F_TSO4))
+	if (!(d->features & (NETDEV_F_TSO4 | NETDEV_F_TSO6)))
 		return false;
-	if (!data_segment(p, &s)) {
+	if (!data_segment(p, &s) ||
+	    !(d->features & (s.v6 ? NETDEV_F_TSO6 : NETDEV_F_TSO4))) {
 		netif_tso_flush();	/* frames leave in order */
 		return false;
 	}

@@ -143,6 +143,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 			VIRTIO_BIT(VIRTIO_NET_F_MTU) |
 			VIRTIO_BIT(VIRTIO_NET_F_MAC) |
 			VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+			VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |
 			VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
 			VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
 			VIRTIO_BIT(VIRTIO_NET_F_STATUS);
@@ -193,6 +194,9 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	if ((vdev->features & VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4)) &&
 	    (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_CSUM)))
 		v->nd.features |= NETDEV_F_TSO4;
+	if ((vdev->features & VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6)) &&
+	    (vdev->features & VIRTIO_BIT(VIRTIO_NET_F_CSUM)))
+		v->nd.features |= NETDEV_F_TSO6;
 	/* Without a copy: a long chain in one slot of the ring. */
 	if ((v->nd.features & NETDEV_F_TSO4) &&
 	    (vdev->features & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)))
@@ -236,7 +240,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	if (rc)
 		goto fail;
 	ndevs++;
-	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s%s%s%s\n",
+	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s%s%s%s%s\n",
 		 v->nd.name, vdev->name, v->nd.mac[0], v->nd.mac[1],
 		 v->nd.mac[2], v->nd.mac[3], v->nd.mac[4], v->nd.mac[5],
 		 v->nd.mtu, v->mrg ? ", merged rx buffers" : "",
@@ -244,6 +248,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 		 (v->nd.features & NETDEV_F_RX_CSUM) ? ", rx csum" : "",
 		 (v->nd.features & NETDEV_F_SG) ? ", tso4 zero-copy" :
 		 (v->nd.features & NETDEV_F_TSO4) ? ", tso4" : "",
+		 (v->nd.features & NETDEV_F_TSO6) ? ", tso6" : "",
 		 v->guest_tso ? ", large receive" : "",
 		 v->nd.link_up ? "" : ", link down");
 	return 0;

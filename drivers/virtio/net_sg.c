@@ -150,6 +150,7 @@ int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
 
 	if (!(d->features & NETDEV_F_SG) || !d->tx_release || !off ||
 	    !off->mss || n < 2 || n > NETDEV_FRAGS_MAX ||
+	    !(d->features & (off->ipv6 ? NETDEV_F_TSO6 : NETDEV_F_TSO4)) ||
 	    frags[0].len != off->hdr_len || off->hdr_len > VNET_SG_HDR_MAX ||
 	    off->start + off->offset + 2 > off->hdr_len)
 		return -EINVAL;
@@ -166,7 +167,7 @@ int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
 		return -ENOBUFS;
 	struct vnet_hdr h = {
 		.flags = VNET_HDR_F_NEEDS_CSUM,
-		.gso_type = VNET_HDR_GSO_TCPV4,
+		.gso_type = off->ipv6 ? VNET_HDR_GSO_TCPV6 : VNET_HDR_GSO_TCPV4,
 		.hdr_len = off->hdr_len,
 		.gso_size = off->mss,
 		.csum_start = off->start,

@@ -150,7 +150,9 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 		return -EMSGSIZE;
 	if (off && (size_t)off->start + off->offset + 2 > len)
 		return -EINVAL;
-	if (tso && (!(d->features & NETDEV_F_TSO4) || off->hdr_len >= len ||
+	if (tso && (!(d->features & (off->ipv6 ? NETDEV_F_TSO6 :
+						       NETDEV_F_TSO4)) ||
+		    off->hdr_len >= len ||
 		    off->start + off->offset + 2 > off->hdr_len))
 		return -EINVAL;
 	if (READ_ONCE(v->vdev->broken))
@@ -184,7 +186,8 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 		vnet_csum_fill(frame, len, off->start, off->offset);
 	}
 	if (tso) {
-		h->gso_type = VNET_HDR_GSO_TCPV4;
+		h->gso_type = off->ipv6 ? VNET_HDR_GSO_TCPV6 :
+					  VNET_HDR_GSO_TCPV4;
 		h->gso_size = off->mss;
 		h->hdr_len = off->hdr_len;
 	}

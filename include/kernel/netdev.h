@@ -28,6 +28,8 @@
 #define NETDEV_F_LRO		0x10	/* may receive TCP segments the host
 					 * put together: frames of up to
 					 * NETDEV_LRO_MAX bytes (receive) */
+#define NETDEV_F_TSO6		0x20	/* as TSO4, for TCP/IPv6 frames
+					 * without extension headers */
 
 /* The largest frame xmit takes for segmentation: a 64 KiB IP packet. */
 #define NETDEV_TSO_MAX		(14 + 0xffff)
@@ -44,9 +46,9 @@ struct netdev_frag {
 /* What the device should do to an outgoing frame. Checksum: the 16-bit
  * ones' complement sum from (start) to the end, stored at start + offset
  * (the stack has put the pseudo-header sum there, over the whole frame's
- * length). Segmentation (NETDEV_F_TSO4), when (mss) is not 0: the frame
- * is a TCP/IPv4 packet whose first (hdr_len) bytes are its Ethernet, IP
- * and TCP headers, to be sent as segments of (mss) payload bytes, each
+ * length). Segmentation (NETDEV_F_TSO4, or NETDEV_F_TSO6 with (ipv6)), when
+ * (mss) is not 0: the frame is a TCP packet whose first (hdr_len) bytes
+ * are its Ethernet, IP and TCP headers, to be sent as segments of (mss) payload bytes, each
  * with those headers fixed up (lengths, IP ID, sequence numbers, flags,
  * checksums) as a TSO-capable card does; it also wants the checksum. */
 struct netdev_offload {
@@ -54,6 +56,7 @@ struct netdev_offload {
 	uint16_t offset;
 	uint16_t mss;
 	uint16_t hdr_len;
+	bool ipv6;
 };
 
 struct netdev {
@@ -74,7 +77,7 @@ struct netdev {
 	 * may send its segments one by one instead). */
 	int (*xmit)(struct netdev *d, const struct netdev_frag *frags,
 		    unsigned n, const struct netdev_offload *off);
-	/* Optional (NETDEV_F_SG, with NETDEV_F_TSO4): xmit for a frame to
+	/* Optional (NETDEV_F_SG, with NETDEV_F_TSO4/6): xmit for a frame to
 	 * segment (off->mss set) without copying its payload: only frags[0],
 	 * the headers (off->hdr_len bytes), is copied; the device reads the
 	 * other pieces where they are, so they must stay unchanged until the

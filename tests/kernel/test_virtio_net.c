@@ -375,8 +375,11 @@ TEST(virtio_net, tso_frame_goes_whole_with_its_segmentation_header)
 	ASSERT_NOT_NULL(t);
 	ASSERT_NOT_NULL(good_dev());
 	EXPECT_EQ(t->nd->features, NETDEV_F_TX_CSUM | NETDEV_F_TSO4);
-	/* Not offered: refused, never half done. */
+	/* Not offered: refused, never half done; nor IPv6 here. */
 	EXPECT_EQ(good_dev()->nd->xmit(good_dev()->nd, &fr, 1, &off), -EINVAL);
+	off.ipv6 = true;
+	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), -EINVAL);
+	off.ipv6 = false;
 	pattern(f, sizeof(f), 5);
 	ASSERT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), 0);
 	heads[0] = fake_take_q(&t->fk, TXQ);
@@ -413,6 +416,37 @@ TEST(virtio_net, tso_frame_goes_whole_with_its_segmentation_header)
 	fr.len = NETDEV_TSO_MAX + 1;
 	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), -EMSGSIZE);
 	EXPECT_FALSE(t->fk.dev.broken);
+}
+
+TEST(virtio_net, tso6_frame_goes_with_its_own_gso_type)
+{
+	static uint8_t f[9000];
+	struct netdev_frag fr = { f, sizeof(f) };
+	struct netdev_offload off = { .start = 54, .offset = 16, .mss = 1428,
+				      .hdr_len = 86, .ipv6 = true };
+	struct nt *t = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+				 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+				 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6));
+	struct vnet_hdr h;
+
+	ASSERT_NOT_NULL(t);
+	EXPECT_EQ(t->nd->features, NETDEV_F_TX_CSUM | NETDEV_F_TSO6);
+	pattern(f, sizeof(f), 6);
+	off.ipv6 = false;	/* TSO4 is not offered */
+	EXPECT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), -EINVAL);
+	off.ipv6 = true;
+	ASSERT_EQ(t->nd->xmit(t->nd, &fr, 1, &off), 0);
+	int head = fake_take_q(&t->fk, TXQ);
+
+	ASSERT_GE(head, 0);
+	memcpy(&h, buf_of(t, TXQ, head), sizeof(h));
+	EXPECT_EQ(h.gso_type, VNET_HDR_GSO_TCPV6);
+	EXPECT_EQ(h.gso_size, 1428);
+	EXPECT_EQ(h.hdr_len, 86);
+	EXPECT_EQ(h.csum_start, 54);
+	EXPECT_EQ(memcmp(buf_of(t, TXQ, head) + VNET_HDR_LEN, f, sizeof(f)),
+		  0);
+	fake_use_q(&t->fk, TXQ, head, 0);
 }
 
 static int released;

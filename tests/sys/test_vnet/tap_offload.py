@@ -29,7 +29,7 @@ namespace at the end: nothing outside the namespace is touched. Then:
     once on its way to the device (the kernel's toro.netstats count);
   - IPv6: the web server's one listener ([::]) serves a 4 MiB file over
     IPv6 (static ip6=) byte for byte, every IPv6 TCP frame with a right
-    partial checksum, a page over the link-local address the guest
+    partial checksum, some larger than the MTU (TSO6), a page over the link-local address the guest
     reports, and a page over IPv4.
 """
 import hashlib
@@ -200,7 +200,7 @@ def tcp_case(elf, machine):
     cap.stop = True
     cap.join()
     check("tx csum offload, rx csum offload" in out and
-          ", tso4 zero-copy" in out and ", large receive" in out,
+          ", tso4 zero-copy, tso6, large receive" in out,
           "guest uses TX and RX checksum offload, TSO without a copy and "
           "large receive")
     check(n == TCP_BYTES and sent.digest() == got.digest() and rc == 0,
@@ -344,6 +344,8 @@ def ipv6_case(machine):
     check(cap.good > 0 and cap.bad == 0,
           f"guest IPv6 TCP frames with a correct partial checksum: "
           f"{cap.good} good, {cap.bad} bad")
+    check(cap.large > 0,
+          f"guest IPv6 TCP frames larger than the MTU (TSO6): {cap.large}")
     check(page == b"hello over ipv6\n",
           f"a page over the link-local address {ll.group(1) if ll else None}")
     check(page4 == b"hello over ipv6\n", "the same listener serves IPv4")
