@@ -181,8 +181,8 @@ bool netif_csum_tx(const struct netdev *d, struct pbuf *p,
 	}
 	if (!tcp)
 		return false;
-	c->start = start;
-	c->offset = TCP_CSUM_OFF;
+	/* The whole of it: a stray mss would ask for segmentation. */
+	*c = (struct netdev_offload){ .start = start, .offset = TCP_CSUM_OFF };
 	/* Not complemented: the device sums it with the segment. */
 	pbuf_put_at(p, c->start + c->offset, sum >> 8);
 	pbuf_put_at(p, c->start + c->offset + 1, sum & 0xff);
