@@ -43,12 +43,8 @@ static int set_prot(void *p, size_t n, unsigned prot)
 {
 	uintptr_t a = (uintptr_t)p;
 
-	if (!(prot & MM_READ)) {
-		for (size_t i = 0; i < n; i++)
-			if (vm_set_guard(a + i * PAGE_SIZE))
-				return -ENOMEM;
-		return 0;
-	}
+	if (!(prot & MM_READ))
+		return vm_set_guards(a, n * PAGE_SIZE);
 	return vm_map(a, n * PAGE_SIZE, (prot & MM_WRITE ? VM_WRITE : 0) |
 					(prot & MM_EXEC ? VM_EXEC : 0));
 }

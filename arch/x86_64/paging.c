@@ -27,6 +27,9 @@
 #define PTE_W		(1ULL << 1)
 #define PTE_PWT		(1ULL << 3)
 #define PTE_PCD		(1ULL << 4)
+#define PTE_A		(1ULL << 5)	/* set by the CPU on access */
+#define PTE_D		(1ULL << 6)	/* set by the CPU on write */
+#define PTE_AD		(PTE_A | PTE_D)
 #define PTE_PS		(1ULL << 7)
 #define PTE_NX		(1ULL << 63)
 #define PTE_GUARD	(1ULL << 9)	/* software bit, in a non-present PTE */
@@ -157,8 +160,18 @@ static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
 
 		if (!pte)
 			return -ENOMEM;
-		*pte = (flags & PTE_P) ? (va | flags) : flags;
-		flush(va);
+		uint64_t old = *pte, pte_new = (flags & PTE_P) ? (va | flags) :
+							      flags;
+
+		/* mmap() and mprotect() change pages by the dozen (a
+		 * thread's stack): an entry that stays as it is needs no
+		 * write, and one that was not present cannot be in a TLB,
+		 * so neither needs the flush, costly under emulation. */
+		if ((old & ~PTE_AD) != pte_new) {
+			*pte = pte_new;
+			if (old & PTE_P)
+				flush(va);
+		}
 		va += PAGE_SIZE;
 	}
 	return 0;
@@ -200,15 +213,22 @@ int vm_unmap(uintptr_t va, size_t len)
 	return rc;
 }
 
-int vm_set_guard(uintptr_t va)
+int vm_set_guards(uintptr_t va, size_t len)
 {
-	va = ALIGN_DOWN(va, PAGE_SIZE);
-	check_not_image(va, va + PAGE_SIZE);
+	uintptr_t start = ALIGN_DOWN(va, PAGE_SIZE);
+	uintptr_t end = ALIGN_UP(va + len, PAGE_SIZE);
+
+	check_not_image(start, end);
 	bool irq = spin_lock_irqsave(&lock);
-	int rc = set_range(va, va + PAGE_SIZE, PTE_GUARD);
+	int rc = set_range(start, end, PTE_GUARD);
 
 	spin_unlock_irqrestore(&lock, irq);
 	return rc;
+}
+
+int vm_set_guard(uintptr_t va)
+{
+	return vm_set_guards(va, PAGE_SIZE);
 }
 
 bool vm_is_guard(uintptr_t va)

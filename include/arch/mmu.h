@@ -43,6 +43,10 @@ int vm_unmap(uintptr_t va, size_t len);
 /* Unmaps the page at (va) and tags it as a stack guard. */
 int vm_set_guard(uintptr_t va);
 
+/* The same for every page of [va, va + len), widened to pages, in one go
+ * (PROT_NONE mappings). Returns 0 or -ENOMEM. */
+int vm_set_guards(uintptr_t va, size_t len);
+
 /* Whether (va) lies in a page tagged as a stack guard. */
 bool vm_is_guard(uintptr_t va);
 
