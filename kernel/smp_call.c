@@ -63,9 +63,11 @@ int smp_call_async(unsigned cpu, struct smp_call *call)
 	if (cpu >= cpu_count())
 		return -EINVAL;
 	call->done = 0;
-	/* The function may be the application's: it gets FPU state. */
+	/* The function may be the application's: it gets FPU state, and
+	 * the caller's thread pointer (see smp_call()). */
 	struct thread_params p = { .cpu = cpu, .fn = run_call, .arg = call,
-				   .fpu = true };
+				   .fpu = true,
+				   .tls = sched_current()->tls_base };
 	int rc = kthread_spawn(&p, NULL);
 
 	return rc < 0 ? rc : 0;
@@ -82,8 +84,14 @@ int smp_call(unsigned cpu, void (*fn)(void *), void *arg)
 
 	if (cpu >= cpu_count())
 		return -EINVAL;
+	/* The C library reads the thread pointer (errno, cancellation):
+	 * the caller's, which waits meanwhile, as clone() without
+	 * CLONE_SETTLS would give. Without one, the thread would run with
+	 * whatever its CPU loaded last, maybe a thread's gone and unmapped
+	 * (and, since unmapped runs are zeroed for reuse, zero). */
 	struct thread_params p = { .cpu = cpu, .fn = run_call, .arg = &call,
-				   .fpu = true, .joinable = true };
+				   .fpu = true, .joinable = true,
+				   .tls = sched_current()->tls_base };
 	struct thread *t;
 	int rc = kthread_spawn(&p, &t);
 
