@@ -7,6 +7,7 @@
 #include <kernel/heap.h>
 #include <kernel/log.h>
 #include <kernel/mem_stats.h>
+#include <kernel/mmap.h>
 #include <kernel/smp_call.h>
 #include <toro/cpu.h>
 #include <kernel/page_alloc.h>
@@ -32,6 +33,7 @@ void mem_stats(struct mem_stats *st)
 static void trim_here(void *arg)
 {
 	(void)arg;
+	mm_trim();	/* unmapped runs kept zeroed for reuse */
 	heap_trim();
 }
 

@@ -4,7 +4,8 @@
  * and the identity page tables. A PAGE_MAPPED flag on each page's
  * descriptor marks it as such while it is mapped, which is what lets
  * munmap() and mprotect() refuse addresses they did not hand out instead
- * of freeing somebody else's memory.
+ * of freeing somebody else's memory. Unmapped runs wait zeroed, a few
+ * per CPU, for the next mapping of their size (mmap_cache.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <kernel/compiler.h>
 #include <kernel/mmap.h>
 #include <kernel/page_alloc.h>
+
+#include "mmap_impl.h"
 
 static bool range_ok(const void *p, size_t len, size_t *npages)
 {
@@ -55,11 +58,18 @@ void *mm_map(size_t len, unsigned prot)
 
 	if (len == 0 || n == 0)
 		return NULL;
-	char *p = page_alloc(n);
+	char *p = mm_cache_take(n);
 
-	if (!p)
-		return NULL;
-	memset(p, 0, n * PAGE_SIZE);
+	if (!p) {
+		p = page_alloc(n);
+		if (!p) {
+			mm_cache_drain();	/* what it holds may join up */
+			p = page_alloc(n);
+		}
+		if (!p)
+			return NULL;
+		memset(p, 0, n * PAGE_SIZE);
+	}
 	for (size_t i = 0; i < n; i++)
 		page_meta(p + i * PAGE_SIZE)->flags |= PAGE_MAPPED;
 	if (prot != (MM_READ | MM_WRITE) && set_prot(p, n, prot)) {
@@ -81,8 +91,13 @@ int mm_unmap(void *p, size_t len)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		page_meta((char *)p + i * PAGE_SIZE)->flags &= ~PAGE_MAPPED;
-	page_free(p, n);
+	mm_cache_put(p, n);
 	return 0;
+}
+
+void mm_trim(void)
+{
+	mm_cache_drain();
 }
 
 int mm_protect(void *p, size_t len, unsigned prot)

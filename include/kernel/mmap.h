@@ -32,4 +32,8 @@ int mm_protect(void *p, size_t len, unsigned prot);
 /* Whether every page of [p, p + len) came from mm_map(). */
 int mm_is_mapped(const void *p, size_t len);
 
+/* Gives the calling CPU's unmapped pages, kept zeroed for the next
+ * mm_map() of their size, back to the page allocator (mem_reclaim()). */
+void mm_trim(void);
+
 #endif /* KERNEL_MMAP_H */

@@ -20,8 +20,9 @@ struct mem_stats {
 void mem_stats(struct mem_stats *st);
 
 /* On every CPU: takes back the blocks other CPUs freed into its heap and
- * returns the pages of its empty spans, so that mem_stats() page counts
- * settle. Call from a thread. */
+ * returns the pages of its empty spans, and of the unmapped runs it kept
+ * zeroed for reuse, so that mem_stats() page counts settle. Call from a
+ * thread. */
 void mem_reclaim(void);
 
 #endif /* TORO_MEMORY_H */
