@@ -12,6 +12,7 @@
 #include <kernel/smp_call.h>
 #include <toro/cpu.h>
 #include <toro/panic.h>
+#include <toro/thread.h>
 
 /* noinline keeps each culprit in its own frame, so the backtrace must
  * name it; volatile keeps the compiler from reasoning the fault away. */
@@ -57,6 +58,39 @@ static void exit_from_here(void *arg)
 	exit(9);
 }
 
+/* Goes 40 KiB deep and comes back: a thread's stack is usable all the
+ * way down, and dirty for the next thread to get it. */
+static void *go_deep(void *arg)
+{
+	volatile char deep[40 * 1024];
+
+	deep[0] = 1;
+	return (void *)((uintptr_t)deep[0] + (uintptr_t)arg);
+}
+
+static void *overflow_thread(void *arg)
+{
+	(void)arg;
+	recurse_forever(0);
+	return NULL;
+}
+
+/* On CPU 1, a thread's guard page, below a stack the thread before it
+ * used and gave back, still faults. */
+__attribute__((noinline)) static void overflow_reused_stack(void)
+{
+	for (int i = 0; i < 3; i++) {
+		struct thread *t = thread_create(1, 64 * 1024, go_deep, NULL);
+
+		if (!t || thread_join(t, NULL))
+			exit(3);
+	}
+	struct thread *t = thread_create(1, 64 * 1024, overflow_thread, NULL);
+
+	if (t)
+		thread_join(t, NULL);
+}
+
 __attribute__((noinline)) static void jump_to_data(void)
 {
 	static unsigned char not_code[16] = { 0xc3 };	/* ret, in .data */
@@ -82,6 +116,8 @@ int main(int argc, char **argv)
 		recurse_forever(0);
 	else if (!strcmp(mode, "stack_ap"))
 		run_on_cpu1(overflow_on_this_cpu);
+	else if (!strcmp(mode, "stack_thread"))
+		overflow_reused_stack();
 	else if (!strcmp(mode, "panic"))
 		panic("boom %d", 42);
 	else if (!strcmp(mode, "assert"))
