@@ -67,6 +67,15 @@ bool test_check(bool ok, const char *file, int line, const char *fmt, ...)
 #define EXPECT_NOT_NULL(p)                                                     \
 	test_check((p) != NULL, __FILE__, __LINE__, "%s != NULL", #p)
 
+/* A system call that must fail: (call) gives -1 and errno (err). The
+ * file that uses it includes <errno.h>. */
+#define EXPECT_ERR(call, err)                                                  \
+	do {                                                                   \
+		errno = 0;                                                     \
+		EXPECT_EQ((long)(call), -1);                                   \
+		EXPECT_EQ(errno, err);                                         \
+	} while (0)
+
 #define ASSERT_(check)                                                         \
 	do {                                                                   \
 		if (!(check))                                                  \

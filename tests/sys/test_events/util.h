@@ -17,14 +17,6 @@
 
 #include <toro/test.h>
 
-/* A call that must fail with -1 (or a NULL/negative result) and (err). */
-#define EXPECT_ERR(call, err)                                                  \
-	do {                                                                   \
-		errno = 0;                                                     \
-		EXPECT_EQ((long)(call), -1);                                   \
-		EXPECT_EQ(errno, err);                                         \
-	} while (0)
-
 /* How long a wait that must end may take before the case gives up. */
 #define LONG_MS 20000
 

@@ -7,14 +7,6 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* (call) fails with errno (err) (<errno.h>, <toro/test.h>). */
-#define EXPECT_ERR(call, err)                                                  \
-	do {                                                                   \
-		errno = 0;                                                     \
-		EXPECT_EQ((long)(call), -1);                                   \
-		EXPECT_EQ(errno, err);                                         \
-	} while (0)
-
 /* 127.0.0.1:(port), port in host order. */
 struct sockaddr_in loopback(uint16_t port);
 
