@@ -46,6 +46,7 @@ static char buf[CHUNK];
 union addr {
 	struct sockaddr sa;
 	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
 	struct sockaddr_vm vm;
 };
 
@@ -73,7 +74,8 @@ static void report(const char *what, unsigned long long n, double t0,
 }
 
 /* "vsock:[CID:]PORT" or "tcp:[ADDR:]PORT" into (a); its length, or 0 if
- * (spec) says neither. */
+ * (spec) says neither. ADDR may be IPv6 (it holds colons); without one,
+ * [::], which takes IPv4 too. */
 static socklen_t parse(const char *spec, union addr *a)
 {
 	const char *rest = strchr(spec, ':');
@@ -97,6 +99,14 @@ static socklen_t parse(const char *spec, union addr *a)
 			host[0] ? strtoul(host, NULL, 0) : VMADDR_CID_ANY;
 		a->vm.svm_port = strtoul(last + 1, NULL, 0);
 		return sizeof(a->vm);
+	}
+	if (!strncmp(spec, "tcp:", 4) && (!host[0] || strchr(host, ':'))) {
+		a->in6.sin6_family = AF_INET6;
+		a->in6.sin6_port = htons((unsigned short)atoi(last + 1));
+		if (host[0] &&
+		    inet_pton(AF_INET6, host, &a->in6.sin6_addr) != 1)
+			return 0;
+		return sizeof(a->in6);
 	}
 	if (!strncmp(spec, "tcp:", 4)) {
 		a->in.sin_family = AF_INET;
