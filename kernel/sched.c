@@ -315,16 +315,9 @@ void sched_enqueue_new(struct thread *t)
 	bool irq = irq_save();
 	struct sched_cpu *s = &this_cpu_var(sched);
 
-	if (t->cpu == this_cpu_id()) {
-		t->state = THREAD_READY;
-		all_link(s, t);
-		rq_push(s, t);
-	} else {
-		/* Arriving is what a thread that moves does: the message
-		 * is free, as a new thread has never moved. */
-		t->move_msg.type = MSG_ADOPT;
-		sched_send(t->cpu, &t->move_msg);
-	}
+	t->state = THREAD_READY;
+	all_link(s, t);
+	rq_push(s, t);
 	irq_restore(irq);
 }
 

@@ -3,9 +3,7 @@
  * Threads: creation on any CPU, exit, join, detach, sleep. The memory a
  * thread runs on (stack with its guard page, FPU area) is allocated by the
  * CPU that will run it; a creation request for another CPU travels through
- * that CPU's inbox, and the creator parks until it is done. A thread that
- * brings its own stack (a pthread) is made whole by its creator instead
- * and sent to its CPU ready to run, without the wait. A thread's
+ * that CPU's inbox, and the creator parks until it is done. A thread's
  * stack can only be freed, and a CLONE_CHILD_CLEARTID word cleared, once
  * the thread is off its stack, so that happens after the next switch on
  * its CPU.
@@ -98,8 +96,7 @@ int kthread_with(int tid, int (*fn)(struct thread *t, void *arg), void *arg)
 	return rc;
 }
 
-/* Allocates what (t) runs on: a stack on the CPU that will run it, near
- * its user; an FPU area alone on the creator's (kthread_spawn()). */
+/* Allocates what (t) runs on; on the CPU that will run it. */
 static int thread_memory(struct thread *t)
 {
 	uintptr_t top = t->stack_top;
@@ -202,13 +199,7 @@ int kthread_spawn(const struct thread_params *p, struct thread **out)
 	int tid = t->id;
 	struct create_req req = { .t = t };
 
-	/* A thread that brings its stack (a pthread) needs only an FPU
-	 * area, allocated here where a failure can be told at once, so
-	 * its CPU is not waited for. Waiting, and waking the creator, cost
-	 * two IPIs, and kept the creator holding the C library's
-	 * thread-list lock while the new thread ran (and, if short, waited
-	 * for that lock to exit). */
-	if (cpu == this_cpu_id() || q.stack_top) {
+	if (cpu == this_cpu_id()) {
 		thread_create_here(&req);
 	} else {
 		struct thread *self = sched_current();

@@ -54,8 +54,7 @@ struct thread {
 	int intr_sleep;
 	struct sched_msg intr_msg;
 	int intr_queued;
-	struct sched_msg move_msg;	/* sched_migrate_self(), and a new
-				 * thread sent to its CPU */
+	struct sched_msg move_msg;	/* sched_migrate_self() */
 	/* Signals (sys/signal.c): bit (n - 1) for signal n, under that
 	 * file's lock. */
 	uint64_t sig_pending, sig_blocked;
@@ -121,8 +120,7 @@ void sched_block(void);
 /* Makes (t) runnable if it is parked; from any CPU, thread or interrupt. */
 void sched_wake(struct thread *t);
 
-/* Puts (t), new and ready to run, on its CPU's run queue: directly on
- * that CPU, through its inbox from any other. */
+/* Puts (t), new, on the calling CPU's run queue. */
 void sched_enqueue_new(struct thread *t);
 
 /* Runs the next runnable thread; the caller stays runnable. (Not named

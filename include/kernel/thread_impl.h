@@ -9,8 +9,6 @@
  * exits. Its memory (stack with a guard page unless the caller brings a
  * stack, FPU area) comes from the target CPU; a request for another CPU
  * goes through that CPU's inbox and the caller parks until it is done.
- * When the caller brings the stack, the FPU area comes from the caller's
- * CPU and the thread is sent off ready to run: nothing to wait for.
  */
 #ifndef KERNEL_THREAD_IMPL_H
 #define KERNEL_THREAD_IMPL_H
