@@ -287,12 +287,13 @@ CC_EMPTY_LIBS := $(patsubst %,$(BUILD)/cc/lib/lib%.a,c m pthread dl rt util \
 .PHONY: cc-env
 cc-env: $(CC_ENV)
 all: cc-env
-$(CC_ENV): config.mk Makefile $(LIBTORO) $(CC_EMPTY_LIBS)
+$(CC_ENV): config.mk Makefile $(LIBTORO) $(LIBTORO_IPV4) $(CC_EMPTY_LIBS)
 	$(file >$@.tmp,CC=$(CC))
 	$(file >>$@.tmp,CFLAGS=$(APP_CFLAGS))
 	$(file >>$@.tmp,LDFLAGS=$(LDFLAGS))
 	$(file >>$@.tmp,ASFLAGS=$(ASFLAGS))
 	$(file >>$@.tmp,LIBS=$(abspath $(LIBTORO)) $(LIBGCC))
+	$(file >>$@.tmp,LIBS_IPV4=$(abspath $(LIBTORO_IPV4)) $(LIBGCC))
 	$(file >>$@.tmp,NM=$(NM))
 	$(file >>$@.tmp,LIBDIR=$(abspath $(BUILD)/cc/lib))
 	$(Q)mv $@.tmp $@

@@ -154,9 +154,10 @@ int main(void)
 
 
 def check_build_ipv4_only(build):
-    """`toro build --ipv4-only` links the stack without IPv6: AF_INET6
-    sockets say EAFNOSUPPORT there and work in the default build, also
-    when the two are built one after the other to the same output."""
+    """`toro build --ipv4-only` (and `toro cc` with TORO_NET=ipv4) links
+    the stack without IPv6: AF_INET6 sockets say EAFNOSUPPORT there and
+    work in the default build, also when the two are built one after the
+    other to the same output."""
     problems = []
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "main.c"), "w") as f:
@@ -179,6 +180,25 @@ def check_build_ipv4_only(build):
         if rc != 2 or "give -o another name" not in err:
             problems.append(f"--ipv4-only onto a known image: exit {rc}, "
                             f"{err.strip()[-200:]!r}")
+        # `toro cc` takes it from TORO_NET=ipv4.
+        src = os.path.join(d, "main.c")
+        for net, want in (("ipv4", "AF_INET6: Address family not "
+                           "supported by protocol"), ("", "AF_INET6: ok")):
+            env = dict(os.environ, TORO_NET=net)
+            rc, _, err, _ = toro("cc", "-o", elf, src, env=env)
+            if rc:
+                problems.append(f"toro cc, TORO_NET={net}: exit {rc}: "
+                                f"{err[-300:]}")
+                continue
+            rc, out, err, _ = toro("run", elf, "--accel", "tcg",
+                                   "--timeout", "60")
+            if rc or want not in out:
+                problems.append(f"toro cc, TORO_NET={net}: exit {rc}, "
+                                f"{out!r}")
+        rc, _, err, _ = toro("cc", "-o", elf, src,
+                             env=dict(os.environ, TORO_NET="ipv5"))
+        if rc != 1 or "TORO_NET=ipv5" not in err:
+            problems.append(f"TORO_NET=ipv5: exit {rc}, {err.strip()!r}")
     return not problems, "; ".join(problems)
 
 

@@ -18,6 +18,8 @@ the Makefile's links use too). -lc, -lm, -lpthread, -ldl, -lrt, -lutil,
 -lxnet, -lresolv and -lcrypt are empty archives, as with musl: libtoro.a
 has it all. There is no dynamic linking: -shared and shared libraries
 are errors; -static, -pie, -rdynamic and -s are accepted and ignored.
+With TORO_NET=ipv4 in the environment the link takes libtoro-ipv4.a, the
+network stack without IPv6 (as `toro build --ipv4-only`).
 
 What the flags are comes from $BUILD/cc/env, which `make` writes (target
 cc-env, also part of `make all`); the first `toro cc` makes it if it is
@@ -111,9 +113,17 @@ def load_toolchain(root, build_dir):
             raise CcError(f"could not make {path} (run make in {root})")
     env = read_env(path)
     tc = {k: absolutize(env.get(k, []), root)
-          for k in ("CC", "CFLAGS", "LDFLAGS", "ASFLAGS", "LIBS", "NM",
-                    "LIBDIR")}
+          for k in ("CC", "CFLAGS", "LDFLAGS", "ASFLAGS", "LIBS",
+                    "LIBS_IPV4", "NM", "LIBDIR")}
     tc["CFLAGS"] = [w for w in tc["CFLAGS"] if not w.startswith(POLICY)]
+    net = os.environ.get("TORO_NET", "")
+    if net not in ("", "ipv4"):
+        raise CcError(f"TORO_NET={net}: want ipv4 (or nothing, for IPv6 "
+                      "beside IPv4)")
+    if net == "ipv4":
+        if not tc["LIBS_IPV4"]:
+            raise CcError(f"{path} has no LIBS_IPV4: run make in {root}")
+        tc["LIBS"] = tc["LIBS_IPV4"]
     return tc
 
 
