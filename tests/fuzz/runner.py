@@ -86,18 +86,18 @@ def main():
     ap.add_argument("names", nargs="*", help="targets (default: all)")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
-    todo = args.names or names()
+    chosen = args.names or names()
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        runs = {n: pool.submit(run_one, build, n, args.time) for n in todo}
-        for n in todo:
+        runs = {n: pool.submit(run_one, build, n, args.time) for n in chosen}
+        for n in chosen:
             ok, execs, detail = runs[n].result()
             print(f"{'ok  ' if ok else 'FAIL'} fuzz {n}: {execs} "
                   f"executions in {args.time} s", flush=True)
             if not ok:
                 failed += 1
                 print("    " + detail.replace("\n", "\n    "), flush=True)
-    print(f"{len(todo) - failed} passed, {failed} failed")
+    print(f"{len(chosen) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 

@@ -107,7 +107,7 @@ class Capture(threading.Thread):
         if plen + 40 > 1500:
             self.large += 1
         seg = bytearray(f[54:54 + plen])
-        return seg, f[22:54] + struct.pack("!IxxxB", plen, 6)
+        return seg, f[22:54] + struct.pack("!I3xB", plen, 6)
 
     def run(self):
         while not self.stop:
