@@ -569,6 +569,42 @@ def check_many_connections(build):
     return r.returncode == 0 and "FAIL" not in out, out[-3000:]
 
 
+def stress(build, *flags, timeout=900):
+    """tests/stress/stress.py on the web server with (flags); (ok, the
+    end of its output)."""
+    r = subprocess.run([sys.executable, os.path.join(
+        ROOT, "tests", "stress", "stress.py"),
+        os.path.join(build, "webserver.elf"), *flags],
+        capture_output=True, text=True, timeout=timeout)
+    out = r.stdout + r.stderr
+    return r.returncode == 0 and "FAIL" not in out, out[-6000:]
+
+
+def check_stress_tap(build):
+    """A minute of mixed load on a tap (keep-alive and short connections,
+    large files, stalled, resetting, half-closing and slow clients): every
+    answer right, none waited on for 15 s, a clean exit."""
+    if os.geteuid() != 0:
+        return True, "skipped: a network namespace and a tap need root"
+    return stress(build, "--net", "tap", "--seconds", "60")
+
+
+def check_stress_user(build):
+    """The same mix through QEMU's user network, on q35 with 4 CPUs
+    (where a stall was once seen)."""
+    return stress(build, "--net", "user", "--machine", "q35", "--smp", "4",
+                  "--seconds", "30")
+
+
+def check_stress_watch(build):
+    """The stall watch itself: the guest's CPUs stopped mid-load are
+    reported as a stall, with a dump of the threads and the TCP pcbs."""
+    if os.geteuid() != 0:
+        return True, "skipped: a network namespace and a tap need root"
+    return stress(build, "--net", "tap", "--seconds", "120", "--freeze",
+                  "5")
+
+
 def check_net_boots(build):
     """QEMU takes the network devices as toro makes them (a guest without
     a network stack ignores the device), and the forward listens while the
@@ -1060,6 +1096,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_tap_offload, check_many_connections,
+    check_stress_tap, check_stress_user, check_stress_watch,
     check_build_ipv4_only,
     check_webserver_in_16_mib, check_ceiling_serves, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,

@@ -3,6 +3,10 @@
 
   toro-threads [--no-bt]   every Toro thread, CPU by CPU: id, name (its start
                            function), state and call stack
+  toro-net                 the network path's queues: lwIP's core lock and
+                           tcpip mailbox, every TCP pcb (state, sequence
+                           numbers, windows, queued segments, its netconn's
+                           mailbox), and each virtio-net device's rings
 
 Toro's threads are not gdb's threads: gdb (through QEMU's gdbstub) sees one
 thread per virtual CPU. The scheduler keeps, per CPU, the running thread,
@@ -239,6 +243,194 @@ Usage: toro-threads [--no-bt]"""
                     print(f"    #{n} {pc:#x} in {_where(pc, is_ret)}")
 
 
+TCP_STATES = ("CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED",
+              "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",
+              "LAST_ACK", "TIME_WAIT")
+MAX_PCBS = 200              # listed one by one; the rest only counted
+
+
+def _static(name, tag=None):
+    """A static variable of lwIP or of the kernel, or None."""
+    try:
+        for sym in gdb.lookup_static_symbols(name):
+            if tag is None or sym.type.strip_typedefs().tag == tag:
+                return sym.value()
+    except (gdb.error, AttributeError):
+        pass
+    try:
+        return gdb.parse_and_eval(name)
+    except gdb.error:
+        return None
+
+
+def _mutex(m):
+    owner = int(m["owner"])
+    held = int(m["state"])
+    if not held:
+        return "free"
+    who = f"thread {int(m['owner']['id'])}" if owner else "?"
+    return f"held by {who}" + (" with waiters" if held == 2 else "")
+
+
+def _mbox(b):
+    if not int(b["ring"]):
+        return "-"
+    return f"{int(b['count'])}/{int(b['size'])}"
+
+
+def _netconn(arg):
+    """The netconn behind a pcb's callback_arg: its mailboxes."""
+    if not int(arg):
+        return "no netconn"
+    try:
+        c = arg.cast(gdb.lookup_type("struct netconn").pointer())
+        return (f"recv {_mbox(c['recvmbox'])} accept {_mbox(c['acceptmbox'])}"
+                f" err {int(c['pending_err'])}")
+    except (gdb.error, gdb.MemoryError) as e:
+        return f"<netconn unreadable: {e}>"
+
+
+def _ip(v):
+    """An ip_addr_t (dual stack: a union and a type) as text."""
+    try:
+        if int(v["type"]) == 6:     # IPADDR_TYPE_V6
+            words = [int(v["u_addr"]["ip6"]["addr"][i]) for i in range(4)]
+            raw = b"".join(w.to_bytes(4, "little") for w in words)
+            return "[" + ":".join(raw[i:i + 2].hex()
+                                  for i in range(0, 16, 2)) + "]"
+        a = int(v["u_addr"]["ip4"]["addr"])
+    except gdb.error:
+        a = int(v["addr"])
+    return ".".join(str((a >> s) & 255) for s in (0, 8, 16, 24))
+
+
+def _segs(seg):
+    n = 0
+    while int(seg) and n < 10000:
+        n += 1
+        seg = seg["next"]
+    return n
+
+
+def _pcbs(head, limit=100000):
+    out, seen, p = [], set(), head
+    while int(p) and int(p) not in seen and len(out) < limit:
+        seen.add(int(p))
+        out.append(p)
+        p = p["next"]
+    return out
+
+
+def _print_pcbs(title, head, listed=MAX_PCBS):
+    pcbs = _pcbs(head)
+    print(f"{title}: {len(pcbs)}")
+    states = {}
+    for n, p in enumerate(pcbs):
+        st = int(p["state"])
+        name = TCP_STATES[st] if st < len(TCP_STATES) else f"state{st}"
+        states[name] = states.get(name, 0) + 1
+        if n >= listed:
+            continue
+        line = f"  {name:<11} :{int(p['local_port'])}"
+        try:
+            line += (f" <- {_ip(p['remote_ip'])}:{int(p['remote_port'])}"
+                     f" snd_nxt {int(p['snd_nxt'])} lastack "
+                     f"{int(p['lastack'])} rcv_nxt {int(p['rcv_nxt'])}"
+                     f" snd_wnd {int(p['snd_wnd'])} rcv_wnd "
+                     f"{int(p['rcv_wnd'])} snd_buf {int(p['snd_buf'])}"
+                     f" queued {int(p['snd_queuelen'])} unsent "
+                     f"{_segs(p['unsent'])} unacked {_segs(p['unacked'])}"
+                     f" rtime {int(p['rtime'])} nrtx {int(p['nrtx'])}"
+                     f" persist {int(p['persist_backoff'])}"
+                     f" flags {int(p['flags']):#x}")
+        except gdb.error:
+            # A listener (struct tcp_pcb_listen) has none of those.
+            try:
+                line += f" backlog {int(p['accepts_pending'])}/" \
+                        f"{int(p['backlog'])}"
+            except gdb.error:
+                pass
+        print(line + " " + _netconn(p["callback_arg"]))
+    if len(pcbs) > listed:
+        print(f"  ... {len(pcbs) - listed} more")
+    if pcbs:
+        print("  by state: " + ", ".join(f"{k} {v}" for k, v in
+                                         sorted(states.items())))
+
+
+def _virtq(q):
+    if not int(q):
+        return "none"
+    used = _read_u16(int(q["used"]) + 2)
+    avail = int(q["avail_idx"])
+    last = int(q["last_used"])
+    return (f"size {int(q['size'])} free {int(q['nfree'])} avail_idx {avail}"
+            f" used idx {used} last_used {last} (unread "
+            f"{(used - last) & 0xffff}) irq_off {int(bool(q['irq_off']))}"
+            f" unkicked {int(bool(q['unkicked']))} rekicks "
+            f"{int(q['rekicks'])}")
+
+
+def _read_u16(addr):
+    data = gdb.selected_inferior().read_memory(addr, 2)
+    return int.from_bytes(bytes(data), "little")
+
+
+def _print_netdevs():
+    devs = _static("devs")
+    if devs is None:
+        print("network devices: none in this image")
+        return
+    try:
+        vnet = gdb.lookup_type("struct vnet").pointer()
+    except gdb.error:
+        vnet = None
+    for i in range(devs.type.range()[1] + 1):
+        d = devs[i]
+        if not int(d):
+            break
+        name = d["name"].string()
+        print(f"{name}: link {'up' if bool(d['link_up']) else 'down'}")
+        if vnet is None or not name.startswith("virtio-net"):
+            continue
+        v = d.cast(vnet)     # struct netdev is a vnet's first member
+        print(f"  rx: {_virtq(v['rxq'])}; ready "
+              f"{int(v['ready_tail']) - int(v['ready_head'])}")
+        print(f"  tx: {_virtq(v['txq'])}; free buffers "
+              f"{int(v['ntx_free'])}/{int(v['ntx'])} dropped "
+              f"{int(v['tx_dropped'])}")
+
+
+class ToroNet(gdb.Command):
+    """The network path's state: lwIP's core lock and tcpip mailbox, TCP
+pcbs, and the virtio-net rings (for a guest that stopped serving).
+Usage: toro-net"""
+
+    def __init__(self):
+        super().__init__("toro-net", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        core = _static("lock_tcpip_core")
+        if core is None:
+            print("toro-net: no lwIP in this image")
+            return
+        print(f"lwIP core lock: {_mutex(core['m'])}")
+        mbox = _static("tcpip_mbox")
+        if mbox is not None:
+            print(f"tcpip mailbox: {_mbox(mbox)}")
+        listen = _static("tcp_listen_pcbs")
+        if listen is not None:
+            _print_pcbs("TCP listening", listen["listen_pcbs"])
+        # TIME-WAIT pcbs are done with: counted, a few shown.
+        for title, name, listed in (("TCP active", "tcp_active_pcbs",
+                                     MAX_PCBS),
+                                    ("TCP TIME-WAIT", "tcp_tw_pcbs", 4)):
+            head = _static(name)
+            if head is not None:
+                _print_pcbs(title, head, listed)
+        _print_netdevs()
+
+
 class ToroStop(gdb.Command):
     """Stop the guest (QEMU) if gdb is still connected to it; toro debug
 ends batch scripts with it so gdb does not leave the guest running.
@@ -254,4 +446,5 @@ Usage: toro-stop"""
 
 
 ToroThreads()
+ToroNet()
 ToroStop()
