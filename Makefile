@@ -154,6 +154,12 @@ VSOCKBENCH_ELF := $(BUILD)/vsockbench.elf
 $(eval $(call app_rules,vsockbench,bench/vsock,$(VSOCKBENCH_ELF)))
 tests-build: $(VSOCKBENCH_ELF)
 
+# bench/soak: the echo server and file churn of bench/soak.py's long
+# runs (and of its short version in make test).
+SOAKGUEST_ELF := $(BUILD)/soakguest.elf
+$(eval $(call app_rules,soakguest,bench/soak,$(SOAKGUEST_ELF)))
+tests-build: $(SOAKGUEST_ELF)
+
 # The in-guest printf test compares with what the host's musl (Debian's
 # musl-tools, the same 1.2.3) prints for the same calls, generated here.
 PRINTF_GEN := $(BUILD)/tests/gen_printf_expected

@@ -605,6 +605,22 @@ def check_stress_watch(build):
                   "5")
 
 
+def check_soak_short(build):
+    """bench/soak.py's two-minute version: the web server under wrk, a
+    16 MiB TCP echo loop and virtio-fs file churn, 40 s each: no error,
+    and memory flat after the first interval (gdb reads it every 10 s)."""
+    if os.geteuid() != 0:
+        return True, "skipped: a network namespace and a tap need root"
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "bench",
+                                                     "soak.py"),
+                        "--seconds", "40", "--every", "10", "--smp", "2",
+                        "--out", os.path.join(build, "soak", "short.md")],
+                       capture_output=True, text=True, timeout=1200,
+                       env=dict(os.environ, TORO_BUILD=build))
+    out = r.stdout + r.stderr
+    return r.returncode == 0 and "FAIL" not in out, out[-4000:]
+
+
 def check_net_boots(build):
     """QEMU takes the network devices as toro makes them (a guest without
     a network stack ignores the device), and the forward listens while the
@@ -1097,6 +1113,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_tap_offload, check_many_connections,
     check_stress_tap, check_stress_user, check_stress_watch,
+    check_soak_short,
     check_build_ipv4_only,
     check_webserver_in_16_mib, check_ceiling_serves, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,

@@ -33,12 +33,10 @@ Prints `PASS ...`/`FAIL ...` lines and a summary (requests by kind,
 MiB); exit status 0 only if all pass.
 """
 import argparse
-import json
 import os
 import re
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,6 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, HERE)
+import gdbguest  # noqa: E402
 import load  # noqa: E402
 from netns import GUEST, GUEST_APPEND, TAP, run_in_namespace  # noqa: E402
 
@@ -55,12 +54,6 @@ QUIT = "/__quit"
 BOOT_S = 120            # until the server serves
 DUMP_S = 120            # gdb's time for the dump
 SERVER_TIMEOUT = 10     # the web server's --timeout
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_site(d):
@@ -77,98 +70,42 @@ def make_site(d):
     return load.Site(files)
 
 
-class Guest:
-    """The web server under `toro run`, with a gdbstub and a QMP socket."""
+class Guest(gdbguest.GdbGuest):
+    """The web server, on the tap or behind a forwarded port."""
 
     def __init__(self, args, site_dir, work):
-        self.elf = args.elf
-        self.gdb_port = free_port()
-        self.qmp_path = os.path.join(work, "qmp.sock")
-        self.log_path = os.path.join(work, "console.log")
         if args.net == "tap":
             self.addr = (GUEST, 80)
             net = ["--tap", TAP, "--append", GUEST_APPEND]
         else:
-            self.addr = ("127.0.0.1", free_port())
+            self.addr = ("127.0.0.1", gdbguest.free_port())
             net = ["--port", f"{self.addr[1]}:80"]
-        cmd = [os.path.join(ROOT, "toro"), "run", args.elf, "--accel", "tcg",
-               "--smp", str(args.smp), "--mem", str(args.mem), "--machine",
-               args.machine, "--initrd", site_dir, *net,
-               "--timeout", str(args.seconds + BOOT_S + DUMP_S + 120),
-               f"--qemu-arg=-gdb", f"--qemu-arg=tcp:127.0.0.1:{self.gdb_port}",
-               f"--qemu-arg=-qmp",
-               f"--qemu-arg=unix:{self.qmp_path},server=on,wait=off",
-               "--", "--timeout", str(SERVER_TIMEOUT), "--quit-path", QUIT]
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-
-    def console(self, n=60):
-        with open(self.log_path, errors="replace") as f:
-            return "\n".join(f.read().splitlines()[-n:])
+        super().__init__(
+            args.elf, ["--accel", "tcg", "--smp", str(args.smp), "--mem",
+                       str(args.mem), "--machine", args.machine, "--initrd",
+                       site_dir, *net],
+            ["--timeout", str(SERVER_TIMEOUT), "--quit-path", QUIT], work,
+            timeout=args.seconds + BOOT_S + DUMP_S + 120)
 
     def wait_serving(self):
-        deadline = time.monotonic() + BOOT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
-            if re.search(r"^webserver: serving", self.console(), re.M):
-                return True
-            time.sleep(0.2)
-        return False
-
-    def qmp(self, command):
-        """One QMP command; returns its answer."""
-        with socket.socket(socket.AF_UNIX) as s:
-            s.settimeout(10)
-            s.connect(self.qmp_path)
-            f = s.makefile("rw")
-            f.readline()                    # the greeting
-            for cmd in ("qmp_capabilities", command):
-                f.write(json.dumps({"execute": cmd}) + "\n")
-                f.flush()
-                while True:
-                    answer = json.loads(f.readline())
-                    if "event" not in answer:
-                        break
-            return answer
+        return self.wait_line(r"^webserver: serving", BOOT_S)
 
     def dump(self):
         """Threads and network queues, read by gdb with the guest
         stopped."""
-        cmd = ["gdb", "-nx", "-batch", "-ex", "set pagination off",
-               "-ex", "set confirm off", "-x",
-               os.path.join(ROOT, "tools", "gdb", "toro.py"),
-               "-ex", f"target remote 127.0.0.1:{self.gdb_port}",
-               "-ex", "toro-threads", "-ex", "toro-net", "-ex", "detach",
-               self.elf]
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True,
-                               timeout=DUMP_S)
-            return r.stdout + r.stderr
-        except subprocess.TimeoutExpired as e:
-            return f"gdb took more than {DUMP_S} s: {e.stdout or ''}"
+        return self.gdb("toro-threads", "toro-net", timeout=DUMP_S)
 
-    def quit(self, addr):
+    def quit(self):
         """Asks the server to exit; returns its exit status (None if it
         had to be killed)."""
         try:
-            with socket.create_connection(addr, timeout=30) as s:
-                s.sendall(f"GET {QUIT} HTTP/1.1\r\nHost: g\r\n\r\n".encode())
+            with socket.create_connection(self.addr, timeout=30) as s:
+                s.sendall(f"GET {QUIT} HTTP/1.1\r\nHost: g\r\n\r\n"
+                          .encode())
                 s.recv(1000)
         except OSError:
             pass
-        try:
-            return self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-
-    def kill(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, 9)
-            self.proc.wait()
+        return self.wait(60)
 
 
 def watch(clients, threads, seconds, stall, guest, freeze_at):
@@ -214,6 +151,7 @@ def inner(args):
             for _ in range(n):
                 c = load.Client(kind, guest.addr, site, stats, stop,
                                 timeout=args.stall * 4)
+                c.settle = 0.2 if args.net == "user" else 0.0
                 t = threading.Thread(target=c.run, args=(behaviour,),
                                      daemon=True)
                 clients.append(c)
@@ -255,7 +193,7 @@ def inner(args):
             ok = False
             print(f"FAIL no answer at all for: {', '.join(missing)}")
         if not stuck:
-            status = guest.quit(guest.addr)
+            status = guest.quit()
             console = guest.console(200)
             faults = re.findall(r"^.*(panic|fault|warning|assert).*$",
                                 console, re.M | re.I)

@@ -7,6 +7,9 @@
                            tcpip mailbox, every TCP pcb (state, sequence
                            numbers, windows, queued segments, its netconn's
                            mailbox), and each virtio-net device's rings
+  toro-mem                 one line: the page allocator's total and free
+                           pages, the heap's live bytes and blocks (what
+                           mem_stats() says, read without running the guest)
 
 Toro's threads are not gdb's threads: gdb (through QEMU's gdbstub) sees one
 thread per virtual CPU. The scheduler keeps, per CPU, the running thread,
@@ -431,6 +434,36 @@ Usage: toro-net"""
         _print_netdevs()
 
 
+class ToroMem(gdb.Command):
+    """Memory in use, as one line of key=value: pages_total, pages_free,
+heap_bytes (live malloc bytes, all CPUs) and heap_blocks.
+Usage: toro-mem"""
+
+    def __init__(self):
+        super().__init__("toro-mem", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        pa = None
+        for sym in gdb.lookup_static_symbols("pa"):
+            if "nfree" in [f.name for f in sym.type.strip_typedefs().fields()]:
+                pa = sym.value()
+        heap = None
+        for sym in gdb.lookup_static_symbols("heap"):
+            if sym.type.strip_typedefs().tag == "heap_cpu":
+                heap = sym.value()
+        if pa is None or heap is None:
+            raise gdb.GdbError("toro-mem: no page allocator or heap "
+                               "symbols: a Toro ELF with debug information?")
+        live = blocks = 0
+        for _, cpu in _cpus():
+            h = _per_cpu(heap, cpu)
+            live += int(h["alloc_bytes"]) - int(h["free_bytes"])
+            blocks += int(h["allocs"]) - int(h["frees"])
+        print(f"toro-mem: pages_total={int(pa['total'])} "
+              f"pages_free={int(pa['nfree'])} heap_bytes={live} "
+              f"heap_blocks={blocks}")
+
+
 class ToroStop(gdb.Command):
     """Stop the guest (QEMU) if gdb is still connected to it; toro debug
 ends batch scripts with it so gdb does not leave the guest running.
@@ -447,4 +480,5 @@ Usage: toro-stop"""
 
 ToroThreads()
 ToroNet()
+ToroMem()
 ToroStop()
