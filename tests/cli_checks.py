@@ -605,6 +605,23 @@ def check_stress_watch(build):
                   "5")
 
 
+def check_hostile_network(build):
+    """The web server against a hostile network (tests/stress/hostile.py):
+    10,000 idle connections, a SYN flood, a one-byte-a-second reader,
+    oversized, truncated and random frames, fragments that never complete,
+    bad checksums and out-of-window segments; a new client is served
+    after each, and the server exits cleanly."""
+    if os.geteuid() != 0:
+        return True, "skipped: a network namespace, a tap and raw sockets " \
+            "need root"
+    r = subprocess.run([sys.executable, os.path.join(
+        ROOT, "tests", "stress", "hostile.py"),
+        os.path.join(build, "webserver.elf")],
+        capture_output=True, text=True, timeout=1800)
+    out = r.stdout + r.stderr
+    return r.returncode == 0 and "FAIL" not in out, out[-4000:]
+
+
 def check_soak_short(build):
     """bench/soak.py's two-minute version: the web server under wrk, a
     16 MiB TCP echo loop and virtio-fs file churn, 40 s each: no error,
@@ -1113,7 +1130,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_tap_offload, check_many_connections,
     check_stress_tap, check_stress_user, check_stress_watch,
-    check_soak_short,
+    check_soak_short, check_hostile_network,
     check_build_ipv4_only,
     check_webserver_in_16_mib, check_ceiling_serves, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,

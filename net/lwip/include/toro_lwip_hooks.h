@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
- * include this after their own headers. Implemented in net/tcp_reopen.c
- * and net/tcp_ack.c.
+ * include this after their own headers. Implemented in net/tcp_reopen.c,
+ * net/tcp_ack.c and net/tcp_synflood.c.
  */
 #ifndef TORO_LWIP_HOOKS_H
 #define TORO_LWIP_HOOKS_H
@@ -31,8 +31,12 @@ err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr,
  * should go at once. */
 void net_tcp_ack_large(struct tcp_pcb *pcb, const struct pbuf *p);
 
+/* A SYN for listener (pcb) whose backlog is full: the oldest half-open
+ * connection goes to make room (net/tcp_synflood.c). */
+void net_tcp_syn_room(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
+
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)	\
-	(net_tcp_ack_large((pcb), (p)),					\
+	(net_tcp_ack_large((pcb), (p)), net_tcp_syn_room((pcb), (hdr)),	\
 	 net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p)))
 
 #endif /* TORO_LWIP_HOOKS_H */
