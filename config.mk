@@ -37,13 +37,19 @@ TARGET_BASE_CFLAGS := -g -fno-pic -fno-pie -fno-stack-protector \
 	-mno-red-zone -ffunction-sections -fdata-sections -fno-common \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 
+# Applications and musl are built with the stack protector, its canary
+# new at every boot (libc/stack_chk.c); the kernel is not (its threads
+# have no canary of their own).
+SSP_CFLAGS := -fstack-protector-strong
+
 # musl, the C library (libc/Makefile.inc), is built once per compiler and
 # set of flags, under $(DEPS), so build trees that differ only in what
 # they do with warnings (the test run's -Werror builds) share it. Its
 # public headers, installed there, are what every target object is
 # compiled against, after Toro's few additions to them (libc/include) and
 # ahead of the compiler's own headers.
-MUSL_KEY := $(shell echo '$(CC) $(TARGET_BASE_CFLAGS)' | md5sum | cut -c1-8)
+MUSL_KEY := $(shell echo '$(CC) $(TARGET_BASE_CFLAGS) $(SSP_CFLAGS)' | \
+	md5sum | cut -c1-8)
 MUSL_OUT := $(DEPS)/musl-build/$(notdir $(firstword $(CC)))-$(MUSL_KEY)
 MUSL_INC := $(MUSL_OUT)/include
 MUSL_INC_STAMP := $(MUSL_INC)/.installed
@@ -65,7 +71,7 @@ KERNEL_CFLAGS := $(TARGET_CFLAGS) -ffreestanding -mgeneral-regs-only \
 		-falign-functions=1)
 
 # Applications are ordinary hosted C: builtins stay on.
-APP_CFLAGS := $(TARGET_CFLAGS)
+APP_CFLAGS := $(TARGET_CFLAGS) $(SSP_CFLAGS)
 
 ASFLAGS := -g -fno-pic -Iinclude -MMD -MP
 

@@ -580,6 +580,22 @@ def stress(build, *flags, timeout=900):
     return r.returncode == 0 and "FAIL" not in out, out[-6000:]
 
 
+def check_canary_per_boot(build):
+    """The stack protector's canary is new at every boot (AT_RANDOM from
+    RDRAND/RDSEED and the TSC): two boots of the same image print
+    different ones (tests/sys/test_fatal, mode canary)."""
+    seen = []
+    for _ in range(2):
+        rc, out, err, _ = toro("run", f"{build}/tests/test_fatal.elf",
+                               "--accel", "tcg", "--timeout", "120", "--",
+                               "canary")
+        m = re.search(r"^canary ([0-9a-f]{16}) ", out, re.M)
+        if rc or not m:
+            return False, f"exit {rc}: {out[-500:]} {err[-500:]}"
+        seen.append(m.group(1))
+    return seen[0] != seen[1], f"the same canary twice: {seen}"
+
+
 def check_stress_tap(build):
     """A minute of mixed load on a tap (keep-alive and short connections,
     large files, stalled, resetting, half-closing and slow clients): every
@@ -1129,6 +1145,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_tap_offload, check_many_connections,
+    check_canary_per_boot,
     check_stress_tap, check_stress_user, check_stress_watch,
     check_soak_short, check_hostile_network,
     check_build_ipv4_only,

@@ -120,8 +120,17 @@ static void fpu_init(void)
 	__asm__ volatile("fninit");
 }
 
+/* Where %fs points until a thread with a thread pointer runs on the CPU.
+ * Application code is built with the stack protector, which reads its
+ * canary at %fs:0x28; some of it runs where no application thread has
+ * run yet (a call made on this CPU from another, a kernel thread): it
+ * reads 0 here instead of faulting at address 0x28. Kernel threads keep
+ * whichever thread pointer was last loaded, so this is needed only once. */
+static const uint64_t no_thread_pointer[8];
+
 void cpu_arch_init(struct cpu *c)
 {
+	wrmsr(MSR_FS_BASE, (uintptr_t)no_thread_pointer);
 	arch_set_this_cpu(c);
 	struct cpu_tables *t = &this_cpu_var(tables);
 

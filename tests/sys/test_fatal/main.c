@@ -103,6 +103,91 @@ __attribute__((noinline)) static void write_to_text(void)
 	*(volatile unsigned char *)(uintptr_t)write_to_text = 0x90;
 }
 
+/* A call, not a jump: the backtrace must name the caller. */
+__attribute__((noinline)) static void call_code_at(unsigned char *where)
+{
+	where[0] = 0xc3;	/* ret */
+	((void (*)(void))where)();
+	__asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) static void jump_to_heap(void)
+{
+	unsigned char *p = malloc(64);
+
+	call_code_at(p);
+	free(p);
+}
+
+__attribute__((noinline)) static void jump_to_stack(void)
+{
+	unsigned char code[64];
+
+	call_code_at(code);
+}
+
+__attribute__((noinline)) static void write_to_rodata(void)
+{
+	static const char text[] = "read-only";
+
+	*(volatile char *)(uintptr_t)text = 'R';
+}
+
+static volatile size_t smash_len = 64;
+
+/* Writes past its array over the stack protector's canary (and what is
+ * above it): the check on return must stop the program. */
+__attribute__((noinline)) static void smash_stack(void)
+{
+	char buf[16];
+
+	memset(buf, 'A', smash_len);
+	__asm__ volatile("" : : "r"(buf) : "memory");
+}
+
+static void *smash_in_thread(void *arg)
+{
+	(void)arg;
+	smash_stack();
+	return NULL;
+}
+
+extern uintptr_t __stack_chk_guard;
+
+static uintptr_t thread_canary(void)
+{
+	uintptr_t c;
+
+	__asm__ volatile("mov %%fs:0x28, %0" : "=r"(c));
+	return c;
+}
+
+static void *report_canary(void *arg)
+{
+	*(uintptr_t *)arg = thread_canary();
+	return NULL;
+}
+
+/* The canary: set, with its zero byte, the same in main's thread and in
+ * a new one; printed for the host to compare across boots. */
+static int show_canary(void)
+{
+	uintptr_t in_thread = 0;
+	struct thread *t = thread_create(THREAD_CPU_SELF, 0, report_canary,
+					 &in_thread);
+
+	if (!t || thread_join(t, NULL))
+		return 3;
+	printf("canary %016lx main %016lx thread %016lx\n",
+	       (unsigned long)__stack_chk_guard,
+	       (unsigned long)thread_canary(), (unsigned long)in_thread);
+	if (!__stack_chk_guard || (__stack_chk_guard & 0xff00) ||
+	    thread_canary() != __stack_chk_guard ||
+	    in_thread != __stack_chk_guard)
+		return 4;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -134,6 +219,22 @@ int main(int argc, char **argv)
 		jump_to_data();
 	else if (!strcmp(mode, "rodata"))
 		write_to_text();
+	else if (!strcmp(mode, "nx_heap"))
+		jump_to_heap();
+	else if (!strcmp(mode, "nx_stack"))
+		jump_to_stack();
+	else if (!strcmp(mode, "write_rodata"))
+		write_to_rodata();
+	else if (!strcmp(mode, "ssp"))
+		smash_stack();
+	else if (!strcmp(mode, "ssp_thread")) {
+		struct thread *t = thread_create(cpu_count() - 1, 0,
+						 smash_in_thread, NULL);
+
+		if (t)
+			thread_join(t, NULL);
+	} else if (!strcmp(mode, "canary"))
+		return show_canary();
 	else
 		return 2;
 	for (;;)	/* exit_ap: CPU 1 ends the VM while CPU 0 waits */
