@@ -5,13 +5,15 @@ import os
 import sys
 
 from . import build as builder
-from . import debug, devices, errors, host, initrd, qemu, trace
+from . import debug, devices, errors, host, initrd, libvirt, qemu, trace
 from .elf import image_end
 from .errors import ToroError
 
 USAGE = """toro build DIR [-o OUT] [--cflags FLAGS] [--ldlibs LIBS] [--ipv4-only]
        toro cc [gcc arguments]
        toro run DIR|ELF [options] [-- ARG...]
+       toro run DIR|ELF --libvirt[=URI] [options] [-- ARG...]
+       toro libvirt DIR|ELF [run options] [--name NAME] [--log-dir DIR] [-- ARG...]
        toro debug DIR|ELF [run options] [--break SYM] [--gdb-batch FILE] [-- ARG...]
        toro profile [--hz N] [--out DIR] [run options] DIR|ELF [-- ARG...]
        toro --help"""
@@ -148,6 +150,7 @@ def make_parser():
     r.add_argument("--trace-file", metavar="FILE",
                    help="where --trace writes (default build/trace/APP.log)")
     debug.add_parser(sub, r)
+    libvirt.add_parser(sub, r)
     return p
 
 
@@ -233,8 +236,17 @@ def main(root, argv):
             if guest_args:
                 raise ToroError("build takes no `--` arguments")
             return cmd_build(root, build_dir, args)
+        if args.command == "run" and args.libvirt is not None:
+            from . import virsh
+            libvirt.check_options(args)
+            return cmd_run(root, build_dir, args, guest_args,
+                           runner=virsh.runner(args.libvirt))
         if args.command == "run":
             return cmd_run(root, build_dir, args, guest_args)
+        if args.command == "libvirt":
+            libvirt.check_options(args)
+            return cmd_run(root, build_dir, args, guest_args,
+                           runner=libvirt.print_domain(build_dir))
         if args.command == "debug":
             return cmd_run(root, build_dir, args, guest_args,
                            runner=debug.make_runner(qemu.run))
