@@ -1157,6 +1157,9 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
 # toro debug, toro run --trace and the boot breakdown: tests/debug_checks.py.
 import debug_checks  # noqa: E402
 CHECKS += debug_checks.CHECKS
+# toro libvirt and toro run --libvirt: tests/libvirt_checks.py.
+import libvirt_checks  # noqa: E402
+CHECKS += libvirt_checks.CHECKS
 
 
 def run_check(name, fn, build, results):

@@ -15,9 +15,9 @@ GUEST6, HOST6 = "fd00:9::2", "fd00:9::1"
 GUEST_APPEND = f"ip={GUEST}/24 gw={HOST}"
 
 
-def run_in_namespace(argv, timeout, name="toro"):
+def run_in_namespace(argv, timeout, name="toro", **run_args):
     """Runs (argv) inside a fresh namespace with tap0; returns its exit
-    status."""
+    status. run_args go to subprocess.run (stdout=...)."""
     ns = f"{name}{os.getpid()}"
     try:
         subprocess.run(["ip", "netns", "add", ns], check=True)
@@ -31,6 +31,6 @@ def run_in_namespace(argv, timeout, name="toro"):
                     ["link", "set", TAP, "up"]):
             subprocess.run(ip + cmd, check=True)
         return subprocess.run(["ip", "netns", "exec", ns, *argv],
-                              timeout=timeout).returncode
+                              timeout=timeout, **run_args).returncode
     finally:
         subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)

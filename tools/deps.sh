@@ -38,6 +38,15 @@ want sqlite3 sqlite3
 want cmake cmake
 # tests/libc compares every program with its build for Debian's musl.
 want musl-gcc musl-tools
+# Optional, for the tests only: `toro run --libvirt` against a libvirtd of
+# the test's own (tests/libvirtd.py). Installed when we are root; a user
+# without them is not stopped, the test says it was skipped.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' installed$'; }
+optional=""
+for p in libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients; do
+	installed "$p" || optional="$optional $p"
+done
+if [ "$(id -u)" = 0 ]; then need="$need$optional"; fi
 
 # Source packages need a deb-src entry in apt (tools/fetch_source.sh).
 src=ok

@@ -227,7 +227,9 @@ def add_parser(sub_parsers, run_parser):
 
 def uri_value(text):
     """--libvirt URI: a URI (with a scheme), on this machine (the console
-    log is a file we read)."""
+    log is a file we read). "" (a bare --libvirt) is virsh's default."""
+    if text == "":
+        return text
     m = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text)
     if not m:
         raise argparse.ArgumentTypeError(

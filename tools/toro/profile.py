@@ -137,6 +137,8 @@ def cmd_profile(root, build_dir, argv, guest_args, cli):
     else:
         # Everything else is `toro run`'s: same options, same checks.
         args = cli.make_parser().parse_args(["run"] + rest)
+        if args.libvirt is not None:    # the dump key needs our console
+            raise ToroError("--libvirt: not with `toro profile`")
         args.append.append(f"toro.profile={opts.hz}")
         if opts.buffer_kb:
             args.append.append(f"toro.profile_kb={opts.buffer_kb}")

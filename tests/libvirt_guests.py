@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Guests run through libvirt by `toro run --libvirt`, against a libvirtd
+of our own (tests/libvirtd.py), inside a network namespace with a tap
+(tests/netns.py), where run by tests/libvirt_checks.py.
+
+Usage (root, in the namespace): tests/libvirt_guests.py BUILD
+Prints PASS/FAIL lines; exit status 0 only if all pass:
+  - hello on microvm: its output, status 0;
+  - test_args on q35: its arguments, the status 300 & 0xff = 44;
+  - the web server on QEMU's user network with a forwarded port (microvm)
+    and on the tap (q35): a page fetched and compared with the site's
+    file, then /__quit, status 0;
+  - test_spin past --timeout: status 124, the domain destroyed;
+  - no domain left defined afterwards.
+Every wait has a time-out.
+"""
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from libvirtd import Libvirtd  # noqa: E402
+from netns import GUEST, GUEST_APPEND, TAP  # noqa: E402
+
+TORO = os.path.join(ROOT, "toro")
+SITE = os.path.join(ROOT, "examples", "webserver", "site")
+BOOT_TIMEOUT = 180      # seconds per guest (TCG on a loaded machine)
+results = []
+
+
+def check(ok, what, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + what +
+          ("" if ok or not detail else f": {detail}"), flush=True)
+
+
+def toro_run(uri, *args):
+    r = subprocess.run([TORO, "run", *args, "--accel", "tcg", "--timeout",
+                        str(BOOT_TIMEOUT), f"--libvirt={uri}"],
+                       capture_output=True, text=True,
+                       timeout=BOOT_TIMEOUT + 60)
+    return r.returncode, r.stdout, r.stderr
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(host, port, path):
+    c = http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        return r.status, r.read()
+    finally:
+        c.close()
+
+
+def web_server(uri, build, name, flags, host, port):
+    """Boot the web server with (flags), wait for it to serve, fetch the
+    index page from host:port, then /__quit; check it all."""
+    proc = subprocess.Popen(
+        [TORO, "run", os.path.join(build, "webserver.elf"), "--accel", "tcg",
+         "--timeout", str(BOOT_TIMEOUT), "--initrd", SITE,
+         f"--libvirt={uri}", *flags, "--", "--quit-path", "/__quit"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    serving = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("webserver: serving"):
+                serving.set()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        if not serving.wait(BOOT_TIMEOUT):
+            check(False, f"{name}: the server started", "".join(lines))
+            return
+        with open(os.path.join(SITE, "index.html"), "rb") as f:
+            want = f.read()
+        status, body = fetch(host, port, "/")
+        check(status == 200 and body == want, f"{name}: GET / is index.html",
+              f"status {status}, {len(body)} bytes")
+        status, _ = fetch(host, port, "/__quit")
+        rc = proc.wait(BOOT_TIMEOUT)
+        reader.join(10)
+        check(rc == 0 and any("/__quit requested" in ln for ln in lines),
+              f"{name}: exits with status 0", f"exit {rc}, "
+              f"{''.join(lines)!r} {proc.stderr.read()!r}")
+    except (OSError, subprocess.TimeoutExpired, http.client.HTTPException) as e:
+        check(False, name, f"{type(e).__name__}: {e}; {''.join(lines)!r}")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()        # toro destroys and undefines the domain
+            proc.wait(60)
+
+
+def main(build):
+    with tempfile.TemporaryDirectory(prefix="toro-libvirtd-") as base, \
+            Libvirtd(base) as daemon:
+        uri = daemon.uri
+        rc, out, err = toro_run(uri, os.path.join(build, "hello.elf"))
+        check(rc == 0 and "Hello from Toro" in out, "hello: output, status 0",
+              f"exit {rc}, {out!r} {err!r}")
+        rc, out, err = toro_run(uri, os.path.join(build, "tests",
+                                                  "test_args.elf"),
+                                "--machine", "q35", "--", "300", "b c")
+        check(rc == 44 and "argv[2]=<b c>" in out,
+              "test_args on q35: arguments, status 300 & 0xff",
+              f"exit {rc}, {out!r} {err!r}")
+        port = free_port()
+        web_server(uri, build, "web server, forwarded port",
+                   ["--port", f"{port}:80"], "127.0.0.1", port)
+        web_server(uri, build, "web server, tap", [
+            "--machine", "q35", "--tap", TAP, "--append", GUEST_APPEND],
+            GUEST, 80)
+        r = subprocess.run([TORO, "run", os.path.join(build, "tests",
+                                                      "test_spin.elf"),
+                            "--accel", "tcg", "--timeout", "5",
+                            f"--libvirt={uri}"],
+                           capture_output=True, text=True, timeout=120)
+        check(r.returncode == 124 and "did not stop within 5 s" in r.stderr,
+              "test_spin: --timeout stops it, status 124",
+              f"exit {r.returncode}, {r.stderr!r}")
+        left = daemon.domains()
+        check(not left, "no domain left defined", f"{left}")
+    return 0 if results and all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(os.path.abspath(sys.argv[1])))
