@@ -11,12 +11,13 @@ Prints PASS/FAIL lines; exit status 0 only if all pass:
   - the web server on QEMU's user network with a forwarded port (microvm)
     and on the tap (q35): a page fetched and compared with the site's
     file, then /__quit, status 0;
-  - test_spin past --timeout: status 124, the domain destroyed;
+  - test_spin past --timeout: status 124; stopped by SIGTERM: 143;
   - no domain left defined afterwards.
 Every wait has a time-out.
 """
 import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -41,8 +42,9 @@ def check(ok, what, detail=""):
 
 
 def toro_run(uri, *args):
-    r = subprocess.run([TORO, "run", *args, "--accel", "tcg", "--timeout",
-                        str(BOOT_TIMEOUT), f"--libvirt={uri}"],
+    # Our flags first: after the guest's `--` they would be its arguments.
+    r = subprocess.run([TORO, "run", "--accel", "tcg", "--timeout",
+                        str(BOOT_TIMEOUT), f"--libvirt={uri}", *args],
                        capture_output=True, text=True,
                        timeout=BOOT_TIMEOUT + 60)
     return r.returncode, r.stdout, r.stderr
@@ -105,6 +107,30 @@ def web_server(uri, build, name, flags, host, port):
             proc.wait(60)
 
 
+def stop_by_signal(uri, build):
+    """SIGTERM while the guest runs: status 128 + 15, and (checked by the
+    caller) the domain gone."""
+    proc = subprocess.Popen([TORO, "run", os.path.join(build, "tests",
+                                                       "test_spin.elf"),
+                             "--accel", "tcg", "--timeout", str(BOOT_TIMEOUT),
+                             f"--libvirt={uri}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    timer = threading.Timer(BOOT_TIMEOUT, proc.kill)
+    timer.start()
+    try:
+        first = proc.stdout.readline()      # "spinning": the guest runs
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(60)
+    finally:
+        timer.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    check(rc == 128 + signal.SIGTERM and b"spinning" in first,
+          "test_spin: SIGTERM stops it, status 143",
+          f"exit {rc}, {first!r}")
+
+
 def main(build):
     with tempfile.TemporaryDirectory(prefix="toro-libvirtd-") as base, \
             Libvirtd(base) as daemon:
@@ -132,8 +158,13 @@ def main(build):
         check(r.returncode == 124 and "did not stop within 5 s" in r.stderr,
               "test_spin: --timeout stops it, status 124",
               f"exit {r.returncode}, {r.stderr!r}")
+        stop_by_signal(uri, build)
         left = daemon.domains()
         check(not left, "no domain left defined", f"{left}")
+        # hello, test_args, two web servers, two test_spin.
+        started = daemon.started()
+        check(len(started) == 6, "every run was a domain of this libvirtd",
+              f"{started}")
     return 0 if results and all(results) else 1
 
 

@@ -141,6 +141,14 @@ class Libvirtd:
         r = self.virsh("list", "--all", "--name")
         return [n for n in r.stdout.split() if n] if r.returncode == 0 else []
 
+    def started(self):
+        """The names of the domains this daemon has started (from the
+        QEMU logs it keeps: one per domain)."""
+        d = self.path("var_log/libvirt/qemu")
+        names = os.listdir(d) if os.path.isdir(d) else []
+        return sorted(n[:-4] for n in names
+                      if n.endswith(".log") and "-virtiofsd" not in n)
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             try:
