@@ -12,8 +12,8 @@ devices.plan), become a domain that boots the ELF directly (<os><kernel>,
     tap (<interface type='ethernet'> with managed='no'); --udp-link a UDP
     tunnel (<interface type='udp'>); --port QEMU's user network with host
     forwards through <qemu:commandline>: libvirt 9.0's only <interface>
-    with port forwards is the passt backend, whose XML Debian's 9.0
-    rejects;
+    with port forwards is the passt backend, and Debian's 9.0 refuses
+    <backend type='passt'/> ("Invalid value for attribute 'type'");
   - the console: the first serial port, logged to a file (a pty alone
     loses what the guest prints before someone opens it), and still a pty
     for `virsh console`;
