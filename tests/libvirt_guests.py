@@ -8,6 +8,8 @@ Usage (root, in the namespace): tests/libvirt_guests.py BUILD
 Prints PASS/FAIL lines; exit status 0 only if all pass:
   - hello on microvm: its output, status 0;
   - test_args on q35: its arguments, the status 300 & 0xff = 44;
+  - virtio-fs on microvm (the files test, and its files on the host) and
+    a disk on q35;
   - the web server on QEMU's user network with a forwarded port (microvm)
     and on the tap (q35): a page fetched and compared with the site's
     file, then /__quit, status 0;
@@ -107,6 +109,34 @@ def web_server(uri, build, name, flags, host, port):
             proc.wait(60)
 
 
+def devices(uri, build):
+    """virtio-fs (virtiofsd started by libvirt) on microvm, checked on
+    the host too, and a disk on q35."""
+    with tempfile.TemporaryDirectory() as share:
+        rc, out, err = toro_run(uri, "--fs", share, "--mem", "64",
+                                os.path.join(build, "tests",
+                                             "test_virtiofs.elf"),
+                                "--", "files")
+        host = subprocess.run([os.path.join(ROOT, "tests", "sys",
+                                            "test_virtiofs", "check.sh"),
+                               "files", share], capture_output=True,
+                              text=True, timeout=60)
+        check(rc == 0 and "PASS files" in out and "FAIL" not in out
+              and host.returncode == 0, "virtio-fs: the files test, and "
+              "on the host what it wrote", f"exit {rc}, {out[-1500:]!r} "
+              f"{err!r}, check.sh: {host.stderr!r}")
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "disk.img")
+        with open(disk, "wb") as f:
+            f.truncate(24 << 20)
+        rc, out, err = toro_run(uri, "--machine", "q35", "--disk", disk,
+                                os.path.join(build, "tests", "test_blk.elf"),
+                                "--", "checks")
+        check(rc == 0 and "PASS bad requests" in out and "FAIL" not in out,
+              "virtio-blk on q35: the checks", f"exit {rc}, "
+              f"{out[-1500:]!r} {err!r}")
+
+
 def stop_by_signal(uri, build):
     """SIGTERM while the guest runs: status 128 + 15, and (checked by the
     caller) the domain gone."""
@@ -144,6 +174,7 @@ def main(build):
         check(rc == 44 and "argv[2]=<b c>" in out,
               "test_args on q35: arguments, status 300 & 0xff",
               f"exit {rc}, {out!r} {err!r}")
+        devices(uri, build)
         port = free_port()
         web_server(uri, build, "web server, forwarded port",
                    ["--port", f"{port}:80"], "127.0.0.1", port)
@@ -161,9 +192,10 @@ def main(build):
         stop_by_signal(uri, build)
         left = daemon.domains()
         check(not left, "no domain left defined", f"{left}")
-        # hello, test_args, two web servers, two test_spin.
+        # hello, test_args, virtio-fs, a disk, two web servers, two
+        # test_spin.
         started = daemon.started()
-        check(len(started) == 6, "every run was a domain of this libvirtd",
+        check(len(started) == 8, "every run was a domain of this libvirtd",
               f"{started}")
     return 0 if results and all(results) else 1
 
