@@ -162,10 +162,19 @@ class Libvirtd:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        pidfile = self.path("run/virtlogd.pid")
+        # virtlogd is not our child: wait for it to go before the caller
+        # removes the directories it writes in.
         try:
-            with open(pidfile) as f:
-                os.kill(int(f.read().strip()), signal.SIGTERM)
+            with open(self.path("run/virtlogd.pid")) as f:
+                pid = int(f.read().strip())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                with open(f"/proc/{pid}/stat") as f:    # OSError: gone
+                    if f.read().rpartition(")")[2].split()[0] == "Z":
+                        return
+                time.sleep(0.1)
+            os.kill(pid, signal.SIGKILL)
         except (OSError, ValueError):
             pass
 

@@ -18,6 +18,7 @@ files go in a directory of their own that libvirt's QEMU and log daemon
 (another user, for qemu:///system) may reach.
 """
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -129,8 +130,8 @@ def runner(uri):
             with open(xml, "w") as f:
                 f.write(libvirt.domain(cfg, elf, name, console, status))
             if cfg.verbose:
-                print(f"toro: {' '.join(v.argv('define', xml))}; "
-                      f"virsh start {name}", flush=True)
+                print(f"toro: {shlex.join(v.argv('define', xml))}; "
+                      f"{shlex.join(v.argv('start', name))}", flush=True)
             return _run_domain(cfg, v, name, xml, console, status, out)
 
     return run
