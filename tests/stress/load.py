@@ -3,7 +3,7 @@
 thread of its own that talks HTTP/1.1 to the web server and checks every
 answer byte for byte against the site it was given.
 
-Every wait on the server goes through Client.expect(): it records what
+Every wait on the server goes through Client._expect(): it records what
 the client is waiting for and since when, so the watcher (stress.py) can
 tell a slow server from one that stopped answering. Waits the client makes
 on purpose (a request left half-sent, a reader that takes its time) are
