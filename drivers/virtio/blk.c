@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-blk (virtio 1.2, 5.2): one request queue per device; a transfer
- * is cut into requests of at most the device's segment size, and up to
- * BLK_INFLIGHT of them go to the device before the first is waited for.
+ * virtio-blk (virtio 1.2, 5.2): one request queue per device, under the
+ * block layer (<drivers/blk.h>), which cuts transfers into requests of at
+ * most the device's segment size and keeps several in flight.
  */
 #include <errno.h>
 #include <string.h>
 
+#include <drivers/blk.h>
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
-#include <toro/blk.h>
 
 #define VIRTIO_BLK_F_SIZE_MAX	1
 #define VIRTIO_BLK_F_SEG_MAX	2
@@ -32,56 +32,19 @@
 #define VIRTIO_BLK_S_IOERR	1
 #define VIRTIO_BLK_S_UNSUPP	2
 
-#define MAX_BLK_DEVS	16
-#define BLK_INFLIGHT	16
 /* Per request, when the device names no limit. */
 #define BLK_CHUNK_DEFAULT	(256 * 1024)
 
-struct blk_dev {
+const char virtio_blk_linked;
+
+struct vblk {
+	struct blk_dev blk;
 	struct virtio_dev *vdev;
 	struct virtq *q;
-	uint64_t size;
-	uint32_t sector_size;
-	uint32_t chunk;		/* bytes per request */
-	bool read_only;
-	bool has_flush;
 };
 
-static struct blk_dev *devs[MAX_BLK_DEVS];
-static unsigned ndevs;
-
-unsigned blk_count(void)
-{
-	return ndevs;
-}
-
-struct blk_dev *blk_get(unsigned index)
-{
-	return index < ndevs ? devs[index] : NULL;
-}
-
-uint64_t blk_size(const struct blk_dev *b)
-{
-	return b->size;
-}
-
-uint32_t blk_sector_size(const struct blk_dev *b)
-{
-	return b->sector_size;
-}
-
-bool blk_read_only(const struct blk_dev *b)
-{
-	return b->read_only;
-}
-
-const char *blk_name(const struct blk_dev *b)
-{
-	return b->vdev->name;
-}
-
 /* One request: header, data, status; each in flight until waited. */
-struct blk_req {
+struct vblk_req {
 	struct virtq_req vreq;
 	struct {
 		uint32_t type;
@@ -89,38 +52,49 @@ struct blk_req {
 		uint64_t sector;
 	} hdr;
 	uint8_t status;
-	uint32_t len;
+};
+STATIC_ASSERT(sizeof(struct vblk_req) <= BLK_REQ_PRIV,
+	      "a virtio-blk request fits in struct blk_req");
+
+static const uint32_t req_type[] = {
+	[BLK_OP_READ] = VIRTIO_BLK_T_IN,
+	[BLK_OP_WRITE] = VIRTIO_BLK_T_OUT,
+	[BLK_OP_WRITE_FUA] = VIRTIO_BLK_T_OUT,	/* never: no FUA here */
+	[BLK_OP_FLUSH] = VIRTIO_BLK_T_FLUSH,
 };
 
-static int blk_submit(struct blk_dev *b, struct blk_req *r, uint32_t type,
-		      uint64_t off, void *buf, uint32_t len)
+static int vblk_start(struct blk_dev *b, struct blk_req *br)
 {
+	struct vblk *v = container_of(b, struct vblk, blk);
+	struct vblk_req *r = (struct vblk_req *)br->priv;
 	struct virtq_buf out[2] = { { &r->hdr, sizeof(r->hdr) } };
 	struct virtq_buf in[2];
 	unsigned nout = 1, nin = 0;
+	uint32_t type = req_type[br->op];
 
 	r->vreq = (struct virtq_req){ 0 };
 	r->hdr.type = type;
 	r->hdr.reserved = 0;
-	r->hdr.sector = off / 512;
+	r->hdr.sector = br->off / 512;
 	r->status = 0xff;	/* a device that never writes it is caught */
-	r->len = len;
 	if (type == VIRTIO_BLK_T_OUT)
-		out[nout++] = (struct virtq_buf){ buf, len };
+		out[nout++] = (struct virtq_buf){ br->buf, br->len };
 	else if (type == VIRTIO_BLK_T_IN)
-		in[nin++] = (struct virtq_buf){ buf, len };
+		in[nin++] = (struct virtq_buf){ br->buf, br->len };
 	in[nin++] = (struct virtq_buf){ &r->status, 1 };
-	return virtq_submit(b->q, &r->vreq, out, nout, in, nin);
+	return virtq_submit(v->q, &r->vreq, out, nout, in, nin);
 }
 
-static int blk_finish(struct blk_dev *b, struct blk_req *r)
+static int vblk_finish(struct blk_dev *b, struct blk_req *br)
 {
-	int rc = virtq_wait(b->q, &r->vreq, virtio_deadline());
+	struct vblk *v = container_of(b, struct vblk, blk);
+	struct vblk_req *r = (struct vblk_req *)br->priv;
+	int rc = virtq_wait(v->q, &r->vreq, virtio_deadline());
 
 	if (rc < 0)
 		return rc;
 	/* The device wrote the data (reads) and then the status byte. */
-	uint32_t want = (r->hdr.type == VIRTIO_BLK_T_IN ? r->len : 0) + 1;
+	uint32_t want = (r->hdr.type == VIRTIO_BLK_T_IN ? br->len : 0) + 1;
 
 	if ((uint32_t)rc < 1 || (uint32_t)rc > want)
 		return -EIO;
@@ -132,77 +106,18 @@ static int blk_finish(struct blk_dev *b, struct blk_req *r)
 	case VIRTIO_BLK_S_IOERR:
 		return -EIO;
 	default:
-		log_warn("%s: bad request status %u\n", b->vdev->name,
-			 r->status);
+		log_warn("%s: bad request status %u\n", b->name, r->status);
 		return -EIO;
 	}
 }
 
-static int blk_rw(struct blk_dev *b, uint32_t type, uint64_t off, char *buf,
-		  size_t len)
+static const struct blk_ops vblk_ops = {
+	.start = vblk_start,
+	.finish = vblk_finish,
+};
+
+static int vblk_probe(struct virtio_dev *vdev)
 {
-	struct blk_req reqs[BLK_INFLIGHT];
-	unsigned head = 0, tail = 0;	/* in flight: [tail, head) */
-	int rc = 0;
-
-	if (off % b->sector_size || len % b->sector_size ||
-	    off > b->size || len > b->size - off)
-		return -EINVAL;
-	while ((len || head != tail)) {
-		if (len && rc == 0 && head - tail < BLK_INFLIGHT) {
-			uint32_t n = MIN(len, (size_t)b->chunk);
-			int err = blk_submit(b, &reqs[head % BLK_INFLIGHT],
-					     type, off, buf, n);
-
-			if (err) {
-				rc = err;
-				continue;
-			}
-			head++;
-			off += n;
-			buf += n;
-			len -= n;
-			continue;
-		}
-		if (head == tail)
-			break;	/* an error stopped submission */
-		int err = blk_finish(b, &reqs[tail++ % BLK_INFLIGHT]);
-
-		if (err && rc == 0)
-			rc = err;
-		if (rc)
-			len = 0;	/* drain what is in flight, then stop */
-	}
-	return rc;
-}
-
-int blk_read(struct blk_dev *b, uint64_t off, void *buf, size_t len)
-{
-	return blk_rw(b, VIRTIO_BLK_T_IN, off, buf, len);
-}
-
-int blk_write(struct blk_dev *b, uint64_t off, const void *buf, size_t len)
-{
-	if (b->read_only)
-		return -EROFS;
-	return blk_rw(b, VIRTIO_BLK_T_OUT, off, (char *)buf, len);
-}
-
-int blk_flush(struct blk_dev *b)
-{
-	struct blk_req r;
-
-	if (!b->has_flush)	/* writes are durable as they complete */
-		return 0;
-	int rc = blk_submit(b, &r, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
-
-	return rc ? rc : blk_finish(b, &r);
-}
-
-static int blk_probe(struct virtio_dev *vdev)
-{
-	if (ndevs == MAX_BLK_DEVS)
-		return -ENOSPC;
 	int rc = virtio_negotiate(vdev, VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) |
 					VIRTIO_BIT(VIRTIO_BLK_F_RO) |
 					VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
@@ -210,12 +125,16 @@ static int blk_probe(struct virtio_dev *vdev)
 
 	if (rc)
 		return rc;
-	struct blk_dev *b = heap_alloc(sizeof(*b));
+	struct vblk *v = heap_zalloc(sizeof(*v));
 
-	if (!b)
+	if (!v)
 		return -ENOMEM;
-	memset(b, 0, sizeof(*b));
-	b->vdev = vdev;
+	struct blk_dev *b = &v->blk;
+
+	v->vdev = vdev;
+	b->ops = &vblk_ops;
+	b->class = BLK_CLASS_VIRTIO;
+	memcpy(b->name, vdev->name, sizeof(b->name));
 	b->sector_size = 512;
 	if (vdev->features & VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE)) {
 		uint32_t s = virtio_config_read(vdev, BLK_CFG_BLK_SIZE, 4);
@@ -231,7 +150,7 @@ static int blk_probe(struct virtio_dev *vdev)
 	if (sectors > (UINT64_MAX >> 9)) {
 		log_warn("%s: capacity %#lx sectors is not believable\n",
 			 vdev->name, sectors);
-		heap_free(b);
+		heap_free(v);
 		return -EIO;
 	}
 	b->size = ALIGN_DOWN(sectors * 512, b->sector_size);
@@ -243,23 +162,22 @@ static int blk_probe(struct virtio_dev *vdev)
 			b->chunk = ALIGN_DOWN(max, b->sector_size);
 	}
 	b->read_only = vdev->features & VIRTIO_BIT(VIRTIO_BLK_F_RO);
-	b->has_flush = vdev->features & VIRTIO_BIT(VIRTIO_BLK_F_FLUSH);
-	rc = virtq_create(vdev, 0, 0, &b->q);
+	b->needs_flush = vdev->features & VIRTIO_BIT(VIRTIO_BLK_F_FLUSH);
+	rc = virtq_create(vdev, 0, 0, &v->q);
+	if (rc == 0)
+		rc = blk_register(b);
 	if (rc) {
-		heap_free(b);
+		heap_free(v);	/* the queue stays: the device is failed */
 		return rc;
 	}
-	vdev->driver_data = b;
+	vdev->driver_data = v;
 	virtio_ready(vdev);
-	devs[ndevs++] = b;
-	log_info("%s: disk of %lu bytes, %u-byte sectors%s\n", vdev->name,
-		 b->size, b->sector_size, b->read_only ? ", read-only" : "");
 	return 0;
 }
 
-static const struct virtio_driver blk_driver = {
+static const struct virtio_driver vblk_driver = {
 	.name = "virtio-blk",
 	.device_id = VIRTIO_ID_BLOCK,
-	.probe = blk_probe,
+	.probe = vblk_probe,
 };
-VIRTIO_DRIVER(blk_driver);
+VIRTIO_DRIVER(vblk_driver);

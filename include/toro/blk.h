@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Block devices (virtio-blk), numbered in the order the VM lists them.
+ * Block devices (virtio-blk, NVMe), numbered by kind then in the order the
+ * VM lists them: virtio disks first, then NVMe namespaces.
  * Offsets and lengths are in bytes and must be multiples of the device's
  * sector size. Any thread on any CPU may use a device at any time; large
  * transfers are split and kept in flight together. Calls return 0 or
@@ -30,5 +31,10 @@ int blk_read(struct blk_dev *b, uint64_t off, void *buf, size_t len);
 int blk_write(struct blk_dev *b, uint64_t off, const void *buf, size_t len);
 /* Returns once what was written is on stable storage. */
 int blk_flush(struct blk_dev *b);
+/* A write that returns once its data is on stable storage: Force Unit
+ * Access on an NVMe disk with a volatile write cache, else a write then a
+ * flush (which also makes earlier writes stable). */
+int blk_write_stable(struct blk_dev *b, uint64_t off, const void *buf,
+		     size_t len);
 
 #endif /* TORO_BLK_H */
