@@ -17,7 +17,7 @@ static unsigned ndevs;
 
 /* Named so the drivers are linked with the layer (<drivers/blk.h>). */
 __used static const char *const drivers[] = {
-	&virtio_blk_linked,
+	&virtio_blk_linked, &nvme_linked,
 };
 
 int blk_register(struct blk_dev *b)

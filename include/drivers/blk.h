@@ -79,6 +79,6 @@ int blk_register(struct blk_dev *b);
 /* Anchors: the block layer names one symbol of each driver, so that an
  * application that uses <toro/blk.h> links the drivers, and only such an
  * application does. */
-extern const char virtio_blk_linked;
+extern const char virtio_blk_linked, nvme_linked;
 
 #endif /* DRIVERS_BLK_H */
