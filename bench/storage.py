@@ -89,7 +89,7 @@ def plan():
     with ACPI; the RAM a shared memfd."""
     p = devices.Plan("microvm", True, MEM)
     p.fs = [devices.Fs("root", SHARE)]
-    p.disks = [DISK]
+    p.disks = [devices.Disk(DISK, "virtio", False)]
     return p
 
 

@@ -40,7 +40,8 @@ Files and devices, fresh for every configuration a case runs on:
   initrd: DIR          --initrd with DIR (relative to the test directory)
   fs: [DIR]            --fs with a temporary copy of DIR, or an empty
                        directory when no DIR is given; the repo stays clean
-  disk: MiB [MiB...]   --disk with new sparse zero-filled images
+  disk: MiB[,OPT] ...  --disk with new sparse zero-filled images; OPT as
+                       for --disk (e.g. 24,if=nvme or 24,ro)
   boot: WORDS          boot once per `boot:` line, in order, with these
                        arguments instead of `args:`, over the same fs
                        directory and disks (e.g. `boot: write` then
@@ -257,7 +258,13 @@ def parse_test_file(path):
             elif key in ("exit", "min_smp", "min_mem"):
                 cur[key] = int(value)
             elif key == "disk":
-                cur["disk"] = [int(v) for v in value.split()]
+                cur["disk"] = []
+                for v in value.split():
+                    mib, _, opts = v.partition(",")
+                    if not mib.isdigit():
+                        raise SystemExit(f"{path}:{lineno}: disk: expected "
+                                         "MiB[,OPTIONS]...")
+                    cur["disk"].append((int(mib), opts))
             elif key in ("host_setup", "host_check", "host_client"):
                 cur[key] = shlex.split(value)
             elif key == "port":
@@ -461,12 +468,12 @@ def run_sys_case_in(elf, case, cfg, tmp):
         else:
             os.mkdir(fs_dir)
         extra += ["--fs", fs_dir]
-    for i, mib in enumerate(case["disk"]):
+    for i, (mib, opts) in enumerate(case["disk"]):
         path = os.path.join(tmp, f"disk{i}.img")
         with open(path, "wb") as f:
             f.truncate(mib << 20)
         disks.append(path)
-        extra += ["--disk", path]
+        extra += ["--disk", path + (f",{opts}" if opts else "")]
     vsock = os.path.join(tmp, "vsock.sock") if case["vsock"] else None
     if vsock:
         extra += ["--vsock", vsock]

@@ -101,8 +101,11 @@ def make_parser():
                    help="files for the guest: a directory (packed into a cpio "
                    "archive) or a cpio newc archive; mounted as / without --fs")
     r.add_argument("--disk", dest="disks", action="append", default=[],
-                   metavar="FILE", help="attach a raw disk image as a "
-                   "virtio-blk device (repeatable)")
+                   metavar="FILE[,if=nvme][,ro]",
+                   help="attach a raw disk image as a virtio-blk device, or "
+                   "an NVMe controller with if=nvme (--machine q35); ro: "
+                   "read-only (repeatable; NVMe disks come after the "
+                   "virtio ones in <toro/blk.h>)")
     r.add_argument("--port", dest="ports", action="append", default=[],
                    metavar="[udp:]HOST[:GUEST]",
                    help="forward 127.0.0.1:HOST to the guest's port GUEST "

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""The virtio devices of `toro run`: --fs (virtio-fs), --disk
-(virtio-blk), the network (virtio-net, see net.py) and --vsock
+"""The devices of `toro run`: --fs (virtio-fs), --disk (virtio-blk, or
+NVMe with `if=nvme`), the network (virtio-net, see net.py) and --vsock
 (vhost-user-vsock, see vsock.py), as QEMU arguments and kernel options.
+
+NVMe is a PCI device: q35 only (microvm has no PCI bus here). Each NVMe
+disk is a controller of its own with one namespace.
 
 On q35 they are PCI devices (modern only: no legacy I/O BAR). On microvm
 they are virtio-mmio devices on transports we choose, from 0 up (devices
@@ -34,13 +37,18 @@ class Fs:
         self.tag, self.source = tag, source
 
 
+class Disk:
+    def __init__(self, path, iface, read_only):
+        self.path, self.iface, self.read_only = path, iface, read_only
+
+
 class Plan:
     """What to add to QEMU's command line for the devices asked for."""
 
     def __init__(self, machine, acpi, mem):
         self.machine, self.acpi, self.mem = machine, acpi, mem
         self.fs = []            # Fs, in --fs order; the first is the root
-        self.disks = []         # absolute paths
+        self.disks = []         # Disk, in --disk order
         self.initrd = None      # archive path, or None
         self.net = None         # net.Net, or None
         self.vsock = None       # vsock.Vsock, or None
@@ -50,7 +58,8 @@ class Plan:
         virtio device: the --fs ones first, then --disk, then the network,
         then vsock (so adding one leaves the others where they were)."""
         devs = [("fs", i, f) for i, f in enumerate(self.fs)]
-        devs += [("disk", i, d) for i, d in enumerate(self.disks)]
+        devs += [("disk", i, d) for i, d in enumerate(self.disks)
+                 if d.iface == "virtio"]
         if self.net:
             devs.append(("net", 0, self.net))
         if self.vsock:
@@ -105,12 +114,22 @@ class Plan:
                                      "vhost-user-vsock-pci,disable-legacy=on")
                          + f",chardev=toro-vsock{where}"]
             else:
-                args += ["-drive", f"file={qemu_escape(item)},format=raw,"
-                         f"if=none,id=toro-disk{i},cache=writeback",
-                         "-device", ("virtio-blk-device" if mmio else
-                                     "virtio-blk-pci,disable-legacy=on") +
-                         f",drive=toro-disk{i}{where}"]
+                args += disk_drive(item, i) + [
+                    "-device", ("virtio-blk-device" if mmio else
+                                "virtio-blk-pci,disable-legacy=on") +
+                    f",drive=toro-disk{i}{where}"]
+        for i, d in enumerate(self.disks):
+            if d.iface == "nvme":
+                args += disk_drive(d, i) + [
+                    "-device", f"nvme,drive=toro-disk{i},serial=toro{i}"]
         return args
+
+
+def disk_drive(disk, i):
+    """The -drive of --disk number i."""
+    ro = ",readonly=on" if disk.read_only else ""
+    return ["-drive", f"file={qemu_escape(disk.path)},format=raw,if=none,"
+            f"id=toro-disk{i},cache=writeback{ro}"]
 
 
 def qemu_escape(value):
@@ -131,14 +150,31 @@ def parse_fs(spec, index):
     return Fs(tag, os.path.abspath(path))
 
 
-def check_disk(path):
+def parse_disk(spec, machine):
+    """--disk FILE[,if=virtio|nvme][,ro] -> Disk. A comma in the file
+    name is written twice, as in QEMU's options."""
+    parts = re.split(r"(?<!,),(?!,)", spec)
+    path, iface, ro = parts[0].replace(",,", ","), "virtio", False
+    for opt in parts[1:]:
+        if opt in ("if=virtio", "if=nvme"):
+            iface = opt[3:]
+        elif opt in ("ro", "readonly"):
+            ro = True
+        else:
+            raise ToroError(f"--disk {spec}: unknown option {opt!r} "
+                            "(want if=virtio, if=nvme or ro)")
+    if iface == "nvme" and machine != "q35":
+        raise ToroError(f"--disk {spec}: NVMe is a PCI device: it needs "
+                        "--machine q35")
     if not os.path.exists(path):
         raise ToroError(f"--disk {path}: no such file")
     if os.path.isdir(path):
         raise ToroError(f"--disk {path}: a directory, not a disk image")
-    if not os.access(path, os.R_OK | os.W_OK):
-        raise ToroError(f"--disk {path}: not readable and writable")
-    return os.path.abspath(path)
+    if not os.access(path, os.R_OK if ro else os.R_OK | os.W_OK):
+        raise ToroError(f"--disk {path}: not readable" +
+                        ("" if ro else " and writable") +
+                        ("" if ro else " (add ,ro for a read-only disk)"))
+    return Disk(os.path.abspath(path), iface, ro)
 
 
 def plan(args, initrd=None):
@@ -151,7 +187,7 @@ def plan(args, initrd=None):
     for t in tags:
         if tags.count(t) > 1:
             raise ToroError(f"--fs: tag {t!r} given twice")
-    p.disks = [check_disk(d) for d in args.disks]
+    p.disks = [parse_disk(d, p.machine) for d in args.disks]
     p.net = net.plan(getattr(args, "ports", ()), getattr(args, "net", False),
                      getattr(args, "tap", None), getattr(args, "mac", None),
                      getattr(args, "udp_link", None))

@@ -9,6 +9,11 @@
  *            buffers with EFAULT;
  *            threads on every CPU write and read back 1 MiB regions of
  *            their own at once
+ *   large    one 4 MiB write (through blk_write_stable) and read of a
+ *            buffer that starts 512 bytes into a page, so every request
+ *            it is cut into spans one page more than its length
+ *   readonly reads every disk; a write must fail, and with EROFS where
+ *            the disk says it is read-only (says which error it got)
  * Prints "PASS <what>" or "FAIL <what>: why" and exits 0 only if all pass.
  */
 #include <errno.h>
@@ -189,6 +194,61 @@ static void concurrent(void)
 		printf("PASS concurrent I/O from %u CPUs\n", n);
 }
 
+/* A single large transfer, from a buffer that is not page-aligned. */
+static void large(void)
+{
+	const size_t len = 4u << 20;
+	struct blk_dev *b = blk_get(0);
+	char *mem = malloc(len + 8192);
+	uint64_t *buf = (uint64_t *)(((uintptr_t)mem + 4095) / 4096 * 4096 +
+				     512);
+	uint64_t off = blk_size(b) - len;
+	int rc;
+
+	if (!mem) {
+		fail("large", "no memory%d", 0);
+		return;
+	}
+	fill(0, off, buf, len, 7);
+	rc = blk_write_stable(b, off, buf, len);
+	if (rc) {
+		fail("large write", "error %d", rc);
+	} else {
+		memset(buf, 0, len);
+		rc = blk_read(b, off, buf, len);
+		if (rc)
+			fail("large read", "error %d", rc);
+		else if (check(0, off, buf, len, 7))
+			fail("large read", "data differs%d", 0);
+		else
+			printf("PASS large transfers\n");
+	}
+	free(mem);
+}
+
+static void read_only(void)
+{
+	static char buf[4096] __attribute__((aligned(4096)));
+
+	for (unsigned d = 0; d < blk_count(); d++) {
+		struct blk_dev *b = blk_get(d);
+		int rc = blk_read(b, 0, buf, sizeof(buf));
+
+		if (rc) {
+			fail("read-only read", "error %d", rc);
+			continue;
+		}
+		rc = blk_write(b, 0, buf, sizeof(buf));
+		if (rc == 0)
+			fail("read-only write", "disk %d took it", d);
+		else if (blk_read_only(b) && rc != -EROFS)
+			fail("read-only write", "error %d, not EROFS", rc);
+		else
+			printf("PASS read-only disk %u: write refused with "
+			       "%d\n", d, rc);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	printf("disks: %u\n", blk_count());
@@ -210,6 +270,10 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "checks") == 0) {
 			bad_requests();
 			concurrent();
+		} else if (strcmp(argv[i], "large") == 0) {
+			large();
+		} else if (strcmp(argv[i], "readonly") == 0) {
+			read_only();
 		} else {
 			printf("unknown step %s\n", argv[i]);
 			return 2;
