@@ -224,9 +224,11 @@ def check_no_host_libc(build):
 
 
 def check_links_only_what_is_used(build):
-    """hello pulls in no C library parts it does not call."""
+    """hello pulls in no C library parts it does not call, nor the block
+    layer and its drivers (virtio-blk, NVMe)."""
     syms = nm(f"{build}/hello.elf")
-    unused = [s for s in ("strtod", "qsort", "rand", "test_main", "strdup") if s in syms]
+    unused = [s for s in ("strtod", "qsort", "rand", "test_main", "strdup",
+                          "blk_register", "nvme_scan", "vblk_probe") if s in syms]
     used = [s for s in ("printf", "vformat", "kernel_start") if s not in syms]
     return not unused and not used, f"linked but unused: {unused}; missing: {used}"
 
@@ -308,6 +310,41 @@ def check_power_off_last_resort(build):
 def check_bad_disk(build):
     return one_line_error(*toro("run", f"{build}/hello.elf", "--disk",
                                 "/nonexistent/disk.img")[:3], 2, "no such file")
+
+
+def check_disk_options(build):
+    """--disk FILE,if=nvme,ro: an NVMe controller on q35 with a read-only
+    drive, a comma in the name written twice; NVMe on microvm, an unknown
+    option and a read-only file without ,ro are one-line errors."""
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        disk = os.path.join(d, "a,b.img")
+        open(disk, "w").close()
+        spec = disk.replace(",", ",,")
+        rc, out, err, _ = toro("run", f"{build}/hello.elf", "--machine", "q35",
+                               "--disk", f"{spec},if=nvme,ro", "--disk", spec,
+                               "--dry-run")
+        for want in (f"file={spec},format=raw,if=none,id=toro-disk0,"
+                     "cache=writeback,readonly=on",
+                     "nvme,drive=toro-disk0,serial=toro0",
+                     "virtio-blk-pci,disable-legacy=on,drive=toro-disk1"):
+            if rc or want not in out:
+                problems.append(f"missing {want!r}: exit {rc}, {out!r} {err!r}")
+        for args, text in (
+                (["--disk", f"{spec},if=nvme"], "needs --machine q35"),
+                (["--machine", "q35", "--disk", f"{spec},if=scsi"],
+                 "unknown option 'if=scsi'")):
+            ok, why = one_line_error(*toro("run", f"{build}/hello.elf", *args)[:3],
+                                     2, text)
+            if not ok:
+                problems.append(f"{args}: {why}")
+        os.chmod(disk, 0o444)
+        if os.geteuid() != 0:   # root may write anyway
+            ok, why = one_line_error(*toro("run", f"{build}/hello.elf",
+                                           "--disk", spec)[:3], 2, "add ,ro")
+            if not ok:
+                problems.append(f"read-only file: {why}")
+    return not problems, "; ".join(problems)
 
 
 def check_fs_missing_dir(build):
@@ -1141,7 +1178,8 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_build_errors, check_build_output, check_build_default_output,
     check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
-    check_power_off_last_resort, check_bad_disk, check_fs_missing_dir,
+    check_power_off_last_resort, check_bad_disk, check_disk_options,
+    check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,
     check_net_boots, check_tap_offload, check_many_connections,
