@@ -382,6 +382,35 @@ def virtq():
         put("virtq", k, v)
 
 
+# --- NVMe ----------------------------------------------------------------------
+
+def nvme():
+    """fuzz_nvme.c's input: Identify Controller, Identify Namespace (4 KiB
+    each), then completion entries (the bytes are also read as PRP
+    transfers)."""
+    ctrl = bytearray(4096)
+    ctrl[24:64] = b"QEMU NVMe Ctrl".ljust(40)
+    ctrl[77], ctrl[512], ctrl[513], ctrl[525] = 7, 0x66, 0x44, 1
+    ctrl[516:520] = struct.pack("<I", 256)
+    ns = bytearray(4096)
+    ns[0:8] = struct.pack("<Q", 49152)
+    ns[25] = 1
+    ns[128:136] = struct.pack("<II", 9 << 16, 12 << 16)
+
+    def cqe(cid, sqid=1, sqhd=1, status=1):
+        return struct.pack("<IIHHHH", 0, 0, sqhd, sqid, cid, status)
+
+    good = cqe(0) + cqe(1, sqhd=2) + cqe(2, status=0x281)
+    put("nvme", "qemu", bytes(ctrl) + bytes(ns) + good)
+    put("nvme", "garbage-cqe", bytes(ctrl) + bytes(ns) + cqe(999) +
+        cqe(0, sqid=7) + cqe(0, sqhd=4000))
+    meta = bytearray(ns)
+    meta[128:132] = struct.pack("<I", 9 << 16 | 8)
+    put("nvme", "metadata-ns", bytes(ctrl) + bytes(meta))
+    put("nvme", "prp", struct.pack("<QI", 0x100200, 128 * 1024) +
+        struct.pack("<QI", 0x100000, 8192))
+
+
 def main():
     cmdline()
     for name, data in archives().items():
@@ -392,6 +421,7 @@ def main():
     firmware()
     virtio_pci()
     virtq()
+    nvme()
 
 
 if __name__ == "__main__":
