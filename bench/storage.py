@@ -3,7 +3,8 @@
 """Storage benchmark for bench/storage.sh: Toro next to a Debian Linux guest
 on the same QEMU (TCG, microvm, same CPUs and memory, the same disk image
 with the same -drive options, the same virtiofsd with the same options and
-the same shared memfd RAM); writes bench/RESULTS.md.
+the same shared memfd RAM); writes bench/RESULTS.md. Then the same disk on
+an NVMe controller, for both guests on q35 (NVMe is PCI), for the NVMe rows.
 
 Each boot of either guest does every measurement once (Toro:
 bench/storage/toro/main.c; Linux: bench/storage/linux_storage.c, the same
@@ -46,7 +47,7 @@ COUNT = 10000                   # random 4 KiB reads
 SEED = 1
 ARGS = [str(x) for x in (MIB, COUNT, SEED)]
 TIMEOUT = 600
-MODULES = ("virtio_mmio", "virtio_blk", "virtiofs")
+MODULES = ("virtio_mmio", "virtio_blk", "virtiofs", "virtio_pci", "nvme")
 RESULT = re.compile(r"^RESULT (\w+) ([0-9.]+)\s*$", re.M)
 METRICS = ("blk_write_mibs", "blk_write_sync_mibs", "blk_read_mibs",
            "blk_randread_iops", "fs_write_mibs", "fs_write_sync_mibs",
@@ -82,14 +83,21 @@ def prepare():
     os.sync()
 
 
-def plan():
-    """The virtio devices of both guests, as `toro run --fs --disk` makes
-    them (tools/toro/devices.py): the virtio-fs share (tag "root"), then
-    the disk (raw, cache=writeback), on virtio-mmio transports of microvm
-    with ACPI; the RAM a shared memfd."""
-    p = devices.Plan("microvm", True, MEM)
+# The disk's interface: (machine, --disk interface, Linux's device).
+SETUPS = {"virtio": ("microvm", "virtio", "/dev/vda"),
+          "nvme": ("q35", "nvme", "/dev/nvme0n1")}
+
+
+def plan(setup="virtio"):
+    """The devices of both guests, as `toro run --fs --disk` makes them
+    (tools/toro/devices.py): the virtio-fs share (tag "root"), then the
+    disk (raw, cache=writeback), on virtio-mmio transports of microvm with
+    ACPI, or for NVMe an NVMe controller (and virtio-pci for the share) on
+    q35; the RAM a shared memfd."""
+    machine, iface, _ = SETUPS[setup]
+    p = devices.Plan(machine, True, MEM)
     p.fs = [devices.Fs("root", SHARE)]
-    p.disks = [devices.Disk(DISK, "virtio", False)]
+    p.disks = [devices.Disk(DISK, iface, False)]
     return p
 
 
@@ -104,11 +112,13 @@ def parse(system, out):
     return found
 
 
-def run_toro():
+def run_toro(setup="virtio"):
     prepare()
+    machine, iface, _ = SETUPS[setup]
     cmd = [os.path.join(ROOT, "toro"), "run", TORO_ELF, "--smp", str(SMP),
            "--mem", str(MEM), "--accel", "tcg", "--timeout", str(TIMEOUT),
-           "--disk", DISK, "--fs", SHARE, "--"] + ARGS
+           "--machine", machine, "--disk", f"{DISK},if={iface}",
+           "--fs", SHARE, "--"] + ARGS
     r = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL,
                        cwd=ROOT, env=dict(os.environ, TORO_BUILD=TORO_BUILD))
     out = r.stdout.decode(errors="replace")
@@ -118,18 +128,20 @@ def run_toro():
     return parse("Toro", out)
 
 
-def run_linux():
+def run_linux(setup="virtio"):
     """Boot the Linux guest with the devices of plan(), its virtiofsd
     started the way `toro run` starts Toro's (tools/toro/virtiofsd.py)."""
     prepare()
-    p = plan()
+    p = plan(setup)
+    machine, _, disk = SETUPS[setup]
     with tempfile.TemporaryDirectory(prefix="storage-") as tmp:
         d = virtiofsd.Daemon(SHARE, os.path.join(tmp, "fs0.sock"),
                              os.path.join(tmp, "fs0.log"))
         d.start()
         try:
             _, out, status = guest.run(
-                LINUX_DIR, timeout=TIMEOUT, smp=SMP, mem=MEM, args=ARGS,
+                LINUX_DIR, timeout=TIMEOUT, smp=SMP, mem=MEM,
+                args=ARGS + [disk], machine=machine,
                 machine_opts=p.machine_options(),
                 qemu_args=p.qemu_args([d.sock_path]))
         finally:
@@ -169,15 +181,20 @@ def main():
         sys.exit(f"storage: {e}")
     build()
 
-    got = {"toro": {m: [] for m in METRICS}, "linux": {m: [] for m in METRICS}}
+    # "toro"/"linux" on virtio (microvm); "toro_nvme"/"linux_nvme" on q35.
+    got = {s: {m: [] for m in METRICS}
+           for s in ("toro", "linux", "toro_nvme", "linux_nvme")}
     order = (("linux", run_linux), ("toro", run_toro))
     for i in range(runs):
-        for system, fn in order if i % 2 == 0 else order[::-1]:
-            r = fn()
-            for m in METRICS:
-                got[system][m].append(r[m])
-            print(f"run {i + 1}/{runs} {system}: "
-                  + " ".join(f"{m}={r[m]:g}" for m in METRICS), flush=True)
+        for setup in SETUPS:
+            for system, fn in order if i % 2 == 0 else order[::-1]:
+                r = fn(setup)
+                key = system + ("_nvme" if setup == "nvme" else "")
+                for m in METRICS:
+                    got[key][m].append(r[m])
+                print(f"run {i + 1}/{runs} {key}: "
+                      + " ".join(f"{m}={r[m]:g}" for m in METRICS),
+                      flush=True)
     if os.path.exists(FILE):
         os.unlink(FILE)
 
@@ -187,6 +204,11 @@ def main():
         ("virtio-blk sequential write + flush, MiB/s", "blk_write_sync_mibs"),
         ("virtio-blk sequential read, MiB/s", "blk_read_mibs"),
         ("virtio-blk 4 KiB random reads, IOPS", "blk_randread_iops"),
+        ("NVMe sequential write, MiB/s", "blk_write_mibs", "_nvme"),
+        ("NVMe sequential write + flush, MiB/s", "blk_write_sync_mibs",
+         "_nvme"),
+        ("NVMe sequential read, MiB/s", "blk_read_mibs", "_nvme"),
+        ("NVMe 4 KiB random reads, IOPS", "blk_randread_iops", "_nvme"),
         ("virtio-fs sequential write, MiB/s", "fs_write_mibs"),
         ("virtio-fs sequential write + fsync, MiB/s", "fs_write_sync_mibs"),
         ("virtio-fs sequential read, MiB/s", "fs_read_mibs"),
@@ -200,9 +222,10 @@ def main():
 
     table = ["| measurement | Toro (runs' range) | Linux (runs' range) | "
              "Toro/Linux |", "| --- | --- | --- | --- |"]
-    for label, key in rows:
-        table.append(f"| {label} | {cell('toro', key)} | {cell('linux', key)} "
-                     f"| {ratio(med['toro'][key], med['linux'][key])} |")
+    for label, key, *nvme in rows:
+        t, lx = "toro" + "".join(nvme), "linux" + "".join(nvme)
+        table.append(f"| {label} | {cell(t, key)} | {cell(lx, key)} "
+                     f"| {ratio(med[t][key], med[lx][key])} |")
     body = (fill(summary(runs)) + "\n\n" + "\n".join(table) + "\n\n"
             + "\n\n".join(fill(n) for n in notes()) + "\n")
     results.update("storage", "Storage", body)
@@ -251,8 +274,16 @@ def notes():
         "open, fsync(), close; open, read() of 1 MiB to the end, close; "
         "pread() of 4 KiB. Both guests find the virtio-mmio devices in "
         "the ACPI DSDT.",
+        "NVMe rows: the same image on QEMU's NVMe controller (`toro run "
+        "--disk FILE,if=nvme`: `-device nvme`, one namespace, its "
+        "volatile write cache on), both guests on q35 with the share on "
+        "vhost-user-fs-pci, booted in the same run right after the "
+        "virtio pair. Toro drives it with one I/O queue per CPU and an "
+        "MSI-X interrupt each; Linux's nvme driver reads /dev/nvme0n1 "
+        "the same way it reads /dev/vda.",
         f"Linux: Debian's kernel {guest.kernel_release(LINUX_DIR)} with its "
-        "virtio_mmio, virtio_blk, fuse and virtiofs modules and a busybox "
+        "virtio_mmio, virtio_blk, virtio_pci, nvme, fuse and virtiofs "
+        "modules and a busybox "
         "initramfs (bench/linux/build_guest.sh) running "
         "bench/storage/linux_storage.c (static glibc): the same calls as "
         "Toro's program, with write(), read() and pread() on /dev/vda "

@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The Linux guest's script for bench/storage.py (run by bench/linux/init.sh
-# with the words after "--" on the kernel command line): MIB COUNT SEED.
-# Mounts the virtio-fs share (tag "root") and runs linux_storage.c on the
-# virtio-blk disk and a new file on the share.
+# with the words after "--" on the kernel command line): MIB COUNT SEED
+# [DISK]. Mounts the virtio-fs share (tag "root") and runs linux_storage.c
+# on the disk (/dev/vda, the virtio-blk one, unless DISK names another, as
+# /dev/nvme0n1) and a new file on the share.
 set -eu
-[ -b /dev/vda ] || { echo "no /dev/vda"; exit 1; }
+disk=${4:-/dev/vda}
+[ -b "$disk" ] || { echo "no $disk"; exit 1; }
 mkdir -p /mnt
 mount -t virtiofs root /mnt
-/bench/linux_storage "$1" "$2" "$3" /dev/vda /mnt/storage.dat
+/bench/linux_storage "$1" "$2" "$3" "$disk" /mnt/storage.dat
 umount /mnt
