@@ -180,6 +180,7 @@ def main():
     except ToroError as e:
         sys.exit(f"storage: {e}")
     build()
+    load_before = os.getloadavg()[0]
 
     # "toro"/"linux" on virtio (microvm); "toro_nvme"/"linux_nvme" on q35.
     got = {s: {m: [] for m in METRICS}
@@ -226,7 +227,12 @@ def main():
         t, lx = "toro" + "".join(nvme), "linux" + "".join(nvme)
         table.append(f"| {label} | {cell(t, key)} | {cell(lx, key)} "
                      f"| {ratio(med[t][key], med[lx][key])} |")
+    load = (f"The host's 1-minute load average was {load_before:.1f} "
+            f"when the runs began and {os.getloadavg()[0]:.1f} when they "
+            "ended (on 2 cores: other work shared the machine, which is "
+            "what the ranges show).")
     body = (fill(summary(runs)) + "\n\n" + "\n".join(table) + "\n\n"
+            + fill(load) + "\n\n"
             + "\n\n".join(fill(n) for n in notes()) + "\n")
     results.update("storage", "Storage", body)
     print("\n".join(table))
