@@ -86,8 +86,9 @@ int nvme_queue_init(struct nvme_ctrl *c, struct nvme_queue *q, uint16_t qid,
  * Submits (cmd) on (q), its data at (buf) (len bytes; 0: none), and waits
  * until it completes or (deadline) (clock_ns()). Waits for a free command
  * id, up to the deadline, when all are taken. Returns 0, -EFAULT for a
- * buffer that is not RAM (or not writable, (dev_writes)), -EIO for an
- * error status or a broken controller, -ETIMEDOUT.
+ * buffer that is not RAM (or not writable, (dev_writes)), -EROFS for a
+ * write-protected namespace, -EIO for another error status or a broken
+ * controller, -ETIMEDOUT.
  */
 int nvme_submit(struct nvme_queue *q, struct nvme_sqe *cmd,
 		struct nvme_wait *w, void *buf, uint32_t len,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-blk from the application's side. Run with one or more disks of at
- * least 16 MiB:
+ * Disks (virtio-blk, NVMe) from the application's side. Run with one or
+ * more disks of at least 16 MiB:
  *   write    fills the first 8 MiB of every disk with a pattern tied to the
  *            offset and the disk, flushes, and says so
  *   verify   reads it back (from a second boot: it reached the disk)
