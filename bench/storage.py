@@ -229,7 +229,8 @@ def main():
                      f"| {ratio(med[t][key], med[lx][key])} |")
     load = (f"The host's 1-minute load average was {load_before:.1f} "
             f"when the runs began and {os.getloadavg()[0]:.1f} when they "
-            "ended (on 2 cores: other work shared the machine, which is "
+            f"ended (on {os.cpu_count()} cores: other work shared the "
+            "machine, which is "
             "what the ranges show).")
     body = (fill(summary(runs)) + "\n\n" + "\n".join(table) + "\n\n"
             + fill(load) + "\n\n"
