@@ -70,6 +70,13 @@ def domain_problems(text, want):
            "shared memfd memory with virtio-fs only")
     disks = [x.find("source").get("file") for x in d.findall("devices/disk")]
     expect(disks == want.get("disks", []), f"<disk> sources {disks}")
+    ro = [x.find("source").get("file") for x in d.findall("devices/disk")
+          if x.find("readonly") is not None]
+    expect(ro == want.get("read_only", []), f"<readonly/> disks {ro}")
+    for path in want.get("nvme", []):
+        expect(any(a.startswith(f"file={path},") for a in args) and
+               any(a.startswith("nvme,drive=") for a in args),
+               f"NVMe disk {path} through <qemu:commandline>")
     nets = [i.get("type") for i in d.findall("devices/interface")]
     expect(nets == want.get("nets", []), f"<interface> types {nets}")
     if "netdev" in want:
@@ -106,6 +113,10 @@ def check_libvirt_xml(build):
             (["--no-acpi", "--port", "18977:80", "--disk", disk],
              dict(base, acpi=False, disks=[disk], cmdline_end="--",
                   netdev="user,id=toro-net,hostfwd=tcp:127.0.0.1:18977-:80")),
+            (["--machine", "q35", "--disk", disk + ",ro", "--disk",
+              disk + ",if=nvme"],
+             dict(base, machine="q35", disks=[disk], read_only=[disk],
+                  nvme=[disk], cmdline_end="--")),
             (["--udp-link", "18978:18979", "--mac", "02:00:00:00:00:07"],
              dict(base, nets=["udp"], cmdline_end="--")),
         ]

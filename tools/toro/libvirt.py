@@ -36,6 +36,7 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
+from . import devices as devices_mod
 from . import qemu, virtiofsd
 from .errors import ToroError
 
@@ -83,11 +84,20 @@ class Slots:
         self.slot += 1
 
 
-def add_disk(devices, path, index, slots):
+def add_disk(devices, disk, index, slots, extra_args):
+    """A virtio disk as libvirt's <disk>; an NVMe one (--disk ...,if=nvme)
+    as QEMU's own arguments, made as `toro run` makes them (libvirt 9.0
+    has no NVMe disk bus)."""
+    if disk.iface == "nvme":
+        extra_args += devices_mod.disk_drive(disk, index) + [
+            "-device", f"nvme,drive=toro-disk{index},serial=toro{index}"]
+        return
     d = sub(devices, "disk", type="file", device="disk")
     sub(d, "driver", name="qemu", type="raw", cache="writeback")
-    sub(d, "source", file=path)
+    sub(d, "source", file=disk.path)
     sub(d, "target", dev="vd" + chr(ord("a") + index), bus="virtio")
+    if disk.read_only:
+        sub(d, "readonly")
     slots.address(d)
 
 
@@ -176,8 +186,8 @@ def domain(cfg, elf, name, console_log, status_log):
     # toro run's order (devices.Plan.transports): fs, disks, network.
     for fs in plan.fs:
         add_fs(devices, fs, slots)
-    for i, path in enumerate(plan.disks):
-        add_disk(devices, path, i, slots)
+    for i, disk in enumerate(plan.disks):
+        add_disk(devices, disk, i, slots, extra)
     if plan.net:
         add_net(devices, plan.net, slots, extra)
     add_console(devices, console_log, status_log)
