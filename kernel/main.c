@@ -48,7 +48,7 @@ static void set_log_level(void)
 }
 
 /* Free RAM is what the firmware calls RAM minus page 0 (kept unmapped to
- * catch NULL), the image and the initrd. */
+ * catch NULL), the image, the initrd and the loader's data. */
 static void find_free_ram(const struct boot_info *bi)
 {
 	for (unsigned i = 0; i < bi->nram; i++)
@@ -58,6 +58,7 @@ static void find_free_ram(const struct boot_info *bi)
 	if (bi->initrd_size)
 		bootmem_reserve(bi->initrd_start,
 				bi->initrd_start + bi->initrd_size);
+	bootmem_reserve(bi->loader_data.start, bi->loader_data.end);
 }
 
 /* main's stack: 8 MiB as on Linux, but at most an eighth of the RAM,

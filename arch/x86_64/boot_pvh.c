@@ -7,41 +7,11 @@
  */
 #include <string.h>
 
+#include <arch/pvh.h>
 #include <kernel/boot.h>
 #include <kernel/compiler.h>
 #include <kernel/log.h>
 #include <toro/panic.h>
-
-#define PVH_START_MAGIC 0x336ec578
-#define PVH_MEMMAP_RAM	1
-
-struct hvm_start_info {
-	uint32_t magic;
-	uint32_t version;	/* 1 adds the memory map */
-	uint32_t flags;
-	uint32_t nr_modules;
-	uint64_t modlist_paddr;
-	uint64_t cmdline_paddr;
-	uint64_t rsdp_paddr;
-	uint64_t memmap_paddr;
-	uint32_t memmap_entries;
-	uint32_t reserved;
-} __packed;
-STATIC_ASSERT(sizeof(struct hvm_start_info) == 56, "start_info layout");
-
-struct hvm_memmap_entry {
-	uint64_t addr;
-	uint64_t size;
-	uint32_t type;
-	uint32_t reserved;
-} __packed;
-
-struct hvm_modlist_entry {
-	uint64_t paddr;
-	uint64_t size;
-	uint64_t cmdline_paddr;
-	uint64_t reserved;
-} __packed;
 
 extern uint64_t boot_tsc_entry;
 
@@ -81,10 +51,8 @@ static void add_ram(struct boot_info *bi, uint64_t start, uint64_t end)
 	bi->nram = out + 1;
 }
 
-void pvh_boot(uint32_t start_info_paddr)
+struct boot_info *pvh_read_start_info(const struct hvm_start_info *si)
 {
-	const struct hvm_start_info *si =
-		(const void *)(uintptr_t)start_info_paddr;
 	struct boot_info *bi = &boot_info;
 
 	bi->tsc_entry = boot_tsc_entry;
@@ -118,5 +86,11 @@ void pvh_boot(uint32_t start_info_paddr)
 		bi->initrd_start = mod->paddr;
 		bi->initrd_size = mod->size;
 	}
-	kernel_start(bi);
+	return bi;
+}
+
+void pvh_boot(uint32_t start_info_paddr)
+{
+	kernel_start(pvh_read_start_info(
+		(const struct hvm_start_info *)(uintptr_t)start_info_paddr));
 }

@@ -6,6 +6,8 @@
  * hvm_start_info (Xen docs/misc/pvh.pandoc). We record the TSC, clear .bss,
  * identity-map the first GiB with 2 MiB pages, enter long mode and call
  * pvh_boot() in C on the boot stack. Real page tables come later (paging.c).
+ * GRUB comes in the same way through mb2_start (entry_mb2.S), with the
+ * Multiboot2 information in %ebx: then mb2_boot() is called instead.
  */
 #include <arch/segment.h>
 
@@ -109,8 +111,14 @@ pvh_long_mode:
 	shr	$32, %rdx
 	mov	$MSR_GS_BASE, %ecx
 	wrmsr
+	/* pvh_start_info is the Multiboot2 information when GRUB came in
+	 * through mb2_start (entry_mb2.S). */
 	mov	pvh_start_info(%rip), %edi
+	cmpb	$0, boot_mb2(%rip)
+	jne	2f
 	call	pvh_boot
+2:	mov	mb2_magic(%rip), %esi
+	call	mb2_boot
 1:	cli
 	hlt
 	jmp	1b

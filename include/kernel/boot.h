@@ -2,7 +2,7 @@
 /*
  * What the boot protocol hands the kernel, in a form that does not depend on
  * the protocol: usable RAM, the command line, the ACPI RSDP and the initrd.
- * arch code fills it in (boot_pvh.c) and calls kernel_start().
+ * arch code fills it in (boot_pvh.c, boot_mb2.c) and calls kernel_start().
  */
 #ifndef KERNEL_BOOT_H
 #define KERNEL_BOOT_H
@@ -24,6 +24,10 @@ struct boot_info {
 	uint64_t rsdp;		/* ACPI RSDP physical address, 0 if unknown */
 	uint64_t initrd_start;	/* first boot module, if any */
 	uint64_t initrd_size;
+	/* Memory of the boot loader's that the kernel reads after boot (the
+	 * Multiboot2 information, with its RSDP copy), kept out of free RAM;
+	 * empty under PVH. */
+	struct mem_range loader_data;
 	char cmdline[BOOT_CMDLINE_MAX];
 	uint64_t tsc_entry;	/* TSC at the first instruction */
 };
