@@ -1198,6 +1198,9 @@ CHECKS += debug_checks.CHECKS
 # toro libvirt and toro run --libvirt: tests/libvirt_checks.py.
 import libvirt_checks  # noqa: E402
 CHECKS += libvirt_checks.CHECKS
+# toro image, booted by firmware from the disk: tests/image_checks.py.
+import image_checks  # noqa: E402
+CHECKS += image_checks.CHECKS
 
 
 def run_check(name, fn, build, results):

@@ -38,6 +38,16 @@ want sqlite3 sqlite3
 want cmake cmake
 # tests/libc compares every program with its build for Debian's musl.
 want musl-gcc musl-tools
+# toro image: GRUB for BIOS and UEFI, the ESP's FAT, the partition table,
+# qcow2/VHD output; its tests boot the images on OVMF too. mkfs.fat and
+# sfdisk live in /usr/sbin, which a user's PATH may lack.
+[ -e /usr/lib/grub/i386-pc/boot.img ] || need="$need grub-pc-bin"
+[ -e /usr/lib/grub/x86_64-efi/multiboot2.mod ] || need="$need grub-efi-amd64-bin"
+want mcopy mtools
+[ -x /usr/sbin/mkfs.fat ] || need="$need dosfstools"
+[ -x /usr/sbin/sfdisk ] || need="$need fdisk"
+want qemu-img qemu-utils
+[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need="$need ovmf"
 # Optional, for the tests only: `toro run --libvirt` against a libvirtd of
 # the test's own (tests/libvirtd.py). Installed when we are root; a user
 # without them is not stopped, the test says it was skipped.

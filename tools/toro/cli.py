@@ -5,7 +5,8 @@ import os
 import sys
 
 from . import build as builder
-from . import debug, devices, errors, host, initrd, libvirt, qemu, trace
+from . import (debug, devices, errors, host, image, initrd, libvirt, qemu,
+               trace)
 from .elf import image_end
 from .errors import ToroError
 
@@ -16,6 +17,8 @@ USAGE = """toro build DIR [-o OUT] [--cflags FLAGS] [--ldlibs LIBS] [--ipv4-only
        toro libvirt DIR|ELF [run options] [--name NAME] [--log-dir DIR] [-- ARG...]
        toro debug DIR|ELF [run options] [--break SYM] [--gdb-batch FILE] [-- ARG...]
        toro profile [--hz N] [--out DIR] [run options] DIR|ELF [-- ARG...]
+       toro image DIR|ELF -o FILE [--initrd DIR|FILE] [--append OPTIONS]
+                  [-e KEY=VALUE] [--format raw|qcow2|gce|vhd] [-- ARG...]
        toro --help"""
 
 
@@ -154,6 +157,23 @@ def make_parser():
                    help="where --trace writes (default build/trace/APP.log)")
     debug.add_parser(sub, r)
     libvirt.add_parser(sub, r)
+
+    i = sub.add_parser("image", help="make a disk image that boots on BIOS "
+                       "and UEFI firmware (clouds, VMMs without -kernel)",
+                       description="Write a disk that boots DIR (built first) "
+                       "or ELF through GRUB on BIOS and on UEFI (Secure Boot "
+                       "off), with the console on the first serial port and "
+                       "the kernel options and arguments after -- baked in.")
+    i.add_argument("target", metavar="DIR|ELF")
+    i.add_argument("-o", dest="out", required=True, metavar="FILE",
+                   help="the image to write")
+    i.add_argument("--format", choices=image.FORMATS, default="raw",
+                   help="raw (sparse; default), qcow2, gce (the tar.gz "
+                   "Google Compute Engine imports) or vhd (fixed size, as "
+                   "Azure wants)")
+    for action in r._actions:
+        if action.dest in ("env", "append", "initrd", "verbose"):
+            i._add_action(action)
     return p
 
 
@@ -173,19 +193,43 @@ def cmd_build(root, build_dir, args):
     return 0
 
 
+def check_env(env):
+    for kv in env:
+        if "=" not in kv or kv.startswith("=") or any(c.isspace() for c in kv):
+            raise ToroError(f"--env {kv!r}: expected KEY=VALUE without spaces")
+
+
+def target_elf(root, build_dir, args):
+    """The ELF to boot: DIR built first, else the file as given."""
+    if os.path.isdir(args.target):
+        return builder.build(root, build_dir, args.target, verbose=args.verbose)
+    return args.target
+
+
+def app_name(target):
+    return os.path.splitext(os.path.basename(os.path.normpath(target)))[0]
+
+
+def kernel_options(args, plan, more=()):
+    """The kernel options of a boot: -e's, (more), the devices' (unless
+    --append gives the same key) and --append's."""
+    extra = [w for text in args.append for w in text.split()]
+    options = list(args.env) + list(more)
+    for opt in plan.kernel_options():
+        # An option the user gave with --append wins over ours.
+        if not any(w.partition("=")[0] == opt.partition("=")[0] for w in extra):
+            options.append(opt)
+    return options + extra
+
+
 def cmd_run(root, build_dir, args, guest_args, out=None, runner=None):
     if args.smp > 64:
         raise ToroError("--smp: at most 64 CPUs")
-    for kv in args.env:
-        if "=" not in kv or kv.startswith("=") or any(c.isspace() for c in kv):
-            raise ToroError(f"--env {kv!r}: expected KEY=VALUE without spaces")
+    check_env(args.env)
     if args.no_acpi and args.machine != "microvm":
         raise ToroError("--no-acpi: only for --machine microvm")
     target = args.target
-    if os.path.isdir(target):
-        elf = builder.build(root, build_dir, target, verbose=args.verbose)
-    else:
-        elf = target
+    elf = target_elf(root, build_dir, args)
     # The loader puts the image at 1 MiB; the kernel needs a little RAM
     # beyond it to start (page tables, its allocator's descriptors).
     need = (image_end(elf) + (512 << 10) + (1 << 20) - 1) >> 20
@@ -199,21 +243,32 @@ def cmd_run(root, build_dir, args, guest_args, out=None, runner=None):
         args.plan.vsock.tool = vsock.tool_path(
             root, build_dir, make=not getattr(args, "dry_run", False))
     args.accel = host.choose_accel(args.accel)
-    options = list(args.env)
-    if args.accel == "tcg":
-        # Under TCG the guest TSC is the host's: say how fast it runs.
-        options.append(f"toro.tsc_khz={host.tsc_khz(root, build_dir)}")
-    extra = [w for text in args.append for w in text.split()]
-    for opt in args.plan.kernel_options():
-        # An option the user gave with --append wins over ours.
-        if not any(w.partition("=")[0] == opt.partition("=")[0] for w in extra):
-            options.append(opt)
-    options += extra
-    name = os.path.splitext(os.path.basename(os.path.normpath(target)))[0]
+    # Under TCG the guest TSC is the host's: say how fast it runs.
+    tsc = ([f"toro.tsc_khz={host.tsc_khz(root, build_dir)}"]
+           if args.accel == "tcg" else [])
+    options = kernel_options(args, args.plan, tsc)
+    name = app_name(target)
     args.cmdline = qemu.kernel_cmdline(name, options, guest_args)
     trace.setup(args, build_dir, name)
     qemu.default_signals()
     return (runner or qemu.run)(args, elf, out or sys.stdout.buffer)
+
+
+def cmd_image(root, build_dir, args, guest_args):
+    """`toro image`: the kernel command line `toro run` would give, less
+    what depends on the host (the TSC rate: the kernel measures it)."""
+    check_env(args.env)
+    image.check_output(args.out, args.format)
+    elf = target_elf(root, build_dir, args)
+    image.check_elf(elf)
+    plan = devices.Plan("q35", True, 0)
+    if args.initrd:
+        plan.initrd = initrd.prepare(args.initrd, build_dir)
+    words = qemu.kernel_words(app_name(args.target),
+                              kernel_options(args, plan), guest_args)
+    out = image.build_image(elf, args.out, args.format, words, plan.initrd)
+    print(os.path.relpath(out))
+    return 0
 
 
 def main(root, argv):
@@ -250,6 +305,8 @@ def main(root, argv):
             libvirt.check_options(args)
             return cmd_run(root, build_dir, args, guest_args,
                            runner=libvirt.print_domain(build_dir))
+        if args.command == "image":
+            return cmd_image(root, build_dir, args, guest_args)
         if args.command == "debug":
             return cmd_run(root, build_dir, args, guest_args,
                            runner=debug.make_runner(qemu.run))

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Just enough ELF reading to tell whether a file is a bootable PVH image."""
+"""Just enough ELF reading to tell whether a file is a bootable PVH image,
+and whether GRUB can boot it too (a Multiboot2 header)."""
 import struct
 
 from .errors import ToroError
@@ -58,3 +59,20 @@ def inspect(path):
         return entry, end
     raise ToroError(f"{path}: not a PVH kernel (no Xen PVH entry note); "
                     "build it with `toro build`")
+
+
+MB2_HEADER_MAGIC = 0xe85250d6
+MB2_SEARCH = 32768      # where loaders look (Multiboot2 spec 3.1.1)
+
+
+def has_multiboot2(path):
+    """Does the file carry a valid Multiboot2 header, 8-aligned within its
+    first 32 KiB?"""
+    with open(path, "rb") as f:
+        data = f.read(MB2_SEARCH)
+    for off in range(0, len(data) - 15, 8):
+        magic, arch, length, check = struct.unpack_from("<IIII", data, off)
+        if (magic == MB2_HEADER_MAGIC and
+                (magic + arch + length + check) & 0xffffffff == 0):
+            return True
+    return False

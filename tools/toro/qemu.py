@@ -44,6 +44,12 @@ def kernel_cmdline(name, options, args):
     return " ".join(words + ["--"] + [quote_arg(a) for a in args])
 
 
+def kernel_words(name, options, args):
+    """The words kernel/cmdline.c makes of kernel_cmdline()'s line, for a
+    loader that quotes them itself (GRUB: toro image)."""
+    return [f"toro.name={name}"] + options + ["--"] + list(args)
+
+
 def qemu_command(cfg, elf, cmdline, debugcon, plan=None, sockets=(),
                  vsock_socket=None):
     """QEMU's argv; plan (devices.Plan) adds the virtio devices, sockets
