@@ -1201,6 +1201,9 @@ CHECKS += libvirt_checks.CHECKS
 # toro image, booted by firmware from the disk: tests/image_checks.py.
 import image_checks  # noqa: E402
 CHECKS += image_checks.CHECKS
+# docs/deploy.md's recipes and GCE's tarball: tests/deploy_checks.py.
+import deploy_checks  # noqa: E402
+CHECKS += deploy_checks.CHECKS
 
 
 def run_check(name, fn, build, results):
