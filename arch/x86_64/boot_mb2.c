@@ -65,15 +65,19 @@ static void use_mmap(struct mb2_tag_mmap *t)
 		memmove(&out[start_info.memmap_entries++], in, sizeof(*out));
 }
 
+/* (magic) is 0 when the information lies beyond the first GiB, which is
+ * all the boot page tables map (mb2_start checks, paging still off). */
 void mb2_boot(uint32_t info_paddr, uint32_t magic)
 {
 	const struct mb2_info *info = (const void *)(uintptr_t)info_paddr;
-	const char *end = (const char *)info + info->total_size;
 	struct mb2_tag *t = (void *)(info + 1);
+	const char *end;
 	struct boot_info *bi;
 
 	if (magic != MB2_BOOTLOADER_MAGIC)
-		panic("not started by a Multiboot2 loader: magic %#x", magic);
+		panic("no Multiboot2 information below 1 GiB: magic %#x, at %#x",
+		      magic, info_paddr);
+	end = (const char *)info + info->total_size;
 	start_info.magic = PVH_START_MAGIC;
 	start_info.version = 1;
 	for (; (char *)t + sizeof(*t) <= end && t->type != MB2_TAG_END &&

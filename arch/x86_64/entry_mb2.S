@@ -16,6 +16,7 @@
 #define MB2_TAG_END		0
 #define MB2_TAG_ENTRY		3
 #define MB2_HEADER_LEN		(mb2_header_end - mb2_header)
+#define BOOT_MAPPED		0x40000000	/* entry_pvh.S's boot_pd */
 
 	.section .multiboot2, "a"
 	.balign 8
@@ -40,8 +41,16 @@ mb2_header_end:
 	.globl mb2_start
 mb2_start:
 	/* The loader keeps interrupts off; .data is loaded, and pvh_start
-	 * clears only .bss. */
-	mov	%eax, mb2_magic
+	 * clears only .bss. The boot page tables map the first GiB: an
+	 * information block beyond it is reported by mb2_boot() (magic 0),
+	 * read now while paging is off. */
+	mov	(%ebx), %ecx		/* total_size */
+	add	%ebx, %ecx
+	jc	1f
+	cmp	$BOOT_MAPPED, %ecx
+	jbe	2f
+1:	xor	%eax, %eax
+2:	mov	%eax, mb2_magic
 	movb	$1, boot_mb2
 	jmp	pvh_start
 
