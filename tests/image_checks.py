@@ -21,7 +21,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TORO = os.path.join(ROOT, "toro")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from toro import image  # noqa: E402
+from toro import cpio, image  # noqa: E402
 
 BOOT_TIMEOUT = 240      # OVMF under TCG on a busy machine
 # test_args: each word must come back whole (GRUB quotes them again).
@@ -129,6 +129,28 @@ def check_image_formats(build):
     return not problems, "; ".join(problems)
 
 
+def check_image_large_initrd(build):
+    """An initrd past FAT16's one-sector-cluster limit (32 MiB) still
+    fits: the ESP gets bigger clusters, and holds it byte for byte."""
+    with tempfile.TemporaryDirectory(prefix="toro-imgtest-") as tmp:
+        tree = os.path.join(tmp, "tree")
+        os.mkdir(tree)
+        with open(os.path.join(tree, "big"), "wb") as f:
+            f.write(b"toro" * (10 << 20))
+        archive = os.path.join(tmp, "initrd.cpio")
+        cpio.pack(tree, archive)
+        path = make(tmp, f"{build}/hello.elf", "--initrd", archive)
+        back = os.path.join(tmp, "back")
+        r = subprocess.run(["mcopy", "-i", f"{path}@@1M", "::/initrd.img",
+                            back], capture_output=True, text=True,
+                           env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+        if r.returncode:
+            return False, f"mcopy: {r.stderr}"
+        with open(archive, "rb") as a, open(back, "rb") as b:
+            same = a.read() == b.read()
+        return same, "the ESP's initrd.img differs from the archive"
+
+
 # --- bad inputs ----------------------------------------------------------
 
 def one_line_error(result, want_rc, want_text):
@@ -190,6 +212,6 @@ def check_image_errors(build):
 
 
 CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
-    check_image_errors, check_image_formats,
+    check_image_errors, check_image_formats, check_image_large_initrd,
     check_image_seabios_ahci_args, check_image_seabios_virtio_initrd,
     check_image_ovmf_virtio_args, check_image_ovmf_ahci_initrd)]

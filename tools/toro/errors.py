@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Exit codes of the toro command, and the error that carries one."""
 
+FAILED = 1          # a program toro image runs failed (its message says)
 USAGE = 2           # a bad flag or argument, a missing or non-PVH ELF
 TIMEOUT = 124       # the guest did not stop within --timeout (as timeout(1))
 GUEST_PANIC = 125   # the guest panicked or faulted (TORO_EXIT_PANIC)

@@ -6,7 +6,7 @@ The disk (GPT; LBA = 512-byte sector):
   LBA 0        protective MBR, carrying GRUB's boot.img for BIOS
   LBA 1-33     GPT header and partition entries
   LBA 34-2047  partition 1, BIOS boot: GRUB's core.img for i386-pc
-  LBA 2048-    partition 2, EFI system (FAT16): /EFI/BOOT/BOOTX64.EFI
+  LBA 2048-    partition 2, EFI system (FAT): /EFI/BOOT/BOOTX64.EFI
                (GRUB for x86_64-efi, the path firmware boots without
                being told), /toro.elf (the kernel, stripped) and
                /initrd.img
@@ -28,13 +28,13 @@ import subprocess
 import tempfile
 
 from . import elf
-from .errors import NOT_FOUND, ToroError
+from .errors import FAILED, NOT_FOUND, ToroError
 
 SECTOR = 512
 MIB = 1 << 20
 BIOS_BOOT_LBA = 34              # right after the primary GPT
 ESP_LBA = 2048                  # 1 MiB, where partitioning tools align
-ESP_MIN = 4 * MIB               # FAT16 wants 4085 clusters at least
+ESP_MIN = 4 * MIB               # FAT16's 4085 clusters of one sector, and room
 BIOS_BOOT_GUID = "21686148-6449-6E6F-744E-656564454649"
 ESP_GUID = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 GRUB_PC = "/usr/lib/grub/i386-pc"
@@ -101,7 +101,7 @@ def run(cmd, what):
     if r.returncode:
         err = (r.stderr or r.stdout).strip().splitlines()
         raise ToroError(f"{what} failed: {err[-1] if err else r.returncode}",
-                        NOT_FOUND if r.returncode == 127 else 1)
+                        NOT_FOUND if r.returncode == 127 else FAILED)
     return r.stdout
 
 
@@ -175,8 +175,11 @@ def make_esp(tools, tmp, files):
     esp = os.path.join(tmp, "esp.img")
     with open(esp, "wb") as f:
         f.truncate(size)
-    run([tools["mkfs.fat"], "-F", "16", "-s", "1", "-n", "TORO", esp],
-        "mkfs.fat")
+    # FAT16 wants 4085 clusters or more: one-sector clusters under 32 MiB,
+    # mkfs.fat's choice above; past 2 GiB only FAT32 will do.
+    fat = (["-F", "16", "-s", "1"] if size < 32 * MIB else
+           ["-F", "16"] if size < 2048 * MIB else ["-F", "32"])
+    run([tools["mkfs.fat"], *fat, "-n", "TORO", esp], "mkfs.fat")
     dirs = set()
     for p in files:
         while os.path.dirname(p) != "/":
@@ -213,7 +216,7 @@ def install_bios_boot(disk, core):
     sectors = -(-core_size // SECTOR)
     if BIOS_BOOT_LBA + sectors > ESP_LBA:
         raise ToroError(f"GRUB's core.img ({core_size} bytes) does not fit "
-                        "the BIOS boot partition")
+                        "the BIOS boot partition", FAILED)
     with open(os.path.join(GRUB_PC, "boot.img"), "rb") as f:
         boot = bytearray(f.read())
     with open(core, "rb") as f:
@@ -254,7 +257,7 @@ def make_raw(tools, out, esp, core, unit=0):
     r = subprocess.run([tools["sfdisk"], "--no-reread", "--no-tell-kernel",
                         "-q", out], input=table, capture_output=True, text=True)
     if r.returncode:
-        raise ToroError(f"sfdisk failed: {r.stderr.strip()}")
+        raise ToroError(f"sfdisk failed: {r.stderr.strip()}", FAILED)
     install_bios_boot(out, core)
     copy_into(out, esp, ESP_LBA * SECTOR)
 
