@@ -47,12 +47,9 @@ struct mb2_tag_mmap {
 	uint32_t entry_version;
 };
 
-static struct hvm_start_info start_info;
-static struct hvm_modlist_entry module;
-
 /* The memory map's entries, packed to the 24 bytes PVH wants (in place:
  * Multiboot2 allows larger entries, with E820's layout first). */
-static void use_mmap(struct mb2_tag_mmap *t)
+static void use_mmap(struct hvm_start_info *si, struct mb2_tag_mmap *t)
 {
 	struct hvm_memmap_entry *out = (void *)(t + 1);
 	const char *in = (const char *)(t + 1);
@@ -60,9 +57,9 @@ static void use_mmap(struct mb2_tag_mmap *t)
 
 	if (t->entry_size < sizeof(*out))
 		return;
-	start_info.memmap_paddr = (uintptr_t)out;
+	si->memmap_paddr = (uintptr_t)out;
 	for (; in + t->entry_size <= end; in += t->entry_size)
-		memmove(&out[start_info.memmap_entries++], in, sizeof(*out));
+		memmove(&out[si->memmap_entries++], in, sizeof(*out));
 }
 
 /* (magic) is 0 when the information lies beyond the first GiB, which is
@@ -71,6 +68,9 @@ void mb2_boot(uint32_t info_paddr, uint32_t magic)
 {
 	const struct mb2_info *info = (const void *)(uintptr_t)info_paddr;
 	struct mb2_tag *t = (void *)(info + 1);
+	/* On the boot stack: read before kernel_start() takes over. */
+	struct hvm_start_info si = { .magic = PVH_START_MAGIC, .version = 1 };
+	struct hvm_modlist_entry module = { 0 };
 	const char *end;
 	struct boot_info *bi;
 
@@ -78,38 +78,36 @@ void mb2_boot(uint32_t info_paddr, uint32_t magic)
 		panic("no Multiboot2 information below 1 GiB: magic %#x, at %#x",
 		      magic, info_paddr);
 	end = (const char *)info + info->total_size;
-	start_info.magic = PVH_START_MAGIC;
-	start_info.version = 1;
 	for (; (char *)t + sizeof(*t) <= end && t->type != MB2_TAG_END &&
 	       t->size >= sizeof(*t);
 	     t = (void *)((char *)t + ALIGN_UP(t->size, 8))) {
 		switch (t->type) {
 		case MB2_TAG_CMDLINE:
-			start_info.cmdline_paddr = (uintptr_t)(t + 1);
+			si.cmdline_paddr = (uintptr_t)(t + 1);
 			break;
 		case MB2_TAG_MODULE: {
 			const struct mb2_tag_module *m = (const void *)t;
 
-			if (start_info.nr_modules)
+			if (si.nr_modules)
 				break;
 			module.paddr = m->mod_start;
 			module.size = m->mod_end - m->mod_start;
-			start_info.modlist_paddr = (uintptr_t)&module;
-			start_info.nr_modules = 1;
+			si.modlist_paddr = (uintptr_t)&module;
+			si.nr_modules = 1;
 			break;
 		}
 		case MB2_TAG_MMAP:
-			use_mmap((void *)t);
+			use_mmap(&si, (void *)t);
 			break;
 		case MB2_TAG_ACPI_NEW:
 		case MB2_TAG_ACPI_OLD:
 			/* ACPI 2.0's, when both are there. */
-			if (!start_info.rsdp_paddr || t->type == MB2_TAG_ACPI_NEW)
-				start_info.rsdp_paddr = (uintptr_t)(t + 1);
+			if (!si.rsdp_paddr || t->type == MB2_TAG_ACPI_NEW)
+				si.rsdp_paddr = (uintptr_t)(t + 1);
 			break;
 		}
 	}
-	bi = pvh_read_start_info(&start_info);
+	bi = pvh_read_start_info(&si);
 	bi->loader_data = (struct mem_range){ info_paddr,
 					      (uintptr_t)end };
 	kernel_start(bi);
