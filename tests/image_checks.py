@@ -12,7 +12,6 @@ VHD outputs.
 """
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys

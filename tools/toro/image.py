@@ -125,7 +125,11 @@ def check_words(words):
 
 
 def grub_config(words, with_initrd):
-    """The configuration embedded in both GRUBs."""
+    """The configuration embedded in both GRUBs. GRUB's own messages go
+    to the serial port too, plainly (terminfo dumb: no screen clearing);
+    no graphics mode is set, which on UEFI makes GRUB say "WARNING: no
+    console will be available to OS": the kernel's console is the serial
+    port, so none is needed."""
     check_words(words)
     lines = ["serial --unit=0 --speed=115200",
              "terminfo serial dumb",
