@@ -45,9 +45,11 @@ def make(tmp, elf, *args, fmt="raw"):
     return out
 
 
-def boot(tmp, disk_image, firmware, disk, fmt="raw"):
-    """(exit status of the guest or None, console text)."""
-    cmd = image.boot_command(disk_image, firmware, disk, tmp, fmt)
+def boot(tmp, disk_image, firmware, disk, fmt="raw", extra=()):
+    """(exit status of the guest or None, console text); extra: more QEMU
+    arguments, such as a data disk on the interface under test."""
+    cmd = image.boot_command(disk_image, firmware, disk, tmp, fmt,
+                             extra=extra)
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=BOOT_TIMEOUT)
     except subprocess.TimeoutExpired as e:

@@ -342,10 +342,12 @@ DISK_DEVICES = {
 }
 
 
-def boot_command(path, firmware, disk, tmp, fmt="raw", smp=2, mem=128):
+def boot_command(path, firmware, disk, tmp, fmt="raw", smp=2, mem=128,
+                 extra=()):
     """QEMU booting the disk image at path on q35 through firmware
     ("seabios" or "ovmf", whose variables are copied into tmp), the disk
-    on "ide", "virtio" or "nvme"; no -kernel. The console is stdio and
+    on "ide", "virtio" or "nvme"; no -kernel; extra QEMU arguments last
+    (data disks for the guest's own drivers). The console is stdio and
     the guest's exit status comes back as isa-debug-exit's,
     (status << 1) | 1."""
     cmd = ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-cpu", "max",
@@ -367,4 +369,4 @@ def boot_command(path, firmware, disk, tmp, fmt="raw", smp=2, mem=128):
     else:
         cmd += ["-drive", drive + ",if=none,id=boot",
                 "-device", DISK_DEVICES[disk]]
-    return cmd
+    return cmd + list(extra)
