@@ -160,20 +160,21 @@ def make_grub(tools, tmp, config):
     return core, efi
 
 
-def strip_copy(elf, out):
+def strip_copy(kernel, out):
     """The kernel without its symbol table and debug information, which
     nothing reads at boot (the kernel's own symbols are in .ksyms)."""
     strip = shutil.which("strip")
-    if strip and subprocess.run([strip, "-o", out, elf],
+    if strip and subprocess.run([strip, "-o", out, kernel],
                                 capture_output=True).returncode == 0:
         return out
-    shutil.copyfile(elf, out)
+    shutil.copyfile(kernel, out)
     return out
 
 
 def make_esp(tools, tmp, files):
-    """A FAT16 file system image holding files ({path on the ESP: host
-    path}); its size is what they need, in whole MiB."""
+    """A FAT file system image (FAT16; FAT32 past 2 GiB) holding files
+    ({path on the ESP: host path}); its size is what they need, in whole
+    MiB."""
     need = sum(os.path.getsize(p) for p in files.values())
     size = max(ESP_MIN, -(-(need + need // 4 + 512 * 1024) // MIB) * MIB)
     esp = os.path.join(tmp, "esp.img")
