@@ -11,23 +11,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <kernel/cmdline.h>
 #include <kernel/dev_files.h>
 #include <kernel/etc_files.h>
-#include <kernel/init.h>
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
 #include <kernel/heap.h>
+#include <kernel/init.h>
 
 #include "vfs_impl.h"
 
-#define VFS_MAX_MOUNTS 16
-
-static struct spinlock lock;		/* mounts[] and cwd */
-static struct vfs_mount *mounts[VFS_MAX_MOUNTS];
+struct spinlock vfs_lock;
+struct vfs_mount *vfs_mounts[VFS_MAX_MOUNTS];
 /* The current directory; empty means "/" (so that the 4 KiB are bss,
- * not bytes of every image). Under (lock). */
+ * not bytes of every image). Under (vfs_lock). */
 static char cwd[VFS_PATH_MAX];
 
 static const char *current_dir(void)
@@ -35,100 +32,16 @@ static const char *current_dir(void)
 	return cwd[0] ? cwd : "/";
 }
 
-static bool mount_path_ok(const char *path)
+/* Inlined in vfs_lookup(), the hot path; vfs_lookup_mount() is the
+ * same for links (vfs_link.c). */
+static inline int match_mount(struct vfs_lookup *lk)
 {
-	char norm[sizeof(((struct vfs_mount *)0)->path)];
-	bool dir;
-	int n = vfs_path_normalize("/", path, norm, sizeof(norm), &dir);
-
-	return *path == '/' && n > 0 && strcmp(norm, path) == 0;
-}
-
-int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
-	      bool read_only)
-{
-	if (!mount_path_ok(path))
-		return -EINVAL;
-	struct vfs_mount *m = heap_zalloc(sizeof(*m));
-
-	if (!m)
-		return -ENOMEM;
-	strcpy(m->path, path);
-	m->ops = ops;
-	m->priv = priv;
-	m->read_only = read_only;
-
-	int rc = -ENOSPC, slot = -1;
-
-	spin_lock(&lock);
-	for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
-		if (!mounts[i] && slot < 0)
-			slot = i;
-		if (mounts[i] && strcmp(mounts[i]->path, path) == 0) {
-			rc = -EBUSY;
-			slot = -1;
-			break;
-		}
-	}
-	if (slot >= 0) {
-		/* One device number per mount, as Linux gives each
-		 * mounted filesystem: (st_dev, st_ino) names a file. */
-		m->dev = 0x20 + slot;
-		mounts[slot] = m;
-		rc = 0;
-	}
-	spin_unlock(&lock);
-	if (rc)
-		heap_free(m);
-	return rc;
-}
-
-int vfs_umount(const char *path)
-{
-	struct vfs_mount *m = NULL;
-	int rc = -ENOENT;
-
-	spin_lock(&lock);
-	for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
-		if (!mounts[i] || strcmp(mounts[i]->path, path) != 0)
-			continue;
-		rc = -EBUSY;
-		if (__atomic_load_n(&mounts[i]->users, __ATOMIC_ACQUIRE) == 0) {
-			m = mounts[i];
-			mounts[i] = NULL;
-			rc = 0;
-		}
-		break;
-	}
-	spin_unlock(&lock);
-	heap_free(m);	/* the filesystem's (priv) is its own to release */
-	return rc;
-}
-
-int vfs_lookup(const char *path, struct vfs_lookup *lk)
-{
-	int n;
-
-	/* A relative path is normalised under the lock that guards the
-	 * current directory, rather than copying 4 KiB out of it. */
-	if (*path != '/') {
-		spin_lock(&lock);
-		n = vfs_path_normalize(current_dir(), path, lk->path,
-				       sizeof(lk->path), &lk->dir);
-		spin_unlock(&lock);
-	} else {
-		n = vfs_path_normalize("/", path, lk->path, sizeof(lk->path),
-				       &lk->dir);
-	}
-	if (n < 0)
-		return n;
-
 	size_t best = 0;
 
 	lk->mnt = NULL;
-	spin_lock(&lock);
+	spin_lock(&vfs_lock);
 	for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
-		struct vfs_mount *m = mounts[i];
+		struct vfs_mount *m = vfs_mounts[i];
 		size_t len;
 
 		if (!m || !vfs_path_under(m->path, lk->path))
@@ -141,14 +54,43 @@ int vfs_lookup(const char *path, struct vfs_lookup *lk)
 	}
 	if (lk->mnt)
 		__atomic_fetch_add(&lk->mnt->users, 1, __ATOMIC_ACQUIRE);
-	spin_unlock(&lock);
+	spin_unlock(&vfs_lock);
 	if (!lk->mnt)
 		return -ENOENT;
 	lk->rel = vfs_path_under(lk->mnt->path, lk->path);
 	return 0;
 }
 
-struct vfs_lookup *vfs_lookup_new(const char *path, int *rc)
+int vfs_lookup_mount(struct vfs_lookup *lk)
+{
+	return match_mount(lk);
+}
+
+int vfs_lookup(const char *path, bool follow, struct vfs_lookup *lk)
+{
+	int n;
+
+	/* A relative path is normalised under the vfs_lock that guards the
+	 * current directory, rather than copying 4 KiB out of it. */
+	if (*path != '/') {
+		spin_lock(&vfs_lock);
+		n = vfs_path_normalize(current_dir(), path, lk->path,
+				       sizeof(lk->path), &lk->dir);
+		spin_unlock(&vfs_lock);
+	} else {
+		n = vfs_path_normalize("/", path, lk->path, sizeof(lk->path),
+				       &lk->dir);
+	}
+	if (n < 0)
+		return n;
+	n = match_mount(lk);
+	/* "dir/" follows a link to a directory, as on Linux. */
+	if (n == 0 && lk->mnt->ops->links)
+		n = lk->mnt->ops->links->follow(lk, follow || lk->dir);
+	return n;
+}
+
+struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc)
 {
 	struct vfs_lookup *lk = heap_alloc(sizeof(*lk));
 
@@ -156,7 +98,7 @@ struct vfs_lookup *vfs_lookup_new(const char *path, int *rc)
 		*rc = -ENOMEM;
 		return NULL;
 	}
-	*rc = vfs_lookup(path, lk);
+	*rc = vfs_lookup(path, follow, lk);
 	if (*rc) {
 		heap_free(lk);
 		return NULL;
@@ -185,13 +127,13 @@ int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st)
 
 /* In vfs_open()'s order: a built-in device, else the file systems'
  * answer, or a built-in /etc file when they have none. */
-int vfs_stat(const char *path, struct stat *st)
+int vfs_stat_follow(const char *path, struct stat *st, bool follow)
 {
 	int rc;
 
 	if (dev_stat(path, st) == 0)
 		return 0;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, follow, &rc);
 
 	if (lk) {
 		rc = vfs_lookup_stat(lk, st);
@@ -202,11 +144,12 @@ int vfs_stat(const char *path, struct stat *st)
 	return rc;
 }
 
+
 int vfs_access(const char *path, int amode)
 {
 	struct stat st;
 	int rc;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, true, &rc);
 
 	if (!lk)
 		return rc;
@@ -229,7 +172,7 @@ static int make_name(const char *path, mode_t mode, bool dir)
 {
 	struct stat st;
 	int rc;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, false, &rc);
 
 	if (!lk)
 		return rc;
@@ -264,7 +207,7 @@ int vfs_mknod(const char *path, mode_t mode)
 static int remove_path(const char *path, bool is_dir)
 {
 	int rc;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, false, &rc);
 
 	if (!lk)
 		return rc;
@@ -294,23 +237,36 @@ int vfs_unlink(const char *path)
 	return remove_path(path, false);
 }
 
-int vfs_rename(const char *from, const char *to)
+int vfs_lookup_pair(const char *from, const char *to, struct vfs_lookup **a,
+		    struct vfs_lookup **b)
 {
 	int rc;
-	struct vfs_lookup *a = vfs_lookup_new(from, &rc), *b;
 
-	if (!a)
+	*a = vfs_lookup_new(from, false, &rc);
+	if (!*a)
 		return rc;
-	b = vfs_lookup_new(to, &rc);
-	if (!b) {
-		vfs_lookup_free(a);
+	*b = vfs_lookup_new(to, false, &rc);
+	if (!*b) {
+		vfs_lookup_free(*a);
 		return rc;
 	}
+	if ((*a)->mnt == (*b)->mnt)
+		return 0;
+	vfs_lookup_free(*b);
+	vfs_lookup_free(*a);
+	return -EXDEV;
+}
+
+int vfs_rename(const char *from, const char *to)
+{
+	struct vfs_lookup *a, *b;
+	int rc = vfs_lookup_pair(from, to, &a, &b);
+
+	if (rc)
+		return rc;
 	struct vfs_mount *m = a->mnt;
 
-	if (m != b->mnt)
-		rc = -EXDEV;
-	else if (a->rel[0] == '\0' || b->rel[0] == '\0')
+	if (a->rel[0] == '\0' || b->rel[0] == '\0')
 		rc = -EBUSY;
 	else if (strcmp(a->path, b->path) != 0 &&
 		 vfs_path_within(a->path, b->path))
@@ -328,7 +284,7 @@ int vfs_setattr(const char *path, const struct vfs_attr *a)
 {
 	struct stat st;
 	int rc;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, true, &rc);
 
 	if (!lk)
 		return rc;
@@ -349,7 +305,7 @@ int vfs_statfs(const char *path, struct statfs *st)
 {
 	struct stat sb;
 	int rc;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, true, &rc);
 
 	if (!lk)
 		return rc;
@@ -375,7 +331,7 @@ int vfs_chdir(const char *path)
 {
 	struct stat st;
 	int rc;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, true, &rc);
 
 	if (!lk)
 		return rc;
@@ -383,9 +339,9 @@ int vfs_chdir(const char *path)
 	if (rc == 0 && !S_ISDIR(st.st_mode))
 		rc = -ENOTDIR;
 	if (rc == 0) {
-		spin_lock(&lock);
+		spin_lock(&vfs_lock);
 		strcpy(cwd, lk->path);
-		spin_unlock(&lock);
+		spin_unlock(&vfs_lock);
 	}
 	vfs_lookup_free(lk);
 	return rc;
@@ -395,39 +351,14 @@ int vfs_getcwd(char *buf, size_t size)
 {
 	int rc = 0;
 
-	spin_lock(&lock);
+	spin_lock(&vfs_lock);
 	if (strlen(current_dir()) + 1 > size)
 		rc = -ERANGE;
 	else
 		strcpy(buf, current_dir());
-	spin_unlock(&lock);
+	spin_unlock(&vfs_lock);
 	return rc;
 }
 
-/* The root filesystem, as "toro.root=" asks or else the first that is
- * there (see vfs.h). Runs before main(). */
-static int vfs_mount_root(void)
-{
-	const char *root = kopt("toro.root");
-	int rc;
-
-	if (!root) {
-		rc = virtiofs_mount(NULL, "/");
-		if (rc == -ENODEV)
-			rc = initrd_mount("/");
-		return rc == -ENODEV ? 0 : rc;
-	}
-	if (strcmp(root, "initrd") == 0)
-		rc = initrd_mount("/");
-	else if (strncmp(root, "virtiofs:", 9) == 0 && root[9])
-		rc = virtiofs_mount(root + 9, "/");
-	else if (strcmp(root, "none") == 0)
-		rc = 0;
-	else
-		rc = -EINVAL;
-	if (rc)
-		log_error("toro.root=%s: cannot mount it (error %d)\n", root,
-			  -rc);
-	return rc;
-}
+/* fs/vfs_mount.c; named here so that every image with files has it. */
 INIT_CALL(INIT_FS, vfs_mount_root);

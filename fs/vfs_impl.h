@@ -4,9 +4,16 @@
 #define FS_VFS_IMPL_H
 
 #include <kernel/compiler.h>
+#include <kernel/spinlock.h>
 #include <kernel/vfs.h>
 
-/* vfs.c: a path resolved to its mount. */
+/* vfs.c: the mount table, which vfs_mount.c changes, and the current
+ * directory, under (vfs_lock). */
+#define VFS_MAX_MOUNTS 16
+extern struct spinlock vfs_lock;
+extern struct vfs_mount *vfs_mounts[VFS_MAX_MOUNTS];
+
+/* A path resolved to its mount. */
 struct vfs_lookup {
 	char path[VFS_PATH_MAX];	/* normalised, absolute */
 	const char *rel;		/* in (path), relative to (mnt) */
@@ -15,8 +22,13 @@ struct vfs_lookup {
 };
 
 /* Resolves (path) into (lk); on success the caller must vfs_mount_put()
- * lk->mnt. -ENOENT when nothing is mounted there. */
-int vfs_lookup(const char *path, struct vfs_lookup *lk);
+ * lk->mnt. -ENOENT when nothing is mounted there. Symbolic links on the
+ * way are followed (ops->follow), the last component's only if
+ * (follow) or the path ends in '/'. */
+int vfs_lookup(const char *path, bool follow, struct vfs_lookup *lk);
+/* The mount of the normalised lk->path: lk->mnt (with a user
+ * reference) and lk->rel; -ENOENT when nothing is mounted there. */
+int vfs_lookup_mount(struct vfs_lookup *lk);
 
 static inline void vfs_mount_put(struct vfs_mount *m)
 {
@@ -26,8 +38,13 @@ static inline void vfs_mount_put(struct vfs_mount *m)
 /* The same in a struct from the heap, not from a thread stack that may be
  * small: NULL with (*rc) set on failure. vfs_lookup_free() puts the mount
  * and frees it. */
-struct vfs_lookup *vfs_lookup_new(const char *path, int *rc);
+struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc);
 void vfs_lookup_free(struct vfs_lookup *lk);
+
+/* Both paths, neither's last component followed (rename, link): -EXDEV
+ * when they are on different mounts. */
+int vfs_lookup_pair(const char *from, const char *to, struct vfs_lookup **a,
+		    struct vfs_lookup **b);
 
 /* (st) filled in for the looked-up path; -ENOTDIR if it had to be a
  * directory and is not. */
@@ -41,6 +58,9 @@ int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st);
  */
 void vfs_poll_release(struct vfs_file *f) __weak;
 void vfs_flock_release(struct vfs_file *f) __weak;
+
+/* vfs_mount.c: mounts the root filesystem ("toro.root="), at start-up. */
+int vfs_mount_root(void);
 
 /* vfs_statfs.c: statfs() of mount (m). */
 int vfs_mount_statfs(struct vfs_mount *m, struct statfs *st);

@@ -58,7 +58,11 @@ static int open_path(const char *path, int flags, mode_t mode,
 	*out = NULL;
 	if ((flags & VFS_ACCMODE) == VFS_ACCMODE)
 		return -EINVAL;
-	struct vfs_lookup *lk = vfs_lookup_new(path, &rc);
+	/* O_CREAT|O_EXCL never follows a link in the last place; a link
+	 * there is then an existing name. */
+	bool follow = !(flags & O_NOFOLLOW) &&
+		      (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+	struct vfs_lookup *lk = vfs_lookup_new(path, follow, &rc);
 
 	if (!lk)
 		return rc;

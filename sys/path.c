@@ -6,10 +6,9 @@
  * relative path against the directory a descriptor names (the VFS keeps
  * each open directory's path); AT_FDCWD is the current directory.
  *
- * No filesystem here has symbolic links or hard links of its own making:
- * readlink() says EINVAL for a path that exists (it is not a link) and
- * ENOENT otherwise; symlink() and link() say EPERM, as Linux does on a
- * filesystem that cannot hold them.
+ * Links are the filesystems' (fs/vfs_link.c): where one has none,
+ * readlink() says EINVAL for a path that exists and symlink() and link()
+ * say EPERM, as Linux does on a filesystem that cannot hold them.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -116,16 +115,22 @@ SYSCALL_DEFINE2(creat, const char *, path, mode_t, mode)
 		       open_path(p, O_WRONLY | O_CREAT | O_TRUNC, mode));
 }
 
-static long stat_path(const char *path, struct stat *st)
+static long stat_path(const char *path, struct stat *st, bool follow)
 {
 	if (!user_writable(st, sizeof(*st)))
 		return -EFAULT;
-	return vfs_stat(path, st);
+	return vfs_stat_follow(path, st, follow);
+}
+
+static long stat_at(int dirfd, const char *path, struct stat *st,
+		    bool follow)
+{
+	return AT_PATH(dirfd, path, p, stat_path(p, st, follow));
 }
 
 SYSCALL_DEFINE2(stat, const char *, path, struct stat *, st)
 {
-	return AT_PATH(AT_FDCWD, path, p, stat_path(p, st));
+	return stat_at(AT_FDCWD, path, st, true);
 }
 
 static long statfs_path(const char *path, struct statfs *st)
@@ -140,10 +145,9 @@ SYSCALL_DEFINE2(statfs, const char *, path, struct statfs *, st)
 	return AT_PATH(AT_FDCWD, path, p, statfs_path(p, st));
 }
 
-/* Nothing is a symbolic link: lstat is stat. */
 SYSCALL_DEFINE2(lstat, const char *, path, struct stat *, st)
 {
-	return AT_PATH(AT_FDCWD, path, p, stat_path(p, st));
+	return stat_at(AT_FDCWD, path, st, false);
 }
 
 SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, path, struct stat *,
@@ -155,10 +159,10 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, path, struct stat *,
 		if (!user_writable(st, sizeof(*st)))
 			return -EFAULT;
 		if (dirfd == AT_FDCWD)
-			return stat_path(".", st);
+			return stat_path(".", st, true);
 		return ON_FD(dirfd, f, vfs_fstat(f, st));
 	}
-	return AT_PATH(dirfd, path, p, stat_path(p, st));
+	return stat_at(dirfd, path, st, !(flags & AT_SYMLINK_NOFOLLOW));
 }
 
 static long access_path(const char *path, int mode, int flags)
@@ -277,57 +281,75 @@ SYSCALL_DEFINE2(getcwd, char *, buf, size_t, size)
 	return rc ? rc : (long)strlen(buf) + 1;
 }
 
-static long readlink_path(const char *path, size_t size)
+static long readlink_path(const char *path, char *buf, size_t size)
 {
-	struct stat st;
-	int rc;
-
 	if ((long)size <= 0)
 		return -EINVAL;
-	rc = vfs_stat(path, &st);
-	return rc ? rc : -EINVAL;	/* there, but not a link */
+	if (!user_writable(buf, size))
+		return -EFAULT;
+	return vfs_readlink(path, buf, size);
 }
 
 SYSCALL_DEFINE3(readlink, const char *, path, char *, buf, size_t, size)
 {
-	return AT_PATH(AT_FDCWD, path, p, readlink_path(p, size));
+	return AT_PATH(AT_FDCWD, path, p, readlink_path(p, buf, size));
 }
 
 SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, path, char *, buf,
 		size_t, size)
 {
-	return AT_PATH(dirfd, path, p, readlink_path(p, size));
+	return AT_PATH(dirfd, path, p, readlink_path(p, buf, size));
 }
 
-static long no_links(const char *a, const char *b)
+static long symlink_at(const char *target, int dirfd, const char *path)
 {
-	int rc = user_path(a);
+	int rc = user_path(target);
 
-	if (rc == 0)
-		rc = user_path(b);
-	return rc ? rc : -EPERM;
+	return rc ? rc : AT_PATH(dirfd, path, p, vfs_symlink(target, p));
 }
 
 SYSCALL_DEFINE2(symlink, const char *, target, const char *, path)
 {
-	return no_links(target, path);
+	return symlink_at(target, AT_FDCWD, path);
 }
 
 SYSCALL_DEFINE3(symlinkat, const char *, target, int, dirfd, const char *,
 		path)
 {
-	return no_links(target, path);
+	return symlink_at(target, dirfd, path);
+}
+
+/* link() names the link itself, as Linux's does; AT_SYMLINK_FOLLOW would
+ * name its target, which no caller here needs: EINVAL. */
+static long link_at(int olddir, const char *from, int newdir, const char *to,
+		    int flags)
+{
+	const char *a, *b;
+	char *abuf, *bbuf;
+	long rc;
+
+	if (flags)
+		return -EINVAL;
+	rc = resolve_at(olddir, from, &a, &abuf);
+	if (rc)
+		return rc;
+	rc = resolve_at(newdir, to, &b, &bbuf);
+	if (rc == 0)
+		rc = vfs_link(a, b);
+	heap_free(abuf);
+	heap_free(bbuf);
+	return rc;
 }
 
 SYSCALL_DEFINE2(link, const char *, from, const char *, to)
 {
-	return no_links(from, to);
+	return link_at(AT_FDCWD, from, AT_FDCWD, to, 0);
 }
 
 SYSCALL_DEFINE5(linkat, int, olddir, const char *, from, int, newdir,
 		const char *, to, int, flags)
 {
-	return no_links(from, to);
+	return link_at(olddir, from, newdir, to, flags);
 }
 
 /* A regular file (empty) or a socket's name; devices and FIFOs cannot be

@@ -29,6 +29,8 @@
 
 struct vfs_mount;
 struct vfs_file;
+struct vfs_lookup;
+struct vfs_link_ops;
 struct socket_ops;
 
 /* One directory entry, as readdir gives it. */
@@ -138,8 +140,36 @@ struct vfs_fs_ops {
 	 * f_bavail, f_files, f_ffree and, if not 4096, f_bsize and
 	 * f_frsize. Without it, a filesystem of unknown size (zeros). */
 	int (*statfs)(struct vfs_mount *m, struct statfs *st);
+	/* Symbolic and hard links: NULL where the filesystem has none
+	 * (see struct vfs_link_ops). */
+	const struct vfs_link_ops *links;
+	/* Writes back what the filesystem caches (sync()). Optional. */
+	int (*sync)(struct vfs_mount *m);
+	/* The mount is gone from the table (vfs_umount()) and unused:
+	 * write back and release (priv). Optional. */
+	int (*unmount)(struct vfs_mount *m);
 	/* Absent ops mean the filesystem cannot do that: -EROFS for the
 	 * ones that change it, -ENOSYS otherwise. */
+};
+
+/*
+ * The ops of struct vfs_fs_ops never follow a link in the last place
+ * (stat is lstat; open of a link is -ELOOP) and see no link before it:
+ * (follow) is vfs_follow_links, which resolves them with stat and
+ * (readlink) before the VFS calls. (A pointer, so that an image whose
+ * filesystems have no links carries none of that code.) readlink puts up
+ * to (size) bytes of the target of link (path), without a NUL, into
+ * (buf): the count, or -EINVAL for a path that is not a link. symlink
+ * makes link (path) to (target); link gives the non-directory (from) the
+ * new name (to), on this mount.
+ */
+struct vfs_link_ops {
+	int (*follow)(struct vfs_lookup *lk, bool last);
+	int (*readlink)(struct vfs_mount *m, const char *path, char *buf,
+			size_t size);
+	int (*symlink)(struct vfs_mount *m, const char *target,
+		       const char *path);
+	int (*link)(struct vfs_mount *m, const char *from, const char *to);
 };
 
 struct vfs_mount {
@@ -253,7 +283,17 @@ int vfs_umount(const char *path);
  * across mounts), -EBUSY (a mount point itself), and the filesystem's own.
  * ".." is resolved by name, before the filesystem sees the path.
  */
-int vfs_stat(const char *path, struct stat *st);
+/* stat(), or lstat() (a symbolic link itself, not what it names) when
+ * not (follow). */
+int vfs_stat_follow(const char *path, struct stat *st, bool follow);
+static inline int vfs_stat(const char *path, struct stat *st)
+{
+	return vfs_stat_follow(path, st, true);
+}
+static inline int vfs_lstat(const char *path, struct stat *st)
+{
+	return vfs_stat_follow(path, st, false);
+}
 int vfs_mkdir(const char *path, mode_t mode);
 /* (mode) with its type: S_IFSOCK only. */
 int vfs_mknod(const char *path, mode_t mode);
@@ -263,6 +303,22 @@ int vfs_rename(const char *from, const char *to);
 int vfs_setattr(const char *path, const struct vfs_attr *a);
 /* statfs(), with the flags (ST_RDONLY) and limits the VFS knows. */
 int vfs_statfs(const char *path, struct statfs *st);
+/*
+ * Links (fs/vfs_link.c): readlink() (the count, no NUL; -EINVAL for a
+ * non-link), symlink() (-EPERM where the filesystem has none), link()
+ * (-EXDEV across mounts, -EPERM for a directory or a filesystem without
+ * hard links). sync() writes back every mount.
+ */
+int vfs_readlink(const char *path, char *buf, size_t size);
+int vfs_symlink(const char *target, const char *path);
+int vfs_link(const char *from, const char *to);
+void vfs_sync(void);
+/* For filesystems' ops->follow: resolves the symbolic links of (lk)'s
+ * path, the last component's too if (last), moving (lk) to the mount
+ * the result is on. -ELOOP after VFS_LINK_MAX links. */
+#define VFS_LINK_MAX	40
+int vfs_follow_links(struct vfs_lookup *lk, bool last);
+
 /* (amode): F_OK or R_OK|W_OK|X_OK (unistd.h). */
 int vfs_access(const char *path, int amode);
 int vfs_chdir(const char *path);
