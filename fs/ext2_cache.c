@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ext2 block cache: blocks by number in a hash table, kept in LRU
+ * order, written back when evicted and on sync (fsync, sync(), unmount,
+ * exit). One cache per mount, shared by every CPU under the mount's lock.
+ * A block in use is pinned so that reading another cannot evict it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <kernel/heap.h>
+#include <kernel/log.h>
+#include <toro/blk.h>
+
+#include "ext2.h"
+
+static unsigned hash_of(const struct ext2_fs *fs, uint64_t nr)
+{
+	return (unsigned)(nr * 0x9e3779b97f4a7c15ull >> 40) & fs->hash_mask;
+}
+
+int ext2_cache_init(struct ext2_fs *fs, unsigned max_bufs)
+{
+	unsigned n = 64;
+
+	while (n < max_bufs && n < (1u << 20))
+		n <<= 1;
+	fs->hash = heap_zalloc(n * sizeof(*fs->hash));
+	if (!fs->hash)
+		return -ENOMEM;
+	fs->hash_mask = n - 1;
+	fs->max_bufs = max_bufs < 16 ? 16 : max_bufs;
+	return 0;
+}
+
+static void lru_unlink(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		fs->lru_head = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	else
+		fs->lru_tail = b->prev;
+	b->prev = b->next = NULL;
+}
+
+static void lru_push(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	b->prev = NULL;
+	b->next = fs->lru_head;
+	if (fs->lru_head)
+		fs->lru_head->prev = b;
+	fs->lru_head = b;
+	if (!fs->lru_tail)
+		fs->lru_tail = b;
+}
+
+static void hash_unlink(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	struct ext2_buf **p = &fs->hash[hash_of(fs, b->nr)];
+
+	while (*p && *p != b)
+		p = &(*p)->hnext;
+	if (*p)
+		*p = b->hnext;
+}
+
+static void buf_free(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	hash_unlink(fs, b);
+	lru_unlink(fs, b);
+	fs->nbufs--;
+	heap_free(b->data);
+	heap_free(b);
+}
+
+static int write_buf(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	uint32_t bs = fs->g.block_size;
+	int rc = blk_write(fs->dev, b->nr * bs, b->data, bs);
+
+	if (rc) {
+		if (!fs->io_error)
+			log_error("ext2 %s: writing block %llu: error %d\n",
+				  blk_name(fs->dev),
+				  (unsigned long long)b->nr, -rc);
+		fs->io_error = rc;
+		return rc;
+	}
+	b->dirty = false;
+	return 0;
+}
+
+/* Makes room for one more buffer: evicts the least recently used
+ * unpinned one, written back first if dirty. Over the limit when every
+ * buffer is pinned (a deep walk), which is bounded by the code's depth. */
+static void evict(struct ext2_fs *fs)
+{
+	struct ext2_buf *b = fs->lru_tail;
+
+	while (fs->nbufs >= fs->max_bufs && b) {
+		struct ext2_buf *prev = b->prev;
+
+		if (!b->pins && (!b->dirty || write_buf(fs, b) == 0))
+			buf_free(fs, b);
+		b = prev;
+	}
+}
+
+static struct ext2_buf *find(struct ext2_fs *fs, uint64_t nr)
+{
+	for (struct ext2_buf *b = fs->hash[hash_of(fs, nr)]; b; b = b->hnext)
+		if (b->nr == nr)
+			return b;
+	return NULL;
+}
+
+static int get(struct ext2_fs *fs, uint64_t nr, bool read,
+	       struct ext2_buf **out)
+{
+	uint32_t bs = fs->g.block_size;
+	struct ext2_buf *b;
+	int rc;
+
+	*out = NULL;
+	if (nr >= fs->g.blocks_count)
+		return -EUCLEAN;
+	b = find(fs, nr);
+	if (b) {
+		lru_unlink(fs, b);
+		lru_push(fs, b);
+		if (!read)
+			memset(b->data, 0, bs);
+		b->pins++;
+		*out = b;
+		return 0;
+	}
+	evict(fs);
+	b = heap_zalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->data = heap_alloc(bs);
+	if (!b->data) {
+		heap_free(b);
+		return -ENOMEM;
+	}
+	if (read) {
+		rc = blk_read(fs->dev, nr * bs, b->data, bs);
+		if (rc) {
+			heap_free(b->data);
+			heap_free(b);
+			return rc == -EINVAL ? -EUCLEAN : -EIO;
+		}
+	} else {
+		memset(b->data, 0, bs);
+	}
+	b->nr = nr;
+	b->pins = 1;
+	unsigned h = hash_of(fs, nr);
+
+	b->hnext = fs->hash[h];
+	fs->hash[h] = b;
+	lru_push(fs, b);
+	fs->nbufs++;
+	*out = b;
+	return 0;
+}
+
+int ext2_bread(struct ext2_fs *fs, uint64_t nr, struct ext2_buf **out)
+{
+	return get(fs, nr, true, out);
+}
+
+int ext2_bzero(struct ext2_fs *fs, uint64_t nr, struct ext2_buf **out)
+{
+	return get(fs, nr, false, out);
+}
+
+void ext2_bdirty(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	(void)fs;
+	b->dirty = true;
+}
+
+void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	(void)fs;
+	if (b && b->pins)
+		b->pins--;
+}
+
+void ext2_bforget(struct ext2_fs *fs, uint64_t nr)
+{
+	struct ext2_buf *b = find(fs, nr);
+
+	if (b && !b->pins)
+		buf_free(fs, b);
+	else if (b)
+		b->dirty = false;
+}
+
+/* Dirty blocks are written in ascending order, so that runs of a file
+ * go out as the device likes them. */
+int ext2_cache_sync(struct ext2_fs *fs)
+{
+	uint64_t last = 0;
+	bool first = true;
+	int rc = 0;
+
+	/* Repeated minimum search: the dirty set is small next to the
+	 * time each write takes. */
+	for (;;) {
+		struct ext2_buf *best = NULL;
+
+		for (struct ext2_buf *b = fs->lru_head; b; b = b->next)
+			if (b->dirty && (first || b->nr > last) &&
+			    (!best || b->nr < best->nr))
+				best = b;
+		if (!best)
+			break;
+		first = false;
+		last = best->nr;
+		if (write_buf(fs, best))
+			rc = -EIO;
+	}
+	if (blk_flush(fs->dev))
+		rc = -EIO;
+	if (rc == 0 && fs->io_error) {
+		rc = -EIO;	/* an earlier write-back failed */
+		fs->io_error = 0;
+	}
+	return rc;
+}
+
+void ext2_cache_free(struct ext2_fs *fs)
+{
+	while (fs->lru_head)
+		buf_free(fs, fs->lru_head);
+	heap_free(fs->hash);
+	fs->hash = NULL;
+}
