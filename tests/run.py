@@ -49,7 +49,8 @@ Files and devices, fresh for every configuration a case runs on:
                        and expect/reject/expect_count look at the output of
                        all of them
   host_setup: COMMAND  run before the first boot; host_check: COMMAND
-                       after the last, if all else passed. Shell-quoted
+                       after the last, if all else passed; host_after: N
+                       COMMAND after boot N (repeatable), before the next. Shell-quoted
                        words run in the test directory, given the fs
                        directory as last argument when there is one, and
                        TEST_FS, TEST_DISKS (space-separated), TEST_MACHINE
@@ -222,7 +223,8 @@ def new_case(name, directory, configs="quick"):
             "env": [], "args": [], "exit": 0, "configs": configs, "min_smp": 1,
             "min_mem": 0, "machines": list(MACHINES), "expect_count": [],
             "boot": [], "initrd": None, "fs": None, "disk": [],
-            "host_setup": None, "host_check": None, "kill_virtiofsd": None,
+            "host_setup": None, "host_check": None, "host_after": [],
+            "kill_virtiofsd": None,
             "port": [], "net": None, "host_client": None,
             "client_after": None, "append": [], "vsock": False}
 
@@ -267,6 +269,11 @@ def parse_test_file(path):
                     cur["disk"].append((int(mib), opts))
             elif key in ("host_setup", "host_check", "host_client"):
                 cur[key] = shlex.split(value)
+            elif key == "host_after":
+                n, _, words = value.partition(" ")
+                if not n.isdigit():
+                    raise SystemExit(f"{path}:{lineno}: host_after: N COMMAND")
+                cur["host_after"].append((int(n), shlex.split(words)))
             elif key == "port":
                 cur["port"] = value.split()
                 if not all(re.match(r"^(udp:|tcp:|vsock:)?\d{1,5}$", p)
@@ -486,6 +493,9 @@ def run_sys_case_in(elf, case, cfg, tmp):
             return [f"host_setup failed: {why}"], ""
     problems, outs = [], []
     for n, args in enumerate(case["boot"] or [case["args"]], 1):
+        want = case["exit"]
+        if args and re.match(r"^exit=\d+$", args[0]):
+            want, args = int(args[0][5:]), args[1:]
         code, out, why = boot_case(elf, cfg, case, args, extra, fs_dir,
                                    disks, ports, vsock)
         if len(case["boot"]) > 1:
@@ -493,9 +503,16 @@ def run_sys_case_in(elf, case, cfg, tmp):
         outs.append(out)
         if why:
             problems.append(f"boot {n}: " * (len(case["boot"]) > 1) + why)
-        if code != case["exit"]:
+        if code != want:
             problems.append(f"boot {n}: " * (len(case["boot"]) > 1) +
-                            f"exit status {code}, expected {case['exit']}")
+                            f"exit status {code}, expected {want}")
+            break
+        for after, words in case["host_after"]:
+            why = after == n and host_command(case, words, fs_dir, disks,
+                                              cfg)
+            if why:
+                problems.append(f"host_after {n} failed: {why}")
+        if problems:
             break
     out = "".join(outs)
     for pat in case["expect"]:
