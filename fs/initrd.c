@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include <kernel/compiler.h>
 #include <kernel/boot.h>
 #include <kernel/initrd.h>
 #include <kernel/log.h>
@@ -175,7 +176,7 @@ static const struct vfs_fs_ops initrd_ops = {
 };
 
 /* Whether the archive lies in RAM the firmware reported, hence mapped. */
-static bool in_ram(const struct boot_info *bi, uint64_t start, uint64_t size)
+static __cold bool in_ram(const struct boot_info *bi, uint64_t start, uint64_t size)
 {
 	for (unsigned i = 0; i < bi->nram; i++)
 		if (start >= bi->ram[i].start && start < bi->ram[i].end &&
@@ -184,7 +185,7 @@ static bool in_ram(const struct boot_info *bi, uint64_t start, uint64_t size)
 	return false;
 }
 
-static int build(void)
+static __cold int build(void)
 {
 	const struct boot_info *bi = kernel_boot_info;
 	uint64_t start = bi->initrd_start, size = bi->initrd_size;
@@ -203,7 +204,7 @@ static int build(void)
 	return rc;
 }
 
-int initrd_mount(const char *path)
+__cold int initrd_mount(const char *path)
 {
 	/* Mounted at boot, maybe again later: built once, kept. */
 	mutex_lock(&build_lock);

@@ -32,7 +32,7 @@ static const char *current_dir(void)
 	return cwd[0] ? cwd : "/";
 }
 
-/* Inlined in vfs_lookup(), the hot path; vfs_lookup_mount() is the
+/* Inlined in lookup(), the hot path; vfs_lookup_mount() is the
  * same for links (vfs_link.c). */
 static inline int match_mount(struct vfs_lookup *lk)
 {
@@ -66,7 +66,10 @@ int vfs_lookup_mount(struct vfs_lookup *lk)
 	return match_mount(lk);
 }
 
-int vfs_lookup(const char *path, bool follow, struct vfs_lookup *lk)
+/* Resolves (path) into (lk); on success the caller must vfs_mount_put()
+ * lk->mnt. Symbolic links on the way are followed (ops->links), the last
+ * component's only if (follow) or the path ends in '/'. */
+static int lookup(const char *path, bool follow, struct vfs_lookup *lk)
 {
 	int n;
 
@@ -98,7 +101,7 @@ struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc)
 		*rc = -ENOMEM;
 		return NULL;
 	}
-	*rc = vfs_lookup(path, follow, lk);
+	*rc = lookup(path, follow, lk);
 	if (*rc) {
 		heap_free(lk);
 		return NULL;

@@ -21,11 +21,6 @@ struct vfs_lookup {
 	bool dir;			/* the path must name a directory */
 };
 
-/* Resolves (path) into (lk); on success the caller must vfs_mount_put()
- * lk->mnt. -ENOENT when nothing is mounted there. Symbolic links on the
- * way are followed (ops->follow), the last component's only if
- * (follow) or the path ends in '/'. */
-int vfs_lookup(const char *path, bool follow, struct vfs_lookup *lk);
 /* The mount of the normalised lk->path: lk->mnt (with a user
  * reference) and lk->rel; -ENOENT when nothing is mounted there. */
 int vfs_lookup_mount(struct vfs_lookup *lk);
@@ -35,9 +30,11 @@ static inline void vfs_mount_put(struct vfs_mount *m)
 	__atomic_fetch_sub(&m->users, 1, __ATOMIC_RELEASE);
 }
 
-/* The same in a struct from the heap, not from a thread stack that may be
- * small: NULL with (*rc) set on failure. vfs_lookup_free() puts the mount
- * and frees it. */
+/* Resolves (path) into a struct from the heap (not from a thread stack,
+ * which may be small): NULL with (*rc) set on failure, -ENOENT when
+ * nothing is mounted there. Symbolic links on the way are followed
+ * (ops->links), the last component's only if (follow) or the path ends
+ * in '/'. vfs_lookup_free() puts the mount and frees it. */
 struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc);
 void vfs_lookup_free(struct vfs_lookup *lk);
 

@@ -16,6 +16,7 @@
 #include <arch/mmu.h>
 #include <arch/trap.h>
 #include <drivers/virtio.h>
+#include <kernel/compiler.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
@@ -188,7 +189,7 @@ static void mmio_irq(struct trap_frame *tf, void *arg)
 		virtio_interrupt(dev, status & MMIO_INT_CONFIG);
 }
 
-static int mmio_irq_setup(struct virtio_dev *dev, unsigned cpu)
+static __cold int mmio_irq_setup(struct virtio_dev *dev, unsigned cpu)
 {
 	struct mmio_dev *m = to_mmio(dev);
 
@@ -229,7 +230,7 @@ static bool already_added(uint64_t base)
 	return false;
 }
 
-static int mmio_add(uint64_t base, uint64_t size, uint32_t gsi)
+static __cold int mmio_add(uint64_t base, uint64_t size, uint32_t gsi)
 {
 	if (already_added(base))
 		return 0;
@@ -274,7 +275,7 @@ static int mmio_add(uint64_t base, uint64_t size, uint32_t gsi)
 
 /* From the command line (QEMU microvm without ACPI, Firecracker), then
  * from the DSDT (microvm with ACPI). */
-int virtio_mmio_scan(void)
+__cold int virtio_mmio_scan(void)
 {
 	int n = 0;
 

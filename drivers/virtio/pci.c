@@ -284,7 +284,7 @@ static int alloc_vector(struct virtio_dev *dev, irq_handler_fn fn)
 /* Vectors once, then MSI-X entries pointed at (cpu): config changes on
  * entry 0, the queues on entry 1, or everything on entry 0 when the
  * table is that small (then each interrupt may also be a config change). */
-static int vpci_irq_setup(struct virtio_dev *dev, unsigned cpu)
+static __cold int vpci_irq_setup(struct virtio_dev *dev, unsigned cpu)
 {
 	struct vpci_dev *v = to_vpci(dev);
 	int n = pci_msix_enable(v->pci);
@@ -359,7 +359,7 @@ static unsigned device_type(const struct pci_dev *pci)
 }
 
 /* Maps (r); 0 with a message when it is not inside its BAR. */
-static uintptr_t map_region(struct vpci_dev *v, const char *what,
+static __cold uintptr_t map_region(struct vpci_dev *v, const char *what,
 			    const struct virtio_pci_region *r)
 {
 	uintptr_t a = r->length ? pci_map_bar(v->pci, r->bar, r->offset,
@@ -372,7 +372,7 @@ static uintptr_t map_region(struct vpci_dev *v, const char *what,
 	return a;
 }
 
-static int vpci_setup(struct vpci_dev *v, const struct virtio_pci_caps *c)
+static __cold int vpci_setup(struct vpci_dev *v, const struct virtio_pci_caps *c)
 {
 	if (c->common.length < COMMON_SIZE) {
 		log_warn("%s: common configuration is %u bytes, needs %u\n",
@@ -398,7 +398,7 @@ static int vpci_setup(struct vpci_dev *v, const struct virtio_pci_caps *c)
 	return 0;
 }
 
-static bool vpci_add(struct pci_dev *pci, unsigned type)
+static __cold bool vpci_add(struct pci_dev *pci, unsigned type)
 {
 	struct virtio_pci_caps caps;
 	int rc = virtio_pci_caps(pci, &caps);
