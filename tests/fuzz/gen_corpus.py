@@ -411,6 +411,66 @@ def nvme():
         struct.pack("<QI", 0x100000, 8192))
 
 
+# --- ext2 images ----------------------------------------------------------
+
+def ext2_image(args, tree, size_kib):
+    """An image made by the host's mke2fs -d from (tree) (a dict of name
+    to bytes, or to ("link", target), or to None for a directory), its
+    trailing zeros cut: fuzz_ext2.c pads the device back."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        root = os.path.join(d, "root")
+        os.mkdir(root)
+        for name, data in tree.items():
+            path = os.path.join(root, name)
+            if data is None:
+                os.makedirs(path, exist_ok=True)
+            elif isinstance(data, tuple):
+                os.symlink(data[1], path)
+            else:
+                with open(path, "wb") as f:
+                    f.write(data)
+        img = os.path.join(d, "img")
+        with open(img, "wb") as f:
+            f.truncate(size_kib << 10)
+        mke2fs = "/usr/sbin/mke2fs"
+        subprocess.run([mke2fs, "-q", "-F", "-E", "nodiscard",
+                        "-E", "hash_seed=0f0f0f0f-0000-0000-0000-000000000000",
+                        "-U", "00000000-0000-0000-0000-000000000001"] + args +
+                       ["-d", root, img], check=True,
+                       env=dict(os.environ, E2FSPROGS_FAKE_TIME="1700000000"))
+        with open(img, "rb") as f:
+            return f.read().rstrip(b"\0")
+
+
+def ext2():
+    tree = {
+        "hello.txt": b"hello ext2\n",
+        "dir": None,
+        "dir/sub": None,
+        "dir/sub/deep.txt": b"deep\n",
+        "big.bin": bytes((i * 7) & 255 for i in range(20000)),
+        "link_fast": ("link", "hello.txt"),
+        "link_slow": ("link", "./" * 40 + "dir/sub/deep.txt"),
+        "a.txt": b"a\n",
+    }
+    many = dict(tree, many=None)
+    for i in range(60):
+        many[f"many/file{i:02d}"] = b"x"
+    seeds = {
+        "ext2-1k": (["-t", "ext2", "-b", "1024", "-N", "32"], tree, 256),
+        "ext2-4k": (["-t", "ext2", "-b", "4096", "-N", "32"], tree, 512),
+        "ext2-many": (["-t", "ext2", "-b", "1024", "-N", "96"], many, 256),
+        "ext2-rev0": (["-r", "0", "-b", "1024", "-N", "32"],
+                      {"hello.txt": b"hi\n", "d": None}, 128),
+        "ext4-ro": (["-t", "ext4", "-b", "1024", "-N", "32", "-O",
+                     "^has_journal"], tree, 512),
+    }
+    for name, (args, t, size) in seeds.items():
+        put("ext2", name, ext2_image(args, t, size))
+
+
 def main():
     cmdline()
     for name, data in archives().items():
@@ -422,6 +482,7 @@ def main():
     virtio_pci()
     virtq()
     nvme()
+    ext2()
 
 
 if __name__ == "__main__":
