@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Path normalisation and mount-prefix matching for the VFS. Names are
- * resolved by their text ("a/b/.." is "a"), which is exact here because no
- * Toro filesystem follows symbolic links.
+ * resolved by their text ("a/b/.." is "a"), before any symbolic link is
+ * followed (vfs_link.c): "link/.." is the directory holding the link, not
+ * the parent of its target, unlike POSIX's resolution.
  */
 #include <errno.h>
 #include <string.h>

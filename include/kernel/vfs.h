@@ -371,9 +371,10 @@ void vfs_file_get(struct vfs_file *f);
 void vfs_file_put(struct vfs_file *f);
 
 /*
- * The filesystems. vfs.c mounts the root at start-up (INIT_FS) as the
- * "toro.root=" kernel option says: "initrd", or "virtiofs:TAG" (the
- * virtio-fs device with that tag); without it, the first virtio-fs device,
+ * The filesystems. vfs_mount.c mounts the root at start-up (INIT_FS) as
+ * the "toro.root=" kernel option says: "initrd", or "virtiofs:TAG" (the
+ * virtio-fs device with that tag), or "ext2:DEV" (fs/ext2_mount.c mounts
+ * that one, when the image has ext2); without it, the first virtio-fs device,
  * else the initrd if the VM was given one, else nothing (file calls then
  * fail with ENOENT). Naming them here is what links them into an
  * application that uses files.

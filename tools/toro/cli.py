@@ -108,7 +108,10 @@ def make_parser():
                    help="attach a raw disk image as a virtio-blk device, or "
                    "an NVMe controller with if=nvme (--machine q35); ro: "
                    "read-only (repeatable; NVMe disks come after the "
-                   "virtio ones in <toro/blk.h>)")
+                   "virtio ones in <toro/blk.h>). The virtio ones are vda, "
+                   "vdb... in this order; --append toro.root=ext2:vda "
+                   "mounts an ext2 one as / (toro.mount=ext2:vdb:/data "
+                   "elsewhere)")
     r.add_argument("--port", dest="ports", action="append", default=[],
                    metavar="[udp:]HOST[:GUEST]",
                    help="forward 127.0.0.1:HOST to the guest's port GUEST "
