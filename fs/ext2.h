@@ -308,6 +308,13 @@ void ext2_group_store(const struct ext2_geom *g, const struct ext2_group *in,
 		      uint8_t *raw, uint32_t i);
 /* Whether group (i) holds a backup superblock and descriptors. */
 bool ext2_group_has_super(const struct ext2_super *sb, uint32_t i);
+/* Whether the entry at (off) of a directory block of (bs) bytes is sane
+ * for a filesystem of (inodes) inodes. */
+bool ext2_dirent_ok(const uint8_t *blk, uint32_t off, uint32_t bs,
+		    uint32_t inodes);
+/* An entry's record length (65536-byte blocks store a whole block as 0
+ * or 65535). */
+uint32_t ext2_rec_len(const struct ext2_dirent *de, uint32_t bs);
 /* Loads the descriptors (after ext2_super_parse) and writes them back. */
 int ext2_groups_load(struct ext2_fs *fs);
 int ext2_groups_store(struct ext2_fs *fs, uint32_t i);
@@ -375,10 +382,6 @@ int ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool is_dir);
 uint64_t ext2_group_goal(const struct ext2_fs *fs, uint32_t ino);
 
 /* ext2_dir.c: directory entries (linear; htree blocks read as linear). */
-/* Whether the entry at (off) of a directory block of (bs) bytes is sane
- * for a filesystem of (inodes) inodes; pure, for the tests. */
-bool ext2_dirent_ok(const uint8_t *blk, uint32_t off, uint32_t bs,
-		    uint32_t inodes);
 int ext2_dir_lookup(struct ext2_fs *fs, struct ext2_inode *dir,
 		    const char *name, size_t len, uint32_t *ino);
 /* The next entry at or after byte (*pos) into (ent), (*pos) advanced:

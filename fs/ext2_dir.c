@@ -13,33 +13,14 @@
 
 #include "ext2.h"
 
-/* 65536-byte blocks store a full-block record length as 0 or 65535. */
 static uint32_t rec_len(const struct ext2_dirent *de, uint32_t bs)
 {
-	uint32_t v = de->rec_len;
-
-	return bs == 65536 && (v == 0 || v == 65535) ? 65536 : v;
+	return ext2_rec_len(de, bs);
 }
 
 static void set_rec_len(struct ext2_dirent *de, uint32_t len, uint32_t bs)
 {
 	de->rec_len = bs == 65536 && len == 65536 ? 65535 : len;
-}
-
-bool ext2_dirent_ok(const uint8_t *blk, uint32_t off, uint32_t bs,
-		    uint32_t inodes)
-{
-	const struct ext2_dirent *de;
-	uint32_t len;
-
-	if (off % 4 || off > bs - EXT2_DIRENT_HDR)
-		return false;
-	de = (const struct ext2_dirent *)(blk + off);
-	len = rec_len(de, bs);
-	return len >= EXT2_DIRENT_HDR && len % 4 == 0 && len <= bs - off &&
-	       EXT2_DIRENT_HDR + (uint32_t)de->name_len <= len &&
-	       de->inode <= inodes &&
-	       (de->inode == 0 || de->name_len > 0);
 }
 
 /* Whether the block's chain of entries is sound from start to end. */

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The ext2 superblock and group descriptors: what a mount believes about
- * the disk's geometry, checked field by field before anything is read
- * with it, and which features the driver can read or also write. Pure
- * code (no device, no cache), so the unit tests and the fuzzer run it on
- * the host.
+ * The ext2 superblock, group descriptors and directory entries: what a
+ * mount believes about the disk's geometry, checked field by field before
+ * anything is read with it, which features the driver can read or also
+ * write, and whether an entry stays inside its block. Pure code (no
+ * device, no cache), so the unit tests and the fuzzer run it on the host.
  */
 #include <errno.h>
 #include <string.h>
@@ -252,4 +252,28 @@ bool ext2_group_has_super(const struct ext2_super *sb, uint32_t i)
 	    !(sb->s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER))
 		return true;
 	return is_power_of(i, 3) || is_power_of(i, 5) || is_power_of(i, 7);
+}
+
+/* 65536-byte blocks store a full-block record length as 0 or 65535. */
+uint32_t ext2_rec_len(const struct ext2_dirent *de, uint32_t bs)
+{
+	uint32_t v = de->rec_len;
+
+	return bs == 65536 && (v == 0 || v == 65535) ? 65536 : v;
+}
+
+bool ext2_dirent_ok(const uint8_t *blk, uint32_t off, uint32_t bs,
+		    uint32_t inodes)
+{
+	const struct ext2_dirent *de;
+	uint32_t len;
+
+	if (off % 4 || off > bs - EXT2_DIRENT_HDR)
+		return false;
+	de = (const struct ext2_dirent *)(blk + off);
+	len = ext2_rec_len(de, bs);
+	return len >= EXT2_DIRENT_HDR && len % 4 == 0 && len <= bs - off &&
+	       EXT2_DIRENT_HDR + (uint32_t)de->name_len <= len &&
+	       de->inode <= inodes &&
+	       (de->inode == 0 || de->name_len > 0);
 }
