@@ -36,16 +36,22 @@ static size_t record_bytes(const struct ext2_fs *fs)
 		       fs->g.inode_size : sizeof(struct ext2_inode);
 }
 
+/* The table block holding inode (ino)'s record (pinned), and where. */
+static int record(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **b,
+		  uint32_t *off)
+{
+	uint64_t blk;
+	int rc = locate(fs, ino, &blk, off);
+
+	return rc ? rc : ext2_bread(fs, blk, b);
+}
+
 int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
 	struct ext2_buf *b;
-	uint64_t blk;
 	uint32_t off;
-	int rc = locate(fs, ino, &blk, &off);
+	int rc = record(fs, ino, &b, &off);
 
-	if (rc)
-		return rc;
-	rc = ext2_bread(fs, blk, &b);
 	if (rc)
 		return rc;
 	memset(in, 0, sizeof(*in));
@@ -58,13 +64,9 @@ static int write_record(struct ext2_fs *fs, uint32_t ino,
 			const struct ext2_inode *in, bool whole)
 {
 	struct ext2_buf *b;
-	uint64_t blk;
 	uint32_t off;
-	int rc = locate(fs, ino, &blk, &off);
+	int rc = record(fs, ino, &b, &off);
 
-	if (rc)
-		return rc;
-	rc = ext2_bread(fs, blk, &b);
 	if (rc)
 		return rc;
 	if (whole)	/* no stale in-inode attributes of a former user */
