@@ -8,17 +8,24 @@
  * 20 seconds (TCP_SYN_RCVD_TIMEOUT): for that long, and as long as the
  * flood lasts, no real client gets in. We have no SYN cookies; instead,
  * as the BSDs' syncache does when full, the oldest half-open connection
- * makes room for the new SYN. A real client's handshake takes a round
- * trip, so under a flood it completes unless the flood's own SYNs push it
- * out first, and once the flood stops every new client gets in at once.
- * Connections that are established and wait for accept() are never
- * dropped: that backlog is the application's, and full means full.
+ * makes room for the new SYN, once it has waited about a second for the
+ * peer's ACK (a round trip: no real handshake takes that long where a
+ * unikernel serves, and TCP's first SYN retransmission comes after one).
+ * Younger half-open connections keep their place, so a burst of real
+ * clients beyond the backlog is held off as lwIP would (their SYNs
+ * unanswered, retried), not refused. Under a flood, a client gets in
+ * with its first SYN retransmission. Connections that are established
+ * and wait for accept() are never dropped: that backlog is the
+ * application's, and full means full.
  */
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/prot/tcp.h"
 #include "lwip/tcp.h"
 
 #include "toro_lwip_hooks.h"
+
+/* lwIP's slow timer ticks every TCP_SLOW_INTERVAL (500 ms). */
+#define HALF_OPEN_MIN_TICKS	(1000 / TCP_SLOW_INTERVAL)
 
 void net_tcp_syn_room(struct tcp_pcb *pcb, const struct tcp_hdr *hdr)
 {
@@ -36,6 +43,7 @@ void net_tcp_syn_room(struct tcp_pcb *pcb, const struct tcp_hdr *hdr)
 			oldest = p;
 	/* No reset: its peer is most likely forged. The backlog place is
 	 * given back by lwIP as the pcb goes (tcp_backlog_accepted). */
-	if (oldest)
+	if (oldest &&
+	    (u32_t)(tcp_ticks - oldest->tmr) >= HALF_OPEN_MIN_TICKS)
 		tcp_abandon(oldest, 0);
 }
