@@ -240,18 +240,6 @@ SYSCALL_DEFINE1(fsync, int, fd)
 	return ON_FD(fd, f, vfs_fsync(f));
 }
 
-/* Every mount's cache to its device, as Linux's sync() does. */
-SYSCALL_DEFINE0(sync)
-{
-	vfs_sync();
-	return 0;
-}
-
-SYSCALL_DEFINE1(syncfs, int, fd)
-{
-	return ON_FD(fd, f, (vfs_sync(), 0));
-}
-
 SYSCALL_DEFINE1(fdatasync, int, fd)
 {
 	return ON_FD(fd, f, vfs_fsync(f));
