@@ -379,8 +379,23 @@ def _read_u16(addr):
     return int.from_bytes(bytes(data), "little")
 
 
+def _netdev_table():
+    """drivers/net/netdev.c's `devs`: other files have a `devs` too (the
+    block layer's)."""
+    try:
+        for sym in gdb.lookup_static_symbols("devs"):
+            t = sym.type.strip_typedefs()
+            if t.code == gdb.TYPE_CODE_ARRAY and \
+                    t.target().strip_typedefs().code == gdb.TYPE_CODE_PTR and \
+                    t.target().target().strip_typedefs().tag == "netdev":
+                return sym.value()
+    except (gdb.error, AttributeError):
+        pass
+    return None
+
+
 def _print_netdevs():
-    devs = _static("devs")
+    devs = _netdev_table()
     if devs is None:
         print("network devices: none in this image")
         return
