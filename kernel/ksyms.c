@@ -2,9 +2,9 @@
 /*
  * Lookups in the embedded symbol table (format in tools/mksyms.py): names
  * in address order, each with its distance from the previous one, and
- * spelled with a table of common substrings. Read by a linear walk that
- * expands names only when it needs them: the table is compact, and only
- * fault reports and backtraces use it.
+ * spelled with a table of common substrings (which may hold others).
+ * Read by a linear walk that expands names only when it needs them: the
+ * table is compact, and only fault reports and backtraces use it.
  */
 #include <string.h>
 
@@ -17,13 +17,15 @@ struct ksyms_header {
 	uint64_t base;
 };
 
+/* How deep tokens nest at most (MAX_DEPTH in tools/mksyms.py). */
+#define TOKEN_DEPTH 8
+
 extern const char __ksyms_start[], __ksyms_end[];
 extern const char __text_end[];
 
 struct table {
 	const struct ksyms_header *h;
-	const uint16_t *token_off;	/* ntokens offsets ... */
-	const char *tokens;		/* ... into these strings */
+	const char *tokens;		/* ntokens strings, one after another */
 	const unsigned char *names;	/* the entries */
 	const unsigned char *end;
 };
@@ -36,8 +38,7 @@ static bool open_table(struct table *t)
 	if (t->end - p < (long)sizeof(struct ksyms_header))
 		return false;
 	t->h = (const void *)p;
-	t->token_off = (const uint16_t *)(t->h + 1);
-	t->tokens = (const char *)(t->token_off + t->h->ntokens);
+	t->tokens = (const char *)(t->h + 1);
 	p = (const unsigned char *)t->tokens;
 	for (unsigned i = 0; i < t->h->ntokens && p < t->end; i++)
 		p += strnlen((const char *)p, t->end - p) + 1;
@@ -45,24 +46,35 @@ static bool open_table(struct table *t)
 	return p <= t->end;
 }
 
-/* The name at (p), tokens expanded, into (buf) (cut to fit). */
-static void expand(const struct table *t, const unsigned char *p, char *buf,
-		   size_t size)
+/* The token byte (c) stands for, or NULL if it is a letter of its own. */
+static const char *token_of(const struct table *t, unsigned char c)
 {
-	size_t n = 0;
+	unsigned i = c >= 0x80 ? c - 0x80u : c + 127u;	/* 0x01: 128 */
 
-	for (; *p && p < t->end && n + 1 < size; p++) {
-		const char *s = (const char *)p;
-		size_t len = 1;
+	if ((c < 0x80 && c > 0x23) || i >= t->h->ntokens)
+		return NULL;
+	const char *s = t->tokens;
 
-		if (*p >= 0x80 && *p - 0x80u < t->h->ntokens) {
-			s = t->tokens + t->token_off[*p - 0x80];
-			len = strlen(s);
-		}
-		for (size_t i = 0; i < len && n + 1 < size; i++)
-			buf[n++] = s[i];
+	while (i--)
+		s += strlen(s) + 1;
+	return s;
+}
+
+/* Appends (s), tokens expanded, to the (n) bytes in (buf) (cut to fit);
+ * returns the new length. */
+static size_t expand(const struct table *t, const unsigned char *s,
+		     char *buf, size_t n, size_t size, unsigned depth)
+{
+	for (; *s && n + 1 < size; s++) {
+		const char *token = depth < TOKEN_DEPTH ? token_of(t, *s) : NULL;
+
+		if (token)
+			n = expand(t, (const unsigned char *)token, buf, n, size,
+				   depth + 1);
+		else
+			buf[n++] = *s;
 	}
-	buf[n] = '\0';
+	return n;
 }
 
 /* Walks the table: calls (visit) with each symbol's address and encoded
@@ -123,6 +135,6 @@ const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset, char *buf,
 	if (!l.name)
 		return NULL;
 	*offset = addr - l.start;
-	expand(&t, l.name, buf, size);
+	buf[expand(&t, l.name, buf, 0, size, 0)] = '\0';
 	return buf;
 }

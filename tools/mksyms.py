@@ -9,22 +9,24 @@ with the table for the second pass, kept small because it ships in every
 image and is read only to print backtraces:
 
     u32 count; u16 ntokens; u16 reserved; u64 base;
-    ntokens x u16: offset of each token from the first token
     ntokens x { token NUL }
     count x { delta as ULEB128; name NUL }
 
 where each delta is the distance from the previous symbol (the first from
 base), in address order: seven bits a byte, low bits first, the top bit
-set on every byte but the last (most deltas fit in one byte). In a name,
-a byte 0x80 + i stands for token i: the substrings that save the most
-(sys_, netconn_, virtio...), chosen greedily here, at most 128 of them
-(names are ASCII, so those bytes are free).
+set on every byte but the last (most deltas fit in one byte). In names and
+tokens a code byte stands for a token: 0x80 + i for token i < 128, 0x01 +
+i for token 128 + i up to 0x23 (bytes no symbol name has). Tokens are the substrings
+that save the most (sys_, netconn_, virtio...), chosen greedily here; a
+token may hold the codes of tokens chosen before it, at most MAX_DEPTH
+deep, so a name is expanded recursively.
 
 With --same it instead checks that two links put every function at the
 same address (the table must not move code).
 """
 import argparse
 import collections
+import heapq
 import subprocess
 import sys
 
@@ -64,34 +66,74 @@ def uleb128(n):
             return out
 
 
-MAX_TOKENS = 128
-MAX_TOKEN_LEN = 12
+MAX_TOKEN_LEN = 12      # in bytes of the encoded names
 
 
-def choose_tokens(names):
-    """Greedy: the substring whose replacement by one byte saves the most
-    (its table entry counted), again and again. Returns (tokens, names
-    with tokens in)."""
-    cur, tokens = list(names), []
-    for k in range(MAX_TOKENS):
-        count = collections.Counter()
-        for n in cur:
-            for s in range(len(n) - 1):
-                if ord(n[s]) >= 0x80:
-                    continue
-                for e in range(s + 2, min(len(n), s + MAX_TOKEN_LEN) + 1):
-                    if ord(n[e - 1]) >= 0x80:
-                        break
-                    count[n[s:e]] += 1
+# Bytes that stand for tokens, in token order: no symbol name has them
+# (control characters, space, ! " #).
+CODES = [chr(c) for c in range(0x80, 0x100)] + [chr(c) for c in range(1, 0x24)]
+MAX_DEPTH = 8           # tokens inside tokens inside ... (kernel/ksyms.c)
 
-        def saving(item):
-            sub, times = item
-            return times * (len(sub) - 1) - (len(sub) + 1 + 2)
-        best = max(count.items(), key=saving, default=None)
-        if best is None or saving(best) <= 0:
+
+def depth(token, tokens):
+    """How deep (token) nests when expanded: 1 if it holds no code."""
+    inner = [depth(tokens[CODES.index(c)], tokens) for c in token
+             if c in CODES[:len(tokens)]]
+    return 1 + max(inner, default=0)
+
+
+def substrings(name):
+    for s in range(len(name) - 1):
+        for e in range(s + 2, min(len(name), s + MAX_TOKEN_LEN) + 1):
+            yield name[s:e]
+
+
+def choose_tokens(names, codes):
+    """Greedy: the substring whose replacement by a code saves the most
+    (its own bytes in the table counted), again and again, one code each.
+    Returns (tokens, names with codes in). Counts are kept up to date
+    name by name, and the best is taken from a heap whose stale entries
+    are fixed when they come to the top: a few seconds for a big image."""
+    cur = list(names)
+    count = collections.Counter()
+    holders = collections.defaultdict(set)
+    for i, n in enumerate(cur):
+        for sub in substrings(n):
+            count[sub] += 1
+            holders[sub].add(i)
+
+    def saving(sub):
+        return count[sub] * (len(sub) - 1) - (len(sub) + 1)
+    heap = [(-saving(sub), sub) for sub in count]
+    heapq.heapify(heap)
+    tokens, too_deep = [], set()
+    for code in codes:
+        token = None
+        while heap:
+            neg, sub = heapq.heappop(heap)
+            if -neg != saving(sub):         # stale: its count changed
+                if saving(sub) > 0:
+                    heapq.heappush(heap, (-saving(sub), sub))
+            elif -neg <= 0:
+                break
+            elif sub not in too_deep:
+                if depth(sub, tokens) <= MAX_DEPTH:
+                    token = sub
+                    break
+                too_deep.add(sub)
+        if token is None:
             break
-        tokens.append(best[0])
-        cur = [n.replace(best[0], chr(0x80 + k)) for n in cur]
+        tokens.append(token)
+        for i in sorted(holders[token]):
+            for sub in substrings(cur[i]):
+                count[sub] -= 1
+                holders[sub].discard(i)
+            cur[i] = cur[i].replace(token, code)
+            for sub in substrings(cur[i]):
+                count[sub] += 1
+            for sub in set(substrings(cur[i])):
+                holders[sub].add(i)
+                heapq.heappush(heap, (-saving(sub), sub))
     return tokens, cur
 
 
@@ -100,18 +142,17 @@ def asm_bytes(data):
 
 
 def emit(base, syms):
-    tokens, names = choose_tokens([name for _, name in syms])
+    names = [name for _, name in syms]
+    if any(c in CODES for name in names for c in name):
+        sys.exit("mksyms: a symbol name holds a byte used as a code")
+    tokens, coded = choose_tokens(names, CODES)
     out = ["\t.section .ksyms, \"a\"", "\t.balign 8",
            f"\t.long {len(syms)}", f"\t.short {len(tokens)}", "\t.short 0",
            f"\t.quad {base:#x}"]
-    off = 0
     for t in tokens:
-        out.append(f"\t.short {off}")
-        off += len(t) + 1
-    for t in tokens:
-        out.append(f'\t.asciz "{t}"')
+        out.append(asm_bytes(t.encode("latin-1") + b"\0"))
     prev = base
-    for (addr, _), name in zip(syms, names):
+    for (addr, _), name in zip(syms, coded):
         out.append(asm_bytes(uleb128(addr - prev)))
         out.append(asm_bytes(name.encode("latin-1") + b"\0"))
         prev = addr
