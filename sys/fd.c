@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Descriptors themselves: close, dup, dup2, dup3, fcntl (flags,
- * FD_CLOEXEC, record locks), flock, ioctl, fstat, fstatfs, fsync,
+ * FD_CLOEXEC, record locks), ioctl, fstat, fstatfs, fsync,
  * fdatasync, ftruncate, getdents64, over the descriptor table (fs/fd.c)
  * and open files.
  *
@@ -228,11 +228,6 @@ SYSCALL_DEFINE2(fstatfs, int, fd, struct statfs *, st)
 	if (!user_writable(st, sizeof(*st)))
 		return -EFAULT;
 	return ON_FD(fd, f, vfs_fstatfs(f, st));
-}
-
-SYSCALL_DEFINE2(flock, int, fd, int, op)
-{
-	return ON_FD(fd, f, vfs_flock(f, op));
 }
 
 SYSCALL_DEFINE1(fsync, int, fd)

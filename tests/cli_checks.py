@@ -231,9 +231,19 @@ def check_links_only_what_is_used(build):
     unused = [s for s in ("strtod", "qsort", "rand", "test_main", "strdup",
                           "blk_register", "nvme_scan", "vblk_probe",
                           "vfs_mount_root", "initrd_mount",
-                          "virtiofs_mount") if s in syms]
+                          "virtiofs_mount", "vfs_flock") if s in syms]
     used = [s for s in ("printf", "vformat", "kernel_start") if s not in syms]
     return not unused and not used, f"linked but unused: {unused}; missing: {used}"
+
+
+def check_hello_within_64_kib(build):
+    """The C library issue's size target: hello, stripped, is at most
+    64 KiB (the original Toro's HelloWorld)."""
+    stripped = os.path.join(build, "hello.stripped")
+    subprocess.run(["strip", "-o", stripped, f"{build}/hello.elf"],
+                   check=True)
+    size = os.path.getsize(stripped)
+    return size <= 64 * 1024, f"hello stripped is {size} bytes > 64 KiB"
 
 
 def check_layers_call_downward(build):
@@ -1190,7 +1200,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_stress_tap, check_stress_user, check_stress_watch,
     check_soak_short, check_hostile_network,
     check_build_ipv4_only,
-    check_webserver_in_16_mib, check_ceiling_serves, check_profile_errors,
+    check_webserver_in_16_mib, check_hello_within_64_kib, check_ceiling_serves, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests, check_vsock_errors, check_vsock_device_args,
     check_vsock_cleanup, check_vsock_backend_garbage)]
