@@ -31,6 +31,10 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", ".."))
+from inet import checksum  # noqa: E402
+
 GUEST_IP = socket.inet_aton("10.0.3.2")
 PEER_IP = socket.inet_aton("10.0.3.1")
 NOBODY_IP = socket.inet_aton("10.0.3.99")
@@ -47,18 +51,6 @@ QUIT_PORT, OUR_UDP_PORT = 7, 40007
 
 class Fail(Exception):
     pass
-
-
-def checksum(data):
-    """The Internet checksum (RFC 1071): the ones' complement of the ones'
-    complement sum of the 16-bit big-endian words, an odd last byte
-    padded with zero. Over data that holds a correct checksum it is 0."""
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
 
 
 def ip_addr(raw):

@@ -44,6 +44,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+from inet import checksum, ones_sum  # noqa: E402
 from netns import GUEST, GUEST6, HOST, run_in_namespace  # noqa: E402
 TCP_BYTES = 4 << 20
 results = []
@@ -67,15 +68,6 @@ def has_option(opts, kind):
             return False
         i += opts[i + 1]
     return False
-
-
-def osum(b):
-    if len(b) & 1:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
 
 
 class Capture(threading.Thread):
@@ -141,8 +133,8 @@ class Capture(threading.Thread):
     def verify(self, seg, pseudo):
         """Completes the partial checksum of (seg) as a device does and
         checks it over (pseudo)."""
-        seg[16:18] = struct.pack("!H", ~osum(bytes(seg)) & 0xffff)
-        if osum(pseudo + bytes(seg)) == 0xffff:
+        seg[16:18] = struct.pack("!H", checksum(bytes(seg)))
+        if ones_sum(pseudo + bytes(seg)) == 0xffff:
             self.good += 1
         else:
             self.bad += 1
