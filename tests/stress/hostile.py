@@ -54,8 +54,8 @@ sys.path.insert(0, HERE)
 import gdbguest  # noqa: E402
 import packets as pk  # noqa: E402
 from netns import GUEST, GUEST_APPEND, HOST, TAP, run_in_namespace  # noqa
+from web_quit import QUIT_PATH, ask_to_quit  # noqa: E402
 
-QUIT = "/__quit"
 PROBE_S = 5
 BIG = 64 << 20
 IDLE_CONNS = 10000
@@ -336,7 +336,7 @@ def inner(args):
             args.elf, ["--accel", "tcg", "--smp", "2", "--mem",
                        str(args.mem), "--fs", site, "--tap", TAP,
                        "--append", GUEST_APPEND],
-            ["--timeout", "10", "--quit-path", QUIT], work, timeout=1800)
+            ["--timeout", "10", "--quit-path", QUIT_PATH], work, timeout=1800)
         if not guest.wait_line(r"^webserver: serving", 120):
             print("FAIL the web server did not start:\n" + guest.console())
             guest.kill()
@@ -372,12 +372,8 @@ def inner(args):
                 case_tcpcheck(link, index)
                 probe(index, "after the bad segments")
         link.close()
-        try:
-            with socket.create_connection((GUEST, 80), timeout=30) as s:
-                s.sendall(f"GET {QUIT} HTTP/1.1\r\nHost: g\r\n\r\n"
-                          .encode())
-                s.recv(100)
-        except OSError as e:
+        e = ask_to_quit((GUEST, 80))
+        if e:
             print(f"asking the server to exit: {e}")
         status = guest.wait(120)
         console = guest.console(400)

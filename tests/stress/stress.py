@@ -36,7 +36,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -49,8 +48,8 @@ sys.path.insert(0, HERE)
 import gdbguest  # noqa: E402
 import load  # noqa: E402
 from netns import GUEST, GUEST_APPEND, TAP, run_in_namespace  # noqa: E402
+from web_quit import QUIT_PATH, ask_to_quit  # noqa: E402
 
-QUIT = "/__quit"
 BOOT_S = 120            # until the server serves
 DUMP_S = 120            # gdb's time for the dump
 SERVER_TIMEOUT = 10     # the web server's --timeout
@@ -84,7 +83,7 @@ class Guest(gdbguest.GdbGuest):
             args.elf, ["--accel", "tcg", "--smp", str(args.smp), "--mem",
                        str(args.mem), "--machine", args.machine, "--initrd",
                        site_dir, *net],
-            ["--timeout", str(SERVER_TIMEOUT), "--quit-path", QUIT], work,
+            ["--timeout", str(SERVER_TIMEOUT), "--quit-path", QUIT_PATH], work,
             timeout=args.seconds + BOOT_S + DUMP_S + 120)
 
     def wait_serving(self):
@@ -98,13 +97,7 @@ class Guest(gdbguest.GdbGuest):
     def quit(self):
         """Asks the server to exit; returns its exit status (None if it
         had to be killed)."""
-        try:
-            with socket.create_connection(self.addr, timeout=30) as s:
-                s.sendall(f"GET {QUIT} HTTP/1.1\r\nHost: g\r\n\r\n"
-                          .encode())
-                s.recv(1000)
-        except OSError:
-            pass
+        ask_to_quit(self.addr)
         return self.wait(60)
 
 
@@ -151,7 +144,7 @@ def inner(args):
             for _ in range(n):
                 c = load.Client(kind, guest.addr, site, stats, stop,
                                 timeout=args.stall * 4)
-                c.settle = 0.2 if args.net == "user" else 0.0
+                c.head_first = args.net == "user"
                 t = threading.Thread(target=c.run, args=(behaviour,),
                                      daemon=True)
                 clients.append(c)

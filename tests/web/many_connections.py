@@ -35,9 +35,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from netns import GUEST, GUEST_APPEND, TAP, run_in_namespace  # noqa: E402
+from web_quit import QUIT_PATH, ask_to_quit  # noqa: E402
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: guest\r\n\r\n"
-QUIT = "/__quit"
 IN_FLIGHT = 64          # connections being set up at a time
 PHASE_S = 300           # each phase's limit
 results = []
@@ -80,7 +80,7 @@ def boot(elf, mem):
          "2", "--mem", str(mem), "--initrd",
          os.path.join(ROOT, "examples", "webserver", "site"), "--tap", TAP,
          "--append", GUEST_APPEND + " toro.memstats", "--timeout", "900",
-         "--", "--timeout", "900", "--quit-path", QUIT],
+         "--", "--timeout", "900", "--quit-path", QUIT_PATH],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = p.stdout.readline()
     if "serving" not in line:
@@ -91,12 +91,8 @@ def boot(elf, mem):
 
 def memory_at_exit(p):
     """Ends the server; returns the KiB in use the kernel reported."""
-    try:
-        with socket.create_connection((GUEST, 80), timeout=30) as s:
-            s.sendall(f"GET {QUIT} HTTP/1.1\r\nHost: guest\r\n\r\n"
-                      .encode())
-            s.recv(1000)
-    except OSError as e:
+    e = ask_to_quit((GUEST, 80))
+    if e:
         print(f"the request to end the server failed: {e}")
         p.kill()
     out, _ = p.communicate(timeout=60)
