@@ -36,8 +36,6 @@
 
 #define VIRTIO_NET_S_LINK_UP	1
 
-static unsigned ndevs;
-
 static size_t pool_pages(unsigned n, uint32_t len)
 {
 	return ALIGN_UP((size_t)n * len, PAGE_SIZE) / PAGE_SIZE;
@@ -97,7 +95,7 @@ static void read_mac(struct vnet *v)
 	static const uint8_t base[6] = { 0x02, 0x54, 0x4f, 0x52, 0x4f, 0 };
 
 	memcpy(v->nd.mac, base, 6);
-	v->nd.mac[5] = ndevs;
+	v->nd.mac[5] = netdev_count();
 	log_info("%s: device has no MAC: using locally administered "
 		 "%02x:%02x:%02x:%02x:%02x:%02x\n", v->nd.name, v->nd.mac[0],
 		 v->nd.mac[1], v->nd.mac[2], v->nd.mac[3], v->nd.mac[4],
@@ -136,6 +134,8 @@ static bool lro_wanted(void)
 
 static __cold int vnet_probe(struct virtio_dev *vdev)
 {
+	unsigned ndevs = netdev_count();
+
 	if (ndevs == NETDEV_MAX)
 		return -ENOSPC;
 	uint64_t want = VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
@@ -176,8 +176,10 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	v->nd.name[10] = '0' + ndevs % 10;
 	read_mac(v);
 	rc = read_mtu(v);
-	if (rc)
-		goto fail;
+	if (rc) {
+		heap_free(v);	/* nothing of it is the device's yet */
+		return rc;
+	}
 	v->frame_max = v->nd.mtu + VNET_ETH_OVERHEAD;
 	v->rx_frame_max = v->guest_tso ? NETDEV_LRO_MAX : v->frame_max;
 	if (v->guest_tso)
@@ -239,7 +241,6 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	rc = netdev_register(&v->nd);
 	if (rc)
 		goto fail;
-	ndevs++;
 	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s%s%s%s%s\n",
 		 v->nd.name, vdev->name, v->nd.mac[0], v->nd.mac[1],
 		 v->nd.mac[2], v->nd.mac[3], v->nd.mac[4], v->nd.mac[5],
