@@ -471,6 +471,176 @@ def ext2():
         put("ext2", name, ext2_image(args, t, size))
 
 
+# --- virtio-net frames into lwIP, and DHCP -------------------------------
+
+OUR_MAC = bytes.fromhex("525400123456")        # net_world.c
+PEER_MAC = bytes.fromhex("52550a000202")
+OUR_IP = bytes([10, 0, 2, 15])
+PEER_IP = bytes([10, 0, 2, 2])
+OUR_IP6 = bytes.fromhex("fe80000000000000505400fffe123456")
+PEER_IP6 = bytes.fromhex("fe80000000000000505500fffe000202")
+SOLICITED = bytes.fromhex("ff0200000000000000000001ff123456")
+SOLICITED_MAC = bytes.fromhex("3333ff123456")
+REC_HDR, REC_FIX, REC_ACK, REC_TICK = 1, 2, 4, 8     # fuzz_vnet.c
+
+
+def csum(data):
+    data += b"\0" * (len(data) % 2)
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def eth(payload, etype=0x0800, dst=OUR_MAC, src=PEER_MAC):
+    return dst + src + struct.pack("!H", etype) + payload
+
+
+def ipv4(proto, payload, src=PEER_IP, dst=OUR_IP, ident=1, frag=0x4000):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
+                    frag, 64, proto, 0, src, dst)
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + payload
+
+
+def ipv6(nxt, payload, src=PEER_IP6, dst=OUR_IP6, hops=64):
+    return struct.pack("!IHBB", 6 << 28, len(payload), nxt, hops) + src + \
+        dst + payload
+
+
+def tcp(sport, dport, seq, ack, flags, data=b"", wnd=65535, opts=b""):
+    off = (20 + len(opts)) // 4
+    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4,
+                       flags, wnd, 0, 0) + opts + data
+
+
+def udp(sport, dport, data):
+    return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+
+
+def rec(frame, flags=REC_HDR | REC_FIX):
+    return bytes([flags]) + struct.pack("<H", len(frame)) + frame
+
+
+def arp(op, sha, spa, tha, tpa, dst=b"\xff" * 6, src=PEER_MAC):
+    return eth(struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + sha + spa +
+               tha + tpa, 0x0806, dst, src)
+
+
+SYN, FIN, RST, PSH, ACK = 2, 1, 4, 8, 16
+MSS = struct.pack("!BBH", 2, 4, 1460) + b"\1\3\3\7"    # and wscale 7
+
+
+def tcp_session(port=40000, ip6=False):
+    """A client's connection to port 80: SYN, the handshake's ACK, a
+    request, a 'G' for the bulk answer acknowledged as it comes, FIN."""
+    def seg(seq, flags, data=b"", opts=b""):
+        t = tcp(port, 80, seq, 0, flags, data, opts=opts)
+        return eth(ipv6(6, t), 0x86dd) if ip6 else eth(ipv4(6, t))
+    out = rec(seg(1000, SYN, opts=MSS))
+    out += rec(seg(1001, ACK), REC_HDR | REC_FIX | REC_ACK)
+    out += rec(seg(1001, ACK | PSH, b"hello\n"),
+               REC_HDR | REC_FIX | REC_ACK)
+    out += rec(seg(1007, ACK | PSH, b"G"), REC_HDR | REC_FIX | REC_ACK)
+    for _ in range(4):
+        out += rec(seg(1008, ACK), REC_HDR | REC_FIX | REC_ACK | REC_TICK)
+    out += rec(seg(1008, ACK | FIN), REC_HDR | REC_FIX | REC_ACK)
+    return out
+
+
+def vnet():
+    """fuzz_vnet.c's input: a features byte (MRG_RXBUF, GUEST_CSUM,
+    GUEST_TSO4, GUEST_TSO6, CSUM, HOST_TSO4, HOST_TSO6, INDIRECT_DESC),
+    a configuration byte (1: MTU (40 + (b >> 3) * 300), 2: STATUS, 4:
+    link down), then records: flags, 16-bit length, bytes."""
+    who = arp(1, PEER_MAC, PEER_IP, bytes(6), OUR_IP)
+    icmp = b"\x08\0\0\0\0\1\0\1" + b"ping" * 8
+    icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+    plain, offload = bytes([0, 0]), bytes([0xff, 2])
+    # A neighbour solicitation for our address, with the peer's MAC.
+    ns = bytes([135, 0, 0, 0, 0, 0, 0, 0]) + OUR_IP6 + bytes([1, 1]) + \
+        PEER_MAC
+    seeds = {
+        "arp-ping": plain + rec(who, REC_HDR) + rec(eth(ipv4(1, icmp))),
+        "tcp": plain + rec(who, REC_HDR) + tcp_session(),
+        "tcp-offload": offload + rec(who, REC_HDR) + tcp_session(40001),
+        "tcp6": plain + rec(eth(ipv6(58, ns, dst=SOLICITED, hops=255),
+                                0x86dd, dst=SOLICITED_MAC)) +
+                tcp_session(40002, ip6=True),
+        "udp": plain + rec(who, REC_HDR) +
+               rec(eth(ipv4(17, udp(5000, 7, b"echo me")))) +
+               rec(eth(ipv6(17, udp(5001, 7, b"echo me too")), 0x86dd)),
+        "fragments": plain + rec(who, REC_HDR) +
+                     rec(eth(ipv4(17, udp(5000, 7, b"A" * 24)[:16],
+                                  ident=7, frag=0x2000)), REC_HDR) +
+                     rec(eth(ipv4(17, b"A" * 16, ident=7, frag=2)),
+                         REC_HDR),
+        "mtu-small": bytes([0, 1 | 2]) + rec(who, REC_HDR),
+        "link-down": bytes([0, 2 | 4]) + rec(who, REC_HDR),
+    }
+    # Headers the device writes: NEEDS_CSUM to finish (UDP checksum at
+    # 14 + 20 + 6), a merged frame in three buffers, a large TCP segment
+    # (GSO TCPv4).
+    u = eth(ipv4(17, udp(5000, 7, b"partial")))
+    h = struct.pack("<BBHHHHH", 1, 0, 0, 0, 34, 6, 1)
+    seeds["needs-csum"] = bytes([0x03, 0]) + rec(who, REC_HDR) + \
+        rec(h + u, 0)
+    big = eth(ipv4(17, udp(5000, 7, bytes(range(256)) * 5)))
+    h = struct.pack("<BBHHHHH", 2, 0, 0, 0, 0, 0, 1)
+    seeds["merged"] = bytes([0x03, 0]) + rec(who, REC_HDR) + \
+        rec(h + big[:1524], 0) + rec(big[1524:], 0)
+    lro = eth(ipv4(6, tcp(40003, 80, 5000, 0, ACK, b"x" * 4000)))
+    h = struct.pack("<BBHHHHH", 1, 1, 54, 1460, 34, 16, 3)
+    seeds["lro"] = bytes([0x07, 0]) + rec(who, REC_HDR) + \
+        rec(h + lro, REC_FIX)
+    for k, v in seeds.items():
+        put("vnet", k, v)
+
+
+def dhcp_msg(mtype, yiaddr=bytes(4), options=b""):
+    m = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 2, 1, 6, 0, 0, 0, 0,
+                    bytes(4), yiaddr, bytes(4), bytes(4), OUR_MAC, b"", b"")
+    opts = bytes([53, 1, mtype, 54, 4]) + PEER_IP + options
+    return m + b"\x63\x82\x53\x63" + opts + b"\xff"
+
+
+def dhcp():
+    """fuzz_dhcp.c's records: op 0 a DHCP message, 1 ticks of 500 ms (at
+    most 255), 2 a raw frame, 3 the link down (1) or up (0). The lease
+    is a minute: renewal at 30 s, rebinding at 52 s."""
+    def msg(m, op=0):
+        return bytes([op]) + struct.pack("<H", len(m)) + m
+
+    def ticks(n):
+        return bytes([1]) + struct.pack("<H", n)
+    lease = bytes([51, 4]) + struct.pack("!I", 60) + \
+        bytes([1, 4, 255, 255, 255, 0, 3, 4]) + PEER_IP + \
+        bytes([6, 8, 10, 0, 2, 3, 8, 8, 8, 8])
+    offer = dhcp_msg(2, OUR_IP, lease)
+    ack = dhcp_msg(5, OUR_IP, lease)
+    nak = dhcp_msg(6)
+    conflict = arp(2, PEER_MAC, OUR_IP, OUR_MAC, OUR_IP, OUR_MAC)
+    seeds = {
+        "bound-renew": ticks(1) + msg(offer) + ticks(1) + msg(ack) +
+                       ticks(4) + ticks(62) + msg(ack) + ticks(130),
+        "nak": ticks(1) + msg(offer) + ticks(1) + msg(nak) + ticks(10),
+        "renew-nak": ticks(1) + msg(offer) + ticks(1) + msg(ack) +
+                     ticks(4) + ticks(62) + msg(nak) + ticks(10),
+        "decline": ticks(1) + msg(offer) + ticks(1) + msg(ack) +
+                   msg(conflict, 2) + ticks(30),
+        "lease-ends": ticks(1) + msg(offer) + ticks(1) + msg(ack) +
+                      ticks(150) + ticks(150),
+        "link-flap": ticks(1) + msg(offer) + ticks(1) + msg(ack) + ticks(4) +
+                     bytes([3, 1, 0]) + bytes([3, 0, 0]) + ticks(2) +
+                     msg(ack) + ticks(4),
+        "overload": ticks(1) + msg(dhcp_msg(2, OUR_IP, bytes([52, 1, 3]) +
+                                            lease)),
+        "short-options": ticks(1) + msg(offer[:250]),
+    }
+    for k, v in seeds.items():
+        put("dhcp", k, v)
+
+
 def main():
     cmdline()
     for name, data in archives().items():
@@ -483,6 +653,8 @@ def main():
     virtq()
     nvme()
     ext2()
+    vnet()
+    dhcp()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,11 @@ unsigned cpu_count(void)
 	return host_ncpus;
 }
 
+unsigned cpu_count_started(void)
+{
+	return host_ncpus;
+}
+
 unsigned cpu_id(void)
 {
 	return host_cpu_id;

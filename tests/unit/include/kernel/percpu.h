@@ -11,6 +11,8 @@
 extern __thread unsigned host_cpu_id;
 extern unsigned host_ncpus;
 
+unsigned cpu_count_started(void);
+
 static inline unsigned this_cpu_id(void)
 {
 	return host_cpu_id;
