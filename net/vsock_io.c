@@ -140,7 +140,8 @@ static int send_packet(struct vsock_sock *s, struct vsock_hdr *h,
 		return -ENOMEM;
 	p->hdr = *h;
 	p->hdr.len += held;
-	memcpy(p->data, s->held, held);
+	if (held)	/* (s->held) is NULL until MSG_MORE holds bytes */
+		memcpy(p->data, s->held, held);
 	copy_from_iov(p->data + held, iov, i, off, h->len);
 	s->held_len = 0;
 	return vsock_dev_send(vsock_dev, p);
