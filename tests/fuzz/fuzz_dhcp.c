@@ -31,6 +31,7 @@
 
 #include "../../drivers/virtio/net_impl.h"
 #include "fuzz.h"
+#include "host_threads.h"
 #include "net_world.h"
 
 #define OP_RAW		0x10
@@ -135,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 1:
 			for (unsigned i = 0; i < (word & 255); i++)
-				net_world_advance(DHCP_FINE_TIMER_MSECS);
+				fuzz_advance(DHCP_FINE_TIMER_MSECS);
 			break;
 		case 3:
 			net_world_link(!(word & 1));

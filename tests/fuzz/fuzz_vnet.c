@@ -35,6 +35,7 @@
 
 #include "../../drivers/virtio/net_impl.h"
 #include "fuzz.h"
+#include "host_threads.h"
 #include "net_world.h"
 
 #define REC_HDR		0x01
@@ -289,7 +290,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!net_world_receive(buf, n))
 			break;
 		if (flags & REC_TICK)
-			net_world_advance(250);
+			fuzz_advance(250);
 	}
 	net_world_stop();
 	return 0;

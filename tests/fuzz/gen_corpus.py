@@ -641,6 +641,59 @@ def dhcp():
         put("dhcp", k, v)
 
 
+# --- virtio-vsock packets ---------------------------------------------------
+
+def vsock():
+    """fuzz_vsock.c's records: op 0 a packet (op | 0x10: its length,
+    CIDs and ports left 0 set), 1 ticks of 250 ms, 2 an event, 3 the
+    application: accept 0, read 1, write 2, write with MSG_MORE 3,
+    shutdown 4, close 5, connect to 5000 + n 6, SO_RCVBUF 7 (which
+    socket, or n, in the high byte)."""
+    REQ, RESP, RST_, SHUT, RW, UPD, CREQ = 1, 2, 3, 4, 5, 6, 7
+
+    def pkt(op, sport=5555, dport=1234, data=b"", flags=0, buf=65536,
+            fwd=0, typ=1, fix=True, length=None):
+        h = struct.pack("<QQIIIHHIII", 2, 3, sport, dport,
+                        len(data) if length is None else length, typ, op,
+                        flags, buf, fwd)
+        m = h + data
+        return bytes([0x10 if fix else 0]) + struct.pack("<H", len(m)) + m
+
+    def app(what, which=0):
+        return bytes([3]) + struct.pack("<H", what | which << 8)
+
+    def ticks(n):
+        return bytes([1]) + struct.pack("<H", n)
+
+    def event(i):
+        return bytes([2]) + struct.pack("<H", i)
+    conn = pkt(REQ) + app(0)        # the listener is socket 0
+    seeds = {
+        "accept-echo": conn + pkt(RW, data=b"hello") + app(1, 1) +
+                       app(2, 1) + pkt(SHUT, flags=3) + pkt(RST_),
+        "connect": app(6, 1) + pkt(RESP, 0, 0) + app(2, 1) +
+                   pkt(RW, 0, 0, b"answer") + app(1, 1) + app(5, 1) +
+                   pkt(RST_, 0, 0),
+        "connect-refused": app(6, 2) + pkt(RST_, 0, 0) + app(1, 1),
+        "connect-timeout": app(6, 3) + ticks(12),
+        "credit": conn + pkt(CREQ) + pkt(UPD, buf=16, fwd=0) +
+                  app(2, 201) + pkt(UPD, buf=4096, fwd=16) + app(7, 1) +
+                  pkt(RW, data=b"x" * 2000) + app(1, 1),
+        "close-wait": conn + app(5, 1) + pkt(RST_) + app(6, 4) +
+                      pkt(RESP, 0, 0) + app(5, 1) + ticks(10),
+        "more": conn + app(3, 40) + ticks(1) + app(3, 1) + app(2, 1) +
+                app(4, 1) + pkt(SHUT, flags=1) + pkt(SHUT, flags=2),
+        "reset-event": conn + event(0) + event(7) + app(1, 1),
+        "backlog": b"".join(pkt(REQ, 6000 + i) for i in range(6)) +
+                   app(0) + app(0),
+        "garbage": pkt(RW, fix=False, length=99) + pkt(REQ, typ=2) +
+                   pkt(9) + pkt(RW, 7777, 4321, b"nobody") +
+                   bytes([0x10, 10, 0]) + bytes(10),
+    }
+    for k, v in seeds.items():
+        put("vsock", k, v)
+
+
 def main():
     cmdline()
     for name, data in archives().items():
@@ -655,6 +708,7 @@ def main():
     ext2()
     vnet()
     dhcp()
+    vsock()
 
 
 if __name__ == "__main__":

@@ -2,17 +2,8 @@
 /*
  * The world of the network fuzz targets (fuzz_vnet.c, fuzz_dhcp.c): our
  * virtio-net driver and lwIP port, compiled as for the kernel, over a
- * virtio-net device the target plays, on one host thread.
- *
- * Threads: a kernel thread (the driver's receive thread, lwIP's tcpip
- * thread) runs from its function's start until it would block (an empty
- * event, mailbox or semaphore; a deadline not reached), then returns to
- * the target (net_world_run()). That is only right for threads whose
- * loop keeps nothing on their stack across a wait: both of ours, whose
- * waits are at the top of their loops with no lock held. A thread that
- * would wait anywhere else, or take a mutex somebody holds, is a bug
- * caught with FUZZ_CHECK. The clock moves only when the target says
- * (net_world_advance()), or when a thread sleeps.
+ * virtio-net device the target plays (host_virtio.h), on the threads of
+ * host_threads.h: the driver's receive thread and lwIP's tcpip thread.
  */
 #ifndef FUZZ_NET_WORLD_H
 #define FUZZ_NET_WORLD_H
@@ -56,12 +47,6 @@ bool net_world_receive(const uint8_t *bytes, size_t len);
 /* The device's link goes up or down (VIRTIO_NET_F_STATUS): its
  * configuration changed, and the threads run. */
 void net_world_link(bool up);
-
-/* Moves the clock on by (ms) and runs the threads (lwIP's timers). */
-void net_world_advance(uint64_t ms);
-
-/* Runs every thread until each would block. */
-void net_world_run(void);
 
 /* Each frame the driver hands the device to send, in order, is passed
  * to this, past its virtio-net header (which is just before it); NULL:
