@@ -305,5 +305,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		drop(nsocks - 1);
 	event(0);	/* every connection goes */
 	fuzz_advance(TICK_MS);
+	fuzz_threads_idle();
 	return 0;
 }

@@ -636,6 +636,8 @@ def dhcp():
         "overload": ticks(1) + msg(dhcp_msg(2, OUR_IP, bytes([52, 1, 3]) +
                                             lease)),
         "short-options": ticks(1) + msg(offer[:250]),
+        "ack-yiaddr-zero": ticks(1) + msg(offer) + ticks(1) +
+                           msg(dhcp_msg(5, bytes(4), lease)) + ticks(4),
     }
     for k, v in seeds.items():
         put("dhcp", k, v)

@@ -42,6 +42,8 @@ static struct wthread {
 	void *arg;
 	void *fake;		/* ASan's, while switched away */
 	unsigned slept_at;	/* (wakeups) when it last waited */
+	unsigned held;		/* mutexes it holds */
+	struct mutex *wants;	/* the one it waits for */
 	bool done;
 } threads[THREADS];
 static unsigned nthreads;
@@ -139,6 +141,8 @@ static struct thread *add_thread(void *(*fn)(void *), void *arg)
 	t->arg = arg;
 	t->done = false;
 	t->slept_at = wakeups - 1;	/* it runs */
+	t->held = 0;
+	t->wants = NULL;
 	nthreads++;
 	return (struct thread *)t;
 }
@@ -148,9 +152,19 @@ unsigned fuzz_threads_mark(void)
 	return nthreads;
 }
 
+void fuzz_threads_idle(void)
+{
+	FUZZ_CHECK(!current);
+	for (unsigned i = 0; i < nthreads; i++)
+		FUZZ_CHECK((threads[i].done ||
+			    (!threads[i].wants && !threads[i].held)) &&
+			   "a thread stuck in the middle of its work");
+}
+
 void fuzz_threads_forget(unsigned mark)
 {
-	FUZZ_CHECK(mark <= nthreads && !current);
+	FUZZ_CHECK(mark <= nthreads);
+	fuzz_threads_idle();
 	nthreads = mark;
 }
 
@@ -195,6 +209,8 @@ bool mutex_trylock(struct mutex *m)
 	if (m->state)
 		return false;
 	m->state = 1;
+	if (current)
+		current->held++;
 	return true;
 }
 
@@ -202,8 +218,12 @@ bool mutex_trylock(struct mutex *m)
  * cannot wait, must find it free. */
 void mutex_lock(struct mutex *m)
 {
-	while (!mutex_trylock(m))
+	while (!mutex_trylock(m)) {
+		FUZZ_CHECK(current && "the target itself would block");
+		current->wants = m;
 		block();
+		current->wants = NULL;
+	}
 }
 
 int mutex_lock_until(struct mutex *m, uint64_t deadline)
@@ -220,6 +240,8 @@ void mutex_unlock(struct mutex *m)
 {
 	FUZZ_CHECK(m->state && "unlocking a free mutex");
 	m->state = 0;
+	if (current)
+		current->held--;
 	wakeups++;
 }
 

@@ -25,8 +25,14 @@ void fuzz_run(void);
 /* Moves the clock on by (ms), then fuzz_run(). */
 void fuzz_advance(uint64_t ms);
 
+/* Checks that every thread waits for work, none in the middle of some:
+ * holding a mutex or waiting for one (after fuzz_run(), a thread that
+ * does is stuck for good). */
+void fuzz_threads_idle(void);
+
 /* Forgets the threads made since fuzz_threads_mark(), as if they had
- * never been (their device is gone with them). */
+ * never been (their device is gone with them), once fuzz_threads_idle()
+ * holds. */
 unsigned fuzz_threads_mark(void);
 void fuzz_threads_forget(unsigned mark);
 
