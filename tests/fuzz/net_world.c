@@ -48,7 +48,6 @@ void etc_set_nameservers(const uint32_t *ip, unsigned n)
 	(void)ip[n - 1];
 }
 
-
 /* A frame the driver sends: checked to be one a device may be given,
  * then the target's. */
 static void transmit(const uint8_t *bytes, size_t len)

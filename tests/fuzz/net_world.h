@@ -34,8 +34,8 @@ struct net_world_config {
 struct netif *net_world_start(const struct net_world_config *c);
 
 /* Ends the interface and frees the device: every TCP connection is
- * aborted, so nothing of one input stays for the next but lwIP's
- * caches. */
+ * aborted and the clock moves past the reassembly of fragments, so
+ * nothing of one input stays for the next. */
 void net_world_stop(void);
 
 /* The device writes (len) bytes (virtio-net header, then the frame)
@@ -56,9 +56,9 @@ extern void (*net_world_sent)(const uint8_t *frame, size_t len);
 /* Whether the device was broken by the driver (a protocol violation). */
 bool net_world_broken(void);
 
-/* The Internet checksum of (len) bytes, and the pseudo-header sum of
- * IPv4 packet (ip) for protocol (proto) over (l4_len) bytes: for targets
- * that fix up the frames they make. */
+/* The Internet checksum's sum of (len) bytes added to (sum), and that
+ * sum folded and complemented: for targets that fix up the frames they
+ * make. */
 uint32_t net_world_sum(const uint8_t *p, size_t len, uint32_t sum);
 uint16_t net_world_fold(uint32_t sum);
 
