@@ -79,7 +79,10 @@ static bool have_address(struct netif *nif)
 	bool ok;
 
 	LOCK_TCPIP_CORE();
-	ok = dhcp_supplied_address(nif);
+	/* lwIP binds what an ACK names, 0.0.0.0 too (fuzz_dhcp's seed
+	 * ack-yiaddr-zero): that is no address to go on with. */
+	ok = dhcp_supplied_address(nif) &&
+	     !ip4_addr_isany_val(*netif_ip4_addr(nif));
 	UNLOCK_TCPIP_CORE();
 	return ok;
 }
@@ -153,7 +156,7 @@ static __cold int net_start(void)
 		while (!have_address(nif) && clock_ns() < deadline)
 			thread_sleep_ns(10 * 1000000ULL);
 		if (!have_address(nif)) {
-			log_warn("net: %s: no DHCP answer in 5 s, going on "
+			log_warn("net: %s: no usable DHCP answer in 5 s, going on "
 				 "without an address\n", dev->name);
 			return 0;
 		}
