@@ -30,11 +30,14 @@ enum fuse_opcode {
 	FUSE_FORGET = 2,	/* the only request with no reply */
 	FUSE_GETATTR = 3,
 	FUSE_SETATTR = 4,
+	FUSE_READLINK = 5,	/* reply: the target, no NUL */
+	FUSE_SYMLINK = 6,	/* the name, then the target */
 	FUSE_MKNOD = 8,
 	FUSE_MKDIR = 9,
 	FUSE_UNLINK = 10,
 	FUSE_RMDIR = 11,
 	FUSE_RENAME = 12,
+	FUSE_LINK = 13,
 	FUSE_OPEN = 14,
 	FUSE_READ = 15,
 	FUSE_WRITE = 16,
@@ -188,6 +191,11 @@ struct fuse_rename_in {
 	uint64_t newdir;
 };
 
+/* LINK, to the new name's directory: then the new name. */
+struct fuse_link_in {
+	uint64_t oldnodeid;	/* the node that gets the name */
+};
+
 /* OPEN, OPENDIR. */
 struct fuse_open_in {
 	uint32_t flags;		/* open() flags */
@@ -333,5 +341,10 @@ long fuse_dirent_next(const void *buf, size_t len, size_t pos,
 /* What is wrong with attributes (a) (a time or size out of range, an
  * unknown file type), or NULL if they are believable. */
 const char *fuse_attr_check(const struct fuse_attr *a);
+
+/* A READLINK reply body of (len) bytes (or -errno) in (target): its
+ * length, or -EIO with (*why) set for an empty target or one holding a
+ * NUL. */
+long fuse_link_check(const char *target, long len, const char **why);
 
 #endif /* FS_FUSE_H */

@@ -105,3 +105,14 @@ const char *fuse_attr_check(const struct fuse_attr *a)
 		return "attributes of an unknown file type";
 	}
 }
+
+long fuse_link_check(const char *target, long len, const char **why)
+{
+	if (len == 0)
+		*why = "empty link target";
+	else if (len > 0 && memchr(target, '\0', (size_t)len))
+		*why = "link target holds a NUL";
+	else
+		return len;
+	return -EIO;
+}

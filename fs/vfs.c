@@ -32,9 +32,7 @@ static const char *current_dir(void)
 	return cwd[0] ? cwd : "/";
 }
 
-/* Inlined in lookup(), the hot path; vfs_lookup_mount() is the
- * same for links (vfs_link.c). */
-static inline int match_mount(struct vfs_lookup *lk)
+int vfs_lookup_mount(struct vfs_lookup *lk)
 {
 	size_t best = 0;
 
@@ -61,11 +59,6 @@ static inline int match_mount(struct vfs_lookup *lk)
 	return 0;
 }
 
-int vfs_lookup_mount(struct vfs_lookup *lk)
-{
-	return match_mount(lk);
-}
-
 /* Resolves (path) into (lk); on success the caller must vfs_mount_put()
  * lk->mnt. Symbolic links on the way are followed (ops->links), the last
  * component's only if (follow) or the path ends in '/'. */
@@ -86,7 +79,7 @@ static int lookup(const char *path, bool follow, struct vfs_lookup *lk)
 	}
 	if (n < 0)
 		return n;
-	n = match_mount(lk);
+	n = vfs_lookup_mount(lk);
 	/* "dir/" follows a link to a directory, as on Linux. */
 	if (n == 0 && lk->mnt->ops->links)
 		n = lk->mnt->ops->links->follow(lk, follow || lk->dir);

@@ -28,6 +28,10 @@ static size_t first_link(struct vfs_lookup *lk, bool last)
 
 	if (!lk->rel[0])
 		return 0;	/* a mount point is not a link */
+	if (m->ops->links->find) {
+		i = m->ops->links->find(m, lk->rel, last);
+		return i ? base + i : 0;
+	}
 	for (;;) {
 		size_t end = base + i + strcspn(lk->rel + i, "/");
 		bool final = lk->path[end] == '\0';
@@ -135,9 +139,18 @@ int vfs_readlink(const char *path, char *buf, size_t size)
 		return rc == -ENOENT && vfs_stat(path, &st) == 0 ? -EINVAL : rc;
 	struct vfs_mount *m = lk->mnt;
 
-	if (m->ops->links && lk->rel[0])
-		rc = m->ops->links->readlink(m, lk->rel, buf, size);
-	else
+	if (m->ops->links && lk->rel[0]) {
+		/* The filesystem is given room for any target. */
+		char *t = heap_alloc(VFS_PATH_MAX);
+
+		rc = t ? m->ops->links->readlink(m, lk->rel, t,
+						 VFS_PATH_MAX - 1) : -ENOMEM;
+		if (rc > 0 && (size_t)rc > size)
+			rc = (int)size;
+		if (rc > 0)
+			memcpy(buf, t, (size_t)rc);
+		heap_free(t);
+	} else
 		rc = vfs_lookup_stat(lk, &st) ? : -EINVAL;
 	vfs_lookup_free(lk);
 	return rc;

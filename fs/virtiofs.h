@@ -102,6 +102,14 @@ int virtiofs_lookup(struct virtiofs *fs, const char *path, size_t len,
 		    struct fuse_entry_out *e);
 
 /*
+ * virtiofs_lookup(), except that a component before the last that is not
+ * a directory ends the walk with (e) holding it (a lookup the caller
+ * forgets): the offset of that component's end is returned (> 0).
+ */
+long virtiofs_walk(struct virtiofs *fs, const char *path, size_t len,
+		   struct fuse_entry_out *e);
+
+/*
  * Resolves the directory holding (path)'s last component into (*dir)
  * (a lookup the caller forgets) and points (*name) at that component.
  * -EINVAL for "" (the root has no parent).
@@ -121,7 +129,18 @@ int virtiofs_entry_check(struct virtiofs *fs, uint32_t opcode,
 int virtiofs_setattr(struct virtiofs *fs, uint64_t nodeid,
 		     const uint64_t *fh, const struct vfs_attr *a);
 
+/* Makes node (path) with (opcode) (MKDIR, MKNOD, SYMLINK, LINK) sent to
+ * its directory with arguments (in) (if not NULL), the name, then
+ * (after) (if not NULL); the reply is the new node's entry, of which no
+ * lookup is kept. */
+int virtiofs_make_node(struct vfs_mount *m, const char *path,
+		       uint32_t opcode, const struct virtq_buf *in,
+		       const char *after);
+
 extern const struct vfs_fs_ops virtiofs_fs_ops;
+
+/* virtiofs_link.c: symbolic and hard links. */
+extern const struct vfs_link_ops virtiofs_link_ops;
 
 /* ------------------------------------------------------------------------
  * virtiofs_file.c, virtiofs_dir.c: open files.

@@ -193,7 +193,7 @@ int virtiofs_open(struct vfs_mount *m, const char *path, int flags,
 	else if (flags & O_DIRECTORY)
 		rc = -ENOTDIR;
 	else if (S_ISLNK(e.attr.mode))
-		rc = -ELOOP;	/* links are not followed (as on the initrd) */
+		rc = -ELOOP;	/* the VFS follows links; O_NOFOLLOW */
 	else if (!S_ISREG(e.attr.mode))
 		rc = -ENXIO;	/* no devices or FIFOs behind host nodes */
 	else

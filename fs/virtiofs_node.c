@@ -54,8 +54,8 @@ int virtiofs_entry_check(struct virtiofs *fs, uint32_t opcode,
 	return 0;
 }
 
-int virtiofs_lookup(struct virtiofs *fs, const char *path, size_t len,
-		    struct fuse_entry_out *e)
+long virtiofs_walk(struct virtiofs *fs, const char *path, size_t len,
+		   struct fuse_entry_out *e)
 {
 	uint64_t dir = FUSE_ROOT_ID;
 	size_t i = 0;
@@ -86,13 +86,23 @@ int virtiofs_lookup(struct virtiofs *fs, const char *path, size_t len,
 			return rc;
 		if (end >= len)
 			return 0;
-		if (!S_ISDIR(e->attr.mode)) {
-			fuse_forget(fs, e->nodeid, 1);
-			return -ENOTDIR;
-		}
+		if (!S_ISDIR(e->attr.mode))
+			return (long)end;
 		dir = e->nodeid;
 		i = end + 1;
 	}
+}
+
+int virtiofs_lookup(struct virtiofs *fs, const char *path, size_t len,
+		    struct fuse_entry_out *e)
+{
+	long rc = virtiofs_walk(fs, path, len, e);
+
+	if (rc > 0) {
+		fuse_forget(fs, e->nodeid, 1);
+		rc = -ENOTDIR;
+	}
+	return (int)rc;
 }
 
 int virtiofs_parent(struct virtiofs *fs, const char *path, uint64_t *dir,
@@ -206,9 +216,9 @@ static int node_setattr(struct vfs_mount *m, const char *path,
 	return rc;
 }
 
-/* MKDIR or MKNOD (opcode) of (path), with (in) before the name. */
-static int make_node(struct vfs_mount *m, const char *path, uint32_t opcode,
-		     const void *in, size_t in_len)
+int virtiofs_make_node(struct vfs_mount *m, const char *path,
+		       uint32_t opcode, const struct virtq_buf *in,
+		       const char *after)
 {
 	struct virtiofs *fs = to_fs(m);
 	struct fuse_entry_out e;
@@ -221,10 +231,15 @@ static int make_node(struct vfs_mount *m, const char *path, uint32_t opcode,
 
 	if (rc)
 		return rc;
-	struct virtq_buf args[2] = { { (void *)in, in_len },
-				     { (void *)name, strlen(name) + 1 } };
+	struct virtq_buf args[3], *a = args;
 
-	rc = fuse_call_fixed(fs, opcode, dir, args, 2, &e, sizeof(e));
+	if (in)
+		*a++ = *in;
+	*a++ = (struct virtq_buf){ (void *)name, strlen(name) + 1 };
+	if (after)
+		*a++ = (struct virtq_buf){ (void *)after, strlen(after) + 1 };
+	rc = fuse_call_fixed(fs, opcode, dir, args, (unsigned)(a - args), &e,
+			     sizeof(e));
 	/* The new node came with a lookup; we keep no node. */
 	if (!rc)
 		fuse_forget(fs, e.nodeid, 1);
@@ -235,15 +250,17 @@ static int make_node(struct vfs_mount *m, const char *path, uint32_t opcode,
 static int node_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
 {
 	struct fuse_mkdir_in in = { .mode = mode & 07777 };
+	struct virtq_buf arg = { &in, sizeof(in) };
 
-	return make_node(m, path, FUSE_MKDIR, &in, sizeof(in));
+	return virtiofs_make_node(m, path, FUSE_MKDIR, &arg, NULL);
 }
 
 static int node_mknod(struct vfs_mount *m, const char *path, mode_t mode)
 {
 	struct fuse_mknod_in in = { .mode = mode };
+	struct virtq_buf arg = { &in, sizeof(in) };
 
-	return make_node(m, path, FUSE_MKNOD, &in, sizeof(in));
+	return virtiofs_make_node(m, path, FUSE_MKNOD, &arg, NULL);
 }
 
 /*
@@ -355,4 +372,5 @@ const struct vfs_fs_ops virtiofs_fs_ops = {
 	.rmdir = node_rmdir,
 	.unlink = node_unlink,
 	.rename = node_rename,
+	.links = &virtiofs_link_ops,
 };

@@ -157,14 +157,20 @@ struct vfs_fs_ops {
  * (stat is lstat; open of a link is -ELOOP) and see no link before it:
  * (follow) is vfs_follow_links, which resolves them with stat and
  * (readlink) before the VFS calls. (A pointer, so that an image whose
- * filesystems have no links carries none of that code.) readlink puts up
- * to (size) bytes of the target of link (path), without a NUL, into
- * (buf): the count, or -EINVAL for a path that is not a link. symlink
+ * filesystems have no links carries none of that code.) readlink puts the
+ * target of link (path), without a NUL, into (buf), which has room for
+ * (size) bytes, VFS_PATH_MAX - 1 (any target): the count, or -EINVAL for
+ * a path that is not a link. symlink
  * makes link (path) to (target); link gives the non-directory (from) the
- * new name (to), on this mount.
+ * new name (to), on this mount. (find), optional, is how the VFS finds
+ * the first link in (path) (the last component only if (last)): the
+ * length of the path up to its end, or 0 if there is none (or a
+ * component is missing, or not a directory); without it, the VFS asks
+ * stat of each leading part in turn.
  */
 struct vfs_link_ops {
 	int (*follow)(struct vfs_lookup *lk, bool last);
+	size_t (*find)(struct vfs_mount *m, const char *path, bool last);
 	int (*readlink)(struct vfs_mount *m, const char *path, char *buf,
 			size_t size);
 	int (*symlink)(struct vfs_mount *m, const char *target,

@@ -3,9 +3,9 @@
  * What the virtio-fs daemon answers (fs/fuse_reply.c). Input: the length
  * the device reports as used (le32), then the reply buffer, whose size is
  * the room the request gave. A reply the checks accept has its body read
- * as a READDIR listing, entry by entry, and for attributes where GETATTR
- * and LOOKUP replies hold them; ASan sees any read past the buffer, and
- * every entry must lie inside the body.
+ * as a READDIR listing, entry by entry, as a READLINK target, and for
+ * attributes where GETATTR and LOOKUP replies hold them; ASan sees any
+ * read past the buffer, and every entry must lie inside the body.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -60,6 +60,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *body = reply + sizeof(h);
 
 	walk_dirents(body, rc);
+	/* A link target the check accepts is non-empty and has no NUL. */
+	why = NULL;
+	long n = fuse_link_check(body, rc, &why);
+
+	FUZZ_CHECK(n == rc ? rc > 0 && !memchr(body, '\0', rc) :
+			     n == -EIO && why);
 	/* Where replies carry attributes: GETATTR's fuse_attr_out, LOOKUP's
 	 * fuse_entry_out. */
 	static const size_t attr_at[] = {

@@ -162,6 +162,8 @@ def fuse():
                                      b"name\0\0\0\0"),
         "attr-bad-nsec": fuse_reply(struct.pack("<QII", 1, 0, 0) +
                                     fuse_attr(nsec=1000000000)),
+        "readlink": fuse_reply(b"../dir/hello.txt"),
+        "readlink-nul": fuse_reply(b"a\0b"),
     }
     for k, v in seeds.items():
         put("fuse", k, v)

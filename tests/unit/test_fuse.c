@@ -204,3 +204,14 @@ UNIT_TEST(fuse_attr_checks)
 	a.size = (uint64_t)INT64_MAX + 1;
 	CHECK(fuse_attr_check(&a) != NULL);
 }
+
+UNIT_TEST(fuse_link_checks)
+{
+	const char *why = NULL;
+
+	CHECK(fuse_link_check("a/b", 3, &why) == 3 && why == NULL);
+	CHECK(fuse_link_check("x", -ENOENT, &why) == -ENOENT && !why);
+	CHECK(fuse_link_check("", 0, &why) == -EIO && why != NULL);
+	why = NULL;
+	CHECK(fuse_link_check("a\0b", 3, &why) == -EIO && why != NULL);
+}

@@ -14,6 +14,8 @@
  *   dead     prints KILL-VIRTIOFSD-NOW, then keeps using files until they
  *            fail: the runner kills virtiofsd on that line, and every call
  *            must then fail with EIO, none hang (big.c)
+ *   links    symbolic and hard links, the host's and our own (links.c;
+ *            setup.sh and check.sh links on the host)
  *   idle     prints IDLE and sleeps 5 s: for looking at the daemon from
  *            the host (how many nodes it still holds for us)
  * Prints "PASS <what>" or "FAIL <what>: why" and exits 0 only if all pass.
@@ -333,6 +335,8 @@ int main(int argc, char **argv)
 			big_files();
 		} else if (!strcmp(argv[i], "threads")) {
 			threads();
+		} else if (!strcmp(argv[i], "links")) {
+			links();
 		} else if (!strcmp(argv[i], "dead")) {
 			dead_daemon();
 		} else if (!strcmp(argv[i], "idle")) {

@@ -22,4 +22,7 @@ void big_files(void);
 void threads(void);
 void dead_daemon(void);
 
+/* links.c */
+void links(void);
+
 #endif /* TEST_VIRTIOFS_H */
