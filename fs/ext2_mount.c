@@ -100,7 +100,7 @@ static int name_cmp(const char *a, const char *b)
  * them as they are found: on microvm from the top down). Else a device by
  * its own name.
  */
-static struct blk_dev *find_dev(const char *name, size_t len)
+static struct blk_dev *find_disk(const char *name, size_t len)
 {
 	if (len == 3 && name[0] == 'v' && name[1] == 'd' && name[2] >= 'a' &&
 	    name[2] <= 'z') {
@@ -136,13 +136,45 @@ static struct blk_dev *find_dev(const char *name, size_t len)
 	return NULL;
 }
 
+/*
+ * A disk as find_disk() names it, partition N of one ("vda3": from 1, of
+ * its GPT or else MBR), or a GPT partition on any disk by its unique
+ * GUID ("PARTUUID=xxxxxxxx-..."). A partition's device is the caller's
+ * (*part set), to free if it is not mounted.
+ */
+static int find_dev(const char *name, size_t len, struct blk_dev **dev,
+		    bool *part)
+{
+	char guid[37];
+	size_t d = len;
+	unsigned n = 0;
+
+	*part = true;
+	if (len == 9 + 36 && strncmp(name, "PARTUUID=", 9) == 0) {
+		memcpy(guid, name + 9, 36);
+		guid[36] = '\0';
+		return blk_partition_by_guid(guid, dev);
+	}
+	while (d > 3 && name[d - 1] >= '0' && name[d - 1] <= '9')
+		d--;
+	if (d == 3 && len > 3 && len - d < 4 && name[0] == 'v') {
+		for (size_t i = d; i < len; i++)
+			n = n * 10 + (unsigned)(name[i] - '0');
+		return blk_partition(find_disk(name, d), n, dev);
+	}
+	*part = false;
+	*dev = find_disk(name, len);
+	return *dev ? 0 : -ENODEV;
+}
+
 /* "DEV[:ro]" at (path), or "DEV[:ro]:/PATH" when (path) is NULL. */
 int ext2_mount_option(const char *spec, const char *path)
 {
 	size_t len = strcspn(spec, ":");
 	const char *rest = spec + len;
 	unsigned flags = 0;
-	struct blk_dev *dev = find_dev(spec, len);
+	struct blk_dev *dev;
+	bool part;
 
 	if (strncmp(rest, ":ro", 3) == 0 && (!rest[3] || rest[3] == ':')) {
 		flags |= EXT2_MOUNT_RDONLY;
@@ -152,11 +184,17 @@ int ext2_mount_option(const char *spec, const char *path)
 		path = rest + 1;
 	else if (path ? *rest != '\0' : true)
 		return -EINVAL;
-	if (!dev) {
-		log_error("ext2: no block device %.*s\n", (int)len, spec);
-		return -ENODEV;
+	int rc = find_dev(spec, len, &dev, &part);
+
+	if (rc) {
+		log_error("ext2: no block device %.*s (error %d)\n", (int)len,
+			  spec, -rc);
+		return rc;
 	}
-	return ext2_mount(dev, path, flags);
+	rc = ext2_mount(dev, path, flags);
+	if (rc && part)
+		heap_free(dev);
+	return rc;
 }
 
 /* "toro.root=ext2:DEV[:ro]" and "toro.mount=ext2:DEV[:ro]:/PATH". */

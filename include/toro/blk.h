@@ -37,4 +37,17 @@ int blk_flush(struct blk_dev *b);
 int blk_write_stable(struct blk_dev *b, uint64_t off, const void *buf,
 		     size_t len);
 
+/*
+ * Partitions, as devices of their own for the calls above (bytes from
+ * the partition's start, kept inside it). blk_partition: number (n),
+ * from 1, of (disk)'s GPT, or of its MBR's primary entries when it has
+ * no GPT. blk_partition_by_guid: the GPT partition whose unique GUID is
+ * (guid), "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", on any disk. Return 0
+ * with (*out) set (a new device each call), -ENOENT when there is no such
+ * partition, -EUCLEAN for a partition table that is garbage, -EINVAL for
+ * a malformed (guid), or the disk's error.
+ */
+int blk_partition(struct blk_dev *disk, unsigned n, struct blk_dev **out);
+int blk_partition_by_guid(const char *guid, struct blk_dev **out);
+
 #endif /* TORO_BLK_H */

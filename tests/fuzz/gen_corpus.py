@@ -13,6 +13,8 @@ usage: tests/fuzz/gen_corpus.py   (from anywhere; rewrites the seeds)
 """
 import os
 import struct
+import subprocess
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -419,8 +421,6 @@ def ext2_image(args, tree, size_kib):
     """An image made by the host's mke2fs -d from (tree) (a dict of name
     to bytes, or to ("link", target), or to None for a directory), its
     trailing zeros cut: fuzz_ext2.c pads the device back."""
-    import subprocess
-    import tempfile
     with tempfile.TemporaryDirectory() as d:
         root = os.path.join(d, "root")
         os.mkdir(root)
@@ -698,6 +698,26 @@ def vsock():
         put("vsock", k, v)
 
 
+# --- partition tables ------------------------------------------------------
+
+def part():
+    """Partition tables as sfdisk writes them: a GPT (protective MBR,
+    header, entries) and a plain MBR."""
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "disk")
+        for name, table in (
+                ("gpt", "label: gpt\nstart=2048, size=2048\n"
+                 "start=4096, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n"),
+                ("mbr", "label: dos\nstart=2048, type=83\n")):
+            with open(disk, "wb") as f:
+                f.truncate(32 << 20)
+            subprocess.run(["sfdisk", "-q", disk], input=table.encode(),
+                           check=True, env=dict(os.environ, PATH=os.environ.get(
+                               "PATH", "") + ":/usr/sbin:/sbin"))
+            with open(disk, "rb") as f:
+                put("part", name, f.read(4 * 512 if name == "gpt" else 512))
+
+
 def main():
     cmdline()
     for name, data in archives().items():
@@ -713,6 +733,7 @@ def main():
     vnet()
     dhcp()
     vsock()
+    part()
 
 
 if __name__ == "__main__":

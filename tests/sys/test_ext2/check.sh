@@ -4,13 +4,23 @@
 # first image): check.sh rw (e2fsck -fn clean, and debugfs shows the
 # exact bytes, sizes, modes, links and times main.c's "rw" mode made),
 # check.sh clean (e2fsck -fn only), check.sh repair (e2fsck -fy must
-# repair what a crash left, then e2fsck -fn find it clean).
+# repair what a crash left, then e2fsck -fn find it clean), check.sh parts
+# (e2fsck -fn and the file main.c's "parts" mode wrote, on vda's
+# partition 2).
 set -eu
 PATH=/usr/sbin:/sbin:$PATH
 set -- "$1" $TEST_DISKS
 img=$2
 fail() { echo "check.sh: $*" >&2; exit 1; }
 
+if [ "$1" = parts ]; then
+	# vda's partition 2 (from sector 4096 to 1 MiB before the end),
+	# taken out for e2fsck and debugfs.
+	part=$(mktemp)
+	trap 'rm -f "$part"' EXIT
+	dd if="$img" of="$part" bs=512 skip=4096 status=none
+	img=$part
+fi
 if [ "$1" = repair ]; then
 	rc=0
 	e2fsck -fy "$img" >/tmp/ext2-repair.$$ 2>&1 || rc=$?
@@ -18,6 +28,11 @@ if [ "$1" = repair ]; then
 	rm -f /tmp/ext2-repair.$$
 fi
 out=$(e2fsck -fn "$img" 2>&1) || fail "e2fsck -fn: $out"
+if [ "$1" = parts ]; then
+	got=$(debugfs -R "cat /w.txt" "$img" 2>/dev/null)
+	[ "$got" = "on vda2" ] || fail "/w.txt on vda2: got [$got]"
+	exit 0
+fi
 [ "$1" = rw ] || exit 0
 
 cat_is() { # cat_is PATH BYTES (printf format)

@@ -14,6 +14,13 @@
  *   ext4       ext2_mount() on vda (ext4: read-only), vdb (a feature it
  *              cannot read), vdc (needs journal recovery), vdd (ext2 with
  *              a corrupt directory block)
+ *   parts      partitions (mkimage.sh parts): vda2 (GPT) mounted at /data
+ *              by toro.mount, written (check.sh parts); vdb1 (MBR) mounted
+ *              here; vda1 found by its GUID and read where it lies; the
+ *              errors for missing partitions and a corrupt table (vdc)
+ *   image      booted from a `toro image --data-dir` disk
+ *              (tests/image_checks.py): reads the data partition's files
+ *              at /data and writes one, which the host then checks
  * Prints "PASS <what>" or "FAIL <what>: why"; exits 0 only if all pass.
  */
 #define _GNU_SOURCE
@@ -373,6 +380,47 @@ static void ext4(void)
 	CHECK("rest still readable", has("/c/hello.txt", "hello ext2\n"));
 }
 
+#define PART1_GUID "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0"	/* mkimage.sh */
+
+static void parts(void)
+{
+	struct blk_dev *p = NULL;
+	static char sector[512];
+
+	CHECK("GPT partition mounted by toro.mount",
+	      has("/data/hello.txt", "hello ext2\n") &&
+		      has("/data/dir/sub/deep.txt", "deep\n"));
+	CHECK("write to a partition", put("/data/w.txt", O_TRUNC, "on vda2\n") == 0);
+	CHECK("MBR partition", blk_partition(disk(1), 1, &p) == 0 &&
+				       ext2_mount(p, "/mbr", 0) == 0 &&
+				       has("/mbr/hello.txt", "hello ext2\n") &&
+				       count_entries("/mbr/many") == 400);
+	CHECK("partition by GUID",
+	      blk_partition_by_guid(PART1_GUID, &p) == 0 &&
+		      blk_size(p) == 1 << 20 &&
+		      blk_read(p, 0, sector, sizeof(sector)) == 0 &&
+		      memcmp(sector, "PART1", 5) == 0);
+	CHECK("reads stay inside the partition",
+	      blk_read(p, 1 << 20, sector, sizeof(sector)) == -EINVAL);
+	CHECK("no partition 3", blk_partition(disk(0), 3, &p) == -ENOENT);
+	CHECK("no MBR partition 2", blk_partition(disk(1), 2, &p) == -ENOENT);
+	CHECK("no MBR partition 5", blk_partition(disk(1), 5, &p) == -ENOENT);
+	CHECK("unknown GUID", blk_partition_by_guid(
+		"00000000-1111-2222-3333-444444444444", &p) == -ENOENT);
+	CHECK("malformed GUID", blk_partition_by_guid("6f1e2d3c", &p) ==
+					-EINVAL);
+	CHECK("corrupt GPT", blk_partition(disk(2), 1, &p) == -EUCLEAN);
+}
+
+static void image(void)
+{
+	CHECK("data partition read", has("/data/hello.txt", "hello data\n") &&
+					     has("/data/sub/deep.txt", "deep\n"));
+	CHECK("data partition written",
+	      put("/data/guest.txt", 0, "from the guest\n") == 0 &&
+		      mkdir("/data/newdir", 0755) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -390,6 +438,10 @@ int main(int argc, char **argv)
 		recovered();
 	} else if (strcmp(mode, "ext4") == 0) {
 		ext4();
+	} else if (strcmp(mode, "parts") == 0) {
+		parts();
+	} else if (strcmp(mode, "image") == 0) {
+		image();
 	} else {
 		printf("FAIL unknown mode %s\n", mode);
 		return 2;

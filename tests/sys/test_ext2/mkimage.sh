@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Makes the test's disk images with e2fsprogs, from a directory tree made
-# here: mkimage.sh ext2|crash|ext4 (the images are $TEST_DISKS, in order).
+# here: mkimage.sh ext2|crash|ext4|parts (the images are $TEST_DISKS, in
+# order).
 set -eu
 PATH=/usr/sbin:/sbin:$PATH
+# The GUID of vda's partition 1 in "parts" mode (main.c looks for it).
+PART1_GUID=6F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F0
 tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 set -- "$1" $TEST_DISKS
@@ -55,6 +58,24 @@ ext4)
 	blk=$(debugfs -R "blocks /dir" "$4" 2>/dev/null | tr -d ' \n')
 	python3 -c 'import sys; sys.stdout.buffer.write(b"\xff" * 1024)' |
 		dd of="$4" bs=1024 seek="$blk" conv=notrunc status=none
+	;;
+parts)
+	# vda: GPT, partition 1 (1 MiB at sector 2048, GUID below, "PART1"
+	# at its start), partition 2 ext2 (the rest); vdb: MBR, partition 1
+	# ext2; vdc: a GPT whose entries lie past the end of the disk.
+	printf 'label: gpt\nstart=2048, size=2048, uuid=%s\nstart=4096\n' \
+		"$PART1_GUID" | sfdisk -q "$1"
+	printf 'PART1' | dd of="$1" bs=512 seek=2048 conv=notrunc status=none
+	kib=$(( ($(stat -c %s "$1") - 4096 * 512 - 1024 * 1024) / 1024 ))
+	mke2fs -q -F -t ext2 -b 1024 -E offset=$((4096 * 512)) -d "$tree" \
+		"$1" "${kib}k"
+	printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q "$2"
+	kib=$(( ($(stat -c %s "$2") - 2048 * 512) / 1024 ))
+	mke2fs -q -F -t ext2 -b 1024 -E offset=$((2048 * 512)) -d "$tree" \
+		"$2" "${kib}k"
+	printf 'label: gpt\nstart=2048\n' | sfdisk -q "$3"
+	printf '\377\377\377\377' |
+		dd of="$3" bs=1 seek=$((512 + 72)) conv=notrunc status=none
 	;;
 *)
 	echo "mkimage.sh: unknown mode $mode" >&2
