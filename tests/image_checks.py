@@ -8,8 +8,10 @@ through its Multiboot2 entry. The guest's output and exit status
 (isa-debug-exit) must be the application's. One boot per firmware and
 disk pairing, each a different feature: the arguments and variables baked
 into the command line, the initrd as a Multiboot2 module, the qcow2 and
-VHD outputs.
+VHD outputs, an ext2 data partition (--data-dir) read and written by the
+guest and then judged by e2fsck and debugfs.
 """
+import json
 import os
 import re
 import struct
@@ -152,6 +154,53 @@ def check_image_large_initrd(build):
         return same, "the ESP's initrd.img differs from the archive"
 
 
+def data_partition(path, tmp):
+    """Partition 3 of the raw disk at path, copied out to a file."""
+    table = json.loads(subprocess.run(["sfdisk", "-J", path],
+                                      capture_output=True, text=True,
+                                      env=dict(os.environ, PATH=image.sbin_path()),
+                                      check=True).stdout)
+    part = table["partitiontable"]["partitions"][2]
+    out = os.path.join(tmp, "data.ext2")
+    with open(path, "rb") as f, open(out, "wb") as o:
+        f.seek(part["start"] * 512)
+        o.write(f.read(part["size"] * 512))
+    return out
+
+
+def host_tool(*cmd):
+    return subprocess.run(list(cmd), capture_output=True, text=True,
+                          env=dict(os.environ, PATH=image.sbin_path()))
+
+
+def check_image_data_partition(build):
+    """--data-dir: the files are at /data in the guest (the partition
+    found by its GPT GUID on the virtio boot disk), the guest's writes
+    reach the partition, and e2fsck finds it clean afterwards."""
+    with tempfile.TemporaryDirectory(prefix="toro-imgtest-") as tmp:
+        tree = os.path.join(tmp, "tree")
+        os.makedirs(os.path.join(tree, "sub"))
+        with open(os.path.join(tree, "hello.txt"), "w") as f:
+            f.write("hello data\n")
+        with open(os.path.join(tree, "sub", "deep.txt"), "w") as f:
+            f.write("deep\n")
+        path = make(tmp, f"{build}/tests/test_ext2.elf", "--data-dir", tree,
+                    "--", "image")
+        ok, why = verdict(*boot(tmp, path, "seabios", "virtio"), 0,
+                          [r"^image: 0 failed$"])
+        if not ok:
+            return ok, why
+        part = data_partition(path, tmp)
+        fsck = host_tool("e2fsck", "-fn", part)
+        if fsck.returncode:
+            return False, f"e2fsck -fn: {fsck.stdout}{fsck.stderr}"
+        got = host_tool("debugfs", "-R", "cat /guest.txt", part).stdout
+        listing = host_tool("debugfs", "-R", "ls -l /", part).stdout
+        if got != "from the guest\n" or "newdir" not in listing:
+            return False, f"guest.txt: {got!r}; /: {listing}"
+    return True, ""
+
+
 # --- bad inputs ----------------------------------------------------------
 
 def one_line_error(result, want_rc, want_text):
@@ -180,6 +229,11 @@ def check_image_errors(build):
         os.mkdir(bare)
         os.symlink(sys.executable, os.path.join(bare, "python3"))
         env = dict(os.environ, PATH=bare)
+        # 3 MiB of files that a 1 MiB data partition cannot hold.
+        full = os.path.join(tmp, "full")
+        os.mkdir(full)
+        with open(os.path.join(full, "big"), "wb") as f:
+            f.write(os.urandom(3 << 20))
         cases = [
             (("image", "/nonexistent/app.elf", "-o", out), 2, "no such file"),
             (("image", "/bin/true", "-o", out), 2, "not a PVH kernel"),
@@ -195,6 +249,18 @@ def check_image_errors(build):
             (("image", hello, "-o", out, "--", "a", ""), 2,
              "empty argument"),
             (("image", hello, "-o", out, "--", "a\tb"), 2, "tabs"),
+            (("image", hello, "-o", out, "--data-dir", "/nonexistent"), 2,
+             "no such directory"),
+            (("image", hello, "-o", out, "--data-dir", hello), 2,
+             "not a directory"),
+            (("image", hello, "-o", out, "--data-size", "8M"), 2,
+             "--data-size needs --data-dir"),
+            (("image", hello, "-o", out, "--data-dir", tmp, "--data-size",
+              "12X"), 2, "not a size"),
+            (("image", hello, "-o", out, "--data-dir", full, "--data-size",
+              "1M"), 2, "is too small for"),
+            (("image", hello, "-o", out, "--data-dir", tmp, "--append",
+              "toro.mount=ext2:vdb:/x"), 2, "the kernel takes one"),
         ]
         for args, rc, text in cases:
             ok, detail = one_line_error(toro(*args), rc, text)
@@ -215,4 +281,5 @@ def check_image_errors(build):
 CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_image_errors, check_image_formats, check_image_large_initrd,
     check_image_seabios_ahci_args, check_image_seabios_virtio_initrd,
-    check_image_ovmf_virtio_args, check_image_ovmf_ahci_initrd)]
+    check_image_ovmf_virtio_args, check_image_ovmf_ahci_initrd,
+    check_image_data_partition)]

@@ -50,7 +50,8 @@ want qemu-img qemu-utils
 [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need="$need ovmf"
 # tests/deploy_checks.py parses docs/deploy.md's YAML.
 python3 -c 'import yaml' 2>/dev/null || need="$need python3-yaml"
-# tests/sys/test_ext2: images made by mke2fs, judged by e2fsck and debugfs.
+# tests/sys/test_ext2: images made by mke2fs, judged by e2fsck and debugfs;
+# toro image --data-dir: the data partition, made by mke2fs -d.
 [ -x /usr/sbin/mke2fs ] && [ -x /usr/sbin/debugfs ] || need="$need e2fsprogs"
 # Optional, for the tests only: `toro run --libvirt` against a libvirtd of
 # the test's own (tests/libvirtd.py). Installed when we are root; a user

@@ -18,7 +18,8 @@ USAGE = """toro build DIR [-o OUT] [--cflags FLAGS] [--ldlibs LIBS] [--ipv4-only
        toro debug DIR|ELF [run options] [--break SYM] [--gdb-batch FILE] [-- ARG...]
        toro profile [--hz N] [--out DIR] [run options] DIR|ELF [-- ARG...]
        toro image DIR|ELF -o FILE [--initrd DIR|FILE] [--append OPTIONS]
-                  [-e KEY=VALUE] [--format raw|qcow2|gce|vhd] [-- ARG...]
+                  [-e KEY=VALUE] [--format raw|qcow2|gce|vhd]
+                  [--data-dir DIR [--data-size SIZE]] [-- ARG...]
        toro --help"""
 
 
@@ -174,6 +175,12 @@ def make_parser():
                    help="raw (sparse; default), qcow2, gce (the tar.gz "
                    "Google Compute Engine imports) or vhd (fixed size, as "
                    "Azure wants)")
+    i.add_argument("--data-dir", metavar="DIR",
+                   help="add an ext2 partition holding DIR's files, which "
+                   "the kernel mounts read-write at /data")
+    i.add_argument("--data-size", metavar="SIZE",
+                   help="the data partition's size (64M, 2G; default: "
+                   "room for DIR's files and as much again, at least 8M)")
     for action in r._actions:
         if action.dest in ("env", "append", "initrd", "verbose"):
             i._add_action(action)
@@ -261,7 +268,8 @@ def cmd_image(root, build_dir, args, guest_args):
     """`toro image`: the kernel command line `toro run` would give, less
     what depends on the host (the TSC rate: the kernel measures it)."""
     check_env(args.env)
-    image.check_output(args.out, args.format)
+    image.check_data(args.data_dir, args.data_size)
+    image.check_output(args.out, args.format, args.data_dir is not None)
     elf = target_elf(root, build_dir, args)
     image.check_elf(elf)
     plan = devices.Plan("q35", True, 0)
@@ -269,7 +277,8 @@ def cmd_image(root, build_dir, args, guest_args):
         plan.initrd = initrd.prepare(args.initrd, build_dir)
     words = qemu.kernel_words(app_name(args.target),
                               kernel_options(args, plan), guest_args)
-    out = image.build_image(elf, args.out, args.format, words, plan.initrd)
+    out = image.build_image(elf, args.out, args.format, words, plan.initrd,
+                            args.data_dir, args.data_size)
     print(os.path.relpath(out))
     return 0
 

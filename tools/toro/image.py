@@ -10,6 +10,10 @@ The disk (GPT; LBA = 512-byte sector):
                (GRUB for x86_64-efi, the path firmware boots without
                being told), /toro.elf (the kernel, stripped) and
                /initrd.img
+  then         with --data-dir, partition 3: ext2 made by mke2fs -d from
+               the host directory, mounted at /data by the kernel
+               (toro.mount=ext2:PARTUUID=...:/data: found by its GPT
+               GUID, whichever disk interface the VM gives it)
   last MiB     the backup GPT
 Both GRUBs carry the same configuration inside them (no grub.cfg, no
 modules on the disk): the console on the first serial port, `multiboot2`
@@ -23,9 +27,11 @@ and core.img are written and patched here the way grub-bios-setup does
 the FAT tools are Debian's packages (tools/deps.sh).
 """
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import uuid
 
 from . import elf
 from .errors import FAILED, NOT_FOUND, ToroError
@@ -37,6 +43,8 @@ ESP_LBA = 2048                  # 1 MiB, where partitioning tools align
 ESP_MIN = 4 * MIB               # FAT16's 4085 clusters of one sector, and room
 BIOS_BOOT_GUID = "21686148-6449-6E6F-744E-656564454649"
 ESP_GUID = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+LINUX_DATA_GUID = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+DATA_MOUNT = "/data"            # where the kernel mounts --data-dir's files
 GRUB_PC = "/usr/lib/grub/i386-pc"
 GRUB_EFI = "/usr/lib/grub/x86_64-efi"
 # What the embedded configuration uses: the partition table and FAT to
@@ -68,12 +76,15 @@ def sbin_path():
                                    if d not in dirs])
 
 
-def find_tools(fmt):
-    """{name: path} of the programs and GRUB files a --format needs, or a
-    ToroError naming the packages that provide the missing ones."""
+def find_tools(fmt, data=False):
+    """{name: path} of the programs and GRUB files a --format (and a data
+    partition) needs, or a ToroError naming the packages that provide the
+    missing ones."""
     path = sbin_path()
     wanted = {"grub-mkimage": "grub-common", "mkfs.fat": "dosfstools",
               "mcopy": "mtools", "mmd": "mtools", "sfdisk": "fdisk"}
+    if data:
+        wanted["mke2fs"] = "e2fsprogs"
     if fmt in ("qcow2", "vhd"):
         wanted["qemu-img"] = "qemu-utils"
     if fmt == "gce":
@@ -245,11 +256,14 @@ def install_bios_boot(disk, core):
         f.write(img)
 
 
-def make_raw(tools, out, esp, core, unit=0):
+def make_raw(tools, out, esp, core, unit=0, data=None):
     """The whole disk at out, sparse: just big enough, in whole MiB, or
-    rounded up to a multiple of unit bytes."""
+    rounded up to a multiple of unit bytes. data: (ext2 image, its
+    partition's GUID) for partition 3, or None."""
     esp_size = os.path.getsize(esp)
-    size = ESP_LBA * SECTOR + esp_size + MIB
+    data_lba = ESP_LBA + esp_size // SECTOR
+    data_size = os.path.getsize(data[0]) if data else 0
+    size = data_lba * SECTOR + data_size + MIB
     if unit:
         size = -(-size // unit) * unit
     with open(out, "wb") as f:
@@ -259,12 +273,94 @@ def make_raw(tools, out, esp, core, unit=0):
              f"type={BIOS_BOOT_GUID}, name=\"BIOS boot\"\n"
              f"start={ESP_LBA}, size={esp_size // SECTOR}, type={ESP_GUID}, "
              f"name=\"EFI system\"\n")
+    if data:
+        table += (f"start={data_lba}, size={data_size // SECTOR}, "
+                  f"type={LINUX_DATA_GUID}, uuid={data[1]}, "
+                  f"name=\"toro data\"\n")
     r = subprocess.run([tools["sfdisk"], "--no-reread", "--no-tell-kernel",
                         "-q", out], input=table, capture_output=True, text=True)
     if r.returncode:
         raise ToroError(f"sfdisk failed: {r.stderr.strip()}", FAILED)
     install_bios_boot(out, core)
     copy_into(out, esp, ESP_LBA * SECTOR)
+    if data:
+        copy_into(out, data[0], data_lba * SECTOR)
+
+
+# --- the data partition (--data-dir, --data-size) --------------------------
+
+def parse_size(text):
+    """--data-size: bytes, or a number with K, M or G (binary units),
+    rounded up to whole MiB; at least 1 MiB."""
+    m = re.fullmatch(r"([0-9]+)([KMG]?)i?B?", text.strip(), re.I)
+    if not m:
+        raise ToroError(f"--data-size {text}: not a size (say 64M or 2G)")
+    n = int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[
+        m.group(2).upper()]
+    if n < MIB:
+        raise ToroError(f"--data-size {text}: less than 1 MiB")
+    return -(-n // MIB) * MIB
+
+
+def tree_size(path):
+    """Bytes the files under path take in 4 KiB blocks, a block for each
+    directory, link and special file."""
+    total = 0
+    for top, dirs, files in os.walk(path):
+        total += 4096
+        for name in files + [d for d in dirs
+                             if os.path.islink(os.path.join(top, d))]:
+            st = os.lstat(os.path.join(top, name))
+            total += -(-st.st_size // 4096) * 4096 + 4096
+    return total
+
+
+def check_data(data_dir, data_size):
+    """Fail early, before a build: the directory, the size, the pairing.
+    Returns the size in bytes (None: what the files need)."""
+    if data_size is not None and data_dir is None:
+        raise ToroError("--data-size needs --data-dir (the files to put in "
+                        "the data partition)")
+    if data_dir is None:
+        return None
+    if not os.path.exists(data_dir):
+        raise ToroError(f"--data-dir {data_dir}: no such directory")
+    if not os.path.isdir(data_dir):
+        raise ToroError(f"--data-dir {data_dir}: not a directory")
+    if not os.access(data_dir, os.R_OK | os.X_OK):
+        raise ToroError(f"--data-dir {data_dir}: cannot read it")
+    return parse_size(data_size) if data_size is not None else None
+
+
+def make_data(tools, tmp, data_dir, size):
+    """An ext2 image of size bytes (None: room for the files and as much
+    again, at least 8 MiB) holding data_dir's files."""
+    asked = size is not None
+    if not asked:
+        need = tree_size(data_dir)
+        size = max(8 * MIB, -(-(2 * need + 2 * MIB) // MIB) * MIB)
+    img = os.path.join(tmp, "data.img")
+    with open(img, "wb") as f:
+        f.truncate(size)
+    r = subprocess.run([tools["mke2fs"], "-q", "-F", "-t", "ext2",
+                        "-L", "toro-data", "-d", data_dir, img],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, PATH=sbin_path()))
+    if r.returncode:
+        err = (r.stderr or r.stdout).strip().splitlines()
+        err = err[-1] if err else f"exit status {r.returncode}"
+        full = re.search(r"[Cc]ould not allocate|No space|too small|"
+                         r"[Nn]o free space|[Cc]ould not write", err)
+        if asked and full:
+            raise ToroError(f"--data-size {size >> 20}M is too small for "
+                            f"{data_dir} ({err})")
+        raise ToroError(f"mke2fs -d {data_dir} failed: {err}", FAILED)
+    return img
+
+
+def data_words(part_uuid):
+    """What the kernel command line gets to mount the data partition."""
+    return [f"toro.mount=ext2:PARTUUID={part_uuid}:{DATA_MOUNT}"]
 
 
 def convert(tools, raw, out, fmt, tmp):
@@ -288,7 +384,7 @@ def convert(tools, raw, out, fmt, tmp):
              "disk.raw"], "tar")
 
 
-def check_output(out, fmt):
+def check_output(out, fmt, data=False):
     """Fail early, before a build: where the image goes, and the tools."""
     out_dir = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(out_dir):
@@ -297,7 +393,7 @@ def check_output(out, fmt):
         raise ToroError(f"-o {out}: is a directory")
     if not os.access(out_dir, os.W_OK):
         raise ToroError(f"-o {out}: cannot write in {out_dir}")
-    find_tools(fmt)
+    find_tools(fmt, data)
 
 
 def check_elf(path):
@@ -308,15 +404,30 @@ def check_elf(path):
                         "it; build it again with this Toro (`toro build`)")
 
 
-def build_image(elf_path, out, fmt, words, initrd):
+def build_image(elf_path, out, fmt, words, initrd, data_dir=None,
+                data_size=None):
     """Write the disk image for the kernel at elf_path, booted with the
     kernel command line words (a list) and initrd (a cpio archive's path,
-    or None), to out as fmt."""
-    check_output(out, fmt)
-    tools = find_tools(fmt)
+    or None), to out as fmt; with data_dir, an ext2 partition of its files
+    (data_size bytes, None: what they need) that the kernel mounts at
+    /data."""
+    size = check_data(data_dir, data_size)
+    check_output(out, fmt, data_dir is not None)
+    tools = find_tools(fmt, data_dir is not None)
+    part_uuid = str(uuid.uuid4()).upper() if data_dir else None
+    if data_dir:
+        # Kernel options end at "--"; the application's arguments follow.
+        end = words.index("--") if "--" in words else len(words)
+        if any(w.startswith("toro.mount=") for w in words[:end]):
+            raise ToroError("--data-dir mounts its partition with "
+                            "toro.mount=, which --append gives too: the "
+                            "kernel takes one")
+        words = words[:end] + data_words(part_uuid) + words[end:]
     config = grub_config(words, initrd is not None)
     out_dir = os.path.dirname(os.path.abspath(out))
     with tempfile.TemporaryDirectory(prefix="toro-image-", dir=out_dir) as tmp:
+        data = (make_data(tools, tmp, data_dir, size), part_uuid) \
+            if data_dir else None
         core, efi = make_grub(tools, tmp, config)
         files = {"/EFI/BOOT/BOOTX64.EFI": efi,
                  KERNEL_FILE: strip_copy(elf_path,
@@ -325,7 +436,8 @@ def build_image(elf_path, out, fmt, words, initrd):
             files[INITRD_FILE] = initrd
         esp = make_esp(tools, tmp, files)
         raw = os.path.join(tmp, "disk.img")
-        make_raw(tools, raw, esp, core, GCE_DISK_SIZE if fmt == "gce" else 0)
+        make_raw(tools, raw, esp, core, GCE_DISK_SIZE if fmt == "gce" else 0,
+                 data)
         part = os.path.join(tmp, "out")
         convert(tools, raw, part, fmt, tmp)
         os.replace(part, out)
