@@ -805,6 +805,34 @@ static int ext2_readlink(struct vfs_mount *m, const char *path, char *buf,
 	return rc;
 }
 
+/* The first link of (path), in one walk (see vfs_link_ops.find). */
+static size_t ext2_find_link(struct vfs_mount *m, const char *path,
+			     bool last)
+{
+	struct ext2_fs *fs = fs_of(m);
+	struct ext2_inode in;
+	uint32_t ino;
+	size_t i = 0, found = 0;
+
+	mutex_lock(&fs->lock);
+	int rc = ext2_iget(fs, EXT2_ROOT_INO, &in);
+
+	while (rc == 0) {
+		size_t end = i + strcspn(path + i, "/");
+
+		if (!path[end] && !last)
+			break;
+		rc = lookup_in(fs, &in, path + i, end - i, &ino, &in);
+		if (rc == 0 && S_ISLNK(in.i_mode))
+			found = end;
+		if (found || !path[end])
+			break;
+		i = end + 1;
+	}
+	mutex_unlock(&fs->lock);
+	return found;
+}
+
 static int ext2_statfs(struct vfs_mount *m, struct statfs *st)
 {
 	struct ext2_fs *fs = fs_of(m);
@@ -835,6 +863,7 @@ static int ext2_sync(struct vfs_mount *m)
 
 static const struct vfs_link_ops ext2_link_ops = {
 	.follow = vfs_follow_links,
+	.find = ext2_find_link,
 	.readlink = ext2_readlink,
 	.symlink = ext2_symlink,
 	.link = ext2_link,

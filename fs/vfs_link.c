@@ -17,38 +17,16 @@
 
 #include "vfs_impl.h"
 
-/* Finds the first link of lk->rel (the last component only if (last)):
- * its end offset in lk->path, or 0 if there is none (or a component is
- * missing, or not a directory: the filesystem's call will say so). */
+/* The end offset in lk->path of the first link of lk->rel (the last
+ * component only if (last)), or 0 if there is none. */
 static size_t first_link(struct vfs_lookup *lk, bool last)
 {
 	struct vfs_mount *m = lk->mnt;
-	size_t base = lk->rel - lk->path, i = 0;
-	struct stat st;
+	size_t n = 0;
 
-	if (!lk->rel[0])
-		return 0;	/* a mount point is not a link */
-	if (m->ops->links->find) {
-		i = m->ops->links->find(m, lk->rel, last);
-		return i ? base + i : 0;
-	}
-	for (;;) {
-		size_t end = base + i + strcspn(lk->rel + i, "/");
-		bool final = lk->path[end] == '\0';
-		char c = lk->path[end];
-		int rc;
-
-		if (final && !last)
-			return 0;
-		lk->path[end] = '\0';
-		rc = m->ops->stat(m, lk->rel, &st);
-		lk->path[end] = c;
-		if (rc == 0 && S_ISLNK(st.st_mode))
-			return end;
-		if (rc || final || !S_ISDIR(st.st_mode))
-			return 0;
-		i = end - base + 1;
-	}
+	if (lk->rel[0])	/* a mount point is not a link */
+		n = m->ops->links->find(m, lk->rel, last);
+	return n ? (size_t)(lk->rel - lk->path) + n : 0;
 }
 
 /* Replaces the link ending at lk->path[end] by its target (in

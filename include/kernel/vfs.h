@@ -162,11 +162,10 @@ struct vfs_fs_ops {
  * (size) bytes, VFS_PATH_MAX - 1 (any target): the count, or -EINVAL for
  * a path that is not a link. symlink
  * makes link (path) to (target); link gives the non-directory (from) the
- * new name (to), on this mount. (find), optional, is how the VFS finds
- * the first link in (path) (the last component only if (last)): the
- * length of the path up to its end, or 0 if there is none (or a
- * component is missing, or not a directory); without it, the VFS asks
- * stat of each leading part in turn.
+ * new name (to), on this mount. (find) finds the first link in (path),
+ * which is not "" (the last component only if (last)): the length of the
+ * path up to its end, or 0 if there is none (or a component is missing,
+ * or not a directory: the call that follows will say so).
  */
 struct vfs_link_ops {
 	int (*follow)(struct vfs_lookup *lk, bool last);
