@@ -213,6 +213,7 @@ def one_line_error(result, want_rc, want_text):
 
 def check_image_errors(build):
     hello = f"{build}/hello.elf"
+    with_ext2 = f"{build}/tests/test_ext2.elf"
     problems = []
     with tempfile.TemporaryDirectory(prefix="toro-imgtest-") as tmp:
         out = os.path.join(tmp, "x.raw")
@@ -257,9 +258,11 @@ def check_image_errors(build):
              "--data-size needs --data-dir"),
             (("image", hello, "-o", out, "--data-dir", tmp, "--data-size",
               "12X"), 2, "not a size"),
-            (("image", hello, "-o", out, "--data-dir", full, "--data-size",
-              "1M"), 2, "is too small for"),
-            (("image", hello, "-o", out, "--data-dir", tmp, "--append",
+            (("image", hello, "-o", out, "--data-dir", tmp), 2,
+             "does not link ext2"),
+            (("image", with_ext2, "-o", out, "--data-dir", full,
+              "--data-size", "1M"), 2, "is too small for"),
+            (("image", with_ext2, "-o", out, "--data-dir", tmp, "--append",
               "toro.mount=ext2:vdb:/x"), 2, "the kernel takes one"),
         ]
         for args, rc, text in cases:

@@ -272,6 +272,8 @@ def cmd_image(root, build_dir, args, guest_args):
     image.check_output(args.out, args.format, args.data_dir is not None)
     elf = target_elf(root, build_dir, args)
     image.check_elf(elf)
+    if args.data_dir:
+        image.check_data_elf(elf)
     plan = devices.Plan("q35", True, 0)
     if args.initrd:
         plan.initrd = initrd.prepare(args.initrd, build_dir)
