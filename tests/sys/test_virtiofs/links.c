@@ -79,6 +79,9 @@ static void host_made(void)
 						  S_ISDIR(st.st_mode));
 	CHECK("opendir through a link", in_dir("/l/reldir", "deep"));
 	CHECK("relative with ..", has("/l/up", "deep\n"));
+	CHECK("long target", has("/l/long", "hello link\n") &&
+				     readlink("/l/long", buf, sizeof(buf)) == 2004 &&
+				     !memcmp(buf + 2000, "file", 4));
 	CHECK("absolute", has("/l/abs", "hello link\n"));
 	CHECK("absolute directory", has("/l/absdir/deep", "deep\n"));
 	CHECK("link to ..", has("/l/sub/back/file", "hello link\n"));

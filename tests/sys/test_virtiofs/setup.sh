@@ -31,6 +31,8 @@ links)
 	ln -s loop1 loop2
 	ln -s self self
 	ln -s nothing dangling
+	# 2004 bytes of target: "./" 1000 times, then "file".
+	ln -s "$(printf './%.0s' $(seq 1000))file" long
 	# c0 -> c1 -> ... -> c39 -> file: 40 links, Linux's most;
 	# d0 .. d40 -> file: 41, one too many.
 	i=0
