@@ -12,17 +12,23 @@
 
 #include "virtiofs.h"
 
+/* Walks only as far as it must: without (last), to the last component's
+ * directory, so a name at the root costs no LOOKUP at all. */
 static size_t link_find(struct vfs_mount *m, const char *path, bool last)
 {
 	struct virtiofs *fs = m->priv;
 	struct fuse_entry_out e;
-	size_t len = strlen(path);
-	long end = virtiofs_walk(fs, path, len, &e);
+	const char *slash = strrchr(path, '/');
+	size_t len = last ? strlen(path) : slash ? (size_t)(slash - path) : 0;
+	long end;
 
+	if (!len)
+		return 0;
+	end = virtiofs_walk(fs, path, len, &e);
 	if (end < 0)
 		return 0;	/* the call that follows will say why */
 	fuse_forget(fs, e.nodeid, 1);
-	if (!S_ISLNK(e.attr.mode) || (end == 0 && !last))
+	if (!S_ISLNK(e.attr.mode))
 		return 0;
 	return end ? (size_t)end : len;
 }
