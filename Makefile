@@ -160,6 +160,12 @@ SOAKGUEST_ELF := $(BUILD)/soakguest.elf
 $(eval $(call app_rules,soakguest,bench/soak,$(SOAKGUEST_ELF)))
 tests-build: $(SOAKGUEST_ELF)
 
+# bench/storage: the Toro guest of bench/storage.sh (its ext2 rows have a
+# quick run in make test, tests/cli_checks.py).
+STORAGEBENCH_ELF := $(BUILD)/storagebench.elf
+$(eval $(call app_rules,storagebench,bench/storage/toro,$(STORAGEBENCH_ELF)))
+tests-build: $(STORAGEBENCH_ELF)
+
 # The in-guest printf test compares with what the host's musl (Debian's
 # musl-tools, the same 1.2.3) prints for the same calls, generated here.
 PRINTF_GEN := $(BUILD)/tests/gen_printf_expected

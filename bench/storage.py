@@ -5,6 +5,9 @@ on the same QEMU (TCG, microvm, same CPUs and memory, the same disk image
 with the same -drive options, the same virtiofsd with the same options and
 the same shared memfd RAM); writes bench/RESULTS.md. Then the same disk on
 an NVMe controller, for both guests on q35 (NVMe is PCI), for the NVMe rows.
+Then an ext2 filesystem (mke2fs on the host, a fresh copy for every boot)
+on a virtio-blk disk, mounted by both guests, for the ext2 rows; e2fsck
+checks it after every boot.
 
 Each boot of either guest does every measurement once (Toro:
 bench/storage/toro/main.c; Linux: bench/storage/linux_storage.c, the same
@@ -14,6 +17,7 @@ table gives the median over runs.
 """
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,18 +51,36 @@ COUNT = 10000                   # random 4 KiB reads
 SEED = 1
 ARGS = [str(x) for x in (MIB, COUNT, SEED)]
 TIMEOUT = 600
-MODULES = ("virtio_mmio", "virtio_blk", "virtiofs", "virtio_pci", "nvme")
+# ext4 serves ext2 in Debian's kernel; it asks the crypto API for crc32c
+# when mounting, which nothing loads by itself here.
+MODULES = ("virtio_mmio", "virtio_blk", "virtiofs", "virtio_pci", "nvme",
+           "crc32c_generic", "ext4")
 RESULT = re.compile(r"^RESULT (\w+) ([0-9.]+)\s*$", re.M)
 METRICS = ("blk_write_mibs", "blk_write_sync_mibs", "blk_read_mibs",
            "blk_randread_iops", "fs_write_mibs", "fs_write_sync_mibs",
            "fs_read_mibs", "fs_randread_iops")
+
+# The ext2 rows: a file of EXT2_MIB MiB written, read and read at random
+# (COUNT reads), then EXT2_FILES files made and unlinked in one directory,
+# on a filesystem of EXT2_DISK_MIB MiB with 4 KiB blocks (mke2fs would
+# choose 1 KiB ones for a disk this small).
+EXT2_MIB = 64
+EXT2_FILES = 10000
+EXT2_DISK_MIB = 256
+EXT2_NEW = os.path.join(DATA, "ext2-new.img")     # as mke2fs made it
+EXT2_DISK = os.path.join(DATA, "ext2.img")        # the copy a guest gets
+EXT2_MKFS = ["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096"]
+EXT2_ARGS = ["ext2"] + [str(x) for x in (EXT2_MIB, COUNT, SEED, EXT2_FILES)]
+EXT2_METRICS = ("ext2_write_sync_mibs", "ext2_read_mibs",
+                "ext2_randread_iops", "ext2_create_fps", "ext2_unlink_fps")
 
 
 def build():
     os.makedirs(os.path.dirname(LINUX_BIN), exist_ok=True)
     src = os.path.join(ROOT, "bench", "storage")
     subprocess.run(["gcc", "-O2", "-Wall", "-Wextra", "-static", "-o", LINUX_BIN,
-                    os.path.join(src, "linux_storage.c")], check=True)
+                    os.path.join(src, "linux_storage.c"),
+                    os.path.join(src, "ext2_bench.c")], check=True)
     guest.build(LINUX_DIR, os.path.join(src, "linux_init.sh"),
                 [f"{LINUX_BIN}:/bench/linux_storage"], modules=MODULES)
     os.makedirs(os.path.dirname(TORO_ELF), exist_ok=True)
@@ -83,6 +105,30 @@ def prepare():
     os.sync()
 
 
+def prepare_ext2():
+    """A fresh copy of one new ext2 filesystem for every boot, written in
+    full (not sparse), as the raw disk is, and synced."""
+    os.makedirs(DATA, exist_ok=True)
+    if not os.path.exists(EXT2_NEW):
+        with open(EXT2_NEW + ".tmp", "wb") as f:
+            for _ in range(EXT2_DISK_MIB):
+                f.write(bytes(1 << 20))
+        subprocess.run(EXT2_MKFS + [EXT2_NEW + ".tmp"], check=True)
+        os.replace(EXT2_NEW + ".tmp", EXT2_NEW)
+    shutil.copyfile(EXT2_NEW, EXT2_DISK)
+    os.sync()
+
+
+def check_ext2(system):
+    """What the guest left must be a clean filesystem: e2fsck -fn finds
+    nothing to fix (the guest deleted what it made)."""
+    r = subprocess.run(["e2fsck", "-fn", EXT2_DISK], capture_output=True,
+                       text=True)
+    if r.returncode:
+        sys.exit(f"storage: e2fsck after {system}'s ext2 run says "
+                 f"({r.returncode}):\n{r.stdout[-3000:]}{r.stderr[-1000:]}")
+
+
 # The disk's interface: (machine, --disk interface, Linux's device).
 SETUPS = {"virtio": ("microvm", "virtio", "/dev/vda"),
           "nvme": ("q35", "nvme", "/dev/nvme0n1")}
@@ -101,9 +147,9 @@ def plan(setup="virtio"):
     return p
 
 
-def parse(system, out):
+def parse(system, out, metrics=METRICS):
     found = {k: float(v) for k, v in RESULT.findall(out)}
-    missing = [k for k in ("cpus",) + METRICS if k not in found]
+    missing = [k for k in ("cpus",) + metrics if k not in found]
     if missing:
         sys.exit(f"storage: {system} printed no {', '.join(missing)}:\n"
                  f"{out[-3000:]}")
@@ -151,6 +197,39 @@ def run_linux(setup="virtio"):
     return parse("Linux", out)
 
 
+def run_toro_ext2():
+    prepare_ext2()
+    cmd = [os.path.join(ROOT, "toro"), "run", TORO_ELF, "--smp", str(SMP),
+           "--mem", str(MEM), "--accel", "tcg", "--timeout", str(TIMEOUT),
+           "--machine", "microvm", "--disk", f"{EXT2_DISK},if=virtio",
+           "--append", "toro.mount=ext2:vda:/data", "--"] + EXT2_ARGS
+    r = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL,
+                       cwd=ROOT, env=dict(os.environ, TORO_BUILD=TORO_BUILD))
+    out = r.stdout.decode(errors="replace")
+    if r.returncode:
+        sys.exit(f"storage: Toro (ext2) exited {r.returncode}: "
+                 f"{r.stderr.decode(errors='replace')}\n{out[-3000:]}")
+    check_ext2("Toro")
+    return parse("Toro", out, EXT2_METRICS)
+
+
+def run_linux_ext2():
+    """The Linux guest with the devices `toro run --disk EXT2_DISK` gives
+    Toro (no share: plain RAM for both)."""
+    prepare_ext2()
+    p = devices.Plan("microvm", True, MEM)
+    p.disks = [devices.Disk(EXT2_DISK, "virtio", False)]
+    _, out, status = guest.run(
+        LINUX_DIR, timeout=TIMEOUT, smp=SMP, mem=MEM,
+        args=EXT2_ARGS + ["/dev/vda"], machine="microvm",
+        machine_opts=p.machine_options(), qemu_args=p.qemu_args([]))
+    if status != 0 or guest.guest_status(out) != 0:
+        sys.exit(f"storage: Linux guest (ext2) failed ({status}):\n"
+                 f"{out[-3000:]}")
+    check_ext2("Linux")
+    return parse("Linux", out, EXT2_METRICS)
+
+
 def virtiofsd_options():
     share = os.path.relpath(SHARE, ROOT)
     return " ".join(virtiofsd.Daemon(share, "S", "L").command()[2:])
@@ -169,35 +248,50 @@ def ratio(toro, linux):
 
 
 def main():
+    args = sys.argv[1:]
+    ext2_only = args[-1:] == ["ext2"]
+    if ext2_only:
+        args = args[:-1]
     try:
-        runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+        runs = int(args[0]) if args else 5
     except ValueError:
         runs = 0
-    if runs < 1 or len(sys.argv) > 2:
-        sys.exit("usage: bench/storage.sh [RUNS]")
-    try:
-        virtiofsd.check_available()     # both guests need it, as root
-    except ToroError as e:
-        sys.exit(f"storage: {e}")
+    if runs < 1 or len(args) > 1:
+        sys.exit("usage: bench/storage.sh [RUNS] [ext2]")
+    if not ext2_only:
+        try:
+            virtiofsd.check_available()     # both guests need it, as root
+        except ToroError as e:
+            sys.exit(f"storage: {e}")
     build()
     load_before = os.getloadavg()[0]
 
-    # "toro"/"linux" on virtio (microvm); "toro_nvme"/"linux_nvme" on q35.
+    # "toro"/"linux" on virtio (microvm); "toro_nvme"/"linux_nvme" on q35;
+    # "toro_ext2"/"linux_ext2" on microvm.
     got = {s: {m: [] for m in METRICS}
            for s in ("toro", "linux", "toro_nvme", "linux_nvme")}
+    got.update({s: {m: [] for m in EXT2_METRICS}
+                for s in ("toro_ext2", "linux_ext2")})
     order = (("linux", run_linux), ("toro", run_toro))
+    ext2_order = (("linux_ext2", run_linux_ext2), ("toro_ext2", run_toro_ext2))
+
+    def record(i, key, r, metrics):
+        for m in metrics:
+            got[key][m].append(r[m])
+        print(f"run {i + 1}/{runs} {key}: "
+              + " ".join(f"{m}={r[m]:g}" for m in metrics), flush=True)
+
     for i in range(runs):
-        for setup in SETUPS:
+        for setup in () if ext2_only else SETUPS:
             for system, fn in order if i % 2 == 0 else order[::-1]:
-                r = fn(setup)
                 key = system + ("_nvme" if setup == "nvme" else "")
-                for m in METRICS:
-                    got[key][m].append(r[m])
-                print(f"run {i + 1}/{runs} {key}: "
-                      + " ".join(f"{m}={r[m]:g}" for m in METRICS),
-                      flush=True)
+                record(i, key, fn(setup), METRICS)
+        for key, fn in ext2_order if i % 2 == 0 else ext2_order[::-1]:
+            record(i, key, fn(), EXT2_METRICS)
     if os.path.exists(FILE):
         os.unlink(FILE)
+    if os.path.exists(EXT2_DISK):
+        os.unlink(EXT2_DISK)
 
     med = {s: {m: statistics.median(v) for m, v in got[s].items()} for s in got}
     rows = [
@@ -214,7 +308,16 @@ def main():
         ("virtio-fs sequential write + fsync, MiB/s", "fs_write_sync_mibs"),
         ("virtio-fs sequential read, MiB/s", "fs_read_mibs"),
         ("virtio-fs 4 KiB random reads, IOPS", "fs_randread_iops"),
+        (f"ext2 sequential write + fsync ({EXT2_MIB} MiB), MiB/s",
+         "ext2_write_sync_mibs", "_ext2"),
+        ("ext2 sequential read, MiB/s", "ext2_read_mibs", "_ext2"),
+        ("ext2 4 KiB random reads, IOPS", "ext2_randread_iops", "_ext2"),
+        (f"ext2 create {EXT2_FILES:,} files in a directory + sync, "
+         "files/s", "ext2_create_fps", "_ext2"),
+        ("ext2 unlink them + sync, files/s", "ext2_unlink_fps", "_ext2"),
     ]
+    if ext2_only:
+        rows = [r for r in rows if r[2:] == ("_ext2",)]
 
     def cell(system, key):
         v = got[system][key]
@@ -223,8 +326,8 @@ def main():
 
     table = ["| measurement | Toro (runs' range) | Linux (runs' range) | "
              "Toro/Linux |", "| --- | --- | --- | --- |"]
-    for label, key, *nvme in rows:
-        t, lx = "toro" + "".join(nvme), "linux" + "".join(nvme)
+    for label, key, *setup in rows:
+        t, lx = "toro" + "".join(setup), "linux" + "".join(setup)
         table.append(f"| {label} | {cell(t, key)} | {cell(lx, key)} "
                      f"| {ratio(med[t][key], med[lx][key])} |")
     load = (f"The host's 1-minute load average was {load_before:.1f} "
@@ -235,7 +338,10 @@ def main():
     body = (fill(summary(runs)) + "\n\n" + "\n".join(table) + "\n\n"
             + fill(load) + "\n\n"
             + "\n\n".join(fill(n) for n in notes()) + "\n")
-    results.update("storage", "Storage", body)
+    if ext2_only:
+        print("(ext2 rows only: bench/RESULTS.md left as it was)")
+    else:
+        results.update("storage", "Storage", body)
     print("\n".join(table))
 
 

@@ -20,7 +20,12 @@
  * exec of a program costs tens of ms and dd's reads of /dev/zero zero
  * every block again (about 4 ms per MiB), which is neither side's I/O.
  *
+ * With "ext2" first, the ext2 rows instead: ext2_bench.c (the code Toro
+ * runs too) on DEV, which the guest's script mounted at /data with the
+ * ext2 driver (ext4's, in Debian's kernel) and noatime.
+ *
  * Usage: linux_storage MIB COUNT SEED DISK FILE
+ *        linux_storage ext2 MIB COUNT SEED FILES DEV
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,9 +34,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ext2_bench.h"
 #include "offsets.h"
 
 #define CHUNK	(1u << 20)
@@ -152,12 +159,49 @@ static void drop_caches(void)
 	close(fd);
 }
 
+/* The ext2 rows: the remount that drops the filesystem's cached pages and
+ * blocks (unmounting closes the device, which drops its cache too). */
+#define EXT2_DIR	"/data"
+static const char *ext2_dev;
+
+static int linux_remount(void)
+{
+	if (umount(EXT2_DIR) ||
+	    mount(ext2_dev, EXT2_DIR, "ext2", MS_NOATIME, NULL)) {
+		fprintf(stderr, "linux_storage: remounting %s: %s\n", ext2_dev,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int ext2_main(char **argv)
+{
+	unsigned long files = strtoul(argv[4], NULL, 0);
+	struct ext2_bench b = {
+		.dir = EXT2_DIR, .mib = strtoull(argv[1], NULL, 0),
+		.count = strtoull(argv[2], NULL, 0),
+		.seed = strtoull(argv[3], NULL, 0), .files = files,
+		.remount = linux_remount, .now = now_ns,
+	};
+
+	ext2_dev = argv[5];
+	if (b.mib == 0 || b.count == 0 || files == 0 || files > 999999)
+		return 2;
+	printf("RESULT cpus %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+	fflush(stdout);
+	return ext2_bench_run(&b) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	void *p;
 
+	if (argc == 7 && strcmp(argv[1], "ext2") == 0)
+		return ext2_main(argv + 1);
 	if (argc != 6) {
-		fprintf(stderr, "usage: linux_storage MIB COUNT SEED DISK FILE\n");
+		fprintf(stderr, "usage: linux_storage MIB COUNT SEED DISK FILE\n"
+			"       linux_storage ext2 MIB COUNT SEED FILES DEV\n");
 		return 2;
 	}
 	mib = strtoull(argv[1], NULL, 0);

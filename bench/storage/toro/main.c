@@ -19,13 +19,20 @@
  * Each sequential figure is MiB over the wall time of the whole sequence.
  * bench/storage/linux_storage.c makes the same calls on Linux.
  *
+ * With "ext2" first, the ext2 rows instead (ext2.c, ../ext2_bench.c): an
+ * ext2 disk mounted at /data by "toro.mount=ext2:vda:/data".
+ *
  * Usage: toro run storage.elf --disk IMG --fs DIR -- MIB COUNT SEED
+ *        toro run storage.elf --disk EXT2_IMG \
+ *            --append toro.mount=ext2:vda:/data -- ext2 MIB COUNT SEED FILES
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <toro/blk.h>
@@ -33,6 +40,7 @@
 #include <toro/time.h>
 
 #include "../offsets.h"
+#include "storage.h"
 
 #define CHUNK		(1u << 20)
 #define FILE_PATH	"/storage.dat"
@@ -172,10 +180,14 @@ static void bench_fs(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		printf("usage: storage MIB COUNT SEED\n");
+	bool ext2 = argc > 1 && strcmp(argv[1], "ext2") == 0;
+
+	if (argc != (ext2 ? 6 : 4)) {
+		printf("usage: storage MIB COUNT SEED\n"
+		       "       storage ext2 MIB COUNT SEED FILES\n");
 		return 2;
 	}
+	argv += ext2;
 	mib = strtoull(argv[1], NULL, 0);
 	count = strtoull(argv[2], NULL, 0);
 	seed = strtoull(argv[3], NULL, 0);
@@ -185,6 +197,13 @@ int main(int argc, char **argv)
 	if (!buf)
 		die("calloc", ENOMEM);
 	printf("RESULT cpus %u\n", cpu_count());
+	if (ext2) {
+		unsigned long files = strtoul(argv[4], NULL, 0);
+
+		if (files == 0 || files > 999999)
+			die("argument check", 0);
+		return bench_ext2(mib, count, seed, files) ? 1 : 0;
+	}
 	bench_blk();
 	bench_fs();
 	return 0;
