@@ -158,19 +158,26 @@ def parse(system, out, metrics=METRICS):
     return found
 
 
-def run_toro(setup="virtio"):
-    prepare()
-    machine, iface, _ = SETUPS[setup]
+def boot_toro(run_args, args):
+    """Toro's console after `toro run` with (run_args) and (args) for the
+    program; a failed boot ends the benchmark."""
     cmd = [os.path.join(ROOT, "toro"), "run", TORO_ELF, "--smp", str(SMP),
-           "--mem", str(MEM), "--accel", "tcg", "--timeout", str(TIMEOUT),
-           "--machine", machine, "--disk", f"{DISK},if={iface}",
-           "--fs", SHARE, "--"] + ARGS
+           "--mem", str(MEM), "--accel", "tcg", "--timeout", str(TIMEOUT)]
+    cmd += run_args + ["--"] + args
     r = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL,
                        cwd=ROOT, env=dict(os.environ, TORO_BUILD=TORO_BUILD))
     out = r.stdout.decode(errors="replace")
     if r.returncode:
         sys.exit(f"storage: Toro exited {r.returncode}: "
                  f"{r.stderr.decode(errors='replace')}\n{out[-3000:]}")
+    return out
+
+
+def run_toro(setup="virtio"):
+    prepare()
+    machine, iface, _ = SETUPS[setup]
+    out = boot_toro(["--machine", machine, "--disk", f"{DISK},if={iface}",
+                     "--fs", SHARE], ARGS)
     return parse("Toro", out)
 
 
@@ -199,16 +206,9 @@ def run_linux(setup="virtio"):
 
 def run_toro_ext2():
     prepare_ext2()
-    cmd = [os.path.join(ROOT, "toro"), "run", TORO_ELF, "--smp", str(SMP),
-           "--mem", str(MEM), "--accel", "tcg", "--timeout", str(TIMEOUT),
-           "--machine", "microvm", "--disk", f"{EXT2_DISK},if=virtio",
-           "--append", "toro.mount=ext2:vda:/data", "--"] + EXT2_ARGS
-    r = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL,
-                       cwd=ROOT, env=dict(os.environ, TORO_BUILD=TORO_BUILD))
-    out = r.stdout.decode(errors="replace")
-    if r.returncode:
-        sys.exit(f"storage: Toro (ext2) exited {r.returncode}: "
-                 f"{r.stderr.decode(errors='replace')}\n{out[-3000:]}")
+    out = boot_toro(["--machine", "microvm", "--disk",
+                     f"{EXT2_DISK},if=virtio", "--append",
+                     "toro.mount=ext2:vda:/data"], EXT2_ARGS)
     check_ext2("Toro")
     return parse("Toro", out, EXT2_METRICS)
 

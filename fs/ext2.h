@@ -263,6 +263,30 @@ struct ext2_buf {
 	struct ext2_buf *prev, *next;	/* LRU, most recent first */
 	unsigned pins;
 	bool dirty;
+	/* Its directory entries were found sound (ext2_dir.c) and it has
+	 * not changed since: cleared by ext2_bdirty() and by new contents. */
+	bool dir_checked;
+};
+
+/* Where a directory search last succeeded, to start the next one there:
+ * the directory by its first block (any key would do: a wrong guess only
+ * costs the search its shortcut, as every search goes round all the
+ * blocks before it gives up). */
+struct ext2_dir_hint {
+	uint64_t key;
+	uint64_t lblk;
+};
+
+/* The names of one directory (keyed as above), hashed into a Bloom
+ * filter: a name whose bits are not all set is not there, which answers
+ * the lookup of a new name without reading every block. Built by a
+ * search that read them all, kept by additions; removals leave bits set
+ * (a needless search, never a wrong answer). */
+#define EXT2_FILTER_BITS	(1u << 17)	/* 16 KiB */
+struct ext2_dir_filter {
+	uint64_t key;
+	bool valid;
+	uint64_t bits[EXT2_FILTER_BITS / 64];
 };
 
 /* A file open on the filesystem: its inode, kept while any are open. */
@@ -286,6 +310,10 @@ struct ext2_fs {
 	unsigned hash_mask;
 	struct ext2_buf *lru_head, *lru_tail;
 	unsigned nbufs, max_bufs;
+	/* Where the last lookup and the last new entry were (ext2_dir.c):
+	 * creating or removing names in order then takes no search. */
+	struct ext2_dir_hint find_hint, add_hint;
+	struct ext2_dir_filter *filter;	/* NULL until a directory needs it */
 	/* Inodes with files open on them (ext2_vfs.c). */
 	struct ext2_open *open;
 	struct ext2_fs *next_mounted;	/* for sync() and exit */
@@ -332,6 +360,12 @@ void ext2_bdirty(struct ext2_fs *fs, struct ext2_buf *b);
 void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b);
 /* Drops block (nr) from the cache unwritten (it was freed). */
 void ext2_bforget(struct ext2_fs *fs, uint64_t nr);
+/* (count) blocks from (nr) on, read into (buf) or written from it in one
+ * device request, around the cache (whose copies are used or updated). */
+int ext2_bread_run(struct ext2_fs *fs, uint64_t nr, uint32_t count,
+		   void *buf);
+int ext2_bwrite_run(struct ext2_fs *fs, uint64_t nr, uint32_t count,
+		    const void *buf);
 /* Writes every dirty block, then flushes the device. */
 int ext2_cache_sync(struct ext2_fs *fs);
 

@@ -5,17 +5,23 @@
  * dir_index) is read the same way, which is valid: its index blocks look
  * like empty entries. Changing one drops its index flag, as the ext2
  * driver of Linux does, so that e2fsck does not hold a stale index
- * against it. Each block's chain is checked whole before it is used.
+ * against it. Each block's chain is checked whole before it is first
+ * used, and again after it changes (ext2_buf.dir_checked).
+ * Searches start at the block where the last one succeeded (struct
+ * ext2_dir_hint) and go round: names made or removed in order are found
+ * at once; a name that is not there still costs every block.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
 
+#include <kernel/heap.h>
+
 #include "ext2.h"
 
 static uint32_t rec_len(const struct ext2_dirent *de, uint32_t bs)
 {
-	return ext2_rec_len(de, bs);
+	return bs < 65536 ? de->rec_len : ext2_rec_len(de, bs);
 }
 
 static void set_rec_len(struct ext2_dirent *de, uint32_t len, uint32_t bs)
@@ -55,12 +61,94 @@ static int read_block(struct ext2_fs *fs, struct ext2_inode *dir,
 	rc = ext2_bread(fs, p, out);
 	if (rc)
 		return rc;
+	if ((*out)->dir_checked)
+		return 0;
 	if (!block_ok(fs, (*out)->data)) {
 		ext2_brelse(fs, *out);
 		*out = NULL;
 		return -EUCLEAN;
 	}
+	(*out)->dir_checked = true;
 	return 0;
+}
+
+/* The block to start a search of (dir) at, of its (n): (hint)'s if it
+ * names this directory. */
+static uint64_t hint_start(const struct ext2_dir_hint *hint,
+			   const struct ext2_inode *dir, uint64_t n)
+{
+	return hint->key == dir->i_block[0] && hint->lblk < n ? hint->lblk : 0;
+}
+
+/* Directories smaller than this are searched whole: cheaper than a
+ * filter, and that of a large one stays. */
+#define FILTER_MIN_BLOCKS	4
+
+/* The filter's two bits of a name: FNV-1a, each half of it one bit. */
+static void filter_bits(const char *name, size_t len, uint32_t bit[2])
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 0x100000001b3ull;
+	bit[0] = (uint32_t)h % EXT2_FILTER_BITS;
+	bit[1] = (uint32_t)(h >> 32) % EXT2_FILTER_BITS;
+}
+
+static void filter_add(struct ext2_dir_filter *f, const char *name,
+		       size_t len)
+{
+	uint32_t bit[2];
+
+	filter_bits(name, len, bit);
+	for (int i = 0; i < 2; i++)
+		f->bits[bit[i] / 64] |= 1ull << (bit[i] % 64);
+}
+
+static bool filter_has(const struct ext2_dir_filter *f, const char *name,
+		       size_t len)
+{
+	uint32_t bit[2];
+
+	filter_bits(name, len, bit);
+	for (int i = 0; i < 2; i++)
+		if (!(f->bits[bit[i] / 64] & (1ull << (bit[i] % 64))))
+			return false;
+	return true;
+}
+
+/* The filter that holds (dir)'s names, or NULL. Not for extent-mapped
+ * directories (read-only), whose i_block[0] is no block number. */
+static struct ext2_dir_filter *filter_of(struct ext2_fs *fs,
+					 const struct ext2_inode *dir)
+{
+	struct ext2_dir_filter *f = fs->filter;
+
+	return f && f->valid && f->key == dir->i_block[0] &&
+	       !(dir->i_flags & EXT4_EXTENTS_FL) ? f : NULL;
+}
+
+/* A filter to fill while reading all of (dir), or NULL (no memory, an
+ * extent-mapped directory). */
+static struct ext2_dir_filter *filter_start(struct ext2_fs *fs,
+					    const struct ext2_inode *dir)
+{
+	if (dir->i_flags & EXT4_EXTENTS_FL)
+		return NULL;
+	if (!fs->filter)
+		fs->filter = heap_alloc(sizeof(*fs->filter));
+	if (fs->filter) {
+		memset(fs->filter, 0, sizeof(*fs->filter));
+		fs->filter->key = dir->i_block[0];
+	}
+	return fs->filter;
+}
+
+static void hint_set(struct ext2_dir_hint *hint, const struct ext2_inode *dir,
+		     uint64_t lblk)
+{
+	hint->key = dir->i_block[0];
+	hint->lblk = lblk;
 }
 
 static struct ext2_dirent *at(struct ext2_buf *b, uint32_t off)
@@ -74,9 +162,16 @@ static int find(struct ext2_fs *fs, struct ext2_inode *dir, const char *name,
 		size_t len, struct ext2_buf **bp, uint32_t *offp, int64_t *prevp)
 {
 	uint32_t bs = fs->g.block_size;
-	uint64_t n = dir_blocks(fs, dir);
+	uint64_t n = dir_blocks(fs, dir), start = hint_start(&fs->find_hint,
+							     dir, n);
+	struct ext2_dir_filter *known = filter_of(fs, dir), *build = NULL;
 
-	for (uint64_t lblk = 0; lblk < n; lblk++) {
+	if (known && !filter_has(known, name, len))
+		return -ENOENT;
+	if (!known && n >= FILTER_MIN_BLOCKS)
+		build = filter_start(fs, dir);
+	for (uint64_t k = 0; k < n; k++) {
+		uint64_t lblk = (start + k) % n;
 		struct ext2_buf *b;
 		int64_t prev = -1;
 		int rc = read_block(fs, dir, lblk, &b);
@@ -88,17 +183,22 @@ static int find(struct ext2_fs *fs, struct ext2_inode *dir, const char *name,
 		for (uint32_t off = 0; off < bs; off += rec_len(at(b, off), bs)) {
 			struct ext2_dirent *de = at(b, off);
 
+			if (build && de->inode)
+				filter_add(build, de->name, de->name_len);
 			if (de->inode && de->name_len == len &&
 			    memcmp(de->name, name, len) == 0) {
 				*bp = b;
 				*offp = off;
 				*prevp = prev;
+				hint_set(&fs->find_hint, dir, lblk);
 				return 0;
 			}
 			prev = off;
 		}
 		ext2_brelse(fs, b);
 	}
+	if (build)
+		build->valid = true;	/* every name went in */
 	return -ENOENT;
 }
 
@@ -199,12 +299,15 @@ int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 {
 	uint32_t bs = fs->g.block_size, need = EXT2_DIRENT_LEN(len);
 	uint64_t n = dir_blocks(fs, dir), p;
+	uint64_t start = hint_start(&fs->add_hint, dir, n);
 	struct ext2_buf *b;
 	int rc;
 
 	if (len == 0 || len > 255)
 		return -EINVAL;
-	for (uint64_t lblk = 0; lblk < n; lblk++) {
+	for (uint64_t k = 0; k < n; k++) {
+		uint64_t lblk = (start + k) % n;
+
 		rc = read_block(fs, dir, lblk, &b);
 		if (rc)
 			return rc;
@@ -227,6 +330,9 @@ int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 			ext2_bdirty(fs, b);
 			ext2_brelse(fs, b);
 			modified(dir);
+			hint_set(&fs->add_hint, dir, lblk);
+			if (filter_of(fs, dir))
+				filter_add(fs->filter, name, len);
 			return 0;
 		}
 		ext2_brelse(fs, b);
@@ -245,6 +351,9 @@ int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 	ext2_brelse(fs, b);
 	ext2_set_isize(fs, dir, (n + 1) << fs->g.log_block_size);
 	modified(dir);
+	hint_set(&fs->add_hint, dir, n);
+	if (filter_of(fs, dir))
+		filter_add(fs->filter, name, len);
 	return 0;
 }
 
@@ -310,6 +419,10 @@ int ext2_dir_init(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in,
 
 	if (rc)
 		return rc;
+	/* Its first block may have been another directory's, whose names
+	 * the filter may hold. */
+	if (fs->filter && fs->filter->key == p)
+		fs->filter->valid = false;
 	rc = ext2_bread(fs, p, &b);
 	if (rc)
 		return rc;

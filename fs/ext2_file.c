@@ -5,11 +5,16 @@
  * reach, so writing far past the end leaves a sparse file; truncation,
  * which also zeroes the rest of the last block so that growing the file
  * again shows zeros, not what was cut off.
+ * Whole blocks that lie in a row on the disk are read and written in one
+ * request straight from the caller's buffer (ext2_bread_run()), up to
+ * RUN_MAX at a time; the rest goes through the block cache.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "ext2.h"
+
+#define RUN_MAX		256	/* blocks a request: 1 MiB of 4 KiB ones */
 
 /* The largest size a file may have: what the map addresses, kept where
  * i_blocks (512-byte units, 32 bits) can still count its blocks. */
@@ -18,6 +23,27 @@ static uint64_t max_size(const struct ext2_fs *fs)
 	uint64_t n = ext2_max_blocks(fs) << fs->g.log_block_size;
 
 	return n < (1ull << 40) ? n : 1ull << 40;
+}
+
+/* How many blocks from (lblk) on, at most (max), follow block (p) on the
+ * disk (allocating them with (create)): at least 1. */
+static uint32_t run_of(struct ext2_fs *fs, struct ext2_inode *in,
+		       uint64_t lblk, uint64_t p, uint64_t max, bool create,
+		       uint64_t goal)
+{
+	uint32_t k = 1;
+
+	if (max > RUN_MAX)
+		max = RUN_MAX;
+	while (k < max) {
+		uint64_t q;
+
+		if (ext2_bmap(fs, in, lblk + k, create, goal, &q) ||
+		    q != p + k)
+			break;
+		k++;
+	}
+	return k;
 }
 
 ssize_t ext2_file_read(struct ext2_fs *fs, struct ext2_inode *in, void *buf,
@@ -42,6 +68,16 @@ ssize_t ext2_file_read(struct ext2_fs *fs, struct ext2_inode *in, void *buf,
 			chunk = n - done;
 		rc = ext2_bmap(fs, in, pos >> fs->g.log_block_size, false, 0,
 			       &p);
+		if (rc == 0 && p && chunk == bs && n - done >= 2 * bs) {
+			uint32_t k = run_of(fs, in, pos >> fs->g.log_block_size,
+					    p, (n - done) / bs, false, 0);
+
+			rc = ext2_bread_run(fs, p, k, (char *)buf + done);
+			if (rc)
+				return done ? (ssize_t)done : rc;
+			done += (size_t)k * bs;
+			continue;
+		}
 		if (rc == 0 && p)
 			rc = ext2_bread(fs, p, &b);
 		if (rc)
@@ -80,6 +116,16 @@ ssize_t ext2_file_write(struct ext2_fs *fs, uint32_t ino,
 			       &p);
 		if (rc)
 			break;
+		if (chunk == bs && n - done >= 2 * bs) {
+			uint32_t k = run_of(fs, in, pos >> fs->g.log_block_size,
+					    p, (n - done) / bs, true, goal);
+
+			rc = ext2_bwrite_run(fs, p, k, (const char *)buf + done);
+			if (rc)
+				break;
+			done += (size_t)k * bs;
+			continue;
+		}
 		/* A whole block is not read first. */
 		rc = chunk == bs ? ext2_bzero(fs, p, &b) : ext2_bread(fs, p, &b);
 		if (rc)

@@ -241,6 +241,7 @@ int ext2_fs_close(struct ext2_fs *fs)
 		fs->open = o->next;
 		heap_free(o);
 	}
+	heap_free(fs->filter);
 	heap_free(fs->groups);
 	heap_free(fs);
 	return rc;
