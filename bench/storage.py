@@ -235,6 +235,12 @@ def virtiofsd_options():
     return " ".join(virtiofsd.Daemon(share, "S", "L").command()[2:])
 
 
+def e2fsprogs_version():
+    r = subprocess.run(["mke2fs", "-V"], capture_output=True, text=True)
+    words = (r.stderr or r.stdout).split()
+    return words[1] if len(words) > 1 else "unknown version"
+
+
 def toro_version():
     r = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
                        capture_output=True, text=True)
@@ -407,6 +413,32 @@ def notes():
         "costs tens of ms (80 ms measured for a static one) and dd's "
         "reads of /dev/zero clear every block again (1.06 s per 256 MiB "
         "measured), neither of which is I/O.",
+        f"ext2 rows: a {EXT2_DISK_MIB} MiB image made once per benchmark "
+        f"by `{' '.join(EXT2_MKFS)}` (e2fsprogs "
+        f"{e2fsprogs_version()}: ext_attr, resize_inode, dir_index, "
+        "filetype, sparse_super, large_file), copied afresh (not sparse) "
+        "before every boot and given to both guests as the one virtio-blk "
+        "disk of microvm, `-drive format=raw,cache=writeback` as above, "
+        "plain RAM. Toro mounts it with `toro.mount=ext2:vda:/data`; "
+        "Linux with ext4's driver (Debian builds no ext2 module: "
+        "CONFIG_EXT4_USE_FOR_EXT2) as `mount -t ext2 -o noatime`, since "
+        "Toro's ext2 never writes access times. Both run the same code, "
+        "bench/storage/ext2_bench.c: open, "
+        f"{EXT2_MIB} write() calls of 1 MiB, fsync, close; unmount and "
+        "mount again (nothing cached: the reads come from the disk), "
+        "open, read() of 1 MiB to the end, close; remount, "
+        f"{COUNT} pread() of 4 KiB at the offsets above below "
+        f"{EXT2_MIB} MiB; then {EXT2_FILES:,} empty files created "
+        "(open O_CREAT|O_EXCL, close) in a new directory and sync(), and "
+        "all unlinked and sync(). Only the calls are timed: every byte "
+        "read is compared with what was written (a pattern from the seed, "
+        "each 4 KiB block stamped with its offset), the directory is "
+        "listed and counted after each phase, and the host runs `e2fsck "
+        "-fn` on the image after every boot; any difference stops the "
+        "benchmark. Linux's ext4 driver indexes the large directory "
+        "(dir_index, an htree); Toro's ext2 searches directories "
+        "linearly, with a Bloom filter of one large directory's names so "
+        "that creating a new name does not read every block.",
         "Reading the figures: both guests drive the same QEMU devices, so "
         "the differences are guest work per request, which TCG makes "
         "dearer than hardware would (every guest instruction runs as "
