@@ -821,6 +821,34 @@ def check_ceiling_serves(build):
     return ok, f"(status, bytes right, closed): {got}"
 
 
+def check_storage_ext2_quick(build):
+    """bench/storage.py's ext2 rows, small (4 MiB, 200 random reads, 1,000
+    files: enough for a directory of several blocks), Toro side: every
+    measurement is printed (the program checks each byte read back and
+    the directory's entries itself) and e2fsck -fn finds the image clean."""
+    with tempfile.TemporaryDirectory(prefix="storage-ext2-") as tmp:
+        img = os.path.join(tmp, "ext2.img")
+        with open(img, "wb") as f:
+            f.truncate(32 << 20)
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096",
+                        img], check=True)
+        rc, out, err, _ = toro("run", f"{build}/storagebench.elf",
+                               "--accel", "tcg", "--smp", "2", "--mem",
+                               "128", "--timeout", "240", "--disk", img,
+                               "--append", "toro.mount=ext2:vda:/data",
+                               "--", "ext2", "4", "200", "1", "1000",
+                               timeout=300)
+        got = dict(re.findall(r"^RESULT (ext2_\w+) ([0-9.]+)$", out, re.M))
+        want = {"ext2_write_sync_mibs", "ext2_read_mibs",
+                "ext2_randread_iops", "ext2_create_fps", "ext2_unlink_fps"}
+        if rc or set(got) != want or not all(float(v) > 0
+                                              for v in got.values()):
+            return False, f"exit {rc}, results {got}: {out[-2000:]} {err}"
+        fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True,
+                              text=True)
+        return fsck.returncode == 0, f"e2fsck: {fsck.stdout[-2000:]}"
+
+
 def check_profile_errors(build):
     """toro profile refuses bad rates and images without the profiler,
     each with one clear line and exit 2."""
@@ -1200,7 +1228,8 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_stress_tap, check_stress_user, check_stress_watch,
     check_soak_short, check_hostile_network,
     check_build_ipv4_only,
-    check_webserver_in_16_mib, check_hello_within_64_kib, check_ceiling_serves, check_profile_errors,
+    check_webserver_in_16_mib, check_hello_within_64_kib,
+    check_ceiling_serves, check_storage_ext2_quick, check_profile_errors,
     check_profile_on_interrupt, check_udp_link_errors, check_udp_link_device_args,
     check_udp_link_two_guests, check_vsock_errors, check_vsock_device_args,
     check_vsock_cleanup, check_vsock_backend_garbage)]
