@@ -10,6 +10,7 @@
 
 #include <kernel/heap.h>
 #include <kernel/log.h>
+#include <kernel/sort.h>
 #include <toro/blk.h>
 
 #include "ext2.h"
@@ -261,30 +262,81 @@ int ext2_bwrite_run(struct ext2_fs *fs, uint64_t nr, uint32_t count,
 	return 0;
 }
 
-/* Dirty blocks are written in ascending order, so that runs of a file
- * go out as the device likes them. */
+static int cmp_nr(const void *a, const void *b)
+{
+	uint64_t x = (*(struct ext2_buf *const *)a)->nr;
+	uint64_t y = (*(struct ext2_buf *const *)b)->nr;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Writes (n) dirty blocks of consecutive numbers, copied into (bounce)
+ * for one request when there is more than one. */
+static int write_run(struct ext2_fs *fs, struct ext2_buf **run, unsigned n,
+		     uint8_t *bounce)
+{
+	uint32_t bs = fs->g.block_size;
+	int rc;
+
+	if (n == 1)
+		return write_buf(fs, run[0]);
+	for (unsigned i = 0; i < n; i++)
+		memcpy(bounce + (size_t)i * bs, run[i]->data, bs);
+	rc = blk_write(fs->dev, run[0]->nr * bs, bounce, (size_t)n * bs);
+	if (rc) {
+		if (!fs->io_error)
+			log_error("ext2 %s: writing blocks %llu+%u: error %d\n",
+				  blk_name(fs->dev),
+				  (unsigned long long)run[0]->nr, n, -rc);
+		fs->io_error = rc;
+		return rc;
+	}
+	for (unsigned i = 0; i < n; i++)
+		run[i]->dirty = false;
+	return 0;
+}
+
+/* Dirty blocks are written in ascending order, those of consecutive
+ * numbers (a group's inode table, a directory) together, up to 1 MiB a
+ * request. Without memory for the list they go one by one. */
 int ext2_cache_sync(struct ext2_fs *fs)
 {
-	uint64_t last = 0;
-	bool first = true;
+	uint32_t bs = fs->g.block_size;
+	unsigned n = 0, max_run = bs < (1u << 20) ? (1u << 20) / bs : 1;
+	struct ext2_buf **dirty = NULL;
+	uint8_t *bounce = NULL;
 	int rc = 0;
 
-	/* Repeated minimum search: the dirty set is small next to the
-	 * time each write takes. */
-	for (;;) {
-		struct ext2_buf *best = NULL;
+	for (struct ext2_buf *b = fs->lru_head; b; b = b->next)
+		n += b->dirty;
+	if (n)
+		dirty = heap_alloc(n * sizeof(*dirty));
+	if (n < max_run)
+		max_run = n;
+	if (dirty && n > 1)
+		bounce = heap_alloc((size_t)max_run * bs);
+	if (!dirty) {
+		for (struct ext2_buf *b = fs->lru_head; b; b = b->next)
+			if (b->dirty && write_buf(fs, b))
+				rc = -EIO;
+	} else {
+		unsigned k = 0;
 
 		for (struct ext2_buf *b = fs->lru_head; b; b = b->next)
-			if (b->dirty && (first || b->nr > last) &&
-			    (!best || b->nr < best->nr))
-				best = b;
-		if (!best)
-			break;
-		first = false;
-		last = best->nr;
-		if (write_buf(fs, best))
-			rc = -EIO;
+			if (b->dirty)
+				dirty[k++] = b;
+		ksort(dirty, n, sizeof(*dirty), cmp_nr);
+		for (unsigned i = 0, j; i < n; i = j) {
+			j = i + 1;
+			while (bounce && j < n && j - i < max_run &&
+			       dirty[j]->nr == dirty[j - 1]->nr + 1)
+				j++;
+			if (write_run(fs, dirty + i, j - i, bounce))
+				rc = -EIO;
+		}
 	}
+	heap_free(bounce);
+	heap_free(dirty);
 	if (blk_flush(fs->dev))
 		rc = -EIO;
 	if (rc == 0 && fs->io_error) {
