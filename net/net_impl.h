@@ -56,6 +56,9 @@ enum net_count {
 	NET_TX_TSO_BYTES,	/* their bytes */
 	NET_RX_COPIED,		/* frames copied from the device's buffers */
 	NET_RECEIVED,		/* copied to applications */
+	NET_LOCK_TAKEN,		/* the core lock was taken */
+	NET_LOCK_WAITS,		/* of those, after waiting for it */
+	NET_LOCK_WAIT_NS,	/* the time waited */
 	NET_COUNTS
 };
 void net_count(enum net_count what, size_t bytes);

@@ -14,7 +14,10 @@
 #include <kernel/log.h>
 #include <kernel/percpu.h>
 #include <toro/cpu.h>
+#include <toro/sync.h>
+#include <toro/time.h>
 
+#include "lwip/tcpip.h"
 #include "net_impl.h"
 
 static DEFINE_PERCPU(uint64_t[NET_COUNTS], counts);
@@ -23,6 +26,28 @@ void net_count(enum net_count what, size_t bytes)
 {
 	__atomic_fetch_add(&this_cpu_var(counts)[what], bytes,
 			   __ATOMIC_RELAXED);
+}
+
+/*
+ * lwIP's core lock (LWIP_TCPIP_CORE_LOCKING) serializes all of lwIP: every
+ * socket call that touches a connection, each received frame's way
+ * through IP and TCP (the drivers' receive threads take it per frame),
+ * the timers, and so transmission from TCP down to the driver's xmit().
+ * With a queue pair per CPU the drivers' receive and send paths are per
+ * CPU, but each frame still meets this one lock: the waits measure what
+ * that costs.
+ */
+void net_core_lock(void)
+{
+	uint64_t t;
+
+	net_count(NET_LOCK_TAKEN, 1);
+	if (mutex_trylock(&lock_tcpip_core.m))
+		return;
+	t = clock_ns();
+	sys_mutex_lock(&lock_tcpip_core);
+	net_count(NET_LOCK_WAITS, 1);
+	net_count(NET_LOCK_WAIT_NS, clock_ns() - t);
 }
 
 static uint64_t total(enum net_count what)
@@ -63,6 +88,9 @@ static void net_report(void)
 		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
 		tso ? total(NET_TX_TSO_BYTES) / tso : 0, total(NET_RECEIVED),
 		total(NET_RX_COPIED));
+	kprintf("toro: net: core lock taken %lu times, waited for %lu times, "
+		"%lu us in all\n", total(NET_LOCK_TAKEN),
+		total(NET_LOCK_WAITS), total(NET_LOCK_WAIT_NS) / 1000);
 }
 
 EXIT_CALL(net_report);

@@ -163,7 +163,9 @@ void net_dhcp_option(unsigned char option, unsigned char len,
  * back to go to the device together (net/netif_tso.c): they leave when
  * the lock is let go. */
 void net_core_unlock(void);
-#define LOCK_TCPIP_CORE()		sys_mutex_lock(&lock_tcpip_core)
+/* Counts the waits for the lock and their time (net/net_stats.c). */
+void net_core_lock(void);
+#define LOCK_TCPIP_CORE()		net_core_lock()
 #define UNLOCK_TCPIP_CORE()		net_core_unlock()
 
 /* Mailboxes (bounded rings in sys_arch.c). */
