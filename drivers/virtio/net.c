@@ -132,6 +132,30 @@ static bool lro_wanted(void)
 	       !kopt_flag("toro.no_lro");
 }
 
+int vnet_pair_init(struct vnet *v, unsigned k)
+{
+	int rc = virtq_create(v->vdev, 2 * k, VNET_RING, &v->rxq);
+
+	if (rc == 0)
+		rc = virtq_create(v->vdev, 2 * k + 1, VNET_RING, &v->txq);
+	if (rc)
+		return rc;
+	v->nrx = v->rxq->size;
+	v->ntx = v->txq->size;
+	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));
+	v->tx_free = heap_alloc(v->ntx * sizeof(*v->tx_free));
+	v->frame = v->mrg ? heap_alloc(v->rx_frame_max) : NULL;
+	if (!v->ready || !v->tx_free || (v->mrg && !v->frame) ||
+	    pool_init(v, &v->rx, v->nrx, v->buf_len, vnet_rx_done) ||
+	    pool_init(v, &v->tx, v->ntx, v->tx_len, vnet_tx_done))
+		return -ENOMEM;	/* the queues stay: the device is failed */
+	for (unsigned i = 0; i < v->ntx; i++)
+		v->tx_free[i] = &v->tx[i];
+	v->ntx_free = v->ntx;
+	v->tso_max = MIN(VNET_TSO_BUFS, v->ntx / 4);
+	return 0;
+}
+
 static __cold int vnet_probe(struct virtio_dev *vdev)
 {
 	unsigned ndevs = netdev_count();
@@ -151,6 +175,12 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 			     VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6);
 	const uint64_t lro_needs = VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
 				   VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
+	/* Multi-queue needs an interrupt per queue (not virtio-mmio's one
+	 * per device) and more than one CPU; then the control queue too,
+	 * which sets how many pairs the device uses (5.1.6.5.5). */
+	if (vdev->ops->queue_irq && cpu_count() > 1)
+		want |= VIRTIO_BIT(VIRTIO_NET_F_MQ) |
+			VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ);
 	int rc = virtio_negotiate(vdev, want | (lro_wanted() ? lro : 0));
 
 	/* Large receive implies the checksum (5.1.3.1), and is taken only
@@ -209,26 +239,13 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	v->nd.drain = vnet_drain;
 	v->nd.driver_data = v;
 
-	rc = virtq_create(vdev, 0, VNET_RING, &v->rxq);
-	if (rc == 0)
-		rc = virtq_create(vdev, 1, VNET_RING, &v->txq);
+	v->dev = &v->nd;
+	v->npairs = 1;
+	v->cpu = vdev->irq_cpu;
+	vnet_mq_setup(v);
+	rc = vnet_pair_init(v, 0);
 	if (rc)
 		goto fail;
-	v->nrx = v->rxq->size;
-	v->ntx = v->txq->size;
-	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));
-	v->tx_free = heap_alloc(v->ntx * sizeof(*v->tx_free));
-	v->frame = v->mrg ? heap_alloc(v->rx_frame_max) : NULL;
-	if (!v->ready || !v->tx_free || (v->mrg && !v->frame) ||
-	    pool_init(v, &v->rx, v->nrx, v->buf_len, vnet_rx_done) ||
-	    pool_init(v, &v->tx, v->ntx, v->tx_len, vnet_tx_done)) {
-		rc = -ENOMEM;	/* the queues stay: the device is failed */
-		goto fail;
-	}
-	for (unsigned i = 0; i < v->ntx; i++)
-		v->tx_free[i] = &v->tx[i];
-	v->ntx_free = v->ntx;
-	v->tso_max = MIN(VNET_TSO_BUFS, v->ntx / 4);
 	vdev->driver_data = v;
 	/* Without VIRTIO_NET_F_STATUS the link is taken to be up. */
 	v->nd.link_up = true;
@@ -238,13 +255,16 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 		vdev->config_changed = link_changed;
 	}
 	virtio_ready(vdev);
+	vnet_mq_start(v);
 	rc = netdev_register(&v->nd);
 	if (rc)
 		goto fail;
-	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u%s%s%s%s%s%s%s\n",
+	log_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, %u queue "
+		 "pair%s%s%s%s%s%s%s%s\n",
 		 v->nd.name, vdev->name, v->nd.mac[0], v->nd.mac[1],
 		 v->nd.mac[2], v->nd.mac[3], v->nd.mac[4], v->nd.mac[5],
-		 v->nd.mtu, v->mrg ? ", merged rx buffers" : "",
+		 v->nd.mtu, v->npairs, v->npairs > 1 ? "s" : "",
+		 v->mrg ? ", merged rx buffers" : "",
 		 (v->nd.features & NETDEV_F_TX_CSUM) ? ", tx csum" : "",
 		 (v->nd.features & NETDEV_F_RX_CSUM) ? ", rx csum" : "",
 		 (v->nd.features & NETDEV_F_SG) ? ", tso4 zero-copy" :

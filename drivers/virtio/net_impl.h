@@ -10,6 +10,7 @@
 #include <kernel/compiler.h>
 #include <kernel/netdev.h>
 #include <kernel/spinlock.h>
+#include <toro/cpu.h>
 #include <toro/sync.h>
 
 /* Feature bits (spec 5.1.3). */
@@ -23,6 +24,8 @@
 #define VIRTIO_NET_F_HOST_TSO6	12
 #define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
+#define VIRTIO_NET_F_CTRL_VQ	17
+#define VIRTIO_NET_F_MQ		22
 
 /* The header before every frame (5.1.6); 12 bytes in virtio 1.x. */
 struct vnet_hdr {
@@ -69,8 +72,20 @@ struct vnet_buf {
 	uint8_t *data;		/* header, then frame */
 };
 
+/*
+ * One receive/transmit queue pair. A device has one, or with multi-queue
+ * (net_mq.c) one a CPU: each its own rings, buffers, locks and receive
+ * thread on its CPU, where its receive interrupt goes, and each CPU sends
+ * on its own. Pair 0 holds the struct netdev (nd) the stack sees; the
+ * others point at it (dev) and leave their nd unused.
+ */
 struct vnet {
 	struct netdev nd;
+	struct netdev *dev;	/* pair 0's nd */
+	struct vnet **pairs;	/* pair 0's: all of them, (npairs) */
+	unsigned npairs;
+	unsigned cpu;		/* where the receive thread runs */
+	uint64_t rx_frames, tx_frames;	/* per queue, for toro.netstats */
 	struct virtio_dev *vdev;
 	struct virtq *rxq, *txq;
 	bool mrg;		/* VIRTIO_NET_F_MRG_RXBUF */
@@ -128,6 +143,25 @@ struct vnet {
 	struct mutex sg_irq_lock;	/* the TX interrupts' switch: */
 	bool sg_irq_on;			/* on while slots are out */
 };
+
+/* The pair the calling CPU sends on. */
+static inline struct vnet *vnet_tx_pair(struct netdev *d)
+{
+	struct vnet *v = d->driver_data;
+
+	return v->npairs > 1 ? v->pairs[cpu_id() % v->npairs] : v;
+}
+
+/* Multi-queue (net_mq.c): after the features are negotiated and pair 0's
+ * configuration is set, before its queues are made: makes the other pairs
+ * (with their queues and interrupts) and the control queue. Leaves one
+ * pair when the device or the transport cannot have more. */
+void vnet_mq_setup(struct vnet *v);
+/* After DRIVER_OK: tells the device how many pairs to use, or falls back
+ * to one pair if it refuses. */
+void vnet_mq_start(struct vnet *v);
+/* Pair (v)'s queues (2k, 2k + 1) and buffers. */
+int vnet_pair_init(struct vnet *v, unsigned k);
 
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	      const struct netdev_offload *off);

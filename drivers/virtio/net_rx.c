@@ -132,7 +132,8 @@ static int deliver(struct vnet *v, const struct vnet_hdr *h, uint8_t *frame,
 	} else {
 		ok = h->flags & VNET_HDR_F_DATA_VALID;
 	}
-	v->nd.receive(&v->nd, frame, len, ok);
+	v->rx_frames++;
+	v->dev->receive(v->dev, frame, len, ok);
 	return 0;
 }
 
@@ -245,14 +246,9 @@ static void *rx_thread(void *arg)
 	return NULL;
 }
 
-int vnet_up(struct netdev *d)
+/* Posts pair (v)'s receive buffers and starts its thread on its CPU. */
+static int pair_up(struct vnet *v)
 {
-	struct vnet *v = d->driver_data;
-
-	if (!d->receive)
-		return -EINVAL;
-	if (__atomic_exchange_n(&v->running, true, __ATOMIC_ACQ_REL))
-		return -EBUSY;
 	for (unsigned i = 0; i < v->nrx; i++) {
 		int rc = rx_post(v, &v->rx[i]);
 
@@ -261,9 +257,24 @@ int vnet_up(struct netdev *d)
 	}
 	/* Sent buffers are reaped by polling (net_tx.c). */
 	virtq_set_interrupts(v->txq, false);
-	struct thread_params p = { .cpu = v->vdev->irq_cpu, .fn = rx_thread,
-				   .arg = v };
+	struct thread_params p = { .cpu = v->cpu, .fn = rx_thread, .arg = v };
 	int rc = kthread_spawn(&p, NULL);
 
 	return rc < 0 ? rc : 0;
+}
+
+int vnet_up(struct netdev *d)
+{
+	struct vnet *v = d->driver_data;
+	int rc = 0;
+
+	if (!d->receive)
+		return -EINVAL;
+	if (__atomic_exchange_n(&v->running, true, __ATOMIC_ACQ_REL))
+		return -EBUSY;
+	if (v->npairs == 1)
+		return pair_up(v);
+	for (unsigned k = 0; k < v->npairs && !rc; k++)
+		rc = pair_up(v->pairs[k]);
+	return rc;
 }

@@ -74,7 +74,7 @@ bool vnet_sg_reap(struct vnet *v)
 	if (!n)
 		return idle;
 	for (unsigned i = 0; i < n; i++)
-		v->nd.tx_release(&v->nd, done[i]->cookie);
+		v->dev->tx_release(v->dev, done[i]->cookie);
 
 	irq = spin_lock_irqsave(&v->tx_lock);
 	for (unsigned i = 0; i < n; i++)
@@ -144,7 +144,7 @@ static void sg_put(struct vnet *v, struct vnet_sg *s)
 int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
 		  unsigned n, const struct netdev_offload *off, void *cookie)
 {
-	struct vnet *v = d->driver_data;
+	struct vnet *v = vnet_tx_pair(d);
 	struct virtq_buf out[NETDEV_FRAGS_MAX];
 	size_t len = 0;
 
@@ -189,6 +189,7 @@ int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
 		sg_put(v, s);
 		return rc == -ENOSPC ? -ENOBUFS : rc;
 	}
+	__atomic_fetch_add(&v->tx_frames, 1, __ATOMIC_RELAXED);
 	sg_irq_update(v);
 	return 0;
 }

@@ -136,7 +136,7 @@ static int tx_get(struct vnet *v, struct vnet_buf **out)
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	      const struct netdev_offload *off)
 {
-	struct vnet *v = d->driver_data;
+	struct vnet *v = vnet_tx_pair(d);
 	bool tso = off && off->mss;
 	size_t len = 0;
 
@@ -198,16 +198,16 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 
 	if (rc)
 		b->req.complete(&b->req);
+	else	/* two CPUs share a pair when there are fewer pairs */
+		__atomic_fetch_add(&v->tx_frames, 1, __ATOMIC_RELAXED);
 	return rc;
 }
 
 /* Every TX buffer back in its pool means the device has taken every frame
  * (QEMU, for one, transmits from a later main-loop turn than the notify).
  * Polls: the completions may be waiting for an interrupt not yet taken. */
-int vnet_drain(struct netdev *d, uint64_t deadline)
+static int pair_drain(struct vnet *v, uint64_t deadline)
 {
-	struct vnet *v = d->driver_data;
-
 	for (;;) {
 		virtq_poll(v->txq);
 		bool sg_idle = vnet_sg_reap(v);
@@ -220,4 +220,14 @@ int vnet_drain(struct netdev *d, uint64_t deadline)
 			return -ETIMEDOUT;
 		thread_sleep_ns(VNET_DRAIN_POLL_NS);
 	}
+}
+
+int vnet_drain(struct netdev *d, uint64_t deadline)
+{
+	struct vnet *v = d->driver_data;
+	int rc = pair_drain(v, deadline);
+
+	for (unsigned k = 1; k < v->npairs && !rc; k++)
+		rc = pair_drain(v->pairs[k], deadline);
+	return rc;
 }

@@ -68,6 +68,15 @@ struct vpci_dev {
 	/* MSI-X: vectors allocated once (a driver may negotiate again). */
 	unsigned config_vector, queue_vector;
 	unsigned queue_entry;	/* what each queue's msix_vector gets */
+	unsigned msix_n;	/* MSI-X table entries */
+	struct vpci_qirq *qirqs;	/* queue_irq()'s, entries 2 on */
+};
+
+/* Queues with an MSI-X entry of their own (multi-queue virtio-net). */
+struct vpci_qirq {
+	struct virtio_dev *dev;
+	unsigned first, count, entry;
+	struct vpci_qirq *next;
 };
 
 static struct vpci_dev *to_vpci(struct virtio_dev *dev)
@@ -224,15 +233,22 @@ static int vpci_queue_enable(struct virtio_dev *dev, struct virtq *q)
 
 	wr16(dev, COMMON_Q_SELECT, q->index);
 	wr16(dev, COMMON_Q_SIZE, q->size);
+	unsigned entry = v->queue_entry;
+
+	for (struct vpci_qirq *qi = v->qirqs; qi; qi = qi->next)
+		if (q->index - qi->first < qi->count) {
+			entry = qi->entry;
+			q->own_irq = true;
+		}
 	wr64(dev, COMMON_Q_DESC, q->desc_pa);
 	wr64(dev, COMMON_Q_DRIVER, q->avail_pa);
 	wr64(dev, COMMON_Q_DEVICE, q->used_pa);
 	/* Before the queue is enabled (4.1.5.1.3); a device out of
 	 * vectors answers NO_VECTOR and the queue would never interrupt. */
-	wr16(dev, COMMON_Q_MSIX, v->queue_entry);
-	if (rd16(dev, COMMON_Q_MSIX) != v->queue_entry) {
+	wr16(dev, COMMON_Q_MSIX, entry);
+	if (rd16(dev, COMMON_Q_MSIX) != entry) {
 		log_warn("%s: queue %u: device refused MSI-X entry %u\n",
-			 dev->name, q->index, v->queue_entry);
+			 dev->name, q->index, entry);
 		return -EIO;
 	}
 	/* The queue's doorbell: notify_off x multiplier into the region,
@@ -270,6 +286,14 @@ static void vpci_queue_irq(struct trap_frame *tf, void *arg)
 	virtio_interrupt(arg, false);
 }
 
+static void vpci_own_irq(struct trap_frame *tf, void *arg)
+{
+	struct vpci_qirq *qi = arg;
+
+	(void)tf;
+	virtio_queues_interrupt(qi->dev, qi->first, qi->count);
+}
+
 static int alloc_vector(struct virtio_dev *dev, irq_handler_fn fn)
 {
 	int vec = irq_alloc_vector();
@@ -295,6 +319,8 @@ static __cold int vpci_irq_setup(struct virtio_dev *dev, unsigned cpu)
 	if (n < 0)
 		return n == -ENOENT ? -ENODEV : n;
 	bool shared = n < 2;
+
+	v->msix_n = n;
 
 	if (!v->config_vector) {
 		int vec = alloc_vector(dev, vpci_config_irq);
@@ -329,7 +355,36 @@ static __cold int vpci_irq_setup(struct virtio_dev *dev, unsigned cpu)
 	return 0;
 }
 
+static int vpci_map_queues(struct virtio_dev *dev, unsigned first,
+			  unsigned count, unsigned cpu)
+{
+	struct vpci_dev *v = to_vpci(dev);
+	unsigned entry = MSIX_QUEUE_ENTRY + 1;
+
+	for (struct vpci_qirq *qi = v->qirqs; qi; qi = qi->next)
+		entry = MAX(entry, qi->entry + 1);
+	if (entry >= v->msix_n || v->queue_entry != MSIX_QUEUE_ENTRY)
+		return -ENOSPC;
+	struct vpci_qirq *qi = heap_alloc(sizeof(*qi));
+
+	if (!qi)
+		return -ENOMEM;
+	*qi = (struct vpci_qirq){ dev, first, count, entry, v->qirqs };
+	int vec = irq_alloc_vector();
+	int rc = vec < 0 ? vec : irq_set_handler(vec, vpci_own_irq, qi);
+
+	if (rc == 0)
+		rc = pci_msix_route(v->pci, entry, vec, cpu);
+	if (rc < 0) {
+		heap_free(qi);	/* a vector, if taken, stays unused */
+		return rc;
+	}
+	v->qirqs = qi;
+	return rc;
+}
+
 static const struct virtio_transport vpci_ops = {
+	.queue_irq = vpci_map_queues,
 	.get_features = vpci_get_features,
 	.set_features = vpci_set_features,
 	.get_status = vpci_get_status,

@@ -129,10 +129,18 @@ void virtio_break(struct virtio_dev *dev)
 void virtio_interrupt(struct virtio_dev *dev, bool config)
 {
 	for (struct virtq *q = dev->queues; q; q = q->next)
-		if (!q->polled)
+		if (!q->polled && !q->own_irq)
 			virtq_poll(q);
 	if (config && dev->config_changed)
 		dev->config_changed(dev);
+}
+
+void virtio_queues_interrupt(struct virtio_dev *dev, unsigned first,
+			     unsigned count)
+{
+	for (struct virtq *q = dev->queues; q; q = q->next)
+		if (q->index - first < count && !q->polled)
+			virtq_poll(q);
 }
 
 uint64_t virtio_deadline(void)

@@ -70,6 +70,13 @@ struct virtio_transport {
 	 * virtio_interrupt(). Returns 0 or -errno. */
 	int (*irq_setup)(struct virtio_dev *dev, unsigned cpu);
 	void (*reset)(struct virtio_dev *dev);
+	/* Optional (virtio-pci: MSI-X): an interrupt of their own for
+	 * queues (first) .. (first + count - 1), routed to (cpu), before
+	 * they are created; it polls only them. Returns the CPU it goes to
+	 * or -errno (-ENOSPC: the device has too few vectors). virtio-mmio
+	 * has one interrupt per device and leaves it NULL. */
+	int (*queue_irq)(struct virtio_dev *dev, unsigned first,
+			 unsigned count, unsigned cpu);
 };
 
 struct virtio_dev {
@@ -114,6 +121,10 @@ int virtio_bind(struct virtio_dev *dev);
 /* For transports: the device interrupted; (config) if its configuration
  * changed. Runs completions of every queue. From interrupt context. */
 void virtio_interrupt(struct virtio_dev *dev, bool config);
+/* From a transport's interrupt of queues (first) .. (first + count - 1)
+ * only (queue_irq). */
+void virtio_queues_interrupt(struct virtio_dev *dev, unsigned first,
+			     unsigned count);
 
 /* Every device found, in discovery order (for tests and diagnostics). */
 struct virtio_dev *virtio_devices(void);
@@ -184,6 +195,8 @@ struct virtq {
 	bool polled;		/* set by the driver: waiters poll the used
 				 * ring (yielding between looks) rather
 				 * than sleep until the interrupt */
+	bool own_irq;		/* has a queue_irq(): the device's shared
+				 * interrupt leaves it alone */
 	bool unkicked;		/* buffers added since the last notify */
 	bool rekick_armed;	/* rekick_timer runs, on the CPU that armed it */
 	struct timer rekick_timer;	/* see on_rekick() in virtq.c */

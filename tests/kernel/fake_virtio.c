@@ -101,7 +101,7 @@ static void f_reset(struct virtio_dev *dev)
 static const struct virtio_transport fake_ops = {
 	f_get_features, f_set_features, f_get_status, f_set_status,
 	f_config_read, f_config_write, f_config_generation, f_queue_max,
-	f_queue_enable, f_notify, f_irq_setup, f_reset,
+	f_queue_enable, f_notify, f_irq_setup, f_reset, NULL,
 };
 
 void fake_init(struct fake *f, uint16_t id, uint64_t features)

@@ -237,6 +237,14 @@ void virtio_interrupt(struct virtio_dev *dev, bool config)
 	(void)config;
 }
 
+void virtio_queues_interrupt(struct virtio_dev *dev, unsigned first,
+			     unsigned count)
+{
+	(void)dev;
+	(void)first;
+	(void)count;
+}
+
 uint64_t clock_ns(void)
 {
 	static uint64_t t;
