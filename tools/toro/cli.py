@@ -124,6 +124,11 @@ def make_parser():
     r.add_argument("--tap", metavar="NAME",
                    help="attach the virtio-net device to the existing tap "
                    "device NAME instead of user networking")
+    r.add_argument("--net-queues", metavar="N|auto",
+                   help="virtio-net rx/tx queue pairs, one a CPU with auto "
+                   "(the default): more than one needs --tap on a "
+                   "multi_queue tap and --machine q35; auto is one "
+                   "otherwise")
     r.add_argument("--udp-link", metavar="LOCAL:REMOTE",
                    help="attach the virtio-net device to a UDP tunnel "
                    "instead: each frame the guest sends goes to "

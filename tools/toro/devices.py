@@ -191,6 +191,13 @@ def plan(args, initrd=None):
     p.net = net.plan(getattr(args, "ports", ()), getattr(args, "net", False),
                      getattr(args, "tap", None), getattr(args, "mac", None),
                      getattr(args, "udp_link", None))
+    spec = getattr(args, "net_queues", None)
+    if p.net:
+        p.net.queues = net.queues(p.net, spec, args.smp,
+                                  p.machine == "microvm")
+    elif spec not in (None, "auto"):
+        raise ToroError("--net-queues: there is no network device (--net, "
+                        "--port or --tap)")
     p.vsock = vsock.plan(args)
     if p.machine == "microvm":
         count = MMIO_TRANSPORTS[p.acpi][1]

@@ -49,11 +49,13 @@ class Net:
     def __init__(self, forwards=(), tap=None, mac=None, link=None):
         self.forwards, self.tap, self.mac = list(forwards), tap, mac
         self.link = link        # (local, remote) UDP ports, or None
+        self.queues = 1         # rx/tx pairs (multi-queue: see queues())
 
     def netdev(self):
         if self.tap:
+            mq = f",queues={self.queues}" if self.queues > 1 else ""
             return (f"tap,id={NETDEV},ifname={self.tap},"
-                    "script=no,downscript=no")
+                    f"script=no,downscript=no{mq}")
         if self.link:
             local, remote = self.link
             return (f"socket,id={NETDEV},udp=127.0.0.1:{remote},"
@@ -68,8 +70,12 @@ class Net:
             return f"virtio-net-device,netdev={NETDEV}{mac}{where}"
         # Modern only, as every other device; no option ROM: nothing boots
         # from the network, and it would need QEMU's iPXE ROMs installed.
+        # Multi-queue: a vector per queue, the config's and the control
+        # queue's (what QEMU's documentation gives: 2N+2).
+        mq = (f",mq=on,vectors={2 * self.queues + 2}" if self.queues > 1
+              else "")
         return (f"virtio-net-pci,netdev={NETDEV},disable-legacy=on{mac},"
-                "romfile=")
+                f"romfile={mq}")
 
     def qemu_args(self, mmio, where):
         return ["-netdev", self.netdev(), "-device", self.device(mmio, where)]
@@ -160,6 +166,47 @@ def parse_mac(text):
         raise ToroError(f"--mac {text}: a multicast address (the first "
                         "byte must be even)")
     return text.lower()
+
+
+QUEUES_MAX = 16
+IFF_MULTI_QUEUE = 0x100
+
+
+def tap_multi_queue(name):
+    with open(f"/sys/class/net/{name}/tun_flags") as f:
+        return int(f.read(), 16) & IFF_MULTI_QUEUE != 0
+
+
+def queues(n, spec, smp, mmio):
+    """--net-queues (spec: None for automatic, or the text given) ->
+    the rx/tx pairs of n, a Net. Automatic: one a CPU where there can be
+    more than one (a multi-queue tap on virtio-pci), else one."""
+    auto = spec in (None, "auto")
+    if not auto:
+        try:
+            want = int(spec, 10)
+        except ValueError:
+            raise ToroError(f"--net-queues {spec}: not a number (1 to "
+                            f"{QUEUES_MAX}, or auto)") from None
+        if not 1 <= want <= QUEUES_MAX:
+            raise ToroError(f"--net-queues {spec}: 1 to {QUEUES_MAX}")
+        if want == 1:
+            return 1
+    else:
+        want = min(smp, QUEUES_MAX)
+    why = None
+    if not n.tap:
+        why = ("user networking (slirp) and --udp-link have one queue: "
+               "multi-queue needs --tap")
+    elif mmio:
+        why = ("virtio-mmio (microvm) has one interrupt per device: "
+               "multi-queue needs --machine q35")
+    elif not tap_multi_queue(n.tap):
+        why = (f"tap {n.tap} was made without multi_queue (ip tuntap add "
+               f"dev {n.tap} mode tap multi_queue)")
+    if why and not auto:
+        raise ToroError(f"--net-queues {spec}: {why}")
+    return 1 if why else want
 
 
 def plan(ports=(), net=False, tap=None, mac=None, udp_link=None):
