@@ -15,15 +15,18 @@ GUEST6, HOST6 = "fd00:9::2", "fd00:9::1"
 GUEST_APPEND = f"ip={GUEST}/24 gw={HOST}"
 
 
-def run_in_namespace(argv, timeout, name="toro", **run_args):
-    """Runs (argv) inside a fresh namespace with tap0; returns its exit
-    status. run_args go to subprocess.run (stdout=...)."""
+def run_in_namespace(argv, timeout, name="toro", multi_queue=False,
+                     **run_args):
+    """Runs (argv) inside a fresh namespace with tap0 (multi_queue: one
+    QEMU can open several times, for virtio-net multi-queue); returns its
+    exit status. run_args go to subprocess.run (stdout=...)."""
     ns = f"{name}{os.getpid()}"
     try:
         subprocess.run(["ip", "netns", "add", ns], check=True)
         ip = ["ip", "netns", "exec", ns, "ip"]
         for cmd in (["link", "set", "lo", "up"],
-                    ["tuntap", "add", "dev", TAP, "mode", "tap"],
+                    ["tuntap", "add", "dev", TAP, "mode", "tap"] +
+                    (["multi_queue"] if multi_queue else []),
                     ["addr", "add", f"{HOST}/24", "dev", TAP],
                     # Usable at once, not after duplicate detection.
                     ["-6", "addr", "add", f"{HOST6}/64", "dev", TAP,
