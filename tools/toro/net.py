@@ -49,7 +49,7 @@ class Net:
     def __init__(self, forwards=(), tap=None, mac=None, link=None):
         self.forwards, self.tap, self.mac = list(forwards), tap, mac
         self.link = link        # (local, remote) UDP ports, or None
-        self.queues = 1         # rx/tx pairs (multi-queue: see queues())
+        self.queues = 1         # rx/tx pairs QEMU offers (see queues())
 
     def netdev(self):
         if self.tap:
@@ -182,6 +182,15 @@ def queues(n, spec, smp, mmio):
     the rx/tx pairs of n, a Net. Automatic: one a CPU where there can be
     more than one (a multi-queue tap on virtio-pci), else one."""
     auto = spec in (None, "auto")
+    # QEMU opens a multi_queue tap only with queues=2 or more: a guest
+    # with one CPU is offered 2 and uses one (its driver asks for more
+    # only with more CPUs).
+    mq_tap = n.tap and tap_multi_queue(n.tap)
+    if mq_tap and mmio:
+        raise ToroError(f"--tap {n.tap}: a multi_queue tap, which QEMU "
+                        "opens with 2 queues at least, and virtio-mmio "
+                        "(microvm) has one: use --machine q35 or a tap "
+                        "made without multi_queue")
     if not auto:
         try:
             want = int(spec, 10)
@@ -190,6 +199,10 @@ def queues(n, spec, smp, mmio):
                             f"{QUEUES_MAX}, or auto)") from None
         if not 1 <= want <= QUEUES_MAX:
             raise ToroError(f"--net-queues {spec}: 1 to {QUEUES_MAX}")
+        if want == 1 and mq_tap:
+            raise ToroError(f"--net-queues 1: tap {n.tap} is multi_queue, "
+                            "which QEMU opens with 2 queues at least (use "
+                            "a tap made without multi_queue)")
         if want == 1:
             return 1
     else:
@@ -206,7 +219,7 @@ def queues(n, spec, smp, mmio):
                f"dev {n.tap} mode tap multi_queue)")
     if why and not auto:
         raise ToroError(f"--net-queues {spec}: {why}")
-    return 1 if why else want
+    return 1 if why else max(want, 2)
 
 
 def plan(ports=(), net=False, tap=None, mac=None, udp_link=None):
