@@ -24,7 +24,9 @@
 #include <kernel/log.h>
 #include <kernel/netdev.h>
 #include <kernel/page_alloc.h>
+#include <kernel/thread_impl.h>
 #include <toro/thread.h>
+#include <toro/time.h>
 
 #include "net_impl.h"
 #include "virtio_impl.h"
@@ -154,6 +156,70 @@ int vnet_pair_init(struct vnet *v, unsigned k)
 	v->ntx_free = v->ntx;
 	v->tso_max = MIN(VNET_TSO_BUFS, v->ntx / 4);
 	return 0;
+}
+
+/* Posts pair (v)'s receive buffers and starts its thread on its CPU. */
+static int pair_up(struct vnet *v)
+{
+	for (unsigned i = 0; i < v->nrx; i++) {
+		int rc = vnet_rx_post(v, &v->rx[i]);
+
+		if (rc)
+			return rc;
+	}
+	/* Sent buffers are reaped by polling (net_tx.c). */
+	virtq_set_interrupts(v->txq, false);
+	struct thread_params p = { .cpu = v->cpu, .fn = vnet_rx_thread, .arg = v };
+	int rc = kthread_spawn(&p, NULL);
+
+	return rc < 0 ? rc : 0;
+}
+
+int vnet_up(struct netdev *d)
+{
+	struct vnet *v = d->driver_data;
+	int rc = 0;
+
+	if (!d->receive)
+		return -EINVAL;
+	if (__atomic_exchange_n(&v->running, true, __ATOMIC_ACQ_REL))
+		return -EBUSY;
+	if (v->npairs == 1)
+		return pair_up(v);
+	for (unsigned k = 0; k < v->npairs && !rc; k++)
+		rc = pair_up(v->pairs[k]);
+	return rc;
+}
+
+#define VNET_DRAIN_POLL_NS	(100 * 1000ULL)
+
+/* Every TX buffer back in its pool means the device has taken every frame
+ * (QEMU, for one, transmits from a later main-loop turn than the notify).
+ * Polls: the completions may be waiting for an interrupt not yet taken. */
+static int pair_drain(struct vnet *v, uint64_t deadline)
+{
+	for (;;) {
+		virtq_poll(v->txq);
+		bool sg_idle = vnet_sg_reap(v);
+
+		if ((READ_ONCE(v->ntx_free) == v->ntx &&
+		     READ_ONCE(v->ntso_free) == READ_ONCE(v->ntso) &&
+		     sg_idle) || READ_ONCE(v->vdev->broken))
+			return 0;
+		if (clock_ns() >= deadline)
+			return -ETIMEDOUT;
+		thread_sleep_ns(VNET_DRAIN_POLL_NS);
+	}
+}
+
+int vnet_drain(struct netdev *d, uint64_t deadline)
+{
+	struct vnet *v = d->driver_data;
+	int rc = pair_drain(v, deadline);
+
+	for (unsigned k = 1; k < v->npairs && !rc; k++)
+		rc = pair_drain(v->pairs[k], deadline);
+	return rc;
 }
 
 static __cold int vnet_probe(struct virtio_dev *vdev)

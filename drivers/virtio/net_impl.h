@@ -171,6 +171,9 @@ int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
  * a thread. True when every slot is free again. */
 bool vnet_sg_reap(struct vnet *v);
 int vnet_up(struct netdev *d);
+/* Pair (v)'s receive: posts buffer (b); the thread. */
+int vnet_rx_post(struct vnet *v, struct vnet_buf *b);
+void *vnet_rx_thread(void *arg);
 void vnet_rx_done(struct virtq_req *req);
 void vnet_tx_done(struct virtq_req *req);
 int vnet_drain(struct netdev *d, uint64_t deadline);

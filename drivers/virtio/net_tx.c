@@ -34,7 +34,6 @@
 #include "net_impl.h"
 #include "virtio_impl.h"
 
-#define VNET_DRAIN_POLL_NS	(100 * 1000ULL)
 #define VNET_TX_WAIT_NS		(2 * 1000 * 1000ULL)
 #define VNET_TX_POLL_NS		(50 * 1000ULL)
 
@@ -200,34 +199,5 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 		b->req.complete(&b->req);
 	else	/* two CPUs share a pair when there are fewer pairs */
 		__atomic_fetch_add(&v->tx_frames, 1, __ATOMIC_RELAXED);
-	return rc;
-}
-
-/* Every TX buffer back in its pool means the device has taken every frame
- * (QEMU, for one, transmits from a later main-loop turn than the notify).
- * Polls: the completions may be waiting for an interrupt not yet taken. */
-static int pair_drain(struct vnet *v, uint64_t deadline)
-{
-	for (;;) {
-		virtq_poll(v->txq);
-		bool sg_idle = vnet_sg_reap(v);
-
-		if ((READ_ONCE(v->ntx_free) == v->ntx &&
-		     READ_ONCE(v->ntso_free) == READ_ONCE(v->ntso) &&
-		     sg_idle) || READ_ONCE(v->vdev->broken))
-			return 0;
-		if (clock_ns() >= deadline)
-			return -ETIMEDOUT;
-		thread_sleep_ns(VNET_DRAIN_POLL_NS);
-	}
-}
-
-int vnet_drain(struct netdev *d, uint64_t deadline)
-{
-	struct vnet *v = d->driver_data;
-	int rc = pair_drain(v, deadline);
-
-	for (unsigned k = 1; k < v->npairs && !rc; k++)
-		rc = pair_drain(v->pairs[k], deadline);
 	return rc;
 }
