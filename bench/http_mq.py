@@ -59,14 +59,14 @@ def boot(smp):
         hb.stop(proc)
     with open(log) as f:
         out = f.read()
-    pairs = re.search(r"(\d+) queue pairs; frames received ([\d ]+), "
-                      r"sent ([\d ]+)", out)
-    lock = re.search(r"core lock taken (\d+) times, waited for (\d+) "
+    pairs = re.search(r"(\d+) queue pairs; frames received/sent"
+                      r"((?: \d+/\d+)+)", out)
+    lock = re.search(r"core lock taken (\d+) times, waited (\d+) "
                      r"times, (\d+) us", out)
     if not pairs or not lock:
         sys.exit(f"http_mq: no netstats from the guest:\n{hb.tail(log)}")
     got["pairs"] = int(pairs.group(1))
-    got["rx"] = pairs.group(2).split()
+    got["rx"] = [p.split("/")[0] for p in pairs.group(2).split()]
     got["taken"], got["waits"], got["wait_us"] = map(int, lock.groups())
     return got
 

@@ -88,8 +88,8 @@ static void net_report(void)
 		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
 		tso ? total(NET_TX_TSO_BYTES) / tso : 0, total(NET_RECEIVED),
 		total(NET_RX_COPIED));
-	kprintf("toro: net: core lock taken %lu times, waited for %lu times, "
-		"%lu us in all\n", total(NET_LOCK_TAKEN),
+	kprintf("toro: net: core lock taken %lu times, waited %lu times, "
+		"%lu us\n", total(NET_LOCK_TAKEN),
 		total(NET_LOCK_WAITS), total(NET_LOCK_WAIT_NS) / 1000);
 }
 

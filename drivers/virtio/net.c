@@ -24,7 +24,6 @@
 #include <kernel/log.h>
 #include <kernel/netdev.h>
 #include <kernel/page_alloc.h>
-#include <kernel/thread_impl.h>
 #include <toro/thread.h>
 #include <toro/time.h>
 
@@ -38,33 +37,6 @@
 
 #define VIRTIO_NET_S_LINK_UP	1
 
-static size_t pool_pages(unsigned n, uint32_t len)
-{
-	return ALIGN_UP((size_t)n * len, PAGE_SIZE) / PAGE_SIZE;
-}
-
-/* (n) buffers of (len) bytes in one run of pages. */
-static int pool_init(struct vnet *v, struct vnet_buf **bufs, unsigned n,
-		     uint32_t len, void (*done)(struct virtq_req *))
-{
-	struct vnet_buf *b = heap_alloc(n * sizeof(*b));
-	uint8_t *mem = page_alloc(pool_pages(n, len));
-
-	if (!b || !mem) {
-		heap_free(b);
-		if (mem)
-			page_free(mem, pool_pages(n, len));
-		return -ENOMEM;
-	}
-	memset(b, 0, n * sizeof(*b));
-	for (unsigned i = 0; i < n; i++) {
-		b[i].v = v;
-		b[i].data = mem + (size_t)i * len;
-		b[i].req.complete = done;
-	}
-	*bufs = b;
-	return 0;
-}
 
 /* From the configuration interrupt: the stack hears of it from the
  * receive thread, as it may not be called from an interrupt. */
@@ -134,63 +106,6 @@ static bool lro_wanted(void)
 	       !kopt_flag("toro.no_lro");
 }
 
-int vnet_pair_init(struct vnet *v, unsigned k)
-{
-	int rc = virtq_create(v->vdev, 2 * k, VNET_RING, &v->rxq);
-
-	if (rc == 0)
-		rc = virtq_create(v->vdev, 2 * k + 1, VNET_RING, &v->txq);
-	if (rc)
-		return rc;
-	v->nrx = v->rxq->size;
-	v->ntx = v->txq->size;
-	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));
-	v->tx_free = heap_alloc(v->ntx * sizeof(*v->tx_free));
-	v->frame = v->mrg ? heap_alloc(v->rx_frame_max) : NULL;
-	if (!v->ready || !v->tx_free || (v->mrg && !v->frame) ||
-	    pool_init(v, &v->rx, v->nrx, v->buf_len, vnet_rx_done) ||
-	    pool_init(v, &v->tx, v->ntx, v->tx_len, vnet_tx_done))
-		return -ENOMEM;	/* the queues stay: the device is failed */
-	for (unsigned i = 0; i < v->ntx; i++)
-		v->tx_free[i] = &v->tx[i];
-	v->ntx_free = v->ntx;
-	v->tso_max = MIN(VNET_TSO_BUFS, v->ntx / 4);
-	return 0;
-}
-
-/* Posts pair (v)'s receive buffers and starts its thread on its CPU. */
-static int pair_up(struct vnet *v)
-{
-	for (unsigned i = 0; i < v->nrx; i++) {
-		int rc = vnet_rx_post(v, &v->rx[i]);
-
-		if (rc)
-			return rc;
-	}
-	/* Sent buffers are reaped by polling (net_tx.c). */
-	virtq_set_interrupts(v->txq, false);
-	struct thread_params p = { .cpu = v->cpu, .fn = vnet_rx_thread, .arg = v };
-	int rc = kthread_spawn(&p, NULL);
-
-	return rc < 0 ? rc : 0;
-}
-
-int vnet_up(struct netdev *d)
-{
-	struct vnet *v = d->driver_data;
-	int rc = 0;
-
-	if (!d->receive)
-		return -EINVAL;
-	if (__atomic_exchange_n(&v->running, true, __ATOMIC_ACQ_REL))
-		return -EBUSY;
-	if (v->npairs == 1)
-		return pair_up(v);
-	for (unsigned k = 0; k < v->npairs && !rc; k++)
-		rc = pair_up(v->pairs[k]);
-	return rc;
-}
-
 #define VNET_DRAIN_POLL_NS	(100 * 1000ULL)
 
 /* Every TX buffer back in its pool means the device has taken every frame
@@ -215,10 +130,10 @@ static int pair_drain(struct vnet *v, uint64_t deadline)
 int vnet_drain(struct netdev *d, uint64_t deadline)
 {
 	struct vnet *v = d->driver_data;
-	int rc = pair_drain(v, deadline);
+	int rc = 0;
 
-	for (unsigned k = 1; k < v->npairs && !rc; k++)
-		rc = pair_drain(v->pairs[k], deadline);
+	for (unsigned k = 0; k < v->npairs && !rc; k++)
+		rc = pair_drain(vnet_pair(v, k), deadline);
 	return rc;
 }
 
@@ -305,11 +220,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 	v->nd.drain = vnet_drain;
 	v->nd.driver_data = v;
 
-	v->dev = &v->nd;
-	v->npairs = 1;
-	v->cpu = vdev->irq_cpu;
-	vnet_mq_setup(v);
-	rc = vnet_pair_init(v, 0);
+	rc = vnet_pairs_init(v);
 	if (rc)
 		goto fail;
 	vdev->driver_data = v;

@@ -144,6 +144,12 @@ struct vnet {
 	bool sg_irq_on;			/* on while slots are out */
 };
 
+/* Pair (k) of the device whose pair 0 is (v). */
+static inline struct vnet *vnet_pair(struct vnet *v, unsigned k)
+{
+	return k ? v->pairs[k] : v;
+}
+
 /* The pair the calling CPU sends on. */
 static inline struct vnet *vnet_tx_pair(struct netdev *d)
 {
@@ -152,16 +158,13 @@ static inline struct vnet *vnet_tx_pair(struct netdev *d)
 	return v->npairs > 1 ? v->pairs[cpu_id() % v->npairs] : v;
 }
 
-/* Multi-queue (net_mq.c): after the features are negotiated and pair 0's
- * configuration is set, before its queues are made: makes the other pairs
- * (with their queues and interrupts) and the control queue. Leaves one
- * pair when the device or the transport cannot have more. */
-void vnet_mq_setup(struct vnet *v);
+/* The queue pairs (net_mq.c), after the features are negotiated and pair
+ * 0's configuration is set: one, or with multi-queue one a CPU with its
+ * interrupt and the control queue. 0 or -errno (the device is failed). */
+int vnet_pairs_init(struct vnet *v);
 /* After DRIVER_OK: tells the device how many pairs to use, or falls back
  * to one pair if it refuses. */
 void vnet_mq_start(struct vnet *v);
-/* Pair (v)'s queues (2k, 2k + 1) and buffers. */
-int vnet_pair_init(struct vnet *v, unsigned k);
 
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	      const struct netdev_offload *off);
@@ -171,9 +174,6 @@ int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
  * a thread. True when every slot is free again. */
 bool vnet_sg_reap(struct vnet *v);
 int vnet_up(struct netdev *d);
-/* Pair (v)'s receive: posts buffer (b); the thread. */
-int vnet_rx_post(struct vnet *v, struct vnet_buf *b);
-void *vnet_rx_thread(void *arg);
 void vnet_rx_done(struct virtq_req *req);
 void vnet_tx_done(struct virtq_req *req);
 int vnet_drain(struct netdev *d, uint64_t deadline);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-net multi-queue (virtio 1.2, 5.1.6.5.5): with VIRTIO_NET_F_MQ
- * and the control queue, one receive/transmit pair per CPU, as many as
+ * virtio-net's queue pairs, each its queues and buffers: one, or with
+ * multi-queue (virtio 1.2, 5.1.6.5.5: VIRTIO_NET_F_MQ
+ * and the control queue) one receive/transmit pair per CPU, as many as
  * the device has (max_virtqueue_pairs). Pair k is queues 2k and 2k + 1,
  * its receive interrupt (an MSI-X entry of its own) goes to CPU k and so
  * does its receive thread, and CPU c sends on pair c % pairs: receiving
@@ -22,6 +23,7 @@
 #include <kernel/exit.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
+#include <kernel/page_alloc.h>
 
 #include "net_impl.h"
 #include "virtio_impl.h"
@@ -34,99 +36,158 @@
 static struct vnet *first_mq;	/* for the report at exit */
 static struct virtq *ctrlq;
 
-void vnet_mq_setup(struct vnet *v)
+static size_t pool_pages(unsigned n, uint32_t len)
+{
+	return ALIGN_UP((size_t)n * len, PAGE_SIZE) / PAGE_SIZE;
+}
+
+/* (n) buffers of (len) bytes in one run of pages. */
+static int pool_init(struct vnet *v, struct vnet_buf **bufs, unsigned n,
+		     uint32_t len, void (*done)(struct virtq_req *))
+{
+	struct vnet_buf *b = heap_alloc(n * sizeof(*b));
+	uint8_t *mem = page_alloc(pool_pages(n, len));
+
+	if (!b || !mem) {
+		heap_free(b);
+		if (mem)
+			page_free(mem, pool_pages(n, len));
+		return -ENOMEM;
+	}
+	memset(b, 0, n * sizeof(*b));
+	for (unsigned i = 0; i < n; i++) {
+		b[i].v = v;
+		b[i].data = mem + (size_t)i * len;
+		b[i].req.complete = done;
+	}
+	*bufs = b;
+	return 0;
+}
+
+/* Pair (v)'s queues (2k, 2k + 1) and buffers. */
+static int pair_init(struct vnet *v, unsigned k)
+{
+	int rc = virtq_create(v->vdev, 2 * k, VNET_RING, &v->rxq);
+
+	if (rc == 0)
+		rc = virtq_create(v->vdev, 2 * k + 1, VNET_RING, &v->txq);
+	if (rc)
+		return rc;
+	v->nrx = v->rxq->size;
+	v->ntx = v->txq->size;
+	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));
+	v->tx_free = heap_alloc(v->ntx * sizeof(*v->tx_free));
+	v->frame = v->mrg ? heap_alloc(v->rx_frame_max) : NULL;
+	if (!v->ready || !v->tx_free || (v->mrg && !v->frame) ||
+	    pool_init(v, &v->rx, v->nrx, v->buf_len, vnet_rx_done) ||
+	    pool_init(v, &v->tx, v->ntx, v->tx_len, vnet_tx_done))
+		return -ENOMEM;	/* the queues stay: the device is failed */
+	for (unsigned i = 0; i < v->ntx; i++)
+		v->tx_free[i] = &v->tx[i];
+	v->ntx_free = v->ntx;
+	v->tso_max = MIN(VNET_TSO_BUFS, v->ntx / 4);
+	return 0;
+}
+
+/* With multi-queue: makes the control queue and returns how many pairs
+ * to make, else 0. */
+static unsigned mq_pairs(struct vnet *v)
 {
 	struct virtio_dev *vdev = v->vdev;
 	uint64_t need = VIRTIO_BIT(VIRTIO_NET_F_MQ) |
 			VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ);
 
 	if ((vdev->features & need) != need)
-		return;
+		return 0;
 	unsigned max = virtio_config_read(vdev, NET_CFG_MAX_PAIRS, 2);
-	unsigned n = MIN(cpu_count(), max), k;
+	unsigned n = MIN(cpu_count(), max);
 	/* The control queue comes after every pair the device has. */
 	int rc = virtq_create(vdev, 2 * max, 0, &ctrlq);
 
 	if (rc || n < 2) {
 		log_warn("%s: no multi-queue (%u pairs, control queue %d)\n",
 			 v->nd.name, max, rc);
-		return;
+		return 0;
 	}
 	ctrlq->polled = true;
 	v->pairs = heap_alloc(n * sizeof(*v->pairs));
-	if (!v->pairs)
-		return;
-	v->pairs[0] = v;
+	return v->pairs ? n : 0;
+}
+
+int vnet_pairs_init(struct vnet *v)
+{
+	struct virtio_dev *vdev = v->vdev;
+	unsigned n = mq_pairs(v), k;
+	int rc = 0;
+
+	v->dev = &v->nd;
+	v->cpu = vdev->irq_cpu;
+	/* Pairs 1 on copy pair 0's configuration before its queues and
+	 * buffers are made; each gets an interrupt to its CPU. */
 	for (k = 0; k < n; k++) {
 		struct vnet *w = k ? heap_alloc(sizeof(*w)) : v;
 
 		if (!w)
 			break;
 		if (k)
-			*w = *v;	/* the configuration: nothing made yet */
+			*w = *v;
 		rc = vdev->ops->queue_irq(vdev, 2 * k, 2, k);
 		if (rc < 0)
 			break;
 		w->cpu = rc;
-		if (k && vnet_pair_init(w, k))
+		if (k && pair_init(w, k))
 			break;
 		v->pairs[k] = w;
 	}
 	if (k < n)
-		log_warn("%s: %u queue pairs made of %u (vectors: %d)\n",
-			 v->nd.name, k, n, rc);
+		log_warn("%s: %u queue pairs made of %u (%d)\n", v->nd.name, k,
+			 n, rc);
 	v->npairs = k ? k : 1;
+	return pair_init(v, 0);
 }
 
 void vnet_mq_start(struct vnet *v)
 {
+	/* The command (5.1.6.5): class, command, pairs; the device's ack. */
 	struct {
 		uint8_t class, cmd;
 		uint16_t pairs;
 		uint8_t ack;
-	} *c;
+	} c = { VNET_CTRL_MQ, VNET_CTRL_MQ_PAIRS_SET, v->npairs, 0xff };
 
 	if (!first_mq)
 		first_mq = v;
 	if (v->npairs < 2)
 		return;
-	c = heap_alloc(sizeof(*c));
-	if (!c) {
-		v->npairs = 1;
-		return;
-	}
-	*c = (typeof(*c)){ VNET_CTRL_MQ, VNET_CTRL_MQ_PAIRS_SET, v->npairs,
-			   0xff };
 	/* For tests: a count the device must refuse (5.1.6.5.5.1). */
 	if (kopt_flag("toro.test_vnet_mq_refused"))
-		c->pairs = 0;
-	struct virtq_buf out = { c, 4 }, in = { &c->ack, 1 };
+		c.pairs = 0;
+	struct virtq_buf out = { &c, 4 }, in = { &c.ack, 1 };
 	int rc = virtq_call(ctrlq, &out, 1, &in, 1, virtio_deadline());
 
-	if (rc < 0 || c->ack != VNET_CTRL_OK) {
+	if (rc < 0 || c.ack != VNET_CTRL_OK) {
 		log_warn("%s: the device refused %u queue pairs (%d, ack %u): "
-			 "one pair\n", v->nd.name, c->pairs, rc, c->ack);
+			 "one pair\n", v->nd.name, c.pairs, rc, c.ack);
 		v->npairs = 1;
 	}
-	heap_free(c);
 }
 
-/* Frames per queue, with toro.netstats: whether every pair carried
- * traffic (the tests check it). */
+/* Frames per pair, received/sent, with toro.netstats: whether every pair
+ * carried traffic (the tests check it). */
 static void vnet_mq_report(void)
 {
 	struct vnet *v = first_mq;
 
 	if (!v || !kopt_flag("toro.netstats"))
 		return;
-	kprintf("toro: net: %s: %u queue pairs; frames received", v->nd.name,
-		v->npairs);
-	for (unsigned k = 0; k < v->npairs; k++)
-		kprintf(" %lu", (k ? v->pairs[k] : v)->rx_frames);
-	kprintf(", sent");
-	for (unsigned k = 0; k < v->npairs; k++)
-		kprintf(" %lu", __atomic_load_n(&(k ? v->pairs[k] : v)->tx_frames,
-						__ATOMIC_RELAXED));
+	kprintf("toro: net: %s: %u queue pairs; frames received/sent",
+		v->nd.name, v->npairs);
+	for (unsigned k = 0; k < v->npairs; k++) {
+		struct vnet *w = vnet_pair(v, k);
+
+		kprintf(" %lu/%lu", w->rx_frames,
+			__atomic_load_n(&w->tx_frames, __ATOMIC_RELAXED));
+	}
 	kprintf("\n");
 }
 

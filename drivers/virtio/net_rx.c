@@ -52,7 +52,7 @@ static struct vnet_buf *ready_take(struct vnet *v)
 	return b;
 }
 
-int vnet_rx_post(struct vnet *v, struct vnet_buf *b)
+static int rx_post(struct vnet *v, struct vnet_buf *b)
 {
 	struct virtq_buf in = { b->data, v->buf_len };
 
@@ -192,7 +192,7 @@ static int rx_batch(struct vnet *v)
 		if (b->req.error || READ_ONCE(v->vdev->broken))
 			return -EIO;
 		/* The core has checked used_len against the buffer. */
-		if (rx_one(v, b, b->req.used_len) || vnet_rx_post(v, b))
+		if (rx_one(v, b, b->req.used_len) || rx_post(v, b))
 			return -EIO;
 		n++;
 	}
@@ -208,7 +208,7 @@ static void link_report(struct vnet *v)
 		v->nd.link_changed(&v->nd, READ_ONCE(v->nd.link_up));
 }
 
-void *vnet_rx_thread(void *arg)
+static void *rx_thread(void *arg)
 {
 	struct vnet *v = arg;
 	bool polling = false;	/* the queue's interrupts are off */
@@ -244,4 +244,36 @@ void *vnet_rx_thread(void *arg)
 	}
 	log_info("%s: device broken: receive stops\n", v->nd.name);
 	return NULL;
+}
+
+/* Posts pair (v)'s receive buffers and starts its thread on its CPU. */
+static __cold int pair_up(struct vnet *v)
+{
+	for (unsigned i = 0; i < v->nrx; i++) {
+		int rc = rx_post(v, &v->rx[i]);
+
+		if (rc)
+			return rc;
+	}
+	/* Sent buffers are reaped by polling (net_tx.c). */
+	virtq_set_interrupts(v->txq, false);
+	struct thread_params p = { .cpu = v->cpu, .fn = rx_thread, .arg = v };
+	int rc = kthread_spawn(&p, NULL);
+
+	return rc < 0 ? rc : 0;
+}
+
+/* Once, when the stack attaches: every pair starts receiving. */
+__cold int vnet_up(struct netdev *d)
+{
+	struct vnet *v = d->driver_data;
+	int rc = 0;
+
+	if (!d->receive)
+		return -EINVAL;
+	if (__atomic_exchange_n(&v->running, true, __ATOMIC_ACQ_REL))
+		return -EBUSY;
+	for (unsigned k = 0; k < v->npairs && !rc; k++)
+		rc = pair_up(vnet_pair(v, k));
+	return rc;
 }

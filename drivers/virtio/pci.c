@@ -294,13 +294,13 @@ static void vpci_own_irq(struct trap_frame *tf, void *arg)
 	virtio_queues_interrupt(qi->dev, qi->first, qi->count);
 }
 
-static int alloc_vector(struct virtio_dev *dev, irq_handler_fn fn)
+static int alloc_vector(irq_handler_fn fn, void *arg)
 {
 	int vec = irq_alloc_vector();
 
 	if (vec < 0)
 		return vec;
-	int rc = irq_set_handler(vec, fn, dev);
+	int rc = irq_set_handler(vec, fn, arg);
 
 	return rc ? rc : vec;
 }
@@ -323,14 +323,14 @@ static __cold int vpci_irq_setup(struct virtio_dev *dev, unsigned cpu)
 	v->msix_n = n;
 
 	if (!v->config_vector) {
-		int vec = alloc_vector(dev, vpci_config_irq);
+		int vec = alloc_vector(vpci_config_irq, dev);
 
 		if (vec < 0)
 			return vec;
 		v->config_vector = vec;
 	}
 	if (!shared && !v->queue_vector) {
-		int vec = alloc_vector(dev, vpci_queue_irq);
+		int vec = alloc_vector(vpci_queue_irq, dev);
 
 		if (vec < 0)
 			return vec;
@@ -355,14 +355,13 @@ static __cold int vpci_irq_setup(struct virtio_dev *dev, unsigned cpu)
 	return 0;
 }
 
+/* Entries 2 on, one each call (the newest first on the list). */
 static int vpci_map_queues(struct virtio_dev *dev, unsigned first,
-			  unsigned count, unsigned cpu)
+			   unsigned count, unsigned cpu)
 {
 	struct vpci_dev *v = to_vpci(dev);
-	unsigned entry = MSIX_QUEUE_ENTRY + 1;
+	unsigned entry = v->qirqs ? v->qirqs->entry + 1 : MSIX_QUEUE_ENTRY + 1;
 
-	for (struct vpci_qirq *qi = v->qirqs; qi; qi = qi->next)
-		entry = MAX(entry, qi->entry + 1);
 	if (entry >= v->msix_n || v->queue_entry != MSIX_QUEUE_ENTRY)
 		return -ENOSPC;
 	struct vpci_qirq *qi = heap_alloc(sizeof(*qi));
@@ -370,11 +369,10 @@ static int vpci_map_queues(struct virtio_dev *dev, unsigned first,
 	if (!qi)
 		return -ENOMEM;
 	*qi = (struct vpci_qirq){ dev, first, count, entry, v->qirqs };
-	int vec = irq_alloc_vector();
-	int rc = vec < 0 ? vec : irq_set_handler(vec, vpci_own_irq, qi);
+	int rc = alloc_vector(vpci_own_irq, qi);
 
-	if (rc == 0)
-		rc = pci_msix_route(v->pci, entry, vec, cpu);
+	if (rc >= 0)
+		rc = pci_msix_route(v->pci, entry, rc, cpu);
 	if (rc < 0) {
 		heap_free(qi);	/* a vector, if taken, stays unused */
 		return rc;

@@ -126,21 +126,20 @@ void virtio_break(struct virtio_dev *dev)
 		virtq_fail_all(q);
 }
 
-void virtio_interrupt(struct virtio_dev *dev, bool config)
-{
-	for (struct virtq *q = dev->queues; q; q = q->next)
-		if (!q->polled && !q->own_irq)
-			virtq_poll(q);
-	if (config && dev->config_changed)
-		dev->config_changed(dev);
-}
-
 void virtio_queues_interrupt(struct virtio_dev *dev, unsigned first,
 			     unsigned count)
 {
 	for (struct virtq *q = dev->queues; q; q = q->next)
-		if (q->index - first < count && !q->polled)
+		if (!q->polled && (count ? q->index - first < count :
+				   !q->own_irq))
 			virtq_poll(q);
+}
+
+void virtio_interrupt(struct virtio_dev *dev, bool config)
+{
+	virtio_queues_interrupt(dev, 0, 0);
+	if (config && dev->config_changed)
+		dev->config_changed(dev);
 }
 
 uint64_t virtio_deadline(void)

@@ -119,10 +119,11 @@ void virtio_add(struct virtio_dev *dev);
 int virtio_bind(struct virtio_dev *dev);
 
 /* For transports: the device interrupted; (config) if its configuration
- * changed. Runs completions of every queue. From interrupt context. */
+ * changed. Runs completions of every queue without an interrupt of its
+ * own (queue_irq). From interrupt context. */
 void virtio_interrupt(struct virtio_dev *dev, bool config);
 /* From a transport's interrupt of queues (first) .. (first + count - 1)
- * only (queue_irq). */
+ * only (queue_irq); (count) 0: of those without one of their own. */
 void virtio_queues_interrupt(struct virtio_dev *dev, unsigned first,
 			     unsigned count);
 
