@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include <kernel/compiler.h>
 #include <kernel/console.h>
 #include <kernel/fd.h>
 #include <kernel/heap.h>
@@ -75,7 +76,7 @@ static uint8_t *cloexec = initial_cloexec;
 static int size = FD_INITIAL;
 
 /* Opens descriptors 0, 1 and 2 on the console before main() runs. */
-static int open_console(void)
+static __cold int open_console(void)
 {
 	for (int fd = 0; fd < 3; fd++) {
 		console[fd].ops = &console_ops;

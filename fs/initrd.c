@@ -73,8 +73,9 @@ static unsigned dirent_type(uint32_t mode)
 }
 
 /* "." and ".." first, as on Linux, then the children: the position is 0
- * and 1 for the two, then 2 past initrd_next_child()'s cursor. */
-static int initrd_readdir(struct vfs_file *f, struct vfs_dirent *ent)
+ * and 1 for the two, then 2 past initrd_next_child()'s cursor. Seldom
+ * (a listing, not a read): built for size, as statfs. */
+static __cold int initrd_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
 	const struct initrd_node *dir = node_of(f), *c;
 	size_t len;
@@ -156,7 +157,7 @@ static int initrd_stat(struct vfs_mount *m, const char *path, struct stat *st)
 
 /* No mkdir, unlink...: the VFS answers EROFS for a read-only mount. */
 /* Full: the archive's files, in the archive's size. */
-static int initrd_statfs(struct vfs_mount *m, struct statfs *st)
+static __cold int initrd_statfs(struct vfs_mount *m, struct statfs *st)
 {
 	uint64_t bytes = 0;
 

@@ -5,6 +5,10 @@
  * between the caller's buffer and the host, cut to the negotiated sizes
  * with several pieces in flight; close is FLUSH, RELEASE, then FORGET of
  * the node the file held.
+ *
+ * All but READ and WRITE are one round trip to virtiofsd each, next to
+ * which their own code is nothing: they are built for size (__cold), as
+ * virtiofs_node.c and virtiofs_dir.c are; file_io() is not.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +39,8 @@ static struct virtiofs_file *to_vf(struct vfs_file *f)
 	return f->priv;
 }
 
-void virtiofs_release(struct virtiofs *fs, uint32_t opcode, uint64_t nodeid,
-		      uint64_t fh, uint32_t flags)
+__cold void virtiofs_release(struct virtiofs *fs, uint32_t opcode,
+			     uint64_t nodeid, uint64_t fh, uint32_t flags)
 {
 	struct fuse_release_in in = { .fh = fh, .flags = flags };
 	struct virtq_buf arg = { &in, sizeof(in) };
@@ -44,8 +48,8 @@ void virtiofs_release(struct virtiofs *fs, uint32_t opcode, uint64_t nodeid,
 	fuse_call_fixed(fs, opcode, nodeid, &arg, 1, NULL, 0);
 }
 
-static int setattr_size(struct virtiofs *fs, uint64_t nodeid, uint64_t fh,
-			uint64_t size)
+static __cold int setattr_size(struct virtiofs *fs, uint64_t nodeid,
+			       uint64_t fh, uint64_t size)
 {
 	struct fuse_setattr_in in = {
 		.valid = FATTR_SIZE | FATTR_FH,
@@ -60,8 +64,8 @@ static int setattr_size(struct virtiofs *fs, uint64_t nodeid, uint64_t fh,
 }
 
 /* Makes (f) the open file (fh) of (nodeid), whose lookup it takes. */
-static int attach(struct virtiofs *fs, uint64_t nodeid, uint64_t fh,
-		  uint32_t flags, struct vfs_file *f)
+static __cold int attach(struct virtiofs *fs, uint64_t nodeid, uint64_t fh,
+			 uint32_t flags, struct vfs_file *f)
 {
 	struct virtiofs_file *vf = heap_alloc(sizeof(*vf));
 
@@ -80,8 +84,8 @@ static int attach(struct virtiofs *fs, uint64_t nodeid, uint64_t fh,
 }
 
 /* OPEN of an existing node; on failure the caller still holds it. */
-static int open_node(struct virtiofs *fs, uint64_t nodeid, int flags,
-		     struct vfs_file *f)
+static __cold int open_node(struct virtiofs *fs, uint64_t nodeid, int flags,
+			    struct vfs_file *f)
 {
 	uint32_t oflags = (uint32_t)flags & OPEN_FLAGS;
 	bool trunc = (flags & O_TRUNC) && (flags & VFS_ACCMODE) != O_RDONLY;
@@ -119,8 +123,8 @@ static int open_node(struct virtiofs *fs, uint64_t nodeid, int flags,
  * glibc stops with an abort. We only get there for a name that a LOOKUP
  * just found missing, or with O_EXCL, as Linux does.
  */
-static int create(struct virtiofs *fs, const char *path, int flags,
-		  mode_t mode, struct vfs_file *f)
+static __cold int create(struct virtiofs *fs, const char *path, int flags,
+			 mode_t mode, struct vfs_file *f)
 {
 	uint32_t oflags = (uint32_t)flags & OPEN_FLAGS;
 	const char *name;
@@ -163,8 +167,8 @@ static int create(struct virtiofs *fs, const char *path, int flags,
 	return rc;
 }
 
-int virtiofs_open(struct vfs_mount *m, const char *path, int flags,
-		  mode_t mode, struct vfs_file *f)
+__cold int virtiofs_open(struct vfs_mount *m, const char *path, int flags,
+			 mode_t mode, struct vfs_file *f)
 {
 	struct virtiofs *fs = m->priv;
 	struct fuse_entry_out e;
@@ -333,7 +337,7 @@ static ssize_t file_write(struct vfs_file *f, const void *buf, size_t n,
 	return file_io(vf, true, (char *)buf, n, off);
 }
 
-int virtiofs_fstat(struct vfs_file *f, struct stat *st)
+__cold int virtiofs_fstat(struct vfs_file *f, struct stat *st)
 {
 	struct virtiofs_file *vf = to_vf(f);
 	struct fuse_getattr_in in = { 0 };
@@ -359,7 +363,7 @@ int virtiofs_fstat(struct vfs_file *f, struct stat *st)
 	return 0;
 }
 
-static int file_fsync(struct vfs_file *f)
+static __cold int file_fsync(struct vfs_file *f)
 {
 	struct virtiofs_file *vf = to_vf(f);
 	struct fuse_fsync_in in = { .fh = vf->fh };
@@ -371,7 +375,7 @@ static int file_fsync(struct vfs_file *f)
 	return rc == -ENOSYS ? 0 : rc;
 }
 
-int virtiofs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
+__cold int virtiofs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
 {
 	struct virtiofs_file *vf = to_vf(f);
 
@@ -380,7 +384,7 @@ int virtiofs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
 				a);
 }
 
-static int file_ftruncate(struct vfs_file *f, uint64_t size)
+static __cold int file_ftruncate(struct vfs_file *f, uint64_t size)
 {
 	struct virtiofs_file *vf = to_vf(f);
 
@@ -391,7 +395,7 @@ static int file_ftruncate(struct vfs_file *f, uint64_t size)
 	return setattr_size(vf->fs, vf->nodeid, vf->fh, size);
 }
 
-static int file_close(struct vfs_file *f)
+static __cold int file_close(struct vfs_file *f)
 {
 	struct virtiofs_file *vf = to_vf(f);
 	struct fuse_flush_in in = { .fh = vf->fh };

@@ -112,9 +112,11 @@ long fuse_call(struct virtiofs *fs, uint32_t opcode, uint64_t nodeid,
 	return rc ? rc : fuse_finish(fs, &m);
 }
 
-int fuse_call_fixed(struct virtiofs *fs, uint32_t opcode, uint64_t nodeid,
-		    const struct virtq_buf *args, unsigned nargs, void *res,
-		    uint32_t size)
+/* For requests other than READ and WRITE (file_io() in virtiofs_file.c),
+ * whose round trip to the daemon is their time: built for size. */
+__cold int fuse_call_fixed(struct virtiofs *fs, uint32_t opcode,
+			   uint64_t nodeid, const struct virtq_buf *args,
+			   unsigned nargs, void *res, uint32_t size)
 {
 	struct virtq_buf r = { res, size };
 	long rc = fuse_call(fs, opcode, nodeid, args, nargs, &r, size ? 1 : 0);
@@ -140,7 +142,7 @@ static void forget_done(struct virtq_req *req)
 	heap_free(container_of(req, struct forget_msg, vreq));
 }
 
-void fuse_forget(struct virtiofs *fs, uint64_t nodeid, uint64_t n)
+__cold void fuse_forget(struct virtiofs *fs, uint64_t nodeid, uint64_t n)
 {
 	if (nodeid == FUSE_ROOT_ID || nodeid == 0 || n == 0)
 		return;

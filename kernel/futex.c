@@ -324,7 +324,7 @@ __cold int futex_lock_pi(int *word, uint64_t deadline, bool try)
 	return rc;
 }
 
-int futex_unlock_pi(int *word)
+__cold int futex_unlock_pi(int *word)
 {
 	struct bucket *b = bucket_of(word);
 	int tid = kthread_tid(sched_current());

@@ -413,7 +413,7 @@ void heap_free(void *p)
 	irq_restore(irq);
 }
 
-void heap_stats(struct heap_stats *st)
+__cold void heap_stats(struct heap_stats *st)
 {
 	*st = (struct heap_stats){ 0 };
 	for (unsigned i = 0; i < cpu_count(); i++) {

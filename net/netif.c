@@ -134,7 +134,7 @@ static void link_changed(struct netdev *d, bool up)
 	UNLOCK_TCPIP_CORE();
 }
 
-static err_t netif_setup(struct netif *n)
+static __cold err_t netif_setup(struct netif *n)
 {
 	n->name[0] = 'e';
 	n->name[1] = 'n';
@@ -153,7 +153,7 @@ static err_t netif_setup(struct netif *n)
 	return ERR_OK;
 }
 
-struct netif *netif_attach(struct netdev *d, const ip4_addr_t *ip,
+__cold struct netif *netif_attach(struct netdev *d, const ip4_addr_t *ip,
 			   const ip4_addr_t *mask, const ip4_addr_t *gw)
 {
 	dev = d;

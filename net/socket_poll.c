@@ -13,6 +13,7 @@
  * sock_wait() on the file's readiness, which an interruption (a signal,
  * pthread_cancel()) ends, and which keeps the socket's timeouts.
  */
+#include <kernel/compiler.h>
 #include <kernel/kerrno.h>
 
 #include <kernel/heap.h>
@@ -113,7 +114,7 @@ static void on_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 	vfs_file_notify(f, events);
 }
 
-void sock_table_init(void)
+__cold void sock_table_init(void)
 {
 	nfiles = net_conn_limit();
 	files = heap_zalloc(nfiles * sizeof(*files));

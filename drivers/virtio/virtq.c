@@ -468,7 +468,7 @@ unsigned virtq_set_interrupts(struct virtq *q, bool on)
 	return n;
 }
 
-void virtq_fail_all(struct virtq *q)
+__cold void virtq_fail_all(struct virtq *q)
 {
 	bool irq = spin_lock_irqsave(&q->lock);
 
@@ -518,8 +518,9 @@ int virtq_wait(struct virtq *q, struct virtq_req *req, uint64_t deadline)
 	return req->error ? req->error : (int)req->used_len;
 }
 
-int virtq_call(struct virtq *q, const struct virtq_buf *out, unsigned nout,
-	       const struct virtq_buf *in, unsigned nin, uint64_t deadline)
+__cold int virtq_call(struct virtq *q, const struct virtq_buf *out,
+		      unsigned nout, const struct virtq_buf *in, unsigned nin,
+		      uint64_t deadline)
 {
 	struct virtq_req req = { 0 };
 	int rc = virtq_submit(q, &req, out, nout, in, nin);

@@ -13,6 +13,7 @@
  * always has: tcp_alloc() reclaims the oldest TIME-WAIT and closing PCBs,
  * a socket call fails with ENOBUFS, a SYN goes unanswered.
  */
+#include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/page_alloc.h>
 
@@ -83,7 +84,7 @@ unsigned net_conn_limit(void)
 		     MEMP_NUM_TCP_PCB, NUM_SOCKETS);
 }
 
-void memp_init(void)
+__cold void memp_init(void)
 {
 	unsigned conns = net_conn_limit();
 

@@ -5,6 +5,7 @@
  * over clock_ns(), and SYS_ARCH_PROTECT as a lock any CPU may take.
  * lwIP times are in milliseconds; Toro's deadlines are in nanoseconds.
  */
+#include <kernel/compiler.h>
 #include <kernel/kerrno.h>
 #include <kernel/thread_impl.h>
 
@@ -222,8 +223,8 @@ static void *thread_main(void *p)
 	return NULL;
 }
 
-sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg,
-			    int stacksize, int prio)
+__cold sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn,
+				   void *arg, int stacksize, int prio)
 {
 	struct start *s = heap_alloc(sizeof(*s));
 	struct thread *t;
