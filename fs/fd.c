@@ -91,9 +91,10 @@ INIT_CALL(INIT_FS, open_console);
 /*
  * Makes the table hold (want) slots or more, called and returning with
  * the lock held. The allocation happens unlocked: another CPU may have
- * grown the table meanwhile, which is fine.
+ * grown the table meanwhile, which is fine. Seldom (the table doubles):
+ * built for size.
  */
-static int grow(int want)
+static __cold int grow(int want)
 {
 	while (size < want) {
 		int cur = size, n = cur * 2 < want ? want : cur * 2;

@@ -83,7 +83,8 @@ uint64_t clock_ns(void)
 	return ns;
 }
 
-void clock_delay_ns(uint64_t ns)
+/* At boot only (arch/clock.h): built for size. */
+__cold void clock_delay_ns(uint64_t ns)
 {
 	uint64_t end = clock_ns() + ns;
 
