@@ -176,9 +176,10 @@ def check_libvirt_errors(build):
 
 
 def check_libvirt_runs(build):
-    """hello, test_args, the web server (forwarded port and tap) and a
-    --timeout through `toro run --libvirt` on a libvirtd of the test's own
-    (tests/libvirt_guests.py, in a network namespace: tests/netns.py)."""
+    """hello, test_args, the web server (forwarded port and multi_queue
+    tap) and a --timeout through `toro run --libvirt` on a libvirtd of the
+    test's own (tests/libvirt_guests.py, in a network namespace:
+    tests/netns.py)."""
     why = libvirtd.missing()
     if why:
         print(f"SKIP cli libvirt_runs: {why}", flush=True)
@@ -187,7 +188,8 @@ def check_libvirt_runs(build):
     with tempfile.TemporaryFile("w+") as log:
         rc = run_in_namespace([sys.executable, os.path.join(
             ROOT, "tests", "libvirt_guests.py"), os.path.abspath(build)],
-            timeout=900, name="torolv", stdout=log, stderr=log)
+            timeout=900, name="torolv", multi_queue=True, stdout=log,
+            stderr=log)
         log.seek(0)
         out = log.read()
     return rc == 0 and "FAIL" not in out, out[-3000:]

@@ -11,8 +11,9 @@ Prints PASS/FAIL lines; exit status 0 only if all pass:
   - virtio-fs on microvm (the files test, and its files on the host) and
     a disk on q35;
   - the web server on QEMU's user network with a forwarded port (microvm)
-    and on the tap (q35): a page fetched and compared with the site's
-    file, then /__quit, status 0;
+    and on the tap, multi_queue, with 2 CPUs (q35): a page fetched and
+    compared with the site's file, then /__quit, status 0, and on the
+    tap the driver's 2 queue pairs;
   - test_spin past --timeout: status 124; stopped by SIGTERM: 143;
   - no domain left defined afterwards.
 Every wait has a time-out.
@@ -68,9 +69,10 @@ def fetch(host, port, path):
         c.close()
 
 
-def web_server(uri, build, name, flags, host, port):
+def web_server(uri, build, name, flags, host, port, log_has=None):
     """Boot the web server with (flags), wait for it to serve, fetch the
-    index page from host:port, then /__quit; check it all."""
+    index page from host:port, then /__quit; check it all, and that its
+    log has (log_has) if given."""
     proc = subprocess.Popen(
         [TORO, "run", os.path.join(build, "webserver.elf"), "--accel", "tcg",
          "--timeout", str(BOOT_TIMEOUT), "--initrd", SITE,
@@ -101,6 +103,9 @@ def web_server(uri, build, name, flags, host, port):
         check(rc == 0 and any("/__quit requested" in ln for ln in lines),
               f"{name}: exits with status 0", f"exit {rc}, "
               f"{''.join(lines)!r} {proc.stderr.read()!r}")
+        if log_has:
+            check(any(log_has in ln for ln in lines),
+                  f"{name}: the log says {log_has!r}", "".join(lines))
     except (OSError, subprocess.TimeoutExpired, http.client.HTTPException) as e:
         check(False, name, f"{type(e).__name__}: {e}; {''.join(lines)!r}")
     finally:
@@ -178,9 +183,13 @@ def main(build):
         port = free_port()
         web_server(uri, build, "web server, forwarded port",
                    ["--port", f"{port}:80"], "127.0.0.1", port)
-        web_server(uri, build, "web server, tap", [
-            "--machine", "q35", "--tap", TAP, "--append", GUEST_APPEND],
-            GUEST, 80)
+        # The tap is multi_queue: 2 CPUs, 2 queue pairs (<driver
+        # queues='2'/>: libvirt opens the tap twice), which the driver's
+        # report at exit shows (toro.netstats).
+        web_server(uri, build, "web server, multi-queue tap", [
+            "--machine", "q35", "--smp", "2", "--tap", TAP, "--append",
+            GUEST_APPEND + " toro.netstats"], GUEST, 80,
+            log_has="2 queue pairs; frames")
         r = subprocess.run([TORO, "run", os.path.join(build, "tests",
                                                       "test_spin.elf"),
                             "--accel", "tcg", "--timeout", "5",

@@ -9,7 +9,8 @@ devices.plan), become a domain that boots the ELF directly (<os><kernel>,
     same binary and options as ours: chroot sandbox, no cache), and the
     guest's RAM a shared memfd (<memoryBacking>), as vhost-user needs;
   - the network: --net is libvirt's user network; --tap NAME an existing
-    tap (<interface type='ethernet'> with managed='no'); --udp-link a UDP
+    tap (<interface type='ethernet'> with managed='no'; --net-queues as
+    <driver queues='N'/>); --udp-link a UDP
     tunnel (<interface type='udp'>); --port QEMU's user network with host
     forwards through <qemu:commandline>: libvirt 9.0's only <interface>
     with port forwards is the passt backend, and Debian's 9.0 refuses
@@ -123,6 +124,10 @@ def add_net(devices, n, slots, extra_args):
     if n.tap:
         i = sub(devices, "interface", type="ethernet")
         sub(i, "target", dev=n.tap, managed="no")
+        # Multi-queue (--net-queues): libvirt opens the tap once a queue
+        # and gives virtio-net mq=on with its vectors, as `toro run` does.
+        if n.queues > 1:
+            sub(i, "driver", queues=n.queues)
     elif n.link:
         local, remote = n.link
         i = sub(devices, "interface", type="udp")
