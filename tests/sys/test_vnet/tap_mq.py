@@ -19,7 +19,6 @@ Prints PASS/FAIL lines; exit status 0 only if all pass.
 import os
 import re
 import socket
-import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from netns import GUEST, HOST, run_in_namespace  # noqa: E402
+from netns import GUEST, run_in_namespace  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap_offload import boot_webserver  # noqa: E402
 results = []
 
 
@@ -54,21 +55,8 @@ def get(path, want):
 
 
 def case(smp, site, data, append=""):
-    p = subprocess.Popen(
-        [os.path.join(ROOT, "toro"), "run",
-         os.path.join(ROOT, os.environ.get("TORO_BUILD", "build"),
-                      "webserver.elf"),
-         "--machine", "q35", "--smp", str(smp), "--accel", "tcg",
-         "--tap", "tap0", "--timeout", "240", "--initrd", site,
-         "--append", f"ip={GUEST}/24 gw={HOST} toro.netstats {append}",
-         "--", "--quit-path", "/quit"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
-    lines = []
-    for line in p.stdout:
-        lines.append(line)
-        if "serving" in line:
-            break
+    p, lines = boot_webserver("q35", site, "toro.netstats " + append,
+                              ["--smp", str(smp), "--accel", "tcg"])
     with ThreadPoolExecutor(4) as pool:
         ok = all(pool.map(lambda i: get("/f.bin", data), range(48)))
     get("/quit", b"")

@@ -229,15 +229,15 @@ def udp_case(elf, machine):
     check(ok and rc == 0, "UDP echo of 5 to 2000 bytes (fragmented)")
 
 
-def boot_webserver(machine, site, append):
+def boot_webserver(machine, site, append, extra=()):
     """examples/webserver on the tap with the files of (site) and kernel
-    options (append) besides the address, once it serves (/quit ends
-    it): (process, its lines so far)."""
+    options (append) besides the address, and `toro run` options (extra),
+    once it serves (/quit ends it): (process, its lines so far)."""
     elf = os.path.join(ROOT, os.environ.get("TORO_BUILD", "build"),
                        "webserver.elf")
     p = subprocess.Popen(
         [os.path.join(ROOT, "toro"), "run", elf, "--machine", machine,
-         "--tap", "tap0", "--timeout", "180", "--initrd", site,
+         *extra, "--tap", "tap0", "--timeout", "180", "--initrd", site,
          "--append", f"ip={GUEST}/24 gw={HOST} {append}", "--",
          "--quit-path", "/quit"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
