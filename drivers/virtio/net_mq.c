@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-net's queue pairs, each its queues and buffers: one, or with
- * multi-queue (virtio 1.2, 5.1.6.5.5: VIRTIO_NET_F_MQ
- * and the control queue) one receive/transmit pair per CPU, as many as
- * the device has (max_virtqueue_pairs). Pair k is queues 2k and 2k + 1,
+ * virtio-net's queue pairs, each with its queues and buffers: one, or
+ * with multi-queue (virtio 1.2, 5.1.6.5.5: VIRTIO_NET_F_MQ and the
+ * control queue) one receive/transmit pair per CPU, as many as the device
+ * has (max_virtqueue_pairs). Pair k is queues 2k and 2k + 1,
  * its receive interrupt (an MSI-X entry of its own) goes to CPU k and so
  * does its receive thread, and CPU c sends on pair c % pairs: receiving
  * and sending take no lock another CPU's pair takes. The device spreads
@@ -122,11 +122,13 @@ int vnet_pairs_init(struct vnet *v)
 
 	v->dev = &v->nd;
 	v->cpu = vdev->irq_cpu;
-	/* Pairs 1 on copy pair 0's configuration before its queues and
-	 * buffers are made; each gets an interrupt to its CPU. */
+	/* Pairs 1 and on start as copies of pair 0's configuration, taken
+	 * before its queues and buffers are made; each pair's interrupt goes
+	 * to its CPU. */
 	for (k = 0; k < n; k++) {
 		struct vnet *w = k ? heap_alloc(sizeof(*w)) : v;
 
+		rc = -ENOMEM;
 		if (!w)
 			break;
 		if (k)
@@ -135,7 +137,8 @@ int vnet_pairs_init(struct vnet *v)
 		if (rc < 0)
 			break;
 		w->cpu = rc;
-		if (k && pair_init(w, k))
+		rc = k ? pair_init(w, k) : 0;
+		if (rc)
 			break;
 		v->pairs[k] = w;
 	}
