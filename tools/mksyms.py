@@ -16,10 +16,10 @@ where each delta is the distance from the previous symbol (the first from
 base), in address order: seven bits a byte, low bits first, the top bit
 set on every byte but the last (most deltas fit in one byte). In names and
 tokens a code byte stands for a token: 0x80 + i for token i < 128, 0x01 +
-i for token 128 + i up to 0x23 (bytes no symbol name has). Tokens are the substrings
-that save the most (sys_, netconn_, virtio...), chosen greedily here; a
-token may hold the codes of tokens chosen before it, at most MAX_DEPTH
-deep, so a name is expanded recursively.
+i for token 128 + i up to 0x23 (bytes no symbol name has). Tokens are the
+substrings that save the most (sys_, netconn_, virtio...), chosen greedily
+here; a token may hold the codes of tokens chosen before it, at most
+MAX_DEPTH deep, so a name is expanded recursively.
 
 With --same it instead checks that two links put every function at the
 same address (the table must not move code).
