@@ -18,7 +18,6 @@ Prints PASS/FAIL lines; exit status 0 only if all pass.
 """
 import os
 import re
-import socket
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from netns import GUEST, run_in_namespace  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tap_offload import boot_webserver  # noqa: E402
+from tap_offload import boot_webserver, http_get  # noqa: E402
 results = []
 
 
@@ -38,20 +37,7 @@ def check(ok, what):
 
 
 def get(path, want):
-    got = b""
-    try:
-        with socket.create_connection((GUEST, 80), timeout=60) as s:
-            s.sendall(f"GET {path} HTTP/1.1\r\nHost: g\r\n"
-                      "Connection: close\r\n\r\n".encode())
-            while True:
-                b = s.recv(1 << 16)
-                if not b:
-                    break
-                got += b
-    except OSError as e:
-        print(f"GET {path}: {e}")
-    body = got.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in got else b""
-    return body == want
+    return http_get((GUEST, 80), path, len(want)) == want
 
 
 def case(smp, site, data, append=""):
