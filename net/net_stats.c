@@ -84,10 +84,10 @@ static void net_report(void)
 		"stack, %s into device buffers; %lu B of frames read in "
 		"place); %lu frames sent, %lu of them TSO of %lu B on average; "
 		"received %lu B, each copied once to the application (%lu B of "
-		"frames copied from device buffers)\n", sent, a, b,
+		"frames copied from device buffers, %lu B kept in them)\n", sent, a, b,
 		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
 		tso ? total(NET_TX_TSO_BYTES) / tso : 0, total(NET_RECEIVED),
-		total(NET_RX_COPIED));
+		total(NET_RX_COPIED), total(NET_RX_LENT));
 	kprintf("toro: net: core lock taken %lu times, waited %lu times, "
 		"%lu us\n", total(NET_LOCK_TAKEN),
 		total(NET_LOCK_WAITS), total(NET_LOCK_WAIT_NS) / 1000);

@@ -89,24 +89,14 @@ static size_t ip_only(const uint8_t *frame, size_t len)
 	return type == ETHTYPE_IP || type == ETHTYPE_IPV6 ? SIZEOF_ETH_HDR : 0;
 }
 
-/* Device -> lwIP, in the driver's receive thread. IP runs here, under
- * the core lock, rather than in the tcpip thread (what tcpip_input()
- * does with core locking for input); holding the lock ourselves lets the
- * checksum checks be set for this one frame. */
-static void receive(struct netdev *d, const void *frame, size_t len,
-		    bool csum_ok)
+/* Frame (p), whose first (len) bytes are at (frame), into lwIP: at its
+ * IP header when (skip) (ip_only). In the driver's receive thread. IP
+ * runs here, under the core lock, rather than in the tcpip thread (what
+ * tcpip_input() does with core locking for input); holding the lock
+ * ourselves lets the checksum checks be set for this one frame. */
+static void input(struct pbuf *p, const void *frame, size_t len, size_t skip,
+		  bool csum_ok)
 {
-	size_t skip = ip_only(frame, len);
-	struct pbuf *p;
-
-	(void)d;
-	if (len < SIZEOF_ETH_HDR || len - skip > 0xffff)
-		return;
-	p = pbuf_alloc(PBUF_RAW, (u16_t)(len - skip), PBUF_POOL);
-	if (!p)
-		return;		/* out of buffers: dropped, TCP resends */
-	pbuf_take(p, (const uint8_t *)frame + skip, (u16_t)(len - skip));
-	net_count(NET_RX_COPIED, len);
 	LOCK_TCPIP_CORE();
 	netif_arp_received(frame, len);
 	NETIF_SET_CHECKSUM_CTRL(&nif, netif_csum_rx_flags(csum_flags, frame,
@@ -119,6 +109,82 @@ static void receive(struct netdev *d, const void *frame, size_t len,
 	}
 	NETIF_SET_CHECKSUM_CTRL(&nif, csum_flags);
 	UNLOCK_TCPIP_CORE();
+}
+
+/* A piece as a pbuf: its header in the piece's own (lent) bytes; a lent
+ * piece goes back to the driver when lwIP frees it. */
+struct piece_pbuf {
+	struct pbuf_custom pc;
+	struct netdev *d;
+};
+_Static_assert(sizeof(struct piece_pbuf) <= NETDEV_RX_LENT_SIZE,
+	       "a piece's own bytes hold its pbuf");
+
+static void lent_free(struct pbuf *p)
+{
+	struct piece_pbuf *pp = (struct piece_pbuf *)p;
+
+	pp->d->rx_release(pp->d, pp);
+}
+
+/* A copied frame's pieces stay the driver's. */
+static void kept_free(struct pbuf *p)
+{
+	(void)p;
+}
+
+/* The frame from (skip) on as a chain of pbufs over its pieces. */
+static struct pbuf *chain(struct netdev *d, const struct netdev_rx_piece *pc,
+			  unsigned n, size_t skip, bool lent)
+{
+	struct pbuf *head = NULL;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct piece_pbuf *pp = pc[i].lent;
+		struct pbuf *p;
+
+		pp->d = d;
+		pp->pc.custom_free_function = lent ? lent_free : kept_free;
+		p = pbuf_alloced_custom(PBUF_RAW, (u16_t)pc[i].len, PBUF_REF,
+					&pp->pc, pc[i].data, (u16_t)pc[i].len);
+		if (head) {
+			pbuf_cat(head, p);
+		} else {
+			/* First: so the chain's length fits its u16_t. */
+			pbuf_remove_header(p, skip);
+			head = p;
+		}
+	}
+	return head;
+}
+
+/* Device -> lwIP: a lent frame is kept where it is, so its bytes are
+ * copied once, when the application reads them; else it is copied into
+ * pool buffers. */
+static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
+		    unsigned n, bool csum_ok, bool lent)
+{
+	struct pbuf *p, *copy;
+	size_t len = 0, skip;
+
+	for (unsigned i = 0; i < n; i++)
+		len += pc[i].len;
+	skip = ip_only(pc[0].data, len);
+	if (len - skip > 0xffff) {
+		for (unsigned i = 0; lent && i < n; i++)
+			d->rx_release(d, pc[i].lent);
+		return;
+	}
+	p = chain(d, pc, n, skip, lent);
+	if (!lent) {
+		copy = pbuf_clone(PBUF_RAW, PBUF_POOL, p);
+		pbuf_free(p);
+		if (!copy)
+			return;	/* out of buffers: dropped, TCP resends */
+		p = copy;
+	}
+	net_count(lent ? NET_RX_LENT : NET_RX_COPIED, len);
+	input(p, pc[0].data, pc[0].len, skip, csum_ok);
 }
 
 /* The device's link went up or down, from the driver's receive thread.

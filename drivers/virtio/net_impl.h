@@ -70,6 +70,8 @@ struct vnet_buf {
 	struct virtq_req req;
 	struct vnet *v;
 	uint8_t *data;		/* header, then frame */
+	/* The stack's while a receive buffer is lent to it. */
+	uint64_t lent[NETDEV_RX_LENT_SIZE / 8];
 };
 
 /*
@@ -105,11 +107,22 @@ struct vnet {
 	struct vnet_buf **ready;	/* used buffers, in used order */
 	unsigned ready_head, ready_tail;
 	struct event rx_event;	/* buffers ready, or the link changed */
-	uint8_t *frame;		/* a multi-buffer frame, put together */
+	/* The frame being received: its buffers so far, held till the
+	 * last comes (num_buffers with merged buffers, else one). */
+	struct netdev_rx_piece *held;
+	unsigned nheld;
 	unsigned asm_left;	/* buffers of that frame still to come */
 	uint32_t asm_len;
-	bool asm_drop;		/* it is garbage: consume, do not deliver */
+	bool asm_lend;		/* it is lent: spares took its places */
 	struct vnet_hdr asm_hdr;
+
+	/* Lending (net_rx_lend.c): buffers beyond the ring's, each put on
+	 * the ring in the place of one lent to the stack, which gives it
+	 * back to the spares; none, and frames are copied. */
+	struct spinlock spare_lock;
+	struct vnet_buf *spare_bufs;	/* all of them */
+	struct vnet_buf **spare;	/* (nspare) free of (spare_max) */
+	unsigned nspare, spare_max;
 
 	/* Transmit. */
 	struct vnet_buf *tx;
@@ -174,6 +187,13 @@ int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
  * a thread. True when every slot is free again. */
 bool vnet_sg_reap(struct vnet *v);
 int vnet_up(struct netdev *d);
+
+/* Lending received buffers (net_rx_lend.c). */
+/* In the receive thread: whether a frame of (nbufs) buffers can be lent,
+ * with as many spares to take their places (vnet_spare_take). */
+bool vnet_can_lend(struct vnet *v, unsigned nbufs);
+struct vnet_buf *vnet_spare_take(struct vnet *v);
+void vnet_rx_release(struct netdev *d, void *lent);
 void vnet_rx_done(struct virtq_req *req);
 void vnet_tx_done(struct virtq_req *req);
 int vnet_drain(struct netdev *d, uint64_t deadline);

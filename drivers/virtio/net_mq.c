@@ -64,6 +64,33 @@ static int pool_init(struct vnet *v, struct vnet_buf **bufs, unsigned n,
 	return 0;
 }
 
+/* A spare receive buffer (net_rx_lend.c) costs 1.5 KiB with merged
+ * buffers: as many as a 128th of memory holds, at most two rings' worth;
+ * none when buffers are large (a frame each: 64 KiB with large receive
+ * and no merged buffers) or so few that the stack would copy anyway. */
+#define SPARE_SHARE_DIVISOR	128
+#define SPARE_BUF_MAX		4096
+
+static int spares_init(struct vnet *v)
+{
+	struct page_stats ps;
+
+	page_alloc_stats(&ps);
+	size_t n = MIN(ps.total_pages * PAGE_SIZE / SPARE_SHARE_DIVISOR /
+		       v->buf_len, 2 * (size_t)v->nrx);
+
+	if (v->buf_len > SPARE_BUF_MAX || n < v->nrx / 4)
+		return 0;
+	v->spare = heap_alloc(n * sizeof(*v->spare));
+	if (!v->spare ||
+	    pool_init(v, &v->spare_bufs, n, v->buf_len, vnet_rx_done))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v->spare[i] = &v->spare_bufs[i];
+	v->nspare = v->spare_max = n;
+	return 0;
+}
+
 /* Pair (v)'s queues (2k, 2k + 1) and buffers. */
 static int pair_init(struct vnet *v, unsigned k)
 {
@@ -77,10 +104,11 @@ static int pair_init(struct vnet *v, unsigned k)
 	v->ntx = v->txq->size;
 	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));
 	v->tx_free = heap_alloc(v->ntx * sizeof(*v->tx_free));
-	v->frame = v->mrg ? heap_alloc(v->rx_frame_max) : NULL;
-	if (!v->ready || !v->tx_free || (v->mrg && !v->frame) ||
+	v->held = heap_alloc(v->nrx * sizeof(*v->held));
+	if (!v->ready || !v->tx_free || !v->held ||
 	    pool_init(v, &v->rx, v->nrx, v->buf_len, vnet_rx_done) ||
-	    pool_init(v, &v->tx, v->ntx, v->tx_len, vnet_tx_done))
+	    pool_init(v, &v->tx, v->ntx, v->tx_len, vnet_tx_done) ||
+	    spares_init(v))
 		return -ENOMEM;	/* the queues stay: the device is failed */
 	for (unsigned i = 0; i < v->ntx; i++)
 		v->tx_free[i] = &v->tx[i];

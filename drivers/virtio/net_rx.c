@@ -7,9 +7,11 @@
  * or GSO we did not negotiate, a checksum position outside the frame, a
  * merged frame of no buffers or of more than are in flight) breaks the
  * device with a warning: nothing it says afterwards can be trusted, and
- * nothing is ever copied past a buffer. A merged frame longer than a
- * frame can be is dropped. Good frames go to the stack and the buffer is
- * posted again.
+ * nothing is ever read past a buffer. A frame longer than a frame can be
+ * is dropped. Good frames go to the stack in the buffers the device wrote
+ * (one, or several merged): lent, so it keeps them without a copy, while
+ * spare buffers can take their places on the ring (net_rx_lend.c), else
+ * for it to copy before they are posted again.
  *
  * Interrupt-driven with a polled fast path under load: while the thread
  * keeps finding buffers it turns the queue's interrupts off and polls,
@@ -108,77 +110,91 @@ static int check_hdr(struct vnet *v, const struct vnet_hdr *h)
 	return 0;
 }
 
-/* Gives a whole frame to the stack. */
-static int deliver(struct vnet *v, const struct vnet_hdr *h, uint8_t *frame,
-		   uint32_t len)
+/* A whole frame's checks before the stack sees it: 0 and (*csum_ok)
+ * set, 1 to drop it, or -EIO when its header broke the device. The
+ * Ethernet header must be in the first buffer (netdev.h). */
+static int frame_check(struct vnet *v, const struct vnet_hdr *h,
+		       uint32_t len, bool *csum_ok)
 {
-	bool ok = false;
-
-	if (len < VNET_ETH_HLEN || len > v->rx_frame_max ||
+	if (v->held[0].len < VNET_ETH_HLEN || len > v->rx_frame_max ||
 	    (len > v->frame_max && !h->gso_type)) {
 		log_warn("%s: dropped a frame of %u bytes\n", v->nd.name, len);
-		return 0;
+		return 1;
 	}
 	if (h->flags & VNET_HDR_F_NEEDS_CSUM) {
-		/* Partial (from another guest on the host): finish it. */
-		if (vnet_csum_fill(frame, len, h->csum_start,
-				   h->csum_offset)) {
+		/* Partial: it comes from the host and was never on a
+		 * wire. Like Linux, take it as sound without summing it:
+		 * the bytes are not read here at all. */
+		if ((size_t)h->csum_start + h->csum_offset + 2 > len) {
 			log_warn("%s: checksum at %u+%u of a %u-byte frame\n",
 				 v->nd.name, h->csum_start, h->csum_offset,
 				 len);
 			return garbage(v);
 		}
-		ok = true;
+		*csum_ok = true;
 	} else {
-		ok = h->flags & VNET_HDR_F_DATA_VALID;
+		*csum_ok = h->flags & VNET_HDR_F_DATA_VALID;
 	}
-	v->rx_frames++;
-	v->dev->receive(v->dev, frame, len, ok);
 	return 0;
+}
+
+/* The frame's last buffer came: to the stack unless it is dropped. Lent
+ * buffers' places on the ring were taken already; the others go back on
+ * it, the stack having copied what it keeps. */
+static int frame_end(struct vnet *v)
+{
+	bool ok, lent = v->asm_lend;
+	int rc = frame_check(v, &v->asm_hdr, v->asm_len, &ok);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		v->rx_frames++;
+		v->dev->receive(v->dev, v->held, v->nheld, ok, lent);
+	}
+	for (unsigned i = 0; i < v->nheld; i++) {
+		void *buf = v->held[i].lent;
+
+		if (lent && rc)
+			vnet_rx_release(v->dev, buf);
+		else if (!lent && rx_post(v, container_of(buf, struct vnet_buf,
+							  lent)))
+			return -EIO;
+	}
+	return 0;
+}
+
+/* Buffer (b) is the frame's next piece, (used) bytes from (off). */
+static int rx_piece(struct vnet *v, struct vnet_buf *b, uint32_t off,
+		    uint32_t used)
+{
+	v->held[v->nheld++] = (struct netdev_rx_piece){
+		.data = b->data + off, .len = used, .lent = b->lent };
+	v->asm_len += used;
+	if (v->asm_lend && rx_post(v, vnet_spare_take(v)))
+		return -EIO;
+	return --v->asm_left ? 0 : frame_end(v);
 }
 
 /* One used buffer, (used) bytes written (already checked <= buf_len).
  * Returns 0, or -EIO when it broke the device. */
 static int rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
 {
-	if (v->asm_left) {	/* the rest of a merged frame */
-		if (!v->asm_drop && v->asm_len + used > v->rx_frame_max) {
-			log_warn("%s: merged frame longer than %u bytes: "
-				 "dropped\n", v->nd.name, v->rx_frame_max);
-			v->asm_drop = true;
-		}
-		if (!v->asm_drop) {
-			memcpy(v->frame + v->asm_len, b->data, used);
-			v->asm_len += used;
-		}
-		if (--v->asm_left == 0 && !v->asm_drop)
-			return deliver(v, &v->asm_hdr, v->frame, v->asm_len);
-		return 0;
-	}
+	if (v->asm_left)	/* the rest of a merged frame */
+		return rx_piece(v, b, 0, used);
 	if (used < VNET_HDR_LEN) {
 		log_warn("%s: used length %u is shorter than the header\n",
 			 v->nd.name, used);
 		return garbage(v);
 	}
-	struct vnet_hdr h;
-
-	memcpy(&h, b->data, sizeof(h));
-	if (check_hdr(v, &h))
+	memcpy(&v->asm_hdr, b->data, sizeof(v->asm_hdr));
+	if (check_hdr(v, &v->asm_hdr))
 		return -EIO;
-	used -= VNET_HDR_LEN;
-	if (!v->mrg || h.num_buffers == 1)
-		return deliver(v, &h, b->data + VNET_HDR_LEN, used);
-	v->asm_hdr = h;
-	v->asm_left = h.num_buffers - 1;
-	v->asm_drop = used > v->rx_frame_max;
+	v->asm_left = v->mrg ? v->asm_hdr.num_buffers : 1;
 	v->asm_len = 0;
-	if (v->asm_drop)
-		log_warn("%s: merged frame longer than %u bytes: dropped\n",
-			 v->nd.name, v->rx_frame_max);
-	else
-		memcpy(v->frame, b->data + VNET_HDR_LEN, used);
-	v->asm_len = used;
-	return 0;
+	v->asm_lend = vnet_can_lend(v, v->asm_left);
+	v->nheld = 0;
+	return rx_piece(v, b, VNET_HDR_LEN, used - VNET_HDR_LEN);
 }
 
 /* Processes what is ready; returns how many buffers, or -EIO once the
@@ -192,7 +208,7 @@ static int rx_batch(struct vnet *v)
 		if (b->req.error || READ_ONCE(v->vdev->broken))
 			return -EIO;
 		/* The core has checked used_len against the buffer. */
-		if (rx_one(v, b, b->req.used_len) || rx_post(v, b))
+		if (rx_one(v, b, b->req.used_len))
 			return -EIO;
 		n++;
 	}

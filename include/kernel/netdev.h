@@ -43,6 +43,20 @@ struct netdev_frag {
 	size_t len;
 };
 
+/* Bytes of a lent receive buffer's own that the stack may use while it
+ * holds the buffer (its pbuf header, say). */
+#define NETDEV_RX_LENT_SIZE	48
+
+/* One piece of a received frame. (lent) is NETDEV_RX_LENT_SIZE bytes,
+ * 8-aligned, of the piece's own, the stack's until receive returns or,
+ * when the frame is lent, until it gives the piece back with
+ * rx_release(d, lent). */
+struct netdev_rx_piece {
+	void *data;
+	uint32_t len;
+	void *lent;
+};
+
 /* What the device should do to an outgoing frame. Checksum: the 16-bit
  * ones' complement sum from (start) to the end, stored at start + offset
  * (the stack has put the pseudo-header sum there, over the whole frame's
@@ -92,13 +106,21 @@ struct netdev {
 	void (*tx_release)(struct netdev *d, void *cookie);
 
 	/* Set by the stack before netdev_up(): called for each frame
-	 * received, in a thread (never an interrupt handler); the frame is
-	 * the driver's again when it returns, so the stack copies what it
-	 * keeps. (csum_ok): the device verified its TCP/UDP checksum. At
-	 * most the MTU and an Ethernet header (and a VLAN tag) long, or
+	 * received, in (n) pieces (the buffers the device wrote, the first
+	 * with the whole Ethernet header), in a thread (never an interrupt
+	 * handler). (lent): the stack keeps the
+	 * pieces' bytes, without a copy, and may write them, until it gives
+	 * each piece back to (rx_release), dropped frames' too, in any
+	 * order, from any thread on any CPU, maybe inside this call. Else
+	 * they are the driver's again when it returns, so the stack copies
+	 * what it keeps (the driver lends while it has buffers to spare).
+	 * (csum_ok): the device verified its TCP/UDP checksum. At most the
+	 * MTU and an Ethernet header (and a VLAN tag) long, or
 	 * NETDEV_LRO_MAX for a TCP segment with NETDEV_F_LRO. */
-	void (*receive)(struct netdev *d, const void *frame, size_t len,
-			bool csum_ok);
+	void (*receive)(struct netdev *d, const struct netdev_rx_piece *pieces,
+			unsigned n, bool csum_ok, bool lent);
+	/* The driver's: takes back a piece (receive) lent. */
+	void (*rx_release)(struct netdev *d, void *lent);
 	/* Optional, set by the stack before up(): called with the new
 	 * state after (link_up) changed, in the same thread as (receive).
 	 * Changes may be merged: a quick down-up can arrive as one "up"

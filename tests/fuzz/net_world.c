@@ -200,7 +200,9 @@ void net_world_stop(void)
 		heap_free(v->sg);
 		heap_free(v->ready);
 		heap_free(v->tx_free);
-		heap_free(v->frame);
+		free_pool(v->spare_bufs, v->spare_max);
+		heap_free(v->spare);
+		heap_free(v->held);
 		heap_free(v);
 	}
 	host_virtio_reset();

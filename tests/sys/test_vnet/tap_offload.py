@@ -25,6 +25,9 @@ namespace at the end: nothing outside the namespace is touched. Then:
     IP length equal to the frame's;
   - the guest takes large receive (GUEST_TSO4/6): some of the host's
     frames to it are larger than the MTU, and the echo is still whole;
+  - the echo's received bytes are copied once, into the application:
+    the frames stay in the device's buffers, lent to the stack (the
+    kernel's toro.netstats count);
   - a file the web server sends by sendfile() from the initrd is copied
     once on its way to the device (the kernel's toro.netstats count);
   - IPv6: the web server's one listener ([::]) serves a 4 MiB file over
@@ -145,7 +148,8 @@ def boot(elf, machine, mode):
     p = subprocess.Popen(
         [os.path.join(ROOT, "toro"), "run", elf, "--machine", machine,
          "--tap", "tap0", "--timeout", "180",
-         "--append", f"ip={GUEST}/24 gw={HOST} toro.log=info", "--", mode],
+         "--append", f"ip={GUEST}/24 gw={HOST} toro.log=info toro.netstats",
+         "--", mode],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
     lines = []
@@ -208,6 +212,15 @@ def tcp_case(elf, machine):
     check(cap.large_in > 0,
           f"host TCP frames to the guest larger than the MTU (large "
           f"receive): {cap.large_in}")
+    import re
+    m = re.search(r"received (\d+) B, .*?\((\d+) B of frames copied from "
+                  r"device buffers, (\d+) B kept in them\)", out)
+    got_b, copied, kept = (int(g) for g in m.groups()) if m else (0, 0, 0)
+    check(m is not None and got_b >= TCP_BYTES and copied <= got_b // 10
+          and kept >= got_b,
+          f"received bytes copied once, into the application: the frames "
+          f"stay in the device's buffers (toro.netstats: "
+          f"{m.group(0) if m else out[-500:]})")
     if rc or "warning" in out:
         print(out)
 
