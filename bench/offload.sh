@@ -6,7 +6,10 @@
 # and off (toro.no_lro), over IPv4 and IPv6, the same guest program
 # (bench/vsock's sink) in the same boots' rotation. Results go to
 # bench/RESULTS.md (section offload).
-# Usage: bench/offload.sh [RUNS] (5)
+# Usage: bench/offload.sh [RUNS] [--baseline BUILD_DIR] (5 runs)
+# --baseline: also boot BUILD_DIR/vsockbench.elf (another tree's build,
+# e.g. of an earlier commit) in turn with this tree's, for a side-by-side
+# column and ratio; TORO_BASELINE_NOTE names it in the results.
 set -eu
 cd "$(dirname "$0")/.."
 B="${TORO_BUILD:-build}"

@@ -62,21 +62,41 @@ def upload(elf, addr, append):
         p.wait()
 
 
-def inner(elf, runs):
-    got = {name: [] for name, _, _ in CASES}
-    for _ in range(runs):
+def cell(v):
+    return (f"{statistics.median(v):.1f} ({min(v):.1f}-{max(v):.1f})"
+            if v else "failed")
+
+
+def inner(elfs, runs):
+    """(elfs): this tree's guest, then a baseline's if given; each case
+    boots them in turn, which goes first alternating by run."""
+    got = {(name, k): [] for name, _, _ in CASES for k in range(len(elfs))}
+    for i in range(runs):
         for name, addr, append in CASES:
-            r = upload(elf, addr, append)
-            if r:
-                got[name].append(r)
-            print(f"{name}: {r}", flush=True)
-    rows = ["| into the guest, 64 MiB | MiB/s, median (runs' range) |",
-            "| --- | --- |"]
+            order = list(range(len(elfs)))
+            if i % 2:
+                order.reverse()
+            for k in order:
+                r = upload(elfs[k], addr, append)
+                if r:
+                    got[(name, k)].append(r)
+                print(f"{name} [{'baseline' if k else 'this tree'}]: {r}",
+                      flush=True)
+    if len(elfs) == 1:
+        rows = ["| into the guest, 64 MiB | MiB/s, median (runs' range) |",
+                "| --- | --- |"]
+    else:
+        rows = ["| into the guest, 64 MiB | MiB/s, median (runs' range) "
+                "| baseline | this / baseline |", "| --- | --- | --- | --- |"]
     for name, _, _ in CASES:
-        v = got[name]
-        rows.append(f"| {name} | " + (f"{statistics.median(v):.1f} "
-                    f"({min(v):.1f}-{max(v):.1f})" if v else "failed") +
-                    " |")
+        v = got[(name, 0)]
+        row = f"| {name} | {cell(v)} |"
+        if len(elfs) > 1:
+            b = got[(name, 1)]
+            ratio = (f"{statistics.median(v) / statistics.median(b):.2f}x"
+                     if v and b else "-")
+            row += f" {cell(b)} | {ratio} |"
+        rows.append(row)
     import results
     results.update("offload", "Large receive (virtio-net GUEST_TSO4/6)",
                    f"{runs} boots of each case in rotation; QEMU microvm, "
@@ -85,23 +105,48 @@ def inner(elf, runs):
                    "guest program, which reads and drops it (`sink "
                    "tcp:9000`); the time is the host's, from the first "
                    "write to the guest's close. One frame each: the same "
-                   "boot with `toro.no_lro`.\n\n" + "\n".join(rows) + "\n\n")
+                   "boot with `toro.no_lro`." +
+                   (f" Baseline: {BASELINE_NOTE}, booted in turn with this "
+                    "tree's in each case (which goes first alternates)."
+                    if len(elfs) > 1 else "") +
+                   "\n\n" + "\n".join(rows) + "\n\n")
     print("\n".join(rows))
     return 0
+
+
+BASELINE_NOTE = os.environ.get("TORO_BASELINE_NOTE", "another build")
 
 
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--inner"]:
-        return inner(args[1], int(args[2]))
-    runs = int(args[0]) if args else 5
+        return inner(args[3:] and [args[1], args[3]] or [args[1]],
+                     int(args[2]))
+    baseline = None
+    if "--baseline" in args:
+        i = args.index("--baseline")
+        if i + 1 >= len(args):
+            print("bench/offload.sh: --baseline needs a build directory")
+            return 2
+        baseline = os.path.join(os.path.abspath(args[i + 1]),
+                                "vsockbench.elf")
+        del args[i:i + 2]
+        if not os.path.exists(baseline):
+            print(f"bench/offload.sh: {baseline} is missing")
+            return 2
+    try:
+        runs = int(args[0]) if args else 5
+    except ValueError:
+        print(f"bench/offload.sh: RUNS must be a number, not {args[0]!r}")
+        return 2
     if os.geteuid() != 0:
         print("bench/offload.sh: needs root (a network namespace, a tap)")
         return 1
     elf = os.path.join(ROOT, os.environ.get("TORO_BUILD", "build"),
                        "vsockbench.elf")
     return run_in_namespace([sys.executable, os.path.abspath(__file__),
-                             "--inner", os.path.abspath(elf), str(runs)],
+                             "--inner", os.path.abspath(elf), str(runs)] +
+                            ([baseline] if baseline else []),
                             timeout=3600, name="toro_offload")
 
 
