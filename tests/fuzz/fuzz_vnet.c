@@ -2,9 +2,10 @@
 /*
  * Frames from a virtio-net device into lwIP, the way they come in the
  * kernel: the driver's receive thread (drivers/virtio/net_rx.c: the
- * virtio-net header's checks, merged buffers put together, NEEDS_CSUM
- * finished, DATA_VALID believed), our glue (net/netif.c: large-receive
- * frames given to IP, checksum checks switched per frame by
+ * virtio-net header's checks, merged buffers held as one frame, lent to
+ * the stack or copied, NEEDS_CSUM and DATA_VALID believed), our glue
+ * (net/netif.c: pbufs over the device's buffers, large-receive frames
+ * given to IP, checksum checks switched per frame by
  * netif_csum.c, ARP watched), then lwIP's Ethernet, ARP, IPv4/IPv6,
  * ICMP, TCP and UDP input, with our hooks (tcp_reopen.c, tcp_ack.c,
  * tcp_synflood.c). A TCP listener on port 80 and a UDP socket on port 7

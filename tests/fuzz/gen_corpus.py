@@ -580,7 +580,7 @@ def vnet():
         "mtu-small": bytes([0, 1 | 2]) + rec(who, REC_HDR),
         "link-down": bytes([0, 2 | 4]) + rec(who, REC_HDR),
     }
-    # Headers the device writes: NEEDS_CSUM to finish (UDP checksum at
+    # Headers the device writes: NEEDS_CSUM, believed (UDP checksum at
     # 14 + 20 + 6), a merged frame in three buffers, a large TCP segment
     # (GSO TCPv4).
     u = eth(ipv4(17, udp(5000, 7, b"partial")))

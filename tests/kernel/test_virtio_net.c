@@ -3,11 +3,12 @@
  * The virtio-net driver against a device played by the test
  * (fake_virtio.h, two queues: receive and transmit), through struct
  * netdev as the stack sees it: the MAC from configuration space, receive
- * buffers posted and posted again, frames (whole or spread over merged
- * buffers) reaching the receive callback byte for byte with the right
- * checksum verdict, transmit buffers returned by their completion, link
- * changes reported, large receive (a TCP segment the host put together,
- * over many merged buffers). Garbage from the device (an id not in
+ * buffers posted, frames (whole or spread over merged buffers) reaching
+ * the receive callback byte for byte with the right checksum verdict,
+ * lent with spare buffers posted in their place, or copied and posted
+ * again while the stack holds every spare, transmit buffers returned by
+ * their completion, link changes reported, large receive (a TCP segment
+ * the host put together, over many merged buffers). Garbage from the device (an id not in
  * flight, a length past the buffer, an impossible buffer count, flags or
  * GSO never negotiated) must break the device (console warning, reset)
  * and make xmit fail with -EIO, without a crash or a hang.
