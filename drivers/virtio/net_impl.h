@@ -8,6 +8,7 @@
 
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
+#include <kernel/mpsc.h>
 #include <kernel/netdev.h>
 #include <kernel/spinlock.h>
 #include <toro/cpu.h>
@@ -70,8 +71,11 @@ struct vnet_buf {
 	struct virtq_req req;
 	struct vnet *v;
 	uint8_t *data;		/* header, then frame */
-	/* The stack's while a receive buffer is lent to it. */
-	uint64_t lent[NETDEV_RX_LENT_SIZE / 8];
+	union {
+		/* The stack's while a receive buffer is lent to it. */
+		uint64_t lent[NETDEV_RX_LENT_SIZE / 8];
+		struct mpsc_node spare;	/* a free spare's link */
+	};
 };
 
 /*
@@ -119,10 +123,11 @@ struct vnet {
 	/* Lending (net_rx_lend.c): buffers beyond the ring's, each put on
 	 * the ring in the place of one lent to the stack, which gives it
 	 * back to the spares; none, and frames are copied. */
-	struct spinlock spare_lock;
-	struct vnet_buf *spare_bufs;	/* all of them */
-	struct vnet_buf **spare;	/* (nspare) free of (spare_max) */
-	unsigned nspare, spare_max;
+	struct vnet_buf *spare_bufs;	/* all (spare_max) of them */
+	unsigned spare_max;
+	unsigned nspare;		/* free, on either list: atomic */
+	struct mpsc_node *spare_here;	/* the receive thread's */
+	struct mpsc_stack spare_back;	/* given back, from any CPU */
 
 	/* Transmit. */
 	struct vnet_buf *tx;
@@ -197,10 +202,5 @@ void vnet_rx_release(struct netdev *d, void *lent);
 void vnet_rx_done(struct virtq_req *req);
 void vnet_tx_done(struct virtq_req *req);
 int vnet_drain(struct netdev *d, uint64_t deadline);
-
-/* Computes the checksum from (start) to the end of (frame) and stores it
- * at start + offset; -EINVAL if they are outside the frame. */
-int vnet_csum_fill(uint8_t *frame, size_t len, uint16_t start,
-		   uint16_t offset);
 
 #endif /* DRIVERS_VIRTIO_NET_IMPL_H */

@@ -81,12 +81,12 @@ static int spares_init(struct vnet *v)
 
 	if (v->buf_len > SPARE_BUF_MAX || n < v->nrx / 4)
 		return 0;
-	v->spare = heap_alloc(n * sizeof(*v->spare));
-	if (!v->spare ||
-	    pool_init(v, &v->spare_bufs, n, v->buf_len, vnet_rx_done))
+	if (pool_init(v, &v->spare_bufs, n, v->buf_len, vnet_rx_done))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		v->spare[i] = &v->spare_bufs[i];
+		v->spare_bufs[i].spare.next = i + 1 < n ?
+					      &v->spare_bufs[i + 1].spare : NULL;
+	v->spare_here = &v->spare_bufs[0].spare;
 	v->nspare = v->spare_max = n;
 	return 0;
 }

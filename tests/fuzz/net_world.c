@@ -201,7 +201,6 @@ void net_world_stop(void)
 		heap_free(v->ready);
 		heap_free(v->tx_free);
 		free_pool(v->spare_bufs, v->spare_max);
-		heap_free(v->spare);
 		heap_free(v->held);
 		heap_free(v);
 	}
