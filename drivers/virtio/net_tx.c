@@ -177,12 +177,10 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 		memcpy(frame + at, frags[i].data, frags[i].len);
 		at += frags[i].len;
 	}
-	if (off && (d->features & NETDEV_F_TX_CSUM)) {
+	if (off) {	/* only with NETDEV_F_TX_CSUM (netdev.h) */
 		h->flags = VNET_HDR_F_NEEDS_CSUM;
 		h->csum_start = off->start;
 		h->csum_offset = off->offset;
-	} else if (off) {
-		vnet_csum_fill(frame, len, off->start, off->offset);
 	}
 	if (tso) {
 		h->gso_type = off->ipv6 ? VNET_HDR_GSO_TCPV6 :

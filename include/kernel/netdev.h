@@ -84,7 +84,8 @@ struct netdev {
 	/* Sends one frame of (n) pieces (at most NETDEV_FRAGS_MAX). The
 	 * driver is done with the pieces when it returns (it copies or
 	 * waits), so they may be on the caller's stack. (off) is NULL when
-	 * the frame is complete. Any thread on any CPU may call it. Returns
+	 * the frame is complete, and only given to a device with
+	 * NETDEV_F_TX_CSUM. Any thread on any CPU may call it. Returns
 	 * 0 or -errno (-EIO for a broken device, -EMSGSIZE, -ENOBUFS when
 	 * the device's queue stayed full: the frame is dropped; for a frame
 	 * to segment, also at once when no large buffer is free: the caller
