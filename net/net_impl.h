@@ -49,6 +49,7 @@ struct sock {
 /* net_stats.c: bytes copied on the network paths (toro.netstats). */
 enum net_count {
 	NET_SENT,		/* by applications to TCP, which copies them */
+	NET_SENT_IN_PLACE,	/* of them, taken without a copy (stable) */
 	NET_TX_COPIED,		/* frames given to xmit(): the driver copies */
 	NET_TX_IN_PLACE,	/* by xmit_ref(): the device reads them */
 	NET_TX_FRAMES,		/* frames given to the device */

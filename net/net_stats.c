@@ -71,20 +71,23 @@ static void ratio(char *out, uint64_t part, uint64_t whole)
 static void net_report(void)
 {
 	uint64_t sent = total(NET_SENT), dev_copy = total(NET_TX_COPIED),
-		 tso = total(NET_TX_TSO_FRAMES);
-	char a[16], b[16];
+		 tso = total(NET_TX_TSO_FRAMES),
+		 stack_copy = sent - total(NET_SENT_IN_PLACE);
+	char a[16], b[16], c[16];
 
 	if (!kopt_flag("toro.netstats"))
 		return;
-	ratio(a, sent + dev_copy, sent);
+	ratio(a, stack_copy + dev_copy, sent);
 	ratio(b, dev_copy, sent);
+	ratio(c, stack_copy, sent);
 	/* Received frames are mostly headers and acknowledgements on a
 	 * server: their bytes are given apart rather than per byte. */
-	kprintf("toro: net: TCP sent %lu B, %s copies a byte (1 into the "
+	kprintf("toro: net: TCP sent %lu B, %s copies a byte (%s into the "
 		"stack, %s into device buffers; %lu B of frames read in "
 		"place); %lu frames sent, %lu of them TSO of %lu B on average; "
 		"received %lu B, each copied once to the application (%lu B of "
-		"frames copied from device buffers, %lu B kept in them)\n", sent, a, b,
+		"frames copied from device buffers, %lu B kept in them)\n",
+		sent, a, c, b,
 		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
 		tso ? total(NET_TX_TSO_BYTES) / tso : 0, total(NET_RECEIVED),
 		total(NET_RX_COPIED), total(NET_RX_LENT));

@@ -22,6 +22,8 @@
 #include <kernel/vfs.h>
 #include <toro/thread.h>
 
+#include "lwip/api.h"
+#include "lwip/priv/sockets_priv.h"
 #include "lwip/sockets.h"
 
 #include "net_impl.h"
@@ -310,6 +312,29 @@ static int lwip_flags(int flags)
 	       (flags & SOCK_MORE ? MSG_MORE : 0);
 }
 
+/* TCP's send of bytes that stay as they are for good (SOCK_STABLE): as
+ * lwip_send(), without NETCONN_COPY, so TCP's segments point at them.
+ * The count, or -1 and errno. */
+static ssize_t send_stable(struct vfs_file *f, const void *buf, size_t n)
+{
+	struct lwip_sock *ls = lwip_socket_dbg_get_socket(sock_of(f)->s);
+	size_t written = 0;
+	err_t err;
+
+	if (!ls || !ls->conn) {
+		errno = EBADF;
+		return -1;
+	}
+	err = netconn_write_partly(ls->conn, buf, n, NETCONN_DONTBLOCK,
+				   &written);
+	if (err != ERR_OK) {
+		errno = err_to_errno(err);
+		return -1;
+	}
+	net_count(NET_SENT_IN_PLACE, written);
+	return (ssize_t)written;
+}
+
 /* One send: all of it on a blocking socket (waiting for room, and what
  * went before an interruption or a timeout is the count), what fits on a
  * non-blocking one. */
@@ -334,15 +359,21 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 	}
 	for (;;) {
 		errno = 0;
-		rc = to ? lwip_sendto(lwip_of(f), (const char *)buf + done,
-				      n - done, lwip_flags(flags),
-				      &u.sa, len)
-			: lwip_send(lwip_of(f), (const char *)buf + done,
-				    n - done, lwip_flags(flags));
+		if (to)
+			rc = lwip_sendto(lwip_of(f), (const char *)buf + done,
+					 n - done, lwip_flags(flags), &u.sa,
+					 len);
+		else if ((flags & SOCK_STABLE) && sock_of(f)->tcp)
+			rc = send_stable(f, (const char *)buf + done,
+					 n - done);
+		else
+			rc = lwip_send(lwip_of(f), (const char *)buf + done,
+				       n - done, lwip_flags(flags));
 		rc = lwip_result(rc);
 		if (rc >= 0) {
-			/* TCP copies what it takes into its buffers (UDP
-			 * sends the caller's bytes: the device copies). */
+			/* TCP copies what it takes into its buffers but for
+			 * SOCK_STABLE bytes (UDP sends the caller's bytes:
+			 * the device copies). */
 			if (sock_of(f)->tcp)
 				net_count(NET_SENT, (size_t)rc);
 			done += rc;

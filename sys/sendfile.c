@@ -8,6 +8,7 @@
 
 #include <kernel/fd.h>
 #include <kernel/heap.h>
+#include <kernel/socket.h>
 #include <kernel/vfs.h>
 
 #include "sys_impl.h"
@@ -16,12 +17,14 @@
  * when (off) is NULL, and move that as they go. */
 #define SENDFILE_CHUNK (64 * 1024)
 
-/* From a file whose bytes lie in memory (the initrd): written from where
- * they are, so a socket's copy into TCP's buffers is the only one. */
+/* From a file whose bytes lie in memory for good (the initrd): written
+ * from where they are; a TCP socket keeps pointing at them rather than
+ * copying them into its buffers (SOCK_STABLE), so no byte is copied. */
 static long copy_in_place(struct vfs_file *in, struct vfs_file *out,
 			  int64_t *off, size_t n)
 {
 	int64_t pos = off ? *off : vfs_lseek(in, 0, SEEK_CUR);
+	const struct socket_ops *sock = socket_ops_of(out);
 	long done = 0;
 
 	if (pos < 0)
@@ -35,7 +38,9 @@ static long copy_in_place(struct vfs_file *in, struct vfs_file *out,
 			break;		/* the end of the file */
 		if (len > n - (size_t)done)
 			len = n - (size_t)done;
-		ssize_t w = vfs_write(out, p, len);
+		struct iovec v = { (void *)p, len };
+		ssize_t w = sock ? sock->sendmsg(out, &v, 1, SOCK_STABLE, NULL)
+				 : vfs_write(out, p, len);
 
 		if (w <= 0) {
 			if (done == 0)

@@ -64,6 +64,9 @@ struct sock_addr {
 #define SOCK_WAITALL	0x4	/* stream: wait for all the bytes */
 #define SOCK_MORE	0x8	/* TCP: more follows, hold the segment */
 #define SOCK_TRUNC	0x10	/* recv: the whole datagram's length */
+#define SOCK_STABLE	0x20	/* send: the bytes never change nor go away
+				 * (the initrd's, vfs.h peek): TCP sends
+				 * them from where they lie, no copy */
 
 enum sock_how { SOCK_SHUT_RD, SOCK_SHUT_WR, SOCK_SHUT_RDWR };
 

@@ -73,8 +73,9 @@ struct vfs_file_ops {
 			 uint64_t off);
 	/* The file's bytes from (off) where they lie in memory, (*len) of
 	 * them (NULL and 0 at the end): reading without a copy, for
-	 * sendfile(). Optional: only for files whose bytes never move or
-	 * change while open (the initrd's). */
+	 * sendfile(). Optional: only for files whose bytes never move,
+	 * change nor go away, even once closed (the initrd's), as a TCP
+	 * socket goes on pointing at them until they are acknowledged. */
 	const void *(*peek)(struct vfs_file *f, uint64_t off, size_t *len);
 	int (*fstat)(struct vfs_file *f, struct stat *st);
 	int (*fsync)(struct vfs_file *f);
