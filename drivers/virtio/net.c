@@ -94,15 +94,14 @@ static int read_mtu(struct vnet *v)
 
 /* Large receive (GUEST_TSO4/6): the host hands over TCP segments of up
  * to 64 KiB instead of one frame each, so a bulk upload costs a fraction
- * of the device's work. It takes a 64 KiB buffer to put a segment
- * together and, in the stack, up to 45 pool buffers a segment: not below
- * 32 MiB of memory, nor with "toro.no_lro". */
+ * of the device's work. A segment takes up to 45 buffers, held by the
+ * stack until read: not below VNET_ROOMY_MEM, nor with "toro.no_lro". */
 static bool lro_wanted(void)
 {
 	struct page_stats ps;
 
 	page_alloc_stats(&ps);
-	return ps.total_pages * PAGE_SIZE >= (32u << 20) &&
+	return ps.total_pages * PAGE_SIZE >= VNET_ROOMY_MEM &&
 	       !kopt_flag("toro.no_lro");
 }
 

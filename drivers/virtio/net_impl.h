@@ -53,6 +53,9 @@ struct vnet_hdr {
 #define VNET_RING		128	/* descriptors per queue */
 #define VNET_TSO_BUFS		16	/* large TX buffers, made when needed */
 #define VNET_TSO_PAGES		17	/* header and NETDEV_TSO_MAX bytes */
+/* Memory below which the receive path takes no extras (large receive,
+ * spare buffers to lend): a small guest's frames are copied. */
+#define VNET_ROOMY_MEM		(32u << 20)
 
 struct vnet;
 

@@ -66,8 +66,10 @@ static int pool_init(struct vnet *v, struct vnet_buf **bufs, unsigned n,
 
 /* A spare receive buffer (net_rx_lend.c) costs 1.5 KiB with merged
  * buffers: as many as a 128th of memory holds, at most two rings' worth;
- * none when buffers are large (a frame each: 64 KiB with large receive
- * and no merged buffers) or so few that the stack would copy anyway. */
+ * none below VNET_ROOMY_MEM (a pair's spares would be a large share of a
+ * small guest's memory, and there may be several pairs and devices),
+ * when buffers are large (a frame each: 64 KiB with large receive and no
+ * merged buffers) or so few that the stack would copy anyway. */
 #define SPARE_SHARE_DIVISOR	128
 #define SPARE_BUF_MAX		4096
 
@@ -79,7 +81,8 @@ static int spares_init(struct vnet *v)
 	size_t n = MIN(ps.total_pages * PAGE_SIZE / SPARE_SHARE_DIVISOR /
 		       v->buf_len, 2 * (size_t)v->nrx);
 
-	if (v->buf_len > SPARE_BUF_MAX || n < v->nrx / 4)
+	if (ps.total_pages * PAGE_SIZE < VNET_ROOMY_MEM ||
+	    v->buf_len > SPARE_BUF_MAX || n < v->nrx / 4)
 		return 0;
 	if (pool_init(v, &v->spare_bufs, n, v->buf_len, vnet_rx_done))
 		return -ENOMEM;
