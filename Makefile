@@ -176,10 +176,11 @@ $(BUILD)/tests/printf_expected.h: $(PRINTF_GEN)
 	$(call msg,GEN,$@)
 	$(Q)$(PRINTF_GEN) > $@
 $(BUILD)/app/ktest/test_printf.o: $(BUILD)/tests/printf_expected.h
-# (lwIP's headers: test_netif_csum.c drives the interface's checksum
-# offload.)
+# (lwIP's headers: test_netif_*.c drive the interface's checksum and
+# segmentation offload.)
 $(BUILD)/app/ktest/%.o: APP_EXTRA_CFLAGS := -I$(BUILD)/tests $(NET_CFLAGS)
-$(BUILD)/app/ktest/test_netif_csum.o: | $(LWIP_STAMP)
+$(BUILD)/app/ktest/test_netif_csum.o $(BUILD)/app/ktest/test_netif_tso.o: \
+	| $(LWIP_STAMP)
 
 # --- tests/libc: the C library's differential suite (tests/libc/check.h) ---
 # Each tests/libc/GROUP/ becomes one guest image, build/tests/libc_GROUP.elf

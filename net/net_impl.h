@@ -55,6 +55,7 @@ enum net_count {
 	NET_TX_FRAMES,		/* frames given to the device */
 	NET_TX_TSO_FRAMES,	/* of them, runs of segments (TSO) */
 	NET_TX_TSO_BYTES,	/* their bytes */
+	NET_TX_BIG_SEGS,	/* TCP segments sent big (tcp_big.c) */
 	NET_RX_COPIED,		/* frames copied from the device's buffers */
 	NET_RX_LENT,		/* frames kept in them, lent */
 	NET_RECEIVED,		/* copied to applications */

@@ -84,12 +84,14 @@ static void net_report(void)
 	 * server: their bytes are given apart rather than per byte. */
 	kprintf("toro: net: TCP sent %lu B, %s copies a byte (%s into the "
 		"stack, %s into device buffers; %lu B of frames read in "
-		"place); %lu frames sent, %lu of them TSO of %lu B on average; "
+		"place); %lu frames sent, %lu of them TSO of %lu B on average, "
+		"%lu TCP segments big; "
 		"received %lu B, each copied once to the application (%lu B of "
 		"frames copied from device buffers, %lu B kept in them)\n",
 		sent, a, c, b,
 		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
-		tso ? total(NET_TX_TSO_BYTES) / tso : 0, total(NET_RECEIVED),
+		tso ? total(NET_TX_TSO_BYTES) / tso : 0,
+		total(NET_TX_BIG_SEGS), total(NET_RECEIVED),
 		total(NET_RX_COPIED), total(NET_RX_LENT));
 	kprintf("toro: net: core lock taken %lu times, waited %lu times, "
 		"%lu us\n", total(NET_LOCK_TAKEN),

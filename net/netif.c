@@ -13,6 +13,9 @@
 
 #include "lwip/etharp.h"
 #include "lwip/ip.h"
+#include "lwip/ip4_frag.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/tcp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/tcpip.h"
@@ -23,10 +26,13 @@
 
 #define NET_FRAME_MAX		1536
 #define LINK_FRAGS		16
+#define NETIF_BIG_MTU		0xffff	/* the largest IPv4 packet */
 
 static struct netif nif;
 static struct netdev *dev;
 static u16_t csum_flags;	/* nif's, outside receive() */
+static u16_t link_mtu;		/* the device's; nif.mtu may be larger */
+bool netif_big_segments;	/* big segments (net/tcp_big.c) */
 
 /* One frame as the pbuf chain's pieces, copied into one buffer only
  * when the chain is longer than LINK_FRAGS. */
@@ -40,6 +46,8 @@ err_t netif_send(struct pbuf *p)
 	struct pbuf *q;
 	int rc;
 
+	if (p->tot_len > SIZEOF_ETH_HDR + link_mtu && netif_tso_cut(dev, p))
+		return ERR_OK;
 	/* Before the pieces are taken: it writes into the frame. */
 	offload = netif_csum_tx(dev, p, &csum);
 	for (q = p; q && nf < LINK_FRAGS; q = q->next) {
@@ -73,6 +81,32 @@ static err_t link_output(struct netif *n, struct pbuf *p)
 	if (netif_tso_take(dev, p))
 		return ERR_OK;
 	return netif_send(p);
+}
+
+/* IP -> Ethernet. With big segments IP takes the interface's MTU to be
+ * the largest packet, so as not to fragment them: any other packet over
+ * the link's MTU is fragmented here, at the link's. (DHCP also offers
+ * the server that size as its largest message: answers are far
+ * smaller.) */
+static err_t output4(struct netif *n, struct pbuf *p, const ip4_addr_t *to)
+{
+	err_t err;
+
+	if (p->tot_len <= link_mtu ||
+	    IPH_PROTO((struct ip_hdr *)p->payload) == IP_PROTO_TCP)
+		return etharp_output(n, p, to);
+	n->mtu = link_mtu;
+	err = ip4_frag(p, n, to);	/* each piece back through here */
+	n->mtu = NETIF_BIG_MTU;
+	return err;
+}
+
+/* IPv6 keeps the link's MTU (lwIP sets it from nif.mtu now and then). */
+static void keep_mtu6(void)
+{
+#if LWIP_IPV6
+	nif.mtu6 = link_mtu;
+#endif
 }
 
 /* Where a received frame's IP packet starts: past its Ethernet header,
@@ -197,6 +231,7 @@ static void link_changed(struct netdev *d, bool up)
 		netif_set_link_up(&nif);
 	else
 		netif_set_link_down(&nif);
+	keep_mtu6();
 	UNLOCK_TCPIP_CORE();
 }
 
@@ -204,9 +239,13 @@ static __cold err_t netif_setup(struct netif *n)
 {
 	n->name[0] = 'e';
 	n->name[1] = 'n';
-	n->output = etharp_output;
+	n->output = output4;
 	n->linkoutput = link_output;
-	n->mtu = dev->mtu ? dev->mtu : 1500;
+	link_mtu = dev->mtu ? dev->mtu : 1500;
+	netif_big_segments = (dev->features & NETDEV_F_TSO4) &&
+			     (dev->features & NETDEV_F_TX_CSUM) &&
+			     link_mtu >= TCP_MSS + IP_HLEN + TCP_HLEN;
+	n->mtu = netif_big_segments ? NETIF_BIG_MTU : link_mtu;
 	n->hwaddr_len = ETH_HWADDR_LEN;
 	memcpy(n->hwaddr, dev->mac, ETH_HWADDR_LEN);
 	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
@@ -228,6 +267,7 @@ __cold struct netif *netif_attach(struct netdev *d, const ip4_addr_t *ip,
 		UNLOCK_TCPIP_CORE();
 		return NULL;
 	}
+	keep_mtu6();
 	netif_set_default(&nif);
 	netif_set_up(&nif);
 	UNLOCK_TCPIP_CORE();

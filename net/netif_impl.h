@@ -45,9 +45,19 @@ unsigned netif_ip_hdr_csum(const uint8_t *ip, unsigned ihl);
  * UNLOCK_TCPIP_CORE (lwipopts.h). */
 bool netif_tso_take(struct netdev *d, struct pbuf *p);
 void netif_tso_flush(void);
+/* A big TCP segment (p), one the device did not take whole, cut into
+ * frames of its MSS and copied to the device one by one; any other frame
+ * is left alone: false. */
+bool netif_tso_cut(struct netdev *d, struct pbuf *p);
 
-/* netif.c: sends (p) to the device as it is. */
+/* netif.c: sends (p) to the device as it is (netif_tso_cut() for a big
+ * TCP segment). */
 err_t netif_send(struct pbuf *p);
+
+/* netif.c: whether TCP/IPv4 may send big segments (net/tcp_big.c): the
+ * device cuts them (TSO4 with checksum offload) and the link's MTU takes
+ * the stack's full-sized segments. */
+extern bool netif_big_segments;
 
 /* netif.c: lwIP's interface over device (d), up, the default route, with
  * those IPv4 addresses (zero: none yet), (d)'s frames going to it; NULL

@@ -29,9 +29,15 @@
  * window, PSH if any segment had it, the IP length of the whole (and for
  * IPv4 its header checksum) and the pseudo-header sum of the whole in the
  * TCP checksum, as the device wants.
- * Only plain data segments (ACK, maybe PSH; no SYN, FIN, RST or URG) of
- * the same connection, with the same IP and TCP options, in sequence, and
- * each but the last exactly the first one's size, are put together.
+ * Only data segments (ACK, maybe PSH or FIN; no SYN, RST or URG) of the
+ * same connection, with the same IP and TCP options, in sequence, and
+ * each but the last exactly the first one's size, are put together; the
+ * device puts PSH and FIN on the last piece it cuts.
+ *
+ * Big segments (net/tcp_big.c) are larger than the link's MTU: they go
+ * to the device whole, even alone, to be cut at the MSS they carry in
+ * their urgent pointer; when the device cannot take one whole (no buffer
+ * free), netif_tso_cut() cuts it here and sends it in copies.
  */
 #include <string.h>
 
@@ -57,6 +63,7 @@
 #define TCP_FLAGS_OFF	13
 #define TCP_WND_OFF	14
 #define TCP_CSUM_OFF	16
+#define TCP_URG_OFF	18
 #define IP6_HLEN	40
 
 /* Everything in a run is under the core lock. */
@@ -71,6 +78,7 @@ static struct run {
 	unsigned ihl, hlen;	/* IP header; Ethernet + IP + TCP headers */
 	uint32_t next_seq;
 	unsigned mss;		/* the first segment's payload */
+	unsigned gso;		/* what the device cuts it at */
 	unsigned last;		/* the last one's */
 	unsigned payload;	/* all of it */
 } run;
@@ -149,7 +157,7 @@ static bool data_segment(const struct pbuf *p, struct seg_info *s)
 	s->hlen = ETH_HLEN + s->ihl + (tcp[12] >> 4) * 4;
 	if ((tcp[12] >> 4) < 5 || s->hlen > p->len || s->hlen - ETH_HLEN >= tot ||
 	    ETH_HLEN + tot != p->tot_len ||
-	    (tcp[TCP_FLAGS_OFF] & ~(TCP_ACK | TCP_PSH)) ||
+	    (tcp[TCP_FLAGS_OFF] & ~(TCP_ACK | TCP_PSH | TCP_FIN)) ||
 	    !(tcp[TCP_FLAGS_OFF] & TCP_ACK))
 		return false;
 	s->h = h;
@@ -257,6 +265,12 @@ static void append(struct pbuf *p, const struct seg_info *s)
 		run.ihl = s->ihl;
 		run.hlen = s->hlen;
 		run.mss = s->payload;
+		/* A big segment's MSS (net/tcp_big.c), not for the wire. */
+		tcp = run.hdr + ETH_HLEN + s->ihl;
+		run.gso = be16(tcp + TCP_URG_OFF);
+		if (!run.gso)
+			run.gso = s->payload;
+		put16(tcp + TCP_URG_OFF, 0);
 		run.payload = 0;
 		run.nfrag = 1;
 	} else {
@@ -307,30 +321,35 @@ static bool send_in_place(const struct netdev_offload *off)
 	return true;
 }
 
+/* The IP header at (ip) ((ihl) bytes) and the TCP header after it made
+ * those of a segment of (l4) bytes of TCP, its checksum for the device
+ * to complete. */
+static void set_lengths(uint8_t *ip, unsigned ihl, unsigned l4, bool v6)
+{
+	if (LWIP_IPV6 && v6) {
+		put16(ip + 4, l4);
+		put16(ip + ihl + TCP_CSUM_OFF, netif_tcp6_pseudo_sum(ip, l4));
+	} else {
+		put16(ip + 2, ihl + l4);
+		put16(ip + 10, 0);
+		put16(ip + 10, netif_ip_hdr_csum(ip, ihl));
+		put16(ip + ihl + TCP_CSUM_OFF, netif_tcp_pseudo_sum(ip, l4));
+	}
+}
+
 /* The run as one frame; false if the device did not take it. */
 static bool send_whole(void)
 {
-	uint8_t *ip = run.hdr + ETH_HLEN;
-	unsigned l4 = run.hlen - ETH_HLEN - run.ihl + run.payload;
 	struct netdev_offload off = {
 		.start = (uint16_t)(ETH_HLEN + run.ihl),
 		.offset = TCP_CSUM_OFF,
-		.mss = (uint16_t)run.mss,
+		.mss = (uint16_t)run.gso,
 		.hdr_len = (uint16_t)run.hlen,
 		.ipv6 = run.v6,
 	};
 
-	if (LWIP_IPV6 && run.v6) {
-		put16(ip + 4, l4);
-		put16(ip + run.ihl + TCP_CSUM_OFF,
-		      netif_tcp6_pseudo_sum(ip, l4));
-	} else {
-		put16(ip + 2, run.ihl + l4);
-		put16(ip + 10, 0);
-		put16(ip + 10, netif_ip_hdr_csum(ip, run.ihl));
-		put16(ip + run.ihl + TCP_CSUM_OFF,
-		      netif_tcp_pseudo_sum(ip, l4));
-	}
+	set_lengths(run.hdr + ETH_HLEN, run.ihl,
+		    run.hlen - ETH_HLEN - run.ihl + run.payload, run.v6);
 	run.frag[0] = (struct netdev_frag){ run.hdr, run.hlen };
 	if ((run.dev->features & NETDEV_F_SG) && send_in_place(&off)) {
 		net_count(NET_TX_COPIED, run.hlen);
@@ -350,7 +369,7 @@ void netif_tso_flush(void)
 {
 	if (!run.nseg)
 		return;
-	if (run.nseg == 1 || !send_whole())
+	if ((run.nseg == 1 && run.payload <= run.gso) || !send_whole())
 		for (unsigned i = 0; i < run.nseg; i++)
 			netif_send(run.seg[i]);
 	put_back();	/* what send_in_place() did not take */
@@ -377,6 +396,51 @@ bool netif_tso_take(struct netdev *d, struct pbuf *p)
 		netif_tso_flush();
 	run.dev = d;
 	append(p, &s);
+	return true;
+}
+
+bool netif_tso_cut(struct netdev *d, struct pbuf *p)
+{
+	uint8_t frame[HDR_MAX + TCP_MSS];
+	struct seg_info s;
+
+	if (!data_segment(p, &s) || s.v6)
+		return false;
+	uint8_t *ip = frame + ETH_HLEN, *tcp = ip + s.ihl;
+	unsigned mss, id, fin_psh;
+
+	memcpy(frame, s.h, s.hlen);
+	mss = be16(tcp + TCP_URG_OFF);
+	if (!mss || mss > TCP_MSS)
+		return false;
+	id = be16(ip + 4);
+	fin_psh = tcp[TCP_FLAGS_OFF] & (TCP_FIN | TCP_PSH);
+	tcp[TCP_FLAGS_OFF] &= (uint8_t)~fin_psh;
+	put16(tcp + TCP_URG_OFF, 0);
+	const struct netdev_offload off = {
+		.start = (uint16_t)(ETH_HLEN + s.ihl),
+		.offset = TCP_CSUM_OFF,
+	};
+
+	for (unsigned at = 0, n; at < s.payload; at += n) {
+		struct netdev_frag f;
+		uint32_t seq = s.seq + at;
+
+		n = s.payload - at < mss ? s.payload - at : mss;
+		if (at + n == s.payload)
+			tcp[TCP_FLAGS_OFF] |= (uint8_t)fin_psh;
+		put16(tcp + TCP_SEQ_OFF, seq >> 16);
+		put16(tcp + TCP_SEQ_OFF + 2, seq);
+		pbuf_copy_partial(p, frame + s.hlen, (u16_t)n,
+				  (u16_t)(s.hlen + at));
+		put16(ip + 4, id++);
+		set_lengths(ip, s.ihl, s.hlen - ETH_HLEN - s.ihl + n, false);
+		f = (struct netdev_frag){ frame, s.hlen + n };
+		if (d->xmit(d, &f, 1, &off))
+			break;	/* dropped, as a full queue drops: TCP resends */
+		net_count(NET_TX_COPIED, f.len);
+		net_count(NET_TX_FRAMES, 1);
+	}
 	return true;
 }
 

@@ -2,7 +2,7 @@
 /*
  * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
  * include this after their own headers. Implemented in net/tcp_reopen.c,
- * net/tcp_ack.c and net/tcp_synflood.c.
+ * net/tcp_ack.c, net/tcp_synflood.c and net/tcp_big.c.
  */
 #ifndef TORO_LWIP_HOOKS_H
 #define TORO_LWIP_HOOKS_H
@@ -35,8 +35,21 @@ void net_tcp_ack_large(struct tcp_pcb *pcb, const struct pbuf *p);
  * connection goes to make room (net/tcp_synflood.c). */
 void net_tcp_syn_room(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
 
+/* Connection (pcb) (maybe a listener's) takes big segments from now on
+ * if it can (net/tcp_big.c). */
+void net_tcp_big(struct tcp_pcb *pcb);
+
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)	\
 	(net_tcp_ack_large((pcb), (p)), net_tcp_syn_room((pcb), (hdr)),	\
+	 net_tcp_big(pcb),						\
 	 net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p)))
+
+/* Segment (p) of (pcb), header (hdr), about to be sent: a big segment
+ * gets the MSS to cut it at in its urgent pointer. Returns (opts). */
+u32_t *net_tcp_mark_big(const struct pbuf *p, struct tcp_hdr *hdr,
+			const struct tcp_pcb *pcb, u32_t *opts);
+
+#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts)		\
+	net_tcp_mark_big((p), (hdr), (pcb), (opts))
 
 #endif /* TORO_LWIP_HOOKS_H */

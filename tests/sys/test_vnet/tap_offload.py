@@ -22,14 +22,17 @@ namespace at the end: nothing outside the namespace is touched. Then:
   - the guest's SYN-ACK must carry the window scale option;
   - some of those frames must be larger than the MTU: segments the guest
     put together for the device to cut again (TSO), each still with its
-    IP length equal to the frame's;
+    IP length equal to the frame's; the echo's segments are big ones
+    (net/tcp_big.c), and none has an urgent pointer without URG (their
+    mark for the device's MSS must not leave the guest);
   - the guest takes large receive (GUEST_TSO4/6): some of the host's
     frames to it are larger than the MTU, and the echo is still whole;
   - the echo's received bytes are copied once, into the application:
     the frames stay in the device's buffers, lent to the stack (the
     kernel's toro.netstats count);
   - a file the web server sends by sendfile() from the initrd is not
-    copied on its way to the device (the kernel's toro.netstats count);
+    copied on its way to the device, in big segments (the kernel's
+    toro.netstats counts);
   - IPv6: the web server's one listener ([::]) serves a 4 MiB file over
     IPv6 (static ip6=) byte for byte, every IPv6 TCP frame with a right
     partial checksum, some larger than the MTU (TSO6), a page over the link-local address the guest
@@ -88,6 +91,7 @@ class Capture(threading.Thread):
         self.large, self.largest = 0, 0
         self.syn_wscale = None
         self.large_in = 0       # the host's frames to the guest > MTU
+        self.urgent = 0         # with an urgent pointer but no URG flag
 
     def segment(self, f):
         """(TCP segment, pseudo-header) of IPv6 frame (f) from the guest,
@@ -135,7 +139,10 @@ class Capture(threading.Thread):
 
     def verify(self, seg, pseudo):
         """Completes the partial checksum of (seg) as a device does and
-        checks it over (pseudo)."""
+        checks it over (pseudo); counts an urgent pointer without URG
+        (the mark of a big segment, which must not leave the guest)."""
+        if not seg[13] & 0x20 and seg[18:20] != b"\0\0":
+            self.urgent += 1
         seg[16:18] = struct.pack("!H", checksum(bytes(seg)))
         if ones_sum(pseudo + bytes(seg)) == 0xffff:
             self.good += 1
@@ -204,6 +211,11 @@ def tcp_case(elf, machine):
     check(cap.good > 0 and cap.bad == 0,
           f"guest TCP frames with a correct partial checksum: {cap.good} "
           f"good, {cap.bad} bad")
+    check(cap.urgent == 0,
+          f"guest TCP frames with an urgent pointer but no URG flag (a big "
+          f"segment's mark): {cap.urgent}")
+    check(big_segments(out) > 0,
+          f"the echo went in big TCP segments: {big_segments(out)}")
     check(cap.syn_wscale is True,
           "guest's SYN-ACK offers window scaling (the host's SYN did)")
     check(cap.large > 0,
@@ -223,6 +235,13 @@ def tcp_case(elf, machine):
           f"{m.group(0) if m else out[-500:]})")
     if rc or "warning" in out:
         print(out)
+
+
+def big_segments(out):
+    """TCP segments the guest made big (toro.netstats), or -1."""
+    import re
+    m = re.search(r"(\d+) TCP segments big", out)
+    return int(m.group(1)) if m else -1
 
 
 def udp_case(elf, machine):
@@ -296,6 +315,10 @@ def webserver_case(machine):
     check(m is not None and copies <= 0.1 and in_place >= len(data) * 0.9,
           f"file bytes not copied on their way to the device: "
           f"{m.group(0) if m else out[-500:]}")
+    # Big segments: 16 of the peer's MSS each (net/tcp_big.c), so the 4
+    # MiB went in some 200 where 1,460-byte ones would be 2,873.
+    check(0 < big_segments(out) < len(data) // 1460 // 4,
+          f"the file went in big TCP segments: {big_segments(out)}")
 
 
 def http_get(addr, path, want):
@@ -352,6 +375,9 @@ def ipv6_case(machine):
           f"{cap.good} good, {cap.bad} bad")
     check(cap.large > 0,
           f"guest IPv6 TCP frames larger than the MTU (TSO6): {cap.large}")
+    check(cap.urgent == 0,
+          f"guest IPv6 TCP frames with an urgent pointer but no URG flag: "
+          f"{cap.urgent}")
     check(page == b"hello over ipv6\n",
           f"a page over the link-local address {ll.group(1) if ll else None}")
     check(page4 == b"hello over ipv6\n", "the same listener serves IPv4")
