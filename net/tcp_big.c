@@ -14,9 +14,9 @@
  * (at least: a segment larger than the window would never go) and grows
  * by one per round trip in congestion avoidance. The interface lets IP
  * send these (net/netif.c: its MTU for IPv4 is the largest IP packet,
- * anything but TCP is still fragmented at the link's). Connections are
- * raised on the first segment they receive once established, over IPv4
- * to an address off loopback; IPv6 keeps segments of the path's MSS.
+ * anything but TCP is still fragmented at the link's; loopback has no
+ * MTU). Connections are raised on the first segment they receive once
+ * established, over IPv4; IPv6 keeps segments of the path's MSS.
  */
 #include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
@@ -42,8 +42,7 @@ void net_tcp_big(struct tcp_pcb *pcb)
 	 * mss; (state) comes first in both. */
 	if ((pcb->state != ESTABLISHED && pcb->state != CLOSE_WAIT) ||
 	    pcb->mss > TCP_MSS || !netif_big_segments ||
-	    !IP_IS_V4(&pcb->remote_ip) ||
-	    ip4_addr_isloopback(ip_2_ip4(&pcb->remote_ip)))
+	    !IP_IS_V4(&pcb->remote_ip))
 		return;
 	pcb->mss = (u16_t)(pcb->mss * TCP_BIG_SEGS);
 	if (pcb->cwnd < pcb->mss)
@@ -53,14 +52,14 @@ void net_tcp_big(struct tcp_pcb *pcb)
 u32_t *net_tcp_mark_big(const struct pbuf *p, struct tcp_hdr *hdr,
 			const struct tcp_pcb *pcb, u32_t *opts)
 {
-	/* Control segments (pcb may be NULL) carry no data. */
-	if (pcb && pcb->mss > TCP_MSS) {
-		u16_t mss = pcb->mss / TCP_BIG_SEGS;
+	unsigned len = p->tot_len - TCPH_HDRLEN_BYTES(hdr);
 
-		if (p->tot_len - TCPH_HDRLEN_BYTES(hdr) > mss) {
-			hdr->urgp = lwip_htons(mss);
-			net_count(NET_TX_BIG_SEGS, 1);
-		}
+	/* Segments with data come with their connection's pcb; others may
+	 * come with none or a listener's (a struct tcp_pcb_listen, which
+	 * has no mss). */
+	if (len > 0 && pcb->mss > TCP_MSS && len > pcb->mss / TCP_BIG_SEGS) {
+		hdr->urgp = lwip_htons(pcb->mss / TCP_BIG_SEGS);
+		net_count(NET_TX_BIG_SEGS, 1);
 	}
 	return opts;
 }
