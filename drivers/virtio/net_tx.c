@@ -12,9 +12,12 @@
  * pays for them); with none free such a frame is refused at once and the
  * stack sends its segments one by one (net/netif_tso.c).
  *
- * With the pool empty a sender waits a little (VNET_TX_WAIT_NS), then the
- * frame is dropped (-ENOBUFS), as a full transmit queue drops on Linux:
- * TCP sends it again. It must not wait longer. The stack sends with its
+ * With the pool empty, or every descriptor of the ring with the device
+ * (frames sent in place, net_sg.c, take them too), a sender waits a
+ * little (VNET_TX_WAIT_NS), looking at the ring itself, then the frame is
+ * dropped (-ENOBUFS), as a full transmit queue drops on Linux: TCP sends
+ * it again. It must not wait longer, nor for an interrupt: with the
+ * queue's off, only senders and the receive thread reap it. The stack sends with its
  * core lock held, which the receive thread needs to hand frames up and
  * give their buffers back to the device; QEMU, for one, stops taking our
  * frames while it cannot deliver its own to us, so a sender waiting for
@@ -89,14 +92,34 @@ static struct vnet_buf *tso_get(struct vnet *v)
 	return b;
 }
 
+/* Another look for room on the device, for a sender that found none:
+ * false once it has waited VNET_TX_WAIT_NS since (*give_up) was set (0
+ * at first), and the frame is dropped. */
+static bool tx_wait(struct vnet *v, uint64_t *give_up)
+{
+	if (!*give_up) {
+		*give_up = clock_ns() + VNET_TX_WAIT_NS;
+		/* The device has all the room, so it has work: in case it
+		 * missed being told (virtq.c), tell it now. */
+		virtq_kick(v->txq);
+	}
+	if (clock_ns() >= *give_up) {
+		v->tx_dropped++;
+		return false;
+	}
+	thread_sleep_ns(VNET_TX_POLL_NS);	/* no interrupt comes */
+	virtq_poll(v->txq);
+	return true;
+}
+
 /* A free buffer in (*out): 0, -ENOBUFS (none came in time: the frame is
  * dropped) or -EIO (the device is broken). */
 static int tx_get(struct vnet *v, struct vnet_buf **out)
 {
 	uint64_t give_up = 0;
 
+	virtq_poll(v->txq);
 	for (;;) {
-		virtq_poll(v->txq);
 		if (READ_ONCE(v->vdev->broken))
 			return -EIO;
 		bool irq = spin_lock_irqsave(&v->tx_lock);
@@ -118,17 +141,8 @@ static int tx_get(struct vnet *v, struct vnet_buf **out)
 			virtio_break(v->vdev);
 			return -EIO;
 		}
-		if (!give_up) {
-			give_up = clock_ns() + VNET_TX_WAIT_NS;
-			/* The device holds every buffer, so it has work: in
-			 * case it missed being told (virtq.c), tell it now. */
-			virtq_kick(v->txq);
-		}
-		if (clock_ns() >= give_up) {
-			v->tx_dropped++;
+		if (!tx_wait(v, &give_up))
 			return -ENOBUFS;
-		}
-		thread_sleep_ns(VNET_TX_POLL_NS);	/* no interrupt comes */
 	}
 }
 
@@ -191,8 +205,17 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	b->req = (struct virtq_req){ .complete = tso ? tso_done : vnet_tx_done };
 
 	struct virtq_buf out = { b->data, VNET_HDR_LEN + len };
-	rc = virtq_submit(v->txq, &b->req, &out, 1, NULL, 0);
+	uint64_t give_up = 0;
 
+	/* Not virtq_submit(), which would wait for descriptors until an
+	 * interrupt that never comes (see the top). A frame to segment is
+	 * refused at once, as without a large buffer. */
+	while ((rc = virtq_submit_nowait(v->txq, &b->req, &out, 1, NULL,
+					 0)) == -ENOSPC &&
+	       !tso && tx_wait(v, &give_up))
+		;
+	if (rc == -ENOSPC)
+		rc = -ENOBUFS;
 	if (rc)
 		b->req.complete(&b->req);
 	else	/* two CPUs share a pair when there are fewer pairs */

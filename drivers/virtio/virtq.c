@@ -212,9 +212,9 @@ static void rekick_later(struct virtq *q)
 static void publish(struct virtq *q, struct virtq_req *req, uint16_t head,
 		    bool irq);
 
-int virtq_submit(struct virtq *q, struct virtq_req *req,
-		 const struct virtq_buf *out, unsigned nout,
-		 const struct virtq_buf *in, unsigned nin)
+int virtq_submit_nowait(struct virtq *q, struct virtq_req *req,
+			const struct virtq_buf *out, unsigned nout,
+			const struct virtq_buf *in, unsigned nin)
 {
 	unsigned n = nout + nin;
 	uint32_t in_len = 0;
@@ -235,18 +235,12 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 	req->error = 0;
 	req->ndesc = n;
 	req->in_len = in_len;
-	for (;;) {
-		irq = spin_lock_irqsave(&q->lock);
-		if (q->dev->broken) {
-			spin_unlock_irqrestore(&q->lock, irq);
-			return -EIO;
-		}
-		if (q->nfree >= n)
-			break;
+	irq = spin_lock_irqsave(&q->lock);
+	if (q->dev->broken || q->nfree < n) {
+		int rc = q->dev->broken ? -EIO : -ENOSPC;
+
 		spin_unlock_irqrestore(&q->lock, irq);
-		/* A signal with nobody waiting stays set, so one that
-		 * comes between the unlock and the wait is not lost. */
-		event_wait(&q->slots);
+		return rc;
 	}
 
 	uint16_t head = q->free_head, i = head, last = head;
@@ -266,6 +260,20 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 	q->nfree -= n;
 	publish(q, req, head, irq);
 	return 0;
+}
+
+int virtq_submit(struct virtq *q, struct virtq_req *req,
+		 const struct virtq_buf *out, unsigned nout,
+		 const struct virtq_buf *in, unsigned nin)
+{
+	int rc;
+
+	/* A signal with nobody waiting stays set, so one that comes
+	 * between the look and the wait is not lost. */
+	while ((rc = virtq_submit_nowait(q, req, out, nout, in, nin)) ==
+	       -ENOSPC)
+		event_wait(&q->slots);
+	return rc;
 }
 
 /* Makes the chain at (head) available and notifies the device if it asks

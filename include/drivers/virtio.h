@@ -227,6 +227,13 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 		 const struct virtq_buf *out, unsigned nout,
 		 const struct virtq_buf *in, unsigned nin);
 
+/* As virtq_submit(), but -ENOSPC at once when the ring has too few free
+ * descriptors: for a caller that must not wait for the device (its used
+ * buffers may be reaped only by a thread that waits for this one). */
+int virtq_submit_nowait(struct virtq *q, struct virtq_req *req,
+			const struct virtq_buf *out, unsigned nout,
+			const struct virtq_buf *in, unsigned nin);
+
 /*
  * Queues a request of (nout) buffers the device reads, as one descriptor
  * pointing at a table of them (VIRTIO_F_INDIRECT_DESC, which the driver

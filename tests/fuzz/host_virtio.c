@@ -209,6 +209,15 @@ int virtq_submit(struct virtq *q, struct virtq_req *req,
 	return submit(q, req, out, nout, in, nin, nout + nin);
 }
 
+int virtq_submit_nowait(struct virtq *q, struct virtq_req *req,
+			const struct virtq_buf *out, unsigned nout,
+			const struct virtq_buf *in, unsigned nin)
+{
+	if (!q->dev->broken && q->nfree < nout + nin)
+		return -ENOSPC;
+	return submit(q, req, out, nout, in, nin, nout + nin);
+}
+
 int virtq_submit_indirect(struct virtq *q, struct virtq_req *req,
 			  void *table, const struct virtq_buf *out,
 			  unsigned nout)

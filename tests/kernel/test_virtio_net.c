@@ -617,6 +617,53 @@ TEST(virtio_net, tso_payload_is_read_in_place_and_handed_back)
 	EXPECT_FALSE(t->fk.dev.broken);
 }
 
+/* Every descriptor of the transmit ring with the device (frames in place
+ * take them too) while the pool still has buffers: a send gives up after
+ * its short wait, -ENOBUFS, and works again once the device lets one go.
+ * It once waited for descriptors until an interrupt the queue does not
+ * make, holding the stack's core lock, which the receive thread (which
+ * would have reaped them) was waiting for: the web server stopped for
+ * good under the stress test's load. */
+static void release_quietly(struct netdev *d, void *cookie)
+{
+	(void)d;
+	(void)cookie;
+}
+
+TEST(virtio_net, send_gives_up_on_a_ring_the_device_holds)
+{
+	static uint8_t hdr[66], pay[1448];
+	struct netdev_frag fr[2] = { { hdr, sizeof(hdr) },
+				     { pay, sizeof(pay) } };
+	struct netdev_offload off = { .start = 34, .offset = 16, .mss = 1448,
+				      .hdr_len = sizeof(hdr) };
+	struct nt *t = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+				 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+				 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+				 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
+	int cookie, head;
+
+	ASSERT_NOT_NULL(t);
+	struct vnet *v = vnet_of(t);
+
+	t->nd->tx_release = release_quietly;
+	for (unsigned i = 0; i < v->tso_max; i++)
+		ASSERT_EQ(t->nd->xmit_ref(t->nd, fr, 2, &off, &cookie), 0);
+	while (v->txq->nfree)
+		ASSERT_EQ(send_one(t), 0);
+	ASSERT_GE(v->ntx_free, 1u);
+
+	uint64_t t0 = clock_ns();
+
+	EXPECT_EQ(send_one(t), -ENOBUFS);
+	EXPECT_LT(clock_ns() - t0, WAIT_NS);	/* against a hang only */
+	head = fake_take_q(&t->fk, TXQ);
+	ASSERT_GE(head, 0);
+	fake_use_q(&t->fk, TXQ, head, 0);
+	EXPECT_EQ(send_one(t), 0);
+	EXPECT_FALSE(t->fk.dev.broken);
+}
+
 TEST(virtio_net, link_changes_reach_the_stack)
 {
 	struct nt *t = good_dev();
