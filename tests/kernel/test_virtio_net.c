@@ -632,7 +632,7 @@ static void release_quietly(struct netdev *d, void *cookie)
 
 TEST(virtio_net, send_gives_up_on_a_ring_the_device_holds)
 {
-	static uint8_t hdr[66], pay[1448];
+	uint8_t hdr[66], pay[1448];
 	struct netdev_frag fr[2] = { { hdr, sizeof(hdr) },
 				     { pay, sizeof(pay) } };
 	struct netdev_offload off = { .start = 34, .offset = 16, .mss = 1448,
