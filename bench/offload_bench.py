@@ -120,8 +120,8 @@ BASELINE_NOTE = os.environ.get("TORO_BASELINE_NOTE", "another build")
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--inner"]:
-        return inner(args[3:] and [args[1], args[3]] or [args[1]],
-                     int(args[2]))
+        # --inner ELF RUNS [BASELINE_ELF]
+        return inner([args[1]] + args[3:4], int(args[2]))
     baseline = None
     if "--baseline" in args:
         i = args.index("--baseline")
