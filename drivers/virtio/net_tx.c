@@ -17,9 +17,11 @@
  * little (VNET_TX_WAIT_NS), looking at the ring itself, then the frame is
  * dropped (-ENOBUFS), as a full transmit queue drops on Linux: TCP sends
  * it again. It must not wait longer, nor for an interrupt: with the
- * queue's off, only senders and the receive thread reap it. The stack sends with its
- * core lock held, which the receive thread needs to hand frames up and
- * give their buffers back to the device; QEMU, for one, stops taking our
+ * queue's off, only senders and the receive thread reap it. The stack
+ * sends with its core lock held, which the receive thread needs to hand
+ * frames up and give their buffers back to the device (a sender that
+ * waited for descriptors until an interrupt stopped the web server for
+ * good under the stress test's load); QEMU, for one, stops taking our
  * frames while it cannot deliver its own to us, so a sender waiting for
  * the device here would wait for itself: the web server on one CPU under
  * load stopped for good that way. A device that keeps every buffer past
