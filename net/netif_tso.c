@@ -226,6 +226,16 @@ static bool continues(const struct seg_info *s, unsigned pieces)
 				     tcp_opts));
 }
 
+/* A big segment's MSS (net/tcp_big.c), in the urgent pointer of TCP
+ * header (tcp), or 0; the field is zeroed, as it is not for the wire. */
+static unsigned take_mark(uint8_t *tcp)
+{
+	unsigned mss = be16(tcp + TCP_URG_OFF);
+
+	put16(tcp + TCP_URG_OFF, 0);
+	return mss;
+}
+
 /* The payload's pieces: the rest of the first pbuf, then the chain. */
 static unsigned pieces_of(const struct pbuf *p, unsigned hlen)
 {
@@ -265,12 +275,9 @@ static void append(struct pbuf *p, const struct seg_info *s)
 		run.ihl = s->ihl;
 		run.hlen = s->hlen;
 		run.mss = s->payload;
-		/* A big segment's MSS (net/tcp_big.c), not for the wire. */
-		tcp = run.hdr + ETH_HLEN + s->ihl;
-		run.gso = be16(tcp + TCP_URG_OFF);
+		run.gso = take_mark(run.hdr + ETH_HLEN + s->ihl);
 		if (!run.gso)
 			run.gso = s->payload;
-		put16(tcp + TCP_URG_OFF, 0);
 		run.payload = 0;
 		run.nfrag = 1;
 	} else {
@@ -410,13 +417,12 @@ bool netif_tso_cut(struct netdev *d, struct pbuf *p)
 	unsigned mss, id, fin_psh;
 
 	memcpy(frame, s.h, s.hlen);
-	mss = be16(tcp + TCP_URG_OFF);
+	mss = take_mark(tcp);
 	if (!mss || mss > TCP_MSS)
 		return false;
 	id = be16(ip + 4);
 	fin_psh = tcp[TCP_FLAGS_OFF] & (TCP_FIN | TCP_PSH);
 	tcp[TCP_FLAGS_OFF] &= (uint8_t)~fin_psh;
-	put16(tcp + TCP_URG_OFF, 0);
 	const struct netdev_offload off = {
 		.start = (uint16_t)(ETH_HLEN + s.ihl),
 		.offset = TCP_CSUM_OFF,

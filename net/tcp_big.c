@@ -42,7 +42,7 @@ _Static_assert(TCP_MSS * TCP_BIG_SEGS + 20 + 60 <= 0xffff,
 void net_tcp_big(struct tcp_pcb *pcb)
 {
 	/* A listener's pcb is a struct tcp_pcb_listen, shorter: it has no
-	 * mss; (state) comes first in both. */
+	 * mss; (state) is in the part both share. */
 	if ((pcb->state != ESTABLISHED && pcb->state != CLOSE_WAIT) ||
 	    pcb->mss > TCP_MSS || !netif_big_segments ||
 	    !IP_IS_V4(&pcb->remote_ip))

@@ -542,6 +542,15 @@ static void on_release(struct netdev *d, void *cookie)
 	__atomic_fetch_add(&released, 1, __ATOMIC_RELEASE);
 }
 
+/* A new device that segments and takes frames in place (xmit_ref). */
+static struct nt *sg_dev(void)
+{
+	return net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+			 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+			 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+			 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
+}
+
 TEST(virtio_net, tso_payload_is_read_in_place_and_handed_back)
 {
 	static uint8_t hdr[66], p1[1448], p2[1448], p3[100];
@@ -549,10 +558,7 @@ TEST(virtio_net, tso_payload_is_read_in_place_and_handed_back)
 				     { p2, sizeof(p2) }, { p3, sizeof(p3) } };
 	struct netdev_offload off = { .start = 34, .offset = 16, .mss = 1448,
 				      .hdr_len = sizeof(hdr) };
-	struct nt *t = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
-				 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
-				 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
-				 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
+	struct nt *t = sg_dev();
 	int cookie, heads[1];
 	struct vnet_hdr h;
 
@@ -637,10 +643,7 @@ TEST(virtio_net, send_gives_up_on_a_ring_the_device_holds)
 				     { pay, sizeof(pay) } };
 	struct netdev_offload off = { .start = 34, .offset = 16, .mss = 1448,
 				      .hdr_len = sizeof(hdr) };
-	struct nt *t = net_start(VIRTIO_BIT(VIRTIO_NET_F_MAC) |
-				 VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
-				 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
-				 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC));
+	struct nt *t = sg_dev();
 	int cookie, head;
 
 	ASSERT_NOT_NULL(t);
