@@ -53,7 +53,17 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 from inet import checksum, ones_sum  # noqa: E402
 from netns import GUEST, GUEST6, HOST, run_in_namespace  # noqa: E402
 TCP_BYTES = 4 << 20
+SOL_PACKET, PACKET_VNET_HDR, VNET_HDR_LEN = 263, 15, 10
 results = []
+
+
+def from_guest(f):
+    """Whether Ethernet frame (f) is an IPv4 or IPv6 packet from the
+    guest."""
+    if f[12:14] == b"\x08\x00":
+        return f[26:30] == socket.inet_aton(GUEST)
+    return (f[12:14] == b"\x86\xdd" and
+            f[22:38] == socket.inet_pton(socket.AF_INET6, GUEST6))
 
 
 def check(ok, what):
@@ -85,6 +95,9 @@ class Capture(threading.Thread):
         self.v6 = v6
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                                   socket.htons(3))
+        # Each frame comes after its virtio-net header (PACKET_VNET_HDR),
+        # which says what size the host is asked to cut it at.
+        self.sock.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
         self.sock.bind(("tap0", 0))
         self.sock.settimeout(0.2)
         self.stop, self.good, self.bad = False, 0, 0
@@ -92,6 +105,7 @@ class Capture(threading.Thread):
         self.syn_wscale = None
         self.large_in = 0       # the host's frames to the guest > MTU
         self.urgent = 0         # with an urgent pointer but no URG flag
+        self.cut_over_mss = 0   # the guest's frames > MTU cut > the MSS
 
     def segment(self, f):
         """(TCP segment, pseudo-header) of IPv6 frame (f) from the guest,
@@ -111,9 +125,15 @@ class Capture(threading.Thread):
     def run(self):
         while not self.stop:
             try:
-                f = self.sock.recv(65536)
+                f = self.sock.recv(65536 + VNET_HDR_LEN)
             except socket.timeout:
                 continue
+            gso_size = struct.unpack("<H", f[4:6])[0]
+            f = f[VNET_HDR_LEN:]
+            v4 = f[12:14] == b"\x08\x00"
+            if (len(f) > 1514 and from_guest(f) and
+                    not 0 < gso_size <= (1460 if v4 else 1440)):
+                self.cut_over_mss += 1
             if self.v6:
                 got = self.segment(f)
                 if got:
@@ -214,6 +234,9 @@ def tcp_case(elf, machine):
     check(cap.urgent == 0,
           f"guest TCP frames with an urgent pointer but no URG flag (a big "
           f"segment's mark): {cap.urgent}")
+    check(cap.cut_over_mss == 0,
+          f"guest frames larger than the MTU the host is asked to cut at "
+          f"more than the MSS (1460), or not at all: {cap.cut_over_mss}")
     check(big_segments(out) > 0,
           f"the echo went in big TCP segments: {big_segments(out)}")
     check(cap.syn_wscale is True,
@@ -378,6 +401,9 @@ def ipv6_case(machine):
     check(cap.urgent == 0,
           f"guest IPv6 TCP frames with an urgent pointer but no URG flag: "
           f"{cap.urgent}")
+    check(cap.cut_over_mss == 0,
+          f"guest IPv6 frames larger than the MTU the host is asked to cut "
+          f"at more than the MSS (1440), or not at all: {cap.cut_over_mss}")
     check(page == b"hello over ipv6\n",
           f"a page over the link-local address {ll.group(1) if ll else None}")
     check(page4 == b"hello over ipv6\n", "the same listener serves IPv4")
