@@ -7,6 +7,12 @@
  * interrupts off; other CPUs push onto its lock-free inbox and send an IPI,
  * whose handler (or the idle loop) drains it.
  *
+ * A CPU that runs out of work watches its inbox for a moment before it
+ * halts (as Linux's haltpoll does in a guest): work handed over in that
+ * moment needs no IPI and no wake from hlt, each a trip through the
+ * hypervisor, and a thread created on or woken onto another CPU starts
+ * that much sooner. "toro.idle_poll_us=N" sets the moment (0: halt at once).
+ *
  * FPU state is switched without traps: only threads that may use the FPU
  * (application threads) have a save area, and the registers are saved and
  * loaded only when the next such thread is not the one whose state they
@@ -18,6 +24,7 @@
 #include <arch/irq.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+#include <kernel/cmdline.h>
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/page_alloc.h>
@@ -38,10 +45,18 @@ struct sched_cpu {
 	struct thread *fpu_owner;	/* whose state the FPU registers hold */
 	uint64_t switches;
 	uint64_t idle_ns;
+	uint64_t ipis;			/* sent to it to look at the inbox */
 	bool up;
+	bool polling;			/* idle, watching its inbox */
 };
 
 static DEFINE_PERCPU(struct sched_cpu, sched);
+
+/* How long an idle CPU watches its inbox before it halts. Long enough for
+ * a round trip to another CPU (a creation, a wake-up and its answer). */
+#define IDLE_POLL_US_DEFAULT	50
+#define IDLE_POLL_US_MAX	1000000
+static uint64_t idle_poll_ns;
 
 /* thread.c: frees what an exited thread no longer needs. */
 void thread_reap(struct thread *t);
@@ -225,6 +240,24 @@ static void run_next(struct sched_cpu *s, struct thread *prev)
 		prev->state = THREAD_RUNNING;
 }
 
+/* Hands (node) to (cpu)'s inbox. Only the first message into an empty
+ * inbox interrupts the CPU, and not even that one if it is idle and
+ * watching: it sees the message itself. The fence orders the push before
+ * the look at (polling), as idle_poll() orders its clearing of (polling)
+ * before its last look at the inbox: one of the two sees the other. */
+static void push_and_kick(unsigned cpu, struct mpsc_node *node)
+{
+	struct sched_cpu *s = &per_cpu_var(sched, cpu);
+
+	if (!mpsc_push(&s->inbox, node))
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->polling, __ATOMIC_RELAXED))
+		return;
+	__atomic_add_fetch(&s->ipis, 1, __ATOMIC_RELAXED);
+	lapic_send_ipi(cpus[cpu]->apic_id, VEC_IPI_CALL);
+}
+
 void sched_block(void)
 {
 	struct sched_cpu *s = &this_cpu_var(sched);
@@ -252,11 +285,7 @@ void sched_wake(struct thread *t)
 		/* One message at a time per thread: if one is still queued,
 		 * its handling will see (waiting) clear and wake the thread. */
 		if (!__atomic_exchange_n(&t->wake_queued, 1, __ATOMIC_SEQ_CST)) {
-			struct sched_cpu *s = &per_cpu_var(sched, t->cpu);
-
-			if (mpsc_push(&s->inbox, &t->wake_msg.node))
-				lapic_send_ipi(cpus[t->cpu]->apic_id,
-					       VEC_IPI_CALL);
+			push_and_kick(t->cpu, &t->wake_msg.node);
 		}
 	}
 	irq_restore(irq);
@@ -283,10 +312,7 @@ void sched_clear_interrupt(void)
 
 void sched_send(unsigned cpu, struct sched_msg *msg)
 {
-	struct sched_cpu *s = &per_cpu_var(sched, cpu);
-
-	if (mpsc_push(&s->inbox, &msg->node))
-		lapic_send_ipi(cpus[cpu]->apic_id, VEC_IPI_CALL);
+	push_and_kick(cpu, &msg->node);
 }
 
 /* The list a debugger walks to find threads that are neither running nor
@@ -393,11 +419,36 @@ __cold void sched_init_cpu(void)
 	if (!handler_set) {	/* the boot CPU comes first, alone */
 		handler_set = true;
 		irq_set_handler(VEC_IPI_CALL, on_sched_ipi, NULL);
+		idle_poll_ns = MIN(kopt_u64("toro.idle_poll_us",
+					    IDLE_POLL_US_DEFAULT),
+				   IDLE_POLL_US_MAX) * 1000;
 	}
 	s->idle.cpu = this_cpu_id();
 	s->idle.state = THREAD_IDLE;
 	s->current = &s->idle;
 	s->up = true;
+}
+
+static bool has_work(struct sched_cpu *s)
+{
+	return READ_ONCE(s->rq_head) || !mpsc_is_empty(&s->inbox);
+}
+
+/* Idle since (t0), interrupts on: watches the inbox and the run queue
+ * (which this CPU's interrupt handlers fill) until idle_poll_ns have
+ * passed. Returns with interrupts off and (polling) clear, true if there
+ * is work: false means nobody can hand any over without an IPI now. */
+static bool idle_poll(struct sched_cpu *s, uint64_t t0)
+{
+	__atomic_store_n(&s->polling, true, __ATOMIC_RELAXED);
+	while (!has_work(s) &&
+	       clock_ns() - t0 < __atomic_load_n(&idle_poll_ns,
+						 __ATOMIC_RELAXED))
+		cpu_relax();
+	irq_disable();
+	__atomic_store_n(&s->polling, false, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return has_work(s);
 }
 
 void sched_idle_loop(void)
@@ -413,14 +464,13 @@ void sched_idle_loop(void)
 		}
 		irq_enable();
 		heap_drain_remote();	/* blocks other CPUs freed here */
-		irq_disable();
-		if (s->rq_head || !mpsc_is_empty(&s->inbox))
-			continue;
-		/* sti; hlt cannot miss a wake-up: an IPI sent after the
-		 * checks above stays pending until sti takes effect. */
-		uint64_t t0 = clock_ns();
+		uint64_t t0 = clock_ns();	/* watching counts as idle */
 
-		cpu_idle_wait();
+		/* sti; hlt cannot miss a wake-up: an IPI sent after
+		 * idle_poll()'s last look stays pending until sti takes
+		 * effect. */
+		if (!idle_poll(s, t0))
+			cpu_idle_wait();
 		s->idle_ns += clock_ns() - t0;
 	}
 }
@@ -431,4 +481,10 @@ void sched_stats(unsigned cpu, struct sched_stats *st)
 
 	st->switches = READ_ONCE(s->switches);
 	st->idle_ns = READ_ONCE(s->idle_ns);
+	st->ipis = __atomic_load_n(&s->ipis, __ATOMIC_RELAXED);
+}
+
+uint64_t sched_set_idle_poll(uint64_t ns)
+{
+	return __atomic_exchange_n(&idle_poll_ns, ns, __ATOMIC_RELAXED);
 }

@@ -163,8 +163,13 @@ void smp_call_here(struct sched_msg *msg);
 /* Per-CPU statistics for benchmarks and tests. */
 struct sched_stats {
 	uint64_t switches;
-	uint64_t idle_ns;
+	uint64_t idle_ns;	/* halted or watching for work */
+	uint64_t ipis;		/* sent to it because it was not watching */
 };
 void sched_stats(unsigned cpu, struct sched_stats *st);
+
+/* How long an idle CPU watches for work before it halts (every CPU;
+ * "toro.idle_poll_us" at boot); returns the previous value. */
+uint64_t sched_set_idle_poll(uint64_t ns);
 
 #endif /* KERNEL_SCHED_H */

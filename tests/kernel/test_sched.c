@@ -2,13 +2,14 @@
 /*
  * Threads: placement on CPUs, create/join across CPUs and without leaks,
  * sleeping, cooperation between CPUs, FPU state across switches,
- * thread-local storage, errno per thread.
+ * thread-local storage, errno per thread, the idle CPUs' watch for work.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include <arch/x86.h>
+#include <kernel/sched.h>
 #include <toro/cpu.h>
 #include <toro/memory.h>
 #include <toro/sync.h>
@@ -464,4 +465,46 @@ TEST(thread, exits_while_others_wait_on_it)
 	thread_sleep_ns(1000000);
 	EXPECT_EQ(thread_join(quick, &v), 0);
 	EXPECT_EQ((uintptr_t)v, 5);
+}
+
+static uint64_t ipis_to(unsigned cpu)
+{
+	struct sched_stats st;
+
+	sched_stats(cpu, &st);
+	return st.ipis;
+}
+
+/* Creates a thread on (cpu) and joins it: true if it ran there. */
+static bool run_on(unsigned cpu)
+{
+	unsigned where[2] = { ~0U, ~0U };
+	struct thread *t = thread_create(cpu, 0, report_cpu, where);
+
+	return t && thread_join(t, NULL) == 0 && where[0] == cpu;
+}
+
+/* A CPU that has just run out of work watches its inbox before it halts
+ * (kernel/sched.c): what is handed to it then needs no IPI; once halted,
+ * it takes one. */
+TEST(sched, an_idle_cpu_watching_for_work_needs_no_ipi)
+{
+	if (cpu_count() < 2)
+		return;
+	uint64_t old = sched_set_idle_poll(10000000000ULL);	/* 10 s */
+
+	EXPECT_TRUE(run_on(1));		/* CPU 1 has run out of work since */
+	thread_sleep_ns(1000000);
+	uint64_t before = ipis_to(1);
+
+	EXPECT_TRUE(run_on(1));
+	EXPECT_EQ(ipis_to(1), before);
+
+	sched_set_idle_poll(0);
+	EXPECT_TRUE(run_on(1));		/* now it halts at once */
+	thread_sleep_ns(1000000);
+	before = ipis_to(1);
+	EXPECT_TRUE(run_on(1));
+	EXPECT_EQ(ipis_to(1), before + 1);
+	sched_set_idle_poll(old);
 }
