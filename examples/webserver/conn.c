@@ -40,11 +40,13 @@ struct conn {
 					 * of its own, whole pages */
 };
 
+/* One per request, on the heap (a connection's stack is 16 KiB): small
+ * enough for the heap's size classes, so no request takes whole pages. */
 struct reply {
 	char head[512];
 	struct web_file f;
-	char extra[WEB_URI_MAX + 64];
 };
+_Static_assert(sizeof(struct reply) <= 3072, "a reply fits a small block");
 
 static time_t now_s(void)
 {
@@ -224,11 +226,9 @@ static int reply(struct conn *c, struct reply *r, struct web_request *req,
 					   web_config.quit_path) == 0)
 		quit(c);
 	status = web_file_open(req->target, &r->f);
-	if (status == 301) {
-		snprintf(r->extra, sizeof(r->extra), "Location: %s\r\n",
-			 r->f.location);
-		return web_send_error(c->fd, 301, keep, head_only, r->extra);
-	}
+	if (status == 301)
+		return web_send_error(c->fd, 301, keep, head_only,
+				      r->f.location);
 	if (status != 200)
 		return web_send_error(c->fd, status, keep, head_only, "");
 	rc = send_file(c, r, keep, head_only);

@@ -85,17 +85,21 @@ static int open_error(int err)
 	return 500;
 }
 
-/* Opens the regular file (full). */
-static int open_regular(const char *full, struct web_file *f)
+/* Opens (full): 200 with (f) filled for a regular file, 0 for a
+ * directory, else an error status. One path lookup for a file: the open
+ * and the descriptor's status, not a stat() of the path first. */
+static int open_file(const char *full, struct web_file *f)
 {
 	struct stat st;
 	int fd = open(full, O_RDONLY);
 
 	if (fd < 0)
-		return open_error(errno);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		return errno == EISDIR ? 0 : open_error(errno);
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return 404;
+		return S_ISDIR(st.st_mode) ? 0 : 404;
 	}
 	f->fd = fd;
 	f->size = st.st_size;
@@ -108,7 +112,6 @@ int web_file_open(const char *target, struct web_file *f)
 	char decoded[WEB_URI_MAX + 1];
 	char full[4096 + 32];
 	size_t plen = strcspn(target, "?#");
-	struct stat st;
 
 	f->fd = -1;
 	f->location[0] = '\0';
@@ -127,17 +130,19 @@ int web_file_open(const char *target, struct web_file *f)
 	if (full[0] == '\0')
 		strcpy(full, "/");
 
-	if (stat(full, &st) < 0)
-		return open_error(errno);
-	if (!S_ISDIR(st.st_mode))
-		return open_regular(full, f);
+	int status = open_file(full, f);
+
+	if (status)
+		return status;
 	if (!dir_form) {
 		/* The raw path (still encoded) plus '/', query kept. */
-		snprintf(f->location, sizeof(f->location), "%.*s/%s",
-			 (int)plen, target, target + plen);
+		snprintf(f->location, sizeof(f->location),
+			 "Location: %.*s/%s\r\n", (int)plen, target,
+			 target + plen);
 		return 301;
 	}
 	strcat(full, full[strlen(full) - 1] == '/' ? "index.html"
 						     : "/index.html");
-	return open_regular(full, f);
+	status = open_file(full, f);
+	return status ? status : 404;	/* index.html a directory */
 }

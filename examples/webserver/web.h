@@ -65,7 +65,8 @@ struct web_file {
 	int fd;			/* open for reading, or -1 */
 	long long size;
 	const char *ctype;
-	char location[WEB_URI_MAX + 8];	/* for a 301 */
+	/* For a 301: the whole header line, "Location: URI\r\n". */
+	char location[WEB_URI_MAX + 24];
 };
 /* Returns 200 with (f->fd) open, 301 with (f->location) set, or an error
  * status (400, 403, 404, 500). */
