@@ -96,8 +96,9 @@ static void record(struct profile_cpu *pc, const struct trap_frame *tf)
 	uint32_t stack[PROFILE_MAX_DEPTH];
 	uint8_t flags = 0;
 
-	if (t && t->state == THREAD_IDLE && tf->rip > 0 &&
-	    *(const uint8_t *)(tf->rip - 1) == HLT_OPCODE)
+	if (t && t->state == THREAD_IDLE &&
+	    ((tf->rip > 0 && *(const uint8_t *)(tf->rip - 1) == HLT_OPCODE) ||
+	     sched_idle_watching()))
 		flags |= PROFILE_FLAG_IDLE;
 	unsigned depth = walk(tf, t, stack);
 	size_t need = PROFILE_HEADER + 4 * depth;

@@ -484,6 +484,11 @@ void sched_stats(unsigned cpu, struct sched_stats *st)
 	st->ipis = __atomic_load_n(&s->ipis, __ATOMIC_RELAXED);
 }
 
+bool sched_idle_watching(void)
+{
+	return this_cpu_var(sched).polling;
+}
+
 uint64_t sched_set_idle_poll(uint64_t ns)
 {
 	return __atomic_exchange_n(&idle_poll_ns, ns, __ATOMIC_RELAXED);

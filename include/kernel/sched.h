@@ -172,4 +172,8 @@ void sched_stats(unsigned cpu, struct sched_stats *st);
  * "toro.idle_poll_us" at boot); returns the previous value. */
 uint64_t sched_set_idle_poll(uint64_t ns);
 
+/* This CPU is idle, watching for work before it halts: for the profiler,
+ * which counts that as idle as it does the hlt. */
+bool sched_idle_watching(void);
+
 #endif /* KERNEL_SCHED_H */
