@@ -440,15 +440,6 @@ static ssize_t recv_on(struct vfs_file *f, void *buf, size_t n, int flags,
 
 /* --- vector I/O ------------------------------------------------------- */
 
-static int kind_of(struct vfs_file *f)
-{
-	int type = 0;
-	socklen_t len = sizeof(type);
-
-	lwip_getsockopt(lwip_of(f), SOL_SOCKET, SO_TYPE, &type, &len);
-	return type;
-}
-
 /* A TCP send of a vector is a sequence of sends, all but the last with
  * MSG_MORE so they leave together (tcp_more.c), that stops at the first
  * short one. Receives, and datagrams either way, go through one flat
@@ -460,7 +451,7 @@ static ssize_t send_vec(struct vfs_file *f, const struct iovec *iov, int n,
 	size_t total = 0;
 	ssize_t rc;
 
-	if (!to && kind_of(f) == SOCK_STREAM) {
+	if (!to && sock_of(f)->tcp) {
 		ssize_t done = 0;
 		int last = n - 1;
 
