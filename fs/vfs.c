@@ -71,10 +71,10 @@ static int lookup(const char *path, bool follow, struct vfs_lookup *lk)
 	if (*path != '/') {
 		spin_lock(&vfs_lock);
 		n = vfs_path_normalize(current_dir(), path, lk->path,
-				       sizeof(lk->path), &lk->dir);
+				       lk->room, &lk->dir);
 		spin_unlock(&vfs_lock);
 	} else {
-		n = vfs_path_normalize("/", path, lk->path, sizeof(lk->path),
+		n = vfs_path_normalize("/", path, lk->path, lk->room,
 				       &lk->dir);
 	}
 	if (n < 0)
@@ -86,20 +86,39 @@ static int lookup(const char *path, bool follow, struct vfs_lookup *lk)
 	return n;
 }
 
+/* Room for (path) normalised: it never grows past the current directory
+ * (for a relative path), a '/' and itself. A link on the way can make it
+ * longer; vfs_lookup_new() then looks again with all the room a path may
+ * have. */
+static size_t room_for(const char *path)
+{
+	size_t room = strnlen(path, VFS_PATH_MAX) + 2;
+
+	if (*path != '/') {
+		spin_lock(&vfs_lock);
+		room += strlen(current_dir()) + 1;
+		spin_unlock(&vfs_lock);
+	}
+	return room < VFS_PATH_MAX ? room : VFS_PATH_MAX;
+}
+
 struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc)
 {
-	struct vfs_lookup *lk = heap_alloc(sizeof(*lk));
+	for (size_t room = room_for(path);; room = VFS_PATH_MAX) {
+		struct vfs_lookup *lk = heap_alloc(sizeof(*lk) + room);
 
-	if (!lk) {
-		*rc = -ENOMEM;
-		return NULL;
-	}
-	*rc = lookup(path, follow, lk);
-	if (*rc) {
+		if (!lk) {
+			*rc = -ENOMEM;
+			return NULL;
+		}
+		lk->room = room;
+		*rc = lookup(path, follow, lk);
+		if (*rc == 0)
+			return lk;
 		heap_free(lk);
-		return NULL;
+		if (*rc != -ENAMETOOLONG || room == VFS_PATH_MAX)
+			return NULL;
 	}
-	return lk;
 }
 
 void vfs_lookup_free(struct vfs_lookup *lk)

@@ -13,12 +13,16 @@
 extern struct spinlock vfs_lock;
 extern struct vfs_mount *vfs_mounts[VFS_MAX_MOUNTS];
 
-/* A path resolved to its mount. */
+/* A path resolved to its mount. (path) has room for (room) bytes: as
+ * many as the path given can need, VFS_PATH_MAX only when a link on the
+ * way makes it longer, so that a lookup of a usual path is a small heap
+ * block rather than whole pages. */
 struct vfs_lookup {
-	char path[VFS_PATH_MAX];	/* normalised, absolute */
 	const char *rel;		/* in (path), relative to (mnt) */
 	struct vfs_mount *mnt;		/* with a user reference */
 	bool dir;			/* the path must name a directory */
+	size_t room;			/* bytes of (path) */
+	char path[];			/* normalised, absolute */
 };
 
 /* The mount of the normalised lk->path: lk->mnt (with a user

@@ -52,7 +52,7 @@ static int splice(struct vfs_lookup *lk, size_t end, const char *target,
 		return -ENAMETOOLONG;
 	memcpy(join + len, target, t);
 	memcpy(join + len + t, rest, r + 1);
-	rc = vfs_path_normalize("/", join, lk->path, sizeof(lk->path),
+	rc = vfs_path_normalize("/", join, lk->path, lk->room,
 				&trailing);
 	if (rc < 0)
 		return rc;
