@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <kernel/heap.h>
+#include <kernel/percpu.h>
 #include <kernel/vfs.h>
 #include <kernel/waitq.h>
 #include <toro/time.h>
@@ -64,17 +65,42 @@ bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p)
 	return was;
 }
 
+/* Whether exclusive poller (p) is a better one to wake than (than): one
+ * not yet woken, then one on this CPU. */
+static bool better(const struct vfs_poller *p, const struct vfs_poller *than,
+		   unsigned here)
+{
+	bool p_woken = __atomic_load_n(&p->woken, __ATOMIC_RELAXED);
+
+	if (p_woken != __atomic_load_n(&than->woken, __ATOMIC_RELAXED))
+		return !p_woken;
+	return p->cpu == here && than->cpu != here;
+}
+
 void vfs_file_notify(struct vfs_file *f, unsigned ready)
 {
 	/* Most files have nobody waiting: one load, no lock. */
 	if (!__atomic_load_n(&f->pollers, __ATOMIC_ACQUIRE))
 		return;
+	bool just_in = !(ready & ~(VFS_POLL_IN | VFS_POLL_RDNORM));
+	unsigned here = this_cpu_id();
+	struct vfs_poller *one = NULL;	/* the exclusive poller to wake */
 	bool irq = spin_lock_irqsave(&f->poll_lock);
 
 	for (struct vfs_poller *p = f->pollers, *next; p; p = next) {
 		next = p->next;
-		if (ready & (p->events | VFS_POLL_ALWAYS))
-			p->wake(p, ready);
+		if (!(ready & (p->events | VFS_POLL_ALWAYS)))
+			continue;
+		if (just_in && (p->events & VFS_POLL_EXCLUSIVE)) {
+			if (!one || better(p, one, here))
+				one = p;
+			continue;
+		}
+		p->wake(p, ready);
+	}
+	if (one) {
+		__atomic_store_n(&one->woken, true, __ATOMIC_RELAXED);
+		one->wake(one, ready);
 	}
 	spin_unlock_irqrestore(&f->poll_lock, irq);
 }
@@ -151,12 +177,18 @@ int vfs_poll_wait(struct vfs_file *const *files, const unsigned *events,
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		e[i].poller = (struct vfs_poller){
-			.events = events[i], .wake = poll_wake };
+			.events = events[i], .cpu = this_cpu_id(),
+			.wake = poll_wake };
 		e[i].pw = &pw;
 		if (files[i])
 			vfs_poll_watch(files[i], &e[i].poller);
 	}
 	for (;;) {
+		/* Looking again: a notification from now on may pick these
+		 * (an exclusive one picked before this sees what it said). */
+		for (size_t i = 0; i < n; i++)
+			__atomic_store_n(&e[i].poller.woken, false,
+					 __ATOMIC_RELAXED);
 		ready = scan(files, events, revents, n);
 		if (ready)
 			break;

@@ -215,9 +215,15 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 		rc = (int)lwip_result(c);
 		if (rc != -EAGAIN || !blocking(f, 0))
 			return rc;
-		rc = sock_wait(f, VFS_POLL_IN, sock_of(f)->rcvtimeo_ms);
-		if (rc)
+		rc = sock_wait(f, VFS_POLL_IN | VFS_POLL_EXCLUSIVE,
+			       sock_of(f)->rcvtimeo_ms);
+		if (rc) {
+			/* This wait may have been the one woken for a
+			 * connection it will not take: another takes it. */
+			if (vfs_poll(f) & VFS_POLL_IN)
+				vfs_file_notify(f, VFS_POLL_IN);
 			return rc;
+		}
 	}
 	if (peer)
 		from_lwip(f, &u, peer);

@@ -234,11 +234,22 @@ struct vfs_file {
 #define VFS_POLL_WRNORM	0x100
 #define VFS_POLL_RDHUP	0x2000
 #define VFS_POLL_ALWAYS (VFS_POLL_ERR | VFS_POLL_HUP)	/* reported unasked */
+/* Not readiness but a way of waiting for VFS_POLL_IN (in the events given
+ * to vfs_poll_wait()): of the pollers that wait so, a notification of IN
+ * alone wakes one: one not woken since it last looked, on the notifying
+ * CPU if there is one (Linux's exclusive waits, with SO_INCOMING_CPU's
+ * choice). accept() waits so: a connection is taken on the CPU whose
+ * receive queue brought it, where its frames are handled, without waking
+ * every worker, and two at once go to two waiters. A poller woken so
+ * that does not go on to take what came must pass the notification on. */
+#define VFS_POLL_EXCLUSIVE 0x10000000
 
 struct vfs_poller {
 	struct vfs_poller *next, *prev;
 	bool linked;			/* on the file's list */
 	unsigned events;		/* VFS_POLL_* bits it cares about */
+	unsigned cpu;			/* EXCLUSIVE: its thread's CPU, */
+	bool woken;			/* and woken, not yet looking again */
 	void (*wake)(struct vfs_poller *p, unsigned ready);
 	void (*gone)(struct vfs_poller *p);	/* may be NULL */
 };
