@@ -49,20 +49,44 @@ int web_send_all(int fd, const void *buf, size_t n, int flags)
 	return 0;
 }
 
+/* (v) in decimal, ending at (end): returns where its digits start. */
+static char *decimal(char *end, unsigned long long v)
+{
+	*--end = '\0';
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* By hand rather than with snprintf(): this runs for every response, and
+ * snprintf() was 8% of the busy time in a profile of the server. */
 int web_format_head(char *buf, size_t size, int status, const char *ctype,
 		    long long length, int keep_alive, const char *extra)
 {
-	int n = snprintf(buf, size,
-			 "HTTP/1.1 %d %s\r\n"
-			 "Server: toro-webserver\r\n"
-			 "Content-Type: %s\r\n"
-			 "Content-Length: %lld\r\n"
-			 "Connection: %s\r\n"
-			 "%s\r\n",
-			 status, web_status_text(status), ctype, length,
-			 keep_alive ? "keep-alive" : "close", extra);
+	char code[8], len[24];
+	const char *part[] = {
+		"HTTP/1.1 ", decimal(code + sizeof(code), (unsigned)status),
+		" ", web_status_text(status),
+		"\r\nServer: toro-webserver\r\nContent-Type: ", ctype,
+		"\r\nContent-Length: ",
+		decimal(len + sizeof(len), (unsigned long long)length),
+		keep_alive ? "\r\nConnection: keep-alive\r\n"
+			   : "\r\nConnection: close\r\n",
+		extra, "\r\n",
+	};
+	size_t n = 0;
 
-	return n < 0 || (size_t)n >= size ? -1 : n;
+	for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		size_t k = strlen(part[i]);
+
+		if (k >= size - n)
+			return -1;	/* no room for it and the NUL */
+		memcpy(buf + n, part[i], k);
+		n += k;
+	}
+	buf[n] = '\0';
+	return (int)n;
 }
 
 int web_send_error(int fd, int status, int keep_alive, int head_only,
