@@ -48,6 +48,8 @@ struct sched_cpu {
 	uint64_t ipis;			/* sent to it to look at the inbox */
 	bool up;
 	bool polling;			/* idle, watching its inbox */
+	bool busy;			/* running threads: looks at its inbox
+					 * at the next block, yield or idle */
 };
 
 static DEFINE_PERCPU(struct sched_cpu, sched);
@@ -240,19 +242,26 @@ static void run_next(struct sched_cpu *s, struct thread *prev)
 		prev->state = THREAD_RUNNING;
 }
 
-/* Hands (node) to (cpu)'s inbox. Only the first message into an empty
- * inbox interrupts the CPU, and not even that one if it is idle and
- * watching: it sees the message itself. The fence orders the push before
- * the look at (polling), as idle_poll() orders its clearing of (polling)
- * before its last look at the inbox: one of the two sees the other. */
-static void push_and_kick(unsigned cpu, struct mpsc_node *node)
+/* Hands (node) to (cpu)'s inbox, interrupting the CPU only when it would
+ * not look there soon by itself: a CPU that is idle and watching sees the
+ * message, and one running threads handles it when its thread blocks or
+ * yields (a thread woken there could not run before anyway), so a wake-up sends
+ * an IPI only to a CPU on its way to halt, and only as the first message
+ * into an empty inbox. An (urgent) message (one that must be handled in
+ * the middle of whatever the CPU runs) interrupts a busy CPU too, even
+ * behind others.
+ * The fence orders the push before the looks at (polling) and (busy), as
+ * the idle loop orders its clearing of either before its last look at
+ * the inbox: one of the two sees the other. */
+static void push_and_kick(unsigned cpu, struct mpsc_node *node, bool urgent)
 {
 	struct sched_cpu *s = &per_cpu_var(sched, cpu);
 
-	if (!mpsc_push(&s->inbox, node))
+	if (!mpsc_push(&s->inbox, node) && !urgent)
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&s->polling, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&s->polling, __ATOMIC_RELAXED) ||
+	    (!urgent && __atomic_load_n(&s->busy, __ATOMIC_RELAXED)))
 		return;
 	__atomic_add_fetch(&s->ipis, 1, __ATOMIC_RELAXED);
 	lapic_send_ipi(cpus[cpu]->apic_id, VEC_IPI_CALL);
@@ -264,6 +273,11 @@ void sched_block(void)
 	struct thread *self = s->current;
 
 	self->state = THREAD_BLOCKED;
+	/* A busy CPU gets no IPI for a wake-up: it looks at each block.
+	 * Before the look at (waiting): a wake-up of this thread handled
+	 * here leaves it running. */
+	if (!mpsc_is_empty(&s->inbox))
+		drain(s);
 	/* Woken already (by an interrupt on this CPU, or another CPU whose
 	 * message is still on its way)? Then do not park at all. */
 	if (!__atomic_load_n(&self->waiting, __ATOMIC_ACQUIRE)) {
@@ -285,7 +299,7 @@ void sched_wake(struct thread *t)
 		/* One message at a time per thread: if one is still queued,
 		 * its handling will see (waiting) clear and wake the thread. */
 		if (!__atomic_exchange_n(&t->wake_queued, 1, __ATOMIC_SEQ_CST)) {
-			push_and_kick(t->cpu, &t->wake_msg.node);
+			push_and_kick(t->cpu, &t->wake_msg.node, false);
 		}
 	}
 	irq_restore(irq);
@@ -312,7 +326,9 @@ void sched_clear_interrupt(void)
 
 void sched_send(unsigned cpu, struct sched_msg *msg)
 {
-	push_and_kick(cpu, &msg->node);
+	/* A creation's creator, a call's caller wait for it to be
+	 * handled, whatever the CPU runs: only wake-ups can wait. */
+	push_and_kick(cpu, &msg->node, true);
 }
 
 /* The list a debugger walks to find threads that are neither running nor
@@ -457,8 +473,13 @@ void sched_idle_loop(void)
 
 	for (;;) {
 		irq_disable();
+		/* Nothing running: messages from now on come with an IPI
+		 * (or are watched for), those before are drained here. */
+		__atomic_store_n(&s->busy, false, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		drain(s);
 		if (s->rq_head) {
+			__atomic_store_n(&s->busy, true, __ATOMIC_RELAXED);
 			run_next(s, &s->idle);
 			continue;
 		}

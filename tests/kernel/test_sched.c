@@ -527,3 +527,51 @@ TEST(sched, an_idle_cpu_watching_for_work_needs_no_ipi)
 	EXPECT_TRUE(creations_send(1, 20));
 	sched_set_idle_poll(old);
 }
+
+static struct sema busy_sleeper_sema;
+static int busy_spinning, busy_stop;
+
+static void *sleep_on_sema(void *arg)
+{
+	sema_wait(&busy_sleeper_sema);
+	return arg;
+}
+
+static void *spin_until_stopped(void *arg)
+{
+	__atomic_store_n(&busy_spinning, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&busy_stop, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	return arg;
+}
+
+/* A CPU running a thread looks at its inbox when that thread blocks or
+ * yields (kernel/sched.c): waking a thread there needs no IPI, and the
+ * woken thread runs once the CPU is free. */
+TEST(sched, a_busy_cpu_takes_a_wake_up_without_an_ipi)
+{
+	if (cpu_count() < 2)
+		return;
+	void *v = NULL;
+
+	sema_init(&busy_sleeper_sema, 0);
+	busy_spinning = busy_stop = 0;
+	struct thread *sleeper = thread_create(1, 0, sleep_on_sema,
+					       (void *)5);
+	struct thread *spinner = thread_create(1, 0, spin_until_stopped,
+					       (void *)6);
+
+	ASSERT_NOT_NULL(sleeper);
+	ASSERT_NOT_NULL(spinner);
+	while (!__atomic_load_n(&busy_spinning, __ATOMIC_ACQUIRE))
+		thread_sleep_ns(100000);
+	uint64_t before = ipis_to(1);
+
+	sema_post(&busy_sleeper_sema);
+	EXPECT_EQ(ipis_to(1) - before, 0);
+	__atomic_store_n(&busy_stop, 1, __ATOMIC_RELEASE);
+	EXPECT_EQ(thread_join(spinner, &v), 0);
+	EXPECT_EQ((uintptr_t)v, 6);
+	EXPECT_EQ(thread_join(sleeper, &v), 0);
+	EXPECT_EQ((uintptr_t)v, 5);
+}
