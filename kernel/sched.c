@@ -378,6 +378,21 @@ void sched_yield_cpu(void)
 	irq_restore(irq);
 }
 
+/* Before (self) leaves this CPU for good (exit, a move): a wake-up or an
+ * interruption of it may still be in this CPU's inbox, read when the
+ * CPU next looks, by then at a thread freed or gone elsewhere. That
+ * happens when its waker cleared (waiting) before (self) parked, so
+ * (self) went on, and sent no IPI to this busy CPU. Handles it now (a
+ * running thread has nothing to wake). Interrupts off. */
+static void settle_messages(struct sched_cpu *s, struct thread *self)
+{
+	while (__atomic_load_n(&self->wake_queued, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&self->intr_queued, __ATOMIC_ACQUIRE)) {
+		drain(s);	/* a message being pushed shows up soon */
+		cpu_relax();
+	}
+}
+
 int sched_migrate_self(unsigned cpu)
 {
 	bool irq = irq_save();
@@ -391,6 +406,7 @@ int sched_migrate_self(unsigned cpu)
 			fpu_save(self->fpu);
 			s->fpu_owner = NULL;
 		}
+		settle_messages(s, self);
 		all_unlink(s, self);
 		self->state = THREAD_READY;
 		self->cpu = cpu;
@@ -407,6 +423,7 @@ void sched_exit(void)
 	struct sched_cpu *s = &this_cpu_var(sched);
 	struct thread *self = s->current;
 
+	settle_messages(s, self);
 	self->state = THREAD_DEAD;
 	all_unlink(s, self);
 	if (s->fpu_owner == self)

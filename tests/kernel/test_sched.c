@@ -575,3 +575,46 @@ TEST(sched, a_busy_cpu_takes_a_wake_up_without_an_ipi)
 	EXPECT_EQ(thread_join(sleeper, &v), 0);
 	EXPECT_EQ((uintptr_t)v, 5);
 }
+
+static struct sema race_sema;
+static int race_stop;
+
+static void *wait_once(void *arg)
+{
+	sema_wait(&race_sema);
+	return arg;
+}
+
+static void *yield_until_stopped(void *arg)
+{
+	while (!__atomic_load_n(&race_stop, __ATOMIC_ACQUIRE))
+		thread_yield();
+	return arg;
+}
+
+/* A thread woken just as it parks goes on without parking, its wake-up
+ * still in its busy CPU's inbox (no IPI): it must not exit with it there,
+ * or the CPU later reads a freed thread. Many short waits on a CPU kept
+ * busy, each thread exiting at once. */
+TEST(sched, threads_woken_as_they_park_exit_with_nothing_queued)
+{
+	if (cpu_count() < 2)
+		return;
+	race_stop = 0;
+	struct thread *busy = thread_create(1, 0, yield_until_stopped, NULL);
+
+	ASSERT_NOT_NULL(busy);
+	for (uintptr_t i = 0; i < 3000; i++) {
+		void *v = NULL;
+
+		sema_init(&race_sema, 0);
+		struct thread *t = thread_create(1, 0, wait_once, (void *)i);
+
+		ASSERT_NOT_NULL(t);
+		sema_post(&race_sema);
+		EXPECT_EQ(thread_join(t, &v), 0);
+		EXPECT_EQ((uintptr_t)v, i);
+	}
+	__atomic_store_n(&race_stop, 1, __ATOMIC_RELEASE);
+	EXPECT_EQ(thread_join(busy, NULL), 0);
+}
