@@ -245,14 +245,14 @@ static void run_next(struct sched_cpu *s, struct thread *prev)
 /* Hands (node) to (cpu)'s inbox, interrupting the CPU only when it would
  * not look there soon by itself: a CPU that is idle and watching sees the
  * message, and one running threads handles it when its thread blocks or
- * yields (a thread woken there could not run before anyway), so a wake-up sends
- * an IPI only to a CPU on its way to halt, and only as the first message
- * into an empty inbox. An (urgent) message (one that must be handled in
- * the middle of whatever the CPU runs) interrupts a busy CPU too, even
- * behind others.
- * The fence orders the push before the looks at (polling) and (busy), as
- * the idle loop orders its clearing of either before its last look at
- * the inbox: one of the two sees the other. */
+ * yields (a thread woken there could not run before anyway). So a
+ * wake-up sends an IPI only to a CPU on its way to halt, and only as the
+ * first message into an empty inbox. An (urgent) message (one that must
+ * be handled in the middle of whatever the CPU runs) interrupts a busy
+ * CPU too, even behind others. The fence orders the push before the
+ * looks at (polling) and (busy), as the idle loop orders its clearing of
+ * either before its last look at the inbox: one of the two sees the
+ * other. */
 static void push_and_kick(unsigned cpu, struct mpsc_node *node, bool urgent)
 {
 	struct sched_cpu *s = &per_cpu_var(sched, cpu);
