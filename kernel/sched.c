@@ -174,6 +174,11 @@ static void drain(struct sched_cpu *s)
 		}
 		struct thread *t = container_of(msg, struct thread, wake_msg);
 
+		/* settle_messages() keeps a thread from exiting with its
+		 * wake-up queued: one here is memory already freed. */
+		if (t->state == THREAD_DEAD)
+			panic("sched: a wake-up of exited thread %d", t->id);
+
 		/* Let the next wake-up send a message before looking at
 		 * (waiting): one that comes after the look sends its own. The
 		 * exchange is a full barrier, so the look cannot happen first. */

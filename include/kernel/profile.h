@@ -6,9 +6,10 @@
  * toro.profile=HZ (1..10000): each CPU then samples, from its own local
  * APIC timer, the interrupted instruction and frame-pointer call stack of
  * whatever it runs, with the thread id; a CPU halted in its idle loop, or
- * watching there for work before it halts, is recorded as idle. Samples go into a bounded buffer per CPU
- * (toro.profile_kb, default 1024 KiB each); samples that do not fit are
- * counted as dropped and reported, never written over older ones.
+ * watching there for work before it halts, is recorded as idle. Samples
+ * go into a bounded buffer per CPU (toro.profile_kb, default 1024 KiB
+ * each); samples that do not fit are counted as dropped and reported,
+ * never written over older ones.
  *
  * The samples are written to the console at exit() and by profile_dump(),
  * one sample per line, so that any console carries them:

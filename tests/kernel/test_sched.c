@@ -528,12 +528,14 @@ TEST(sched, an_idle_cpu_watching_for_work_needs_no_ipi)
 	sched_set_idle_poll(old);
 }
 
-static struct sema busy_sleeper_sema;
+/* Threads on CPU 1 for the wake-up tests: one waiting for a post of
+ * (wake_sema), one keeping the CPU busy until (busy_stop). */
+static struct sema wake_sema;
 static int busy_spinning, busy_stop;
 
-static void *sleep_on_sema(void *arg)
+static void *wait_for_post(void *arg)
 {
-	sema_wait(&busy_sleeper_sema);
+	sema_wait(&wake_sema);
 	return arg;
 }
 
@@ -542,6 +544,13 @@ static void *spin_until_stopped(void *arg)
 	__atomic_store_n(&busy_spinning, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&busy_stop, __ATOMIC_ACQUIRE))
 		cpu_relax();
+	return arg;
+}
+
+static void *yield_until_stopped(void *arg)
+{
+	while (!__atomic_load_n(&busy_stop, __ATOMIC_ACQUIRE))
+		thread_yield();
 	return arg;
 }
 
@@ -554,9 +563,9 @@ TEST(sched, a_busy_cpu_takes_a_wake_up_without_an_ipi)
 		return;
 	void *v = NULL;
 
-	sema_init(&busy_sleeper_sema, 0);
+	sema_init(&wake_sema, 0);
 	busy_spinning = busy_stop = 0;
-	struct thread *sleeper = thread_create(1, 0, sleep_on_sema,
+	struct thread *sleeper = thread_create(1, 0, wait_for_post,
 					       (void *)5);
 	struct thread *spinner = thread_create(1, 0, spin_until_stopped,
 					       (void *)6);
@@ -567,7 +576,7 @@ TEST(sched, a_busy_cpu_takes_a_wake_up_without_an_ipi)
 		thread_sleep_ns(100000);
 	uint64_t before = ipis_to(1);
 
-	sema_post(&busy_sleeper_sema);
+	sema_post(&wake_sema);
 	EXPECT_EQ(ipis_to(1) - before, 0);
 	__atomic_store_n(&busy_stop, 1, __ATOMIC_RELEASE);
 	EXPECT_EQ(thread_join(spinner, &v), 0);
@@ -576,45 +585,31 @@ TEST(sched, a_busy_cpu_takes_a_wake_up_without_an_ipi)
 	EXPECT_EQ((uintptr_t)v, 5);
 }
 
-static struct sema race_sema;
-static int race_stop;
-
-static void *wait_once(void *arg)
-{
-	sema_wait(&race_sema);
-	return arg;
-}
-
-static void *yield_until_stopped(void *arg)
-{
-	while (!__atomic_load_n(&race_stop, __ATOMIC_ACQUIRE))
-		thread_yield();
-	return arg;
-}
-
 /* A thread woken just as it parks goes on without parking, its wake-up
  * still in its busy CPU's inbox (no IPI): it must not exit with it there,
- * or the CPU later reads a freed thread. Many short waits on a CPU kept
- * busy, each thread exiting at once. */
+ * or the CPU later reads a freed thread (drain() panics at a wake-up of
+ * a dead one). Many short waits on a CPU kept busy, each thread exiting
+ * at once. */
 TEST(sched, threads_woken_as_they_park_exit_with_nothing_queued)
 {
 	if (cpu_count() < 2)
 		return;
-	race_stop = 0;
+	busy_stop = 0;
 	struct thread *busy = thread_create(1, 0, yield_until_stopped, NULL);
 
 	ASSERT_NOT_NULL(busy);
 	for (uintptr_t i = 0; i < 3000; i++) {
 		void *v = NULL;
 
-		sema_init(&race_sema, 0);
-		struct thread *t = thread_create(1, 0, wait_once, (void *)i);
+		sema_init(&wake_sema, 0);
+		struct thread *t = thread_create(1, 0, wait_for_post,
+						 (void *)i);
 
 		ASSERT_NOT_NULL(t);
-		sema_post(&race_sema);
+		sema_post(&wake_sema);
 		EXPECT_EQ(thread_join(t, &v), 0);
 		EXPECT_EQ((uintptr_t)v, i);
 	}
-	__atomic_store_n(&race_stop, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&busy_stop, 1, __ATOMIC_RELEASE);
 	EXPECT_EQ(thread_join(busy, NULL), 0);
 }
