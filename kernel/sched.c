@@ -213,10 +213,19 @@ static void finish_switch(struct sched_cpu *s)
 	}
 }
 
+/* (t) runs from now on this CPU. */
+static void set_current(struct sched_cpu *s, struct thread *t)
+{
+	struct cpu *c = this_cpu();
+
+	s->current = t;
+	thread_stack_bounds(t, &c->run_stack_lo, &c->run_stack_hi);
+}
+
 static void switch_to(struct sched_cpu *s, struct thread *prev,
 		      struct thread *next)
 {
-	s->current = next;
+	set_current(s, next);
 	if (next != &s->idle)
 		next->state = THREAD_RUNNING;
 	if (next->fpu && s->fpu_owner != next) {
@@ -463,7 +472,7 @@ __cold void sched_init_cpu(void)
 	}
 	s->idle.cpu = this_cpu_id();
 	s->idle.state = THREAD_IDLE;
-	s->current = &s->idle;
+	set_current(s, &s->idle);
 	s->up = true;
 }
 

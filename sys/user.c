@@ -8,7 +8,7 @@
  */
 #include <arch/mmu.h>
 #include <kernel/page_alloc.h>
-#include <kernel/sched.h>
+#include <kernel/percpu.h>
 #include <kernel/vfs_path.h>
 
 #include "sys_impl.h"
@@ -16,13 +16,15 @@
 /* Most buffers a program hands over are on the calling thread's own
  * stack, which is mapped and writable through and through: no need to
  * walk the page tables for them (a walk costs more than the rest of a
- * clock_gettime()). */
+ * clock_gettime()). The scheduler keeps the bounds in struct cpu, so the
+ * answer takes no call into it. */
 static bool on_own_stack(const void *p, size_t n)
 {
-	uintptr_t lo, hi, a = (uintptr_t)p;
+	const struct cpu *c = this_cpu();
+	uintptr_t a = (uintptr_t)p;
 
-	thread_stack_bounds(sched_current(), &lo, &hi);
-	return a >= lo && a < hi && n <= hi - a;
+	return a >= c->run_stack_lo && a < c->run_stack_hi &&
+	       n <= c->run_stack_hi - a;
 }
 
 bool user_readable(const void *p, size_t n)

@@ -23,6 +23,9 @@ struct cpu {
 	int errno_value;	  /* errno until threads carry their own */
 	uintptr_t stack_bottom;	  /* boot/idle stack, above its guard page */
 	uintptr_t stack_top;
+	/* The running thread's stack, kept by the scheduler at each switch
+	 * so that sys/user.c can tell a buffer on it without a call. */
+	uintptr_t run_stack_lo, run_stack_hi;
 };
 
 /* Every CPU that came up, indexed by struct cpu.id; entries past the boot

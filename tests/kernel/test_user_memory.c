@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What a system call may read or write (sys/user.c): a buffer on the
+ * calling thread's stack is taken without a page-table walk, from bounds
+ * the scheduler keeps at each switch; the guard page below that stack is
+ * not the stack and must give EFAULT, not a fault in the kernel.
+ */
+#include <errno.h>
+#include <time.h>
+
+#include <kernel/sched.h>
+#include <toro/test.h>
+#include <toro/thread.h>
+
+/* clock_gettime() into a buffer on the stack, then into the guard page
+ * just below the calling thread's stack: 0 if both answers are right. */
+static int own_stack_and_guard(void)
+{
+	struct timespec ts = { 0, -1 };
+	uintptr_t lo, hi;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) || ts.tv_nsec < 0)
+		return 1;
+	thread_stack_bounds(sched_current(), &lo, &hi);
+	if ((uintptr_t)&ts < lo || (uintptr_t)&ts >= hi)
+		return 2;	/* the bounds are not this thread's */
+	errno = 0;
+	if (clock_gettime(CLOCK_MONOTONIC, (struct timespec *)(lo - 64)) != -1
+	    || errno != EFAULT)
+		return 3;
+	/* Straddling the bottom of the stack: half of it is the guard. */
+	errno = 0;
+	if (clock_gettime(CLOCK_MONOTONIC, (struct timespec *)(lo - 8)) != -1
+	    || errno != EFAULT)
+		return 4;
+	return 0;
+}
+
+static void *check_after_yield(void *arg)
+{
+	(void)arg;
+	thread_yield();	/* switched away and back: bounds set again */
+	return (void *)(uintptr_t)own_stack_and_guard();
+}
+
+TEST(user_memory, a_stack_buffer_is_taken_and_the_guard_page_refused)
+{
+	EXPECT_EQ(own_stack_and_guard(), 0);
+}
+
+TEST(user_memory, each_thread_of_a_cpu_has_its_own_bounds)
+{
+	struct thread *t[3];
+	void *rc;
+
+	/* Three threads taking turns on this CPU: each asks while the
+	 * others' stacks were the last ones switched from. */
+	for (int i = 0; i < 3; i++)
+		ASSERT_NE(t[i] = thread_create(THREAD_CPU_SELF, 0,
+					       check_after_yield, NULL), NULL);
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(thread_join(t[i], &rc), 0);
+		EXPECT_EQ((uintptr_t)rc, 0);
+	}
+}
