@@ -301,35 +301,61 @@ void sched_block(void)
 	run_next(s, self);
 }
 
+/*
+ * From another CPU, the moment (waiting) is clear or (intr_pending) set,
+ * (t) may go on, if it had not parked yet, and exit: everything the
+ * waker does to (t) after that must be counted in (remote_touch), which
+ * settle_messages() waits out. Taken before that first store and let go
+ * after the message is pushed (or not needed).
+ */
+static void touch_begin(struct thread *t)
+{
+	__atomic_fetch_add(&t->remote_touch, 1, __ATOMIC_SEQ_CST);
+}
+
+static void touch_end(struct thread *t)
+{
+	__atomic_fetch_sub(&t->remote_touch, 1, __ATOMIC_RELEASE);
+}
+
 void sched_wake(struct thread *t)
 {
-	if (!__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL))
-		return;	/* not parked, or somebody else woke it */
 	bool irq = irq_save();
 
 	if (t->cpu == this_cpu_id()) {
-		make_ready(&this_cpu_var(sched), t);
-	} else {
-		/* One message at a time per thread: if one is still queued,
-		 * its handling will see (waiting) clear and wake the thread. */
-		if (!__atomic_exchange_n(&t->wake_queued, 1, __ATOMIC_SEQ_CST)) {
-			push_and_kick(t->cpu, &t->wake_msg.node, false);
-		}
+		if (__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL))
+			make_ready(&this_cpu_var(sched), t);
+		irq_restore(irq);
+		return;
 	}
+	touch_begin(t);
+	/* Not parked, or somebody else woke it: nothing to do. One message
+	 * at a time per thread: if one is still queued, its handling will
+	 * see (waiting) clear and wake the thread. */
+	if (__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL) &&
+	    !__atomic_exchange_n(&t->wake_queued, 1, __ATOMIC_SEQ_CST))
+		push_and_kick(t->cpu, &t->wake_msg.node, false);
+	touch_end(t);
 	irq_restore(irq);
 }
 
 void sched_interrupt(struct thread *t)
 {
-	__atomic_store_n(&t->intr_pending, 1, __ATOMIC_SEQ_CST);
 	bool irq = irq_save();
 
 	if (t->cpu == this_cpu_id()) {
+		__atomic_store_n(&t->intr_pending, 1, __ATOMIC_SEQ_CST);
 		interrupt_here(&this_cpu_var(sched), t);
-	} else if (!__atomic_exchange_n(&t->intr_queued, 1, __ATOMIC_SEQ_CST)) {
+		irq_restore(irq);
+		return;
+	}
+	touch_begin(t);
+	__atomic_store_n(&t->intr_pending, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_exchange_n(&t->intr_queued, 1, __ATOMIC_SEQ_CST)) {
 		t->intr_msg.type = MSG_INTERRUPT;
 		sched_send(t->cpu, &t->intr_msg);
 	}
+	touch_end(t);
 	irq_restore(irq);
 }
 
@@ -396,11 +422,15 @@ void sched_yield_cpu(void)
  * interruption of it may still be in this CPU's inbox, read when the
  * CPU next looks, by then at a thread freed or gone elsewhere. That
  * happens when its waker cleared (waiting) before (self) parked, so
- * (self) went on, and sent no IPI to this busy CPU. Handles it now (a
- * running thread has nothing to wake). Interrupts off. */
+ * (self) went on, and sent no IPI to this busy CPU; the waker may even
+ * not have pushed it yet (remote_touch). Waits for those, handles them
+ * now (a running thread has nothing to wake). Interrupts off. */
 static void settle_messages(struct sched_cpu *s, struct thread *self)
 {
-	while (__atomic_load_n(&self->wake_queued, __ATOMIC_ACQUIRE) ||
+	/* (remote_touch) first: a waker that is done has queued its
+	 * message, and the loads below then see it. */
+	while (__atomic_load_n(&self->remote_touch, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&self->wake_queued, __ATOMIC_ACQUIRE) ||
 	       __atomic_load_n(&self->intr_queued, __ATOMIC_ACQUIRE)) {
 		drain(s);	/* a message being pushed shows up soon */
 		cpu_relax();

@@ -45,6 +45,10 @@ struct thread {
 	int waiting;			/* 1 while parked (see above) */
 	struct sched_msg wake_msg;	/* how remote wakers reach the owner */
 	int wake_queued;		/* wake_msg is in the owner's inbox */
+	/* Wakers and interrupters on other CPUs between their first touch
+	 * of this thread and the push of their message: it may not exit
+	 * or move until they are done with it (sched.c). */
+	int remote_touch;
 
 	/* Interruptions (signals, cancellation; see sched_interrupt()):
 	 * (intr_pending) is set by others and cleared by the thread,
