@@ -12,8 +12,9 @@
  * /BASENAME; any other path gets the first. "Connection: close" in a
  * request closes the connection after its answer, as the web server does.
  */
-#define _GNU_SOURCE	/* memmem, strcasestr */
+#define _GNU_SOURCE	/* memmem */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,24 @@ static bool push(struct tcp_pcb *pcb, struct conn *c, err_t *rc)
 	return true;
 }
 
+/* Whether request head [head, head + len) has a "Connection: close"
+ * line. Only line starts are compared: a case-blind search through every
+ * byte (strcasestr) was a fifth of this guest's time per request. */
+static bool says_close(const char *head, size_t len)
+{
+	static const char want[] = "connection: close";
+	const size_t n = sizeof(want) - 1;
+	const char *p = head, *end = head + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if ((size_t)(end - p) >= n && (*p | 0x20) == 'c' &&
+		    strncasecmp(p, want, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Answers every whole request head in c->req (one at a time: the next
  * waits until the answer before it is queued whole). Returns what the
  * callback returns. */
@@ -145,11 +164,8 @@ static err_t answer(struct tcp_pcb *pcb, struct conn *c)
 	       (end = memmem(c->req, c->have, "\r\n\r\n", 4)) != NULL) {
 		size_t len = (size_t)(end + 4 - c->req);
 		const struct file *f = lookup(c->req, len);
-		char save = *end;
 
-		*end = '\0';
-		c->close_after = strcasestr(c->req, "\nconnection: close") != NULL;
-		*end = save;
+		c->close_after = says_close(c->req, len);
 		const char *head = f->head[c->close_after];
 		err_t err = tcp_write(pcb, head, (u16_t)strlen(head),
 				      TCP_WRITE_FLAG_MORE);
