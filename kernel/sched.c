@@ -425,7 +425,8 @@ void sched_yield_cpu(void)
  * (self) went on, and sent no IPI to this busy CPU; the waker may even
  * not have pushed it yet (remote_touch). Waits for those, handles them
  * now (a running thread has nothing to wake). Interrupts off. */
-static void settle_messages(struct sched_cpu *s, struct thread *self)
+static __cold void settle_messages(struct sched_cpu *s,
+				    struct thread *self)
 {
 	/* (remote_touch) first: a waker that is done has queued its
 	 * message, and the loads below then see it. */
@@ -437,7 +438,7 @@ static void settle_messages(struct sched_cpu *s, struct thread *self)
 	}
 }
 
-int sched_migrate_self(unsigned cpu)
+__cold int sched_migrate_self(unsigned cpu)
 {
 	bool irq = irq_save();
 	struct sched_cpu *s = &this_cpu_var(sched);

@@ -27,16 +27,20 @@ static bool on_own_stack(const void *p, size_t n)
 	       n <= c->run_stack_hi - a;
 }
 
-bool user_readable(const void *p, size_t n)
+static bool user_memory(const void *p, size_t n, bool write)
 {
 	return n == 0 || on_own_stack(p, n) ||
-	       vm_dma_ok((uintptr_t)p, n, false);
+	       vm_dma_ok((uintptr_t)p, n, write);
+}
+
+bool user_readable(const void *p, size_t n)
+{
+	return user_memory(p, n, false);
 }
 
 bool user_writable(void *p, size_t n)
 {
-	return n == 0 || on_own_stack(p, n) ||
-	       vm_dma_ok((uintptr_t)p, n, true);
+	return user_memory(p, n, true);
 }
 
 int user_path(const char *path)
