@@ -73,6 +73,14 @@ err_t netif_send(struct pbuf *p)
 	return rc ? ERR_IF : ERR_OK;
 }
 
+void netif_tx_flush(void)
+{
+	struct netdev *d = READ_ONCE(dev);
+
+	if (d && d->tx_flush)
+		d->tx_flush(d);
+}
+
 /* lwIP -> device, under the core lock: TCP data may wait for the
  * segments after it (netif_tso.c), anything else goes now. */
 static err_t link_output(struct netif *n, struct pbuf *p)

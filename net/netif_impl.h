@@ -53,6 +53,9 @@ bool netif_tso_cut(struct netdev *d, struct pbuf *p);
 /* netif.c: sends (p) to the device as it is (netif_tso_cut() for a big
  * TCP segment). */
 err_t netif_send(struct pbuf *p);
+/* netif.c: after the core lock is let go, tells the device of the frames
+ * this CPU sent while it was held (netdev.h, tx_flush). */
+void netif_tx_flush(void);
 
 /* netif.c: whether TCP/IPv4 may send big segments (net/tcp_big.c): the
  * device cuts them (TSO4 with checksum offload) and the link's MTU takes

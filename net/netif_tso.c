@@ -454,4 +454,5 @@ void net_core_unlock(void)
 {
 	netif_tso_flush();
 	sys_mutex_unlock(&lock_tcpip_core);
+	netif_tx_flush();
 }

@@ -215,6 +215,7 @@ static __cold int vnet_probe(struct virtio_dev *vdev)
 		v->nd.features |= NETDEV_F_SG;
 	v->nd.xmit = vnet_xmit;
 	v->nd.xmit_ref = vnet_xmit_ref;
+	v->nd.tx_flush = vnet_tx_flush;
 	v->nd.rx_release = vnet_rx_release;
 	v->nd.up = vnet_up;
 	v->nd.drain = vnet_drain;

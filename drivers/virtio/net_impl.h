@@ -171,13 +171,8 @@ static inline struct vnet *vnet_pair(struct vnet *v, unsigned k)
 	return k ? v->pairs[k] : v;
 }
 
-/* The pair the calling CPU sends on. */
-static inline struct vnet *vnet_tx_pair(struct netdev *d)
-{
-	struct vnet *v = d->driver_data;
-
-	return v->npairs > 1 ? v->pairs[cpu_id() % v->npairs] : v;
-}
+/* The pair the calling CPU sends on (net_mq.c). */
+struct vnet *vnet_tx_pair(struct netdev *d);
 
 /* The queue pairs (net_mq.c), after the features are negotiated and pair
  * 0's configuration is set: one, or with multi-queue one a CPU with its
@@ -191,6 +186,7 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	      const struct netdev_offload *off);
 int vnet_xmit_ref(struct netdev *d, const struct netdev_frag *frags,
 		  unsigned n, const struct netdev_offload *off, void *cookie);
+void vnet_tx_flush(struct netdev *d);
 /* Hands the cookies of xmit_ref's completed frames back to the stack; in
  * a thread. True when every slot is free again. */
 bool vnet_sg_reap(struct vnet *v);

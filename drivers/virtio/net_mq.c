@@ -94,6 +94,13 @@ static int spares_init(struct vnet *v)
 	return 0;
 }
 
+struct vnet *vnet_tx_pair(struct netdev *d)
+{
+	struct vnet *v = d->driver_data;
+
+	return v->npairs > 1 ? v->pairs[cpu_id() % v->npairs] : v;
+}
+
 /* Pair (v)'s queues (2k, 2k + 1) and buffers. */
 static int pair_init(struct vnet *v, unsigned k)
 {
@@ -105,6 +112,8 @@ static int pair_init(struct vnet *v, unsigned k)
 		return rc;
 	v->nrx = v->rxq->size;
 	v->ntx = v->txq->size;
+	/* Senders notify after the stack's lock (vnet_tx_flush()). */
+	v->txq->hold_notify = true;
 	v->ready = heap_alloc(v->nrx * sizeof(*v->ready));
 	v->tx_free = heap_alloc(v->ntx * sizeof(*v->tx_free));
 	v->held = heap_alloc(v->nrx * sizeof(*v->held));

@@ -148,6 +148,16 @@ static int tx_get(struct vnet *v, struct vnet_buf **out)
 	}
 }
 
+/* The transmit queues hold their notifications (net_mq.c): the stack
+ * sends under its core lock, and a notification is a VM exit, under TCG
+ * a wait for QEMU's big lock, which every other sender would then wait
+ * out too. Here they go, after the lock, one for all the frames sent
+ * while it was held: on the queue of this CPU, as they were. */
+void vnet_tx_flush(struct netdev *d)
+{
+	virtq_flush(vnet_tx_pair(d)->txq);
+}
+
 int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 	      const struct netdev_offload *off)
 {

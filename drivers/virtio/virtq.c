@@ -191,6 +191,7 @@ static void on_rekick(struct timer *t)
 	bool kick = q->unkicked && !q->dev->broken;
 
 	q->unkicked = false;
+	q->notify_owed = false;
 	q->rekick_armed = false;
 	if (kick)
 		q->rekicks++;
@@ -293,6 +294,10 @@ static void publish(struct virtq *q, struct virtq_req *req, uint16_t head,
 	__atomic_store_n(&q->avail->idx, q->avail_idx, __ATOMIC_RELEASE);
 	bool kick = needs_notify(q, old, q->avail_idx);
 
+	if (kick && q->hold_notify) {	/* virtq_flush() sends it */
+		q->notify_owed = true;
+		kick = false;
+	}
 	if (kick)
 		q->unkicked = false;
 	else
@@ -349,9 +354,18 @@ void virtq_kick(struct virtq *q)
 	bool irq = spin_lock_irqsave(&q->lock);
 
 	q->unkicked = false;
+	q->notify_owed = false;
 	spin_unlock_irqrestore(&q->lock, irq);
 	if (!READ_ONCE(q->dev->broken))
 		q->dev->ops->notify(q->dev, q);
+}
+
+void virtq_flush(struct virtq *q)
+{
+	/* Unlocked: the publisher that owes one reads its own store.
+	 * Another's flush or the timer may send it first: one spare. */
+	if (READ_ONCE(q->notify_owed))
+		virtq_kick(q);
 }
 
 /* Returns the chain at (head) of (n) descriptors to the free list. */

@@ -199,6 +199,9 @@ struct virtq {
 	bool own_irq;		/* has a queue_irq(): the device's shared
 				 * interrupt leaves it alone */
 	bool unkicked;		/* buffers added since the last notify */
+	bool hold_notify;	/* set by the driver: notifications the
+				 * device asks for wait for virtq_flush() */
+	bool notify_owed;	/* one was asked for and held since */
 	bool rekick_armed;	/* rekick_timer runs, on the CPU that armed it */
 	struct timer rekick_timer;	/* see on_rekick() in virtq.c */
 	unsigned long rekicks;	/* notifies rekick_timer sent */
@@ -251,6 +254,11 @@ int virtq_submit_indirect(struct virtq *q, struct virtq_req *req,
 /* Notifies the device of (q) whether or not it asked to be: for a driver
  * that finds the ring full, so the device must have work. */
 void virtq_kick(struct virtq *q);
+
+/* For a queue with (hold_notify): sends the notification the device
+ * asked for since the last one, if any. Buffers a driver leaves owed
+ * are notified within VIRTQ_REKICK_NS all the same (virtq.c). */
+void virtq_flush(struct virtq *q);
 
 /*
  * Waits until the device has used (req), or until (deadline) (clock_ns();

@@ -101,6 +101,12 @@ struct netdev {
 	int (*xmit_ref)(struct netdev *d, const struct netdev_frag *frags,
 			unsigned n, const struct netdev_offload *off,
 			void *cookie);
+	/* Optional: tells the device of the frames xmit and xmit_ref left
+	 * unannounced on this CPU. A driver that has it may leave them so
+	 * (a notification is a VM exit: the stack's sends under its lock go
+	 * cheaper without one each); the stack calls it after each batch of
+	 * sends, once it has let go of that lock. */
+	void (*tx_flush)(struct netdev *d);
 	/* Set by the stack before it calls xmit_ref: called in a thread
 	 * (never an interrupt handler), on any CPU, maybe inside a later
 	 * xmit or xmit_ref, once for each frame xmit_ref took. */

@@ -234,6 +234,11 @@ void virtq_kick(struct virtq *q)
 	(void)q;
 }
 
+void virtq_flush(struct virtq *q)
+{
+	(void)q;
+}
+
 /* Completes what the device used since the last look. */
 void virtq_poll(struct virtq *q)
 {

@@ -443,6 +443,34 @@ TEST(virtio_net, transmit_completion_frees_the_buffer)
 	EXPECT_FALSE(t->fk.dev.broken);
 }
 
+/* Sends leave the notification they need to tx_flush(), which the stack
+ * calls once it has let go of its core lock: one for all of them. */
+TEST(virtio_net, sends_are_notified_at_the_flush)
+{
+	struct nt *t = good_dev();
+
+	ASSERT_NOT_NULL(t);
+	ASSERT_NOT_NULL(t->nd->tx_flush);
+	thread_sleep_ns(30 * 1000 * 1000);	/* earlier notifications: out */
+	int before = t->fk.notifies;
+
+	ASSERT_EQ(send_one(t), 0);
+	ASSERT_EQ(send_one(t), 0);
+	EXPECT_EQ(t->fk.notifies, before);
+	t->nd->tx_flush(t->nd);
+	EXPECT_EQ(t->fk.notifies, before + 1);
+	t->nd->tx_flush(t->nd);
+	EXPECT_EQ(t->fk.notifies, before + 1);
+	for (int k = 0; k < 2; k++) {
+		int head = fake_take_q(&t->fk, TXQ);
+
+		ASSERT_GE(head, 0);
+		fake_use_q(&t->fk, TXQ, (uint32_t)head, 0);
+	}
+	virtq_poll(vnet_of(t)->txq);
+	EXPECT_EQ(vnet_of(t)->ntx_free, vnet_of(t)->ntx);
+}
+
 TEST(virtio_net, tso_frame_goes_whole_with_its_segmentation_header)
 {
 	static uint8_t f[20000];

@@ -303,6 +303,47 @@ TEST(virtq, unnotified_buffers_are_notified_later)
 		EXPECT_EQ(virtq_wait(q, &reqs[k], 0), 0);
 }
 
+/* A queue whose driver holds its notifications (hold_notify): those the
+ * device asks for wait for virtq_flush(), one for all the buffers added
+ * meanwhile; a flush with none owed sends none; one never flushed goes
+ * out by the timer all the same. */
+TEST(virtq, held_notifications_go_at_the_flush)
+{
+	fake_setup();
+	static struct virtq_req reqs[4];
+	char out[4];
+	struct virtq_buf o = { out, sizeof(out) };
+
+	memset(reqs, 0, sizeof(reqs));
+	thread_sleep_ns(30 * 1000 * 1000);	/* earlier tests' queues: quiet */
+	q->hold_notify = true;
+	int before = fk.notifies;
+
+	ASSERT_EQ(virtq_submit(q, &reqs[0], &o, 1, NULL, 0), 0);
+	ASSERT_EQ(virtq_submit(q, &reqs[1], &o, 1, NULL, 0), 0);
+	EXPECT_EQ(fk.notifies, before);
+	virtq_flush(q);
+	EXPECT_EQ(fk.notifies, before + 1);
+	virtq_flush(q);
+	EXPECT_EQ(fk.notifies, before + 1);
+	/* Not flushed: the timer sends it. */
+	ASSERT_EQ(virtq_submit(q, &reqs[2], &o, 1, NULL, 0), 0);
+	EXPECT_EQ(fk.notifies, before + 1);
+	thread_sleep_ns(50 * 1000 * 1000);
+	EXPECT_EQ(fk.notifies, before + 2);
+	virtq_flush(q);		/* nothing owed any more */
+	EXPECT_EQ(fk.notifies, before + 2);
+	q->hold_notify = false;
+	for (int k = 0; k < 3; k++) {
+		int head = fake_take(&fk);
+
+		ASSERT_TRUE(head >= 0);
+		fake_use(&fk, head, 0);
+	}
+	for (int k = 0; k < 3; k++)
+		EXPECT_EQ(virtq_wait(q, &reqs[k], 0), 0);
+}
+
 /* Polled mode: no interrupt work at all, the waiter reaps the ring. */
 static void *quiet_completer(void *arg)
 {

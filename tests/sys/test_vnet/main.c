@@ -89,6 +89,17 @@ static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
 		d->rx_release(d, pc[i].lent);
 }
 
+/* Sends a frame and tells the device at once, as the stack does after
+ * each batch (netdev.h, tx_flush). */
+static int send_frame(const struct netdev_frag *frags, unsigned n)
+{
+	int rc = nd->xmit(nd, frags, n, NULL);
+
+	if (nd->tx_flush)
+		nd->tx_flush(nd);
+	return rc;
+}
+
 static int send_arp(void)
 {
 	uint8_t f[42];
@@ -107,7 +118,7 @@ static int send_arp(void)
 	memcpy(f + 38, gw_ip, 4);
 	struct netdev_frag frag = { f, sizeof(f) };
 
-	return nd->xmit(nd, &frag, 1, NULL);
+	return send_frame(&frag, 1);
 }
 
 /* An echo request in two pieces (headers, payload), as a stack sends. */
@@ -144,7 +155,7 @@ static int send_echo(unsigned id, unsigned seq)
 	struct netdev_frag frags[2] = { { h, sizeof(h) },
 					{ payload, sizeof(payload) } };
 
-	return nd->xmit(nd, frags, 2, NULL);
+	return send_frame(frags, 2);
 }
 
 static bool wait_for(int *counter, int want)
