@@ -614,16 +614,6 @@ TEST(sched, threads_woken_as_they_park_exit_with_nothing_queued)
 	EXPECT_EQ(thread_join(busy, NULL), 0);
 }
 
-static int may_exit;
-
-static void *exit_when_told(void *arg)
-{
-	(void)arg;
-	while (!__atomic_load_n(&may_exit, __ATOMIC_ACQUIRE))
-		thread_yield();
-	return NULL;
-}
-
 /* A waker on another CPU that has cleared a thread's (waiting) but not
  * yet pushed its message still holds the thread (remote_touch): the
  * thread, gone on without parking, must not exit until the waker lets
@@ -633,12 +623,12 @@ TEST(sched, a_thread_does_not_exit_while_a_remote_waker_holds_it)
 {
 	if (cpu_count() < 2)
 		return;
-	__atomic_store_n(&may_exit, 0, __ATOMIC_RELEASE);
-	struct thread *t = thread_create(1, 0, exit_when_told, NULL);
+	busy_stop = 0;
+	struct thread *t = thread_create(1, 0, yield_until_stopped, NULL);
 
 	ASSERT_NOT_NULL(t);
 	__atomic_fetch_add(&t->remote_touch, 1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&may_exit, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&busy_stop, 1, __ATOMIC_RELEASE);
 	thread_sleep_ns(20 * 1000 * 1000);
 	/* The handle keeps the thread's memory until the join. */
 	EXPECT_NE(__atomic_load_n(&t->state, __ATOMIC_ACQUIRE), THREAD_DEAD);
