@@ -146,7 +146,10 @@ void process_start(void)
 
 	if (strrchr(name, '/'))
 		name = strrchr(name, '/') + 1;
-	strlcpy(self->name, name, sizeof(self->name));
+	size_t len = strnlen(name, sizeof(self->name) - 1);
+
+	memcpy(self->name, name, len);
+	self->name[len] = '\0';
 
 	uintptr_t top = (uintptr_t)self->stack + self->stack_pages * PAGE_SIZE;
 

@@ -72,11 +72,15 @@ struct boot_info *pvh_read_start_info(const struct hvm_start_info *si)
 
 	if (si->cmdline_paddr) {
 		const char *cl = (const char *)(uintptr_t)si->cmdline_paddr;
+		size_t len = strnlen(cl, sizeof(bi->cmdline));
 
-		if (strlcpy(bi->cmdline, cl, sizeof(bi->cmdline)) >=
-		    sizeof(bi->cmdline))
+		if (len == sizeof(bi->cmdline)) {
 			log_warn("command line longer than %d bytes, cut\n",
 				 BOOT_CMDLINE_MAX - 1);
+			len--;
+		}
+		memcpy(bi->cmdline, cl, len);
+		bi->cmdline[len] = '\0';
 	}
 	bi->rsdp = si->rsdp_paddr;
 	if (si->nr_modules > 0 && si->modlist_paddr) {
