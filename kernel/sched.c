@@ -83,6 +83,11 @@ struct thread *sched_current(void)
 	return this_cpu_var(sched).current;
 }
 
+bool sched_runs_on(const struct thread *t, unsigned cpu)
+{
+	return READ_ONCE(per_cpu_var(sched, cpu).current) == t;
+}
+
 bool sched_running(void)
 {
 	return this_cpu_var(sched).up;

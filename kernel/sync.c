@@ -8,14 +8,24 @@
 #include <errno.h>
 #include <string.h>
 
+#include <arch/x86.h>
+#include <kernel/compiler.h>
+#include <kernel/percpu.h>
 #include <kernel/sched.h>
 #include <kernel/waitq.h>
 #include <toro/panic.h>
 #include <toro/sync.h>
+#include <toro/time.h>
 
 void mutex_init(struct mutex *m)
 {
 	memset(m, 0, sizeof(*m));
+}
+
+static void set_owner(struct mutex *m)
+{
+	m->owner_cpu = this_cpu_id();
+	WRITE_ONCE(m->owner, sched_current());
 }
 
 bool mutex_trylock(struct mutex *m)
@@ -25,13 +35,51 @@ bool mutex_trylock(struct mutex *m)
 	if (!__atomic_compare_exchange_n(&m->state, &free, 1, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
-	m->owner = sched_current();
+	set_owner(m);
 	return true;
+}
+
+/*
+ * Takes the lock if it is free, else waits running while the holder runs
+ * on another CPU: it will soon let go (the network stack's core lock is
+ * held for microseconds), and that costs less than parking, after which
+ * the waiter runs only behind every thread its CPU made ready meanwhile,
+ * so the lock may sit free while waiters queue up. It looks for up to
+ * MUTEX_SPIN_NS and gives up at once if the holder runs on this CPU (it
+ * is behind us) or does not run (it waits for something). A holder read
+ * as NULL is between its unlock's two stores, or a new holder before its
+ * first: look again. The lock is tried once more after the time is up,
+ * since the host may have stopped this vCPU mid-look for longer than
+ * that. True once the lock is held.
+ */
+#define MUTEX_SPIN_NS	(20 * 1000)
+
+static bool take_or_spin(struct mutex *m)
+{
+	uint64_t until = 0;
+
+	for (;;) {
+		if (READ_ONCE(m->state) == 0 && mutex_trylock(m))
+			return true;
+		struct thread *owner = READ_ONCE(m->owner);
+		unsigned cpu = READ_ONCE(m->owner_cpu);
+
+		if (owner && (cpu == this_cpu_id() ||
+			      !sched_runs_on(owner, cpu)))
+			return false;
+		uint64_t now = clock_ns();
+
+		if (!until)
+			until = now + MUTEX_SPIN_NS;
+		else if (now >= until)
+			return mutex_trylock(m);
+		cpu_relax();
+	}
 }
 
 int mutex_lock_until(struct mutex *m, uint64_t deadline)
 {
-	if (mutex_trylock(m))
+	if (take_or_spin(m))
 		return 0;
 	struct waiter w;
 	bool irq = waitq_lock(&m->waiters);
@@ -46,7 +94,7 @@ int mutex_lock_until(struct mutex *m, uint64_t deadline)
 		}
 	}
 	waitq_unlock(&m->waiters, irq);
-	m->owner = sched_current();
+	set_owner(m);
 	return 0;
 }
 
@@ -57,7 +105,7 @@ void mutex_lock(struct mutex *m)
 
 void mutex_unlock(struct mutex *m)
 {
-	m->owner = NULL;
+	WRITE_ONCE(m->owner, NULL);
 	if (__atomic_exchange_n(&m->state, 0, __ATOMIC_RELEASE) != 2)
 		return;
 	bool irq = waitq_lock(&m->waiters);

@@ -114,6 +114,11 @@ void thread_stack_bounds(const struct thread *t, uintptr_t *lo,
 /* Whether threads exist yet on the calling CPU. */
 bool sched_running(void);
 
+/* Whether (t) is what CPU (cpu) runs at this moment: a hint, stale as
+ * soon as it is read. (t) is only compared, never read, so it may be a
+ * thread that is gone. */
+bool sched_runs_on(const struct thread *t, unsigned cpu);
+
 /*
  * Parks the calling thread until sched_wake(); returns at once if it was
  * woken already. Call with interrupts off and (waiting) set; returns with

@@ -19,6 +19,7 @@
 #define KERNEL_WAITQ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kernel/spinlock.h>

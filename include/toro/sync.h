@@ -22,6 +22,7 @@ struct thread;
 /* Mutual exclusion, not recursive. */
 struct mutex {
 	int state;		/* 0 free, 1 locked, 2 locked with waiters */
+	unsigned owner_cpu;	/* the holder's, while (owner) is set */
 	struct thread *owner;
 	struct waitq waiters;
 };
