@@ -41,6 +41,7 @@ struct sock {
 	/* A non-blocking connect() went on, its result not yet read by
 	 * SO_ERROR: a reset then means nobody was listening. */
 	bool connect_pending;
+	bool corked;		/* TCP_CORK: every send as with MSG_MORE */
 	bool more_held;		/* TCP: bytes held by MSG_MORE (tcp_more.c) */
 	uint32_t more_since;	/* since when (lwIP's sys_now()) */
 	struct sock *more_next;	/* the next socket holding some */
@@ -100,6 +101,9 @@ ssize_t tcp_queue_more(struct vfs_file *f, const void *buf, size_t n);
 
 /* tcp_more.c: cancels the timer of bytes (f) holds, before it closes. */
 void tcp_more_forget(struct vfs_file *f);
+
+/* tcp_more.c: sends at once what (f) holds (TCP_CORK cleared). */
+void tcp_more_flush(struct vfs_file *f);
 
 /* socket_poll.c: makes the table of sockets' files, before the first
  * socket. */

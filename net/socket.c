@@ -356,7 +356,7 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 		rc = to_lwip(f, to, &u, &len);
 		if (rc)
 			return rc;
-	} else if (flags & SOCK_MORE) {
+	} else if ((flags & SOCK_MORE) || sock_of(f)->corked) {
 		rc = tcp_queue_more(f, buf, n);
 		if (rc >= 0) {
 			net_count(NET_SENT, (size_t)rc);

@@ -144,6 +144,12 @@ int inet_setopt(struct vfs_file *f, enum sock_option o, int value)
 	const struct option *opt = option(f, o);
 	int *t = kept_here(f, o);
 
+	if (o == SOCKOPT_CORK && sock_of(f)->tcp) {
+		sock_of(f)->corked = value != 0;
+		if (!value)
+			tcp_more_flush(f);
+		return 0;
+	}
 	if (t) {
 		if (value < 0)
 			return -EDOM;

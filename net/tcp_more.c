@@ -14,6 +14,9 @@
  * next send appends to the same segment and transmits it all. If none
  * comes, an lwIP timer transmits it 100 to 200 ms later, as Linux's
  * probe timer would: a program never waits on bytes it was told are sent.
+ * TCP_CORK holds every send the same way until it is cleared (lighttpd
+ * corks around a reply's header and its sendfile()), which sends what
+ * is held.
  */
 #include <kernel/kerrno.h>
 
@@ -48,6 +51,15 @@ static void unlink_held(struct sock *sk)
 	sk->more_held = false;
 }
 
+/* Core lock held: what (sk) holds goes now. */
+static void send_held(struct sock *sk)
+{
+	struct lwip_sock *ls = lwip_socket_dbg_get_socket(sk->s);
+
+	if (ls && ls->conn && ls->conn->pcb.tcp)
+		tcp_output(ls->conn->pcb.tcp);
+}
+
 /* lwIP's thread, core lock held: what MSG_MORE held long enough goes. */
 static void hold_expired(void *arg)
 {
@@ -57,7 +69,6 @@ static void hold_expired(void *arg)
 	timer_armed = false;
 	for (struct sock **p = &held; *p;) {
 		struct sock *sk = *p;
-		struct lwip_sock *ls;
 
 		if (now - sk->more_since < TCP_MORE_TICK_MS) {
 			p = &sk->more_next;
@@ -65,9 +76,7 @@ static void hold_expired(void *arg)
 		}
 		*p = sk->more_next;
 		sk->more_held = false;
-		ls = lwip_socket_dbg_get_socket(sk->s);
-		if (ls && ls->conn && ls->conn->pcb.tcp)
-			tcp_output(ls->conn->pcb.tcp);
+		send_held(sk);
 	}
 	if (held) {
 		timer_armed = true;
@@ -138,14 +147,28 @@ ssize_t tcp_queue_more(struct vfs_file *f, const void *buf, size_t n)
 	return rc;
 }
 
-void tcp_more_forget(struct vfs_file *f)
+/* (f) holds nothing from now on; what it held goes now if (send). */
+static void let_go(struct vfs_file *f, bool send)
 {
 	struct sock *sk = sock_of(f);
 
 	if (!__atomic_load_n(&sk->more_held, __ATOMIC_RELAXED))
 		return;
 	LOCK_TCPIP_CORE();
-	if (sk->more_held)
+	if (sk->more_held) {
 		unlink_held(sk);
+		if (send)
+			send_held(sk);
+	}
 	UNLOCK_TCPIP_CORE();
+}
+
+void tcp_more_forget(struct vfs_file *f)
+{
+	let_go(f, false);
+}
+
+void tcp_more_flush(struct vfs_file *f)
+{
+	let_go(f, true);
 }

@@ -321,7 +321,8 @@ int unix_ioctl(struct vfs_file *f, unsigned long req, void *arg)
 static bool is_tcp_option(enum sock_option o)
 {
 	return o == SOCKOPT_NODELAY || o == SOCKOPT_KEEPIDLE ||
-	       o == SOCKOPT_KEEPINTVL || o == SOCKOPT_KEEPCNT;
+	       o == SOCKOPT_KEEPINTVL || o == SOCKOPT_KEEPCNT ||
+	       o == SOCKOPT_CORK;
 }
 
 int unix_setopt(struct vfs_file *f, enum sock_option o, int value)

@@ -94,6 +94,8 @@ enum sock_option {
 	SOCKOPT_KEEPCNT,	/* TCP */
 	SOCKOPT_PASSCRED,	/* AF_UNIX */
 	SOCKOPT_V6ONLY,		/* AF_INET6: IPv6 peers only */
+	SOCKOPT_CORK,		/* TCP: every send held as with SOCK_MORE,
+				 * what is held goes when it is cleared */
 };
 
 /* What a family implements. (f) is a socket file of that family. */

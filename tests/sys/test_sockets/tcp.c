@@ -438,6 +438,56 @@ TEST(tcp, msg_more_holds_bytes_until_what_follows)
 	close(s);
 }
 
+/* TCP_CORK holds every send (a reply's header, then its body, as
+ * lighttpd sends them) until it is cleared, which sends them at once:
+ * well before the 100 ms after which held bytes go anyway, in at least
+ * one of three rounds (the host may stop the guest for a while). Each
+ * round on a new connection: an acknowledgement of earlier bytes
+ * arriving meanwhile would also send them (lwIP transmits what waits
+ * when one comes). */
+TEST(tcp, cork_holds_sends_until_cleared)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
+	uint64_t fastest = UINT64_MAX;
+	int one = 1, zero = 0;
+	char buf[16];
+
+	for (int round = 0; round < 3; round++) {
+		int c, s, v = -1;
+		socklen_t len = sizeof(v);
+
+		ASSERT_EQ(tcp_pair(&c, &s), 0);
+		EXPECT_EQ(setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one,
+				     sizeof(one)), 0);
+		EXPECT_EQ(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				     sizeof(tv)), 0);
+		EXPECT_EQ(setsockopt(c, IPPROTO_TCP, TCP_CORK, &one,
+				     sizeof(one)), 0);
+		EXPECT_EQ(getsockopt(c, IPPROTO_TCP, TCP_CORK, &v, &len), 0);
+		EXPECT_EQ(v, 1);
+		EXPECT_EQ(send(c, "head:", 5, 0), 5);
+		EXPECT_EQ(write(c, "body", 4), 4);
+		nanosleep(&pause, NULL);
+		errno = 0;
+		EXPECT_EQ(recv(s, buf, sizeof(buf), MSG_DONTWAIT), -1);
+		EXPECT_EQ(errno, EAGAIN);
+		uint64_t t0 = now_ns();
+
+		EXPECT_EQ(setsockopt(c, IPPROTO_TCP, TCP_CORK, &zero,
+				     sizeof(zero)), 0);
+		EXPECT_EQ(recv(s, buf, 9, MSG_WAITALL), 9);
+		EXPECT_EQ(memcmp(buf, "head:body", 9), 0);
+		if (now_ns() - t0 < fastest)
+			fastest = now_ns() - t0;
+		EXPECT_EQ(getsockopt(c, IPPROTO_TCP, TCP_CORK, &v, &len), 0);
+		EXPECT_EQ(v, 0);
+		close(c);
+		close(s);
+	}
+	EXPECT_LT(fastest, 50 * 1000 * 1000ULL);
+}
+
 /* Many connections holding bytes at once (one timer serves them all:
  * lwIP's pool of timers is small): each one's bytes arrive. */
 TEST(tcp, msg_more_on_many_connections_at_once)

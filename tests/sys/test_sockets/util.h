@@ -19,4 +19,7 @@ int tcp_pair(int *client, int *server);
 /* A UDP socket bound to 127.0.0.1, its port in (*port). */
 int udp_bound(uint16_t *port);
 
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t now_ns(void);
+
 #endif
