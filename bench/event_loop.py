@@ -34,14 +34,15 @@ CONNS = (8, 64)
 DURATION = int(os.environ.get("EVENT_SECONDS", "5"))
 
 # lighttpd's configuration: the site at /site, nothing logged, keep-alive
-# without a limit, as bench/http/nginx.conf has it for nginx.
+# as good as without a limit, as bench/http/nginx.conf has it for nginx
+# (its most: lighttpd reads 0 as no keep-alive at all, not as no limit).
 LIGHTTPD_CONF = """server.document-root = "/site"
 server.port = 80
 server.event-handler = "{handler}"
 server.network-backend = "sendfile"
 server.upload-dirs = ("/tmp")
 server.max-connections = 1024
-server.max-keep-alive-requests = 0
+server.max-keep-alive-requests = 65535
 server.max-keep-alive-idle = 60
 server.modules = ("mod_staticfile")
 mimetype.assign = (".html" => "text/html", ".bin" => "application/octet-stream")
