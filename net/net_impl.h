@@ -41,7 +41,7 @@ struct sock {
 	/* A non-blocking connect() went on, its result not yet read by
 	 * SO_ERROR: a reset then means nobody was listening. */
 	bool connect_pending;
-	bool corked;		/* TCP_CORK: every send as with MSG_MORE */
+	int corked;		/* TCP_CORK: every send as with MSG_MORE */
 	bool more_held;		/* TCP: bytes held by MSG_MORE (tcp_more.c) */
 	uint32_t more_since;	/* since when (lwIP's sys_now()) */
 	struct sock *more_next;	/* the next socket holding some */

@@ -120,9 +120,10 @@ static int get_on(int s, const struct option *opt, int *value)
 }
 
 /* Options kept here rather than in lwIP: the timeouts (lwIP's socket
- * never blocks, socket_poll.c) and the buffer sizes, which lwIP's are not
+ * never blocks, socket_poll.c), the buffer sizes, which lwIP's are not
  * (its windows and send buffer are fixed, lwipopts.h): a program may set
- * them and read back what it set, as a hint Linux may also not follow. */
+ * them and read back what it set, as a hint Linux may also not follow;
+ * and TCP_CORK, which lwIP has not (tcp_more.c). */
 static int *kept_here(struct vfs_file *f, enum sock_option o)
 {
 	switch (o) {
@@ -134,6 +135,8 @@ static int *kept_here(struct vfs_file *f, enum sock_option o)
 		return &sock_of(f)->sndbuf;
 	case SOCKOPT_RCVBUF:
 		return &sock_of(f)->rcvbuf;
+	case SOCKOPT_CORK:
+		return sock_of(f)->tcp ? &sock_of(f)->corked : NULL;
 	default:
 		return NULL;
 	}
@@ -144,16 +147,12 @@ int inet_setopt(struct vfs_file *f, enum sock_option o, int value)
 	const struct option *opt = option(f, o);
 	int *t = kept_here(f, o);
 
-	if (o == SOCKOPT_CORK && sock_of(f)->tcp) {
-		sock_of(f)->corked = value != 0;
-		if (!value)
-			tcp_more_flush(f);
-		return 0;
-	}
 	if (t) {
-		if (value < 0)
+		if (value < 0 && o != SOCKOPT_CORK)
 			return -EDOM;
-		*t = value;
+		*t = o == SOCKOPT_CORK ? value != 0 : value;
+		if (o == SOCKOPT_CORK && !value)
+			tcp_more_flush(f);
 		return 0;
 	}
 	if (!opt)
