@@ -36,12 +36,14 @@ struct conn {
 	int file;		/* the body's file, or -1 */
 	off_t file_off, file_end;
 	bool close_after;
+	bool watching_out;	/* what it waits for: to write, else to read */
 };
 
 static struct conn conns[MAX_CONNS];
 static bool use_epoll;
 static int ep;
 static struct pollfd pfds[MAX_CONNS + 1];
+static int npfds;		/* poll() looks at pfds[0 .. npfds - 1] */
 
 static void watch(int fd, bool out, bool add)
 {
@@ -53,6 +55,18 @@ static void watch(int fd, bool out, bool add)
 	} else {
 		pfds[fd].fd = fd;
 		pfds[fd].events = out ? POLLOUT : POLLIN;
+		if (fd >= npfds)
+			npfds = fd + 1;
+	}
+}
+
+/* Waits for (c) to be writable (out) or readable: one epoll_ctl() when
+ * that changes, none per request. */
+static void wait_for(struct conn *c, bool out)
+{
+	if (c->watching_out != out) {
+		c->watching_out = out;
+		watch(c->fd, out, false);
 	}
 }
 
@@ -80,12 +94,20 @@ static void reply(struct conn *c, int status, const char *reason, off_t len,
 /* One whole request in c->in (up to its blank line, at (end)). */
 static void start_reply(struct conn *c, size_t end)
 {
-	char method[8], path[512];
 	struct stat st;
-	bool keep = !strstr(c->in, "Connection: close");
+	bool keep;
 
 	c->in[end] = '\0';
-	if (sscanf(c->in, "%7s %511s", method, path) != 2 || path[0] != '/' ||
+	keep = !strstr(c->in, "Connection: close");
+	/* The request line: METHOD SP PATH SP VERSION. */
+	char *method = c->in, *path = strchr(method, ' '), *stop;
+
+	if (path) {
+		*path++ = '\0';
+		stop = path + strcspn(path, " \r\n");
+		*stop = '\0';
+	}
+	if (!path || path[0] != '/' ||
 	    (strcmp(method, "GET") && strcmp(method, "HEAD")) ||
 	    strstr(path, "..")) {
 		reply(c, 400, "Bad Request", 0, false);
@@ -141,7 +163,7 @@ static void serve(struct conn *c)
 			return;
 		}
 		if (!idle(c)) {
-			watch(c->fd, true, false);
+			wait_for(c, true);
 			return;
 		}
 		if (c->file >= 0) {
@@ -175,7 +197,7 @@ static void serve(struct conn *c)
 			return;
 		}
 		if (n < 0) {
-			watch(c->fd, false, false);
+			wait_for(c, false);
 			return;
 		}
 		c->in_len += n;
@@ -227,9 +249,9 @@ static void run_poll(int lfd)
 		pfds[i].fd = -1;
 	watch(lfd, false, true);
 	for (;;) {
-		if (poll(pfds, MAX_CONNS, -1) < 0)
+		if (poll(pfds, npfds, -1) < 0)
 			continue;
-		for (int fd = 0; fd < MAX_CONNS; fd++) {
+		for (int fd = 0; fd < npfds; fd++) {
 			if (pfds[fd].fd < 0 || !pfds[fd].revents)
 				continue;
 			if (fd == lfd)
