@@ -216,10 +216,12 @@ void vnet_mq_start(struct vnet *v)
 }
 
 /* Frames per pair, received/sent, with toro.netstats: whether every pair
- * carried traffic (the tests check it). */
+ * carried traffic (the tests check it); and the frames dropped for want
+ * of a transmit buffer (net_tx.c), which TCP has to send again. */
 static void vnet_mq_report(void)
 {
 	struct vnet *v = first_mq;
+	uint64_t dropped = 0;
 
 	if (!v || !kopt_flag("toro.netstats"))
 		return;
@@ -230,8 +232,9 @@ static void vnet_mq_report(void)
 
 		kprintf(" %lu/%lu", w->rx_frames,
 			__atomic_load_n(&w->tx_frames, __ATOMIC_RELAXED));
+		dropped += __atomic_load_n(&w->tx_dropped, __ATOMIC_RELAXED);
 	}
-	kprintf("\n");
+	kprintf("; %lu dropped, no transmit buffer\n", dropped);
 }
 
 EXIT_CALL(vnet_mq_report);
