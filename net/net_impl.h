@@ -59,6 +59,7 @@ enum net_count {
 	NET_TX_BIG_SEGS,	/* TCP segments sent big (tcp_big.c) */
 	NET_RX_COPIED,		/* frames copied from the device's buffers */
 	NET_RX_LENT,		/* frames kept in them, lent */
+	NET_RX_DROPPED,		/* frames dropped: no memory to copy to */
 	NET_RECEIVED,		/* copied to applications */
 	NET_LOCK_TAKEN,		/* the core lock was taken */
 	NET_LOCK_WAITS,		/* of those, after waiting for it */

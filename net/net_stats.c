@@ -87,12 +87,14 @@ static void net_report(void)
 		"place); %lu frames sent, %lu of them TSO of %lu B on average, "
 		"%lu TCP segments big; "
 		"received %lu B, each copied once to the application (%lu B of "
-		"frames copied from device buffers, %lu B kept in them)\n",
+		"frames copied from device buffers, %lu B kept in them, %lu "
+		"frames dropped)\n",
 		sent, a, c, b,
 		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
 		tso ? total(NET_TX_TSO_BYTES) / tso : 0,
 		total(NET_TX_BIG_SEGS), total(NET_RECEIVED),
-		total(NET_RX_COPIED), total(NET_RX_LENT));
+		total(NET_RX_COPIED), total(NET_RX_LENT),
+		total(NET_RX_DROPPED));
 	kprintf("toro: net: core lock taken %lu times, waited %lu times, "
 		"%lu us\n", total(NET_LOCK_TAKEN),
 		total(NET_LOCK_WAITS), total(NET_LOCK_WAIT_NS) / 1000);

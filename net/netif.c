@@ -202,7 +202,11 @@ static struct pbuf *chain(struct netdev *d, const struct netdev_rx_piece *pc,
 
 /* Device -> lwIP: a lent frame is kept where it is, so its bytes are
  * copied once, when the application reads them; else it is copied into
- * pool buffers. */
+ * pool buffers or, with those gone too, into the heap. Frames wait
+ * unread in every connection whose thread has yet to run: on one CPU
+ * under 512 connections, more than the device's spares and the pool
+ * together, and a frame dropped for that waits out the peer's
+ * retransmission timer (200 ms and more). */
 static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
 		    unsigned n, bool csum_ok, bool lent)
 {
@@ -220,9 +224,13 @@ static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
 	p = chain(d, pc, n, skip, lent);
 	if (!lent) {
 		copy = pbuf_clone(PBUF_RAW, PBUF_POOL, p);
-		pbuf_free(p);
 		if (!copy)
-			return;	/* out of buffers: dropped, TCP resends */
+			copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+		pbuf_free(p);
+		if (!copy) {	/* out of memory: dropped, TCP resends */
+			net_count(NET_RX_DROPPED, 1);
+			return;
+		}
 		p = copy;
 	}
 	net_count(lent ? NET_RX_LENT : NET_RX_COPIED, len);

@@ -17,6 +17,10 @@ thousands of connections crawl. Then:
     request and kept open: N idle keep-alive connections at once;
   - every one of them asks again at the same moment: each answer must be
     a 200, none may be reset or left unanswered;
+  - no frame of those requests was dropped in the guest (toro.netstats):
+    they all wait unread at once, more than the device's spare buffers
+    and lwIP's pool hold, and a dropped one waits out the client's
+    retransmission timer;
   - the server is ended (--quit-path) with the connections still open,
     and the kernel's toro.memstats line gives the memory in use; less
     that of a boot that served one connection, over N, is the memory of
@@ -79,7 +83,8 @@ def boot(elf, mem):
         [os.path.join(ROOT, "toro"), "run", elf, "--accel", "tcg", "--smp",
          "2", "--mem", str(mem), "--initrd",
          os.path.join(ROOT, "examples", "webserver", "site"), "--tap", TAP,
-         "--append", GUEST_APPEND + " toro.memstats", "--timeout", "900",
+         "--append", GUEST_APPEND + " toro.memstats toro.netstats",
+         "--timeout", "900",
          "--", "--timeout", "900", "--quit-path", QUIT_PATH],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = p.stdout.readline()
@@ -90,17 +95,18 @@ def boot(elf, mem):
 
 
 def memory_at_exit(p):
-    """Ends the server; returns the KiB in use the kernel reported."""
+    """Ends the server; returns the KiB in use the kernel reported and
+    the frames it says it dropped on receipt (None if not said)."""
     e = ask_to_quit((GUEST, 80))
     if e:
         print(f"the request to end the server failed: {e}")
         p.kill()
     out, _ = p.communicate(timeout=60)
     m = re.search(r"toro: memory at exit: (\d+) KiB in use", out)
-    if not m:
+    d = re.search(r"B kept in them, (\d+) frames dropped\)", out)
+    if not m or not d:
         print(out[-2000:])
-        return None
-    return int(m.group(1))
+    return (int(m.group(1)) if m else None), (int(d.group(1)) if d else None)
 
 
 def open_all(n, sel):
@@ -163,7 +169,7 @@ def ask_all_again(idle, sel):
 
 
 def inner(elf, n, mem):
-    base = memory_at_exit(boot(elf, mem))
+    base, _ = memory_at_exit(boot(elf, mem))
     p = boot(elf, mem)
     sel = selectors.DefaultSelector()
     t0 = time.time()
@@ -176,7 +182,9 @@ def inner(elf, n, mem):
     check(ok == len(idle) and bad == 0,
           f"a second request on all {len(idle)} at the same moment: {ok} "
           f"answered, {bad} failed ({time.time() - t1:.1f} s)")
-    used = memory_at_exit(p)
+    used, dropped = memory_at_exit(p)
+    check(dropped == 0,
+          f"no received frame dropped by the guest ({dropped})")
     check(base is not None and used is not None,
           "the kernel reported the memory in use at exit")
     if base is not None and used is not None and idle:

@@ -249,7 +249,7 @@ def tcp_case(elf, machine):
           f"receive): {cap.large_in}")
     import re
     m = re.search(r"received (\d+) B, .*?\((\d+) B of frames copied from "
-                  r"device buffers, (\d+) B kept in them\)", out)
+                  r"device buffers, (\d+) B kept in them", out)
     got_b, copied, kept = (int(g) for g in m.groups()) if m else (0, 0, 0)
     check(m is not None and got_b >= TCP_BYTES and copied <= got_b // 10
           and kept >= got_b,
