@@ -34,6 +34,8 @@
 
 #include "web.h"
 
+#define LISTEN_BACKLOG	511
+
 struct web_config web_config = {
 	.root = "",
 	.port = 80,
@@ -119,7 +121,10 @@ static int listen_on(int family, const void *addr, socklen_t len,
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+	/* nginx's backlog, not SOMAXCONN's 128: hundreds of clients that
+	 * connect at once would have their SYNs past the backlog ignored,
+	 * and try again only a second later (the kernel takes 255). */
+	if (bind(fd, addr, len) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
 		fprintf(stderr, "webserver: %s: %s\n", what, strerror(errno));
 		close(fd);
 		return -1;
