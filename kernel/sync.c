@@ -50,15 +50,18 @@ bool mutex_trylock(struct mutex *m)
  * as NULL is between its unlock's two stores, or a new holder before its
  * first: look again. The lock is tried once more after the time is up,
  * since the host may have stopped this vCPU mid-look for longer than
- * that. True once the lock is held.
+ * that. It also stops after MUTEX_SPIN_LOOKS looks: before the clock
+ * runs (early boot) clock_ns() reads 0 and the time is never up. True
+ * once the lock is held.
  */
-#define MUTEX_SPIN_NS	(20 * 1000)
+#define MUTEX_SPIN_NS		(20 * 1000)
+#define MUTEX_SPIN_LOOKS	(1U << 16)
 
 static bool take_or_spin(struct mutex *m)
 {
 	uint64_t until = 0;
 
-	for (;;) {
+	for (unsigned looks = 0;; looks++) {
 		if (READ_ONCE(m->state) == 0 && mutex_trylock(m))
 			return true;
 		struct thread *owner = READ_ONCE(m->owner);
@@ -71,7 +74,7 @@ static bool take_or_spin(struct mutex *m)
 
 		if (!until)
 			until = now + MUTEX_SPIN_NS;
-		else if (now >= until)
+		else if (now >= until || looks >= MUTEX_SPIN_LOOKS)
 			return mutex_trylock(m);
 		cpu_relax();
 	}
