@@ -147,12 +147,16 @@ int inet_setopt(struct vfs_file *f, enum sock_option o, int value)
 	const struct option *opt = option(f, o);
 	int *t = kept_here(f, o);
 
-	if (t) {
-		if (value < 0 && o != SOCKOPT_CORK)
-			return -EDOM;
-		*t = o == SOCKOPT_CORK ? value != 0 : value;
-		if (o == SOCKOPT_CORK && !value)
+	if (t && o == SOCKOPT_CORK) {	/* a flag: any value; clearing sends */
+		*t = value != 0;
+		if (!value)
 			tcp_more_flush(f);
+		return 0;
+	}
+	if (t) {
+		if (value < 0)
+			return -EDOM;
+		*t = value;
 		return 0;
 	}
 	if (!opt)
