@@ -517,6 +517,18 @@ static bool has_work(struct sched_cpu *s)
 	return READ_ONCE(s->rq_head) || !mpsc_is_empty(&s->inbox);
 }
 
+bool sched_others_ready(void)
+{
+	return READ_ONCE(this_cpu_var(sched).rq_head) != NULL;
+}
+
+static sched_idle_hook idle_hook;
+
+sched_idle_hook sched_set_idle_hook(sched_idle_hook fn)
+{
+	return __atomic_exchange_n(&idle_hook, fn, __ATOMIC_RELAXED);
+}
+
 /* Idle since (t0), interrupts on: watches the inbox and the run queue
  * (which this CPU's interrupt handlers fill) until idle_poll_ns have
  * passed. Returns with interrupts off and (polling) clear, true if there
@@ -552,6 +564,10 @@ void sched_idle_loop(void)
 		}
 		irq_enable();
 		heap_drain_remote();	/* blocks other CPUs freed here */
+		sched_idle_hook hook = READ_ONCE(idle_hook);
+
+		if (hook)
+			hook();
 		uint64_t t0 = clock_ns();	/* watching counts as idle */
 
 		/* sti; hlt cannot miss a wake-up: an IPI sent after

@@ -10,6 +10,7 @@
 
 #include <kernel/compiler.h>
 #include <kernel/netdev.h>
+#include <kernel/sched.h>
 
 #include "lwip/etharp.h"
 #include "lwip/ip.h"
@@ -290,6 +291,7 @@ __cold struct netif *netif_attach(struct netdev *d, const ip4_addr_t *ip,
 	d->stack_data = &nif;
 	d->receive = receive;
 	d->link_changed = link_changed;
+	sched_set_idle_hook(netif_tx_flush);
 	return &nif;
 }
 

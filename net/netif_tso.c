@@ -42,6 +42,8 @@
 #include <string.h>
 
 #include <kernel/netdev.h>
+#include <kernel/percpu.h>
+#include <kernel/sched.h>
 
 #include "lwip/pbuf.h"
 #include "lwip/prot/ethernet.h"
@@ -450,9 +452,30 @@ bool netif_tso_cut(struct netdev *d, struct pbuf *p)
 	return true;
 }
 
+/*
+ * The device is told of what was sent once the core lock is let go (its
+ * notification, under TCG a trip through QEMU's big lock, would hold up
+ * every thread wanting the lock). And while other threads wait to run on
+ * this CPU (the other connections' workers, each about to send too), it
+ * is left to the last of them, or to the CPU going idle (the scheduler's
+ * idle hook, netif.c): one notification for the answers of several.
+ * Never past NET_TX_DEFER_MAX unlocks, so a CPU that never idles still
+ * notifies often. (A thread that then computes without yielding holds
+ * it up to the driver's own late notification, VIRTQ_REKICK_NS: it holds
+ * up every other thread of its CPU too.)
+ */
+#define NET_TX_DEFER_MAX	8
+
+static DEFINE_PERCPU(unsigned, tx_deferred);
+
 void net_core_unlock(void)
 {
+	unsigned *deferred = &this_cpu_var(tx_deferred);
+
 	netif_tso_flush();
 	sys_mutex_unlock(&lock_tcpip_core);
+	if (sched_others_ready() && ++*deferred < NET_TX_DEFER_MAX)
+		return;
+	*deferred = 0;
 	netif_tx_flush();
 }

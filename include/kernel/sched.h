@@ -114,6 +114,18 @@ void thread_stack_bounds(const struct thread *t, uintptr_t *lo,
 /* Whether threads exist yet on the calling CPU. */
 bool sched_running(void);
 
+/* Whether other threads wait in the calling CPU's run queue (a hint:
+ * wake-ups from other CPUs not yet taken in are not counted): work worth
+ * batching, like a device notification, may be left to the last of them
+ * or to sched_set_idle_hook()'s hook. */
+bool sched_others_ready(void);
+
+/* (fn) runs on a CPU, interrupts on, each time it is about to idle (net/
+ * sends the device notifications its threads left for later there): one
+ * hook for every CPU; returns the one before. */
+typedef void (*sched_idle_hook)(void);
+sched_idle_hook sched_set_idle_hook(sched_idle_hook fn);
+
 /* Whether (t) is what CPU (cpu) runs at this moment: a hint, stale as
  * soon as it is read. (t) is only compared, never read, so it may be a
  * thread that is gone. */

@@ -19,6 +19,7 @@
 #include <kernel/log.h>
 #include <kernel/page_alloc.h>
 #include <kernel/random.h>
+#include <kernel/sched.h>
 #include <kernel/thread_impl.h>
 #include <toro/sync.h>
 #include <toro/thread.h>
@@ -192,6 +193,19 @@ void kthread_detach(struct thread *t)
 
 void thread_yield(void)
 {
+}
+
+/* The fibers run one at a time to the end of their turn: nothing to
+ * batch for, so a notification goes at every unlock, and no CPU idles. */
+bool sched_others_ready(void)
+{
+	return false;
+}
+
+sched_idle_hook sched_set_idle_hook(sched_idle_hook fn)
+{
+	(void)fn;
+	return NULL;
 }
 
 void thread_sleep_ns(uint64_t ns)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <arch/platform.h>
 #include <arch/x86.h>
 #include <kernel/sched.h>
 #include <toro/cpu.h>
@@ -634,4 +635,38 @@ TEST(sched, a_thread_does_not_exit_while_a_remote_waker_holds_it)
 	EXPECT_NE(__atomic_load_n(&t->state, __ATOMIC_ACQUIRE), THREAD_DEAD);
 	__atomic_fetch_sub(&t->remote_touch, 1, __ATOMIC_RELEASE);
 	EXPECT_EQ(thread_join(t, NULL), 0);
+}
+
+static int idle_hook_calls[MAX_CPUS];
+
+static void count_idle(void)
+{
+	__atomic_fetch_add(&idle_hook_calls[cpu_id()], 1,
+			   __ATOMIC_RELAXED);
+}
+
+/* Whether others wait to run here: a thread on this CPU that yields
+ * does, and not once it is gone; the idle hook runs when the CPU goes
+ * idle (a sleep). */
+TEST(sched, others_ready_and_the_idle_hook)
+{
+	unsigned here = cpu_id();
+
+	busy_stop = 0;
+	struct thread *t = thread_create(here, 0, yield_until_stopped, NULL);
+
+	ASSERT_NOT_NULL(t);
+	thread_yield();
+	EXPECT_TRUE(sched_others_ready());
+	__atomic_store_n(&busy_stop, 1, __ATOMIC_RELEASE);
+	EXPECT_EQ(thread_join(t, NULL), 0);
+	EXPECT_FALSE(sched_others_ready());
+
+	sched_idle_hook before = sched_set_idle_hook(count_idle);
+	int calls = __atomic_load_n(&idle_hook_calls[here], __ATOMIC_RELAXED);
+
+	thread_sleep_ns(2 * 1000 * 1000);
+	EXPECT_GT(__atomic_load_n(&idle_hook_calls[here], __ATOMIC_RELAXED),
+		  calls);
+	EXPECT_EQ(sched_set_idle_hook(before), count_idle);
 }
