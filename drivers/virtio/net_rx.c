@@ -198,7 +198,12 @@ static int rx_one(struct vnet *v, struct vnet_buf *b, uint32_t used)
 }
 
 /* Processes what is ready; returns how many buffers, or -EIO once the
- * device is broken. */
+ * device is broken. Each buffer taken puts one back on the ring; the
+ * device hears of them together (pair_up() holds the queue's
+ * notifications), a VM exit each time, every VNET_RX_NOTIFY_EVERY
+ * buffers and at the end, as Linux's driver refills. */
+#define VNET_RX_NOTIFY_EVERY	32
+
 static int rx_batch(struct vnet *v)
 {
 	struct vnet_buf *b;
@@ -210,8 +215,10 @@ static int rx_batch(struct vnet *v)
 		/* The core has checked used_len against the buffer. */
 		if (rx_one(v, b, b->req.used_len))
 			return -EIO;
-		n++;
+		if (++n % VNET_RX_NOTIFY_EVERY == 0)
+			virtq_flush(v->rxq);
 	}
+	virtq_flush(v->rxq);
 	return n;
 }
 
@@ -265,12 +272,14 @@ static void *rx_thread(void *arg)
 /* Posts pair (v)'s receive buffers and starts its thread on its CPU. */
 static __cold int pair_up(struct vnet *v)
 {
+	v->rxq->hold_notify = true;	/* rx_batch() sends them */
 	for (unsigned i = 0; i < v->nrx; i++) {
 		int rc = rx_post(v, &v->rx[i]);
 
 		if (rc)
 			return rc;
 	}
+	virtq_flush(v->rxq);
 	/* Sent buffers are reaped by polling (net_tx.c). */
 	virtq_set_interrupts(v->txq, false);
 	struct thread_params p = { .cpu = v->cpu, .fn = rx_thread, .arg = v };
