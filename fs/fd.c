@@ -74,6 +74,10 @@ static struct vfs_file **table = initial;
 static uint8_t initial_cloexec[FD_INITIAL];
 static uint8_t *cloexec = initial_cloexec;
 static int size = FD_INITIAL;
+/* No slot below it is free: the search for the lowest free one starts
+ * there. A server with hundreds of sockets open otherwise walks past them
+ * all on every open() (10,000 connections: 10,000 slots a request). */
+static int first_free;
 
 /* Opens descriptors 0, 1 and 2 on the console before main() runs. */
 static __cold int open_console(void)
@@ -137,8 +141,10 @@ static __cold int grow(int want)
 /* The lowest free slot at or above (min), with the lock held. */
 static int find_free(int min)
 {
+	int from = min > first_free ? min : first_free;
+
 	for (;;) {
-		for (int fd = min; fd < size; fd++)
+		for (int fd = from; fd < size; fd++)
 			if (!table[fd])
 				return fd;
 		if (size >= FD_MAX)
@@ -158,6 +164,9 @@ static int install_at_least(struct vfs_file *f, int min, bool close_exec)
 	if (fd >= 0) {
 		table[fd] = f;
 		cloexec[fd] = close_exec;
+		/* Searched from first_free: all up to (fd) are taken. */
+		if (min <= first_free)
+			first_free = fd + 1;
 	}
 	spin_unlock(&lock);
 	return fd;
@@ -218,6 +227,8 @@ int fd_close(int fd)
 	if (fd >= 0 && fd < size) {
 		f = table[fd];
 		table[fd] = NULL;
+		if (fd < first_free)
+			first_free = fd;
 	}
 	spin_unlock(&lock);
 	if (!f)
