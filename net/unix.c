@@ -348,21 +348,27 @@ static int connect_to(struct unix_sock *u, struct unix_sock *l)
 }
 
 /* A datagram socket's connect(): (l) becomes where it sends by default,
- * and the one sender it takes from. (u)'s lock held. */
+ * and the one sender it takes from; what (u) had received goes if its
+ * peer changes, as on Linux. (u)'s lock held. */
 static int associate(struct unix_sock *u, struct unix_sock *l)
 {
 	if (!unix_msgq_takes_from(l->q, u->q))
 		return -EPERM;		/* (l) takes from another */
+	if (u->peer_q && u->peer_q != l->q)
+		unix_msgq_purge(u->q);
 	unix_set_peer_q(u, l->q);
 	u->peer_name = l->name;
 	u->state = UNIX_CONNECTED;
 	return 0;
 }
 
-/* connect() to AF_UNSPEC: a datagram socket forgets its peer. */
+/* connect() to AF_UNSPEC: a datagram socket forgets its peer, and what
+ * it had received from anyone, as on Linux. */
 static int dissociate(struct unix_sock *u)
 {
 	mutex_lock(&u->lock);
+	if (u->peer_q)
+		unix_msgq_purge(u->q);
 	unix_set_peer_q(u, NULL);
 	u->peer_name = (struct sock_addr){ .family = SOCK_FAMILY_UNIX };
 	u->state = UNIX_IDLE;

@@ -53,6 +53,10 @@ void unix_msgq_shut_reader(struct unix_msgq *q);
 void unix_msgq_get(struct unix_msgq *q);
 void unix_msgq_put(struct unix_msgq *q);
 
+/* Drops every message queued: a datagram socket connecting to another
+ * peer, or to none, loses what it had received (Linux's
+ * unix_dgram_disconnected()). */
+void unix_msgq_purge(struct unix_msgq *q);
 /* The reader is connected to the socket whose queue is (peer): it takes
  * messages from that one alone. NULL: from anyone. The caller keeps
  * (peer) alive while it is set. */

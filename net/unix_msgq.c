@@ -130,6 +130,17 @@ size_t unix_msgq_bytes(struct unix_msgq *q)
 	return n;
 }
 
+/* Frees a chain of messages (unlinked, so no lock). */
+static void free_msgs(struct msg *m)
+{
+	while (m) {
+		struct msg *next = m->next;
+
+		heap_free(m);
+		m = next;
+	}
+}
+
 void unix_msgq_get(struct unix_msgq *q)
 {
 	bool irq = waitq_lock(&q->wait);
@@ -146,13 +157,20 @@ void unix_msgq_put(struct unix_msgq *q)
 	waitq_unlock(&q->wait, irq);
 	if (!last)
 		return;
-	while (q->head) {
-		struct msg *m = q->head;
-
-		q->head = m->next;
-		heap_free(m);
-	}
+	free_msgs(q->head);
 	heap_free(q);
+}
+
+void unix_msgq_purge(struct unix_msgq *q)
+{
+	bool irq = waitq_lock(&q->wait);
+	struct msg *gone = q->head;
+
+	q->head = q->tail = NULL;
+	q->bytes = 0;
+	changed(q, 0, poll_write(q));	/* room for blocked senders */
+	waitq_unlock(&q->wait, irq);
+	free_msgs(gone);
 }
 
 void unix_msgq_set_peer(struct unix_msgq *q, const struct unix_msgq *peer)

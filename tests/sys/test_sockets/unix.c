@@ -946,6 +946,40 @@ TEST(unix, datagram_shutdown_and_dissolved_association)
 	close(sv[1]);
 }
 
+TEST(unix, datagram_reconnect_drops_what_was_received)
+{
+	/* As on Linux (unix_dgram_disconnected()): a datagram socket that
+	 * connects to another peer, or to none, loses what it had
+	 * received; connecting to the same one again keeps it. */
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	int a = bound_abstract(SOCK_DGRAM, "toro-dra");
+	int b = bound_abstract(SOCK_DGRAM, "toro-drb");
+	int c = bound_abstract(SOCK_DGRAM, "toro-drc");
+	char buf[4];
+
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	ASSERT_GE(c, 0);
+	EXPECT_EQ(connect_abstract(a, "toro-drb"), 0);
+	EXPECT_EQ(connect_abstract(b, "toro-dra"), 0);
+	EXPECT_EQ(send(b, "x", 1, 0), 1);
+	EXPECT_EQ(send(b, "y", 1, 0), 1);
+	EXPECT_EQ(connect_abstract(a, "toro-drb"), 0);
+	EXPECT_EQ(recv(a, buf, sizeof(buf), MSG_DONTWAIT), 1);
+	EXPECT_EQ(buf[0], 'x');
+	EXPECT_EQ(connect_abstract(a, "toro-drc"), 0);
+	EXPECT_EQ(revents(a, POLLIN), 0);
+	EXPECT_ERR(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	EXPECT_ERR(send(b, "z", 1, 0), EPERM);	/* a takes from c alone */
+	EXPECT_EQ(connect_abstract(c, "toro-dra"), 0);
+	EXPECT_EQ(send(c, "w", 1, 0), 1);
+	EXPECT_EQ(connect(a, &unspec, sizeof(unspec)), 0);
+	EXPECT_ERR(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	close(a);
+	close(b);
+	close(c);
+}
+
 /* --- options, readiness ---------------------------------------------- */
 
 TEST(unix, options)
