@@ -203,11 +203,11 @@ static struct pbuf *chain(struct netdev *d, const struct netdev_rx_piece *pc,
 
 /* Device -> lwIP: a lent frame is kept where it is, so its bytes are
  * copied once, when the application reads them; else it is copied into
- * pool buffers or, with those gone too, into the heap. Frames wait
- * unread in every connection whose thread has yet to run: on one CPU
- * under 512 connections, more than the device's spares and the pool
- * together, and a frame dropped for that waits out the peer's
- * retransmission timer (200 ms and more). */
+ * the heap, within a budget (netif_rx_heap.c). Frames wait unread in
+ * every connection whose thread has yet to run: on one CPU under 512
+ * connections, more than the device has spares to lend (and than lwIP's
+ * pool of 96, where they were copied before), and a frame dropped for
+ * that waits out the peer's retransmission timer (200 ms and more). */
 static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
 		    unsigned n, bool csum_ok, bool lent)
 {
@@ -224,11 +224,9 @@ static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
 	}
 	p = chain(d, pc, n, skip, lent);
 	if (!lent) {
-		copy = pbuf_clone(PBUF_RAW, PBUF_POOL, p);
-		if (!copy)
-			copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+		copy = netif_rx_heap_copy(p);
 		pbuf_free(p);
-		if (!copy) {	/* out of memory: dropped, TCP resends */
+		if (!copy) {	/* past the budget: dropped, TCP resends */
 			net_count(NET_RX_DROPPED, 1);
 			return;
 		}
