@@ -197,18 +197,15 @@ def report(got, runs):
         "could miss our index store and wait for a notification we "
         "judged it did not need; buffers added without one are now "
         "notified within 10 ms anyway (drivers/virtio/virtq.c).",
-        "Since afc8105 the web server on 1 CPU went from ~10,800 to "
-        "~22,600 requests/s (notifications after the core lock, "
-        "wake-ups, the mutex's wait for a running holder; this run also "
-        "had 733bc70, since reverted, which shared one notification "
-        "among several threads' answers, as a single thread cannot), "
-        "and the loops fell below 80% of it on 1 CPU (63-70%); on 2 "
-        "they are at 79-127%. In this run the loop no longer calls "
-        "epoll_ctl() once per request (it re-armed an unchanged interest "
-        "after each read) nor parses with sscanf(), and poll() looks "
-        "only at descriptors up to the highest open one. lighttpd had "
-        "been measured without keep-alive (its max-keep-alive-requests "
-        "= 0 means none, not no limit)."]
+        "The web server on 1 CPU went from ~10,800 requests/s at afc8105 "
+        "to 14,000-26,000 (notifications after the core lock, wake-ups, "
+        "the mutex's wait for a running holder, one notification shared "
+        "by several threads' answers: 5d91845, which a single thread has "
+        "fewer of to share). The loop calls epoll_ctl() only when a "
+        "connection's interest changes, parses without sscanf(), and "
+        "poll() looks only at descriptors up to the highest open one. "
+        "lighttpd had been measured without keep-alive (its "
+        "max-keep-alive-requests = 0 means none, not no limit)."]
     results.update("event_loop", "Event loops (epoll, poll) vs threads",
                    hb.fill(summary) + "\n\n" + table + "\n\n"
                    + "\n\n".join(hb.fill(n) for n in notes) + "\n")

@@ -203,11 +203,11 @@ static struct pbuf *chain(struct netdev *d, const struct netdev_rx_piece *pc,
 
 /* Device -> lwIP: a lent frame is kept where it is, so its bytes are
  * copied once, when the application reads them; else it is copied into
- * the heap, within a budget (netif_rx_heap.c). Frames wait unread in
- * every connection whose thread has yet to run: on one CPU under 512
- * connections, more than the device has spares to lend (and than lwIP's
- * pool of 96, where they were copied before), and a frame dropped for
- * that waits out the peer's retransmission timer (200 ms and more). */
+ * pool buffers, as many as memory allows (net/lwip/memp.c). Frames wait
+ * unread in every connection whose thread has yet to run: on one CPU
+ * under 512 connections, more than the device has spares to lend, and a
+ * frame dropped for want of a buffer waits out the peer's retransmission
+ * timer (200 ms and more). */
 static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
 		    unsigned n, bool csum_ok, bool lent)
 {
@@ -224,9 +224,9 @@ static void receive(struct netdev *d, const struct netdev_rx_piece *pc,
 	}
 	p = chain(d, pc, n, skip, lent);
 	if (!lent) {
-		copy = netif_rx_heap_copy(p);
+		copy = pbuf_clone(PBUF_RAW, PBUF_POOL, p);
 		pbuf_free(p);
-		if (!copy) {	/* past the budget: dropped, TCP resends */
+		if (!copy) {	/* out of buffers: dropped, TCP resends */
 			net_count(NET_RX_DROPPED, 1);
 			return;
 		}

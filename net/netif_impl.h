@@ -50,11 +50,6 @@ void netif_tso_flush(void);
  * is left alone: false. */
 bool netif_tso_cut(struct netdev *d, struct pbuf *p);
 
-/* netif_rx_heap.c: received frame (p) copied to the heap, as a pbuf
- * that gives the memory back when freed; NULL past the budget for such
- * copies or out of memory. */
-struct pbuf *netif_rx_heap_copy(struct pbuf *p);
-
 /* netif.c: sends (p) to the device as it is (netif_tso_cut() for a big
  * TCP segment). */
 err_t netif_send(struct pbuf *p);

@@ -5,9 +5,9 @@
  * in every network application's memory whether used or not. Here each
  * pool is a count against a limit, and its elements come from the
  * per-CPU heap. The limits of what grows with connections (TCP and UDP
- * PCBs, netconns, segments and the pbufs that point at the sender's
- * memory) are set from the guest's memory at start-up;
- * the others stay as lwipopts.h says (the receive pbufs, timers, ...).
+ * PCBs, netconns, segments, the pbufs that point at the sender's memory
+ * and the receive buffers) are set from the guest's memory at start-up;
+ * the others stay as lwipopts.h says (timers, ...).
  *
  * A pool at its limit answers NULL, as lwIP's did, and lwIP copes as it
  * always has: tcp_alloc() reclaims the oldest TIME-WAIT and closing PCBs,
@@ -74,14 +74,19 @@ static unsigned clamp(size_t v, unsigned lo, unsigned hi)
 	return v < lo ? lo : v > hi ? hi : (unsigned)v;
 }
 
-unsigned net_conn_limit(void)
+/* The bytes the network stack's connections may take. */
+static size_t net_mem_share(void)
 {
 	struct page_stats ps;
 
 	page_alloc_stats(&ps);
-	return clamp(ps.total_pages * PAGE_SIZE / CONN_SHARE_DIVISOR /
-			     CONN_BYTES,
-		     MEMP_NUM_TCP_PCB, NUM_SOCKETS);
+	return ps.total_pages * PAGE_SIZE / CONN_SHARE_DIVISOR;
+}
+
+unsigned net_conn_limit(void)
+{
+	return clamp(net_mem_share() / CONN_BYTES, MEMP_NUM_TCP_PCB,
+		     NUM_SOCKETS);
 }
 
 __cold void memp_init(void)
@@ -100,6 +105,13 @@ __cold void memp_init(void)
 	/* pbufs that point at the sender's memory (tcp_write() without a
 	 * copy, UDP's netbuf_ref()): one per such segment queued. */
 	pools[MEMP_PBUF].limit = pools[MEMP_TCP_SEG].limit;
+	/* Received frames the driver cannot lend (net/netif.c): they wait
+	 * unread in every connection whose thread has not run yet, so as
+	 * many as the connections' share of memory holds, not a fixed few
+	 * (a peer filling windows nobody reads still meets a limit). */
+	pools[MEMP_PBUF_POOL].limit =
+		clamp(net_mem_share() / pools[MEMP_PBUF_POOL].size,
+		      PBUF_POOL_SIZE, ~0u);
 }
 
 /* Frees the oldest connections in TIME-WAIT while there are

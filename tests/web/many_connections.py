@@ -18,9 +18,10 @@ thousands of connections crawl. Then:
   - every one of them asks again at the same moment: each answer must be
     a 200, none may be reset or left unanswered;
   - no frame of those requests was dropped in the guest (toro.netstats):
-    they all wait unread at once, more than the device's spare buffers
-    and lwIP's pool hold, and a dropped one waits out the client's
-    retransmission timer;
+    they all wait unread at once, more than the device has spare buffers
+    to lend (the rest are copied into lwIP's receive pool, sized from
+    memory), and a dropped one waits out the client's retransmission
+    timer;
   - the server is ended (--quit-path) with the connections still open,
     and the kernel's toro.memstats line gives the memory in use; less
     that of a boot that served one connection, over N, is the memory of

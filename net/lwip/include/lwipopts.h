@@ -138,7 +138,7 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 #define MEMP_NUM_UDP_PCB		16
 #define MEMP_NUM_SYS_TIMEOUT		(LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
 #define MEMP_NUM_NETBUF			32
-#define PBUF_POOL_SIZE			96
+#define PBUF_POOL_SIZE			96	/* at least; more with memory */
 #define PBUF_POOL_BUFSIZE		1536	/* one whole frame per pbuf */
 
 #define TCP_MSS				1460

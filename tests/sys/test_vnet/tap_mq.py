@@ -11,7 +11,8 @@ default --net-queues (one pair a CPU), and checks:
     byte (4 at once);
   - at exit (toro.netstats) every pair received and sent frames: the tap
     spread the flows and each CPU answered on its own queue; the core
-    lock's waits are reported;
+    lock's waits and the frames dropped for want of a transmit buffer
+    are reported;
   - with toro.test_vnet_mq_refused the driver's control-queue command
     fails: it says so, falls back to one pair and still serves.
 Prints PASS/FAIL lines; exit status 0 only if all pass.
@@ -73,6 +74,9 @@ def inner():
             check(re.search(r"core lock taken \d+ times, waited \d+ "
                             r"times, \d+ us", out) is not None,
                   f"{smp} CPUs: the core lock's waits are reported")
+            check(re.search(r"frames received/sent(?: \d+/\d+)+; \d+ "
+                            r"dropped, no transmit buffer", out) is not None,
+                  f"{smp} CPUs: the transmit drops are reported")
             if not all(results):
                 print(out[-3000:])
         out, rc, ok = case(2, site, data, "toro.test_vnet_mq_refused")
