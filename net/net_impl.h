@@ -61,6 +61,8 @@ enum net_count {
 	NET_RX_LENT,		/* frames kept in them, lent */
 	NET_RX_DROPPED,		/* frames dropped: no memory to copy to */
 	NET_RECEIVED,		/* copied to applications */
+	NET_TCP_BY_HASH,	/* segments whose connection the hash found */
+	NET_TCP_BY_WALK,	/* segments lwIP's walk found it for */
 	NET_LOCK_TAKEN,		/* the core lock was taken */
 	NET_LOCK_WAITS,		/* of those, after waiting for it */
 	NET_LOCK_WAIT_NS,	/* the time waited */

@@ -88,13 +88,15 @@ static void net_report(void)
 		"%lu TCP segments big; "
 		"received %lu B, each copied once to the application (%lu B of "
 		"frames copied from device buffers, %lu B kept in them, %lu "
-		"frames dropped)\n",
+		"frames dropped); TCP segments' connections found by hash "
+		"%lu times, by lwIP's walk %lu\n",
 		sent, a, c, b,
 		total(NET_TX_IN_PLACE), total(NET_TX_FRAMES), tso,
 		tso ? total(NET_TX_TSO_BYTES) / tso : 0,
 		total(NET_TX_BIG_SEGS), total(NET_RECEIVED),
 		total(NET_RX_COPIED), total(NET_RX_LENT),
-		total(NET_RX_DROPPED));
+		total(NET_RX_DROPPED), total(NET_TCP_BY_HASH),
+		total(NET_TCP_BY_WALK));
 	kprintf("toro: net: core lock taken %lu times, waited %lu times, "
 		"%lu us\n", total(NET_LOCK_TAKEN),
 		total(NET_LOCK_WAITS), total(NET_LOCK_WAIT_NS) / 1000);

@@ -144,12 +144,14 @@ static void input(struct pbuf *p, const void *frame, size_t len, size_t skip,
 	netif_arp_received(frame, len);
 	NETIF_SET_CHECKSUM_CTRL(&nif, netif_csum_rx_flags(csum_flags, frame,
 							  len, csum_ok));
+	net_tcp_demux_begin(&nif, frame, len);
 	if (skip) {
 		p->if_idx = netif_get_index(&nif);
 		ip_input(p, &nif);	/* takes p, as from ethernet_input */
 	} else {
 		ethernet_input(p, &nif);	/* takes p, even on error */
 	}
+	net_tcp_demux_end();
 	NETIF_SET_CHECKSUM_CTRL(&nif, csum_flags);
 	UNLOCK_TCPIP_CORE();
 }

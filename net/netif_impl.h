@@ -68,6 +68,13 @@ extern bool netif_big_segments;
 struct netif *netif_attach(struct netdev *d, const ip4_addr_t *ip,
 			   const ip4_addr_t *mask, const ip4_addr_t *gw);
 
+/* tcp_demux.c: around each frame from the device into lwIP (input
+ * (inp)), under the core lock: begin() looks its TCP connection up in a
+ * hash, from the (len) bytes at (frame), its Ethernet header on, so that
+ * lwIP need not walk all of them; end() after lwIP is done with it. */
+void net_tcp_demux_begin(struct netif *inp, const void *frame, size_t len);
+void net_tcp_demux_end(void);
+
 /* netif_arp.c: our ARP requests still unanswered, for exit (drain.c).
  * Every frame sent and received is shown to it, under the core lock. */
 void netif_arp_sent(const void *frame, size_t len);

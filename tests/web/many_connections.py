@@ -22,6 +22,8 @@ thousands of connections crawl. Then:
     to lend (the rest are copied into lwIP's receive pool, sized from
     memory), and a dropped one waits out the client's retransmission
     timer;
+  - the segments of those requests found their connection by hash
+    (net/tcp_demux.c), not by lwIP's walk through all N of them;
   - the server is ended (--quit-path) with the connections still open,
     and the kernel's toro.memstats line gives the memory in use; less
     that of a boot that served one connection, over N, is the memory of
@@ -96,8 +98,10 @@ def boot(elf, mem):
 
 
 def memory_at_exit(p):
-    """Ends the server; returns the KiB in use the kernel reported and
-    the frames it says it dropped on receipt (None if not said)."""
+    """Ends the server; returns the KiB in use the kernel reported, the
+    frames it says it dropped on receipt and the TCP segments whose
+    connection the hash found and lwIP's walk found (None if not
+    said)."""
     e = ask_to_quit((GUEST, 80))
     if e:
         print(f"the request to end the server failed: {e}")
@@ -105,9 +109,13 @@ def memory_at_exit(p):
     out, _ = p.communicate(timeout=60)
     m = re.search(r"toro: memory at exit: (\d+) KiB in use", out)
     d = re.search(r"B kept in them, (\d+) frames dropped\)", out)
-    if not m or not d:
+    h = re.search(r"found by hash (\d+) times, by lwIP's walk (\d+)", out)
+    if not m or not d or not h:
         print(out[-2000:])
-    return (int(m.group(1)) if m else None), (int(d.group(1)) if d else None)
+    return ((int(m.group(1)) if m else None),
+            (int(d.group(1)) if d else None),
+            (int(h.group(1)) if h else None),
+            (int(h.group(2)) if h else None))
 
 
 def open_all(n, sel):
@@ -170,7 +178,7 @@ def ask_all_again(idle, sel):
 
 
 def inner(elf, n, mem):
-    base, _ = memory_at_exit(boot(elf, mem))
+    base = memory_at_exit(boot(elf, mem))[0]
     p = boot(elf, mem)
     sel = selectors.DefaultSelector()
     t0 = time.time()
@@ -183,9 +191,15 @@ def inner(elf, n, mem):
     check(ok == len(idle) and bad == 0,
           f"a second request on all {len(idle)} at the same moment: {ok} "
           f"answered, {bad} failed ({time.time() - t1:.1f} s)")
-    used, dropped = memory_at_exit(p)
+    used, dropped, by_hash, by_walk = memory_at_exit(p)
     check(dropped == 0,
           f"no received frame dropped by the guest ({dropped})")
+    # Each connection's walk comes once, for the handshake's last ACK,
+    # which puts it in the table; both its requests are found by hash.
+    check(by_hash is not None and by_hash >= 2 * len(idle) and
+          by_walk is not None and by_walk <= by_hash // 2,
+          f"TCP segments found their connection by hash {by_hash} times, "
+          f"by lwIP's walk {by_walk}")
     check(base is not None and used is not None,
           "the kernel reported the memory in use at exit")
     if base is not None and used is not None and idle:

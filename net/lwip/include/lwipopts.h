@@ -155,9 +155,10 @@ void net_dhcp_option(unsigned char option, unsigned char len,
 /* Hooks (net/tcp_reopen.c): a fresh SYN reopens a connection in
  * TIME-WAIT; initial sequence numbers as RFC 6528 makes them. */
 #define LWIP_HOOK_FILENAME		"toro_lwip_hooks.h"
-/* One extension slot per pcb: a socket hears when lwIP frees its pcb
- * (net/tcp_freed.c). */
-#define LWIP_TCP_PCB_NUM_EXT_ARGS	1
+/* Extension slots per pcb: a socket hears when lwIP frees its pcb
+ * (net/tcp_freed.c), and so does the hash of connections
+ * (net/tcp_demux.c). */
+#define LWIP_TCP_PCB_NUM_EXT_ARGS	2
 
 /* TCP data segments sent under one hold of the core lock may be held
  * back to go to the device together (net/netif_tso.c): they leave when

@@ -2,7 +2,7 @@
 /*
  * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
  * include this after their own headers. Implemented in net/tcp_reopen.c,
- * net/tcp_ack.c, net/tcp_synflood.c and net/tcp_big.c.
+ * net/tcp_ack.c, net/tcp_synflood.c, net/tcp_big.c and net/tcp_demux.c.
  */
 #ifndef TORO_LWIP_HOOKS_H
 #define TORO_LWIP_HOOKS_H
@@ -39,9 +39,13 @@ void net_tcp_syn_room(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
  * if it can (net/tcp_big.c). */
 void net_tcp_big(struct tcp_pcb *pcb);
 
+/* lwIP's walk found (pcb) for a segment, or was handed it: the first
+ * thing after the walk, before anything reads or edits lwIP's lists. */
+void net_tcp_demux_found(struct tcp_pcb *pcb);
+
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)	\
-	(net_tcp_ack_large((pcb), (p)), net_tcp_syn_room((pcb), (hdr)),	\
-	 net_tcp_big(pcb),						\
+	(net_tcp_demux_found(pcb), net_tcp_ack_large((pcb), (p)),	\
+	 net_tcp_syn_room((pcb), (hdr)), net_tcp_big(pcb),		\
 	 net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p)))
 
 /* Segment (p) of (pcb), header (hdr), about to be sent: a big segment
