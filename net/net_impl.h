@@ -45,6 +45,9 @@ struct sock {
 	bool more_held;		/* TCP: bytes held by MSG_MORE (tcp_more.c) */
 	uint32_t more_since;	/* since when (lwIP's sys_now()) */
 	struct sock *more_next;	/* the next socket holding some */
+	/* TCP: bytes read and not yet given back to the receive window
+	 * (tcp_recvd.c); atomic. */
+	uint32_t rcv_unreported;
 };
 
 /* net_stats.c: bytes copied on the network paths (toro.netstats). */
@@ -117,6 +120,12 @@ void sock_table_init(void);
  * non-blocking; a connection it holds is watched (sock_watch_pcb()).
  * Call with lwIP's core lock not held. */
 void sock_attach(int s, struct vfs_file *f);
+/* tcp_recvd.c: gives TCP socket (f)'s connection the bytes read from it
+ * and not yet given back to its window; before a shutdown or close. */
+void tcp_recvd_flush(struct vfs_file *f);
+
+/* socket_poll.c: the file tied to lwIP socket (s), or NULL. */
+struct vfs_file *sock_file(int s);
 
 /* socket_poll.c: sock_watch_pcb() for (f)'s connection, once connect()
  * made one. Call with lwIP's core lock not held. */

@@ -286,6 +286,7 @@ static int inet_shutdown(struct vfs_file *f, enum sock_how how)
 
 	if ((unsigned)how > SOCK_SHUT_RDWR)
 		return -EINVAL;
+	tcp_recvd_flush(f);
 	errno = 0;
 	return (int)lwip_result(lwip_shutdown(lwip_of(f), lwip_how[how]));
 }
@@ -585,6 +586,7 @@ static int sock_close(struct vfs_file *f)
 {
 	int s = lwip_of(f);
 
+	tcp_recvd_flush(f);
 	sock_attach(s, NULL);
 	tcp_more_forget(f);
 	heap_free(sock_of(f));

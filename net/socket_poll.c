@@ -76,6 +76,13 @@ unsigned sock_readiness(struct vfs_file *f)
 	return ready;
 }
 
+struct vfs_file *sock_file(int s)
+{
+	unsigned i = (unsigned)(s - LWIP_SOCKET_OFFSET);
+
+	return i < nfiles ? files[i] : NULL;
+}
+
 /* lwIP's callback, and then the file's pollers with what happened: data
  * (or, with no length on TCP, the peer's FIN), room, an error. Runs under
  * lwIP's core lock. */
@@ -97,14 +104,10 @@ static void on_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 	default:
 		return;
 	}
-	int s = conn->socket;
-
-	if (s < LWIP_SOCKET_OFFSET || s >= LWIP_SOCKET_OFFSET + (int)nfiles)
-		return;		/* not a socket yet (a fresh connection) */
-	struct vfs_file *f = files[s - LWIP_SOCKET_OFFSET];
+	struct vfs_file *f = sock_file(conn->socket);
 
 	if (!f)
-		return;
+		return;		/* not a socket yet (a fresh connection) */
 	if (evt == NETCONN_EVT_RCVPLUS && len == 0 &&
 	    NETCONNTYPE_GROUP(conn->type) == NETCONN_TCP &&
 	    conn->state != NETCONN_LISTEN) {
