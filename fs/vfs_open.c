@@ -30,12 +30,20 @@ static int accmode(const struct vfs_file *f)
 /*
  * What a read-only mount can do with (flags): it is asked about the file
  * first, as Linux would find it before refusing to change anything.
- * Returns the flags to pass on (O_CREAT dropped) or -errno.
+ * Returns the flags to pass on (O_CREAT dropped) or -errno. A plain
+ * read changes nothing: the mount's open answers it alone, without a
+ * stat first (a second lookup of the path, an eighth of the web server's
+ * open() of an initrd file).
  */
 static int read_only_flags(struct vfs_lookup *lk, int flags)
 {
 	struct stat st;
-	int rc = vfs_lookup_stat(lk, &st);
+	int rc;
+
+	if ((flags & VFS_ACCMODE) == O_RDONLY &&
+	    !(flags & (O_CREAT | O_EXCL | O_TRUNC)))
+		return flags;
+	rc = vfs_lookup_stat(lk, &st);
 
 	if (rc == -ENOENT && (flags & O_CREAT))
 		return -EROFS;
