@@ -92,6 +92,23 @@ TEST(tcp, shutdown_write_gives_eof_and_still_reads)
 	close(s);
 }
 
+TEST(tcp, shutdown_both_after_reading_ends_the_stream)
+{
+	/* What was read is the application's: the peer sees the end of
+	 * the stream, not a reset (lwIP resets a connection closed with
+	 * its receive window not whole, net/tcp_recvd.c). */
+	int c, s;
+	char buf[16];
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(send(c, "hello", 5, 0), 5);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 5);
+	EXPECT_EQ(shutdown(s, SHUT_RDWR), 0);
+	EXPECT_EQ(read(c, buf, sizeof(buf)), 0);
+	close(c);
+	close(s);
+}
+
 static unsigned char pattern(size_t i)
 {
 	return (unsigned char)(i * 7 + (i >> 10));
