@@ -26,6 +26,7 @@
 
 #include "net_impl.h"
 
+/* Its one caller is lwIP's sockets.c, by the rename: no header. */
 err_t net_tcp_recvd(struct netconn *conn, size_t len);
 
 err_t net_tcp_recvd(struct netconn *conn, size_t len)
