@@ -85,86 +85,46 @@ int ext2_unmount(struct vfs_mount *m)
 	return ext2_fs_close(fs);
 }
 
-/* Orders names by transport position: "virtio-mmio@0xfeb00200" before
- * "virtio-mmio@0xfeb00400", "virtio-pci@00:02.0" before "...03.0". */
-static int name_cmp(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
-}
-
 /*
- * "vda".."vdz": the virtio disks in the order of their transport
- * addresses, which is the order of `toro run --disk` (the driver numbers
- * them as they are found: on microvm from the top down). Else a device by
- * its own name.
+ * A disk as blk_find() names it ("vda", "nvme0n1"), a partition of one
+ * ("vda3", "nvme0n1p2": from 1, of its GPT or else MBR), or a GPT
+ * partition on any disk by its unique GUID ("PARTUUID=xxxxxxxx-...").
+ * A partition's device is the caller's (*part set), to free if it is not
+ * mounted.
  */
-static struct blk_dev *find_disk(const char *name, size_t len)
-{
-	if (len == 3 && name[0] == 'v' && name[1] == 'd' && name[2] >= 'a' &&
-	    name[2] <= 'z') {
-		const char *want = NULL;
-		unsigned rank = name[2] - 'a';
-
-		/* The (rank)th smallest name: repeated minimum search over
-		 * a handful of devices. */
-		for (unsigned k = 0; k <= rank; k++) {
-			const char *next = NULL;
-
-			for (unsigned i = 0; i < blk_count(); i++) {
-				const char *n = blk_name(blk_get(i));
-
-				if (strncmp(n, "virtio-", 7) == 0 &&
-				    (!want || name_cmp(n, want) > 0) &&
-				    (!next || name_cmp(n, next) < 0))
-					next = n;
-			}
-			if (!next)
-				return NULL;
-			want = next;
-		}
-		name = want;
-		len = strlen(want);
-	}
-	for (unsigned i = 0; i < blk_count(); i++) {
-		const char *n = blk_name(blk_get(i));
-
-		if (n && strlen(n) == len && memcmp(n, name, len) == 0)
-			return blk_get(i);
-	}
-	return NULL;
-}
-
-/*
- * A disk as find_disk() names it, partition N of one ("vda3": from 1, of
- * its GPT or else MBR), or a GPT partition on any disk by its unique
- * GUID ("PARTUUID=xxxxxxxx-..."). A partition's device is the caller's
- * (*part set), to free if it is not mounted.
- */
-static int find_dev(const char *name, size_t len, struct blk_dev **dev,
+static int find_dev(const char *spec, size_t len, struct blk_dev **dev,
 		    bool *part)
 {
-	char guid[37];
+	char name[64];
 	size_t d = len;
 	unsigned n = 0;
 
 	*part = true;
-	if (len == 9 + 36 && strncmp(name, "PARTUUID=", 9) == 0) {
-		memcpy(guid, name + 9, 36);
-		guid[36] = '\0';
-		return blk_partition_by_guid(guid, dev);
+	if (len >= sizeof(name))
+		return -ENODEV;
+	memcpy(name, spec, len);
+	name[len] = '\0';
+	if (strncmp(name, "PARTUUID=", 9) == 0)
+		return blk_partition_by_guid(name + 9, dev);
+	*dev = blk_find(name);
+	if (*dev) {
+		*part = false;
+		return 0;
 	}
-	while (d > 3 && name[d - 1] >= '0' && name[d - 1] <= '9')
+	while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
 		d--;
-	if (d == 3 && len > 3 && len - d < 4 && name[0] == 'v') {
-		for (size_t i = d; i < len; i++)
-			n = n * 10 + (unsigned)(name[i] - '0');
-		return blk_partition(find_disk(name, d), n, dev);
-	}
-	*part = false;
-	*dev = find_disk(name, len);
-	return *dev ? 0 : -ENODEV;
+	if (d == len || len - d > 3)
+		return -ENODEV;
+	for (size_t i = d; i < len; i++)
+		n = n * 10 + (unsigned)(name[i] - '0');
+	/* Linux's spelling: "p" before the number when the disk's name
+	 * ends in a digit itself. */
+	if (d > 1 && name[d - 1] == 'p' && name[d - 2] >= '0' &&
+	    name[d - 2] <= '9')
+		d--;
+	name[d] = '\0';
+	*dev = NULL;
+	return blk_partition(blk_find(name), n, dev);
 }
 
 /* "DEV[:ro]" at (path), or "DEV[:ro]:/PATH" when (path) is NULL. */

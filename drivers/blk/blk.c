@@ -5,10 +5,13 @@
  * flight together, whichever driver the disk has.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <drivers/blk.h>
 #include <kernel/compiler.h>
 #include <kernel/log.h>
+
+#include "blk_name.h"
 
 #define MAX_BLK_DEVS	16
 
@@ -70,6 +73,18 @@ bool blk_read_only(const struct blk_dev *b)
 const char *blk_name(const struct blk_dev *b)
 {
 	return b->name;
+}
+
+struct blk_dev *blk_find(const char *name)
+{
+	const char *names[MAX_BLK_DEVS];
+	unsigned n = ndevs;
+	int i;
+
+	for (unsigned k = 0; k < n; k++)
+		names[k] = devs[k]->name;
+	i = blk_name_pick(names, n, name, strlen(name));
+	return i < 0 ? NULL : devs[i];
 }
 
 static int blk_rw(struct blk_dev *b, enum blk_op op, uint64_t off, char *buf,

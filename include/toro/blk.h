@@ -27,6 +27,11 @@ uint32_t blk_sector_size(const struct blk_dev *b);
 bool blk_read_only(const struct blk_dev *b);
 const char *blk_name(const struct blk_dev *b);
 
+/* A disk by name: "vda".."vdz" for the virtio disks in `toro run --disk`
+ * order, "nvme0n1" for namespace 1 of the first NVMe controller (in PCI
+ * address order), or the name blk_name() gives. NULL if there is none. */
+struct blk_dev *blk_find(const char *name);
+
 int blk_read(struct blk_dev *b, uint64_t off, void *buf, size_t len);
 int blk_write(struct blk_dev *b, uint64_t off, const void *buf, size_t len);
 /* Returns once what was written is on stable storage. */
