@@ -360,6 +360,129 @@ def check_disk_options(build):
     return not problems, "; ".join(problems)
 
 
+ROOT_DISK_APP = r"""
+#include <stdio.h>
+#include <string.h>
+
+/* Plain POSIX: nothing here names ext2. */
+int main(void)
+{
+	char line[64] = "";
+	FILE *f = fopen("/greet.txt", "r");
+
+	if (!f || !fgets(line, sizeof(line), f))
+		return 2;
+	fclose(f);
+	printf("read %s", line);
+	f = fopen("/data/out.txt", "w");
+	if (!f)
+		return 3;
+	fprintf(f, "guest wrote this after %s", line);
+	return fclose(f) ? 4 : 0;
+}
+"""
+
+
+PART_START = 2048       # sectors: where ext2_disk()'s partition begins
+
+
+def ext2_disk(path, text, partitioned=False):
+    """An ext2 image of 8 MiB holding greet.txt (text) and a data/
+    directory; with partitioned, on partition 1 of a GPT disk of 10 MiB.
+    Returns the file e2fsck and debugfs can read (the partition, copied
+    out, is path + ".part": refreshed by ext2_part())."""
+    tree = path + ".d"
+    os.makedirs(os.path.join(tree, "data"))
+    with open(os.path.join(tree, "greet.txt"), "w") as f:
+        f.write(text)
+    mke2fs = ["mke2fs", "-q", "-F", "-t", "ext2", "-d", tree]
+    if not partitioned:
+        subprocess.run(mke2fs + [path, "8M"], check=True, capture_output=True)
+        return path
+    with open(path, "wb") as f:
+        f.truncate(10 << 20)
+    subprocess.run(["sfdisk", "-q", path], input=f"label: gpt\nstart="
+                   f"{PART_START}, size={8 << 11}\n", text=True, check=True,
+                   capture_output=True)
+    subprocess.run(mke2fs + ["-E", f"offset={PART_START * 512}", path, "8M"],
+                   check=True, capture_output=True)
+    return path + ".part"
+
+
+def ext2_part(path):
+    """ext2_disk()'s partition copied out of the disk at path."""
+    with open(path, "rb") as f, open(path + ".part", "wb") as out:
+        f.seek(PART_START * 512)
+        out.write(f.read(8 << 20))
+    return path + ".part"
+
+
+def check_root_disk(build):
+    """An ordinary program (no ext2_mount() in it) gets an ext2 disk as /
+    from `toro run DIR --root-disk FILE` (virtio-blk), and from
+    toro.root=ext2:nvme0n1p1 (an NVMe disk's GPT partition): it reads a
+    file mke2fs put there and writes one that the host's e2fsck and
+    debugfs then find. A built ELF without the driver is refused before
+    booting, not booted to fail inside."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="root-disk-") as tmp:
+        app = os.path.join(tmp, "rootapp")
+        os.mkdir(app)
+        with open(os.path.join(app, "main.c"), "w") as f:
+            f.write(ROOT_DISK_APP)
+        for kind in ("virtio", "nvme"):
+            img = os.path.join(tmp, f"{kind}.img")
+            ext2_disk(img, f"hello {kind}\n", partitioned=kind == "nvme")
+            opts = (["--root-disk", img] if kind == "virtio" else
+                    ["--machine", "q35", "--disk", img + ",if=nvme",
+                     "--append", "toro.root=ext2:nvme0n1p1"])
+            rc, out, err, _ = toro("run", app, "--accel", "tcg", "--timeout",
+                                   "120", *opts, cwd=tmp)
+            if rc or f"read hello {kind}" not in out:
+                problems.append(f"{kind}: exit {rc}: {out[-300:]!r} "
+                                f"{err[-300:]!r}")
+                continue
+            fs = img if kind == "virtio" else ext2_part(img)
+            fsck = subprocess.run(["e2fsck", "-fn", fs], capture_output=True,
+                                  text=True)
+            got = subprocess.run(["debugfs", "-R", "cat /data/out.txt", fs],
+                                 capture_output=True, text=True).stdout
+            if fsck.returncode:
+                problems.append(f"{kind}: e2fsck -fn: {fsck.stdout[-300:]!r}")
+            if got != f"guest wrote this after hello {kind}\n":
+                problems.append(f"{kind}: /data/out.txt is {got!r}")
+        # Where `toro run DIR` put it (build/ of the directory it ran in,
+        # unless $TORO_BUILD says).
+        elf = os.path.join(os.environ.get("TORO_BUILD", f"{tmp}/build"),
+                           "rootapp.elf")
+        for args, want, first, second in (
+                (["--disk", f"{tmp}/nvme.img", "--root-disk",
+                  f"{tmp}/virtio.img,ro"], "toro.root=ext2:vda:ro",
+                 "virtio.img", "nvme.img"),
+                (["--machine", "q35", "--disk", f"{tmp}/virtio.img,if=nvme",
+                  "--root-disk", f"{tmp}/nvme.img,if=nvme"],
+                 "toro.root=ext2:nvme0n1", "nvme.img", "virtio.img")):
+            rc, out, err, _ = toro("run", elf, "--dry-run", *args)
+            # The root disk's drive comes first whatever the order given.
+            if rc or want not in out or not (
+                    0 <= out.find(first) < out.find(second)):
+                problems.append(f"{args}: not {want} and first: exit {rc}: "
+                                f"{out!r} {err!r}")
+        for args in (["--root-disk", f"{tmp}/virtio.img"],
+                     ["--disk", f"{tmp}/virtio.img", "--append",
+                      "toro.root=ext2:vda"]):
+            ok, why = one_line_error(*toro("run", f"{build}/hello.elf",
+                                           *args)[:3], 2, "does not link ext2")
+            if not ok:
+                problems.append(f"hello.elf {args}: {why}")
+        ok, why = one_line_error(*toro("run", f"{build}/hello.elf",
+                                       "--root-disk", f"{tmp}/none.img")[:3],
+                                 2, "--root-disk")
+        if not ok:
+            problems.append(f"missing --root-disk file: {why}")
+    return not problems, "; ".join(problems)
+
+
 def check_fs_missing_dir(build):
     return one_line_error(*toro("run", f"{build}/hello.elf", "--fs",
                                 "/nonexistent/share")[:3], 2, "no such directory")
@@ -1240,6 +1363,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
     check_power_off_last_resort, check_bad_disk, check_disk_options,
+    check_root_disk,
     check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,

@@ -11,6 +11,11 @@ import subprocess
 from .errors import NOT_FOUND, ToroError
 
 
+# Links the ext2 driver into a program that does not call ext2_mount()
+# itself (fs/vfs_mount.c finds it by a weak reference).
+EXT2_LDLIBS = "-Wl,-u,ext2_mount"
+
+
 def default_output(app_dir):
     """build/<dirname>.elf under the current directory, or under
     $TORO_BUILD when that is set (so parallel builds do not collide)."""

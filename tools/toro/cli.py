@@ -5,8 +5,8 @@ import os
 import sys
 
 from . import build as builder
-from . import (debug, devices, errors, host, image, initrd, libvirt, qemu,
-               trace)
+from . import (debug, devices, elf, errors, host, image, initrd, libvirt,
+               qemu, trace)
 from .elf import image_end
 from .errors import ToroError
 
@@ -113,6 +113,10 @@ def make_parser():
                    "vdb... in this order; --append toro.root=ext2:vda "
                    "mounts an ext2 one as / (toro.mount=ext2:vdb:/data "
                    "elsewhere)")
+    r.add_argument("--root-disk", metavar="FILE[,if=nvme][,ro]",
+                   help="an ext2 disk image mounted as /: a --disk that comes "
+                   "first (vda, or nvme0n1 with if=nvme) and "
+                   "toro.root=ext2:vda (DIR is built with the ext2 driver)")
     r.add_argument("--port", dest="ports", action="append", default=[],
                    metavar="[udp:]HOST[:GUEST]",
                    help="forward 127.0.0.1:HOST to the guest's port GUEST "
@@ -214,10 +218,34 @@ def check_env(env):
             raise ToroError(f"--env {kv!r}: expected KEY=VALUE without spaces")
 
 
+def ext2_need(args):
+    """What asks for the ext2 driver in this run or image (--root-disk,
+    --data-dir, a toro.root= or toro.mount= of ext2), or None."""
+    if getattr(args, "root_disk", None):
+        return "--root-disk"
+    if getattr(args, "data_dir", None):
+        return "--data-dir"
+    for w in (w for text in args.append for w in text.split()):
+        if w.startswith(("toro.root=ext2:", "toro.mount=ext2:")):
+            return w
+    return None
+
+
 def target_elf(root, build_dir, args):
-    """The ELF to boot: DIR built first, else the file as given."""
+    """The ELF to boot: DIR built first, else the file as given. The
+    ext2 driver is linked only into programs that call ext2_mount(), or
+    whose run asks for it (built so here); an ELF without it would not
+    mount the disk, which is said before booting."""
+    need = ext2_need(args)
     if os.path.isdir(args.target):
-        return builder.build(root, build_dir, args.target, verbose=args.verbose)
+        return builder.build(root, build_dir, args.target, verbose=args.verbose,
+                             ldlibs=[builder.EXT2_LDLIBS] if need else [])
+    if need and elf.defines(args.target, "ext2_mount_option") is False:
+        raise ToroError(f"{need}: {args.target} does not link ext2, so "
+                        "nothing would mount the disk: give `toro run` its "
+                        "source directory, build it with `toro build DIR "
+                        f"--ldlibs={builder.EXT2_LDLIBS}`, or call "
+                        "ext2_mount() in it")
     return args.target
 
 
@@ -277,8 +305,6 @@ def cmd_image(root, build_dir, args, guest_args):
     image.check_output(args.out, args.format, args.data_dir is not None)
     elf = target_elf(root, build_dir, args)
     image.check_elf(elf)
-    if args.data_dir:
-        image.check_data_elf(elf)
     plan = devices.Plan("q35", True, 0)
     if args.initrd:
         plan.initrd = initrd.prepare(args.initrd, build_dir)

@@ -49,6 +49,7 @@ class Plan:
         self.machine, self.acpi, self.mem = machine, acpi, mem
         self.fs = []            # Fs, in --fs order; the first is the root
         self.disks = []         # Disk, in --disk order
+        self.root_disk = None   # --root-disk's Disk (also disks[0])
         self.initrd = None      # archive path, or None
         self.net = None         # net.Net, or None
         self.vsock = None       # vsock.Vsock, or None
@@ -69,6 +70,10 @@ class Plan:
 
     def kernel_options(self):
         """Options for the kernel: which filesystem is the root."""
+        if self.root_disk:
+            d = self.root_disk
+            name = "vda" if d.iface == "virtio" else "nvme0n1"
+            return [f"toro.root=ext2:{name}{':ro' if d.read_only else ''}"]
         if self.fs:
             return [f"toro.root=virtiofs:{self.fs[0].tag}"]
         if self.initrd:
@@ -150,7 +155,7 @@ def parse_fs(spec, index):
     return Fs(tag, os.path.abspath(path))
 
 
-def parse_disk(spec, machine):
+def parse_disk(spec, machine, flag="--disk"):
     """--disk FILE[,if=virtio|nvme][,ro] -> Disk. A comma in the file
     name is written twice, as in QEMU's options."""
     parts = re.split(r"(?<!,),(?!,)", spec)
@@ -161,17 +166,17 @@ def parse_disk(spec, machine):
         elif opt in ("ro", "readonly"):
             ro = True
         else:
-            raise ToroError(f"--disk {spec}: unknown option {opt!r} "
+            raise ToroError(f"{flag} {spec}: unknown option {opt!r} "
                             "(want if=virtio, if=nvme or ro)")
     if iface == "nvme" and machine != "q35":
-        raise ToroError(f"--disk {spec}: NVMe is a PCI device: it needs "
+        raise ToroError(f"{flag} {spec}: NVMe is a PCI device: it needs "
                         "--machine q35")
     if not os.path.exists(path):
-        raise ToroError(f"--disk {path}: no such file")
+        raise ToroError(f"{flag} {path}: no such file")
     if os.path.isdir(path):
-        raise ToroError(f"--disk {path}: a directory, not a disk image")
+        raise ToroError(f"{flag} {path}: a directory, not a disk image")
     if not os.access(path, os.R_OK if ro else os.R_OK | os.W_OK):
-        raise ToroError(f"--disk {path}: not readable" +
+        raise ToroError(f"{flag} {path}: not readable" +
                         ("" if ro else " and writable") +
                         ("" if ro else " (add ,ro for a read-only disk)"))
     return Disk(os.path.abspath(path), iface, ro)
@@ -188,6 +193,11 @@ def plan(args, initrd=None):
         if tags.count(t) > 1:
             raise ToroError(f"--fs: tag {t!r} given twice")
     p.disks = [parse_disk(d, p.machine) for d in args.disks]
+    spec = getattr(args, "root_disk", None)
+    if spec:
+        # First of its kind, so the kernel finds it as vda or nvme0n1.
+        p.root_disk = parse_disk(spec, p.machine, "--root-disk")
+        p.disks.insert(0, p.root_disk)
     p.net = net.plan(getattr(args, "ports", ()), getattr(args, "net", False),
                      getattr(args, "tap", None), getattr(args, "mac", None),
                      getattr(args, "udp_link", None))

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Just enough ELF reading to tell whether a file is a bootable PVH image,
-and whether GRUB can boot it too (a Multiboot2 header)."""
+whether GRUB can boot it too (a Multiboot2 header), and what it links."""
+import re
 import struct
+import subprocess
 
 from .errors import ToroError
 
@@ -76,3 +78,16 @@ def has_multiboot2(path):
                 (magic + arch + length + check) & 0xffffffff == 0):
             return True
     return False
+
+
+def defines(path, symbol):
+    """Does the ELF define symbol? None when it cannot be told (stripped:
+    no symbol table, or no nm)."""
+    try:
+        r = subprocess.run(["nm", "--defined-only", path], capture_output=True,
+                           text=True)
+    except OSError:
+        return None
+    if r.returncode or not r.stdout.strip():
+        return None
+    return re.search(rf" {re.escape(symbol)}$", r.stdout, re.M) is not None

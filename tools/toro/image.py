@@ -396,19 +396,6 @@ def check_output(out, fmt, data=False):
     find_tools(fmt, data)
 
 
-def check_data_elf(path):
-    """--data-dir: the kernel mounts the partition only if the application
-    links ext2 (fs/ext2_mount.c). An ELF without a symbol table (stripped)
-    is given the benefit of the doubt."""
-    r = subprocess.run(["nm", "--defined-only", path], capture_output=True,
-                       text=True)
-    if r.returncode == 0 and r.stdout.strip() and not re.search(
-            r" ext2_mount_option$", r.stdout, re.M):
-        raise ToroError(f"--data-dir: {path} does not link ext2, so nothing "
-                        "would mount the data partition (call ext2_mount(), "
-                        "or link with -Wl,-u,ext2_mount)")
-
-
 def check_elf(path):
     """A PVH kernel (elf.inspect's errors) that GRUB can load too."""
     elf.inspect(path)
