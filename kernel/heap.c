@@ -9,12 +9,20 @@
  * page descriptor, which is how heap_free() finds the span and its owner. Only
  * the owner CPU ever touches a span's lists, with local interrupts off, so
  * no lock is needed; other CPUs only push onto the owner's remote stack.
+ *
+ * A freed small block carries a mark in its second word (its first links
+ * it into a free list or a remote stack), cleared when it is handed out
+ * again: a second free() of it finds the mark and is reported instead of
+ * putting the block on a list twice, where two later allocations would
+ * share it. The mark is the block's address mixed with a value drawn at
+ * boot, so live data that happens to look like one is not to be expected.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include <arch/irq.h>
+#include <arch/x86.h>
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/mpsc.h>
@@ -41,6 +49,7 @@ static const uint16_t class_size[] = {
 STATIC_ASSERT(NCLASSES < 256, "class index fits a byte");
 
 static uint8_t class_by_16[SMALL_MAX / 16 + 1];	/* (size + 15) / 16 -> class */
+static uintptr_t free_mark_key;	/* drawn at boot (heap_init) */
 static uint8_t span_pages[NCLASSES];
 
 struct span {
@@ -73,6 +82,7 @@ __cold void heap_init(void)
 {
 	unsigned c = 0;
 
+	free_mark_key = rdtsc() * 0x9e3779b97f4a7c15ULL;
 	for (unsigned i = 0; i < ARRAY_SIZE(class_by_16); i++) {
 		while (class_size[c] < i * 16)
 			c++;
@@ -87,6 +97,17 @@ __cold void heap_init(void)
 			pages *= 2;
 		span_pages[c] = pages;
 	}
+}
+
+/* The second word of a freed small block (see the top). */
+static uintptr_t *free_mark(void *p)
+{
+	return (uintptr_t *)p + 1;
+}
+
+static uintptr_t free_mark_of(const void *p)
+{
+	return (uintptr_t)p ^ free_mark_key;
 }
 
 static unsigned class_of(size_t size)
@@ -259,6 +280,7 @@ static void *alloc_small(unsigned cls)
 		p = s->bump;
 		s->bump += class_size[cls];
 	}
+	*free_mark(p) = 0;
 	s->inuse++;
 	if (!s->free && s->bump == s->limit)
 		list_del(h, s);
@@ -398,8 +420,10 @@ void heap_free(void *p)
 	uintptr_t first = (uintptr_t)s + SPAN_HEADER;
 
 	if ((uintptr_t)p < first || (char *)p >= s->limit ||
-	    ((uintptr_t)p - first) % class_size[s->cls])
+	    ((uintptr_t)p - first) % class_size[s->cls] ||
+	    *free_mark(p) == free_mark_of(p))
 		bad_free(p);
+	*free_mark(p) = free_mark_of(p);
 
 	bool irq = irq_save();
 	struct heap_cpu *h = &this_cpu_var(heap);

@@ -4,6 +4,7 @@
  * VM with a report naming the cause and the functions on the stack.
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,34 @@ static void overflow_on_this_cpu(void *arg)
 {
 	(void)arg;
 	recurse_forever(0);
+}
+
+static void free_here(void *p)
+{
+	free(p);
+}
+
+/* A block freed twice with another freed in between (so it is not the
+ * free list's head the second time), here or from CPU 1, where the
+ * first free() only queues it for its owner. */
+__attribute__((noinline)) static void free_twice(bool elsewhere)
+{
+	/* volatile: the compiler would see the second free() coming. */
+	char *volatile a = malloc(24);
+	char *b = malloc(24);
+
+	if (!a || !b)
+		return;
+	if (elsewhere) {
+		smp_call(1, free_here, a);
+		smp_call(1, free_here, b);
+		smp_call(1, free_here, a);
+	} else {
+		free(a);
+		free(b);
+		free(a);
+	}
+	printf("freed twice and nobody noticed\n");
 }
 
 static void exit_from_here(void *arg)
@@ -213,6 +242,10 @@ int main(int argc, char **argv)
 		abort();
 	else if (!strcmp(mode, "badfree"))
 		free((char *)mode + 1);
+	else if (!strcmp(mode, "doublefree"))
+		free_twice(false);
+	else if (!strcmp(mode, "doublefree_ap"))
+		free_twice(true);
 	else if (!strcmp(mode, "exit_ap"))
 		run_on_cpu1(exit_from_here);
 	else if (!strcmp(mode, "nx"))
