@@ -48,6 +48,10 @@ static const char *const exception_names[VEC_EXCEPTIONS] = {
 #define PF_RESERVED	(1U << 3)
 #define PF_FETCH	(1U << 4)
 
+/* The largest stack frame a guard-page fault below the stack pointer is
+ * still taken for an overflow of (see report_exception()). */
+#define STACK_FRAME_MAX	(1UL << 20)
+
 static void print_rip(uint64_t rip)
 {
 	uintptr_t off;
@@ -76,12 +80,13 @@ static void print_registers(const struct trap_frame *tf)
 		tf->rflags, tf->cs, tf->ss);
 }
 
-static void describe_page_fault(uint64_t err, uint64_t cr2)
+static void describe_page_fault(uint64_t err, uint64_t cr2, bool guard)
 {
 	const char *access = err & PF_FETCH ? "executing" :
 			     err & PF_WRITE ? "writing" : "reading";
 	const char *why = err & PF_RESERVED ? "reserved bit set in a page table" :
 			  err & PF_PRESENT ? "protection violation" :
+			  guard ? "no access (PROT_NONE, or a guard page)" :
 			  cr2 < 4096 ? "page not present (NULL pointer?)" :
 				       "page not present";
 
@@ -93,9 +98,16 @@ static __noreturn void report_exception(struct trap_frame *tf)
 	uint64_t cr2 = read_cr2();
 	unsigned vec = tf->vector;
 	/* A fault on a guard page, or a double fault raised while pushing
-	 * onto one, is a stack overflow. */
-	bool overflow = (vec == VEC_PAGE_FAULT || vec == VEC_DOUBLE_FAULT) &&
-			vm_is_guard(cr2);
+	 * onto one, is a stack overflow: the stack pointer at it or below it
+	 * by a frame (a frame is made, then written), the stack right above
+	 * it. mmap(PROT_NONE) maps guard pages too (musl makes the guard
+	 * under each thread's stack so): an access to one that is not so
+	 * placed is reported as the fault it is. */
+	bool guard = (vec == VEC_PAGE_FAULT || vec == VEC_DOUBLE_FAULT) &&
+		     vm_is_guard(cr2);
+	bool overflow = guard && tf->rsp < cr2 + 2 * 4096 &&
+			tf->rsp + STACK_FRAME_MAX > cr2 &&
+			vm_is_mapped((cr2 | 0xfff) + 1, 1);
 
 	panic_begin();
 	if (overflow) {
@@ -110,7 +122,7 @@ static __noreturn void report_exception(struct trap_frame *tf)
 			this_cpu_id(), name ? name : "reserved exception", vec,
 			tf->error);
 		if (vec == VEC_PAGE_FAULT)
-			describe_page_fault(tf->error, cr2);
+			describe_page_fault(tf->error, cr2, guard);
 	}
 	print_rip(tf->rip);
 	kprintf("    cr2 0x%016lx\n", cr2);

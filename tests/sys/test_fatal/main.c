@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <kernel/smp_call.h>
 #include <toro/cpu.h>
@@ -79,6 +80,17 @@ __attribute__((noinline)) static void free_twice(bool elsewhere)
 		free(a);
 	}
 	printf("freed twice and nobody noticed\n");
+}
+
+/* An mmap(PROT_NONE) page read from far above it: not a stack overflow,
+ * though the page is of the same kind as a stack's guard. */
+__attribute__((noinline)) static void read_prot_none(void)
+{
+	volatile char *p = mmap(NULL, 4 * 4096, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED)
+		printf("read %d from a PROT_NONE page\n", p[4096 + 100]);
 }
 
 static void exit_from_here(void *arg)
@@ -246,6 +258,8 @@ int main(int argc, char **argv)
 		free_twice(false);
 	else if (!strcmp(mode, "doublefree_ap"))
 		free_twice(true);
+	else if (!strcmp(mode, "prot_none"))
+		read_prot_none();
 	else if (!strcmp(mode, "exit_ap"))
 		run_on_cpu1(exit_from_here);
 	else if (!strcmp(mode, "nx"))
