@@ -17,8 +17,10 @@ a slow one). Cases:
              memory are refused or closed, never left waiting nor an
              out-of-memory stop), memory stays bounded, and all is well
              after they go;
-  synflood   20,000 SYNs from a raw socket, from addresses nobody answers
-             for (the guest's SYN-ACKs go nowhere);
+  synflood   SYNs from a raw socket, from addresses nobody answers for
+             (the guest's SYN-ACKs go nowhere): 1,000 a second while a
+             client of ours gets in (with its first or second SYN) and is
+             served, then 20,000 as fast as they go;
   slowread   a client reads the 64 MiB file one byte a second with a tiny
              receive window, probes served meanwhile;
   frames     frames larger than the MTU, truncated frames (headers cut,
@@ -45,6 +47,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -180,10 +183,16 @@ def case_idle(guest, index):
     probe(index, "after the idle connections")
 
 
-def case_synflood():
+def syn_flood(n, per_s=None, stop=None):
+    """n SYNs from addresses nobody answers for (the guest's SYN-ACKs go
+    nowhere), at most per_s a second; until stop is set if given."""
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    n = 20000
+    start = time.monotonic()
     for i in range(n):
+        if stop and stop.is_set():
+            break
+        if per_s and i % 10 == 0:
+            time.sleep(max(0.0, start + i / per_s - time.monotonic()))
         src = f"10.9.0.{100 + i % 150}"
         seg = pk.tcp(src, GUEST, random.randint(1024, 65535), 80,
                      random.getrandbits(32), 0, pk.TCP_SYN)
@@ -194,7 +203,63 @@ def case_synflood():
                 raise
             time.sleep(0.001)
     raw.close()
-    print(f"synflood: {n} SYNs sent", flush=True)
+    return i + 1
+
+
+def handshake_and_get(peer, index, tries):
+    """Our own client over the raw link: a SYN (sent at most tries times,
+    a second apart), the ACK, a request; the page whole, or None."""
+    sport, iss = random.randint(20000, 60000), random.getrandbits(32)
+    syn_ack = None
+    for _ in range(tries):
+        peer.send_tcp(sport, 80, iss, 0, pk.TCP_SYN)
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            seg = peer.recv_tcp(sport, deadline - time.monotonic())
+            if seg and seg[6] & pk.TCP_SYN:
+                syn_ack = seg
+                break
+        if syn_ack:
+            break
+    if not syn_ack:
+        return None
+    seq, ack = iss + 1, syn_ack[4] + 1
+    req = b"GET /index.html HTTP/1.1\r\nHost: g\r\n\r\n"
+    peer.send_tcp(sport, 80, seq, ack, pk.TCP_ACK | pk.TCP_PSH, req)
+    data, deadline = b"", time.monotonic() + 10
+    while time.monotonic() < deadline and not data.endswith(index):
+        seg = peer.recv_tcp(sport, deadline - time.monotonic())
+        if seg is None:
+            break
+        if seg[4] == ack + len(data) and seg[8]:
+            data += seg[8]
+        peer.send_tcp(sport, 80, seq + len(req), ack + len(data),
+                      pk.TCP_ACK)
+    peer.send_tcp(sport, 80, seq + len(req), ack + len(data), pk.TCP_RST)
+    return data
+
+
+def case_synflood(link, index):
+    """A steady flood keeps the backlog full of half-open connections
+    (lwIP keeps each 20 s); meanwhile a client of ours must get in with
+    its first or second SYN (a SYN cookie: without one, every SYN past a
+    full backlog goes unanswered) and be served. Then a burst as fast as
+    the host sends."""
+    peer = pk.FakePeer(link, FAKE_PEER, GUEST)
+    peer.announce()
+    stop = threading.Event()
+    flood = threading.Thread(target=syn_flood, args=(10**7, 1000, stop))
+    flood.start()
+    try:
+        time.sleep(3)
+        data = handshake_and_get(peer, index, 2)
+    finally:
+        stop.set()
+        flood.join()
+    check(bool(data) and data.startswith(b"HTTP/1.1 200") and
+          data.endswith(index), f"synflood: a client gets in and is served "
+          f"during a flood ({len(data or b'')} bytes)")
+    print(f"synflood: {syn_flood(20000)} more SYNs sent", flush=True)
 
 
 def case_slowread(index):
@@ -348,7 +413,7 @@ def inner(args):
             if case == "idle":
                 case_idle(guest, index)
             elif case == "synflood":
-                case_synflood()
+                case_synflood(link, index)
                 probe(index, "after a SYN flood")
             elif case == "slowread":
                 case_slowread(index)

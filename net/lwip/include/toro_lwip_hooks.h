@@ -2,7 +2,8 @@
 /*
  * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
  * include this after their own headers. Implemented in net/tcp_reopen.c,
- * net/tcp_ack.c, net/tcp_synflood.c, net/tcp_big.c and net/tcp_demux.c.
+ * net/tcp_ack.c, net/tcp_synflood.c (with net/tcp_syncookie.c),
+ * net/tcp_big.c and net/tcp_demux.c.
  */
 #ifndef TORO_LWIP_HOOKS_H
 #define TORO_LWIP_HOOKS_H
@@ -31,9 +32,12 @@ err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr,
  * should go at once. */
 void net_tcp_ack_large(struct tcp_pcb *pcb, const struct pbuf *p);
 
-/* A SYN for listener (pcb) whose backlog is full: the oldest half-open
- * connection goes to make room (net/tcp_synflood.c). */
-void net_tcp_syn_room(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
+/* A segment for listener (pcb) whose backlog is full: a SYN cookie
+ * answered or brought back, or the oldest half-open connection gone to
+ * make room (net/tcp_synflood.c). ERR_OK lets lwIP go on with it. */
+err_t net_tcp_syn_room(struct tcp_pcb *pcb, struct tcp_hdr *hdr,
+		       u16_t optlen, u16_t opt1len, u8_t *opt2,
+		       struct pbuf *p);
 
 /* Connection (pcb) (maybe a listener's) takes big segments from now on
  * if it can (net/tcp_big.c). */
@@ -45,7 +49,9 @@ void net_tcp_demux_found(struct tcp_pcb *pcb);
 
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)	\
 	(net_tcp_demux_found(pcb), net_tcp_ack_large((pcb), (p)),	\
-	 net_tcp_syn_room((pcb), (hdr)), net_tcp_big(pcb),		\
+	 net_tcp_big(pcb),						\
+	 net_tcp_syn_room((pcb), (hdr), (optlen), (opt1len), (opt2),	\
+			  (p)) != ERR_OK ? ERR_ABRT :			\
 	 net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p)))
 
 /* Segment (p) of (pcb), header (hdr), about to be sent: a big segment
