@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 #include <netinet/tcp.h>
@@ -105,6 +106,39 @@ TEST(tcp, shutdown_both_after_reading_ends_the_stream)
 	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 5);
 	EXPECT_EQ(shutdown(s, SHUT_RDWR), 0);
 	EXPECT_EQ(read(c, buf, sizeof(buf)), 0);
+	close(c);
+	close(s);
+}
+
+static void *recv_blocked(void *arg)
+{
+	char buf[16];
+
+	return (void *)(long)recv(*(int *)arg, buf, sizeof(buf), 0);
+}
+
+TEST(tcp, shutdown_wakes_a_recv_blocked_in_another_thread)
+{
+	/* A server that closes an idle connection to make room shuts it
+	 * down from another thread than the one waiting in recv() on it:
+	 * the wait ends at once with the end of the stream. */
+	struct timeval tv = { .tv_sec = 20 };
+	struct timespec t0, t1;
+	pthread_t t;
+	void *got;
+	int c, s;
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	ASSERT_EQ(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(pthread_create(&t, NULL, recv_blocked, &s), 0);
+	usleep(100 * 1000);
+	EXPECT_EQ(shutdown(s, SHUT_RDWR), 0);
+	ASSERT_EQ(pthread_join(t, &got), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_EQ((long)got, 0);
+	/* Not the 20 s receive time-out. */
+	EXPECT_LT(t1.tv_sec - t0.tv_sec, 10);
 	close(c);
 	close(s);
 }
