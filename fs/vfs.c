@@ -295,11 +295,12 @@ int vfs_rename(const char *from, const char *to)
 	return rc;
 }
 
-int vfs_setattr(const char *path, const struct vfs_attr *a)
+int vfs_setattr_follow(const char *path, const struct vfs_attr *a,
+		       bool follow)
 {
 	struct stat st;
 	int rc;
-	struct vfs_lookup *lk = vfs_lookup_new(path, true, &rc);
+	struct vfs_lookup *lk = vfs_lookup_new(path, follow, &rc);
 
 	if (!lk)
 		return rc;

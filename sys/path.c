@@ -426,21 +426,23 @@ static struct vfs_attr owner_attr(uid_t uid, gid_t gid)
 	return a;
 }
 
-static long set_owner(const char *path, uid_t uid, gid_t gid)
+/* lchown() and AT_SYMLINK_NOFOLLOW change a symbolic link itself, not
+ * (follow) on to what it names. */
+static long set_owner(const char *path, uid_t uid, gid_t gid, bool follow)
 {
 	struct vfs_attr a = owner_attr(uid, gid);
 
-	return vfs_setattr(path, &a);
+	return vfs_setattr_follow(path, &a, follow);
 }
 
 SYSCALL_DEFINE3(chown, const char *, path, uid_t, uid, gid_t, gid)
 {
-	return AT_PATH(AT_FDCWD, path, p, set_owner(p, uid, gid));
+	return AT_PATH(AT_FDCWD, path, p, set_owner(p, uid, gid, true));
 }
 
 SYSCALL_DEFINE3(lchown, const char *, path, uid_t, uid, gid_t, gid)
 {
-	return AT_PATH(AT_FDCWD, path, p, set_owner(p, uid, gid));
+	return AT_PATH(AT_FDCWD, path, p, set_owner(p, uid, gid, false));
 }
 
 SYSCALL_DEFINE5(fchownat, int, dirfd, const char *, path, uid_t, uid, gid_t,
@@ -453,7 +455,8 @@ SYSCALL_DEFINE5(fchownat, int, dirfd, const char *, path, uid_t, uid, gid_t,
 
 		return ON_FD(dirfd, f, vfs_fsetattr(f, &a));
 	}
-	return AT_PATH(dirfd, path, p, set_owner(p, uid, gid));
+	return AT_PATH(dirfd, path, p,
+		       set_owner(p, uid, gid, !(flags & AT_SYMLINK_NOFOLLOW)));
 }
 
 SYSCALL_DEFINE3(fchown, int, fd, uid_t, uid, gid_t, gid)
@@ -511,7 +514,9 @@ SYSCALL_DEFINE4(utimensat, int, dirfd, const char *, path,
 	/* A NULL path means the descriptor itself (futimens()). */
 	if (!path)
 		return ON_FD(dirfd, f, vfs_fsetattr(f, &a));
-	return AT_PATH(dirfd, path, p, vfs_setattr(p, &a));
+	return AT_PATH(dirfd, path, p,
+		       vfs_setattr_follow(p, &a,
+					  !(flags & AT_SYMLINK_NOFOLLOW)));
 }
 
 static long truncate_path(const char *path, int64_t size)

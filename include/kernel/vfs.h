@@ -317,7 +317,14 @@ int vfs_mknod(const char *path, mode_t mode);
 int vfs_rmdir(const char *path);
 int vfs_unlink(const char *path);
 int vfs_rename(const char *from, const char *to);
-int vfs_setattr(const char *path, const struct vfs_attr *a);
+/* chmod(), chown(), utimensat(): on what (path) names, or when not
+ * (follow) on a symbolic link itself (lchown(), AT_SYMLINK_NOFOLLOW). */
+int vfs_setattr_follow(const char *path, const struct vfs_attr *a,
+		       bool follow);
+static inline int vfs_setattr(const char *path, const struct vfs_attr *a)
+{
+	return vfs_setattr_follow(path, a, true);
+}
 /* statfs(), with the flags (ST_RDONLY) and limits the VFS knows. */
 int vfs_statfs(const char *path, struct statfs *st);
 /*

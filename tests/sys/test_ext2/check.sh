@@ -75,6 +75,13 @@ cat_is /lots/f499 'f499'
 absent /lots/f000
 n=$(debugfs -R "ls -p /lots" "$img" 2>/dev/null | grep -c '^/[1-9]')
 [ "$n" = 252 ] || fail "/lots has $n entries, want 250 and . and .."
+# lchown() and utimensat(AT_SYMLINK_NOFOLLOW) changed the links, not
+# their targets.
+stat_has /link_fast 'User: +1234 +Group: +1234'
+stat_has /link_fast 'mtime: 0x3b9aca00:'
+stat_has /link_slow 'User: +1234 +Group: +1234'
+debugfs -R "stat /hello.txt" "$img" 2>/dev/null | grep -Eq 'User: +1234|mtime: 0x3b9aca00:' &&
+	fail "/hello.txt changed through /link_fast"
 stat_has /sym_fast 'Fast link dest: "new.txt"'
 stat_has /sym_slow 'Type: symlink'
 cat_is /sym_slow "lots/././././././././././././././././././././././././././././././././././././././././././././f001"

@@ -44,6 +44,8 @@
 		 "./././././././././././././././././././././f001"
 #define SPARSE_AT (5ull << 30)
 #define MTIME 1234567890
+#define LINK_MTIME 1000000000	/* 0x3b9aca00, check.sh */
+#define LINK_UID 1234
 
 static int failures;
 
@@ -241,6 +243,24 @@ static void change_image(void)
 	CHECK("chmod and utimensat", chmod("/new.txt", 0640) == 0 &&
 					     utimensat(AT_FDCWD, "/new.txt",
 						       ts, 0) == 0);
+	/* The links themselves, not what they name (/link_slow's target
+	 * has moved: following it would fail). */
+	struct timespec lt[2] = { { LINK_MTIME, 0 }, { LINK_MTIME, 0 } };
+
+	CHECK("lchown changes the link",
+	      lchown("/link_fast", LINK_UID, LINK_UID) == 0 &&
+		      lstat("/link_fast", &st) == 0 && st.st_uid == LINK_UID &&
+		      stat("/hello.txt", &st) == 0 && st.st_uid != LINK_UID);
+	CHECK("fchownat AT_SYMLINK_NOFOLLOW",
+	      fchownat(AT_FDCWD, "/link_slow", LINK_UID, LINK_UID,
+		       AT_SYMLINK_NOFOLLOW) == 0 &&
+		      lstat("/link_slow", &st) == 0 && st.st_gid == LINK_UID);
+	CHECK("utimensat AT_SYMLINK_NOFOLLOW",
+	      utimensat(AT_FDCWD, "/link_fast", lt, AT_SYMLINK_NOFOLLOW) == 0 &&
+		      lstat("/link_fast", &st) == 0 &&
+		      st.st_mtim.tv_sec == LINK_MTIME &&
+		      stat("/hello.txt", &st) == 0 &&
+		      st.st_mtim.tv_sec != LINK_MTIME);
 	fd = open("/new.txt", O_RDONLY);
 	CHECK("fsync", fd >= 0 && fsync(fd) == 0);
 	close(fd);
@@ -273,6 +293,9 @@ static void verify_changes(void)
 					(st.st_mode & 0777) == 0640 &&
 					st.st_nlink == 2);
 	CHECK("truncated", big_ok(100000));
+	CHECK("link's owner and times", lstat("/link_fast", &st) == 0 &&
+						st.st_uid == LINK_UID &&
+						st.st_mtim.tv_sec == LINK_MTIME);
 }
 
 static void fill(char *buf, size_t n, unsigned seed)
