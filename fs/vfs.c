@@ -182,6 +182,26 @@ int vfs_access(const char *path, int amode)
 	return rc;
 }
 
+/* The kind of (path)'s last component (enum vfs_last), or -errno when
+ * it is "." or ".." and what (lk) resolved it to is missing or not a
+ * directory: Linux reports that before refusing the dots. */
+static int last_kind(const char *path, struct vfs_lookup *lk)
+{
+	struct stat st;
+	enum vfs_last last = vfs_path_last(path);
+
+	if (last == VFS_LAST_NAME)
+		return last;
+	int rc = vfs_lookup_stat(lk, &st);
+
+	return rc ? rc : (int)last;
+}
+
+static bool is_dots(int last)
+{
+	return last == VFS_LAST_DOT || last == VFS_LAST_DOTDOT;
+}
+
 /* mkdir, mknod: a new name, with the checks around the op. */
 static int make_name(const char *path, mode_t mode, bool dir)
 {
@@ -195,8 +215,12 @@ static int make_name(const char *path, mode_t mode, bool dir)
 	int (*op)(struct vfs_mount *, const char *, mode_t) =
 		dir ? m->ops->mkdir : m->ops->mknod;
 
-	if (lk->rel[0] == '\0')
-		rc = -EEXIST;
+	int last = last_kind(path, lk);
+
+	if (last < 0)
+		rc = last;
+	else if (lk->rel[0] == '\0' || is_dots(last))
+		rc = -EEXIST;		/* "." and ".." always exist */
 	else if (m->read_only || !op)
 		rc = vfs_lookup_stat(lk, &st) == 0 ? -EEXIST :
 		     m->read_only || dir ? -EROFS : -EPERM;
@@ -230,7 +254,15 @@ static int remove_path(const char *path, bool is_dir)
 	int (*op)(struct vfs_mount *, const char *) =
 		is_dir ? m->ops->rmdir : m->ops->unlink;
 
-	if (lk->rel[0] == '\0')
+	int last = last_kind(path, lk);
+
+	/* Linux's answers for "." and "..": not names one can remove. */
+	if (last < 0)
+		rc = last;
+	else if (is_dots(last))
+		rc = !is_dir ? -EISDIR :
+		     last == VFS_LAST_DOT ? -EINVAL : -ENOTEMPTY;
+	else if (lk->rel[0] == '\0')
 		rc = -EBUSY;		/* a mount point */
 	else if (!is_dir && lk->dir)
 		rc = -ENOTDIR;		/* "file/" names a directory */
@@ -280,9 +312,13 @@ int vfs_rename(const char *from, const char *to)
 	if (rc)
 		return rc;
 	struct vfs_mount *m = a->mnt;
+	int from_last = last_kind(from, a), to_last = last_kind(to, b);
 
-	if (a->rel[0] == '\0' || b->rel[0] == '\0')
-		rc = -EBUSY;
+	if (from_last < 0 || to_last < 0)
+		rc = from_last < 0 ? from_last : to_last;
+	else if (a->rel[0] == '\0' || b->rel[0] == '\0' ||
+		 from_last != VFS_LAST_NAME || to_last != VFS_LAST_NAME)
+		rc = -EBUSY;		/* a mount point, ".", ".." */
 	else if (strcmp(a->path, b->path) != 0 &&
 		 vfs_path_within(a->path, b->path))
 		rc = -EINVAL;		/* a directory into itself */

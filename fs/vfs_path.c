@@ -75,6 +75,24 @@ int vfs_path_normalize(const char *cwd, const char *path, char *out,
 	return len;
 }
 
+enum vfs_last vfs_path_last(const char *path)
+{
+	size_t end = strlen(path), start;
+
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	if (end == 0)
+		return *path ? VFS_LAST_ROOT : VFS_LAST_NAME;
+	start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (end - start == 1 && path[start] == '.')
+		return VFS_LAST_DOT;
+	if (end - start == 2 && path[start] == '.' && path[start + 1] == '.')
+		return VFS_LAST_DOTDOT;
+	return VFS_LAST_NAME;
+}
+
 const char *vfs_path_under(const char *mnt, const char *path)
 {
 	size_t n = strlen(mnt);

@@ -24,6 +24,19 @@
 int vfs_path_normalize(const char *cwd, const char *path, char *out,
 		       size_t size, bool *dir);
 
+/* What the last component of a path, as given, is: the normaliser
+ * removes "." and "..", but rmdir(), unlink(), mkdir() and rename() must
+ * refuse them (Linux's LAST_DOT, LAST_DOTDOT and LAST_ROOT). */
+enum vfs_last {
+	VFS_LAST_NAME,		/* a name ("a", "a/") */
+	VFS_LAST_DOT,		/* "." ("a/.", "./") */
+	VFS_LAST_DOTDOT,	/* ".." */
+	VFS_LAST_ROOT,		/* none: "/", "//" */
+};
+
+/* The kind of (path)'s last component; trailing '/'s are skipped. */
+enum vfs_last vfs_path_last(const char *path);
+
 /*
  * If the normalised absolute (path) is (mnt) or below it, returns the rest
  * relative to (mnt) ("" for (mnt) itself, no leading '/'); else NULL.

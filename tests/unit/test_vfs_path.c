@@ -115,6 +115,25 @@ UNIT_TEST(vfs_path_errors)
 		 -ENAMETOOLONG);
 }
 
+UNIT_TEST(vfs_path_last_component)
+{
+	CHECK_EQ(vfs_path_last("a"), VFS_LAST_NAME);
+	CHECK_EQ(vfs_path_last("/d/a/"), VFS_LAST_NAME);
+	CHECK_EQ(vfs_path_last("/d/..a"), VFS_LAST_NAME);
+	CHECK_EQ(vfs_path_last("/d/.a"), VFS_LAST_NAME);
+	CHECK_EQ(vfs_path_last("/d/..."), VFS_LAST_NAME);
+	CHECK_EQ(vfs_path_last("/./a"), VFS_LAST_NAME);
+	CHECK_EQ(vfs_path_last("/d/."), VFS_LAST_DOT);
+	CHECK_EQ(vfs_path_last("/d/.//"), VFS_LAST_DOT);
+	CHECK_EQ(vfs_path_last("."), VFS_LAST_DOT);
+	CHECK_EQ(vfs_path_last("./"), VFS_LAST_DOT);
+	CHECK_EQ(vfs_path_last("/d/.."), VFS_LAST_DOTDOT);
+	CHECK_EQ(vfs_path_last(".."), VFS_LAST_DOTDOT);
+	CHECK_EQ(vfs_path_last("../"), VFS_LAST_DOTDOT);
+	CHECK_EQ(vfs_path_last("/"), VFS_LAST_ROOT);
+	CHECK_EQ(vfs_path_last("//"), VFS_LAST_ROOT);
+}
+
 UNIT_TEST(vfs_path_under_mounts)
 {
 	CHECK_STR_EQ(vfs_path_under("/", "/"), "");

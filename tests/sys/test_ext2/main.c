@@ -199,6 +199,12 @@ static void change_image(void)
 	CHECK("mkdir and rmdir", mkdir("/tmpdir", 0700) == 0 &&
 					 rmdir("/tmpdir") == 0 &&
 					 mkdir("/emptydir", 0711) == 0);
+	CHECK("\".\" and \"..\" last are not removed",
+	      rmdir("/emptydir/.") < 0 && errno == EINVAL &&
+		      rename("/emptydir/.", "/p9") < 0 && errno == EBUSY &&
+		      unlink("/newdir/..") < 0 && errno == EISDIR &&
+		      mkdir("/emptydir/.", 0755) < 0 && errno == EEXIST &&
+		      stat("/emptydir", &st) == 0);
 	CHECK("rmdir non-empty", rmdir("/newdir") < 0 && errno == ENOTEMPTY);
 	CHECK("truncate shorter", truncate("/big.bin", 100000) == 0 &&
 					  big_ok(100000));
