@@ -102,7 +102,7 @@ static size_t room_for(const char *path)
 	return room < VFS_PATH_MAX ? room : VFS_PATH_MAX;
 }
 
-struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc)
+static struct vfs_lookup *lookup_new(const char *path, bool follow, int *rc)
 {
 	for (size_t room = room_for(path);; room = VFS_PATH_MAX) {
 		struct vfs_lookup *lk = heap_alloc(sizeof(*lk) + room);
@@ -119,6 +119,55 @@ struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc)
 		if (*rc != -ENAMETOOLONG || room == VFS_PATH_MAX)
 			return NULL;
 	}
+}
+
+/* -ENOTDIR if the first (n) bytes of (path), which end in '/', name a
+ * file that is not a directory; 0 otherwise (the lookup that follows
+ * reports a missing one, or it is a built-in one like /dev). */
+static int prefix_not_dir(const char *path, size_t n)
+{
+	struct stat st;
+	int rc = -ENOMEM;
+	char *prefix = heap_alloc(n + 1);
+
+	if (prefix) {
+		memcpy(prefix, path, n);
+		prefix[n] = '\0';
+		struct vfs_lookup *lk = lookup_new(prefix, true, &rc);
+
+		if (lk) {
+			rc = vfs_lookup_stat(lk, &st);
+			vfs_lookup_free(lk);
+		}
+		heap_free(prefix);
+	}
+	return rc == -ENOTDIR || rc == -ENOMEM ? rc : 0;
+}
+
+/*
+ * The normaliser takes "x/.." away by name, but Linux walks into x to
+ * find its parent, so "file/.." is ENOTDIR. Each part of (path) that
+ * ".." follows is looked up here (rarely: few paths hold "..").
+ */
+static int dotdot_dirs(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")); p += 2) {
+		size_t n = p - path;
+
+		if (n == 0 || p[-1] != '/' || (p[2] && p[2] != '/'))
+			continue;
+		int rc = prefix_not_dir(path, n);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+struct vfs_lookup *vfs_lookup_new(const char *path, bool follow, int *rc)
+{
+	*rc = dotdot_dirs(path);
+	return *rc ? NULL : lookup_new(path, follow, rc);
 }
 
 void vfs_lookup_free(struct vfs_lookup *lk)

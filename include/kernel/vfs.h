@@ -298,7 +298,8 @@ int vfs_umount(const char *path);
  * or a trailing '/' names a non-directory), -ENAMETOOLONG (longer than
  * VFS_PATH_MAX or a component than VFS_NAME_MAX), -EROFS, -EXDEV (rename
  * across mounts), -EBUSY (a mount point itself), and the filesystem's own.
- * ".." is resolved by name, before the filesystem sees the path.
+ * ".." is resolved by name, before the filesystem sees the path, but
+ * what it follows must be a directory ("file/.." is -ENOTDIR).
  */
 /* stat(), or lstat() (a symbolic link itself, not what it names) when
  * not (follow). */

@@ -38,6 +38,11 @@ int test_dotnames(void)
 	CHECK_ERR(rename("file", "dd/."), EBUSY);
 	CHECK_ERR(stat("file/.", &st), ENOTDIR);
 	CHECK_ERR(rmdir("file/."), ENOTDIR);
+	CHECK_ERR(stat("file/..", &st), ENOTDIR);
+	CHECK_ERR(stat("file/../dd", &st), ENOTDIR);
+	CHECK_ERR(open("dd/../file/../dd", O_RDONLY), ENOTDIR);
+	CHECK_ERR(mkdir("file/../x", 0755), ENOTDIR);
+	CHECK_OK(stat("dd/sub/../../dd", &st));
 
 	/* Nothing was removed or moved. */
 	CHECK(stat("dd/sub", &st) == 0 && S_ISDIR(st.st_mode));
