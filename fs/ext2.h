@@ -26,6 +26,7 @@
 #define EXT2_ROOT_INO		2
 #define EXT2_GOOD_OLD_INODE_SIZE 128
 #define EXT2_GOOD_OLD_FIRST_INO	11
+#define EXT2_DYNAMIC_REV	1	/* s_rev_level with features */
 #define EXT2_NDIR_BLOCKS	12
 #define EXT2_IND_BLOCK		12
 #define EXT2_DIND_BLOCK		13

@@ -106,6 +106,19 @@ uint64_t ext2_isize(const struct ext2_fs *fs, const struct ext2_inode *in)
 	return in->i_size | (big ? (uint64_t)in->i_size_high << 32 : 0);
 }
 
+/* A revision 0 superblock has no feature fields: a feature needs
+ * revision 1 first, with the sizes revision 0 implies, as Linux's
+ * ext2_update_dynamic_rev() does (else e2fsck calls the image broken). */
+static void dynamic_rev(struct ext2_super *sb)
+{
+	sb->s_rev_level = EXT2_DYNAMIC_REV;
+	sb->s_first_ino = EXT2_GOOD_OLD_FIRST_INO;
+	sb->s_inode_size = EXT2_GOOD_OLD_INODE_SIZE;
+	sb->s_feature_compat = 0;
+	sb->s_feature_incompat = 0;
+	sb->s_feature_ro_compat = 0;
+}
+
 void ext2_set_isize(struct ext2_fs *fs, struct ext2_inode *in, uint64_t size)
 {
 	in->i_size = (uint32_t)size;
@@ -113,6 +126,8 @@ void ext2_set_isize(struct ext2_fs *fs, struct ext2_inode *in, uint64_t size)
 		in->i_size_high = size >> 32;
 	if (size > 0x7fffffff && !fs->g.large_file) {
 		/* As Linux does: the first large file sets the feature. */
+		if (fs->sb.s_rev_level < EXT2_DYNAMIC_REV)
+			dynamic_rev(&fs->sb);
 		fs->sb.s_feature_ro_compat |= EXT2_FEATURE_RO_COMPAT_LARGE_FILE;
 		fs->g.large_file = true;
 		fs->dirty_super = true;

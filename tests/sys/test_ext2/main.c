@@ -18,6 +18,9 @@
  *              by toro.mount, written (check.sh parts); vdb1 (MBR) mounted
  *              here; vda1 found by its GUID and read where it lies; the
  *              errors for missing partitions and a corrupt table (vdc)
+ *   rev0       / is a revision 0 image: a file grows past 2 GiB, which
+ *              needs the large_file feature and so revision 1 (check.sh
+ *              clean: e2fsck must find the image consistent)
  *   image      booted from a `toro image --data-dir` disk
  *              (tests/image_checks.py): reads the data partition's files
  *              at /data and writes one, which the host then checks
@@ -441,6 +444,17 @@ static void parts(void)
 	CHECK("corrupt GPT", blk_partition(disk(2), 1, &p) == -EUCLEAN);
 }
 
+static void rev0(void)
+{
+	struct stat st;
+	int fd = open("/large", O_RDWR | O_CREAT | O_EXCL, 0644);
+
+	CHECK("file past 2 GiB on revision 0",
+	      fd >= 0 && pwrite(fd, "L", 1, 3ull << 30) == 1 &&
+		      fstat(fd, &st) == 0 &&
+		      st.st_size == (off_t)(3ull << 30) + 1 && close(fd) == 0);
+}
+
 static void image(void)
 {
 	CHECK("data partition read", has("/data/hello.txt", "hello data\n") &&
@@ -469,6 +483,8 @@ int main(int argc, char **argv)
 		ext4();
 	} else if (strcmp(mode, "parts") == 0) {
 		parts();
+	} else if (strcmp(mode, "rev0") == 0) {
+		rev0();
 	} else if (strcmp(mode, "image") == 0) {
 		image();
 	} else {

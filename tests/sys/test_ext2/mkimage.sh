@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Makes the test's disk images with e2fsprogs, from a directory tree made
-# here: mkimage.sh ext2|crash|ext4|parts (the images are $TEST_DISKS, in
+# here: mkimage.sh ext2|rev0|crash|ext4|parts (the images are $TEST_DISKS, in
 # order).
 set -eu
 PATH=/usr/sbin:/sbin:$PATH
@@ -42,6 +42,9 @@ ext2)
 	fsck_d "$1"
 	debugfs -R "htree /many" "$1" 2>/dev/null | grep -q "Root node" ||
 		{ echo "no htree index on /many" >&2; exit 1; }
+	;;
+rev0)
+	mke2fs -q -F -t ext2 -r 0 "$1"
 	;;
 crash)
 	mke2fs -q -F -t ext2 -b 4096 -d "$tree" "$1"
