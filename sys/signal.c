@@ -224,15 +224,18 @@ static __attribute__((noreturn)) void die(int sig)
 {
 	const char *name = sig < 32 && names[sig] ? names[sig] : "SIGRT";
 
+	kprintf("toro: program killed by signal %d (%s)\n", sig, name);
+	/* Where Linux dumps core, a report and the panic's status. Only the
+	 * program failed, and this thread holds no kernel lock (signals are
+	 * taken between system calls), so the exit hooks still run: on
+	 * Linux a crash loses none of the writes the program completed. */
 	if (default_action(sig) == CORE) {
-		panic_begin();
-		kprintf("toro: program killed by signal %d (%s)\n", sig, name);
 		backtrace_print((uintptr_t)__builtin_return_address(0),
 				*(uintptr_t *)__builtin_frame_address(0), true,
 				0);
-		panic_end();
+		kprintf("toro: stopping with exit code %d\n", TORO_EXIT_PANIC);
+		process_exit(TORO_EXIT_PANIC);
 	}
-	kprintf("toro: program killed by signal %d (%s)\n", sig, name);
 	process_exit(128 + sig);
 }
 

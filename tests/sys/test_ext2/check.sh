@@ -6,7 +6,8 @@
 # check.sh clean (e2fsck -fn only), check.sh repair (e2fsck -fy must
 # repair what a crash left, then e2fsck -fn find it clean), check.sh parts
 # (e2fsck -fn and the file main.c's "parts" mode wrote, on vda's
-# partition 2).
+# partition 2), check.sh abort (clean, and the file main.c's "abort"
+# mode wrote before it aborted).
 set -eu
 PATH=/usr/sbin:/sbin:$PATH
 set -- "$1" $TEST_DISKS
@@ -30,6 +31,13 @@ fi
 out=$(e2fsck -fn "$img" 2>&1) || fail "e2fsck -fn: $out"
 # Some problems (a feature on a revision 0 image) leave the status 0.
 case $out in *"Fix? no"*) fail "e2fsck -fn: $out" ;; esac
+if [ "$1" = abort ]; then
+	dumpe2fs -h "$img" 2>/dev/null | grep -q '^Filesystem state: *clean$' ||
+		fail "not marked clean after abort()"
+	got=$(debugfs -R "cat /kept.txt" "$img" 2>/dev/null)
+	[ "$got" = "written before abort" ] || fail "/kept.txt: got [$got]"
+	exit 0
+fi
 if [ "$1" = parts ]; then
 	got=$(debugfs -R "cat /w.txt" "$img" 2>/dev/null)
 	[ "$got" = "on vda2" ] || fail "/w.txt on vda2: got [$got]"

@@ -18,6 +18,9 @@
  *              by toro.mount, written (check.sh parts); vdb1 (MBR) mounted
  *              here; vda1 found by its GUID and read where it lies; the
  *              errors for missing partitions and a corrupt table (vdc)
+ *   abort      writes and closes /kept.txt, then abort(): check.sh abort
+ *              finds its bytes on a clean image (Linux loses no
+ *              completed write() when a process crashes)
  *   rev0       / is a revision 0 image: a file grows past 2 GiB, which
  *              needs the large_file feature and so revision 1 (check.sh
  *              clean: e2fsck must find the image consistent)
@@ -444,6 +447,15 @@ static void parts(void)
 	CHECK("corrupt GPT", blk_partition(disk(2), 1, &p) == -EUCLEAN);
 }
 
+static void crash_abort(void)
+{
+	int rc = put("/kept.txt", O_EXCL, "written before abort\n");
+
+	printf("%s\n", rc == 0 ? "written" : "FAIL write /kept.txt");
+	fflush(stdout);
+	abort();
+}
+
 static void rev0(void)
 {
 	struct stat st;
@@ -483,6 +495,8 @@ int main(int argc, char **argv)
 		ext4();
 	} else if (strcmp(mode, "parts") == 0) {
 		parts();
+	} else if (strcmp(mode, "abort") == 0) {
+		crash_abort();
 	} else if (strcmp(mode, "rev0") == 0) {
 		rev0();
 	} else if (strcmp(mode, "image") == 0) {
