@@ -166,8 +166,7 @@ static int ext2_mount_options(void)
 	if (root && strncmp(root, "ext2:", 5) == 0) {
 		rc = ext2_mount_option(root + 5, "/");
 		if (rc)
-			log_error("toro.root=%s: cannot mount it (error %d)\n",
-				  root, -rc);
+			vfs_root_failed(root, rc);
 	}
 	if (more) {
 		r = strncmp(more, "ext2:", 5) ? -EINVAL :

@@ -14,6 +14,7 @@
 #include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
+#include <toro/panic.h>
 
 #include "vfs_impl.h"
 
@@ -137,7 +138,12 @@ int vfs_mount_root(void)
 	else
 		rc = -EINVAL;
 	if (rc)
-		log_error("toro.root=%s: cannot mount it (error %d)\n", root,
-			  -rc);
-	return rc;
+		vfs_root_failed(root, rc);
+	return 0;
+}
+
+void vfs_root_failed(const char *root, int rc)
+{
+	panic("VFS: unable to mount root fs toro.root=%s (error %d)", root,
+	      -rc);
 }

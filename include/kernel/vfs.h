@@ -401,10 +401,15 @@ void vfs_file_put(struct vfs_file *f);
  * virtio-fs device with that tag), or "ext2:DEV" (fs/ext2_mount.c mounts
  * that one, when the image has ext2); without it, the first virtio-fs device,
  * else the initrd if the VM was given one, else nothing (file calls then
- * fail with ENOENT). Naming them here is what links them into an
- * application that uses files.
+ * fail with ENOENT). A root that was named but cannot be mounted stops
+ * the boot (vfs_root_failed()). Naming them here is what links them
+ * into an application that uses files.
  */
 int initrd_mount(const char *path);	/* -ENODEV: no initrd */
+/* The root "toro.root=" names (root) cannot be mounted (error (rc)):
+ * panics, as Linux does, rather than run main() without the files it
+ * was given. */
+__attribute__((noreturn)) void vfs_root_failed(const char *root, int rc);
 int virtiofs_mount(const char *tag, const char *path);	/* tag NULL: first */
 /* An empty in-memory filesystem, writable, gone at power-off. */
 int tmpfs_mount(const char *path);
