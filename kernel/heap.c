@@ -14,15 +14,14 @@
  * it into a free list or a remote stack), cleared when it is handed out
  * again: a second free() of it finds the mark and is reported instead of
  * putting the block on a list twice, where two later allocations would
- * share it. The mark is the block's address mixed with a value drawn at
- * boot, so live data that happens to look like one is not to be expected.
+ * share it. The mark is the block's own address mixed with a constant:
+ * live data that happens to look like one is not to be expected.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include <arch/irq.h>
-#include <arch/x86.h>
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/mpsc.h>
@@ -49,7 +48,7 @@ static const uint16_t class_size[] = {
 STATIC_ASSERT(NCLASSES < 256, "class index fits a byte");
 
 static uint8_t class_by_16[SMALL_MAX / 16 + 1];	/* (size + 15) / 16 -> class */
-static uintptr_t free_mark_key;	/* drawn at boot (heap_init) */
+#define FREE_MARK_KEY	0x9e3779b97f4a7c15ULL
 static uint8_t span_pages[NCLASSES];
 
 struct span {
@@ -82,7 +81,6 @@ __cold void heap_init(void)
 {
 	unsigned c = 0;
 
-	free_mark_key = rdtsc() * 0x9e3779b97f4a7c15ULL;
 	for (unsigned i = 0; i < ARRAY_SIZE(class_by_16); i++) {
 		while (class_size[c] < i * 16)
 			c++;
@@ -107,7 +105,7 @@ static uintptr_t *free_mark(void *p)
 
 static uintptr_t free_mark_of(const void *p)
 {
-	return (uintptr_t)p ^ free_mark_key;
+	return (uintptr_t)p ^ FREE_MARK_KEY;
 }
 
 static unsigned class_of(size_t size)

@@ -48,9 +48,6 @@ static const char *const exception_names[VEC_EXCEPTIONS] = {
 #define PF_RESERVED	(1U << 3)
 #define PF_FETCH	(1U << 4)
 
-/* The largest stack frame a guard-page fault below the stack pointer is
- * still taken for an overflow of (see report_exception()). */
-#define STACK_FRAME_MAX	(1UL << 20)
 
 static void print_rip(uint64_t rip)
 {
@@ -99,14 +96,13 @@ static __noreturn void report_exception(struct trap_frame *tf)
 	unsigned vec = tf->vector;
 	/* A fault on a guard page, or a double fault raised while pushing
 	 * onto one, is a stack overflow: the stack pointer at it or below it
-	 * by a frame (a frame is made, then written), the stack right above
-	 * it. mmap(PROT_NONE) maps guard pages too (musl makes the guard
-	 * under each thread's stack so): an access to one that is not so
-	 * placed is reported as the fault it is. */
+	 * (a frame is made, then written), the stack right above it.
+	 * mmap(PROT_NONE) maps guard pages too (musl makes the guard under
+	 * each thread's stack so): an access to one that is not so placed is
+	 * reported as the fault it is. */
 	bool guard = (vec == VEC_PAGE_FAULT || vec == VEC_DOUBLE_FAULT) &&
 		     vm_is_guard(cr2);
 	bool overflow = guard && tf->rsp < cr2 + 2 * 4096 &&
-			tf->rsp + STACK_FRAME_MAX > cr2 &&
 			vm_is_mapped((cr2 | 0xfff) + 1, 1);
 
 	panic_begin();
