@@ -19,6 +19,12 @@
  * them: the SYN-ACK does not). Such a connection is slower for bulk data,
  * and it only exists during a flood. An ACK that comes while the accept
  * queue is full is dropped, as Linux does; the peer sends again.
+ *
+ * A cookie costs a SYN-ACK, and to forged addresses on the link an ARP
+ * request too: under a burst faster than the guest can answer, at most
+ * COOKIE_BURST are sent in each COOKIE_WINDOW_NS and the rest of the SYNs
+ * dropped as lwIP would, so the device's queue drains quickly and the
+ * next real client is answered (it retries a dropped SYN anyway).
  */
 #include <stdbool.h>
 
@@ -41,6 +47,9 @@ static const u16_t cookie_mss[8] = {
 	536, 1200, 1220, 1280, 1380, 1400, 1440, 1460,
 };
 #define MSS_BITS	7u
+
+#define COOKIE_WINDOW_NS	10000000ULL	/* 10 ms */
+#define COOKIE_BURST		16		/* 1,600 a second */
 
 /* A cookie's clock: about a minute a step (2^36 ns). */
 static u32_t period_now(void)
@@ -95,6 +104,20 @@ static u16_t peer_mss(const struct tcp_hdr *hdr, u16_t optlen,
 	return 536;
 }
 
+/* Another cookie may go now (see the top). Under the core lock. */
+static bool cookie_budget(void)
+{
+	static uint64_t window_end;
+	static unsigned sent;
+	uint64_t now = clock_ns();
+
+	if (now >= window_end) {
+		window_end = now + COOKIE_WINDOW_NS;
+		sent = 0;
+	}
+	return sent++ < COOKIE_BURST;
+}
+
 void net_tcp_cookie_answer(const struct tcp_hdr *hdr, u16_t optlen,
 			   u16_t opt1len, const u8_t *opt2)
 {
@@ -107,6 +130,8 @@ void net_tcp_cookie_answer(const struct tcp_hdr *hdr, u16_t optlen,
 	struct pbuf *p;
 	u8_t *opt;
 
+	if (!cookie_budget())
+		return;
 	while (idx > 0 && cookie_mss[idx] > mss)
 		idx--;
 	cookie = (cookie_hash(src, hdr->dest, dst, hdr->src, hdr->seqno,

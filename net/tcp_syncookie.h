@@ -13,7 +13,7 @@
 #include "lwip/prot/tcp.h"
 
 /* Answers the SYN being input with a SYN-ACK whose sequence number is a
- * cookie, keeping nothing. */
+ * cookie, keeping nothing; or not at all past a rate (a burst). */
 void net_tcp_cookie_answer(const struct tcp_hdr *hdr, u16_t optlen,
 			   u16_t opt1len, const u8_t *opt2);
 
