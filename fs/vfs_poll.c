@@ -65,16 +65,36 @@ bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p)
 	return was;
 }
 
-/* Whether exclusive poller (p) is a better one to wake than (than): one
- * not yet woken, then one on this CPU. */
-static bool better(const struct vfs_poller *p, const struct vfs_poller *than,
-		   unsigned here)
-{
-	bool p_woken = __atomic_load_n(&p->woken, __ATOMIC_RELAXED);
+/*
+ * How long a poller on the notifying CPU, once woken, is still the one to
+ * wake again: it has yet to run, and when it does it takes what came
+ * meanwhile too. Keeping connections on the CPU whose queue brought them
+ * spares each of their frames a wake-up across CPUs and the core lock a
+ * contender (bench/RESULTS.md, HTTP over a tap). Past this the CPU is
+ * taken up by other threads (they run until they yield), and a waiter
+ * elsewhere serves sooner.
+ */
+#define LOCAL_WOKEN_NS	(1000 * 1000)
 
-	if (p_woken != __atomic_load_n(&than->woken, __ATOMIC_RELAXED))
-		return !p_woken;
-	return p->cpu == here && than->cpu != here;
+/* How fit exclusive poller (p) is to be woken, higher better: on this CPU
+ * and not woken, or woken within LOCAL_WOKEN_NS of (*now) (read once,
+ * when first needed); then not woken; then on this CPU. */
+static int fitness(const struct vfs_poller *p, unsigned here, uint64_t *now)
+{
+	bool woken = __atomic_load_n(&p->woken, __ATOMIC_RELAXED);
+
+	if (p->cpu == here) {
+		if (!woken)
+			return 3;
+		if (!*now)
+			*now = clock_ns();
+		/* Signed: a wake stamped on another CPU may read later. */
+		if ((int64_t)(*now - __atomic_load_n(&p->woken_ns,
+						     __ATOMIC_RELAXED)) <
+		    LOCAL_WOKEN_NS)
+			return 3;
+	}
+	return !woken ? 2 : p->cpu == here;
 }
 
 void vfs_file_notify(struct vfs_file *f, unsigned ready)
@@ -85,6 +105,8 @@ void vfs_file_notify(struct vfs_file *f, unsigned ready)
 	bool just_in = !(ready & ~(VFS_POLL_IN | VFS_POLL_RDNORM));
 	unsigned here = this_cpu_id();
 	struct vfs_poller *one = NULL;	/* the exclusive poller to wake */
+	int one_fitness = -1;
+	uint64_t now = 0;
 	bool irq = spin_lock_irqsave(&f->poll_lock);
 
 	for (struct vfs_poller *p = f->pollers, *next; p; p = next) {
@@ -92,14 +114,23 @@ void vfs_file_notify(struct vfs_file *f, unsigned ready)
 		if (!(ready & (p->events | VFS_POLL_ALWAYS)))
 			continue;
 		if (just_in && (p->events & VFS_POLL_EXCLUSIVE)) {
-			if (!one || better(p, one, here))
+			int fit = fitness(p, here, &now);
+
+			if (fit > one_fitness) {
 				one = p;
+				one_fitness = fit;
+			}
 			continue;
 		}
 		p->wake(p, ready);
 	}
 	if (one) {
-		__atomic_store_n(&one->woken, true, __ATOMIC_RELAXED);
+		if (!__atomic_load_n(&one->woken, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&one->woken_ns,
+					 now ? now : clock_ns(),
+					 __ATOMIC_RELAXED);
+			__atomic_store_n(&one->woken, true, __ATOMIC_RELAXED);
+		}
 		one->wake(one, ready);
 	}
 	spin_unlock_irqrestore(&f->poll_lock, irq);

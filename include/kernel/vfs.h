@@ -236,12 +236,14 @@ struct vfs_file {
 #define VFS_POLL_ALWAYS (VFS_POLL_ERR | VFS_POLL_HUP)	/* reported unasked */
 /* Not readiness but a way of waiting for VFS_POLL_IN (in the events given
  * to vfs_poll_wait()): of the pollers that wait so, a notification of IN
- * alone wakes one: one not woken since it last looked, on the notifying
- * CPU if there is one (Linux's exclusive waits, with SO_INCOMING_CPU's
- * choice). accept() waits so: a connection is taken on the CPU whose
- * receive queue brought it, where its frames are handled, without waking
- * every worker, and two at once go to two waiters. A poller woken so
- * that does not go on to take what came must pass the notification on. */
+ * alone wakes one (Linux's exclusive waits, with SO_INCOMING_CPU's
+ * choice): one on the notifying CPU not woken since it last looked, or
+ * woken so lately (fs/vfs_poll.c) that it will take this too; else one
+ * elsewhere not woken; else any. accept() waits so: a connection is taken
+ * on the CPU whose receive queue brought it, where its frames are
+ * handled, without waking every worker, and only a CPU slow to get to its
+ * waiter hands connections to others. A poller woken so that does not go
+ * on to take what came must pass the notification on. */
 #define VFS_POLL_EXCLUSIVE 0x10000000
 
 struct vfs_poller {
@@ -249,7 +251,8 @@ struct vfs_poller {
 	bool linked;			/* on the file's list */
 	unsigned events;		/* VFS_POLL_* bits it cares about */
 	unsigned cpu;			/* EXCLUSIVE: its thread's CPU, */
-	bool woken;			/* and woken, not yet looking again */
+	bool woken;			/* woken, not yet looking again, */
+	uint64_t woken_ns;		/* since clock_ns() this */
 	void (*wake)(struct vfs_poller *p, unsigned ready);
 	void (*gone)(struct vfs_poller *p);	/* may be NULL */
 };

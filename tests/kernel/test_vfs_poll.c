@@ -6,6 +6,7 @@
 #include <kernel/percpu.h>
 #include <kernel/vfs.h>
 #include <toro/test.h>
+#include <toro/time.h>
 
 /* A file of no kind: notifications need no ops. */
 static const struct vfs_file_ops no_ops;
@@ -45,22 +46,32 @@ TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 	EXPECT_EQ(remote.woken, 0);
 	EXPECT_EQ(plain.woken, 1);	/* poll() and epoll see everything */
 
-	/* A second connection before the first woken looked again: the
-	 * other waiter takes it. */
+	/* A second connection before the first woken looked again, while
+	 * its CPU will soon run it: the same waiter takes both. (Its wake
+	 * is stamped as a second from now, so that however long the host
+	 * stops this vCPU between these lines, it is fresh.) */
+	local.p.woken_ns = clock_ns() + 1000000000ULL;
 	vfs_file_notify(f, VFS_POLL_IN);
-	EXPECT_EQ(local.woken, 1);
+	EXPECT_EQ(local.woken, 2);
+	EXPECT_EQ(remote.woken, 0);
+
+	/* Woken long ago and still not looking (its CPU is busy with other
+	 * threads): the waiter elsewhere takes the next one. */
+	local.p.woken_ns = clock_ns() - 2000000000ULL;
+	vfs_file_notify(f, VFS_POLL_IN);
+	EXPECT_EQ(local.woken, 2);
 	EXPECT_EQ(remote.woken, 1);
 
 	/* All woken already: one of them again, never none. */
 	vfs_file_notify(f, VFS_POLL_IN);
-	EXPECT_EQ(local.woken + remote.woken, 3);
+	EXPECT_EQ(local.woken + remote.woken, 4);
 
 	/* Both looking again, the local one gone: the other. */
 	vfs_poll_unwatch(f, &local.p);
 	local.p.woken = remote.p.woken = false;
 	vfs_file_notify(f, VFS_POLL_IN);
-	EXPECT_EQ(remote.woken + local.woken, 4);
-	EXPECT_EQ(plain.woken, 4);
+	EXPECT_EQ(remote.woken + local.woken, 5);
+	EXPECT_EQ(plain.woken, 5);
 
 	/* An end, an error or room is for every waiter. */
 	vfs_poll_watch(f, &local.p);
@@ -68,7 +79,7 @@ TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 
 	vfs_file_notify(f, VFS_POLL_IN | VFS_POLL_HUP);
 	EXPECT_EQ(local.woken + remote.woken, before + 2);
-	EXPECT_EQ(plain.woken, 5);
+	EXPECT_EQ(plain.woken, 6);
 
 	vfs_poll_unwatch(f, &local.p);
 	vfs_poll_unwatch(f, &remote.p);
