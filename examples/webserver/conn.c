@@ -32,6 +32,11 @@
 #define CONN_STACK	(16 * 1024)
 #define LINGER_BYTES	(256 * 1024)	/* read at most this before closing */
 #define LINGER_S	2
+/* A reply's head takes at most REPLY_HEAD_MAX bytes, and a file of at
+ * most REPLY_BODY_MAX goes right after it in the same buffer (send_file).
+ * Both fit struct reply in the heap's largest small block. */
+#define REPLY_HEAD_MAX	512
+#define REPLY_BODY_MAX	896
 
 struct conn {
 	int fd;
@@ -43,10 +48,10 @@ struct conn {
 /* One per request, on the heap (a connection's stack is 16 KiB): small
  * enough for the heap's size classes, so no request takes whole pages. */
 struct reply {
-	char head[512];
+	char out[REPLY_HEAD_MAX + REPLY_BODY_MAX];	/* its head, a small body */
 	struct web_file f;
 };
-_Static_assert(sizeof(struct reply) <= 3072, "a reply fits a small block");
+_Static_assert(sizeof(struct reply) <= 3584, "a reply fits a small block");
 
 static time_t now_s(void)
 {
@@ -169,18 +174,26 @@ static long drop_body(struct conn *c, size_t hlen, long long len)
 /* The head, then the file by sendfile(): from the initrd its bytes are
  * copied once, into TCP's buffers. The head goes with MSG_MORE, so TCP
  * sends it with the first bytes of the body: a small page is one
- * segment. */
+ * segment. A file of at most REPLY_BODY_MAX bytes is read in after the
+ * head instead and sent with it in one call: copied twice, but each
+ * call through TCP costs more than copying a few hundred bytes (over a
+ * tap, 2 CPUs, a 612-byte page: 7%, 9% and 3% more requests/s at 8, 64
+ * and 512 connections). */
 static int send_file(struct conn *c, struct reply *r, int keep_alive,
 		     int head_only)
 {
 	struct web_file *f = &r->f;
-	int h = web_format_head(r->head, sizeof(r->head), 200, f->ctype,
+	int h = web_format_head(r->out, REPLY_HEAD_MAX, 200, f->ctype,
 				f->size, keep_alive, "");
 	off_t off = 0;
 
 	if (h < 0)
 		return -1;
-	if (web_send_all(c->fd, r->head, (size_t)h,
+	if (!head_only && f->size <= REPLY_BODY_MAX &&
+	    read(f->fd, r->out + h, (size_t)f->size) == f->size)
+		return web_send_all(c->fd, r->out, (size_t)h + (size_t)f->size,
+				    0);
+	if (web_send_all(c->fd, r->out, (size_t)h,
 			 head_only || !f->size ? 0 : MSG_MORE))
 		return -1;
 	while (!head_only && off < f->size) {
