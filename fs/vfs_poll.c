@@ -72,20 +72,24 @@ bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p)
  * spares each of their frames a wake-up across CPUs and the core lock a
  * contender (bench/RESULTS.md, HTTP over a tap). Past this the CPU is
  * taken up by other threads (they run until they yield), and a waiter
- * elsewhere serves sooner.
+ * elsewhere serves sooner. A waiter elsewhere is told at once all the
+ * same, to look after this long (VFS_POLL_LATE): the woken one may not
+ * come back for more (a thread that serves what it accepted before it
+ * accepts again), and what came must not wait for it.
  */
 #define LOCAL_WOKEN_NS	(1000 * 1000)
 
 /* How fit exclusive poller (p) is to be woken, higher better: on this CPU
- * and not woken, or woken within LOCAL_WOKEN_NS of (*now) (read once,
- * when first needed); then not woken; then on this CPU. */
+ * and not woken (4); on this CPU and woken within LOCAL_WOKEN_NS of (*now)
+ * (3; *now is read once, when first needed); not woken (2); on this CPU
+ * (1). */
 static int fitness(const struct vfs_poller *p, unsigned here, uint64_t *now)
 {
 	bool woken = __atomic_load_n(&p->woken, __ATOMIC_RELAXED);
 
 	if (p->cpu == here) {
 		if (!woken)
-			return 3;
+			return 4;
 		if (!*now)
 			*now = clock_ns();
 		/* Signed: a wake stamped on another CPU may read later. */
@@ -93,8 +97,21 @@ static int fitness(const struct vfs_poller *p, unsigned here, uint64_t *now)
 						     __ATOMIC_RELAXED)) <
 		    LOCAL_WOKEN_NS)
 			return 3;
+		return 1;
 	}
-	return !woken ? 2 : p->cpu == here;
+	return !woken ? 2 : 0;
+}
+
+/* Wakes exclusive poller (p), marked woken at (now) unless it was. */
+static void wake_exclusive(struct vfs_poller *p, unsigned ready,
+			   uint64_t now)
+{
+	if (!__atomic_load_n(&p->woken, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&p->woken_ns, now ? now : clock_ns(),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&p->woken, true, __ATOMIC_RELAXED);
+	}
+	p->wake(p, ready);
 }
 
 void vfs_file_notify(struct vfs_file *f, unsigned ready)
@@ -105,6 +122,7 @@ void vfs_file_notify(struct vfs_file *f, unsigned ready)
 	bool just_in = !(ready & ~(VFS_POLL_IN | VFS_POLL_RDNORM));
 	unsigned here = this_cpu_id();
 	struct vfs_poller *one = NULL;	/* the exclusive poller to wake */
+	struct vfs_poller *spare = NULL; /* one elsewhere, not woken */
 	int one_fitness = -1;
 	uint64_t now = 0;
 	bool irq = spin_lock_irqsave(&f->poll_lock);
@@ -120,19 +138,16 @@ void vfs_file_notify(struct vfs_file *f, unsigned ready)
 				one = p;
 				one_fitness = fit;
 			}
+			if (fit == 2 && !spare)
+				spare = p;
 			continue;
 		}
 		p->wake(p, ready);
 	}
-	if (one) {
-		if (!__atomic_load_n(&one->woken, __ATOMIC_RELAXED)) {
-			__atomic_store_n(&one->woken_ns,
-					 now ? now : clock_ns(),
-					 __ATOMIC_RELAXED);
-			__atomic_store_n(&one->woken, true, __ATOMIC_RELAXED);
-		}
-		one->wake(one, ready);
-	}
+	if (one)
+		wake_exclusive(one, ready, now);
+	if (one_fitness == 3 && spare)
+		wake_exclusive(spare, ready | VFS_POLL_LATE, now);
 	spin_unlock_irqrestore(&f->poll_lock, irq);
 }
 
@@ -158,6 +173,7 @@ void vfs_poll_release(struct vfs_file *f)
 struct poll_wait {
 	struct waitq q;
 	int fired;
+	int late;	/* woken with VFS_POLL_LATE only, so far */
 };
 
 struct poll_entry {
@@ -170,8 +186,10 @@ static void poll_wake(struct vfs_poller *p, unsigned ready)
 	struct poll_wait *pw = ((struct poll_entry *)p)->pw;
 	bool irq = waitq_lock(&pw->q);
 
-	(void)ready;
-	pw->fired = 1;
+	if (ready & VFS_POLL_LATE)
+		pw->late = 1;
+	else
+		pw->fired = 1;
 	waitq_wake_all(&pw->q);
 	waitq_unlock(&pw->q, irq);
 }
@@ -227,9 +245,22 @@ int vfs_poll_wait(struct vfs_file *const *files, const unsigned *events,
 		bool irq = waitq_lock(&pw.q);
 		int rc = 0;
 
-		while (!pw.fired && rc == 0)
+		while (!pw.fired && !pw.late && rc == 0)
 			rc = waitq_sleep_intr(&pw.q, &w, deadline, irq);
-		pw.fired = 0;
+		if (!pw.fired && pw.late && rc == 0) {
+			/* Another CPU's waiter is to take it first: look
+			 * if it is still there after a while. */
+			uint64_t look = clock_ns() + LOCAL_WOKEN_NS;
+
+			while (!pw.fired && rc == 0)
+				rc = waitq_sleep_intr(&pw.q, &w,
+						      look < deadline ? look :
+									deadline,
+						      irq);
+			if (rc == -ETIMEDOUT && look < deadline)
+				rc = 0;
+		}
+		pw.fired = pw.late = 0;
 		waitq_unlock(&pw.q, irq);
 		if (rc == -ETIMEDOUT)
 			break;

@@ -243,8 +243,12 @@ struct vfs_file {
  * on the CPU whose receive queue brought it, where its frames are
  * handled, without waking every worker, and only a CPU slow to get to its
  * waiter hands connections to others. A poller woken so that does not go
- * on to take what came must pass the notification on. */
+ * on to take what came must pass the notification on.
+ * When the one woken had been woken already, a waiter elsewhere not
+ * woken is also woken with VFS_POLL_LATE in (ready): vfs_poll_wait()
+ * looks a while later, and takes what the first has not. */
 #define VFS_POLL_EXCLUSIVE 0x10000000
+#define VFS_POLL_LATE	0x20000000
 
 struct vfs_poller {
 	struct vfs_poller *next, *prev;
