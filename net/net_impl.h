@@ -74,9 +74,7 @@ enum net_count {
 void net_count(enum net_count what, size_t bytes);
 
 /* socket.c: an lwIP socket call's result as ours: (rc), or -errno when
- * it is -1 (lwIP's errno values are ours). A call that would block
- * yields first: threads are cooperative, and a program that polls with
- * non-blocking calls would otherwise keep its CPU from lwIP's threads. */
+ * it is -1 (lwIP's errno values are ours). */
 long lwip_result(long rc);
 
 /* socket_opt.c: the AF_INET socket options (struct socket_ops). */

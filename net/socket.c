@@ -40,9 +40,36 @@ long lwip_result(long rc)
 	if (rc >= 0)
 		return rc;
 	err = errno ? errno : EIO;
-	if (err == EAGAIN)
-		thread_yield();
 	return -err;
+}
+
+/*
+ * (rc) for a caller that will not wait: -EAGAIN lets this CPU's other
+ * threads run first. Threads are cooperative, and a program that polls
+ * with non-blocking calls would otherwise keep its CPU from lwIP's.
+ */
+static long not_waiting(long rc)
+{
+	if (rc == -EAGAIN)
+		thread_yield();
+	return rc;
+}
+
+/*
+ * The wait of a blocking call that lwIP said -EAGAIN to. The first one
+ * sleeps at once: a yield before it would cost two more switches (a
+ * twentieth of the web server's time per request). Once a wait (again)
+ * said the socket was ready and lwIP still said -EAGAIN (its queue of
+ * segments full while there is room in bytes, say), this CPU's other
+ * threads run first, lwIP's among them: the call would spin without
+ * them (the stress test's server stopped for good).
+ */
+static int wait_again(struct vfs_file *f, unsigned events, int timeout_ms,
+		      bool again)
+{
+	if (again)
+		thread_yield();
+	return sock_wait(f, events, timeout_ms);
 }
 
 /* Whether a call on (f) with per-call (flags) waits rather than saying
@@ -205,6 +232,7 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 	union lwip_addr u;
 	socklen_t len;
 	int c, rc;
+	bool waited = false;
 
 	for (;;) {
 		len = sizeof(u);
@@ -214,9 +242,10 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 			break;
 		rc = (int)lwip_result(c);
 		if (rc != -EAGAIN || !blocking(f, 0))
-			return rc;
-		rc = sock_wait(f, VFS_POLL_IN | VFS_POLL_EXCLUSIVE,
-			       sock_of(f)->rcvtimeo_ms);
+			return (int)not_waiting(rc);
+		rc = wait_again(f, VFS_POLL_IN | VFS_POLL_EXCLUSIVE,
+				sock_of(f)->rcvtimeo_ms, waited);
+		waited = true;
 		if (rc) {
 			/* This wait may have been the one woken for a
 			 * connection it will not take: another takes it. */
@@ -352,6 +381,7 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 	socklen_t len = 0;
 	size_t done = 0;
 	ssize_t rc;
+	bool waited = false;
 
 	if (to) {
 		rc = to_lwip(f, to, &u, &len);
@@ -386,11 +416,16 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 			done += rc;
 			if (done == n || to || !blocking(f, flags))
 				return done;
+			waited = false;	/* it moved: no spin */
 			continue;
 		}
-		if (rc != -EAGAIN || !blocking(f, flags))
+		if (rc != -EAGAIN || !blocking(f, flags)) {
+			rc = not_waiting(rc);
 			break;
-		rc = sock_wait(f, VFS_POLL_OUT, sock_of(f)->sndtimeo_ms);
+		}
+		rc = wait_again(f, VFS_POLL_OUT, sock_of(f)->sndtimeo_ms,
+				waited);
+		waited = true;
 		if (rc)
 			break;
 	}
@@ -403,6 +438,7 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 	union lwip_addr u;
 	socklen_t len;
 	ssize_t rc;
+	bool waited = false;
 
 	for (;;) {
 		len = sizeof(u);
@@ -415,9 +451,12 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 		 * read there is the end of the stream again (as on Linux). */
 		if (rc == -ENOTCONN && sock_of(f)->peer_closed)
 			rc = 0;
-		if (rc != -EAGAIN || !blocking(f, flags))
+		if (rc != -EAGAIN || !blocking(f, flags)) {
+			rc = not_waiting(rc);
 			break;
-		rc = sock_wait(f, VFS_POLL_IN, sock_of(f)->rcvtimeo_ms);
+		}
+		rc = wait_again(f, VFS_POLL_IN, sock_of(f)->rcvtimeo_ms, waited);
+		waited = true;
 		if (rc)
 			return rc;
 	}
