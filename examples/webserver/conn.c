@@ -33,10 +33,9 @@
 #define LINGER_BYTES	(256 * 1024)	/* read at most this before closing */
 #define LINGER_S	2
 /* A reply's head takes at most REPLY_HEAD_MAX bytes, and a file of at
- * most REPLY_BODY_MAX goes right after it in the same buffer (send_file).
- * Both fit struct reply in the heap's largest small block. */
+ * most WEB_BODY_INLINE goes right after it in the same buffer
+ * (send_file). Both fit struct reply in the heap's largest small block. */
 #define REPLY_HEAD_MAX	512
-#define REPLY_BODY_MAX	896
 
 struct conn {
 	int fd;
@@ -48,7 +47,7 @@ struct conn {
 /* One per request, on the heap (a connection's stack is 16 KiB): small
  * enough for the heap's size classes, so no request takes whole pages. */
 struct reply {
-	char out[REPLY_HEAD_MAX + REPLY_BODY_MAX];	/* its head, a small body */
+	char out[REPLY_HEAD_MAX + WEB_BODY_INLINE];	/* its head, a small body */
 	struct web_file f;
 };
 _Static_assert(sizeof(struct reply) <= 3584, "a reply fits a small block");
@@ -174,11 +173,11 @@ static long drop_body(struct conn *c, size_t hlen, long long len)
 /* The head, then the file by sendfile(): from the initrd its bytes are
  * copied once, into TCP's buffers. The head goes with MSG_MORE, so TCP
  * sends it with the first bytes of the body: a small page is one
- * segment. A file of at most REPLY_BODY_MAX bytes is read in after the
- * head instead and sent with it in one call: copied twice, but each
- * call through TCP costs more than copying a few hundred bytes (over a
- * tap, 2 CPUs, a 612-byte page: 7%, 9% and 3% more requests/s at 8, 64
- * and 512 connections). */
+ * segment. A file of at most WEB_BODY_INLINE bytes is read in after the
+ * head instead (or copied from the open-file cache) and sent with it in
+ * one call: copied twice, but each call through TCP costs more than
+ * copying a few hundred bytes (over a tap, 2 CPUs, a 612-byte page: 7%,
+ * 9% and 3% more requests/s at 8, 64 and 512 connections). */
 static int send_file(struct conn *c, struct reply *r, int keep_alive,
 		     int head_only)
 {
@@ -189,7 +188,12 @@ static int send_file(struct conn *c, struct reply *r, int keep_alive,
 
 	if (h < 0)
 		return -1;
-	if (!head_only && f->size <= REPLY_BODY_MAX &&
+	if (!head_only && f->body) {
+		memcpy(r->out + h, f->body, (size_t)f->size);
+		return web_send_all(c->fd, r->out, (size_t)h + (size_t)f->size,
+				    0);
+	}
+	if (!head_only && f->size <= WEB_BODY_INLINE &&
 	    read(f->fd, r->out + h, (size_t)f->size) == f->size)
 		return web_send_all(c->fd, r->out, (size_t)h + (size_t)f->size,
 				    0);
@@ -245,7 +249,8 @@ static int reply(struct conn *c, struct reply *r, struct web_request *req,
 	if (status != 200)
 		return web_send_error(c->fd, status, keep, head_only, "");
 	rc = send_file(c, r, keep, head_only);
-	close(r->f.fd);
+	if (!r->f.cached)
+		close(r->f.fd);
 	return rc;
 }
 

@@ -85,21 +85,49 @@ static int open_error(int err)
 	return 500;
 }
 
+/* (f) from the cache's entry (e): 200 for a file, 0 for a directory. */
+static int from_cache(const struct web_cached *e, struct web_file *f)
+{
+	if (e->dir)
+		return 0;
+	f->fd = e->fd;
+	f->cached = 1;
+	f->size = e->size;
+	f->ctype = e->ctype;
+	f->body = e->body;
+	return 200;
+}
+
 /* Opens (full): 200 with (f) filled for a regular file, 0 for a
  * directory, else an error status. One path lookup for a file: the open
- * and the descriptor's status, not a stat() of the path first. */
+ * and the descriptor's status, not a stat() of the path first; none when
+ * the cache has it. */
 static int open_file(const char *full, struct web_file *f)
 {
+	const struct web_cached *e = web_cache_find(full);
 	struct stat st;
-	int fd = open(full, O_RDONLY);
+	int fd;
 
+	if (e)
+		return from_cache(e, f);
+	fd = open(full, O_RDONLY);
 	if (fd < 0)
 		return errno == EISDIR ? 0 : open_error(errno);
 	if (fstat(fd, &st) < 0)
 		st.st_mode = 0;
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
 		close(fd);
-		return S_ISDIR(st.st_mode) ? 0 : 404;
+		return 404;
+	}
+	e = web_cache_add(full, fd, &st, web_content_type(full));
+	if (e) {
+		if (e->fd != fd)
+			close(fd);	/* a directory's */
+		return from_cache(e, f);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return 0;
 	}
 	f->fd = fd;
 	f->size = st.st_size;
@@ -114,6 +142,8 @@ int web_file_open(const char *target, struct web_file *f)
 	size_t plen = strcspn(target, "?#");
 
 	f->fd = -1;
+	f->cached = 0;
+	f->body = NULL;
 	f->location[0] = '\0';
 	/* Only origin-form ("/path"); no proxy forms. */
 	if (target[0] != '/' || plen > WEB_URI_MAX)

@@ -8,11 +8,16 @@
 #define WEB_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define WEB_HEAD_MAX	8192	/* request line + headers; beyond: 413 */
 #define WEB_URI_MAX	2048	/* request target; beyond: 414 */
 #define WEB_BODY_MAX	(1 << 20) /* request bodies we read and drop */
+/* A file of at most this many bytes is sent in one call with its head
+ * (conn.c), and kept in memory by the open-file cache (file_cache.c). */
+#define WEB_BODY_INLINE	896
+#define WEB_CACHE_MAX	128	/* files and directories kept open */
 
 /* main.c: the options, set once before any worker starts. */
 struct web_config {
@@ -63,14 +68,34 @@ int web_send_error(int fd, int status, int keep_alive, int head_only,
 /* files.c: request target -> open file. */
 struct web_file {
 	int fd;			/* open for reading, or -1 */
+	int cached;		/* fd is the cache's: not to be closed */
 	long long size;
 	const char *ctype;
+	const char *body;	/* all (size) bytes, if the cache has them */
 	/* For a 301: the whole header line, "Location: URI\r\n". */
 	char location[WEB_URI_MAX + 24];
 };
 /* Returns 200 with (f->fd) open, 301 with (f->location) set, or an error
  * status (400, 403, 404, 500). */
 int web_file_open(const char *target, struct web_file *f);
+
+/* file_cache.c: open files and directories on read-only mounts, kept by
+ * path. The entries never change. */
+struct web_cached {
+	const char *path;
+	int fd;			/* -1 for a directory */
+	int dir;
+	long long size;
+	const char *ctype;
+	const char *body;	/* its bytes if at most WEB_BODY_INLINE */
+};
+const struct web_cached *web_cache_find(const char *path);
+/* Keeps (path), open as (fd) with status (st), if its mount is read-only
+ * and there is room. The entry made holds (fd) for a file; the caller
+ * closes (fd) otherwise (NULL, or a directory). */
+const struct web_cached *web_cache_add(const char *path, int fd,
+				       const struct stat *st,
+				       const char *ctype);
 
 /* mime.c */
 const char *web_content_type(const char *path);

@@ -3,14 +3,16 @@
 """Check a running examples/webserver from the outside.
 
 Usage: check_webserver.py HOST PORT SITE_DIR [--big FILE] [--quit PATH]
-                          [--only NAME...]
+                          [--writable] [--only NAME...]
 
 SITE_DIR is the server's document root as seen on this host: every file in
 it is fetched and compared byte for byte. --big FILE: a large file the
 server serves as /BASENAME, downloaded and checked by SHA-256 (and used to
 reset a client in the middle of a big body). --quit PATH: the last request,
 GET PATH, which a server started with --quit-path PATH answers and then
-exits.
+exits. --writable: SITE_DIR is the very directory the server serves (over
+virtio-fs), which the "changed" check may write to: a file changed there
+must be served changed, not from the server's cache of open files.
 
 Each check prints "PASS name" or "FAIL name: why"; the exit status is 1 if
 any failed. Standard library only, plus curl for the "curl fetches" check.
@@ -141,10 +143,12 @@ def status_of(args, request):
 # --- checks --------------------------------------------------------------
 
 def check_files(args):
-    """Every file by http.client over one keep-alive connection."""
+    """Every file by http.client over one keep-alive connection, twice:
+    the second time from the server's cache of open files, where the
+    site's mount lets it keep them."""
     conn = http.client.HTTPConnection(args.host, args.port, timeout=TIMEOUT)
     sock = None
-    for url, path in site_files(args):
+    for url, path in site_files(args) * 2:
         conn.request("GET", url)
         r = conn.getresponse()
         body = r.read()
@@ -423,6 +427,32 @@ def check_big(args):
     expect(got.hexdigest() == want.hexdigest(), "SHA-256 differs")
 
 
+def check_changed(args):
+    """Files changed on the host between two requests are served as they
+    are now: a small one (whose bytes a cache would keep), a bigger one
+    (whose descriptor it would), and one that grows past the small size."""
+    if not args.writable:
+        return
+    sizes = {"changed-small.txt": (600, 300), "changed-big.bin": (5000, 7000),
+             "changed-grows.bin": (100, 3000)}
+    for round_ in range(2):
+        for name, size in sizes.items():
+            data = os.urandom(size[round_])
+            with open(os.path.join(args.site, name), "wb") as f:
+                f.write(data)
+            conn = http.client.HTTPConnection(args.host, args.port,
+                                              timeout=TIMEOUT)
+            conn.request("GET", "/" + name)
+            r = conn.getresponse()
+            body = r.read()
+            conn.close()
+            expect(r.status == 200, f"{name}, round {round_}: {r.status}")
+            expect(body == data, f"{name}, round {round_}: {len(body)} "
+                   f"bytes, not the {len(data)} now in the file")
+    for name in sizes:
+        os.unlink(os.path.join(args.site, name))
+
+
 def check_quit(args):
     st, _, body = one(args, f"GET {args.quit} HTTP/1.1\r\nHost: t\r\n\r\n"
                       .encode())
@@ -437,7 +467,7 @@ CHECKS = [("files", check_files), ("index", check_index),
           ("http10", check_http10), ("same_port", check_same_port),
           ("slow_sender", check_slow_sender),
           ("concurrent_100", check_concurrent), ("reset", check_reset),
-          ("big", check_big)]
+          ("big", check_big), ("changed", check_changed)]
 
 
 def main():
@@ -447,6 +477,7 @@ def main():
     ap.add_argument("site")
     ap.add_argument("--big")
     ap.add_argument("--quit")
+    ap.add_argument("--writable", action="store_true")
     ap.add_argument("--only", nargs="+", metavar="NAME",
                     help="run only these checks")
     args = ap.parse_args()

@@ -5,7 +5,8 @@
 #   guest_client.sh initrd      every check on the site packed as initrd
 #   guest_client.sh fs          the 64 MiB file ($TEST_FS/big.bin, made by
 #                               make_big.sh) on virtio-fs, plus the files
-#                               and resets
+#                               and resets, and files changed
+#                               between requests
 set -e
 here=$(dirname "$0")
 : "${TEST_PORT:?run by tests/run.py, which sets TEST_PORT}"
@@ -14,6 +15,6 @@ initrd)	exec python3 "$here/check_webserver.py" 127.0.0.1 "$TEST_PORT" \
 		"$here/../../examples/webserver/site" --quit /__quit ;;
 fs)	exec python3 "$here/check_webserver.py" 127.0.0.1 "$TEST_PORT" \
 		"$TEST_FS" --big "$TEST_FS/big.bin" --quit /__quit \
-		--only files big reset ;;
+		--writable --only files big reset changed ;;
 *)	echo "usage: guest_client.sh initrd|fs" >&2; exit 2 ;;
 esac
