@@ -35,9 +35,14 @@
 #define MIN_OBJECTS	8	/* a span holds at least this many, if it can */
 #define MAX_SPAN_PAGES	8
 /* Empty spans a CPU keeps for reuse instead of returning their pages at
- * once: enough to absorb alloc/free churn, little enough that four CPUs on
- * a 4 MiB machine do not sit on a quarter of it. */
-#define EMPTY_CACHE_PAGES 16
+ * once: enough to absorb alloc/free churn, little enough that many CPUs
+ * on a small machine do not sit on much of it: a 256th of memory per CPU,
+ * at most EMPTY_CACHE_MAX pages. (The web server takes and frees a
+ * 3.5 KiB reply per request, from a span of 8 pages: the cache must hold
+ * that beside other classes' spans, or each request pays for 8 pages
+ * from the page allocator and back.) */
+#define EMPTY_CACHE_MAX	128
+static size_t empty_cache_pages;	/* set by heap_init() */
 
 static const uint16_t class_size[] = {
 	16,   32,   48,   64,   80,   96,   112,  128,  160,
@@ -80,6 +85,8 @@ static DEFINE_PERCPU(struct heap_cpu, heap);
 __cold void heap_init(void)
 {
 	unsigned c = 0;
+
+	empty_cache_pages = MIN(page_total / 256, EMPTY_CACHE_MAX);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(class_by_16); i++) {
 		while (class_size[c] < i * 16)
@@ -195,7 +202,8 @@ static struct span *span_new(struct heap_cpu *h, unsigned cls)
 	return s;
 }
 
-static void span_release(struct heap_cpu *h, struct span *s)
+/* Cold: the empty-span cache makes giving pages back the rare case. */
+static __cold void span_release(struct heap_cpu *h, struct span *s)
 {
 	struct page *head = page_meta(s);
 
@@ -216,10 +224,11 @@ static void free_local(struct heap_cpu *h, struct span *s, void *p)
 		list_add(h, s);
 	if (s->inuse > 0)
 		return;
-	/* Keep an empty span only if it is the last of its class and the
-	 * cache has room: it absorbs alloc/free ping-pong. */
-	if (!s->next && !s->prev &&
-	    h->empty_pages + s->npages <= EMPTY_CACHE_PAGES)
+	/* Keep an empty span while the cache has room: it absorbs alloc/free
+	 * ping-pong. Not only the last of its class: a class whose blocks
+	 * live in several spans (lwIP's buffers of 896 bytes under load)
+	 * would otherwise have one made and unmade again and again. */
+	if (h->empty_pages + s->npages <= empty_cache_pages)
 		h->empty_pages += s->npages;
 	else
 		span_release(h, s);
@@ -264,14 +273,17 @@ static void *alloc_small(unsigned cls)
 		drain(h);
 	struct span *s = h->partial[cls];
 
+	/* An empty span leaves the cache. A new one was never in it: taking
+	 * it off the count as well once let the count run below zero, and
+	 * the cache then kept nothing. */
+	if (s && s->inuse == 0)
+		h->empty_pages -= s->npages;
 	if (!s && !(s = span_new(h, cls))) {
 		irq_restore(irq);
 		return NULL;
 	}
 	void *p = s->free;
 
-	if (s->inuse == 0)	/* leaves the empty-span cache */
-		h->empty_pages -= s->npages;
 	if (p) {
 		s->free = *(void **)p;
 	} else {

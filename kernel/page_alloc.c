@@ -40,9 +40,11 @@ static struct {
 	uint64_t *zeroed;	/* bitmap: chunks of pages[] initialised */
 	uint64_t base, end;	/* managed pfns: [base, end) */
 	uint32_t free[MAX_ORDER + 1];	/* first descriptor of each list */
-	size_t total, nfree;	/* in pages */
+	size_t nfree;	/* in pages */
 	bool ready;
 } pa;
+
+size_t page_total;
 
 __cold static void boot_remove_at(unsigned i)
 {
@@ -263,7 +265,7 @@ __cold int page_alloc_init(void)
 			 boot.r[i].end >> PAGE_SHIFT);
 	for (unsigned k = 0; k <= MAX_ORDER; k++)
 		list_reverse(k);
-	pa.total = pa.nfree;
+	page_total = pa.nfree;
 	boot.n = 0;
 	pa.ready = true;
 	return 0;
@@ -376,7 +378,7 @@ void page_alloc_stats(struct page_stats *st)
 {
 	bool irq = spin_lock_irqsave(&pa.lock);
 
-	st->total_pages = pa.total;
+	st->total_pages = page_total;
 	st->free_pages = pa.nfree;
 	spin_unlock_irqrestore(&pa.lock, irq);
 }

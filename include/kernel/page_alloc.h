@@ -41,6 +41,8 @@ uint64_t bootmem_take_below(uint64_t limit);
  */
 int page_alloc_init(void);
 bool page_alloc_ready(void);
+/* Pages the allocator manages, from page_alloc_init() on. */
+extern size_t page_total;
 
 /*
  * Allocates (npages) contiguous pages, aligned to (align) bytes (a power of
