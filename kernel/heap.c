@@ -36,11 +36,13 @@
 #define MAX_SPAN_PAGES	8
 /* Empty spans a CPU keeps for reuse instead of returning their pages at
  * once: enough to absorb alloc/free churn, little enough that many CPUs
- * on a small machine do not sit on much of it: a 256th of memory per CPU,
- * at most EMPTY_CACHE_MAX pages. (The web server takes and frees a
- * 3.5 KiB reply per request, from a span of 8 pages: the cache must hold
- * that beside other classes' spans, or each request pays for 8 pages
- * from the page allocator and back.) */
+ * on a small machine do not sit on much of it: a 256th of memory per CPU
+ * in multiples of 8 pages, at most EMPTY_CACHE_MAX. (The web server takes
+ * and frees a 3.5 KiB reply per request, from a span of 8 pages: the
+ * cache must hold that beside other classes' spans, or each request pays
+ * for 8 pages from the page allocator and back.) None under 8 MiB: there
+ * a few pages kept on each CPU split the runs a thread's stack needs, and
+ * 4 CPUs in 4 MiB could not start a thread each. */
 #define EMPTY_CACHE_MAX	128
 static size_t empty_cache_pages;	/* set by heap_init() */
 
@@ -86,7 +88,7 @@ __cold void heap_init(void)
 {
 	unsigned c = 0;
 
-	empty_cache_pages = MIN(page_total / 256, EMPTY_CACHE_MAX);
+	empty_cache_pages = MIN(page_total / 256, EMPTY_CACHE_MAX) & ~7UL;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(class_by_16); i++) {
 		while (class_size[c] < i * 16)

@@ -474,7 +474,8 @@ Usage: toro-mem"""
             h = _per_cpu(heap, cpu)
             live += int(h["alloc_bytes"]) - int(h["free_bytes"])
             blocks += int(h["allocs"]) - int(h["frees"])
-        print(f"toro-mem: pages_total={int(pa['total'])} "
+        total = int(gdb.parse_and_eval("page_total"))
+        print(f"toro-mem: pages_total={total} "
               f"pages_free={int(pa['nfree'])} heap_bytes={live} "
               f"heap_blocks={blocks}")
 
