@@ -14,7 +14,6 @@
  * that is complete before it is published. Filling takes a mutex.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
