@@ -170,6 +170,17 @@ static long drop_body(struct conn *c, size_t hlen, long long len)
 	return (long)take;
 }
 
+/* Puts all of (f), of at most WEB_BODY_INLINE bytes, at (to): from the
+ * open-file cache, else read in. Whether it could. */
+static int small_body(const struct web_file *f, char *to)
+{
+	if (f->body) {
+		memcpy(to, f->body, (size_t)f->size);
+		return 1;
+	}
+	return read(f->fd, to, (size_t)f->size) == f->size;
+}
+
 /* The head, then the file by sendfile(): from the initrd its bytes are
  * copied once, into TCP's buffers. The head goes with MSG_MORE, so TCP
  * sends it with the first bytes of the body: a small page is one
@@ -188,13 +199,8 @@ static int send_file(struct conn *c, struct reply *r, int keep_alive,
 
 	if (h < 0)
 		return -1;
-	if (!head_only && f->body) {
-		memcpy(r->out + h, f->body, (size_t)f->size);
-		return web_send_all(c->fd, r->out, (size_t)h + (size_t)f->size,
-				    0);
-	}
 	if (!head_only && f->size <= WEB_BODY_INLINE &&
-	    read(f->fd, r->out + h, (size_t)f->size) == f->size)
+	    small_body(f, r->out + h))
 		return web_send_all(c->fd, r->out, (size_t)h + (size_t)f->size,
 				    0);
 	if (web_send_all(c->fd, r->out, (size_t)h,

@@ -11,7 +11,8 @@
  * at most WEB_CACHE_MAX of them, each holding a descriptor and at most
  * WEB_BODY_INLINE bytes; past that, files are opened per request. Lookups
  * take no lock: a slot, once filled, is filled for good with an entry
- * that is complete before it is published. Filling takes a mutex.
+ * that is complete before it is published. Filling takes a mutex, and
+ * asks whether a mount can change once per mount.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -55,12 +56,33 @@ const struct web_cached *web_cache_find(const char *path)
 	return __atomic_load_n(slot_of(path), __ATOMIC_ACQUIRE);
 }
 
-/* Whether (path)'s contents are there for good: its mount is read-only,
- * which access() says with EROFS (as on Linux; fstatvfs() would tell as
- * well, but costs the 256 KiB image more than it has to spare). */
-static int never_changes(const char *path)
+/* What was found of each mount (by st_dev) so far: a file on a mount
+ * that can change misses the cache on every request, and must not pay a
+ * system call more for it each time. Under fill_lock. */
+#define MOUNTS		8
+static struct {
+	dev_t dev;
+	int fixed;
+} mounts[MOUNTS];
+static unsigned nmounts;
+
+/* Whether (path), on device (dev), holds what it holds for good: its
+ * mount is read-only, which access() says with EROFS (as on Linux;
+ * fstatvfs() would tell as well, but costs the 256 KiB image more than
+ * it has to spare). */
+static int never_changes(const char *path, dev_t dev)
 {
-	return access(path, W_OK) != 0 && errno == EROFS;
+	for (unsigned i = 0; i < nmounts; i++)
+		if (mounts[i].dev == dev)
+			return mounts[i].fixed;
+
+	int fixed = access(path, W_OK) != 0 && errno == EROFS;
+
+	if (nmounts < MOUNTS) {
+		mounts[nmounts].dev = dev;
+		mounts[nmounts++].fixed = fixed;
+	}
+	return fixed;
 }
 
 /* A new entry for (path), (fd) open on it with status (st): its bytes
@@ -96,12 +118,11 @@ const struct web_cached *web_cache_add(const char *path, int fd,
 {
 	struct web_cached *e = NULL, **s;
 
-	if (__atomic_load_n(&filled, __ATOMIC_RELAXED) >= WEB_CACHE_MAX ||
-	    !never_changes(path))
+	if (__atomic_load_n(&filled, __ATOMIC_RELAXED) >= WEB_CACHE_MAX)
 		return NULL;
 	pthread_mutex_lock(&fill_lock);
 	s = slot_of(path);
-	if (!*s && filled < WEB_CACHE_MAX &&
+	if (!*s && filled < WEB_CACHE_MAX && never_changes(path, st->st_dev) &&
 	    (e = entry_new(path, fd, st, ctype))) {
 		filled++;
 		__atomic_store_n(s, e, __ATOMIC_RELEASE);

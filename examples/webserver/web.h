@@ -17,7 +17,7 @@
 /* A file of at most this many bytes is sent in one call with its head
  * (conn.c), and kept in memory by the open-file cache (file_cache.c). */
 #define WEB_BODY_INLINE	896
-#define WEB_CACHE_MAX	128	/* files and directories kept open */
+#define WEB_CACHE_MAX	128	/* files and directories kept */
 
 /* main.c: the options, set once before any worker starts. */
 struct web_config {
