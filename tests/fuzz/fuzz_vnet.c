@@ -8,7 +8,7 @@
  * given to IP, checksum checks switched per frame by
  * netif_csum.c, ARP watched), then lwIP's Ethernet, ARP, IPv4/IPv6,
  * ICMP, TCP and UDP input, with our hooks (tcp_reopen.c, tcp_ack.c,
- * tcp_synflood.c). A TCP listener on port 80 and a UDP socket on port 7
+ * tcp_synflood.c, tcp_far.c). A TCP listener on port 80 and a UDP socket on port 7
  * answer what comes (echo; a 'G' asks for 32 KiB), so what lwIP sends
  * goes back out through netif_tso.c and the driver, to a sink that
  * checks each frame is one a device may be given.

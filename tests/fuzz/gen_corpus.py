@@ -591,6 +591,15 @@ def vnet():
     h = struct.pack("<BBHHHHH", 2, 0, 0, 0, 0, 0, 1)
     seeds["merged"] = bytes([0x03, 0]) + rec(who, REC_HDR) + \
         rec(h + big[:1524], 0) + rec(big[1524:], 0)
+    # A FIN half the sequence space past where the connection is: lwIP
+    # took it for one overlapping what it had (a signed comparison
+    # wraps) and asserted (net/tcp_far.c).
+    def seg(seq, flags):
+        return eth(ipv4(6, tcp(40004, 80, seq, 0, flags)))
+    seeds["crash-far-seq"] = plain + rec(who, REC_HDR) + \
+        rec(seg(1000, SYN)) + \
+        rec(seg(1001, ACK), REC_HDR | REC_FIX | REC_ACK) + \
+        rec(seg(1001 + (1 << 31), ACK | FIN), REC_HDR | REC_FIX | REC_ACK)
     lro = eth(ipv4(6, tcp(40003, 80, 5000, 0, ACK, b"x" * 4000)))
     h = struct.pack("<BBHHHHH", 1, 1, 54, 1460, 34, 16, 3)
     seeds["lro"] = bytes([0x07, 0]) + rec(who, REC_HDR) + \

@@ -3,7 +3,7 @@
  * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
  * include this after their own headers. Implemented in net/tcp_reopen.c,
  * net/tcp_ack.c, net/tcp_synflood.c (with net/tcp_syncookie.c),
- * net/tcp_big.c and net/tcp_demux.c.
+ * net/tcp_big.c, net/tcp_far.c and net/tcp_demux.c.
  */
 #ifndef TORO_LWIP_HOOKS_H
 #define TORO_LWIP_HOOKS_H
@@ -43,6 +43,12 @@ err_t net_tcp_syn_room(struct tcp_pcb *pcb, struct tcp_hdr *hdr,
  * if it can (net/tcp_big.c). */
 void net_tcp_big(struct tcp_pcb *pcb);
 
+/* A segment for connection (pcb) (maybe a listener's) starting half the
+ * sequence space from where the connection is: dropped, which lwIP's
+ * signed comparisons cannot do (net/tcp_far.c). ERR_OK lets lwIP go on
+ * with it. */
+err_t net_tcp_far(struct tcp_pcb *pcb, const struct tcp_hdr *hdr);
+
 /* lwIP's walk found (pcb) for a segment, or was handed it: the first
  * thing after the walk, before anything reads or edits lwIP's lists. */
 void net_tcp_demux_found(struct tcp_pcb *pcb);
@@ -52,6 +58,7 @@ void net_tcp_demux_found(struct tcp_pcb *pcb);
 	 net_tcp_big(pcb),						\
 	 net_tcp_syn_room((pcb), (hdr), (optlen), (opt1len), (opt2),	\
 			  (p)) != ERR_OK ? ERR_ABRT :			\
+	 net_tcp_far((pcb), (hdr)) != ERR_OK ? ERR_ABRT :		\
 	 net_tcp_inpacket((pcb), (hdr), (optlen), (opt1len), (opt2), (p)))
 
 /* Segment (p) of (pcb), header (hdr), about to be sent: a big segment
