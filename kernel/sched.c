@@ -42,7 +42,7 @@ struct sched_cpu {
 	struct mpsc_stack inbox;	/* wake-ups and creations from others */
 	struct thread *dead;		/* exited; its stack is freed next */
 	struct thread *leaving;		/* moving to another CPU, sent next */
-	struct thread *fpu_owner;	/* whose state the FPU registers hold */
+	struct thread *fpu_owner;	/* whose environment the FPU holds */
 	uint64_t switches;
 	uint64_t idle_ns;
 	uint64_t ipis;			/* sent to it to look at the inbox */
@@ -450,8 +450,8 @@ __cold int sched_migrate_self(unsigned cpu)
 	struct thread *self = s->current;
 
 	if (cpu != self->cpu) {
-		/* Its registers go with it: the next FPU owner here must not
-		 * find them half saved. */
+		/* Its floating-point environment goes with it, saved
+		 * here: the new CPU restores it. */
 		if (s->fpu_owner == self) {
 			fpu_save(self->fpu);
 			s->fpu_owner = NULL;

@@ -114,7 +114,7 @@ static int thread_memory(struct thread *t)
 		top = (uintptr_t)stack + t->stack_pages * PAGE_SIZE;
 	}
 	if (t->fpu) {	/* set to a marker by thread_new(): wanted */
-		t->fpu = heap_alloc_aligned(64, fpu_state_size());
+		t->fpu = heap_alloc(fpu_state_size());
 		if (!t->fpu)
 			goto err_stack;
 		fpu_state_init(t->fpu);

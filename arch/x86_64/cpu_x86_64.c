@@ -42,13 +42,6 @@ static DEFINE_PERCPU(struct cpu_tables, tables);
 #define XCR0_SSE	(1ULL << 1)
 #define XCR0_AVX	(1ULL << 2)
 
-static uint32_t fpu_state_size = 512;	/* fxsave area */
-
-uint32_t cpu_fpu_state_size(void)
-{
-	return fpu_state_size;
-}
-
 /* A stack for an IST slot, with a guard page below it. */
 static uint64_t ist_stack(void)
 {
@@ -112,8 +105,6 @@ static void fpu_init(void)
 		if (cpu_has(1, CPUID_ECX, CPUID1_ECX_AVX))
 			xcr0 |= XCR0_AVX;
 		xsetbv(0, xcr0);
-		/* EBX of leaf 0xd: bytes needed for the features now on. */
-		fpu_state_size = cpuid(0xd, 0).ebx;
 	} else {
 		write_cr4(cr4);
 	}

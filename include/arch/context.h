@@ -22,7 +22,10 @@ uintptr_t arch_thread_stack(uintptr_t top);
  * fresh frame chain, leaving the current stack behind for good. */
 void arch_run_on_stack(uintptr_t sp, void (*fn)(void)) __attribute__((noreturn));
 
-/* FPU state areas: fpu_state_size() bytes, 64-byte aligned. */
+/* What a thread keeps of the FPU across a switch, which happens only in
+ * its own call into the scheduler: the floating-point environment
+ * (fpu_x86_64.c says why that is enough), in an area of fpu_state_size()
+ * bytes. */
 size_t fpu_state_size(void);
 /* Resets the FPU and keeps its state as the one new threads start with.
  * Once, at boot, before any thread uses the FPU. */

@@ -16,7 +16,4 @@ struct cpu;
 /* Sets up the calling CPU as (c). Interrupts stay disabled. */
 void cpu_arch_init(struct cpu *c);
 
-/* Size of the state fxsave/xsave writes for this CPU's enabled features. */
-uint32_t cpu_fpu_state_size(void);
-
 #endif /* ARCH_CPU_H */

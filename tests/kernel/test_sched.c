@@ -377,6 +377,70 @@ TEST(thread, floating_point_survives_switches)
 	EXPECT_TRUE(mine == fp_work(100.25, 0));
 }
 
+/* The floating-point environment is each thread's (POSIX): rounding
+ * modes and exception flags, SSE's (MXCSR) and the x87's, stay as a
+ * thread set them while others on its CPU set theirs between switches. */
+static uint32_t mxcsr_now(void)
+{
+	uint32_t m;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	return m;
+}
+
+static uint16_t x87_control_now(void)
+{
+	uint16_t w;
+
+	__asm__ volatile("fnstcw %0" : "=m"(w));
+	return w;
+}
+
+static uint16_t x87_flags_now(void)
+{
+	uint16_t w;
+
+	__asm__ volatile("fnstsw %0" : "=m"(w));
+	return w & 0x3f;
+}
+
+static void *fenv_thread(void *arg)
+{
+	unsigned mode = (unsigned)(uintptr_t)arg;	/* 0 to 3 */
+	uint32_t mxcsr = 0x1f80 | mode << 13 | 1u << mode;
+	uint16_t x87_control = (uint16_t)(0x37f | mode << 10);
+	uint16_t x87_flags = mode & 1 ? 0x04 : 0;	/* zero divide */
+	uintptr_t bad = 0;
+
+	__asm__ volatile("ldmxcsr %0; fldcw %1; fnclex"
+			 : : "m"(mxcsr), "m"(x87_control));
+	if (x87_flags)	/* 1 / 0, masked: infinity and the flag */
+		__asm__ volatile("fld1; fldz; fdivrp; fstp %%st(0)" ::: "st");
+	for (int i = 0; i < 20; i++) {
+		thread_yield();
+		bad += mxcsr_now() != mxcsr;
+		bad += x87_control_now() != x87_control;
+		bad += x87_flags_now() != x87_flags;
+	}
+	return (void *)bad;
+}
+
+TEST(thread, floating_point_environment_is_per_thread)
+{
+	struct thread *t[4];
+	void *bad;
+
+	for (unsigned i = 0; i < 4; i++) {
+		t[i] = thread_create(THREAD_CPU_SELF, 0, fenv_thread,
+				     (void *)(uintptr_t)i);
+		ASSERT_NOT_NULL(t[i]);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		EXPECT_EQ(thread_join(t[i], &bad), 0);
+		EXPECT_EQ((uintptr_t)bad, 0);
+	}
+}
+
 static _Thread_local int tls_counter = 42;
 static _Thread_local char tls_zeroed[64];
 
