@@ -97,7 +97,14 @@ void sys_mutex_free(sys_mutex_t *m)
 	m->valid = false;
 }
 
-/* Mailboxes: bounded rings of pointers. */
+/*
+ * Mailboxes: bounded rings of pointers. Our sockets never wait in one
+ * (their netconns are non-blocking: they wait on the socket's readiness,
+ * socket_poll.c), so a post or a fetch signals the other side only when a
+ * thread waits there (lwIP's own thread, or a blocking netconn user), and
+ * a fetch that finds the ring empty takes no lock: every received
+ * segment, and every receive that came too early, went through both.
+ */
 
 err_t sys_mbox_new(sys_mbox_t *mb, int size)
 {
@@ -112,6 +119,8 @@ err_t sys_mbox_new(sys_mbox_t *mb, int size)
 	mb->size = (unsigned)size;
 	mb->head = 0;
 	mb->count = 0;
+	mb->takers = 0;
+	mb->posters = 0;
 	return ERR_OK;
 }
 
@@ -125,8 +134,9 @@ void sys_mbox_free(sys_mbox_t *mb)
 static void put(sys_mbox_t *mb, void *msg)
 {
 	mb->ring[(mb->head + mb->count) % mb->size] = msg;
-	mb->count++;
-	cond_signal(&mb->not_empty);
+	__atomic_store_n(&mb->count, mb->count + 1, __ATOMIC_RELAXED);
+	if (mb->takers)
+		cond_signal(&mb->not_empty);
 }
 
 static void *take(sys_mbox_t *mb)
@@ -134,16 +144,20 @@ static void *take(sys_mbox_t *mb)
 	void *msg = mb->ring[mb->head];
 
 	mb->head = (mb->head + 1) % mb->size;
-	mb->count--;
-	cond_signal(&mb->not_full);
+	__atomic_store_n(&mb->count, mb->count - 1, __ATOMIC_RELAXED);
+	if (mb->posters)
+		cond_signal(&mb->not_full);
 	return msg;
 }
 
 void sys_mbox_post(sys_mbox_t *mb, void *msg)
 {
 	mutex_lock(&mb->lock);
-	while (mb->count == mb->size)
+	while (mb->count == mb->size) {
+		mb->posters++;
 		cond_wait(&mb->not_full, &mb->lock);
+		mb->posters--;
+	}
 	put(mb, msg);
 	mutex_unlock(&mb->lock);
 }
@@ -175,11 +189,16 @@ u32_t sys_arch_mbox_fetch(sys_mbox_t *mb, void **msg, u32_t timeout)
 
 	mutex_lock(&mb->lock);
 	while (!mb->count) {
-		if (!timeout) {
+		int rc = 0;
+
+		mb->takers++;
+		if (!timeout)
 			cond_wait(&mb->not_empty, &mb->lock);
-		} else if (cond_wait_until(&mb->not_empty, &mb->lock,
-					   deadline_of(start, timeout)) < 0 &&
-			   !mb->count) {
+		else
+			rc = cond_wait_until(&mb->not_empty, &mb->lock,
+					     deadline_of(start, timeout));
+		mb->takers--;
+		if (rc < 0 && !mb->count) {
 			mutex_unlock(&mb->lock);
 			return SYS_ARCH_TIMEOUT;
 		}
@@ -195,6 +214,10 @@ u32_t sys_arch_mbox_tryfetch(sys_mbox_t *mb, void **msg)
 {
 	void *m;
 
+	/* A post this misses is followed by the event that wakes the
+	 * socket's waiters (NETCONN_EVT_RCVPLUS after the post). */
+	if (!__atomic_load_n(&mb->count, __ATOMIC_RELAXED))
+		return SYS_MBOX_EMPTY;
 	mutex_lock(&mb->lock);
 	if (!mb->count) {
 		mutex_unlock(&mb->lock);

@@ -31,7 +31,9 @@ struct sys_mbox_s {
 	void **ring;		/* (size) slots, NULL while invalid */
 	unsigned size;
 	unsigned head;		/* next to fetch */
-	unsigned count;
+	unsigned count;		/* written under (lock); tryfetch peeks */
+	unsigned takers;	/* threads waiting to fetch, to post */
+	unsigned posters;
 };
 typedef struct sys_mbox_s sys_mbox_t;
 
