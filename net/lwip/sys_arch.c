@@ -9,7 +9,6 @@
 #include <kernel/kerrno.h>
 #include <kernel/thread_impl.h>
 
-#include <arch/irq.h>
 #include <toro/cpu.h>
 #include <toro/thread.h>
 #include <toro/time.h>
@@ -269,7 +268,11 @@ __cold sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn,
  * SYS_ARCH_PROTECT: a spinlock that nests on the CPU holding it (lwIP may
  * protect inside a protected section). Scheduling is cooperative and lwIP
  * never blocks while protected, so the holder on a CPU is the one thread
- * running there; interrupts are off to keep the hold short.
+ * running there. Interrupts stay on: no handler calls into lwIP (drivers
+ * hand frames and completions to threads), and lwIP protects a few
+ * instructions at a time, a dozen times a request (a reference count, a
+ * socket's event counters), where switching interrupts off and on again
+ * cost more than the hold under TCG.
  */
 static struct {
 	uint32_t locked;
@@ -279,29 +282,28 @@ static struct {
 
 sys_prot_t sys_arch_protect(void)
 {
-	bool irq = irq_save();
 	unsigned me = cpu_id();
 
 	if (__atomic_load_n(&prot.locked, __ATOMIC_ACQUIRE) &&
 	    prot.owner == me) {
 		prot.depth++;
-		return irq;
+		return 0;
 	}
 	while (__atomic_exchange_n(&prot.locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&prot.locked, __ATOMIC_RELAXED))
 			__asm__ volatile("pause" ::: "memory");
 	prot.owner = me;
 	prot.depth = 1;
-	return irq;
+	return 0;
 }
 
-void sys_arch_unprotect(sys_prot_t irq)
+void sys_arch_unprotect(sys_prot_t unused)
 {
+	(void)unused;
 	if (--prot.depth == 0) {
 		prot.owner = ~0U;
 		__atomic_store_n(&prot.locked, 0, __ATOMIC_RELEASE);
 	}
-	irq_restore(irq);
 }
 
 /* Initial sequence numbers, ports and DHCP transaction ids: they need to
