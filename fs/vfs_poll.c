@@ -39,11 +39,16 @@ void vfs_poll_watch(struct vfs_file *f, struct vfs_poller *p)
 		f->pollers->prev = p;
 	f->pollers = p;
 	p->linked = true;
+	__atomic_store_n(&f->poll_events,
+			 f->poll_events | p->events | VFS_POLL_ALWAYS,
+			 __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&f->poll_lock, irq);
 }
 
 static void unlink_poller(struct vfs_file *f, struct vfs_poller *p)
 {
+	unsigned events = 0;
+
 	if (p->prev)
 		p->prev->next = p->next;
 	else
@@ -52,6 +57,9 @@ static void unlink_poller(struct vfs_file *f, struct vfs_poller *p)
 		p->next->prev = p->prev;
 	p->next = p->prev = NULL;
 	p->linked = false;
+	for (struct vfs_poller *q = f->pollers; q; q = q->next)
+		events |= q->events | VFS_POLL_ALWAYS;
+	__atomic_store_n(&f->poll_events, events, __ATOMIC_RELAXED);
 }
 
 bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p)
@@ -116,8 +124,11 @@ static void wake_exclusive(struct vfs_poller *p, unsigned ready,
 
 void vfs_file_notify(struct vfs_file *f, unsigned ready)
 {
-	/* Most files have nobody waiting: one load, no lock. */
-	if (!__atomic_load_n(&f->pollers, __ATOMIC_ACQUIRE))
+	/* Most files have nobody waiting, or nobody waiting for this (a
+	 * socket's reader hears of the room each ACK makes): one load, no
+	 * lock. A poller put on the list after this look looks at the
+	 * file's readiness itself before it sleeps. */
+	if (!(ready & __atomic_load_n(&f->poll_events, __ATOMIC_ACQUIRE)))
 		return;
 	bool just_in = !(ready & ~(VFS_POLL_IN | VFS_POLL_RDNORM));
 	unsigned here = this_cpu_id();

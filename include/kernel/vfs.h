@@ -204,6 +204,7 @@ struct vfs_file {
 	 * (poll_lock). */
 	struct spinlock poll_lock;
 	struct vfs_poller *pollers;
+	unsigned poll_events;		/* what they wait for, all together */
 	/* Private to the VFS. (refs) counts descriptors (dup) and calls in
 	 * progress (atomic); the last one out calls ops->close and frees
 	 * the file. (pos_lock) makes read/write/lseek/readdir on a file
