@@ -38,6 +38,10 @@ struct sock {
 	int sndtimeo_ms;	/* SO_SNDTIMEO, 0: none */
 	int sndbuf, rcvbuf;	/* SO_SNDBUF, SO_RCVBUF, as set */
 	bool peer_closed;	/* TCP: the peer's FIN came (POLLRDHUP) */
+	/* TCP: connected (accepted, or connect() said so) and not shut
+	 * down for reading: until the peer's FIN or an error, a receive
+	 * that finds nothing ready has only to wait. */
+	bool rx_open;
 	/* A non-blocking connect() went on, its result not yet read by
 	 * SO_ERROR: a reset then means nobody was listening. */
 	bool connect_pending;

@@ -256,7 +256,10 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 	}
 	if (peer)
 		from_lwip(f, &u, peer);
-	return wrap(c, true, sock_of(f)->v6, nonblock, out);
+	rc = wrap(c, true, sock_of(f)->v6, nonblock, out);
+	if (rc == 0)
+		sock_of(*out)->rx_open = true;
+	return rc;
 }
 
 /* The result of a connection attempt that was under way: its error, or
@@ -300,6 +303,7 @@ static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 		else if (rc == -EAGAIN)
 			rc = -ETIMEDOUT;
 	}
+	sock_of(f)->rx_open = rc == 0 && sock_of(f)->tcp;
 	/* lwIP reports the reset that answers a SYN as a reset; to the
 	 * caller nobody was listening. */
 	return rc == -ECONNRESET ? -ECONNREFUSED : rc;
@@ -315,6 +319,8 @@ static int inet_shutdown(struct vfs_file *f, enum sock_how how)
 
 	if ((unsigned)how > SOCK_SHUT_RDWR)
 		return -EINVAL;
+	if (how != SOCK_SHUT_WR)
+		sock_of(f)->rx_open = false;
 	tcp_recvd_flush(f);
 	errno = 0;
 	return (int)lwip_result(lwip_shutdown(lwip_of(f), lwip_how[how]));
@@ -440,6 +446,18 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 	ssize_t rc;
 	bool waited = false;
 
+	/* What lwIP would say to a blocking receive on an open connection
+	 * with nothing ready: -EAGAIN, through its mailbox and the
+	 * socket's locks. Most of a server's receives come before the
+	 * next request, so they wait first (at once if something is ready:
+	 * the wait looks before it sleeps). */
+	if (sock_of(f)->rx_open && !sock_of(f)->peer_closed &&
+	    blocking(f, flags)) {
+		rc = sock_wait(f, VFS_POLL_IN, sock_of(f)->rcvtimeo_ms);
+		if (rc)
+			return rc;
+		waited = true;
+	}
 	for (;;) {
 		len = sizeof(u);
 		errno = 0;

@@ -110,6 +110,29 @@ TEST(tcp, shutdown_both_after_reading_ends_the_stream)
 	close(s);
 }
 
+TEST(tcp, a_receive_after_shutting_reading_down_returns_at_once)
+{
+	/* The end of the stream, as on Linux: not a wait for data that
+	 * can no longer come (until SO_RCVTIMEO's EAGAIN). */
+	struct timeval tv = { .tv_sec = 20 };
+	char buf[16];
+	int c, s;
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	ASSERT_EQ(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	EXPECT_EQ(shutdown(s, SHUT_RD), 0);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);
+	EXPECT_EQ(recv(s, buf, sizeof(buf), 0), 0);
+	/* Writing still works. */
+	EXPECT_EQ(send(s, "hi", 2, 0), 2);
+	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 2);
+	/* s first: lwIP closes a connection shut down for reading itself
+	 * when the peer's FIN comes, under the socket still open. */
+	close(s);
+	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
+	close(c);
+}
+
 static void *recv_blocked(void *arg)
 {
 	char buf[16];
