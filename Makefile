@@ -130,7 +130,7 @@ examples: $(BUILD)/webserver-ipv4.elf
 # Built for size but for its request parser: its start-up (options,
 # listeners, workers) runs once, and the rest spends its time in the
 # kernel's calls, where -O2 only unrolls loops.
-WEB_SIZE_OBJS := main.o http_reply.o files.o mime.o conn.o
+WEB_SIZE_OBJS := main.o http_reply.o files.o mime.o conn.o file_cache.o
 $(addprefix $(BUILD)/app/webserver/,$(WEB_SIZE_OBJS)) \
 $(addprefix $(BUILD)/app/webserver_ipv4/,$(WEB_SIZE_OBJS)): \
 	APP_EXTRA_CFLAGS := -Os

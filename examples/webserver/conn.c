@@ -32,10 +32,9 @@
 #define CONN_STACK	(16 * 1024)
 #define LINGER_BYTES	(256 * 1024)	/* read at most this before closing */
 #define LINGER_S	2
-/* A reply's head takes at most REPLY_HEAD_MAX bytes, and a file of at
- * most WEB_BODY_INLINE goes right after it in the same buffer
+/* A reply's head takes at most WEB_REPLY_HEAD_MAX bytes, and a file of
+ * at most WEB_BODY_INLINE goes right after it in the same buffer
  * (send_file). Both fit struct reply in the heap's largest small block. */
-#define REPLY_HEAD_MAX	512
 
 struct conn {
 	int fd;
@@ -47,7 +46,7 @@ struct conn {
 /* One per request, on the heap (a connection's stack is 16 KiB): small
  * enough for the heap's size classes, so no request takes whole pages. */
 struct reply {
-	char out[REPLY_HEAD_MAX + WEB_BODY_INLINE];	/* its head, a small body */
+	char out[WEB_REPLY_HEAD_MAX + WEB_BODY_INLINE];	/* its head, a small body */
 	struct web_file f;
 };
 _Static_assert(sizeof(struct reply) <= 3584, "a reply fits a small block");
@@ -185,17 +184,23 @@ static int small_body(const struct web_file *f, char *to)
  * copied once, into TCP's buffers. The head goes with MSG_MORE, so TCP
  * sends it with the first bytes of the body: a small page is one
  * segment. A file of at most WEB_BODY_INLINE bytes is read in after the
- * head instead (or copied from the open-file cache) and sent with it in
- * one call: copied twice, but each call through TCP costs more than
- * copying a few hundred bytes (over a tap, 2 CPUs, a 612-byte page: 7%,
- * 9% and 3% more requests/s at 8, 64 and 512 connections). */
+ * head instead and sent with it in one call: copied twice, but each call
+ * through TCP costs more than copying a few hundred bytes (over a tap, 2
+ * CPUs, a 612-byte page: 7%, 9% and 3% more requests/s at 8, 64 and 512
+ * connections). The open-file cache keeps such a file's whole answer to
+ * a keep-alive request, which goes as it is. */
 static int send_file(struct conn *c, struct reply *r, int keep_alive,
 		     int head_only)
 {
 	struct web_file *f = &r->f;
-	int h = web_format_head(r->out, REPLY_HEAD_MAX, 200, f->ctype,
-				f->size, keep_alive, "");
 	off_t off = 0;
+
+	if (f->reply && keep_alive)	/* the cache's, as it is */
+		return web_send_all(c->fd, f->reply, f->reply_head +
+				    (head_only ? 0 : (size_t)f->size), 0);
+
+	int h = web_format_head(r->out, WEB_REPLY_HEAD_MAX, 200, f->ctype,
+				f->size, keep_alive, "");
 
 	if (h < 0)
 		return -1;

@@ -95,6 +95,8 @@ static int from_cache(const struct web_cached *e, struct web_file *f)
 	f->size = e->size;
 	f->ctype = e->ctype;
 	f->body = e->body;
+	f->reply = e->reply;
+	f->reply_head = e->reply_head;
 	return 200;
 }
 
@@ -135,15 +137,27 @@ static int open_file(const char *full, struct web_file *f)
 	return 200;
 }
 
+/* How much of (target) is its path, before a query or a fragment. By
+ * hand: strcspn() of two bytes builds a table of them first. */
+static size_t path_len(const char *target)
+{
+	size_t n = 0;
+
+	while (target[n] && target[n] != '?' && target[n] != '#')
+		n++;
+	return n;
+}
+
 int web_file_open(const char *target, struct web_file *f)
 {
 	char decoded[WEB_URI_MAX + 1];
 	char full[4096 + 32];
-	size_t plen = strcspn(target, "?#");
+	size_t plen = path_len(target);
 
 	f->fd = -1;
 	f->cached = 0;
 	f->body = NULL;
+	f->reply = NULL;
 	f->location[0] = '\0';
 	/* Only origin-form ("/path"); no proxy forms. */
 	if (target[0] != '/' || plen > WEB_URI_MAX)

@@ -17,6 +17,7 @@
 /* A file of at most this many bytes is sent in one call with its head
  * (conn.c), and kept in memory by the open-file cache (file_cache.c). */
 #define WEB_BODY_INLINE	896
+#define WEB_REPLY_HEAD_MAX 512	/* a 200's head, at most */
 #define WEB_CACHE_MAX	128	/* files and directories kept */
 
 /* main.c: the options, set once before any worker starts. */
@@ -72,6 +73,8 @@ struct web_file {
 	long long size;
 	const char *ctype;
 	const char *body;	/* all (size) bytes, if the cache has them */
+	const char *reply;	/* the cache's answer to a keep-alive GET */
+	size_t reply_head;	/* the length of its head */
 	/* For a 301: the whole header line, "Location: URI\r\n". */
 	char location[WEB_URI_MAX + 24];
 };
@@ -87,7 +90,12 @@ struct web_cached {
 	int dir;
 	long long size;
 	const char *ctype;
-	const char *body;	/* its bytes if at most WEB_BODY_INLINE */
+	/* A file of at most WEB_BODY_INLINE bytes: its whole answer to a
+	 * keep-alive GET, (reply_head) bytes of head then its bytes (body).
+	 * NULL for others. */
+	const char *reply;
+	size_t reply_head;
+	const char *body;
 };
 const struct web_cached *web_cache_find(const char *path);
 /* Keeps (path), open as (fd) with status (st), if its mount is read-only
