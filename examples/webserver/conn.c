@@ -170,11 +170,12 @@ static long drop_body(struct conn *c, size_t hlen, long long len)
 }
 
 /* Puts all of (f), of at most WEB_BODY_INLINE bytes, at (to): from the
- * open-file cache, else read in. Whether it could. */
+ * open-file cache's answer, after its head, else read in. Whether it
+ * could. */
 static int small_body(const struct web_file *f, char *to)
 {
-	if (f->body) {
-		memcpy(to, f->body, (size_t)f->size);
+	if (f->reply) {
+		memcpy(to, f->reply + f->reply_head, (size_t)f->size);
 		return 1;
 	}
 	return read(f->fd, to, (size_t)f->size) == f->size;

@@ -109,7 +109,6 @@ static struct web_cached *entry_new(const char *path, int fd,
 	e->path = memcpy(p, path, plen);
 	e->reply = small ? memcpy(p + plen, head, (size_t)h) : NULL;
 	e->reply_head = (size_t)h;
-	e->body = small ? p + plen + h : NULL;
 	if (body && pread(fd, p + plen + h, body, 0) != (ssize_t)body) {
 		free(e);
 		return NULL;

@@ -94,7 +94,6 @@ static int from_cache(const struct web_cached *e, struct web_file *f)
 	f->cached = 1;
 	f->size = e->size;
 	f->ctype = e->ctype;
-	f->body = e->body;
 	f->reply = e->reply;
 	f->reply_head = e->reply_head;
 	return 200;
@@ -156,7 +155,6 @@ int web_file_open(const char *target, struct web_file *f)
 
 	f->fd = -1;
 	f->cached = 0;
-	f->body = NULL;
 	f->reply = NULL;
 	f->location[0] = '\0';
 	/* Only origin-form ("/path"); no proxy forms. */

@@ -72,9 +72,10 @@ struct web_file {
 	int cached;		/* fd is the cache's: not to be closed */
 	long long size;
 	const char *ctype;
-	const char *body;	/* all (size) bytes, if the cache has them */
-	const char *reply;	/* the cache's answer to a keep-alive GET */
-	size_t reply_head;	/* the length of its head */
+	/* The cache's answer to a keep-alive GET, head then all (size)
+	 * bytes, if it has one; (reply_head) bytes of head. */
+	const char *reply;
+	size_t reply_head;
 	/* For a 301: the whole header line, "Location: URI\r\n". */
 	char location[WEB_URI_MAX + 24];
 };
@@ -91,11 +92,10 @@ struct web_cached {
 	long long size;
 	const char *ctype;
 	/* A file of at most WEB_BODY_INLINE bytes: its whole answer to a
-	 * keep-alive GET, (reply_head) bytes of head then its bytes (body).
-	 * NULL for others. */
+	 * keep-alive GET, (reply_head) bytes of head then its bytes. NULL
+	 * for others. */
 	const char *reply;
 	size_t reply_head;
-	const char *body;
 };
 const struct web_cached *web_cache_find(const char *path);
 /* Keeps (path), open as (fd) with status (st), if its mount is read-only
