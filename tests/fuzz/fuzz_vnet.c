@@ -8,10 +8,10 @@
  * given to IP, checksum checks switched per frame by
  * netif_csum.c, ARP watched), then lwIP's Ethernet, ARP, IPv4/IPv6,
  * ICMP, TCP and UDP input, with our hooks (tcp_reopen.c, tcp_ack.c,
- * tcp_synflood.c, tcp_far.c). A TCP listener on port 80 and a UDP socket on port 7
- * answer what comes (echo; a 'G' asks for 32 KiB), so what lwIP sends
- * goes back out through netif_tso.c and the driver, to a sink that
- * checks each frame is one a device may be given.
+ * tcp_synflood.c, tcp_far.c). A TCP listener on port 80 and a UDP
+ * socket on port 7 answer what comes (echo; a 'G' asks for 32 KiB), so
+ * what lwIP sends goes back out through netif_tso.c and the driver, to a
+ * sink that checks each frame is one a device may be given.
  *
  * Input: two bytes of device (features; MTU and link), then records:
  * a flags byte, a 16-bit length and that many bytes, which the device

@@ -72,7 +72,8 @@ UNIT_TEST(heap_churn_of_a_large_class_keeps_its_span)
 	host_set_cpu(NCPUS - 1);
 	heap_trim();
 	/* Three 8-page spans of other classes, empty and kept: 24 pages,
-	 * more than the 16 a small machine keeps. */
+	 * more than the 16 the cache held before it was sized from
+	 * memory. */
 	for (size_t n = 2000; n <= 3000; n += 500)
 		heap_free(heap_alloc(n));
 

@@ -126,8 +126,7 @@ TEST(tcp, a_receive_after_shutting_reading_down_returns_at_once)
 	/* Writing still works. */
 	EXPECT_EQ(send(s, "hi", 2, 0), 2);
 	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 2);
-	/* s first: lwIP closes a connection shut down for reading itself
-	 * when the peer's FIN comes, under the socket still open. */
+	/* And its close is the end of the peer's stream. */
 	close(s);
 	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
 	close(c);
