@@ -6,8 +6,11 @@
  * not the stack and must give EFAULT, not a fault in the kernel.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <time.h>
 
+#include <arch/mmu.h>
+#include <kernel/page_alloc.h>
 #include <kernel/sched.h>
 #include <toro/test.h>
 #include <toro/thread.h>
@@ -62,4 +65,37 @@ TEST(user_memory, each_thread_of_a_cpu_has_its_own_bounds)
 		ASSERT_EQ(thread_join(t[i], &rc), 0);
 		EXPECT_EQ((uintptr_t)rc, 0);
 	}
+}
+
+/* A buffer over several 4 KiB pages is taken page by page: a guard page
+ * or a read-only page anywhere in it is seen, also past the first. */
+TEST(user_memory, every_page_of_a_long_buffer_is_checked)
+{
+	enum { N = 5 };
+	uint8_t *b = page_alloc(N);
+
+	ASSERT_NE(b, NULL);
+	/* 4 KiB pages, so the walk goes from entry to entry. */
+	ASSERT_EQ(vm_set_guard((uintptr_t)b + 3 * PAGE_SIZE), 0);
+	ASSERT_EQ(vm_map((uintptr_t)b + PAGE_SIZE, PAGE_SIZE, 0), 0);
+
+	EXPECT_TRUE(vm_dma_ok((uintptr_t)b, 3 * PAGE_SIZE, false));
+	EXPECT_FALSE(vm_dma_ok((uintptr_t)b, 3 * PAGE_SIZE, true));
+	EXPECT_TRUE(vm_dma_ok((uintptr_t)b + 2 * PAGE_SIZE, PAGE_SIZE, true));
+	EXPECT_FALSE(vm_dma_ok((uintptr_t)b, N * PAGE_SIZE, false));
+	EXPECT_FALSE(vm_dma_ok((uintptr_t)b + 3 * PAGE_SIZE - 1, 2, false));
+	EXPECT_TRUE(vm_dma_ok((uintptr_t)b + 3 * PAGE_SIZE - 1, 1, false));
+	EXPECT_FALSE(vm_dma_ok((uintptr_t)b + 2 * PAGE_SIZE, 3 * PAGE_SIZE,
+			       false));
+	/* Through a system call, too: its first half fits, not its
+	 * second. */
+	errno = 0;
+	EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, (struct timespec *)
+				(b + 3 * PAGE_SIZE - 8)), -1);
+	EXPECT_EQ(errno, EFAULT);
+
+	ASSERT_EQ(vm_map((uintptr_t)b + PAGE_SIZE, 3 * PAGE_SIZE, VM_WRITE),
+		  0);
+	EXPECT_TRUE(vm_dma_ok((uintptr_t)b, N * PAGE_SIZE, true));
+	page_free(b, N);
 }
