@@ -4,15 +4,16 @@
  * and go on while the client keeps the connection alive. What a waiting
  * connection holds is small, so that ten thousand of them fit in 512 MiB:
  * a 16 KiB stack, struct conn and its head buffer.
- * What an answer needs (struct reply: its head, the file, a header line)
- * is allocated for that answer alone; file bytes go by sendfile(), so a
- * 64 MiB file costs what a 1 KiB one does.
+ * An answer the open-file cache holds whole goes as it is; any other's
+ * head (and small body) is put together in a buffer allocated for that
+ * answer alone; file bytes go by sendfile(), so a 64 MiB file costs what
+ * a 1 KiB one does.
  *
  * Timeouts: the socket's SO_RCVTIMEO and SO_SNDTIMEO are the configured
  * timeout, and a request head must also be complete within it counted from
- * its first wait, so a client trickling a byte now and then is cut off too
- * (after at most twice the timeout). An idle keep-alive connection is
- * closed quietly, a stalled partial request gets a 408.
+ * the first of its bytes, so a client trickling a byte now and then is cut
+ * off too (after at most twice the timeout). An idle keep-alive connection
+ * is closed quietly, a stalled partial request gets a 408.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -34,7 +35,10 @@
 #define LINGER_S	2
 /* A reply's head takes at most WEB_REPLY_HEAD_MAX bytes, and a file of
  * at most WEB_BODY_INLINE goes right after it in the same buffer
- * (send_file). Both fit struct reply in the heap's largest small block. */
+ * (send_file): on the heap (a connection's stack is 16 KiB), small enough
+ * for the heap's size classes, so no request takes whole pages. */
+#define REPLY_OUT	(WEB_REPLY_HEAD_MAX + WEB_BODY_INLINE)
+_Static_assert(REPLY_OUT <= 3584, "a reply's buffer fits a small block");
 
 struct conn {
 	int fd;
@@ -42,14 +46,6 @@ struct conn {
 	char *head;			/* WEB_HEAD_MAX bytes: an allocation
 					 * of its own, whole pages */
 };
-
-/* One per request, on the heap (a connection's stack is 16 KiB): small
- * enough for the heap's size classes, so no request takes whole pages. */
-struct reply {
-	char out[WEB_REPLY_HEAD_MAX + WEB_BODY_INLINE];	/* its head, a small body */
-	struct web_file f;
-};
-_Static_assert(sizeof(struct reply) <= 3584, "a reply fits a small block");
 
 static time_t now_s(void)
 {
@@ -110,7 +106,9 @@ static void skip_empty_lines(struct conn *c)
  */
 static int read_head(struct conn *c, size_t *hlen)
 {
-	time_t deadline = now_s() + web_config.timeout_s;
+	/* Set once part of a head is in: a head that comes whole (most)
+	 * reads no clock. */
+	time_t deadline = 0;
 
 	for (;;) {
 		skip_empty_lines(c);
@@ -128,8 +126,10 @@ static int read_head(struct conn *c, size_t *hlen)
 			return 414;
 		if (c->have == WEB_HEAD_MAX)
 			return 413;
-		if (now_s() >= deadline)
-			return c->have ? 408 : -1;
+		if (c->have && !deadline)
+			deadline = now_s() + web_config.timeout_s;
+		else if (c->have && now_s() >= deadline)
+			return 408;
 
 		ssize_t n = recv(c->fd, c->head + c->have,
 				 WEB_HEAD_MAX - c->have, 0);
@@ -188,28 +188,21 @@ static int small_body(const struct web_file *f, char *to)
  * head instead and sent with it in one call: copied twice, but each call
  * through TCP costs more than copying a few hundred bytes (over a tap, 2
  * CPUs, a 612-byte page: 7%, 9% and 3% more requests/s at 8, 64 and 512
- * connections). The open-file cache keeps such a file's whole answer to
- * a keep-alive request, which goes as it is. */
-static int send_file(struct conn *c, struct reply *r, int keep_alive,
-		     int head_only)
+ * connections). (out) holds REPLY_OUT bytes. */
+static int send_built(struct conn *c, const struct web_file *f, char *out,
+		      int keep_alive, int head_only)
 {
-	struct web_file *f = &r->f;
 	off_t off = 0;
-
-	if (f->reply && keep_alive)	/* the cache's, as it is */
-		return web_send_all(c->fd, f->reply, f->reply_head +
-				    (head_only ? 0 : (size_t)f->size), 0);
-
-	int h = web_format_head(r->out, WEB_REPLY_HEAD_MAX, 200, f->ctype,
+	int h = web_format_head(out, WEB_REPLY_HEAD_MAX, 200, f->ctype,
 				f->size, keep_alive, "");
 
 	if (h < 0)
 		return -1;
 	if (!head_only && f->size <= WEB_BODY_INLINE &&
-	    small_body(f, r->out + h))
-		return web_send_all(c->fd, r->out, (size_t)h + (size_t)f->size,
+	    small_body(f, out + h))
+		return web_send_all(c->fd, out, (size_t)h + (size_t)f->size,
 				    0);
-	if (web_send_all(c->fd, r->out, (size_t)h,
+	if (web_send_all(c->fd, out, (size_t)h,
 			 head_only || !f->size ? 0 : MSG_MORE))
 		return -1;
 	while (!head_only && off < f->size) {
@@ -223,6 +216,28 @@ static int send_file(struct conn *c, struct reply *r, int keep_alive,
 					 * the length we sent is a lie */
 	}
 	return 0;
+}
+
+/* Answers with (f): the open-file cache's whole answer to a keep-alive
+ * request as it is, else one put together for this request. */
+static int send_file(struct conn *c, const struct web_file *f,
+		     int keep_alive, int head_only)
+{
+	if (f->reply && keep_alive)
+		return web_send_all(c->fd, f->reply, f->reply_head +
+				    (head_only ? 0 : (size_t)f->size), 0);
+
+	char *out = malloc(REPLY_OUT);
+	int rc;
+
+	if (!out) {
+		/* Out of memory: say so, and close. */
+		web_send_error(c->fd, 503, 0, 0, "");
+		return -1;
+	}
+	rc = send_built(c, f, out, keep_alive, head_only);
+	free(out);
+	return rc;
 }
 
 /* Test-only (--quit-path): answer, let the client read it, exit(0). */
@@ -241,11 +256,11 @@ static void quit(struct conn *c)
 	exit(0);
 }
 
-/* Answers one parsed request with (r); 0 to go on, -1 to close. */
-static int reply(struct conn *c, struct reply *r, struct web_request *req,
-		 int keep)
+/* Answers one parsed request; 0 to go on, -1 to close. */
+static int respond(struct conn *c, struct web_request *req, int keep)
 {
 	int head_only = req->method == WEB_HEAD;
+	struct web_file f;
 	int status, rc;
 
 	if (req->method == WEB_OTHER)
@@ -254,30 +269,17 @@ static int reply(struct conn *c, struct reply *r, struct web_request *req,
 	if (web_config.quit_path && strcmp(req->target,
 					   web_config.quit_path) == 0)
 		quit(c);
-	status = web_file_open(req->target, &r->f);
-	if (status == 301)
-		return web_send_error(c->fd, 301, keep, head_only,
-				      r->f.location);
+	status = web_file_open(req->target, &f);
+	if (status == 301) {
+		rc = web_send_error(c->fd, 301, keep, head_only, f.location);
+		free(f.location);
+		return rc;
+	}
 	if (status != 200)
 		return web_send_error(c->fd, status, keep, head_only, "");
-	rc = send_file(c, r, keep, head_only);
-	if (!r->f.cached)
-		close(r->f.fd);
-	return rc;
-}
-
-static int respond(struct conn *c, struct web_request *req, int keep)
-{
-	struct reply *r = malloc(sizeof(*r));
-	int rc;
-
-	if (!r) {
-		/* Out of memory: say so, and close. */
-		web_send_error(c->fd, 503, 0, 0, "");
-		return -1;
-	}
-	rc = reply(c, r, req, keep);
-	free(r);
+	rc = send_file(c, &f, keep, head_only);
+	if (!f.cached)
+		close(f.fd);
 	return rc;
 }
 

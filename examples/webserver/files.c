@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -156,7 +157,7 @@ int web_file_open(const char *target, struct web_file *f)
 	f->fd = -1;
 	f->cached = 0;
 	f->reply = NULL;
-	f->location[0] = '\0';
+	f->location = NULL;
 	/* Only origin-form ("/path"); no proxy forms. */
 	if (target[0] != '/' || plen > WEB_URI_MAX)
 		return 400;
@@ -178,9 +179,12 @@ int web_file_open(const char *target, struct web_file *f)
 		return status;
 	if (!dir_form) {
 		/* The raw path (still encoded) plus '/', query kept. */
-		snprintf(f->location, sizeof(f->location),
-			 "Location: %.*s/%s\r\n", (int)plen, target,
-			 target + plen);
+		size_t n = strlen(target) + sizeof("Location: /\r\n");
+
+		if (!(f->location = malloc(n)))
+			return 500;
+		snprintf(f->location, n, "Location: %.*s/%s\r\n", (int)plen,
+			 target, target + plen);
 		return 301;
 	}
 	strcat(full, full[strlen(full) - 1] == '/' ? "index.html"

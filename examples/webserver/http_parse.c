@@ -25,13 +25,17 @@ long web_head_end(const char *buf, size_t len)
 	return 0;
 }
 
-/* RFC 9110 tchar: what method and header names are made of. */
+/* RFC 9110 tchar: what method and header names are made of. A bit per
+ * byte value (ASCII only): every byte of every name is looked up. */
+static const unsigned char tchars[16] = {
+	[4] = 0xfa, [5] = 0x6c, [6] = 0xff, [7] = 0x03,	/* !#$%&'*+-. 0-9 */
+	[8] = 0xfe, [9] = 0xff, [10] = 0xff, [11] = 0xc7, /* A-Z ^_ */
+	[12] = 0xff, [13] = 0xff, [14] = 0xff, [15] = 0x57, /* `a-z |~ */
+};
+
 static int is_tchar(unsigned char c)
 {
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z'))
-		return 1;
-	return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+	return c < 128 && (tchars[c >> 3] >> (c & 7)) & 1;
 }
 
 /* Cuts the line starting at (*p) at its CRLF and moves (*p) past it;

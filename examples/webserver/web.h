@@ -76,11 +76,12 @@ struct web_file {
 	 * bytes, if it has one; (reply_head) bytes of head. */
 	const char *reply;
 	size_t reply_head;
-	/* For a 301: the whole header line, "Location: URI\r\n". */
-	char location[WEB_URI_MAX + 24];
+	/* For a 301: the whole header line, "Location: URI\r\n", from
+	 * malloc(): the caller frees it. NULL for other statuses. */
+	char *location;
 };
 /* Returns 200 with (f->fd) open, 301 with (f->location) set, or an error
- * status (400, 403, 404, 500). */
+ * status (400, 403, 404, 500). Small, for the caller's stack. */
 int web_file_open(const char *target, struct web_file *f);
 
 /* file_cache.c: open files and directories on read-only mounts, kept by
