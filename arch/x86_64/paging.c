@@ -310,7 +310,6 @@ bool vm_fault_in(uintptr_t va)
 bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes)
 {
 	uintptr_t end = va + len, size;
-	uint64_t need = PTE_P | (device_writes ? PTE_W : 0);
 
 	/* Not identity-mapped: a device would get the wrong address. */
 	if (end < va || in_lazy_region(va) || in_lazy_region(end - 1))
@@ -318,24 +317,10 @@ bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes)
 	for (uintptr_t p = va; p < end; p = ALIGN_DOWN(p, size) + size) {
 		const uint64_t *e = leaf(p, &size);
 
-		if (!e)
+		if (!e || (*e & PTE_PCD) || (device_writes && !(*e & PTE_W)))
 			return false;
-		/* A 4 KiB page's neighbours in its table map the pages
-		 * after it: a buffer of several (a socket's, a stack's) is
-		 * checked without walking down again for each. */
-		for (;;) {
-			uintptr_t next = ALIGN_DOWN(p, size) + size;
-
-			if ((*e & (need | PTE_PCD)) != need)
-				return false;
-			if (next < p)	/* the last page */
-				return true;
-			if (size != PAGE_SIZE || next >= end ||
-			    INDEX(p, 0) == 511)
-				break;
-			p = next;
-			e++;
-		}
+		if (ALIGN_DOWN(p, size) + size < p)	/* the last page */
+			break;
 	}
 	return true;
 }
