@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <arch/mmu.h>
 #include <drivers/virtio.h>
 #include <kernel/cmdline.h>
 #include <kernel/exit.h>
@@ -41,17 +42,19 @@ static size_t pool_pages(unsigned n, uint32_t len)
 	return ALIGN_UP((size_t)n * len, PAGE_SIZE) / PAGE_SIZE;
 }
 
-/* (n) buffers of (len) bytes in one run of pages. */
+/* (n) buffers of (len) bytes in one run of pages, checked for DMA here
+ * once (their requests say so: dma_checked). */
 static int pool_init(struct vnet *v, struct vnet_buf **bufs, unsigned n,
 		     uint32_t len, void (*done)(struct virtq_req *))
 {
+	size_t pages = pool_pages(n, len);
 	struct vnet_buf *b = heap_alloc(n * sizeof(*b));
-	uint8_t *mem = page_alloc(pool_pages(n, len));
+	uint8_t *mem = page_alloc(pages);
 
-	if (!b || !mem) {
+	if (!b || !mem || !vm_dma_ok((uintptr_t)mem, pages * PAGE_SIZE, true)) {
 		heap_free(b);
 		if (mem)
-			page_free(mem, pool_pages(n, len));
+			page_free(mem, pages);
 		return -ENOMEM;
 	}
 	memset(b, 0, n * sizeof(*b));

@@ -58,7 +58,8 @@ static int rx_post(struct vnet *v, struct vnet_buf *b)
 {
 	struct virtq_buf in = { b->data, v->buf_len };
 
-	b->req = (struct virtq_req){ .complete = vnet_rx_done };
+	b->req = (struct virtq_req){ .complete = vnet_rx_done,
+				     .dma_checked = true };
 	return virtq_submit(v->rxq, &b->req, NULL, 0, &in, 1);
 }
 

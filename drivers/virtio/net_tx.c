@@ -225,7 +225,10 @@ int vnet_xmit(struct netdev *d, const struct netdev_frag *frags, unsigned n,
 		h->gso_size = off->mss;
 		h->hdr_len = off->hdr_len;
 	}
-	b->req = (struct virtq_req){ .complete = tso ? tso_done : vnet_tx_done };
+	/* A frame's buffer is from the pool pool_init() checked; a large
+	 * buffer is checked as it goes (a walk per 64 KiB). */
+	b->req = (struct virtq_req){ .complete = tso ? tso_done : vnet_tx_done,
+				     .dma_checked = !tso };
 
 	struct virtq_buf out = { b->data, VNET_HDR_LEN + len };
 	uint64_t give_up = 0;

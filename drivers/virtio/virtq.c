@@ -223,14 +223,14 @@ int virtq_submit_nowait(struct virtq *q, struct virtq_req *req,
 
 	if (n == 0 || n > q->size)
 		return -EINVAL;
-	for (unsigned i = 0; i < nout; i++)
-		if (!vm_dma_ok((uintptr_t)out[i].addr, out[i].len, false))
+	for (unsigned i = 0; i < n && !req->dma_checked; i++) {
+		const struct virtq_buf *b = i < nout ? &out[i] : &in[i - nout];
+
+		if (!vm_dma_ok((uintptr_t)b->addr, b->len, i >= nout))
 			return -EFAULT;
-	for (unsigned i = 0; i < nin; i++) {
-		if (!vm_dma_ok((uintptr_t)in[i].addr, in[i].len, true))
-			return -EFAULT;
-		in_len += in[i].len;
 	}
+	for (unsigned i = 0; i < nin; i++)
+		in_len += in[i].len;
 	sema_init(&req->done, 0);
 	req->used_len = 0;
 	req->error = 0;

@@ -173,6 +173,11 @@ struct virtq_req {
 	uint16_t ndesc;		/* private */
 	uint32_t in_len;	/* private: room in the (in) buffers */
 	void (*complete)(struct virtq_req *req);	/* optional */
+	/* Optional: the buffers are the driver's own, checked for DMA
+	 * (vm_dma_ok()) once when allocated, so not at each submission
+	 * (a page walk or two per frame, a few percent of a small HTTP
+	 * request's instructions). */
+	bool dma_checked;
 };
 
 struct virtq {
