@@ -7,6 +7,7 @@
  */
 #include <kernel/compiler.h>
 #include <kernel/kerrno.h>
+#include <kernel/percpu.h>
 #include <kernel/thread_impl.h>
 
 #include <toro/cpu.h>
@@ -276,13 +277,13 @@ __cold sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn,
  */
 static struct {
 	uint32_t locked;
-	unsigned owner;		/* cpu_id() of the holder */
+	unsigned owner;		/* this_cpu_id() of the holder */
 	unsigned depth;
 } prot;
 
 sys_prot_t sys_arch_protect(void)
 {
-	unsigned me = cpu_id();
+	unsigned me = this_cpu_id();	/* inline: a dozen calls a request */
 
 	if (__atomic_load_n(&prot.locked, __ATOMIC_ACQUIRE) &&
 	    prot.owner == me) {
