@@ -224,15 +224,17 @@ static int scan(struct vfs_file *const *files, const unsigned *events,
 #define ON_STACK 16
 
 int vfs_poll_wait(struct vfs_file *const *files, const unsigned *events,
-		  unsigned *revents, size_t n, uint64_t deadline)
+		  unsigned *revents, size_t n, int64_t timeout_ns)
 {
 	struct poll_entry stack[ON_STACK], *e = stack;
 	struct poll_wait pw = { 0 };
 	int ready = scan(files, events, revents, n);
+	uint64_t deadline = WAITQ_NO_DEADLINE;
 
-	if (ready ||
-	    (deadline != WAITQ_NO_DEADLINE && clock_ns() >= deadline))
+	if (ready || timeout_ns == 0)
 		return ready;
+	if (timeout_ns > 0)
+		deadline = clock_ns() + (uint64_t)timeout_ns;
 	if (n > ON_STACK && !(e = heap_alloc(n * sizeof(*e))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {

@@ -155,17 +155,9 @@ void sock_watch(struct vfs_file *f)
 
 int sock_wait(struct vfs_file *f, unsigned events, int timeout_ms)
 {
-	uint64_t deadline = WAITQ_NO_DEADLINE;
 	unsigned revents;
-
-	/* Most calls find it ready (a receive looks here first): those
-	 * need no deadline, so no clock read. */
-	if (vfs_poll(f) & (events | VFS_POLL_ALWAYS))
-		return 0;
-	if (timeout_ms > 0)
-		deadline = clock_ns() + (uint64_t)timeout_ms * 1000000;
-
-	int rc = vfs_poll_wait(&f, &events, &revents, 1, deadline);
+	int rc = vfs_poll_wait(&f, &events, &revents, 1,
+			       timeout_ms > 0 ? timeout_ms * 1000000LL : -1);
 
 	return rc < 0 ? rc : rc == 0 ? -EAGAIN : 0;
 }

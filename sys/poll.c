@@ -24,12 +24,10 @@
 /* Up to this many entries live on the stack, more in the heap. */
 #define ON_STACK 32
 
-/* Milliseconds from now as a clock_ns() deadline; < 0: none. */
-static uint64_t ms_deadline(long ms)
+/* Milliseconds as vfs_poll_wait()'s timeout; < 0: none. */
+static int64_t ms_timeout(long ms)
 {
-	if (ms < 0)
-		return WAITQ_NO_DEADLINE;
-	return clock_ns() + (uint64_t)ms * 1000000;
+	return ms < 0 ? -1 : (int64_t)ms * 1000000;
 }
 
 static long do_poll(struct pollfd *fds, unsigned long nfds, long ms)
@@ -56,7 +54,7 @@ static long do_poll(struct pollfd *fds, unsigned long nfds, long ms)
 		files[i] = fds[i].fd < 0 ? NULL : fd_get(fds[i].fd);
 		events[i] = (unsigned short)fds[i].events;
 	}
-	rc = vfs_poll_wait(files, events, revents, nfds, ms_deadline(ms));
+	rc = vfs_poll_wait(files, events, revents, nfds, ms_timeout(ms));
 	for (unsigned long i = 0; i < nfds; i++) {
 		if (rc >= 0)
 			fds[i].revents = fds[i].fd < 0 ? 0 :

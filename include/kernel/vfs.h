@@ -279,13 +279,14 @@ void vfs_file_notify(struct vfs_file *f, unsigned events);
 
 /*
  * poll() over (n) open files (NULL entries are skipped): waits until one
- * of them is ready for what (events[i]) asks (plus VFS_POLL_ALWAYS), until
- * clock_ns() reaches (deadline), or until the thread is interrupted.
- * Fills (revents) and returns how many entries have events, 0 at the
- * deadline, or -EINTR.
+ * of them is ready for what (events[i]) asks (plus VFS_POLL_ALWAYS), for
+ * at most (timeout_ns) (< 0: no limit; 0: only a look), or until the
+ * thread is interrupted. Fills (revents) and returns how many entries
+ * have events, 0 at the timeout, or -EINTR. A timeout rather than a
+ * deadline: a call that finds a file ready (most) reads no clock.
  */
 int vfs_poll_wait(struct vfs_file *const *files, const unsigned *events,
-		  unsigned *revents, size_t n, uint64_t deadline);
+		  unsigned *revents, size_t n, int64_t timeout_ns);
 
 /*
  * Mounts a filesystem at (path) ("/" or an absolute path of one or more

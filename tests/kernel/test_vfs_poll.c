@@ -124,8 +124,7 @@ static void *wait_exclusive(void *arg)
 	unsigned events = EXCLUSIVE_IN, revents = 0;
 	uint64_t start = clock_ns();
 
-	lw->got = vfs_poll_wait(files, &events, &revents, 1,
-				start + 5 * SECOND_NS);
+	lw->got = vfs_poll_wait(files, &events, &revents, 1, 5 * SECOND_NS);
 	lw->waited_ns = clock_ns() - start;
 	return NULL;
 }
