@@ -26,11 +26,12 @@ long web_head_end(const char *buf, size_t len)
 }
 
 /* RFC 9110 tchar: what method and header names are made of. A bit per
- * byte value (ASCII only): every byte of every name is looked up. */
+ * byte value (ASCII only): every byte of every name is looked up. By
+ * rows of 8: !#$%&'*+-. 0-9, then A-Z ^_, then `a-z |~. */
 static const unsigned char tchars[16] = {
-	[4] = 0xfa, [5] = 0x6c, [6] = 0xff, [7] = 0x03,	/* !#$%&'*+-. 0-9 */
-	[8] = 0xfe, [9] = 0xff, [10] = 0xff, [11] = 0xc7, /* A-Z ^_ */
-	[12] = 0xff, [13] = 0xff, [14] = 0xff, [15] = 0x57, /* `a-z |~ */
+	[4] = 0xfa, [5] = 0x6c, [6] = 0xff, [7] = 0x03,
+	[8] = 0xfe, [9] = 0xff, [10] = 0xff, [11] = 0xc7,
+	[12] = 0xff, [13] = 0xff, [14] = 0xff, [15] = 0x57,
 };
 
 static int is_tchar(unsigned char c)

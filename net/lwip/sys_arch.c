@@ -283,7 +283,7 @@ static struct {
 
 sys_prot_t sys_arch_protect(void)
 {
-	unsigned me = this_cpu_id();	/* inline: a dozen calls a request */
+	unsigned me = this_cpu_id();	/* inline: a dozen a request */
 
 	if (__atomic_load_n(&prot.locked, __ATOMIC_ACQUIRE) &&
 	    prot.owner == me) {
