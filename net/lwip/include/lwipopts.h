@@ -89,6 +89,15 @@
 /* Reassembly keeps a pointer per fragment where its 8-byte header was:
  * with 64-bit pointers it must copy the header aside. */
 #define IPV6_FRAG_COPYHEADER		1
+/* No fragmenting of IPv6 packets we send: lwIP 2.1.3's ip6_frag() moves
+ * the payload pointers and lengths of the packet's own pbufs as it goes.
+ * A TCP segment that reaches it (over the path's MTU) stays cut short in
+ * TCP's retransmission queue, and sent again it makes ip6_frag() run off
+ * the end of its chain: a kernel fault (the vnet fuzzer found it). A
+ * packet over the MTU is dropped by the driver instead (-EMSGSIZE):
+ * TCP's segments are sized from the link's MTU; UDP over IPv6 is limited
+ * to one link MTU a datagram. Reassembly of what we receive stays. */
+#define LWIP_IPV6_FRAG			0
 #define LWIP_ARP			1
 #define LWIP_ETHERNET			1
 #define LWIP_ICMP			1
