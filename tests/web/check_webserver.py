@@ -314,6 +314,35 @@ def check_slow_sender(args):
     slow.close()
 
 
+def check_trickle(args):
+    """A request head sent a byte every 2 s, each well within the
+    server's idle timeout, still gets a 408 and is closed: the head as a
+    whole must come within the timeout, counted from its first bytes
+    (not each receive on its own, which a byte at a time would satisfy
+    for ever). Fails if the server keeps taking bytes for TIMEOUT s."""
+    c = Raw(args.host, args.port)
+    c.send(b"GET / HTTP/1.1\r\nHost: t\r\nX-Slow: ")
+    c.sock.settimeout(2)
+    got = b""
+    for _ in range(TIMEOUT // 2):
+        try:
+            data = c.sock.recv(65536)
+        except socket.timeout:
+            try:
+                c.sock.sendall(b"a")
+            except OSError:
+                break
+            continue
+        except ConnectionResetError:
+            break
+        if not data:
+            break
+        got += data
+    c.close()
+    expect(got.startswith(b"HTTP/1.1 408 "),
+           f"answered {got[:40]!r} after taking a byte every 2 s")
+
+
 def check_concurrent(args, clients=100, rounds=4):
     """(clients) keep-alive connections open at once, (rounds) requests
     each. The connections are opened one by one, each with its first
@@ -465,7 +494,7 @@ CHECKS = [("files", check_files), ("index", check_index),
           ("400_no_crlf", check_400_no_crlf), ("413", check_413),
           ("414", check_414), ("dotdot", check_dotdot),
           ("http10", check_http10), ("same_port", check_same_port),
-          ("slow_sender", check_slow_sender),
+          ("slow_sender", check_slow_sender), ("trickle", check_trickle),
           ("concurrent_100", check_concurrent), ("reset", check_reset),
           ("big", check_big), ("changed", check_changed)]
 
