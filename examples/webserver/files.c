@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Request target -> file under the document root. The path is
- * percent-decoded first and then checked segment by segment, so `..` is
- * refused however it is spelled (`%2e%2e`, `.%2E`); `.` and empty
+ * Request target -> file under the document root. The path is checked
+ * segment by segment as it is percent-decoded, so `..` is refused
+ * however it is spelled (`%2e%2e`, `.%2E`); `.` and empty
  * segments are dropped. A directory is served through its index.html; a
  * directory named without its trailing slash is answered with a 301 to
  * the slash form, so that relative links in its index resolve inside it
@@ -29,52 +29,66 @@ static int hex(int c)
 	return -1;
 }
 
-/* Decodes (n) bytes of (src) into (dst), which holds n + 1. */
-static int percent_decode(char *dst, const char *src, size_t n)
+/* One byte of the path at (*src), percent-decoded; (*src) moves past it.
+ * -1 for a bad escape or an escaped NUL. */
+static int decoded_byte(const char **src, const char *end)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (src[i] != '%') {
-			*dst++ = src[i];
-			continue;
-		}
-		if (i + 2 >= n)
-			return -1;
-		int hi = hex((unsigned char)src[i + 1]);
-		int lo = hi < 0 ? -1 : hex((unsigned char)src[i + 2]);
+	const char *s = *src;
 
-		if (lo < 0 || (hi == 0 && lo == 0))
-			return -1;	/* bad escape, or a NUL */
-		*dst++ = (char)(hi << 4 | lo);
-		i += 2;
+	if (*s != '%') {
+		*src = s + 1;
+		return (unsigned char)*s;
 	}
-	*dst = '\0';
-	return 0;
+	if (end - s < 3)
+		return -1;
+	int hi = hex((unsigned char)s[1]);
+	int lo = hi < 0 ? -1 : hex((unsigned char)s[2]);
+
+	if (lo < 0 || (hi == 0 && lo == 0))
+		return -1;
+	*src = s + 3;
+	return hi << 4 | lo;
 }
 
 /*
- * Appends the decoded path's segments to (out) (which holds the root),
- * each behind a '/'. Returns 0, or -1 for `..` or a path too long.
+ * Appends the path of (n) bytes at (src) to the root in (out)[0..len),
+ * decoded, segment by segment, each behind a '/', in one pass (a decoded
+ * '/', from %2F, separates segments too). Returns the new length, or -1
+ * for `..`, a bad escape or a path that does not fit (size).
+ * (*dir_form): whether the decoded path ends with a '/'.
  */
-static int join_segments(char *out, size_t size, char *path)
+static long join_path(char *out, size_t len, size_t size, const char *src,
+		      size_t n, int *dir_form)
 {
-	size_t len = strlen(out);
-	char *save = NULL;
+	const char *end = src + n;
+	size_t seg = len + 1, at = seg;	/* the segment being copied */
+	int c = '/', done;
 
-	for (char *seg = strtok_r(path, "/", &save); seg;
-	     seg = strtok_r(NULL, "/", &save)) {
-		if (strcmp(seg, ".") == 0)
+	if (seg >= size)
+		return -1;
+	out[len] = '/';
+	do {
+		done = src == end;
+		if (done)
+			*dir_form = c == '/';	/* c: the last byte */
+		else if ((c = decoded_byte(&src, end)) < 0)
+			return -1;
+		if (at + 2 > size)
+			return -1;
+		if (!done && c != '/') {
+			out[at++] = (char)c;
 			continue;
-		if (strcmp(seg, "..") == 0)
+		}
+		/* A segment's end: empty and "." are dropped, ".." refused. */
+		if (at - seg == 2 && out[seg] == '.' && out[seg + 1] == '.')
 			return -1;
-		size_t n = strlen(seg);
-
-		if (len + 1 + n + 1 > size)
-			return -1;
-		out[len++] = '/';
-		memcpy(out + len, seg, n + 1);
-		len += n;
-	}
-	return 0;
+		if (at == seg || (at - seg == 1 && out[seg] == '.'))
+			at = seg;
+		else
+			out[at++] = '/', seg = at;
+	} while (!done);
+	out[seg - 1] = '\0';	/* the last '/' */
+	return (long)(seg - 1);
 }
 
 static int open_error(int err)
@@ -150,9 +164,10 @@ static size_t path_len(const char *target)
 
 int web_file_open(const char *target, struct web_file *f)
 {
-	char decoded[WEB_URI_MAX + 1];
 	char full[4096 + 32];
-	size_t plen = path_len(target);
+	size_t plen = path_len(target), root = strlen(web_config.root);
+	int dir_form;
+	long len;
 
 	f->fd = -1;
 	f->cached = 0;
@@ -161,17 +176,15 @@ int web_file_open(const char *target, struct web_file *f)
 	/* Only origin-form ("/path"); no proxy forms. */
 	if (target[0] != '/' || plen > WEB_URI_MAX)
 		return 400;
-	if (percent_decode(decoded, target, plen))
-		return 400;
-	int dir_form = decoded[strlen(decoded) - 1] == '/';
-
-	if (strlen(web_config.root) >= sizeof(full))
+	if (root >= sizeof(full))
 		return 500;
-	strcpy(full, web_config.root);
-	if (join_segments(full, sizeof(full) - 16, decoded))
+	memcpy(full, web_config.root, root);
+	len = join_path(full, root, sizeof(full) - 16, target, plen,
+			&dir_form);
+	if (len < 0)
 		return 400;
-	if (full[0] == '\0')
-		strcpy(full, "/");
+	if (len == 0)
+		memcpy(full, "/", (size_t)(len = 1) + 1);
 
 	int status = open_file(full, f);
 
@@ -187,8 +200,8 @@ int web_file_open(const char *target, struct web_file *f)
 			 target, target + plen);
 		return 301;
 	}
-	strcat(full, full[strlen(full) - 1] == '/' ? "index.html"
-						     : "/index.html");
+	strcpy(full + len, full[len - 1] == '/' ? "index.html"
+						  : "/index.html");
 	status = open_file(full, f);
 	return status ? status : 404;	/* index.html a directory */
 }
