@@ -9,6 +9,7 @@
 #include <arch/mmu.h>
 #include <kernel/page_alloc.h>
 #include <kernel/percpu.h>
+#include <kernel/sched.h>
 #include <kernel/vfs_path.h>
 
 #include "sys_impl.h"
@@ -27,10 +28,13 @@ static bool on_own_stack(const void *p, size_t n)
 	       n <= c->run_stack_hi - a;
 }
 
+/* Others (the heap) are walked once per thread and buffer: a thread
+ * hands the same ones over call after call. */
 static bool user_memory(const void *p, size_t n, bool write)
 {
 	return n == 0 || on_own_stack(p, n) ||
-	       vm_dma_ok((uintptr_t)p, n, write);
+	       vm_dma_ok_memo(&sched_current()->user_memo, (uintptr_t)p,
+				      n, write);
 }
 
 bool user_readable(const void *p, size_t n)

@@ -46,6 +46,8 @@ extern uint8_t boot_has_nx;
 static uint64_t *root;
 static bool live;	/* root is loaded: changes need TLB flushes */
 static struct spinlock lock;
+/* How many times set_range() changed the tables (vm_dma_ok_memo()). */
+static unsigned long changes;
 
 static void flush(uintptr_t va)
 {
@@ -141,11 +143,15 @@ static uint64_t *walk(uintptr_t va, int level, bool create)
  * where the range allows and nothing finer is mapped there. */
 static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
 {
+	int rc = 0;
+
 	while (va < end) {
 		uint64_t *pde = walk(va, 1, true);
 
-		if (!pde)
-			return -ENOMEM;
+		if (!pde) {
+			rc = -ENOMEM;
+			break;
+		}
 		bool big_ok = IS_ALIGNED(va, LEVEL_SIZE(1)) &&
 			      end - va >= LEVEL_SIZE(1) &&
 			      (!(*pde & PTE_P) || (*pde & PTE_PS));
@@ -158,8 +164,10 @@ static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
 		}
 		uint64_t *pte = walk(va, 0, true);
 
-		if (!pte)
-			return -ENOMEM;
+		if (!pte) {
+			rc = -ENOMEM;
+			break;
+		}
 		uint64_t old = *pte, pte_new = (flags & PTE_P) ? (va | flags) :
 							      flags;
 
@@ -174,7 +182,10 @@ static int set_range(uintptr_t va, uintptr_t end, uint64_t flags)
 		}
 		va += PAGE_SIZE;
 	}
-	return 0;
+	/* After the entries, even when out of memory half-way: whoever
+	 * reads the new count walks the new tables (vm_dma_ok_memo()). */
+	__atomic_fetch_add(&changes, 1, __ATOMIC_RELEASE);
+	return rc;
 }
 
 /* Once the image is mapped, nothing may change how: a stray mapping call
@@ -273,20 +284,21 @@ static const uint64_t *leaf(uintptr_t va, uintptr_t *size)
 	return NULL;
 }
 
-/* The region's bounds (kernel.ld) lie beyond the 2 GiB that this file's
+/* Whether [va, end) and the lazily mapped region share a byte. The
+ * region's bounds (kernel.ld) lie beyond the 2 GiB that this file's
  * 32-bit addresses reach: they are loaded as 64-bit immediates. */
-static bool in_lazy_region(uintptr_t va)
+static bool meets_lazy_region(uintptr_t va, uintptr_t end)
 {
-	uintptr_t start, end;
+	uintptr_t start, stop;
 
 	__asm__("movabs $__lazy_start, %0" : "=r"(start));
-	__asm__("movabs $__lazy_end, %0" : "=r"(end));
-	return va >= start && va < end;
+	__asm__("movabs $__lazy_end, %0" : "=r"(stop));
+	return va < stop && end > start;
 }
 
 bool vm_fault_in(uintptr_t va)
 {
-	if (!in_lazy_region(va) || !live)
+	if (!meets_lazy_region(va, va + 1) || !live)
 		return false;
 	void *page = page_alloc(1);
 	bool irq = spin_lock_irqsave(&lock);
@@ -312,7 +324,7 @@ bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes)
 	uintptr_t end = va + len, size;
 
 	/* Not identity-mapped: a device would get the wrong address. */
-	if (end < va || in_lazy_region(va) || in_lazy_region(end - 1))
+	if (end < va || meets_lazy_region(va, end))
 		return false;
 	for (uintptr_t p = va; p < end; p = ALIGN_DOWN(p, size) + size) {
 		const uint64_t *e = leaf(p, &size);
@@ -322,6 +334,31 @@ bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes)
 		if (ALIGN_DOWN(p, size) + size < p)	/* the last page */
 			break;
 	}
+	return true;
+}
+
+bool vm_dma_ok_memo(struct vm_memo *m, uintptr_t va, size_t len,
+		    bool device_writes)
+{
+	/* Read before a walk: a change during it leaves what the walk
+	 * found under the old count, stale at the next look. */
+	unsigned long now = __atomic_load_n(&changes, __ATOMIC_ACQUIRE);
+
+	if (m->changes != now)
+		*m = (struct vm_memo){ .changes = now };
+	for (unsigned i = 0; i < VM_MEMO_RANGES; i++)
+		if (va >= m->start[i] && va < m->end[i] &&
+		    len <= m->end[i] - va &&
+		    (!device_writes || m->writable[i]))
+			return true;
+	if (!vm_dma_ok(va, len, device_writes))
+		return false;
+	unsigned i = m->next;
+
+	m->next = (uint8_t)((i + 1) % VM_MEMO_RANGES);
+	m->start[i] = va;
+	m->end[i] = va + len;
+	m->writable[i] = device_writes;
 	return true;
 }
 

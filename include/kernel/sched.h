@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/mmu.h>
 #include <kernel/mpsc.h>
 #include <kernel/waitq.h>
 
@@ -90,6 +91,9 @@ struct thread {
 	/* A write that did part of its work ended because nobody reads
 	 * any more: the system call still raises SIGPIPE (sys/fd_io.c). */
 	bool broken_pipe;
+	/* The buffers its system calls last handed over, found fit
+	 * (sys/user.c): a server's are the same for each request. */
+	struct vm_memo user_memo;
 	bool done;			/* exited; under join's lock */
 	struct waitq join;		/* threads in kthread_join() */
 };

@@ -99,3 +99,43 @@ TEST(user_memory, every_page_of_a_long_buffer_is_checked)
 	EXPECT_TRUE(vm_dma_ok((uintptr_t)b, N * PAGE_SIZE, true));
 	page_free(b, N);
 }
+
+/* vm_dma_ok_memo() answers from what it found before only while the
+ * page tables are unchanged, and a range found readable is not taken as
+ * writable. */
+TEST(user_memory, a_remembered_buffer_is_checked_again_after_a_change)
+{
+	struct vm_memo m = { 0 };
+	uint8_t *b = page_alloc(3);
+	uintptr_t a = (uintptr_t)b;
+
+	ASSERT_NE(b, NULL);
+	EXPECT_TRUE(vm_dma_ok_memo(&m, a + 8, 64, true));
+	EXPECT_TRUE(vm_dma_ok_memo(&m, a + 2 * PAGE_SIZE, 64, true));
+	EXPECT_TRUE(vm_dma_ok_memo(&m, a + 16, 32, true));	/* inside */
+	/* Read-only now: the same buffers must be refused for writing. */
+	ASSERT_EQ(vm_map(a, PAGE_SIZE, 0), 0);
+	EXPECT_FALSE(vm_dma_ok_memo(&m, a + 16, 32, true));
+	EXPECT_TRUE(vm_dma_ok_memo(&m, a + 16, 32, false));
+	EXPECT_FALSE(vm_dma_ok_memo(&m, a + 16, 32, true));
+	EXPECT_TRUE(vm_dma_ok_memo(&m, a + 2 * PAGE_SIZE, 64, true));
+	/* A range that only starts in a remembered one is walked. */
+	ASSERT_EQ(vm_set_guard(a + PAGE_SIZE), 0);
+	EXPECT_TRUE(vm_dma_ok_memo(&m, a + 2 * PAGE_SIZE, 64, true));
+	EXPECT_FALSE(vm_dma_ok_memo(&m, a + 2 * PAGE_SIZE - 8, 64, true));
+	EXPECT_FALSE(vm_dma_ok_memo(&m, a + 16, PAGE_SIZE, false));
+
+	/* Through a system call: the thread's own memo. */
+	struct timespec *ts = (struct timespec *)(a + 2 * PAGE_SIZE);
+
+	EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, ts), 0);
+	EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, ts), 0);
+	ASSERT_EQ(vm_map(a + 2 * PAGE_SIZE, PAGE_SIZE, 0), 0);
+	errno = 0;
+	EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, ts), -1);
+	EXPECT_EQ(errno, EFAULT);
+
+	ASSERT_EQ(vm_map(a, 3 * PAGE_SIZE, VM_WRITE), 0);
+	EXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, ts), 0);
+	page_free(b, 3);
+}
