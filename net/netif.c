@@ -47,7 +47,8 @@ err_t netif_send(struct pbuf *p)
 	struct pbuf *q;
 	int rc;
 
-	if (p->tot_len > SIZEOF_ETH_HDR + link_mtu && netif_tso_cut(dev, p))
+	if (p->tot_len > SIZEOF_ETH_HDR + link_mtu &&
+	    netif_tso_cut(dev, p, link_mtu))
 		return ERR_OK;
 	/* Before the pieces are taken: it writes into the frame. */
 	offload = netif_csum_tx(dev, p, &csum);

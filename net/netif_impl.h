@@ -45,13 +45,13 @@ unsigned netif_ip_hdr_csum(const uint8_t *ip, unsigned ihl);
  * UNLOCK_TCPIP_CORE (lwipopts.h). */
 bool netif_tso_take(struct netdev *d, struct pbuf *p);
 void netif_tso_flush(void);
-/* A big TCP segment (p), one the device did not take whole, cut into
- * frames of its MSS and copied to the device one by one; any other frame
- * is left alone: false. */
-bool netif_tso_cut(struct netdev *d, struct pbuf *p);
+/* A TCP segment (p) the device cannot take whole, cut into frames and
+ * copied to the device one by one: a big one at its MSS, any other at
+ * what the link's (mtu) leaves. Any other frame is left alone: false. */
+bool netif_tso_cut(struct netdev *d, struct pbuf *p, unsigned mtu);
 
-/* netif.c: sends (p) to the device as it is (netif_tso_cut() for a big
- * TCP segment). */
+/* netif.c: sends (p) to the device as it is (netif_tso_cut() for a TCP
+ * segment over the link's MTU). */
 err_t netif_send(struct pbuf *p);
 /* netif.c: after the core lock is let go, tells the device of the frames
  * this CPU sent while it was held (netdev.h, tx_flush). */

@@ -37,7 +37,12 @@
  * Big segments (net/tcp_big.c) are larger than the link's MTU: they go
  * to the device whole, even alone, to be cut at the MSS they carry in
  * their urgent pointer; when the device cannot take one whole (no buffer
- * free), netif_tso_cut() cuts it here and sends it in copies.
+ * free), netif_tso_cut() cuts it here and sends it in copies. It cuts
+ * any other TCP segment larger than the link takes the same way, at the
+ * link's MTU: lwIP sends IPv6 at a destination's path MTU, which an
+ * ICMPv6 Packet Too Big can set above the link's, and without
+ * fragmentation (lwipopts.h) the device would drop such a segment each
+ * time TCP sends it again.
  */
 #include <string.h>
 
@@ -45,6 +50,7 @@
 #include <kernel/percpu.h>
 #include <kernel/sched.h>
 
+#include "lwip/inet_chksum.h"
 #include "lwip/pbuf.h"
 #include "lwip/prot/ethernet.h"
 #include "lwip/prot/ip.h"
@@ -408,19 +414,27 @@ bool netif_tso_take(struct netdev *d, struct pbuf *p)
 	return true;
 }
 
-bool netif_tso_cut(struct netdev *d, struct pbuf *p)
+bool netif_tso_cut(struct netdev *d, struct pbuf *p, unsigned mtu)
 {
 	uint8_t frame[HDR_MAX + TCP_MSS];
 	struct seg_info s;
 
-	if (!data_segment(p, &s) || s.v6)
+	if (!data_segment(p, &s))
 		return false;
 	uint8_t *ip = frame + ETH_HLEN, *tcp = ip + s.ihl;
-	unsigned mss, id, fin_psh;
+	unsigned mss, id, fin_psh, l4;
 
 	memcpy(frame, s.h, s.hlen);
 	mss = take_mark(tcp);
-	if (!mss || mss > TCP_MSS)
+	/* Not a big segment: one lwIP made for a larger MTU than the
+	 * link's (IPv6 sends at the path's, which a Packet Too Big can
+	 * raise), which the device would drop whole, and TCP would send
+	 * again and again. */
+	if (!mss && mtu > s.hlen - ETH_HLEN)
+		mss = mtu - (s.hlen - ETH_HLEN);
+	if (mss > TCP_MSS)
+		mss = TCP_MSS;
+	if (!mss)
 		return false;
 	id = be16(ip + 4);
 	fin_psh = tcp[TCP_FLAGS_OFF] & (TCP_FIN | TCP_PSH);
@@ -429,6 +443,9 @@ bool netif_tso_cut(struct netdev *d, struct pbuf *p)
 		.start = (uint16_t)(ETH_HLEN + s.ihl),
 		.offset = TCP_CSUM_OFF,
 	};
+	/* A big segment implies a device that sums; an oversized one may
+	 * meet one that does not. */
+	bool dev_sums = d->features & NETDEV_F_TX_CSUM;
 
 	for (unsigned at = 0, n; at < s.payload; at += n) {
 		struct netdev_frag f;
@@ -441,10 +458,17 @@ bool netif_tso_cut(struct netdev *d, struct pbuf *p)
 		put16(tcp + TCP_SEQ_OFF + 2, seq);
 		pbuf_copy_partial(p, frame + s.hlen, (u16_t)n,
 				  (u16_t)(s.hlen + at));
-		put16(ip + 4, id++);
-		set_lengths(ip, s.ihl, s.hlen - ETH_HLEN - s.ihl + n, false);
+		if (!s.v6)
+			put16(ip + 4, id++);
+		l4 = s.hlen - ETH_HLEN - s.ihl + n;
+		set_lengths(ip, s.ihl, l4, s.v6);
+		if (!dev_sums) {	/* what the device would do */
+			u16_t sum = inet_chksum(tcp, (u16_t)l4);
+
+			memcpy(tcp + TCP_CSUM_OFF, &sum, sizeof(sum));
+		}
 		f = (struct netdev_frag){ frame, s.hlen + n };
-		if (d->xmit(d, &f, 1, &off))
+		if (d->xmit(d, &f, 1, dev_sums ? &off : NULL))
 			break;	/* dropped, as a full queue drops: TCP resends */
 		net_count(NET_TX_COPIED, f.len);
 		net_count(NET_TX_FRAMES, 1);

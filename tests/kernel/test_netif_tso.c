@@ -6,7 +6,8 @@
  * field zeroed; when the device cannot take it whole, netif_tso_cut()
  * sends it as frames of that MSS, each with its own sequence number,
  * lengths, IP ID and checksums, FIN and PSH on the last one only, and no
- * urgent pointer: none of the mark reaches the wire.
+ * urgent pointer: none of the mark reaches the wire. Any other TCP
+ * segment over the link's MTU, IPv4 or IPv6, is cut the same way to fit.
  */
 #include <errno.h>
 #include <string.h>
@@ -79,35 +80,59 @@ static unsigned fold(uint32_t sum)
 	return sum;
 }
 
-/* A big segment of PAYLOAD bytes, its headers in one pbuf and its
- * payload (byte i is i * 7) in a second, as tcp_write() makes them. */
+/* A segment with headers (h) ((hlen) bytes) in one pbuf and PAYLOAD
+ * bytes (byte i is i * 7) in a second, as tcp_write() makes them. */
+static struct pbuf *segment(const uint8_t *h, unsigned hlen)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)hlen, PBUF_RAM);
+	struct pbuf *data = pbuf_alloc(PBUF_RAW, PAYLOAD, PBUF_RAM);
+
+	if (!p || !data)
+		return NULL;
+	memcpy(p->payload, h, hlen);
+	for (unsigned i = 0; i < PAYLOAD; i++)
+		((uint8_t *)data->payload)[i] = (uint8_t)(i * 7);
+	pbuf_cat(p, data);
+	return p;
+}
+
+/* A big segment over IPv4 (10.0.0.1 -> 10.0.0.2), its MSS mark (urgp). */
 static struct pbuf *big_segment(unsigned urgp, uint8_t flags)
 {
 	uint8_t h[HLEN] = {
 		[12] = 0x08, [13] = 0x00,			/* IPv4 */
 		[14] = 0x45, [18] = 0x12, [19] = 0x34,		/* ID */
+		[16] = (20 + 20 + PAYLOAD) >> 8,
+		[17] = (20 + 20 + PAYLOAD) & 0xff,
 		[22] = 64, [23] = 6,				/* TCP */
 		[26] = 10, [29] = 1, [30] = 10, [33] = 2,
 		[34] = 0x30, [35] = 0x39, [36] = 0x00, [37] = 80,
 		[38] = SEQ >> 24, [39] = (SEQ >> 16) & 0xff,
 		[40] = (SEQ >> 8) & 0xff, [41] = SEQ & 0xff,
-		[46] = 0x50, [48] = 0x10,			/* window */
+		[46] = 0x50, [47] = flags, [48] = 0x10,		/* window */
+		[52] = (uint8_t)(urgp >> 8), [53] = (uint8_t)urgp,
 	};
-	struct pbuf *p = pbuf_alloc(PBUF_RAW, HLEN, PBUF_RAM);
-	struct pbuf *data = pbuf_alloc(PBUF_RAW, PAYLOAD, PBUF_RAM);
 
-	if (!p || !data)
-		return NULL;
-	h[16] = (20 + 20 + PAYLOAD) >> 8;
-	h[17] = (20 + 20 + PAYLOAD) & 0xff;
-	h[47] = flags;
-	h[52] = (uint8_t)(urgp >> 8);
-	h[53] = (uint8_t)urgp;
-	memcpy(p->payload, h, HLEN);
-	for (unsigned i = 0; i < PAYLOAD; i++)
-		((uint8_t *)data->payload)[i] = (uint8_t)(i * 7);
-	pbuf_cat(p, data);
-	return p;
+	return segment(h, HLEN);
+}
+
+/* The same over IPv6 (fe80::1 -> fe80::2), not marked. */
+#define HLEN6		(14 + 40 + 20)
+static struct pbuf *segment6(uint8_t flags)
+{
+	uint8_t h[HLEN6] = {
+		[12] = 0x86, [13] = 0xdd, [14] = 0x60,		/* IPv6 */
+		[18] = (20 + PAYLOAD) >> 8, [19] = (20 + PAYLOAD) & 0xff,
+		[20] = 6, [21] = 64,				/* TCP */
+		[22] = 0xfe, [23] = 0x80, [37] = 1,
+		[38] = 0xfe, [39] = 0x80, [53] = 2,
+		[54] = 0x30, [55] = 0x39, [56] = 0x00, [57] = 80,
+		[58] = SEQ >> 24, [59] = (SEQ >> 16) & 0xff,
+		[60] = (SEQ >> 8) & 0xff, [61] = SEQ & 0xff,
+		[66] = 0x50, [67] = flags, [68] = 0x10,		/* window */
+	};
+
+	return segment(h, HLEN6);
 }
 
 static bool start(void)
@@ -125,7 +150,7 @@ TEST(netif_tso, big_segment_is_cut_at_its_mss_when_not_taken_whole)
 
 	ASSERT_NOT_NULL(p);
 	ASSERT_TRUE(start());
-	ASSERT_TRUE(netif_tso_cut(&tso_dev, p));
+	ASSERT_TRUE(netif_tso_cut(&tso_dev, p, 1500));
 	ASSERT_EQ(nsent, 3u);
 	for (unsigned i = 0; i < nsent; i++) {
 		const uint8_t *f = sent[i].frame, *ip = f + 14, *tcp = ip + 20;
@@ -161,17 +186,48 @@ TEST(netif_tso, big_segment_is_cut_at_its_mss_when_not_taken_whole)
 	heap_free(sent);
 }
 
-TEST(netif_tso, only_big_tcp_segments_are_cut)
+TEST(netif_tso, only_tcp_segments_are_cut)
 {
-	struct pbuf *p = big_segment(0, FLAGS_ACK);
+	struct pbuf *p = big_segment(100, FLAGS_ACK);
 
 	ASSERT_NOT_NULL(p);
 	ASSERT_TRUE(start());
-	EXPECT_FALSE(netif_tso_cut(&tso_dev, p));	/* not marked */
 	((uint8_t *)p->payload)[23] = 17;		/* UDP */
-	((uint8_t *)p->payload)[53] = 100;
-	EXPECT_FALSE(netif_tso_cut(&tso_dev, p));
+	EXPECT_FALSE(netif_tso_cut(&tso_dev, p, 1500));
 	EXPECT_EQ(nsent, 0u);
+	pbuf_free(p);
+	heap_free(sent);
+}
+
+/* A segment lwIP made larger than the link takes (not a big one: no
+ * mark) is cut to fit the link's MTU rather than dropped whole; by a
+ * device that does not sum, the checksums are summed here. */
+TEST(netif_tso, a_segment_over_the_mtu_is_cut_to_fit_it)
+{
+	static struct netdev plain_dev = { .xmit = fake_xmit };
+	struct pbuf *p = big_segment(0, FLAGS_ACK | FLAGS_PSH);
+	unsigned at = 0, mss = 600;
+
+	ASSERT_NOT_NULL(p);
+	ASSERT_TRUE(start());
+	ASSERT_TRUE(netif_tso_cut(&plain_dev, p, 40 + mss));
+	ASSERT_EQ(nsent, 3u);
+	for (unsigned i = 0; i < nsent; i++) {
+		const uint8_t *ip = sent[i].frame + 14, *tcp = ip + 20;
+		unsigned n = i < 2 ? mss : PAYLOAD - 2 * mss;
+		uint32_t sum = 0x0a00 + 1 + 0x0a00 + 2 + 6 + 20 + n;
+
+		EXPECT_EQ(sent[i].len, (size_t)HLEN + n);
+		EXPECT_EQ(be16(ip + 2), 40u + n);
+		EXPECT_EQ(be32(tcp + 4), SEQ + at);
+		EXPECT_EQ(tcp[13], i == 2 ? FLAGS_ACK | FLAGS_PSH : FLAGS_ACK);
+		EXPECT_FALSE(sent[i].has_off);
+		/* The whole TCP checksum: pseudo-header and segment. */
+		for (unsigned w = 0; w < 20 + n; w += 2)
+			sum += be16(tcp + w);
+		EXPECT_EQ(fold(sum), 0xffffu);
+		at += n;
+	}
 	pbuf_free(p);
 	heap_free(sent);
 }
@@ -194,6 +250,37 @@ TEST(netif_tso, big_segment_goes_whole_cut_at_its_mark)
 	EXPECT_EQ(be16(sent[0].frame + 14 + 20 + 18), 0u);
 	/* The stack's own copy keeps its mark for a retransmission's cut. */
 	EXPECT_EQ(be16((uint8_t *)p->payload + 14 + 20 + 18), (unsigned)CUT_MSS);
+	pbuf_free(p);
+	heap_free(sent);
+}
+
+/* The same over IPv6, by a device that sums: each piece with its own
+ * payload length and the pseudo-header sum for the device. */
+TEST(netif_tso, an_ipv6_segment_over_the_mtu_is_cut_to_fit_it)
+{
+	struct pbuf *p = segment6(FLAGS_ACK | FLAGS_FIN);
+	unsigned at = 0, mss = 1280 - 60;
+
+	ASSERT_NOT_NULL(p);
+	ASSERT_TRUE(start());
+	ASSERT_TRUE(netif_tso_cut(&tso_dev, p, 1280));
+	ASSERT_EQ(nsent, 2u);
+	for (unsigned i = 0; i < nsent; i++) {
+		const uint8_t *f = sent[i].frame, *ip = f + 14, *tcp = ip + 40;
+		unsigned n = i == 0 ? mss : PAYLOAD - mss;
+
+		EXPECT_EQ(sent[i].len, (size_t)HLEN6 + n);
+		EXPECT_EQ(be16(ip + 4), 20u + n);
+		EXPECT_EQ(be32(tcp + 4), SEQ + at);
+		EXPECT_EQ(tcp[13], i == 1 ? FLAGS_ACK | FLAGS_FIN : FLAGS_ACK);
+		EXPECT_EQ(be16(tcp + 16),
+			  fold(0xfe80 + 1 + 0xfe80 + 2 + 6 + 20 + n));
+		ASSERT_TRUE(sent[i].has_off);
+		EXPECT_EQ(sent[i].off.start, 54);
+		EXPECT_EQ(sent[i].off.mss, 0);
+		EXPECT_EQ(f[HLEN6], (uint8_t)(at * 7));
+		at += n;
+	}
 	pbuf_free(p);
 	heap_free(sent);
 }

@@ -94,9 +94,10 @@
  * A TCP segment that reaches it (over the path's MTU) stays cut short in
  * TCP's retransmission queue, and sent again it makes ip6_frag() run off
  * the end of its chain: a kernel fault (the vnet fuzzer found it). A
- * packet over the MTU is dropped by the driver instead (-EMSGSIZE):
- * TCP's segments are sized from the link's MTU; UDP over IPv6 is limited
- * to one link MTU a datagram. Reassembly of what we receive stays. */
+ * TCP segment over the link's MTU is cut to fit it instead
+ * (netif_tso_cut()), any other packet is dropped by the driver
+ * (-EMSGSIZE): UDP over IPv6 is limited to one link MTU a datagram.
+ * Reassembly of what we receive stays. */
 #define LWIP_IPV6_FRAG			0
 #define LWIP_ARP			1
 #define LWIP_ETHERNET			1
