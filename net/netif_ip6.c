@@ -6,7 +6,8 @@
  * keeps the addresses). lwIP takes a prefix as on-link when it is the
  * /64 of an address of ours or advertised so, hence /64 only here.
  * There is no DHCPv6 and no static router: off-link destinations need
- * a router's advertisement.
+ * a router's advertisement. Path MTUs are kept within bounds
+ * (net_ip6_input()).
  *
  * Built empty into the IPv4-only stack (TORO_IPV6 0, lwipopts.h).
  */
@@ -21,6 +22,7 @@
 #if LWIP_IPV6
 #include "lwip/ethip6.h"
 #include "lwip/ip6_addr.h"
+#include "lwip/priv/nd6_priv.h"
 #endif
 
 #include "netif_impl.h"
@@ -78,6 +80,32 @@ int netif_ip6_start(struct netif *n)
 		netif_ip6_addr_set_state(n, idx, IP6_ADDR_PREFERRED);
 	}
 	netif_set_ip6_autoconfig_enabled(n, 1);
+	return 0;
+}
+
+/*
+ * lwIP 2.1.3 sets a destination's path MTU to whatever an ICMPv6 Packet
+ * Too Big says (nd6.c), which anyone can send: 40 or less makes the MSS
+ * of the next connection with that peer 0, on which tcp_write() loops
+ * for ever under the core lock; above the link's MTU, segments the
+ * device cannot take (netif_tso_cut() cuts those). RFC 8201 bounds it:
+ * never below IPv6's minimum link MTU, never above what the link takes.
+ * Put back in bounds before each packet lwIP takes in: before the SYN
+ * from which a connection's MSS is computed, in particular.
+ */
+int net_ip6_input(struct pbuf *p, struct netif *inp)
+{
+	u16_t most = netif_mtu6(inp);
+
+	(void)p;
+	for (int i = 0; i < LWIP_ND6_NUM_DESTINATIONS; i++) {
+		u16_t *pmtu = &destination_cache[i].pmtu;
+
+		if (*pmtu && *pmtu < IP6_MIN_MTU_LENGTH)
+			*pmtu = IP6_MIN_MTU_LENGTH;
+		if (*pmtu > most && most >= IP6_MIN_MTU_LENGTH)
+			*pmtu = most;
+	}
 	return 0;
 }
 

@@ -32,7 +32,10 @@ a slow one). Cases:
              link): a request with a bad TCP checksum and one with an
              out-of-window sequence number are not taken, an
              out-of-window RST does not end the connection, then the
-             real request is answered.
+             real request is answered;
+  ptb        ICMPv6 Packet Too Big messages for our own address saying
+             an MTU of 40 bytes, then 9,000 (above the link's): new
+             IPv6 clients are still served, a 256 KiB file whole.
 At the end the server must exit 0 (--quit-path) with no fault on its
 console. Prints PASS/FAIL lines; exit status 0 only if all pass.
 """
@@ -44,6 +47,7 @@ import re
 import selectors
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -56,11 +60,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, HERE)
 import gdbguest  # noqa: E402
 import packets as pk  # noqa: E402
-from netns import GUEST, GUEST_APPEND, HOST, TAP, run_in_namespace  # noqa
+from netns import (GUEST, GUEST6, GUEST_APPEND, HOST, HOST6, TAP,  # noqa
+                   run_in_namespace)
 from web_quit import QUIT_PATH, ask_to_quit  # noqa: E402
 
 PROBE_S = 5
 BIG = 64 << 20
+MID = 256 << 10
 IDLE_CONNS = 10000
 IN_FLIGHT = 256
 FAKE_PEER = "10.9.0.77"         # on the tap's subnet, owned by nobody
@@ -78,16 +84,19 @@ def make_site(d):
     with open(os.path.join(d, "big.bin"), "wb") as f:
         for _ in range(BIG >> 20):
             f.write(block)
+    with open(os.path.join(d, "mid.bin"), "wb") as f:
+        f.write(block[:MID])
     with open(os.path.join(d, "index.html"), "rb") as f:
-        return f.read()
+        return f.read(), block[:MID]
 
 
-def probe(index, what):
-    """A fresh client must get /index.html whole within PROBE_S."""
+def probe(index, what, addr=(GUEST, 80), path="/index.html"):
+    """A fresh client must get (path) (its bytes: index) whole within
+    PROBE_S."""
     start = time.monotonic()
     try:
-        with socket.create_connection((GUEST, 80), timeout=PROBE_S) as s:
-            s.sendall(b"GET /index.html HTTP/1.1\r\nHost: g\r\n"
+        with socket.create_connection(addr, timeout=PROBE_S) as s:
+            s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: g\r\n"
                       b"Connection: close\r\n\r\n")
             data = b""
             while time.monotonic() - start < PROBE_S:
@@ -390,18 +399,50 @@ def case_tcpcheck(link, index):
     peer.send_tcp(sport, 80, seq + len(req), ack + len(data), pk.TCP_RST)
 
 
-CASES = ("idle", "synflood", "slowread", "frames", "fragments", "tcpcheck")
+CASES = ("idle", "synflood", "slowread", "frames", "fragments", "tcpcheck",
+         "ptb")
+
+
+def packet_too_big(mtu):
+    """An ICMPv6 Packet Too Big from the host saying (mtu) for the
+    guest's packets to the host (Linux sums raw ICMPv6 itself)."""
+    raw = socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                        socket.IPPROTO_ICMPV6)
+    # The start of the packet that was "too big": an IPv6 header from
+    # the guest to us, then TCP.
+    inner_ip6 = (struct.pack("!IHBB", 6 << 28, 20, 6, 64)
+                 + socket.inet_pton(socket.AF_INET6, GUEST6)
+                 + socket.inet_pton(socket.AF_INET6, HOST6))
+    msg = struct.pack("!BBHI", 2, 0, 0, mtu) + inner_ip6 + bytes(20)
+    raw.sendto(msg, (GUEST6, 0))
+    raw.close()
+
+
+def case_ptb(index, mid):
+    # Our side of the tap takes 9,000 bytes (so our clients offer an MSS
+    # that large); the guest's link stays at 1,500. It learns of us as
+    # a destination (a path MTU is kept only for one), then is told its
+    # packets to us are too big.
+    subprocess.run(["ip", "link", "set", TAP, "mtu", "9000"], check=True)
+    probe(index, "IPv6 before Packet Too Big", (GUEST6, 80))
+    packet_too_big(40)
+    time.sleep(0.5)
+    probe(index, "IPv6 after a Packet Too Big of 40 bytes", (GUEST6, 80))
+    packet_too_big(9000)
+    time.sleep(0.5)
+    probe(mid, "IPv6 after a Packet Too Big of 9,000 bytes", (GUEST6, 80),
+          "/mid.bin")
 
 
 def inner(args):
     work = tempfile.mkdtemp(prefix="toro-hostile-")
     try:
         site = os.path.join(work, "site")
-        index = make_site(site)
+        index, mid = make_site(site)
         guest = gdbguest.GdbGuest(
             args.elf, ["--accel", "tcg", "--smp", "2", "--mem",
                        str(args.mem), "--fs", site, "--tap", TAP,
-                       "--append", GUEST_APPEND],
+                       "--append", f"{GUEST_APPEND} ip6={GUEST6}"],
             ["--timeout", "10", "--quit-path", QUIT_PATH], work, timeout=1800)
         if not guest.wait_line(r"^webserver: serving", 120):
             print("FAIL the web server did not start:\n" + guest.console())
@@ -437,6 +478,8 @@ def inner(args):
             elif case == "tcpcheck":
                 case_tcpcheck(link, index)
                 probe(index, "after the bad segments")
+            elif case == "ptb":
+                case_ptb(index, mid)
         link.close()
         e = ask_to_quit((GUEST, 80))
         if e:

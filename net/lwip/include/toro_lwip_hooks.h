@@ -3,7 +3,7 @@
  * lwIP's hooks into our code (LWIP_HOOK_FILENAME): lwIP's core files
  * include this after their own headers. Implemented in net/tcp_reopen.c,
  * net/tcp_ack.c, net/tcp_synflood.c (with net/tcp_syncookie.c),
- * net/tcp_big.c, net/tcp_far.c and net/tcp_demux.c.
+ * net/tcp_big.c, net/tcp_far.c, net/tcp_demux.c and net/netif_ip6.c.
  */
 #ifndef TORO_LWIP_HOOKS_H
 #define TORO_LWIP_HOOKS_H
@@ -68,5 +68,15 @@ u32_t *net_tcp_mark_big(const struct pbuf *p, struct tcp_hdr *hdr,
 
 #define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts)		\
 	net_tcp_mark_big((p), (hdr), (pcb), (opts))
+
+#if LWIP_IPV6
+struct netif;
+
+/* Before lwIP takes in IPv6 packet (p) from (inp) (net/netif_ip6.c):
+ * nonzero if it was eaten. */
+int net_ip6_input(struct pbuf *p, struct netif *inp);
+
+#define LWIP_HOOK_IP6_INPUT(p, inp)	net_ip6_input((p), (inp))
+#endif
 
 #endif /* TORO_LWIP_HOOKS_H */
