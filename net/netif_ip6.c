@@ -86,9 +86,9 @@ int netif_ip6_start(struct netif *n)
 /*
  * lwIP 2.1.3 sets a destination's path MTU to whatever an ICMPv6 Packet
  * Too Big says (nd6.c), which anyone can send: 40 or less makes the MSS
- * of the next connection with that peer 0, on which tcp_write() loops
- * for ever under the core lock; above the link's MTU, segments the
- * device cannot take (netif_tso_cut() cuts those). RFC 8201 bounds it:
+ * of the next connection with that peer 0, and it never sends a byte of
+ * data; above the link's MTU, segments the device cannot take
+ * (netif_tso_cut() cuts those). RFC 8201 bounds it:
  * never below IPv6's minimum link MTU, never above what the link takes.
  * Put back in bounds before each packet lwIP takes in: before the SYN
  * from which a connection's MSS is computed, in particular.
