@@ -284,3 +284,27 @@ TEST(netif_tso, an_ipv6_segment_over_the_mtu_is_cut_to_fit_it)
 	pbuf_free(p);
 	heap_free(sent);
 }
+
+/* A lone segment that ends a write (PSH) and is not big is left to the
+ * caller to send at once, holding no reference; a big one with PSH is
+ * still gathered and goes whole. */
+TEST(netif_tso, a_lone_segment_that_ends_a_write_is_not_held)
+{
+	struct pbuf *p = big_segment(0, FLAGS_ACK | FLAGS_PSH);
+	struct pbuf *big = big_segment(CUT_MSS, FLAGS_ACK | FLAGS_PSH);
+
+	ASSERT_NOT_NULL(p);
+	ASSERT_NOT_NULL(big);
+	ASSERT_TRUE(start());
+	LOCK_TCPIP_CORE();
+	EXPECT_FALSE(netif_tso_take(&tso_dev, p));
+	EXPECT_EQ(p->ref, 1);
+	ASSERT_TRUE(netif_tso_take(&tso_dev, big));
+	netif_tso_flush();
+	UNLOCK_TCPIP_CORE();
+	ASSERT_EQ(nsent, 1u);
+	EXPECT_EQ(sent[0].off.mss, CUT_MSS);
+	pbuf_free(p);
+	pbuf_free(big);
+	heap_free(sent);
+}
