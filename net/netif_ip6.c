@@ -90,15 +90,19 @@ int netif_ip6_start(struct netif *n)
  * data; above the link's MTU, segments the device cannot take
  * (netif_tso_cut() cuts those). RFC 8201 bounds it:
  * never below IPv6's minimum link MTU, never above what the link takes.
- * Put back in bounds before each packet lwIP takes in: before the SYN
- * from which a connection's MSS is computed, in particular.
+ * Put back in bounds before the packet after any that may have carried
+ * one (anything but plain TCP or UDP): before the SYN from which a
+ * connection's MSS is computed, in particular. Under the core lock.
  */
+static bool pmtu_may_be_set = true;
+
 int net_ip6_input(struct pbuf *p, struct netif *inp)
 {
 	u16_t most = netif_mtu6(inp);
+	const u8_t *h = p->payload;
 
-	(void)p;
-	for (int i = 0; i < LWIP_ND6_NUM_DESTINATIONS; i++) {
+	for (int i = 0; pmtu_may_be_set && i < LWIP_ND6_NUM_DESTINATIONS;
+	     i++) {
 		u16_t *pmtu = &destination_cache[i].pmtu;
 
 		if (*pmtu && *pmtu < IP6_MIN_MTU_LENGTH)
@@ -106,6 +110,8 @@ int net_ip6_input(struct pbuf *p, struct netif *inp)
 		if (*pmtu > most && most >= IP6_MIN_MTU_LENGTH)
 			*pmtu = most;
 	}
+	pmtu_may_be_set = p->len < IP6_HLEN ||
+			  (h[6] != IP6_NEXTH_TCP && h[6] != IP6_NEXTH_UDP);
 	return 0;
 }
 
