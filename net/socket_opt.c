@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Socket options (include/kernel/socket.h): each of ours is one lwIP
- * (level, name) pair with its value converted: timeouts are milliseconds
- * here and a struct timeval in lwIP, linger a struct linger.
+ * (level, name) pair with its value converted (linger is a struct linger
+ * in lwIP), or kept here (kept_here()).
  */
 #include <kernel/kerrno.h>
 #include <string.h>
@@ -14,30 +14,32 @@
 
 #include "net_impl.h"
 
-enum value_kind { AS_INT, AS_MS, AS_LINGER };
+/* AS_FLAG: an int that lwIP reads back as its flag's bit, 0 or 1 here. */
+enum value_kind { AS_INT, AS_FLAG, AS_LINGER };
 
+/* lwIP's levels and names are all below 65,536. */
 struct option {
-	int level, name;
-	enum value_kind kind;
+	uint16_t level, name;
+	uint8_t kind;
 	bool get_only;
 };
 
 static const struct option options[] = {
-	[SOCKOPT_REUSEADDR] = { SOL_SOCKET, SO_REUSEADDR, AS_INT, false },
-	[SOCKOPT_KEEPALIVE] = { SOL_SOCKET, SO_KEEPALIVE, AS_INT, false },
-	[SOCKOPT_BROADCAST] = { SOL_SOCKET, SO_BROADCAST, AS_INT, false },
+	[SOCKOPT_REUSEADDR] = { SOL_SOCKET, SO_REUSEADDR, AS_FLAG, false },
+	[SOCKOPT_KEEPALIVE] = { SOL_SOCKET, SO_KEEPALIVE, AS_FLAG, false },
+	[SOCKOPT_BROADCAST] = { SOL_SOCKET, SO_BROADCAST, AS_FLAG, false },
 	[SOCKOPT_LINGER] = { SOL_SOCKET, SO_LINGER, AS_LINGER, false },
-	[SOCKOPT_RCVTIMEO] = { SOL_SOCKET, SO_RCVTIMEO, AS_MS, false },
-	[SOCKOPT_SNDTIMEO] = { SOL_SOCKET, SO_SNDTIMEO, AS_MS, false },
 	[SOCKOPT_ERROR] = { SOL_SOCKET, SO_ERROR, AS_INT, true },
 	[SOCKOPT_TYPE] = { SOL_SOCKET, SO_TYPE, AS_INT, true },
-	[SOCKOPT_ACCEPTCONN] = { SOL_SOCKET, SO_ACCEPTCONN, AS_INT, true },
-	[SOCKOPT_NODELAY] = { IPPROTO_TCP, TCP_NODELAY, AS_INT, false },
+	[SOCKOPT_ACCEPTCONN] = { SOL_SOCKET, SO_ACCEPTCONN, AS_FLAG, true },
+	[SOCKOPT_NODELAY] = { IPPROTO_TCP, TCP_NODELAY, AS_FLAG, false },
 	[SOCKOPT_KEEPIDLE] = { IPPROTO_TCP, TCP_KEEPIDLE, AS_INT, false },
 	[SOCKOPT_KEEPINTVL] = { IPPROTO_TCP, TCP_KEEPINTVL, AS_INT, false },
 	[SOCKOPT_KEEPCNT] = { IPPROTO_TCP, TCP_KEEPCNT, AS_INT, false },
+	[SOCKOPT_TOS] = { IPPROTO_IP, IP_TOS, AS_INT, false },
+	[SOCKOPT_TTL] = { IPPROTO_IP, IP_TTL, AS_INT, false },
 #if LWIP_IPV6
-	[SOCKOPT_V6ONLY] = { IPPROTO_IPV6, IPV6_V6ONLY, AS_INT, false },
+	[SOCKOPT_V6ONLY] = { IPPROTO_IPV6, IPV6_V6ONLY, AS_FLAG, false },
 #endif
 };
 
@@ -54,33 +56,20 @@ static const struct option *option(struct vfs_file *f, enum sock_option o)
 #else
 	(void)f;
 #endif
-	return opt && opt->name ? opt : NULL;
+	return opt && opt->level | opt->name ? opt : NULL;
 }
 
 static int set_on(int s, const struct option *opt, int value)
 {
-	struct timeval tv;
 	struct linger l;
 	const void *arg = &value;
 	socklen_t len = sizeof(value);
 
-	switch (opt->kind) {
-	case AS_MS:
-		if (value < 0)
-			return -EDOM;
-		tv.tv_sec = value / 1000;
-		tv.tv_usec = (value % 1000) * 1000;
-		arg = &tv;
-		len = sizeof(tv);
-		break;
-	case AS_LINGER:
+	if (opt->kind == AS_LINGER) {
 		l.l_onoff = value >= 0;
 		l.l_linger = value >= 0 ? value : 0;
 		arg = &l;
 		len = sizeof(l);
-		break;
-	default:
-		break;
 	}
 	errno = 0;
 	return (int)lwip_result(lwip_setsockopt(s, opt->level, opt->name, arg,
@@ -89,33 +78,24 @@ static int set_on(int s, const struct option *opt, int value)
 
 static int get_on(int s, const struct option *opt, int *value)
 {
-	struct timeval tv;
 	struct linger l;
-	socklen_t len;
+	socklen_t len = sizeof(l);
 	int rc;
 
 	errno = 0;
-	switch (opt->kind) {
-	case AS_MS:
-		len = sizeof(tv);
-		rc = lwip_getsockopt(s, opt->level, opt->name, &tv, &len);
-		if (rc == 0)
-			*value = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
-		break;
-	case AS_LINGER:
-		len = sizeof(l);
+	if (opt->kind == AS_LINGER) {
 		rc = lwip_getsockopt(s, opt->level, opt->name, &l, &len);
 		if (rc == 0)
 			*value = l.l_onoff ? l.l_linger : -1;
-		break;
-	default:
-		len = sizeof(*value);
-		rc = lwip_getsockopt(s, opt->level, opt->name, value, &len);
-		if (rc == 0 && opt->name == SO_TYPE && opt->level == SOL_SOCKET)
-			*value = *value == SOCK_STREAM ? SOCK_TYPE_STREAM
-						       : SOCK_TYPE_DGRAM;
-		break;
+		return (int)lwip_result(rc);
 	}
+	len = sizeof(*value);
+	rc = lwip_getsockopt(s, opt->level, opt->name, value, &len);
+	if (rc == 0 && opt->name == SO_TYPE && opt->level == SOL_SOCKET)
+		*value = *value == SOCK_STREAM ? SOCK_TYPE_STREAM
+					       : SOCK_TYPE_DGRAM;
+	if (rc == 0 && opt->kind == AS_FLAG)
+		*value = *value != 0;
 	return (int)lwip_result(rc);
 }
 

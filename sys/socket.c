@@ -209,10 +209,9 @@ SYSCALL_DEFINE3(getpeername, int, fd, struct sockaddr *, addr, socklen_t *,
 
 enum value_kind { V_INT, V_TIMEVAL, V_LINGER };
 
+/* Bytes, not ints: every level and name here is below 256. */
 struct known {
-	int level, name;
-	enum sock_option opt;
-	enum value_kind kind;
+	uint8_t level, name, opt, kind;
 };
 
 static const struct known known[] = {
@@ -228,11 +227,15 @@ static const struct known known[] = {
 	{ SOL_SOCKET, SO_SNDBUF, SOCKOPT_SNDBUF, V_INT },
 	{ SOL_SOCKET, SO_RCVBUF, SOCKOPT_RCVBUF, V_INT },
 	{ SOL_SOCKET, SO_PASSCRED, SOCKOPT_PASSCRED, V_INT },
+	{ SOL_SOCKET, SO_DOMAIN, SOCKOPT_DOMAIN, V_INT },
+	{ SOL_SOCKET, SO_PROTOCOL, SOCKOPT_PROTOCOL, V_INT },
 	{ IPPROTO_TCP, TCP_NODELAY, SOCKOPT_NODELAY, V_INT },
 	{ IPPROTO_TCP, TCP_KEEPIDLE, SOCKOPT_KEEPIDLE, V_INT },
 	{ IPPROTO_TCP, TCP_KEEPINTVL, SOCKOPT_KEEPINTVL, V_INT },
 	{ IPPROTO_TCP, TCP_KEEPCNT, SOCKOPT_KEEPCNT, V_INT },
 	{ IPPROTO_TCP, TCP_CORK, SOCKOPT_CORK, V_INT },
+	{ IPPROTO_IP, IP_TOS, SOCKOPT_TOS, V_INT },
+	{ IPPROTO_IP, IP_TTL, SOCKOPT_TTL, V_INT },
 	{ IPPROTO_IPV6, IPV6_V6ONLY, SOCKOPT_V6ONLY, V_INT },
 };
 
@@ -323,6 +326,25 @@ static long peer_cred(int fd, void *value, socklen_t *len)
 	return 0;
 }
 
+/* SO_DOMAIN and SO_PROTOCOL, alike for every family: the family of the
+ * socket's address; TCP or UDP for an internet socket, else 0. */
+static int identity(struct vfs_file *f, const struct socket_ops *ops,
+		    enum sock_option o, int *v)
+{
+	struct sock_addr a = { 0 };
+	int type = 0, rc = ops->name(f, &a, false);
+
+	if (rc)
+		return rc;
+	*v = a.family;
+	if (o == SOCKOPT_PROTOCOL) {
+		ops->getopt(f, SOCKOPT_TYPE, &type);
+		*v = a.family != AF_INET && a.family != AF_INET6 ? 0 :
+		     type == SOCK_TYPE_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+	}
+	return 0;
+}
+
 SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, value,
 		socklen_t *, len)
 {
@@ -341,7 +363,9 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, value,
 		return peer_cred(fd, value, len);
 	if (!k)
 		return unknown_option(fd, level);
-	rc = ON_SOCKET(fd, f, ops, ops->getopt(f, k->opt, &v));
+	rc = ON_SOCKET(fd, f, ops, k->opt >= SOCKOPT_DOMAIN ?
+					  identity(f, ops, k->opt, &v) :
+					  ops->getopt(f, k->opt, &v));
 	if (rc < 0)
 		return rc;
 	switch (k->kind) {

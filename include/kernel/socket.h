@@ -96,6 +96,12 @@ enum sock_option {
 	SOCKOPT_V6ONLY,		/* AF_INET6: IPv6 peers only */
 	SOCKOPT_CORK,		/* TCP: every send held as with SOCK_MORE,
 				 * what is held goes when it is cleared */
+	SOCKOPT_TOS,		/* IPv4: the type-of-service byte */
+	SOCKOPT_TTL,		/* IPv4: the time to live */
+	/* Get only, and no family's: sys/socket.c answers them from the
+	 * socket's address and type. */
+	SOCKOPT_DOMAIN,
+	SOCKOPT_PROTOCOL,
 };
 
 /* What a family implements. (f) is a socket file of that family. */

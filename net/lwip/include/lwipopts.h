@@ -39,8 +39,9 @@
 #define LWIP_POSIX_SOCKETS_IO_NAMES	0
 #define LWIP_SOCKET_POLL		0	/* poll() is the VFS's */
 #define LWIP_SOCKET_SELECT		1
-#define LWIP_SO_RCVTIMEO		1
-#define LWIP_SO_SNDTIMEO		1
+/* The socket timeouts are ours (socket_opt.c): lwIP's sockets never block. */
+#define LWIP_SO_RCVTIMEO		0
+#define LWIP_SO_SNDTIMEO		0
 #define LWIP_SO_RCVBUF			0
 #define LWIP_SO_LINGER			1
 #define SO_REUSE			1
