@@ -23,8 +23,11 @@
 #include <toro/thread.h>
 
 #include "lwip/api.h"
+#include "lwip/priv/api_msg.h"
 #include "lwip/priv/sockets_priv.h"
 #include "lwip/sockets.h"
+#include "lwip/tcp.h"
+#include "lwip/tcpip.h"
 
 #include "net_impl.h"
 
@@ -438,8 +441,10 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 	return done ? (ssize_t)done : rc;
 }
 
+/* (*whole), unless whole is NULL: a UDP datagram's length, which may be
+ * more than the (n) bytes taken of it. */
 static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
-			 struct sock_addr *from)
+			 struct sock_addr *from, int *whole)
 {
 	union lwip_addr u;
 	socklen_t len;
@@ -460,6 +465,10 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 	}
 	for (;;) {
 		len = sizeof(u);
+		/* The next datagram, now lwIP's socket's own (lastdata),
+		 * is the one the receive takes. */
+		if (whole)
+			lwip_ioctl(lwip_of(f), FIONREAD, whole);
 		errno = 0;
 		rc = lwip_recvfrom(lwip_of(f), buf, n, lwip_flags(flags),
 				   from ? &u.sa : NULL,
@@ -486,19 +495,22 @@ static ssize_t recv_once(struct vfs_file *f, void *buf, size_t n, int flags,
 }
 
 /* SOCK_WAITALL: lwIP returns what one segment holds, so ask again until
- * (n) bytes, the end of the stream, or an error after some data. */
+ * (n) bytes, the end of the stream, or an error after some data. A
+ * datagram socket takes one datagram all the same, as on Linux. */
 static ssize_t recv_on(struct vfs_file *f, void *buf, size_t n, int flags,
-		       struct sock_addr *from)
+		       struct sock_addr *from, int *whole)
 {
 	size_t done = 0;
 	ssize_t rc;
 
 	do {
-		rc = recv_once(f, (char *)buf + done, n - done, flags, from);
+		rc = recv_once(f, (char *)buf + done, n - done, flags, from,
+			       whole);
 		if (rc <= 0)
 			return done ? (ssize_t)done : rc;
 		done += (size_t)rc;
-	} while ((flags & SOCK_WAITALL) && !(flags & SOCK_PEEK) && done < n);
+	} while ((flags & SOCK_WAITALL) && !(flags & SOCK_PEEK) && done < n &&
+		 sock_of(f)->tcp);
 	return (ssize_t)done;
 }
 
@@ -550,20 +562,20 @@ static ssize_t send_vec(struct vfs_file *f, const struct iovec *iov, int n,
 }
 
 static ssize_t recv_vec(struct vfs_file *f, const struct iovec *iov, int n,
-			int flags, struct sock_addr *from)
+			int flags, struct sock_addr *from, int *whole)
 {
 	size_t total = 0;
 
 	for (int i = 0; i < n; i++)
 		total += iov[i].iov_len;
 	if (n == 1)
-		return recv_on(f, iov[0].iov_base, total, flags, from);
+		return recv_on(f, iov[0].iov_base, total, flags, from, whole);
 	char *flat = heap_alloc(total ? total : 1);
 	const char *p = flat;
 
 	if (!flat)
 		return -ENOMEM;
-	ssize_t got = recv_on(f, flat, total, flags, from);
+	ssize_t got = recv_on(f, flat, total, flags, from, whole);
 	size_t left = got > 0 ? (size_t)got : 0;
 
 	for (int i = 0; left && i < n; i++) {
@@ -586,12 +598,19 @@ static ssize_t inet_sendmsg(struct vfs_file *f, const struct iovec *iov,
 static ssize_t inet_recvmsg(struct vfs_file *f, const struct iovec *iov,
 			    int n, int *flags, struct sock_addr *from)
 {
-	/* UDP datagrams that do not fit are cut short by lwIP, which does
-	 * not say so (SOCK_TRUNC stays clear). */
-	int fl = *flags & ~SOCK_TRUNC;
+	/* A UDP datagram that does not fit is cut short: SOCK_TRUNC says
+	 * so, and asked for, its whole length is the answer. */
+	int fl = *flags & ~SOCK_TRUNC, whole = 0;
+	bool dgram = !sock_of(f)->tcp, want_whole = *flags & SOCK_TRUNC;
+	ssize_t got = recv_vec(f, iov, n, fl, from, dgram ? &whole : NULL);
 
 	*flags = 0;
-	return recv_vec(f, iov, n, fl, from);
+	if (got >= 0 && whole > got) {
+		*flags = SOCK_TRUNC;
+		if (want_whole)
+			got = whole;
+	}
+	return got;
 }
 
 /* --- the file operations ---------------------------------------------- */
@@ -600,7 +619,7 @@ static ssize_t sock_read(struct vfs_file *f, void *buf, size_t n,
 			 uint64_t off)
 {
 	(void)off;
-	return recv_on(f, buf, n, 0, NULL);
+	return recv_on(f, buf, n, 0, NULL, NULL);
 }
 
 static ssize_t sock_write(struct vfs_file *f, const void *buf, size_t n,
@@ -612,7 +631,7 @@ static ssize_t sock_write(struct vfs_file *f, const void *buf, size_t n,
 
 static ssize_t sock_readv(struct vfs_file *f, const struct iovec *iov, int n)
 {
-	return recv_vec(f, iov, n, 0, NULL);
+	return recv_vec(f, iov, n, 0, NULL, NULL);
 }
 
 static ssize_t sock_writev(struct vfs_file *f, const struct iovec *iov,
@@ -630,13 +649,65 @@ static int sock_fstat(struct vfs_file *f, struct stat *st)
 	return 0;
 }
 
+/* FIONREAD on a TCP socket: the bytes received and not yet read, what
+ * lwIP kept of the segment read last and the segments in its receive
+ * mailbox (pbufs, or lwIP's markers of an error or the end, which count
+ * nothing; the mailbox is ours, arch/sys_arch.h); -EINVAL when it
+ * listens (it has no such mailbox), as on Linux. */
+static int tcp_unread(struct vfs_file *f, int *out)
+{
+	struct lwip_sock *ls = lwip_socket_dbg_get_socket(lwip_of(f));
+	sys_mbox_t *mb;
+	struct pbuf *last;
+	err_t err;
+
+	if (!ls || !ls->conn)
+		return -EBADF;
+	mb = &ls->conn->recvmbox;
+	if (!sys_mbox_valid(mb))
+		return -EINVAL;
+	*out = 0;
+	mutex_lock(&mb->lock);
+	for (unsigned i = 0; i < mb->count; i++) {
+		void *msg = mb->ring[(mb->head + i) % mb->size];
+
+		if (!lwip_netconn_is_err_msg(msg, &err))
+			*out += ((struct pbuf *)msg)->tot_len;
+	}
+	mutex_unlock(&mb->lock);
+	last = READ_ONCE(ls->lastdata.pbuf);
+	if (last)
+		*out += last->tot_len;
+	return 0;
+}
+
 static int sock_ioctl(struct vfs_file *f, unsigned long req, void *arg)
 {
+	/* Linux's FIONREAD (0x541B); lwIP numbers its own otherwise. lwIP
+	 * answers it for UDP only (the next datagram's length). */
+	if (req != 0x541B)
+		return -ENOTTY;
+	if (sock_of(f)->tcp)
+		return tcp_unread(f, arg);
 	errno = 0;
-	/* Linux's FIONREAD (0x541B); lwIP numbers its own otherwise. */
-	if (req == 0x541B)
-		return (int)lwip_result(lwip_ioctl(lwip_of(f), FIONREAD, arg));
-	return -ENOTTY;
+	return (int)lwip_result(lwip_ioctl(lwip_of(f), FIONREAD, arg));
+}
+
+/* SO_LINGER on with a time of 0: close() resets the connection (RST,
+ * what was not sent dropped), as on Linux; lwIP would only when data
+ * was left to send. */
+static void reset_if_asked(int s)
+{
+	struct lwip_sock *ls = lwip_socket_dbg_get_socket(s);
+	struct netconn *c = ls ? ls->conn : NULL;
+
+	if (!c || c->linger != 0)
+		return;
+	LOCK_TCPIP_CORE();
+	if (NETCONNTYPE_GROUP(netconn_type(c)) == NETCONN_TCP &&
+	    c->pcb.tcp && c->pcb.tcp->state != LISTEN)
+		tcp_abort(c->pcb.tcp);	/* lwIP's error callback forgets it */
+	UNLOCK_TCPIP_CORE();
 }
 
 static int sock_close(struct vfs_file *f)
@@ -647,6 +718,7 @@ static int sock_close(struct vfs_file *f)
 	sock_attach(s, NULL);
 	tcp_more_forget(f);
 	heap_free(sock_of(f));
+	reset_if_asked(s);
 	errno = 0;
 	return (int)lwip_result(lwip_close(s));
 }

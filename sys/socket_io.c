@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
  * Sending and receiving on sockets: sendto, recvfrom, sendmsg, recvmsg,
- * all one vector call into the socket's family. A send that finds the
- * connection gone raises SIGPIPE unless MSG_NOSIGNAL says not to. There
- * is no ancillary data: msg_control is ignored on send and comes back
- * empty.
+ * recvmmsg, all one vector call into the socket's family. A send that
+ * finds the connection gone raises SIGPIPE unless MSG_NOSIGNAL says not
+ * to. There is no ancillary data: msg_control is ignored on send and
+ * comes back empty. (The C library makes sendmmsg of sendmsg.)
  */
+#define _GNU_SOURCE		/* struct mmsghdr, MSG_WAITFORONE */
 #include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <kernel/socket.h>
 #include <kernel/vfs.h>
+#include <toro/time.h>
 
 #include "socket_impl.h"
 #include "sys_impl.h"
+#include "time_impl.h"
 
 /* MSG_* to the kernel's flags; -EOPNOTSUPP for out-of-band data. */
 static int kernel_flags(int flags)
@@ -131,7 +134,7 @@ SYSCALL_DEFINE3(sendmsg, int, fd, const struct msghdr *, msg, int, flags)
 			msg->msg_name, msg->msg_namelen);
 }
 
-SYSCALL_DEFINE3(recvmsg, int, fd, struct msghdr *, msg, int, flags)
+static long recv_msg(int fd, struct msghdr *msg, int flags)
 {
 	int rc;
 	long got;
@@ -149,4 +152,49 @@ SYSCALL_DEFINE3(recvmsg, int, fd, struct msghdr *, msg, int, flags)
 		msg->msg_controllen = 0;
 	}
 	return got;
+}
+
+SYSCALL_DEFINE3(recvmsg, int, fd, struct msghdr *, msg, int, flags)
+{
+	return recv_msg(fd, msg, flags);
+}
+
+/*
+ * Messages one by one, as recvmsg takes them, until (n) (at most 1024, as
+ * Linux) or one would wait after MSG_WAITFORONE. As on Linux, (timeout)
+ * is looked at only after each message (the first may wait for ever) and
+ * gets the time that was left; an error after some messages is dropped:
+ * their count is the answer.
+ */
+SYSCALL_DEFINE5(recvmmsg, int, fd, struct mmsghdr *, vec, unsigned, n,
+		int, flags, struct timespec *, timeout)
+{
+	uint64_t deadline = 0, now;
+	unsigned i = 0;
+	long got = 0;
+
+	if (timeout) {
+		got = timespec_deadline(timeout, &deadline);
+		if (got)
+			return got;
+	}
+	if (n > 1024)
+		n = 1024;
+	if (!user_writable(vec, n * sizeof(*vec)))
+		return -EFAULT;
+	while (i < n) {
+		got = recv_msg(fd, &vec[i].msg_hdr, flags);
+		if (got < 0)
+			break;
+		vec[i++].msg_len = (unsigned)got;
+		if (flags & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+		if (timeout && clock_ns() >= deadline)
+			break;
+	}
+	if (timeout) {
+		now = clock_ns();
+		ns_timespec(deadline > now ? deadline - now : 0, timeout);
+	}
+	return i ? (long)i : got;
 }

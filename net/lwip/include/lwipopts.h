@@ -43,6 +43,7 @@
 #define LWIP_SO_RCVTIMEO		0
 #define LWIP_SO_SNDTIMEO		0
 #define LWIP_SO_RCVBUF			0
+#define LWIP_FIONREAD_LINUXMODE		1	/* UDP: the next datagram's size */
 #define LWIP_SO_LINGER			1
 #define SO_REUSE			1
 #define LWIP_TCP_KEEPALIVE		1

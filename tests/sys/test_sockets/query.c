@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/* What a program asks of a socket and gets as on Linux: FIONREAD, a cut
+ * datagram's MSG_TRUNC (and MSG_WAITALL taking one datagram), recvmmsg,
+ * the options read back (flags as 1, SO_DOMAIN, SO_PROTOCOL, IP_TOS,
+ * IP_TTL), and SO_LINGER 0's reset. */
+#define _GNU_SOURCE		/* recvmmsg, struct mmsghdr, MSG_WAITFORONE */
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <toro/test.h>
+
+#include "util.h"
+
+static int readable(int fd)
+{
+	int n = -1;
+
+	return ioctl(fd, FIONREAD, &n) < 0 ? -1 : n;
+}
+
+/* Until (fd) has (want) bytes to read, or 2 s. (Not poll(): it answers
+ * at once while some are there.) */
+static int wait_readable(int fd, int want)
+{
+	for (int i = 0; i < 200 && readable(fd) < want; i++)
+		usleep(10000);
+	return readable(fd);
+}
+
+TEST(query, fionread_counts_tcp_bytes_not_yet_read)
+{
+	uint16_t port;
+	int l = listener(&port), c, s;
+	char buf[64];
+
+	ASSERT_GE(l, 0);
+	EXPECT_ERR(ioctl(l, FIONREAD, &(int){ 0 }), EINVAL);
+	close(l);
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(readable(s), 0);
+	EXPECT_EQ(send(c, "hello", 5, 0), 5);
+	EXPECT_EQ(wait_readable(s, 5), 5);
+	EXPECT_EQ(send(c, " world", 6, 0), 6);
+	EXPECT_EQ(wait_readable(s, 11), 11);
+	/* A part read: the rest is what lwIP keeps of that segment and
+	 * what follows it. */
+	EXPECT_EQ(recv(s, buf, 3, 0), 3);
+	EXPECT_EQ(readable(s), 8);
+	EXPECT_EQ(recv(s, buf, 2, MSG_PEEK), 2);
+	EXPECT_EQ(readable(s), 8);
+	EXPECT_EQ(recv(s, buf, 8, MSG_WAITALL), 8);
+	EXPECT_EQ(memcmp(buf, "lo world", 8), 0);
+	EXPECT_EQ(readable(s), 0);
+	close(c);
+	close(s);
+}
+
+TEST(query, fionread_gives_the_next_datagram_length)
+{
+	uint16_t pa, pb;
+	int a = udp_bound(&pa), b = udp_bound(&pb);
+	struct sockaddr_in to = loopback(pb);
+	char buf[16];
+
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	EXPECT_EQ(readable(b), 0);
+	EXPECT_EQ(sendto(a, "first", 5, 0, (struct sockaddr *)&to,
+			 sizeof(to)), 5);
+	EXPECT_EQ(sendto(a, "second!", 7, 0, (struct sockaddr *)&to,
+			 sizeof(to)), 7);
+	EXPECT_EQ(wait_readable(b, 5), 5);
+	EXPECT_EQ(recv(b, buf, sizeof(buf), 0), 5);
+	EXPECT_EQ(readable(b), 7);
+	EXPECT_EQ(recv(b, buf, sizeof(buf), 0), 7);
+	EXPECT_EQ(readable(b), 0);
+	close(a);
+	close(b);
+}
+
+TEST(query, a_cut_datagram_says_msg_trunc)
+{
+	uint16_t pa, pb;
+	int a = udp_bound(&pa), b = udp_bound(&pb);
+	struct sockaddr_in to = loopback(pb);
+	char buf[16];
+	struct iovec v[2] = { { buf, 2 }, { buf + 2, 2 } };
+	struct msghdr m = { .msg_iov = v, .msg_iovlen = 2 };
+
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	ASSERT_EQ(connect(a, (struct sockaddr *)&to, sizeof(to)), 0);
+	EXPECT_EQ(send(a, "0123456789", 10, 0), 10);
+	EXPECT_EQ(recvmsg(b, &m, 0), 4);
+	EXPECT_EQ(m.msg_flags, MSG_TRUNC);
+	EXPECT_EQ(memcmp(buf, "0123", 4), 0);
+	/* One that fits: no flag. */
+	EXPECT_EQ(send(a, "012", 3, 0), 3);
+	EXPECT_EQ(recvmsg(b, &m, 0), 3);
+	EXPECT_EQ(m.msg_flags, 0);
+	/* MSG_WAITALL takes one datagram, not more. */
+	EXPECT_EQ(send(a, "ab", 2, 0), 2);
+	EXPECT_EQ(send(a, "cd", 2, 0), 2);
+	EXPECT_EQ(recv(b, buf, 4, MSG_WAITALL), 2);
+	EXPECT_EQ(recv(b, buf, 4, MSG_WAITALL), 2);
+	/* MSG_TRUNC asks for the whole length; the rest is lost. */
+	EXPECT_EQ(send(a, "0123456789", 10, 0), 10);
+	EXPECT_EQ(recv(b, buf, 4, MSG_TRUNC), 10);
+	EXPECT_EQ(send(a, "x", 1, 0), 1);
+	EXPECT_EQ(recv(b, buf, sizeof(buf), 0), 1);
+	EXPECT_EQ(buf[0], 'x');
+	close(a);
+	close(b);
+}
+
+TEST(query, recvmmsg_takes_several_datagrams)
+{
+	uint16_t pa, pb;
+	int a = udp_bound(&pa), b = udp_bound(&pb);
+	struct sockaddr_in to = loopback(pb), from[3];
+	char bufs[3][8];
+	struct iovec v[3];
+	struct mmsghdr mm[3];
+	struct timespec t = { 5, 0 };
+
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	ASSERT_EQ(connect(a, (struct sockaddr *)&to, sizeof(to)), 0);
+	memset(mm, 0, sizeof(mm));
+	for (int i = 0; i < 3; i++) {
+		v[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+		mm[i].msg_hdr.msg_iov = &v[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_name = &from[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+	}
+	EXPECT_EQ(send(a, "aa", 2, 0), 2);
+	EXPECT_EQ(send(a, "bbb", 3, 0), 3);
+	/* Two there: the first may wait, the rest not. */
+	EXPECT_EQ(recvmmsg(b, mm, 3, MSG_WAITFORONE, NULL), 2);
+	EXPECT_EQ(mm[0].msg_len, 2);
+	EXPECT_EQ(mm[1].msg_len, 3);
+	EXPECT_EQ(memcmp(bufs[1], "bbb", 3), 0);
+	EXPECT_EQ(ntohs(from[1].sin_port), pa);
+	/* None there and not to wait: as recvmsg. */
+	EXPECT_ERR(recvmmsg(b, mm, 3, MSG_DONTWAIT, NULL), EAGAIN);
+	/* A timeout is looked at after each message; what was left of it
+	 * comes back. */
+	EXPECT_EQ(send(a, "c", 1, 0), 1);
+	EXPECT_EQ(recvmmsg(b, mm, 1, 0, &t), 1);
+	EXPECT_TRUE(t.tv_sec <= 5 && t.tv_sec >= 0);
+	t.tv_nsec = 1000000000;
+	EXPECT_ERR(recvmmsg(b, mm, 1, 0, &t), EINVAL);
+	/* (The C library writes into the vector first: past it.) */
+	EXPECT_ERR(syscall(SYS_recvmmsg, b, (void *)8, 1, 0, NULL), EFAULT);
+	close(a);
+	close(b);
+}
+
+static int get_int(int fd, int level, int name)
+{
+	int v = -12345;
+	socklen_t len = sizeof(v);
+
+	return getsockopt(fd, level, name, &v, &len) ? -errno : v;
+}
+
+TEST(query, options_read_back_as_linux_gives_them)
+{
+	int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+	int s6 = socket(AF_INET6, SOCK_STREAM, 0), x = socket(AF_UNIX, SOCK_STREAM, 0);
+	int one = 1, v;
+
+	ASSERT_GE(t, 0);
+	ASSERT_GE(u, 0);
+	ASSERT_GE(s6, 0);
+	ASSERT_GE(x, 0);
+	/* Flags set read back as 1, not as lwIP's bit. */
+	EXPECT_EQ(setsockopt(t, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)), 0);
+	EXPECT_EQ(get_int(t, SOL_SOCKET, SO_KEEPALIVE), 1);
+	EXPECT_EQ(setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	EXPECT_EQ(get_int(t, SOL_SOCKET, SO_REUSEADDR), 1);
+	EXPECT_EQ(setsockopt(t, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)), 0);
+	EXPECT_EQ(get_int(t, IPPROTO_TCP, TCP_NODELAY), 1);
+	EXPECT_EQ(setsockopt(u, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)), 0);
+	EXPECT_EQ(get_int(u, SOL_SOCKET, SO_BROADCAST), 1);
+	/* What a socket is. */
+	EXPECT_EQ(get_int(t, SOL_SOCKET, SO_DOMAIN), AF_INET);
+	EXPECT_EQ(get_int(t, SOL_SOCKET, SO_PROTOCOL), IPPROTO_TCP);
+	EXPECT_EQ(get_int(u, SOL_SOCKET, SO_PROTOCOL), IPPROTO_UDP);
+	EXPECT_EQ(get_int(s6, SOL_SOCKET, SO_DOMAIN), AF_INET6);
+	EXPECT_EQ(get_int(s6, SOL_SOCKET, SO_PROTOCOL), IPPROTO_TCP);
+	EXPECT_EQ(get_int(x, SOL_SOCKET, SO_DOMAIN), AF_UNIX);
+	EXPECT_EQ(get_int(x, SOL_SOCKET, SO_PROTOCOL), 0);
+	EXPECT_ERR(setsockopt(t, SOL_SOCKET, SO_DOMAIN, &one, sizeof(one)),
+		   ENOPROTOOPT);
+	/* IPv4's type of service and time to live. */
+	v = 0x10;
+	EXPECT_EQ(setsockopt(t, IPPROTO_IP, IP_TOS, &v, sizeof(v)), 0);
+	EXPECT_EQ(get_int(t, IPPROTO_IP, IP_TOS), 0x10);
+	v = 7;
+	EXPECT_EQ(setsockopt(u, IPPROTO_IP, IP_TTL, &v, sizeof(v)), 0);
+	EXPECT_EQ(get_int(u, IPPROTO_IP, IP_TTL), 7);
+	close(t);
+	close(u);
+	close(s6);
+	close(x);
+}
+
+TEST(query, linger_zero_resets_the_connection)
+{
+	int c, s;
+	char buf[8];
+	struct linger now = { 1, 0 };
+
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(setsockopt(s, SOL_SOCKET, SO_LINGER, &now, sizeof(now)), 0);
+	close(s);
+	EXPECT_ERR(recv(c, buf, sizeof(buf), 0), ECONNRESET);
+	close(c);
+	/* Linger on with time: an orderly close, the end of the stream. */
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	now.l_linger = 1;
+	EXPECT_EQ(setsockopt(s, SOL_SOCKET, SO_LINGER, &now, sizeof(now)), 0);
+	close(s);
+	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
+	close(c);
+}
