@@ -23,6 +23,7 @@
 #include <toro/thread.h>
 
 #include "lwip/api.h"
+#include "lwip/netif.h"
 #include "lwip/priv/api_msg.h"
 #include "lwip/priv/sockets_priv.h"
 #include "lwip/sockets.h"
@@ -211,6 +212,48 @@ int inet_socket(int family, int type, int protocol, bool nonblock,
 	return wrap(s, type == SOCK_TYPE_STREAM, v6, nonblock, out);
 }
 
+/*
+ * Whether (a), to bind to, is this machine's, as Linux wants it (lwIP
+ * takes any): the wildcard, a loopback address, a multicast group, or an
+ * interface's own or broadcast address. An IPv4-mapped IPv6 address is
+ * its IPv4 one.
+ */
+static bool is_local(const struct sock_addr *a)
+{
+	ip4_addr_t v4 = { a->ip };
+	struct netif *n;
+	bool ok = false;
+
+#if LWIP_IPV6
+	if (a->family == SOCK_FAMILY_INET6) {
+		ip6_addr_t v6;
+
+		memset(&v6, 0, sizeof(v6));
+		memcpy(v6.addr, a->ip6, sizeof(a->ip6));
+		if (!ip6_addr_isipv4mappedipv6(&v6)) {
+			if (ip6_addr_isany_val(v6) || ip6_addr_isloopback(&v6) ||
+			    ip6_addr_ismulticast(&v6))
+				return true;
+			LOCK_TCPIP_CORE();
+			NETIF_FOREACH(n)
+				ok |= netif_get_ip6_addr_match(n, &v6) >= 0;
+			UNLOCK_TCPIP_CORE();
+			return ok;
+		}
+		v4.addr = v6.addr[3];
+	}
+#endif
+	if (ip4_addr_isany_val(v4) || ip4_addr_isloopback(&v4) ||
+	    ip4_addr_ismulticast(&v4))
+		return true;
+	LOCK_TCPIP_CORE();
+	NETIF_FOREACH(n)
+		ok |= ip4_addr_cmp(netif_ip4_addr(n), &v4) ||
+		      ip4_addr_isbroadcast(&v4, n);
+	UNLOCK_TCPIP_CORE();
+	return ok;
+}
+
 static int inet_bind(struct vfs_file *f, const struct sock_addr *a)
 {
 	union lwip_addr u;
@@ -219,6 +262,8 @@ static int inet_bind(struct vfs_file *f, const struct sock_addr *a)
 
 	if (rc)
 		return rc;
+	if (!is_local(a))
+		return -EADDRNOTAVAIL;
 	errno = 0;
 	return (int)lwip_result(lwip_bind(lwip_of(f), &u.sa, len));
 }
@@ -261,7 +306,7 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 		from_lwip(f, &u, peer);
 	rc = wrap(c, true, sock_of(f)->v6, nonblock, out);
 	if (rc == 0)
-		sock_of(*out)->rx_open = true;
+		sock_of(*out)->rx_open = sock_of(*out)->was_connected = true;
 	return rc;
 }
 
@@ -307,6 +352,7 @@ static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 			rc = -ETIMEDOUT;
 	}
 	sock_of(f)->rx_open = rc == 0 && sock_of(f)->tcp;
+	sock_of(f)->was_connected |= sock_of(f)->rx_open;
 	/* lwIP reports the reset that answers a SYN as a reset; to the
 	 * caller nobody was listening. */
 	return rc == -ECONNRESET ? -ECONNREFUSED : rc;
@@ -420,8 +466,10 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 			/* TCP copies what it takes into its buffers but for
 			 * SOCK_STABLE bytes (UDP sends the caller's bytes:
 			 * the device copies). */
-			if (sock_of(f)->tcp)
+			if (sock_of(f)->tcp) {
 				net_count(NET_SENT, (size_t)rc);
+				sock_of(f)->was_connected = true;
+			}
 			done += rc;
 			if (done == n || to || !blocking(f, flags))
 				return done;
@@ -438,6 +486,12 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 		if (rc)
 			break;
 	}
+	/* Linux's broken pipe (and SIGPIPE): a connection that was there
+	 * and is gone, or shut down for sending; lwIP says "not connected",
+	 * or "reset" when the peer had closed first. */
+	if (sock_of(f)->was_connected &&
+	    (rc == -ENOTCONN || (rc == -ECONNRESET && sock_of(f)->peer_closed)))
+		rc = -EPIPE;
 	return done ? (ssize_t)done : rc;
 }
 

@@ -103,7 +103,10 @@ static int get_on(int s, const struct option *opt, int *value)
  * never blocks, socket_poll.c), the buffer sizes, which lwIP's are not
  * (its windows and send buffer are fixed, lwipopts.h): a program may set
  * them and read back what it set, as a hint Linux may also not follow;
- * and TCP_CORK, which lwIP has not (tcp_more.c). */
+ * TCP_CORK, which lwIP has not (tcp_more.c); and SO_REUSEPORT, which
+ * servers set so that several sockets may share a port: kept, but a port
+ * still has one socket (a second one's bind() or listen() says
+ * EADDRINUSE, where Linux would spread connections over them). */
 static int *kept_here(struct vfs_file *f, enum sock_option o)
 {
 	switch (o) {
@@ -117,6 +120,8 @@ static int *kept_here(struct vfs_file *f, enum sock_option o)
 		return &sock_of(f)->rcvbuf;
 	case SOCKOPT_CORK:
 		return sock_of(f)->tcp ? &sock_of(f)->corked : NULL;
+	case SOCKOPT_REUSEPORT:
+		return &sock_of(f)->reuseport;
 	default:
 		return NULL;
 	}
@@ -127,9 +132,10 @@ int inet_setopt(struct vfs_file *f, enum sock_option o, int value)
 	const struct option *opt = option(f, o);
 	int *t = kept_here(f, o);
 
-	if (t && o == SOCKOPT_CORK) {	/* a flag: any value; clearing sends */
+	/* Flags: any value; clearing TCP_CORK sends. */
+	if (t && (o == SOCKOPT_CORK || o == SOCKOPT_REUSEPORT)) {
 		*t = value != 0;
-		if (!value)
+		if (!value && o == SOCKOPT_CORK)
 			tcp_more_flush(f);
 		return 0;
 	}

@@ -316,13 +316,13 @@ int unix_ioctl(struct vfs_file *f, unsigned long req, void *arg)
 
 /* --- options ------------------------------------------------------------ */
 
-/* Options of TCP's level: Linux's AF_UNIX sockets have none beyond
- * SOL_SOCKET, and say EOPNOTSUPP for every other level. */
+/* Options of TCP's and IP's levels: Linux's AF_UNIX sockets have none
+ * beyond SOL_SOCKET, and say EOPNOTSUPP for every other level. */
 static bool is_tcp_option(enum sock_option o)
 {
 	return o == SOCKOPT_NODELAY || o == SOCKOPT_KEEPIDLE ||
 	       o == SOCKOPT_KEEPINTVL || o == SOCKOPT_KEEPCNT ||
-	       o == SOCKOPT_CORK;
+	       o == SOCKOPT_CORK || o == SOCKOPT_TOS || o == SOCKOPT_TTL;
 }
 
 int unix_setopt(struct vfs_file *f, enum sock_option o, int value)
@@ -342,6 +342,7 @@ int unix_setopt(struct vfs_file *f, enum sock_option o, int value)
 		u->passcred = value;
 		return 0;
 	case SOCKOPT_REUSEADDR:
+	case SOCKOPT_REUSEPORT:
 	case SOCKOPT_SNDBUF:
 	case SOCKOPT_RCVBUF:
 	case SOCKOPT_KEEPALIVE:
@@ -373,6 +374,7 @@ int unix_getopt(struct vfs_file *f, enum sock_option o, int *value)
 		*value = -take_error(u);	/* read once, like Linux's */
 		return 0;
 	case SOCKOPT_REUSEADDR:
+	case SOCKOPT_REUSEPORT:
 	case SOCKOPT_KEEPALIVE:
 	case SOCKOPT_BROADCAST:
 		*value = 0;

@@ -98,6 +98,7 @@ enum sock_option {
 				 * what is held goes when it is cleared */
 	SOCKOPT_TOS,		/* IPv4: the type-of-service byte */
 	SOCKOPT_TTL,		/* IPv4: the time to live */
+	SOCKOPT_REUSEPORT,	/* kept: one socket a port all the same */
 	/* Get only, and no family's: sys/socket.c answers them from the
 	 * socket's address and type. */
 	SOCKOPT_DOMAIN,

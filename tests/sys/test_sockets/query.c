@@ -2,10 +2,12 @@
 /* What a program asks of a socket and gets as on Linux: FIONREAD, a cut
  * datagram's MSG_TRUNC (and MSG_WAITALL taking one datagram), recvmmsg,
  * the options read back (flags as 1, SO_DOMAIN, SO_PROTOCOL, IP_TOS,
- * IP_TTL), and SO_LINGER 0's reset. */
+ * IP_TTL, SO_REUSEPORT), SO_LINGER 0's reset, a send to a connection
+ * gone (EPIPE and SIGPIPE), bind() to an address not this machine's. */
 #define _GNU_SOURCE		/* recvmmsg, struct mmsghdr, MSG_WAITFORONE */
 #include <errno.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -199,6 +201,23 @@ TEST(query, options_read_back_as_linux_gives_them)
 	EXPECT_EQ(get_int(x, SOL_SOCKET, SO_PROTOCOL), 0);
 	EXPECT_ERR(setsockopt(t, SOL_SOCKET, SO_DOMAIN, &one, sizeof(one)),
 		   ENOPROTOOPT);
+	/* SO_REUSEPORT is kept; a second socket on the port is refused
+	 * (not left without connections). */
+	EXPECT_EQ(setsockopt(t, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)), 0);
+	EXPECT_EQ(get_int(t, SOL_SOCKET, SO_REUSEPORT), 1);
+	EXPECT_EQ(get_int(u, SOL_SOCKET, SO_REUSEPORT), 0);
+	struct sockaddr_in at = loopback(0);
+	socklen_t len = sizeof(at);
+	int t2 = socket(AF_INET, SOCK_STREAM, 0);
+
+	ASSERT_EQ(bind(t, (struct sockaddr *)&at, sizeof(at)), 0);
+	ASSERT_EQ(listen(t, 4), 0);
+	ASSERT_EQ(getsockname(t, (struct sockaddr *)&at, &len), 0);
+	EXPECT_EQ(setsockopt(t2, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)), 0);
+	EXPECT_TRUE(bind(t2, (struct sockaddr *)&at, sizeof(at)) < 0 ||
+		    listen(t2, 4) < 0);
+	EXPECT_EQ(errno, EADDRINUSE);
+	close(t2);
 	/* IPv4's type of service and time to live. */
 	v = 0x10;
 	EXPECT_EQ(setsockopt(t, IPPROTO_IP, IP_TOS, &v, sizeof(v)), 0);
@@ -230,4 +249,72 @@ TEST(query, linger_zero_resets_the_connection)
 	close(s);
 	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);
 	close(c);
+}
+
+static int sigpipes;
+
+static void count_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+TEST(query, sending_to_a_connection_gone_is_a_broken_pipe)
+{
+	int c, s;
+	char buf[8];
+
+	signal(SIGPIPE, count_sigpipe);
+	sigpipes = 0;
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	close(s);
+	EXPECT_EQ(recv(c, buf, sizeof(buf), 0), 0);	/* the peer's FIN */
+	/* The first send goes; the peer answers it with a reset. */
+	EXPECT_EQ(send(c, "hello", 5, 0), 5);
+	usleep(50000);
+	EXPECT_ERR(send(c, "again", 5, 0), EPIPE);
+	EXPECT_EQ(sigpipes, 1);
+	EXPECT_ERR(write(c, "again", 5), EPIPE);
+	EXPECT_EQ(sigpipes, 2);
+	EXPECT_ERR(send(c, "again", 5, MSG_NOSIGNAL), EPIPE);
+	EXPECT_EQ(sigpipes, 2);
+	close(c);
+	/* Shut down for sending by this side. */
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_EQ(shutdown(c, SHUT_WR), 0);
+	EXPECT_ERR(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	close(c);
+	close(s);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+TEST(query, bind_takes_only_this_machines_addresses)
+{
+	int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+	int s6 = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in a = loopback(0);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+
+	ASSERT_GE(t, 0);
+	ASSERT_GE(u, 0);
+	ASSERT_GE(s6, 0);
+	a.sin_addr.s_addr = htonl(0xc0000201);		/* 192.0.2.1 */
+	EXPECT_ERR(bind(t, (struct sockaddr *)&a, sizeof(a)), EADDRNOTAVAIL);
+	EXPECT_ERR(bind(u, (struct sockaddr *)&a, sizeof(a)), EADDRNOTAVAIL);
+	a6.sin6_addr.s6_addr[0] = 0x20;			/* 2001:db8::1 */
+	a6.sin6_addr.s6_addr[1] = 0x01;
+	a6.sin6_addr.s6_addr[2] = 0x0d;
+	a6.sin6_addr.s6_addr[3] = 0xb8;
+	a6.sin6_addr.s6_addr[15] = 1;
+	EXPECT_ERR(bind(s6, (struct sockaddr *)&a6, sizeof(a6)), EADDRNOTAVAIL);
+	/* All of 127/8 is loopback; a group is for datagrams to join. */
+	a.sin_addr.s_addr = htonl(0x7f000002);
+	EXPECT_EQ(bind(t, (struct sockaddr *)&a, sizeof(a)), 0);
+	a.sin_addr.s_addr = htonl(0xe0000001);
+	EXPECT_EQ(bind(u, (struct sockaddr *)&a, sizeof(a)), 0);
+	a6.sin6_addr = in6addr_loopback;
+	EXPECT_EQ(bind(s6, (struct sockaddr *)&a6, sizeof(a6)), 0);
+	close(t);
+	close(u);
+	close(s6);
 }
