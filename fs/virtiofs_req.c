@@ -16,6 +16,7 @@
 #include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
+#include <kernel/names.h>
 #include <toro/cpu.h>
 
 #include "virtiofs.h"
@@ -23,30 +24,17 @@
 #define MAX_ARGS	4	/* header, argument struct, two names */
 #define MAX_RES		3	/* reply header, result struct, data */
 
-static const char *opname(uint32_t opcode)
-{
-	static const char *const names[] = {
-		[FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET",
-		[FUSE_GETATTR] = "GETATTR", [FUSE_SETATTR] = "SETATTR",
-		[FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR", [FUSE_UNLINK] = "UNLINK",
-		[FUSE_RMDIR] = "RMDIR", [FUSE_RENAME] = "RENAME",
-		[FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ",
-		[FUSE_WRITE] = "WRITE", [FUSE_STATFS] = "STATFS",
-		[FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC",
-		[FUSE_FLUSH] = "FLUSH", [FUSE_INIT] = "INIT",
-		[FUSE_OPENDIR] = "OPENDIR", [FUSE_READDIR] = "READDIR",
-		[FUSE_RELEASEDIR] = "RELEASEDIR", [FUSE_CREATE] = "CREATE",
-	};
-
-	if (opcode < sizeof(names) / sizeof(names[0]) && names[opcode])
-		return names[opcode];
-	return "request";
-}
+/* FUSE's opcodes 0 to 35 (CREATE) by name (kernel/names.h). */
+static const char opnames[] =
+	"\0LOOKUP\0FORGET\0GETATTR\0SETATTR\0READLINK\0SYMLINK\0\0MKNOD\0"
+	"MKDIR\0UNLINK\0RMDIR\0RENAME\0LINK\0OPEN\0READ\0WRITE\0STATFS\0"
+	"RELEASE\0\0FSYNC\0\0\0\0\0FLUSH\0INIT\0OPENDIR\0READDIR\0"
+	"RELEASEDIR\0\0\0\0\0\0CREATE";
 
 void virtiofs_warn(struct virtiofs *fs, uint32_t opcode, const char *why)
 {
-	log_warn("virtio-fs %s: %s reply: %s\n", fs->tag, opname(opcode),
-		 why);
+	log_warn("virtio-fs %s: %s reply: %s\n", fs->tag,
+		 name_in(opnames, 36, opcode, "request"), why);
 }
 
 int fuse_submit(struct virtiofs *fs, struct fuse_msg *m, uint32_t opcode,

@@ -7,8 +7,9 @@
  * sets, the process's pending set and the queue of their entries.
  *
  * A handler runs in the thread that takes the signal, on its stack, from
- * signal_deliver(): right away when the thread signals itself, else when
- * the receiving thread's system call returns. SIGKILL and SIGSTOP cannot
+ * signal_deliver(): right away when the thread signals itself, or when a
+ * CPU fault of its own raises the signal (take_fault()), else when the
+ * receiving thread's system call returns. SIGKILL and SIGSTOP cannot
  * be caught or blocked. Default actions: ignore (SIGCHLD, SIGCONT,
  * SIGURG, SIGWINCH, and the stop signals, there being no job control),
  * end the program with a report and status 125 (the signals Linux dumps
@@ -30,9 +31,11 @@
 #include <string.h>
 
 #include <arch/power.h>
+#include <arch/trap.h>
 #include <kernel/console.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
+#include <kernel/names.h>
 #include <kernel/panic_impl.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -208,23 +211,17 @@ static bool is_ignored(int sig)
 	       (h == SIG_IGN || (h == SIG_DFL && default_action(sig) == IGNORE));
 }
 
-static const char *const names[32] = {
-	[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
-	[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
-	[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE", [SIGKILL] = "SIGKILL",
-	[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
-	[SIGSTKFLT] = "SIGSTKFLT", [SIGXCPU] = "SIGXCPU",
-	[SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM",
-	[SIGPROF] = "SIGPROF", [SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR",
-	[SIGSYS] = "SIGSYS",
-};
+/* The names of signals 0 to 31 after "SIG" (kernel/names.h), "" for 0
+ * and for those never fatal (their default is to be ignored). */
+static const char names[] =
+	"\0HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0"
+	"USR2\0PIPE\0ALRM\0TERM\0STKFLT\0\0\0\0\0\0\0\0XCPU\0XFSZ\0"
+	"VTALRM\0PROF\0\0IO\0PWR\0SYS";
 
 static __attribute__((noreturn)) void die(int sig)
 {
-	const char *name = sig < 32 && names[sig] ? names[sig] : "SIGRT";
-
-	kprintf("toro: program killed by signal %d (%s)\n", sig, name);
+	kprintf("toro: program killed by signal %d (SIG%s)\n", sig,
+		name_in(names, 32, (unsigned)sig, "RT"));
 	/* Where Linux dumps core, a report and the panic's status. Only the
 	 * program failed, and this thread holds no kernel lock (signals are
 	 * taken between system calls), so the exit hooks still run: on
@@ -498,6 +495,63 @@ void signal_thread_exit(void)
 	put_all(freed);
 }
 
+/* By CPU exception: the signal Linux raises for it and its si_code (a
+ * page fault's is SEGV_MAPERR, or SEGV_ACCERR when the page was there);
+ * 0 for none. */
+static const struct {
+	uint8_t sig, code;
+} fault_signals[] = {
+	[VEC_DIVIDE] = { SIGFPE, FPE_INTDIV },
+	[VEC_OVERFLOW] = { SIGSEGV, SI_KERNEL },
+	[VEC_BOUND] = { SIGSEGV, SI_KERNEL },
+	[VEC_INVALID_OPCODE] = { SIGILL, ILL_ILLOPN },
+	[VEC_STACK_FAULT] = { SIGBUS, SI_KERNEL },
+	[VEC_GP] = { SIGSEGV, SI_KERNEL },
+	[VEC_PAGE_FAULT] = { SIGSEGV, SEGV_MAPERR },
+	[VEC_X87_FP] = { SIGFPE, FPE_FLTINV },
+	[VEC_ALIGNMENT] = { SIGBUS, BUS_ADRALN },
+	[VEC_SIMD_FP] = { SIGFPE, FPE_FLTINV },
+};
+
+/*
+ * trap_fault_hook: a fault of the running thread's is the signal Linux
+ * raises for it, taken at once by the program's handler on this stack
+ * (with si_addr the faulting address, or the instruction's); the
+ * instruction runs again when the handler returns, as on Linux (most
+ * handlers report and exit, or siglongjmp() away). Declined, and so
+ * reported as before, when the signal has no handler or is blocked:
+ * Linux then ends the program.
+ */
+static bool take_fault(const struct trap_fault *f)
+{
+	struct thread *self = sched_current();
+	siginfo_t info = { 0 };
+	struct sigq *q, *unused;
+	int sig;
+	bool irq, handled;
+
+	if (f->vector >= ARRAY_SIZE(fault_signals) ||
+	    !(sig = fault_signals[f->vector].sig))
+		return false;
+	info.si_signo = sig;
+	info.si_code = fault_signals[f->vector].code + f->present;
+	if (info.si_code != SI_KERNEL)
+		info.si_addr = (void *)f->addr;
+	q = sigq_new(&info);
+	irq = spin_lock_irqsave(&sigs.lock);
+	handled = sigs.act[sig].handler != SIG_DFL &&
+		  sigs.act[sig].handler != SIG_IGN &&
+		  !(self->sig_blocked & BIT(sig));
+	unused = q;
+	if (handled)
+		post(self, sig, q, &unused);
+	spin_unlock_irqrestore(&sigs.lock, irq);
+	sigq_put(unused);
+	if (handled)
+		signal_deliver();
+	return handled;
+}
+
 SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction *, act,
 		struct k_sigaction *, old, size_t, setsize)
 {
@@ -516,6 +570,9 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction *, act,
 	if (act) {
 		sigs.act[sig] = *act;
 		sigs.act[sig].mask &= ~UNBLOCKABLE;
+		if (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+		    sig == SIGILL)
+			trap_fault_hook = take_fault;
 		/* An ignored signal's pending instances go (POSIX). */
 		if (is_ignored(sig)) {
 			sigs.pending &= ~BIT(sig);

@@ -2,46 +2,53 @@
 /*
  * trap_dispatch(): every interrupt and exception lands here from traps.S.
  * Device and IPI vectors go to their handlers. CPU exceptions are fatal in
- * a unikernel with no user mode: they are reported with the vector, error
- * code, faulting address, registers and a symbolized backtrace, and a hit
- * on a stack guard page is reported as the stack overflow it is.
+ * a unikernel with no user mode, unless the program handles the signal
+ * Linux raises for them (trap_fault_hook): they are reported with the
+ * vector, error code, faulting address, registers and a symbolized
+ * backtrace, and a hit on a stack guard page is reported as the stack
+ * overflow it is.
  */
 #include <stdbool.h>
 
 #include <arch/apic.h>
+#include <arch/irq.h>
 #include <arch/mmu.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
 #include <kernel/ksyms.h>
 #include <kernel/log.h>
+#include <kernel/names.h>
 #include <kernel/panic_impl.h>
 #include <kernel/percpu.h>
 
 bool irq_run_handler(struct trap_frame *tf);
 
-static const char *const exception_names[VEC_EXCEPTIONS] = {
-	[0] = "divide error (#DE)",
-	[1] = "debug exception (#DB)",
-	[2] = "non-maskable interrupt",
-	[3] = "breakpoint (#BP)",
-	[4] = "overflow (#OF)",
-	[5] = "bound range exceeded (#BR)",
-	[6] = "invalid opcode (#UD)",
-	[7] = "device not available (#NM)",
-	[8] = "double fault (#DF)",
-	[9] = "coprocessor segment overrun",
-	[10] = "invalid TSS (#TS)",
-	[11] = "segment not present (#NP)",
-	[12] = "stack-segment fault (#SS)",
-	[13] = "general protection fault (#GP)",
-	[14] = "page fault (#PF)",
-	[16] = "x87 floating-point error (#MF)",
-	[17] = "alignment check (#AC)",
-	[18] = "machine check (#MC)",
-	[19] = "SIMD floating-point exception (#XM)",
-	[20] = "virtualization exception (#VE)",
-	[21] = "control protection exception (#CP)",
-};
+/* The names of vectors 0 to 21 (kernel/names.h), "" for the reserved
+ * 15. */
+static const char exception_names[] =
+	"divide error (#DE)\0"
+	"debug exception (#DB)\0"
+	"non-maskable interrupt\0"
+	"breakpoint (#BP)\0"
+	"overflow (#OF)\0"
+	"bound range exceeded (#BR)\0"
+	"invalid opcode (#UD)\0"
+	"device not available (#NM)\0"
+	"double fault (#DF)\0"
+	"coprocessor segment overrun\0"
+	"invalid TSS (#TS)\0"
+	"segment not present (#NP)\0"
+	"stack-segment fault (#SS)\0"
+	"general protection fault (#GP)\0"
+	"page fault (#PF)\0"
+	"\0"
+	"x87 floating-point error (#MF)\0"
+	"alignment check (#AC)\0"
+	"machine check (#MC)\0"
+	"SIMD floating-point exception (#XM)\0"
+	"virtualization exception (#VE)\0"
+	"control protection exception (#CP)";
+#define NAMED_EXCEPTIONS	22
 
 #define PF_PRESENT	(1U << 0)
 #define PF_WRITE	(1U << 1)
@@ -111,12 +118,12 @@ static __noreturn void report_exception(struct trap_frame *tf)
 			"%#lx (rsp %#lx)\n",
 			this_cpu_id(), cr2 & ~0xfffUL, tf->rsp);
 	} else {
-		const char *name = exception_names[vec];
-
 		kprintf("*** CPU exception on cpu %u: %s, vector %u, error "
 			"code %#lx\n",
-			this_cpu_id(), name ? name : "reserved exception", vec,
-			tf->error);
+			this_cpu_id(),
+			name_in(exception_names, NAMED_EXCEPTIONS, vec,
+				"reserved exception"),
+			vec, tf->error);
 		if (vec == VEC_PAGE_FAULT)
 			describe_page_fault(tf->error, cr2, guard);
 	}
@@ -127,13 +134,50 @@ static __noreturn void report_exception(struct trap_frame *tf)
 	panic_end();
 }
 
+bool (*trap_fault_hook)(const struct trap_fault *f);
+
+/*
+ * A fault of the running thread's, taken with interrupts on (so not in a
+ * section of the kernel's that has them off), to trap_fault_hook: true if
+ * it was handled, and the instruction then runs again. The hook runs with
+ * interrupts on, as thread code; every FPU and SSE register is kept
+ * around it (the handler may use them, the faulting code's are live).
+ * A stack overflow never comes here: the CPU's push of the exception's
+ * frame onto the guard page is a double fault, which raises no signal
+ * and is reported as the overflow it is (tests/sys/test_fatal,
+ * stack_overflow_with_a_handler).
+ */
+static bool to_hook(struct trap_frame *tf)
+{
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	bool taken;
+	struct trap_fault f = {
+		.vector = (unsigned)tf->vector,
+		.addr = tf->vector == VEC_PAGE_FAULT ? read_cr2() : tf->rip,
+		.present = tf->vector == VEC_PAGE_FAULT &&
+			   (tf->error & PF_PRESENT),
+	};
+
+	if (!trap_fault_hook || !(tf->rflags & X86_RFLAGS_IF))
+		return false;
+	__asm__ volatile("fxsave64 %0" : "=m"(fpu));
+	irq_enable();
+	taken = trap_fault_hook(&f);
+	irq_disable();
+	__asm__ volatile("fxrstor64 %0" : : "m"(fpu));
+	return taken;
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector == VEC_PAGE_FAULT && !(tf->error & PF_PRESENT) &&
 	    vm_fault_in(read_cr2()))
 		return;
-	if (tf->vector < VEC_EXCEPTIONS)
+	if (tf->vector < VEC_EXCEPTIONS) {
+		if (to_hook(tf))
+			return;
 		report_exception(tf);
+	}
 	if (tf->vector == VEC_SPURIOUS)
 		return;	/* no EOI for a spurious interrupt */
 	if (tf->vector == VEC_IPI_PANIC)

@@ -23,12 +23,18 @@ struct trap_frame {
 #define VEC_DEBUG		1
 #define VEC_NMI			2
 #define VEC_BREAKPOINT		3
+#define VEC_OVERFLOW		4
+#define VEC_BOUND		5
 #define VEC_INVALID_OPCODE	6
 #define VEC_NO_FPU		7
 #define VEC_DOUBLE_FAULT	8
+#define VEC_STACK_FAULT		12
 #define VEC_GP			13
 #define VEC_PAGE_FAULT		14
+#define VEC_X87_FP		16
+#define VEC_ALIGNMENT		17
 #define VEC_MACHINE_CHECK	18
+#define VEC_SIMD_FP		19
 #define VEC_EXCEPTIONS		32
 
 /* Device interrupts are allocated from this range. */
@@ -43,6 +49,23 @@ struct trap_frame {
 /* Interrupt stacks (TSS IST slots) for faults that must not trust %rsp. */
 #define IST_DOUBLE_FAULT	1
 #define IST_NMI			2
+
+/* A CPU exception the running thread's code raised: its vector, the
+ * address (a page fault's, else the instruction's) and, for a page fault,
+ * whether the page was there (a protection violation). */
+struct trap_fault {
+	unsigned vector;
+	uintptr_t addr;
+	bool present;
+};
+
+/*
+ * Set by the signal code once a program handles a signal that faults
+ * raise; called (interrupts on) for an exception taken with interrupts
+ * on, not a stack overflow. True when it was handled: the faulting
+ * instruction then runs again, as on Linux after a handler returns.
+ */
+extern bool (*trap_fault_hook)(const struct trap_fault *f);
 
 typedef void (*irq_handler_fn)(struct trap_frame *tf, void *arg);
 

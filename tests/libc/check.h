@@ -61,7 +61,7 @@
  *            sys/file.h sys/mman.h poll.h sys/select.h sys/epoll.h
  *            sys/eventfd.h sys/timerfd.h sys/socket.h sys/un.h
  *            sys/sendfile.h aio.h sys/statvfs.h (also run on virtio-fs)
- *   signal   signal.h (synchronous delivery, alarm), POSIX timers,
+ *   signal   signal.h (synchronous delivery, alarm, faults), POSIX timers,
  *            spawn.h/popen/system (fail cleanly on Toro), abort
  *   process  unistd.h sys/utsname.h sys/resource.h sys/sysinfo.h
  *            sys/auxv.h sys/random.h sys/prctl.h dlfcn.h pwd.h grp.h

@@ -5,11 +5,13 @@
  */
 #include <assert.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <kernel/smp_call.h>
 #include <toro/cpu.h>
@@ -229,6 +231,30 @@ static int show_canary(void)
 	return 0;
 }
 
+static void said_handled(int sig)
+{
+	(void)sig;
+	printf("handled\n");
+	_exit(3);
+}
+
+/* A SIGSEGV handler does not take a stack overflow (it has no stack to
+ * run on), nor a fault while SIGSEGV is blocked (Linux ends the program
+ * then): both are reported as faults without a handler are. */
+static void fault_with_handler(bool blocked)
+{
+	sigset_t segv;
+
+	signal(SIGSEGV, said_handled);
+	sigemptyset(&segv);
+	sigaddset(&segv, SIGSEGV);
+	if (blocked) {
+		sigprocmask(SIG_BLOCK, &segv, NULL);
+		write_near_null();
+	}
+	recurse_forever(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -240,6 +266,10 @@ int main(int argc, char **argv)
 		printf("%d\n", divide_by_zero());
 	else if (!strcmp(mode, "stack"))
 		recurse_forever(0);
+	else if (!strcmp(mode, "stack_handled"))
+		fault_with_handler(false);
+	else if (!strcmp(mode, "blocked_fault"))
+		fault_with_handler(true);
 	else if (!strcmp(mode, "stack_ap"))
 		run_on_cpu1(overflow_on_this_cpu);
 	else if (!strcmp(mode, "stack_thread"))
