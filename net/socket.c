@@ -327,8 +327,17 @@ static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 {
 	union lwip_addr u;
 	socklen_t len;
-	int rc = to_lwip(f, a, &u, &len);
+	int rc;
 
+	/* AF_UNSPEC: a UDP socket forgets its peer (lwIP's disconnect; it
+	 * says EINVAL for TCP, which Linux would abort). */
+	if (a->family == AF_UNSPEC) {
+		u.sa = (struct sockaddr){ sizeof(u.sa), AF_UNSPEC, { 0 } };
+		errno = 0;
+		return (int)lwip_result(lwip_connect(lwip_of(f), &u.sa,
+						     sizeof(u.sa)));
+	}
+	rc = to_lwip(f, a, &u, &len);
 	if (rc)
 		return rc;
 	errno = 0;

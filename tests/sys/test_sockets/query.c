@@ -3,7 +3,8 @@
  * datagram's MSG_TRUNC (and MSG_WAITALL taking one datagram), recvmmsg,
  * the options read back (flags as 1, SO_DOMAIN, SO_PROTOCOL, IP_TOS,
  * IP_TTL, SO_REUSEPORT), SO_LINGER 0's reset, a send to a connection
- * gone (EPIPE and SIGPIPE), bind() to an address not this machine's. */
+ * gone (EPIPE and SIGPIPE), bind() to an address not this machine's,
+ * connect(AF_UNSPEC) undoing a UDP socket's connect(). */
 #define _GNU_SOURCE		/* recvmmsg, struct mmsghdr, MSG_WAITFORONE */
 #include <errno.h>
 #include <netinet/tcp.h>
@@ -317,4 +318,26 @@ TEST(query, bind_takes_only_this_machines_addresses)
 	close(t);
 	close(u);
 	close(s6);
+}
+
+TEST(query, connect_af_unspec_forgets_a_datagram_peer)
+{
+	uint16_t pa, pb;
+	int a = udp_bound(&pa), b = udp_bound(&pb);
+	struct sockaddr_in to = loopback(pb), peer;
+	struct sockaddr none = { .sa_family = AF_UNSPEC };
+	socklen_t len = sizeof(peer);
+	char buf[8];
+
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	ASSERT_EQ(connect(a, (struct sockaddr *)&to, sizeof(to)), 0);
+	EXPECT_EQ(getpeername(a, (struct sockaddr *)&peer, &len), 0);
+	EXPECT_EQ(connect(a, &none, sizeof(none)), 0);
+	EXPECT_ERR(getpeername(a, (struct sockaddr *)&peer, &len), ENOTCONN);
+	/* Unconnected again: it sends where it is told. */
+	EXPECT_EQ(sendto(a, "u", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	EXPECT_EQ(recv(b, buf, sizeof(buf), 0), 1);
+	close(a);
+	close(b);
 }
