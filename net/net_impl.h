@@ -45,9 +45,6 @@ struct sock {
 	/* A non-blocking connect() went on, its result not yet read by
 	 * SO_ERROR: a reset then means nobody was listening. */
 	bool connect_pending;
-	/* TCP: it has been connected (connect(), accept(), or a send went
-	 * out): what lwIP then refuses as not connected is a broken pipe. */
-	bool was_connected;
 	int corked;		/* TCP_CORK: every send as with MSG_MORE */
 	int reuseport;		/* SO_REUSEPORT, as set (socket_opt.c) */
 	bool more_held;		/* TCP: bytes held by MSG_MORE (tcp_more.c) */

@@ -29,6 +29,7 @@
 #include "lwip/sockets.h"
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
+#include "lwip/udp.h"
 
 #include "net_impl.h"
 
@@ -306,7 +307,7 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 		from_lwip(f, &u, peer);
 	rc = wrap(c, true, sock_of(f)->v6, nonblock, out);
 	if (rc == 0)
-		sock_of(*out)->rx_open = sock_of(*out)->was_connected = true;
+		sock_of(*out)->rx_open = true;
 	return rc;
 }
 
@@ -361,7 +362,6 @@ static int inet_connect(struct vfs_file *f, const struct sock_addr *a)
 			rc = -ETIMEDOUT;
 	}
 	sock_of(f)->rx_open = rc == 0 && sock_of(f)->tcp;
-	sock_of(f)->was_connected |= sock_of(f)->rx_open;
 	/* lwIP reports the reset that answers a SYN as a reset; to the
 	 * caller nobody was listening. */
 	return rc == -ECONNRESET ? -ECONNREFUSED : rc;
@@ -435,6 +435,15 @@ static ssize_t send_stable(struct vfs_file *f, const void *buf, size_t n)
 	return (ssize_t)written;
 }
 
+/* Whether UDP socket (f) has a peer (connect()). */
+static bool udp_connected(struct vfs_file *f)
+{
+	struct lwip_sock *ls = lwip_socket_dbg_get_socket(lwip_of(f));
+
+	return ls && ls->conn && ls->conn->pcb.udp &&
+	       (ls->conn->pcb.udp->flags & UDP_FLAGS_CONNECTED);
+}
+
 /* One send: all of it on a blocking socket (waiting for room, and what
  * went before an interruption or a timeout is the count), what fits on a
  * non-blocking one. */
@@ -471,14 +480,16 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 			rc = lwip_send(lwip_of(f), (const char *)buf + done,
 				       n - done, lwip_flags(flags));
 		rc = lwip_result(rc);
+		/* lwIP's netconn connects, or listens: Linux says EAGAIN
+		 * (waited for, when blocking) or a broken pipe. */
+		if (rc == -EINPROGRESS)
+			rc = sock_connecting(f) ? -EAGAIN : -EPIPE;
 		if (rc >= 0) {
 			/* TCP copies what it takes into its buffers but for
 			 * SOCK_STABLE bytes (UDP sends the caller's bytes:
 			 * the device copies). */
-			if (sock_of(f)->tcp) {
+			if (sock_of(f)->tcp)
 				net_count(NET_SENT, (size_t)rc);
-				sock_of(f)->was_connected = true;
-			}
 			done += rc;
 			if (done == n || to || !blocking(f, flags))
 				return done;
@@ -495,12 +506,16 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 		if (rc)
 			break;
 	}
-	/* Linux's broken pipe (and SIGPIPE): a connection that was there
-	 * and is gone, or shut down for sending; lwIP says "not connected",
-	 * or "reset" when the peer had closed first. */
-	if (sock_of(f)->was_connected &&
+	/* Linux's broken pipe (and SIGPIPE) for a TCP socket that cannot
+	 * send: not connected (yet, or any more: reset, or shut down for
+	 * sending), or listening; lwIP says "not connected", or "reset"
+	 * when the peer had closed first. */
+	if (sock_of(f)->tcp &&
 	    (rc == -ENOTCONN || (rc == -ECONNRESET && sock_of(f)->peer_closed)))
 		rc = -EPIPE;
+	/* UDP with nowhere to send: lwIP finds no route to nobody. */
+	if (rc == -EHOSTUNREACH && !to && !udp_connected(f))
+		rc = -EDESTADDRREQ;
 	return done ? (ssize_t)done : rc;
 }
 

@@ -286,6 +286,17 @@ TEST(query, sending_to_a_connection_gone_is_a_broken_pipe)
 	EXPECT_ERR(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
 	close(c);
 	close(s);
+	/* Never connected, or listening: a broken pipe too. UDP with no
+	 * peer has nowhere to send. */
+	uint16_t port;
+	int l = listener(&port), u = udp_bound(&port);
+
+	ASSERT_GE(l, 0);
+	EXPECT_ERR(send(l, "x", 1, 0), EPIPE);
+	EXPECT_EQ(sigpipes, 3);
+	EXPECT_ERR(send(u, "x", 1, 0), EDESTADDRREQ);
+	close(l);
+	close(u);
 	signal(SIGPIPE, SIG_DFL);
 }
 
