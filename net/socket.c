@@ -435,7 +435,8 @@ static ssize_t send_stable(struct vfs_file *f, const void *buf, size_t n)
 	return (ssize_t)written;
 }
 
-/* Whether UDP socket (f) has a peer (connect()). */
+/* Whether UDP socket (f) has a peer (connect()); (the netconn's pcb is a
+ * union: not for TCP). */
 static bool udp_connected(struct vfs_file *f)
 {
 	struct lwip_sock *ls = lwip_socket_dbg_get_socket(lwip_of(f));
@@ -514,7 +515,8 @@ static ssize_t send_on(struct vfs_file *f, const void *buf, size_t n,
 	    (rc == -ENOTCONN || (rc == -ECONNRESET && sock_of(f)->peer_closed)))
 		rc = -EPIPE;
 	/* UDP with nowhere to send: lwIP finds no route to nobody. */
-	if (rc == -EHOSTUNREACH && !to && !udp_connected(f))
+	if (rc == -EHOSTUNREACH && !to && !sock_of(f)->tcp &&
+	    !udp_connected(f))
 		rc = -EDESTADDRREQ;
 	return done ? (ssize_t)done : rc;
 }
