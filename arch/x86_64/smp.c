@@ -100,13 +100,18 @@ __noreturn void ap_entry(uint32_t slot)
 			break;
 	int starting = AP_STARTING;
 
+	/* Stamped before it says it is up, so the boot report, which waits
+	 * for that, has the line (stamped after its clock was set up, it
+	 * was seen missing under TCG on a busy host); one given up on that
+	 * arrives late may stamp too, beside the warning that it did not
+	 * start. */
+	boot_mark_id("AP up, APIC id", apic);
 	if (!__atomic_compare_exchange_n(&ap_state[i], &starting, AP_ONLINE,
 					 false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
 		cpu_halt_forever();	/* given up on: stay out */
 	cpu_arch_init(c);
 	clock_init_cpu();
-	boot_mark_id("AP up, APIC id", apic);
 	/* Halted, not spinning: the boot CPU may not ask for a while. Its
 	 * IPI after setting ap_go wakes us. */
 	while (!__atomic_load_n(&ap_go, __ATOMIC_ACQUIRE))
