@@ -352,19 +352,34 @@ static siginfo_t user_info(int sig, int code)
 	return (siginfo_t){ .si_signo = sig, .si_code = code, .si_pid = 1 };
 }
 
-int signal_send_thread(struct thread *t, int sig)
+/* Sends (sig) with (info) to thread (t); taken at once if (t) is the
+ * caller and may take it. With (handled_only), only when a handler of
+ * the program's would take it now (not blocked): false, and nothing
+ * sent, otherwise. */
+static bool send_info_to(struct thread *t, int sig, const siginfo_t *info,
+			 bool handled_only)
 {
-	if (!valid(sig))
-		return -EINVAL;
-	siginfo_t info = user_info(sig, SI_USER);
-	struct sigq *q = sigq_new(&info), *unused;
+	struct sigq *q = sigq_new(info), *unused = q;
 	bool irq = spin_lock_irqsave(&sigs.lock);
-	bool now = post(t, sig, q, &unused);
+	void (*h)(int) = sigs.act[sig].handler;
+	bool send = !handled_only || (h != SIG_DFL && h != SIG_IGN &&
+				      !(t->sig_blocked & BIT(sig)));
+	bool now = send && post(t, sig, q, &unused);
 
 	spin_unlock_irqrestore(&sigs.lock, irq);
 	sigq_put(unused);
 	if (now)
 		signal_deliver();
+	return send;
+}
+
+int signal_send_thread(struct thread *t, int sig)
+{
+	if (!valid(sig))
+		return -EINVAL;
+	siginfo_t info = user_info(sig, SI_USER);
+
+	send_info_to(t, sig, &info, false);
 	return 0;
 }
 
@@ -524,11 +539,8 @@ static const struct {
  */
 static bool take_fault(const struct trap_fault *f)
 {
-	struct thread *self = sched_current();
 	siginfo_t info = { 0 };
-	struct sigq *q, *unused;
 	int sig;
-	bool irq, handled;
 
 	if (f->vector >= ARRAY_SIZE(fault_signals) ||
 	    !(sig = fault_signals[f->vector].sig))
@@ -537,19 +549,7 @@ static bool take_fault(const struct trap_fault *f)
 	info.si_code = fault_signals[f->vector].code + f->present;
 	if (info.si_code != SI_KERNEL)
 		info.si_addr = (void *)f->addr;
-	q = sigq_new(&info);
-	irq = spin_lock_irqsave(&sigs.lock);
-	handled = sigs.act[sig].handler != SIG_DFL &&
-		  sigs.act[sig].handler != SIG_IGN &&
-		  !(self->sig_blocked & BIT(sig));
-	unused = q;
-	if (handled)
-		post(self, sig, q, &unused);
-	spin_unlock_irqrestore(&sigs.lock, irq);
-	sigq_put(unused);
-	if (handled)
-		signal_deliver();
-	return handled;
+	return send_info_to(sched_current(), sig, &info, true);
 }
 
 SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction *, act,

@@ -160,8 +160,8 @@ SYSCALL_DEFINE3(recvmsg, int, fd, struct msghdr *, msg, int, flags)
 }
 
 /*
- * Messages one by one, as recvmsg takes them, until (n) (at most 1024, as
- * Linux) or one would wait after MSG_WAITFORONE. As on Linux, (timeout)
+ * Messages one by one, as recvmsg takes them, until (n) (at most
+ * IOV_MAX, 1024, as Linux) or one would wait after MSG_WAITFORONE. As on Linux, (timeout)
  * is looked at only after each message (the first may wait for ever) and
  * gets the time that was left; an error after some messages is dropped:
  * their count is the answer.
@@ -178,8 +178,8 @@ SYSCALL_DEFINE5(recvmmsg, int, fd, struct mmsghdr *, vec, unsigned, n,
 		if (got)
 			return got;
 	}
-	if (n > 1024)
-		n = 1024;
+	if (n > IOV_MAX)	/* Linux's UIO_MAXIOV */
+		n = IOV_MAX;
 	if (!user_writable(vec, n * sizeof(*vec)))
 		return -EFAULT;
 	while (i < n) {
