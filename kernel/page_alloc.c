@@ -285,6 +285,38 @@ static unsigned order_for(size_t npages)
 	return order;
 }
 
+/*
+ * Finds [*start, *end), a run of at least (npages) free pages made of
+ * neighbouring free blocks, each smaller than the power-of-two block the
+ * buddy lists would want (17 pages want a free 32-page block; a free
+ * 16-page block next to a free page will do). A walk over RAM, lowest
+ * address first, only once the lists have failed: stepping over free
+ * blocks whole, and over any chunk of descriptors never written, whose
+ * pages can only be in use. Under pa.lock.
+ */
+__cold static bool find_scattered_run(size_t npages, uint64_t *start,
+				      uint64_t *end)
+{
+	uint64_t first = pa.base, pfn = pa.base;
+
+	while (pfn - first < npages) {
+		uint64_t chunk = (pfn - pa.base) >> CHUNK_SHIFT;
+		struct page *b;
+
+		if (pfn >= pa.end)
+			return false;
+		if (!chunk_ready(chunk))
+			pfn = first = pa.base + ((chunk + 1) << CHUNK_SHIFT);
+		else if ((b = desc(pfn))->flags & PAGE_FREE)
+			pfn += 1ULL << b->order;
+		else
+			first = ++pfn;
+	}
+	*start = first;
+	*end = pfn;
+	return true;
+}
+
 void *page_alloc_aligned(size_t npages, size_t align)
 {
 	if (npages == 0 || npages > (1ULL << MAX_ORDER))
@@ -300,27 +332,27 @@ void *page_alloc_aligned(size_t npages, size_t align)
 
 	bool irq = spin_lock_irqsave(&pa.lock);
 	unsigned k = order;
+	uint64_t start, end;
 
 	while (k <= MAX_ORDER && pa.free[k] == NO_PAGE)
 		k++;
-	if (k > MAX_ORDER) {
+	if (k <= MAX_ORDER) {
+		start = pa.base + pa.free[k];
+		end = start + (1ULL << k);
+	} else if (align_order || !find_scattered_run(npages, &start, &end)) {
 		spin_unlock_irqrestore(&pa.lock, irq);
 		return NULL;
 	}
-	uint64_t pfn = pa.base + pa.free[k];
-
-	list_del(k, pfn);
-	pa.nfree -= 1ULL << k;
-	while (k > order) {	/* split, keeping the lower half */
-		k--;
-		list_add(k, pfn + (1ULL << k));
-		pa.nfree += 1ULL << k;
+	/* Take the run's blocks off their lists, and give back the tail
+	 * beyond what was asked for (as the halves a split would leave). */
+	for (uint64_t pfn = start; pfn < end; pfn += 1ULL << k) {
+		k = desc(pfn)->order;
+		list_del(k, pfn);
+		pa.nfree -= 1ULL << k;
 	}
-	desc(pfn)->order = 0;
-	/* Give back the tail beyond what was asked for. */
-	free_run(pfn + npages, pfn + (1ULL << order));
+	free_run(start + npages, end);
 	spin_unlock_irqrestore(&pa.lock, irq);
-	return (void *)(uintptr_t)(pfn << PAGE_SHIFT);
+	return (void *)(uintptr_t)(start << PAGE_SHIFT);
 }
 
 void *page_alloc(size_t npages)

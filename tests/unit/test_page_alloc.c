@@ -73,6 +73,26 @@ UNIT_TEST(page_alloc_merges_buddies_back)
 	CHECK_EQ(free_pages(), base);
 }
 
+/* Takes every free page, the biggest blocks first; returns how many
+ * blocks, their addresses and sizes in (blocks, sizes). */
+static int take_all(void **blocks, size_t *sizes, int max)
+{
+	int n = 0;
+	size_t chunk = 1 << 12;
+
+	while (chunk && n < max) {
+		void *b = page_alloc(chunk);
+
+		if (b) {
+			blocks[n] = b;
+			sizes[n++] = chunk;
+		} else {
+			chunk /= 2;
+		}
+	}
+	return n;
+}
+
 UNIT_TEST(page_alloc_exhaustion_and_partial_free)
 {
 	host_memory_init();
@@ -95,22 +115,52 @@ UNIT_TEST(page_alloc_exhaustion_and_partial_free)
 	/* Take everything, one big block at a time. */
 	void *blocks[256];
 	size_t sizes[256];
-	int n = 0;
-	size_t chunk = 1 << 10;
+	int n = take_all(blocks, sizes, 256);
 
-	while (chunk && n < 256) {
-		void *b = page_alloc(chunk);
-
-		if (b) {
-			blocks[n] = b;
-			sizes[n++] = chunk;
-		} else {
-			chunk /= 2;
-		}
-	}
 	CHECK_EQ(free_pages(), 0);
 	CHECK(page_alloc(1) == NULL);
 	while (n-- > 0)
 		page_free(blocks[n], sizes[n]);
+	CHECK_EQ(free_pages(), base);
+}
+
+UNIT_TEST(page_alloc_finds_a_run_across_smaller_blocks)
+{
+	host_memory_init();
+	size_t base = free_pages();
+	void *blocks[256];
+	size_t sizes[256];
+	int n = take_all(blocks, sizes, 256);
+
+	REQUIRE(free_pages() == 0);
+	/* In one taken 32-page block, free pages 8..24: three free blocks
+	 * (8 pages, 8 pages, 1 page) that are not buddies, and no free block
+	 * of 32 pages anywhere. A thread's 17-page stack must still fit. */
+	char *big = NULL;
+
+	for (int i = 0; i < n && !big; i++)
+		if (sizes[i] >= 32)
+			big = blocks[i];
+	REQUIRE(big);
+	page_free(big + 8 * PAGE_SIZE, 17);
+	CHECK_EQ(free_pages(), 17);
+	CHECK(page_alloc(18) == NULL);		/* no run that long */
+	CHECK_EQ(free_pages(), 17);
+	char *run = page_alloc(17);
+
+	CHECK(run == big + 8 * PAGE_SIZE);
+	CHECK_EQ(free_pages(), 0);
+	/* A shorter request takes the run's start and leaves its tail. */
+	page_free(run, 17);
+	char *part = page_alloc(11);
+
+	CHECK(part == big + 8 * PAGE_SIZE);
+	CHECK_EQ(free_pages(), 6);
+	page_free(part, 11);
+	/* Alignment beyond a page is the buddy lists' alone: refused. */
+	CHECK(page_alloc_aligned(17, 64 * PAGE_SIZE) == NULL);
+	REQUIRE(page_alloc(17) == run);		/* whole again, then all back */
+	for (int i = 0; i < n; i++)
+		page_free(blocks[i], sizes[i]);
 	CHECK_EQ(free_pages(), base);
 }
