@@ -21,7 +21,10 @@ struct init_call {
 	const char *name;
 };
 
-#define INIT_CALL(level, fn)						\
+/* The section is named by the level's number (the linker script sorts
+ * them by name), hence the second macro: it sees the level expanded. */
+#define INIT_CALL(level, fn) INIT_CALL_(level, fn)
+#define INIT_CALL_(level, fn)						\
 	static const struct init_call __init_call_##fn			\
 	__attribute__((used, section("toro_init." #level),		\
 		       aligned(sizeof(void *)))) = { fn, #fn }
