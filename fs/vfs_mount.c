@@ -41,6 +41,7 @@ int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 	m->priv = priv;
 	m->read_only = read_only;
 
+	struct vfs_mount *old = NULL;
 	int rc = -ENOSPC, slot = -1;
 
 	spin_lock(&vfs_lock);
@@ -50,6 +51,14 @@ int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 		if (vfs_mounts[i] && strcmp(vfs_mounts[i]->path, path) == 0) {
 			rc = -EBUSY;
 			slot = -1;
+			/* The kernel's own mount gives way, unless in use;
+			 * its files go with it. */
+			if (vfs_mounts[i]->yields &&
+			    !__atomic_load_n(&vfs_mounts[i]->users,
+					     __ATOMIC_ACQUIRE)) {
+				old = vfs_mounts[i];
+				slot = i;
+			}
 			break;
 		}
 	}
@@ -63,6 +72,7 @@ int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 	spin_unlock(&vfs_lock);
 	if (rc)
 		heap_free(m);
+	heap_free(old);		/* a tmpfs: no unmount to call */
 	return rc;
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reading and writing descriptors: read, write, readv, writev, pread64,
- * pwrite64, preadv, pwritev, lseek (sendfile: sendfile.c), over the
- * descriptor table (fs/fd.c) and the VFS's open files (fs/vfs_file.c). A write that finds
- * the other end of a pipe or socket gone also raises SIGPIPE, as Linux.
+ * Reading and writing descriptors: read, readv, writev, pread64, preadv,
+ * lseek (write, pwrite64, pwritev: fd_write.c; sendfile: sendfile.c),
+ * over the descriptor table (fs/fd.c) and the VFS's open files
+ * (fs/vfs_file.c). A write that finds the other end of a pipe or socket
+ * gone also raises SIGPIPE, as Linux.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -26,7 +27,8 @@ __attribute__((weak)) int signal_send_thread(struct thread *t, int sig);
  * no descriptor is one. */
 __attribute__((weak)) bool socket_fd_is_datagram(int fd);
 
-long sys_epipe(int fd, long rc)
+/* Not inlined into writev, its one caller here: one copy for all. */
+__attribute__((noinline)) long sys_epipe(int fd, long rc)
 {
 	struct thread *self = sched_current();
 
@@ -48,11 +50,6 @@ SYSCALL_DEFINE3(read, int, fd, void *, buf, size_t, n)
 	return ON_FD(fd, f, vfs_read(f, buf, n));
 }
 
-SYSCALL_DEFINE3(write, int, fd, const void *, buf, size_t, n)
-{
-	return sys_epipe(fd, ON_FD(fd, f, vfs_write(f, buf, n)));
-}
-
 SYSCALL_DEFINE3(readv, int, fd, const struct iovec *, iov, int, n)
 {
 	return ON_FD(fd, f, vfs_readv(f, iov, n, -1));
@@ -68,25 +65,12 @@ SYSCALL_DEFINE4(pread64, int, fd, void *, buf, size_t, n, int64_t, off)
 	return ON_FD(fd, f, vfs_pread(f, buf, n, off));
 }
 
-SYSCALL_DEFINE4(pwrite64, int, fd, const void *, buf, size_t, n, int64_t,
-		off)
-{
-	return sys_epipe(fd, ON_FD(fd, f, vfs_pwrite(f, buf, n, off)));
-}
-
-/* preadv/pwritev pass the offset as two halves; on x86-64 the low one
- * holds all of it. */
+/* preadv passes the offset as two halves; on x86-64 the low one holds
+ * all of it. */
 SYSCALL_DEFINE4(preadv, int, fd, const struct iovec *, iov, int, n, int64_t,
 		off)
 {
 	return off < 0 ? -EINVAL : ON_FD(fd, f, vfs_readv(f, iov, n, off));
-}
-
-SYSCALL_DEFINE4(pwritev, int, fd, const struct iovec *, iov, int, n, int64_t,
-		off)
-{
-	return off < 0 ? -EINVAL :
-			 sys_epipe(fd, ON_FD(fd, f, vfs_writev(f, iov, n, off)));
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, int64_t, off, int, whence)

@@ -10,11 +10,13 @@
 #define KERNEL_INIT_H
 
 /* Levels: buses find devices, drivers bind to them, filesystems mount,
- * the network stack configures its interfaces. */
+ * then what goes over them (the automatic /tmp), the network stack
+ * configures its interfaces. */
 #define INIT_BUS	1
 #define INIT_DRIVER	2
 #define INIT_FS		3
-#define INIT_NET	4
+#define INIT_FS_OVER	4
+#define INIT_NET	5
 
 struct init_call {
 	int (*fn)(void);	/* 0, or -errno (reported, boot goes on) */

@@ -183,6 +183,9 @@ struct vfs_mount {
 	const struct vfs_fs_ops *ops;
 	void *priv;			/* the filesystem's */
 	bool read_only;			/* writes fail with -EROFS */
+	/* The kernel's own (the automatic /tmp, fs/tmp_auto.c): a mount of
+	 * the program's at the same path takes its place. */
+	bool yields;
 	dev_t dev;			/* st_dev of its files, set by the VFS */
 	/* Private to the VFS. (users) counts path calls in progress and
 	 * open files, which keep the mount from going away (atomic);
@@ -422,5 +425,15 @@ __attribute__((noreturn)) void vfs_root_failed(const char *root, int rc);
 int virtiofs_mount(const char *tag, const char *path);	/* tag NULL: first */
 /* An empty in-memory filesystem, writable, gone at power-off. */
 int tmpfs_mount(const char *path);
+/*
+ * fs/tmp_auto.c: a writable /tmp, mounted after the file systems unless
+ * /tmp is a writable directory already: a tmpfs at /tmp, or with nothing
+ * at / a tmpfs there with /tmp in it; nothing with toro.root=none. Both
+ * give way to a mount of the program's at the same path. Linked into the
+ * programs whose calls may make files by name, whose files name this:
+ * write() and pwrite() (sys/fd_write.c), fopen() and freopen()
+ * (libc/fmodeflags.c), the temporary-file calls (libc/randname.c).
+ */
+extern const char vfs_tmp_wanted;
 
 #endif /* KERNEL_VFS_H */
