@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * tmpfs: a writable filesystem in memory, for scratch files (mounted where
- * the application asks, typically /tmp) and for testing the VFS's write
- * paths without a device. A tree of nodes under one mutex per mount: simple
- * and safe from any CPU, not built for heavy parallel use. A file's data is
- * one growing buffer. An unlinked node lives on while files are open on it.
+ * tmpfs: a writable filesystem in memory, for scratch files (the
+ * automatic /tmp, fs/tmp_auto.c, or wherever the application mounts one)
+ * and for testing the VFS's write paths without a device. A tree of nodes
+ * under one mutex per mount: simple and safe from any CPU, not built for
+ * heavy parallel use. A file's data is one growing buffer, as is a
+ * symbolic link's target. An unlinked node lives on while files are open
+ * on it. A node is its one name: there are no hard links (link() says
+ * EPERM).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -384,6 +387,9 @@ static int tmpfs_open(struct vfs_mount *m, const char *path, int flags,
 	} else if (S_ISSOCK(n->mode)) {
 		rc = -ENXIO;	/* a socket's name: connect() to it */
 		goto out;
+	} else if (S_ISLNK(n->mode)) {
+		rc = -ELOOP;	/* the VFS follows links before */
+		goto out;
 	} else if ((flags & O_TRUNC) && !is_dir(n) &&
 		   (flags & VFS_ACCMODE) != O_RDONLY) {
 		resize(n, 0);	/* shrinking cannot fail */
@@ -411,8 +417,10 @@ static int tmpfs_stat(struct vfs_mount *m, const char *path, struct stat *st)
 	return rc;
 }
 
-/* mkdir and mknod: a new node of (mode), type included. */
-static int make_node(struct vfs_mount *m, const char *path, mode_t mode)
+/* mkdir, mknod and symlink: a new node of (mode), type included, whose
+ * data is (target) (symbolic links) or nothing. */
+static int make_node(struct vfs_mount *m, const char *path, mode_t mode,
+		     const char *target)
 {
 	struct tmpfs *fs = fs_of(m);
 	struct tnode *dir, *n;
@@ -425,11 +433,18 @@ static int make_node(struct vfs_mount *m, const char *path, mode_t mode)
 	if (rc == 0 && child(dir, name, len))
 		rc = -EEXIST;
 	if (rc == 0) {
+		rc = -ENOSPC;
 		n = node_new(fs, name, len, mode);
-		if (n)
+		if (n && target && resize(n, strlen(target)) < 0) {
+			node_free(n);
+			n = NULL;
+		}
+		if (n) {
+			if (target)
+				memcpy(n->data, target, n->size);
 			attach(dir, n);
-		else
-			rc = -ENOSPC;
+			rc = 0;
+		}
 	}
 	mutex_unlock(&fs->lock);
 	return rc;
@@ -437,13 +452,72 @@ static int make_node(struct vfs_mount *m, const char *path, mode_t mode)
 
 static int tmpfs_mkdir(struct vfs_mount *m, const char *path, mode_t mode)
 {
-	return make_node(m, path, S_IFDIR | (mode & 07777));
+	return make_node(m, path, S_IFDIR | (mode & 07777), NULL);
 }
 
 static int tmpfs_mknod(struct vfs_mount *m, const char *path, mode_t mode)
 {
-	return make_node(m, path, mode);
+	return make_node(m, path, mode, NULL);
 }
+
+/* --- symbolic links (struct vfs_link_ops) ---------------------------- */
+
+static int tmpfs_symlink(struct vfs_mount *m, const char *target,
+			 const char *path)
+{
+	return make_node(m, path, S_IFLNK | 0777, target);
+}
+
+static int tmpfs_readlink(struct vfs_mount *m, const char *path, char *buf,
+			  size_t size)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *n;
+
+	mutex_lock(&fs->lock);
+	int rc = lookup(fs, path, &n);
+
+	if (rc == 0 && !S_ISLNK(n->mode))
+		rc = -EINVAL;
+	if (rc == 0) {
+		rc = (int)(n->size < size ? n->size : size);
+		memcpy(buf, n->data, (size_t)rc);
+	}
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
+/* The end of the first link in (path), in one walk down the tree. */
+static size_t tmpfs_find_link(struct vfs_mount *m, const char *path,
+			      bool last)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *d = fs->root;
+	size_t off = 0, end = 0;
+
+	mutex_lock(&fs->lock);
+	for (;;) {
+		size_t n = strcspn(path + off, "/");
+		bool final = path[off + n] == '\0';
+		struct tnode *c = child(d, path + off, n);
+
+		if (c && S_ISLNK(c->mode) && (last || !final))
+			end = off + n;
+		if (!c || final || !is_dir(c))
+			break;
+		d = c;
+		off += n + 1;
+	}
+	mutex_unlock(&fs->lock);
+	return end;
+}
+
+static const struct vfs_link_ops tmpfs_links = {
+	.follow = vfs_follow_links,
+	.find = tmpfs_find_link,
+	.readlink = tmpfs_readlink,
+	.symlink = tmpfs_symlink,
+};
 
 /* Takes (n) out of the tree; it goes when its last open file does. */
 static void remove_node(struct tnode *n)
@@ -567,6 +641,7 @@ static const struct vfs_fs_ops tmpfs_ops = {
 	.rename = tmpfs_rename,
 	.setattr = tmpfs_setattr,
 	.statfs = tmpfs_statfs,
+	.links = &tmpfs_links,
 };
 
 int tmpfs_mount(const char *path)

@@ -175,8 +175,8 @@ int vfs_link(const char *from, const char *to)
 		rc = -EEXIST;
 	else if (m->read_only)
 		rc = -EROFS;
-	else if (!m->ops->links)
-		rc = -EPERM;
+	else if (!m->ops->links || !m->ops->links->link)
+		rc = -EPERM;	/* symbolic links only, or none */
 	else
 		rc = m->ops->links->link(m, a->rel, b->rel);
 	vfs_lookup_free(b);

@@ -224,6 +224,73 @@ TEST(tmpfs, rename)
 	EXPECT_EQ(rmdir("/tmp/rd2"), 0);
 }
 
+TEST(tmpfs, symbolic_links)
+{
+	char buf[64];
+	struct stat st;
+
+	tmp();
+	ASSERT_EQ(mkdir("/tmp/ld", 0755), 0);
+	int fd = open("/tmp/ld/target", O_WRONLY | O_CREAT, 0644);
+
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(write(fd, "through", 7), 7);
+	close(fd);
+	/* Relative to the link's directory, absolute, to a directory. */
+	EXPECT_EQ(symlink("target", "/tmp/ld/rel"), 0);
+	EXPECT_EQ(symlink("/tmp/ld/target", "/tmp/abs"), 0);
+	EXPECT_EQ(symlink("ld", "/tmp/dirlink"), 0);
+	EXPECT_STREQ(slurp("/tmp/ld/rel"), "through");
+	EXPECT_STREQ(slurp("/tmp/abs"), "through");
+	EXPECT_STREQ(slurp("/tmp/dirlink/target"), "through");
+	EXPECT_EQ(readlink("/tmp/ld/rel", buf, sizeof(buf)), 6);
+	EXPECT_EQ(memcmp(buf, "target", 6), 0);
+	EXPECT_EQ(readlink("/tmp/abs", buf, 4), 4);	/* cut, no NUL */
+	EXPECT_EQ(memcmp(buf, "/tmp", 4), 0);
+	ASSERT_EQ(lstat("/tmp/abs", &st), 0);
+	EXPECT_TRUE(S_ISLNK(st.st_mode));
+	EXPECT_EQ(st.st_size, 14);
+	ASSERT_EQ(stat("/tmp/abs", &st), 0);
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(st.st_size, 7);
+	/* A file made through a link to a directory lands in it. */
+	fd = open("/tmp/dirlink/made", O_WRONLY | O_CREAT, 0644);
+	EXPECT_GE(fd, 0);
+	close(fd);
+	EXPECT_EQ(access("/tmp/ld/made", F_OK), 0);
+	EXPECT_EQ(unlink("/tmp/ld/made"), 0);
+	/* What links cannot do, as Linux says it. */
+	EXPECT_ERR(readlink("/tmp/ld/target", buf, sizeof(buf)), EINVAL);
+	EXPECT_ERR(open("/tmp/abs", O_RDONLY | O_NOFOLLOW), ELOOP);
+	EXPECT_ERR(symlink("x", "/tmp/abs"), EEXIST);
+	EXPECT_ERR(link("/tmp/ld/target", "/tmp/hard"), EPERM);
+	EXPECT_EQ(symlink("/tmp/nowhere", "/tmp/dangling"), 0);
+	EXPECT_ERR(open("/tmp/dangling", O_RDONLY), ENOENT);
+	EXPECT_EQ(symlink("/tmp/loop", "/tmp/loop"), 0);
+	EXPECT_ERR(open("/tmp/loop", O_RDONLY), ELOOP);
+	/* A directory lists a link as one. */
+	DIR *d = opendir("/tmp/ld");
+	struct dirent *e;
+	int links = 0;
+
+	ASSERT_NOT_NULL(d);
+	while ((e = readdir(d)))
+		links += e->d_type == DT_LNK && !strcmp(e->d_name, "rel");
+	closedir(d);
+	EXPECT_EQ(links, 1);
+	/* Renaming or removing a link leaves its target alone. */
+	EXPECT_EQ(rename("/tmp/ld/rel", "/tmp/ld/rel2"), 0);
+	EXPECT_STREQ(slurp("/tmp/ld/rel2"), "through");
+	EXPECT_EQ(unlink("/tmp/ld/rel2"), 0);
+	EXPECT_STREQ(slurp("/tmp/ld/target"), "through");
+	EXPECT_EQ(unlink("/tmp/abs"), 0);
+	EXPECT_EQ(unlink("/tmp/dirlink"), 0);
+	EXPECT_EQ(unlink("/tmp/dangling"), 0);
+	EXPECT_EQ(unlink("/tmp/loop"), 0);
+	EXPECT_EQ(unlink("/tmp/ld/target"), 0);
+	EXPECT_EQ(rmdir("/tmp/ld"), 0);
+}
+
 TEST(tmpfs, unlinked_while_open)
 {
 	struct stat st;
