@@ -296,11 +296,21 @@ int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence)
 		base = f->offset;
 		break;
 	case SEEK_END:
+	case SEEK_DATA:
+	case SEEK_HOLE:
 		rc = is_dir(f) ? -EINVAL : vfs_fstat(f, &st);
 		if (rc)
 			goto out;
 		base = st.st_size;
-		break;
+		if (whence == SEEK_END)
+			break;
+		/* No file system here says where its holes are: all of a
+		 * file is data, then the hole at its end (Linux's answer
+		 * for such file systems). */
+		rc = -ENXIO;
+		if (off >= 0 && off < base)
+			rc = f->offset = whence == SEEK_DATA ? off : base;
+		goto out;
 	default:
 		rc = -EINVAL;
 		goto out;

@@ -130,6 +130,15 @@ TEST(tmpfs, holes_and_truncate)
 	EXPECT_EQ(lseek(fd, 0, SEEK_END), 1003);
 	EXPECT_EQ(pread(fd, buf, 4, 500), 4);
 	EXPECT_EQ(memcmp(buf, "\0\0\0\0", 4), 0);	/* a hole reads as 0 */
+	/* Holes are not tracked: all data, then the hole at the end, and
+	 * nothing past it (as Linux answers for such file systems). */
+	EXPECT_EQ(lseek(fd, 500, SEEK_DATA), 500);
+	EXPECT_EQ(lseek(fd, 0, SEEK_CUR), 500);
+	EXPECT_EQ(lseek(fd, 7, SEEK_HOLE), 1003);
+	EXPECT_FAILS(lseek(fd, 1003, SEEK_DATA), ENXIO);
+	EXPECT_FAILS(lseek(fd, 2000, SEEK_HOLE), ENXIO);
+	EXPECT_FAILS(lseek(fd, -1, SEEK_DATA), ENXIO);
+	EXPECT_EQ(lseek(fd, 0, SEEK_CUR), 1003);	/* failures move nothing */
 	EXPECT_EQ(ftruncate(fd, 10), 0);
 	EXPECT_EQ(file_size("/tmp/h"), 10);
 	EXPECT_EQ(ftruncate(fd, 20), 0);
