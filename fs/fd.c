@@ -22,12 +22,19 @@
 /* Slots before the first growth. */
 #define FD_INITIAL 16
 
-/* The console as a file: a stream (no offset), input at end-of-file. */
+/* Weak: console input is linked only into programs that read standard
+ * input through the C library (libc/stdin.c); in others descriptor 0 is
+ * at end-of-file. */
+__attribute__((weak)) long console_input_read(void *buf, size_t n,
+					       bool nonblock);
+
+/* The console as a file: a stream (no offset). */
 static ssize_t console_read(struct vfs_file *f, void *buf, size_t n,
 			    uint64_t off)
 {
-	(void)f, (void)buf, (void)n, (void)off;
-	return 0;
+	(void)off;
+	return console_input_read ?
+		       console_input_read(buf, n, f->flags & O_NONBLOCK) : 0;
 }
 
 static ssize_t console_file_write(struct vfs_file *f, const void *buf,

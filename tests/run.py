@@ -55,6 +55,8 @@ Files and devices, fresh for every configuration a case runs on:
                        directory as last argument when there is one, and
                        TEST_FS, TEST_DISKS (space-separated), TEST_MACHINE
                        in the environment; a non-zero exit fails the case
+  stdin: FILE          the guest's standard input (relative to the test
+                       directory); without it the guest's input ends at once
   kill_virtiofsd: REGEX  when a console line matches, the host daemons
                        (virtiofsd, the vsock backend) are killed (toro
                        run's SIGUSR1 hook), to test how the guest copes
@@ -143,13 +145,15 @@ def config_name(cfg):
 
 
 def boot(elf, cfg, args=(), env=(), timeout=BOOT_TIMEOUT, extra=(),
-         kill_virtiofsd=None, watch=()):
+         kill_virtiofsd=None, watch=(), stdin=None):
     """Run the guest; return (exit code, stdout + stderr, seconds). extra:
     more `toro run` flags. kill_virtiofsd: a regex; on the first console
     line matching it, toro is asked to kill its virtiofsd daemons. watch:
     (regex or None, function) pairs: each function is called with the toro
     process once, on the first console line matching its regex (None: as
-    soon as toro has started)."""
+    soon as toro has started). stdin: a file whose bytes the guest reads
+    on its standard input (toro run forwards its own), else nothing: the
+    guest sees the end of its input at once, whatever ours is."""
     m, smp, mem = cfg
     cmd = [os.path.join(ROOT, "toro"), "run", elf, *MACHINES[m], "--smp",
            str(smp), "--mem", str(mem), "--accel", "tcg", "--timeout",
@@ -162,13 +166,19 @@ def boot(elf, cfg, args=(), env=(), timeout=BOOT_TIMEOUT, extra=(),
     if kill_virtiofsd:
         pending.append((kill_virtiofsd,
                         lambda p: p.send_signal(signal.SIGUSR1)))
+    with open(stdin or os.devnull, "rb") as input_file:
+        return _boot(cmd, pending, input_file, start)
+
+
+def _boot(cmd, pending, input_file, start):
     if not pending:
-        r = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+        r = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                           stdin=input_file)
         return r.returncode, r.stdout + r.stderr, time.monotonic() - start
     # toro writes to stderr only when it ends, so reading stdout first
     # cannot block it.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, errors="replace")
+                            text=True, errors="replace", stdin=input_file)
     out = []
     for w in [w for w in pending if w[0] is None]:
         pending.remove(w)
@@ -226,7 +236,8 @@ def new_case(name, directory, configs="quick"):
             "host_setup": None, "host_check": None, "host_after": [],
             "kill_virtiofsd": None,
             "port": [], "net": None, "host_client": None,
-            "client_after": None, "append": [], "vsock": False}
+            "client_after": None, "append": [], "vsock": False,
+            "stdin": None}
 
 
 def parse_test_file(path):
@@ -267,6 +278,8 @@ def parse_test_file(path):
                         raise SystemExit(f"{path}:{lineno}: disk: expected "
                                          "MiB[,OPTIONS]...")
                     cur["disk"].append((int(mib), opts))
+            elif key == "stdin":
+                cur["stdin"] = os.path.join(cur["dir"], value)
             elif key in ("host_setup", "host_check", "host_client"):
                 cur[key] = shlex.split(value)
             elif key == "host_after":
@@ -435,7 +448,8 @@ def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports, vsock):
                                                vsock))
             watch = [(case["client_after"], client.start)]
         code, out, _ = boot(elf, cfg, args, case["env"], extra=extra + net,
-                            kill_virtiofsd=case["kill_virtiofsd"], watch=watch)
+                            kill_virtiofsd=case["kill_virtiofsd"], watch=watch,
+                            stdin=case["stdin"])
         # Someone took a port between our look and QEMU's bind: toro
         # saw it (exit 2) or QEMU did (126). Try other ports.
         if not (ports and (code == 2 and "in use on the host" in out or

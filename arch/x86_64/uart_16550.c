@@ -12,17 +12,19 @@
 #define UART_DLL	0	/* divisor latch low (r/w, DLAB=1) */
 #define UART_IER	1	/* interrupt enable (r/w, DLAB=0) */
 #define UART_DLM	1	/* divisor latch high (r/w, DLAB=1) */
-#define UART_FCR	2	/* FIFO control (w) */
 #define UART_LCR	3	/* line control (r/w) */
 #define UART_MCR	4	/* modem control (r/w) */
 #define UART_LSR	5	/* line status (r) */
 
 #define LCR_8N1		0x03
 #define LCR_DLAB	0x80
-#define FCR_ENABLE_CLEAR 0x07
 #define MCR_DTR_RTS	0x03
 #define LSR_THRE	0x20
 
+/* The FIFOs are left as they are: switching them on empties the receiver,
+ * and the host may have sent the program's input already (QEMU's UART
+ * holds a byte without them, and takes the next when it is read). An
+ * emulated UART sends as fast either way. */
 void uart_init(void)
 {
 	outb(COM1 + UART_IER, 0);
@@ -30,7 +32,6 @@ void uart_init(void)
 	outb(COM1 + UART_DLL, 1);	/* 115200 baud */
 	outb(COM1 + UART_DLM, 0);
 	outb(COM1 + UART_LCR, LCR_8N1);
-	outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
 }
 

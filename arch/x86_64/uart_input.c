@@ -3,7 +3,8 @@
  * Input on COM1: the bytes the host writes to the guest's serial console,
  * each handed to one handler from the UART's interrupt (ISA IRQ 4 through
  * the I/O APIC, to the boot CPU). The console is otherwise output only;
- * only what asks for input links this file (the profiler's dump key).
+ * only what asks for input links this file (the profiler's dump key, a
+ * program reading its standard input: kernel/console_input.c).
  */
 #include <errno.h>
 
@@ -29,16 +30,24 @@
 #define RX_BATCH	64
 
 static void (*on_byte)(unsigned char c);
+static bool holding;
 
 static void uart_irq(struct trap_frame *tf, void *arg)
 {
 	(void)tf;
 	(void)arg;
-	for (int i = 0; i < RX_BATCH; i++) {
+	/* Held: not a byte more, even from an interrupt raised before. */
+	for (int i = 0; i < RX_BATCH && !holding; i++) {
 		if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
 			break;
 		on_byte(inb(COM1 + UART_RBR));
 	}
+}
+
+void uart_input_hold(bool hold)
+{
+	__atomic_store_n(&holding, hold, __ATOMIC_RELEASE);
+	outb(COM1 + UART_IER, hold ? 0 : IER_RX_DATA);
 }
 
 /* ISA IRQ 4's GSI and trigger: identity and edge unless the firmware's

@@ -21,7 +21,9 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 
 from . import errors, virtiofsd, vsock
@@ -189,17 +191,45 @@ def _wait_output(streams, deadline):
     return select.select(streams, [], [], wait)[0]
 
 
+def _forward_input(pipe):
+    """Our standard input to the guest's serial console as it comes (a
+    terminal's a line at a time, as typed), then Ctrl-D: the end of the
+    input for a program reading it (kernel/console_input.c). The pipe
+    stays open: what QEMU would make of its end is not ours to find out."""
+    try:
+        while True:
+            data = os.read(sys.stdin.fileno(), 65536)
+            if not data:
+                break
+            pipe.write(data)
+            pipe.flush()
+    except (OSError, ValueError, AttributeError):
+        pass    # no input, or closed: it ends here
+    try:
+        pipe.write(b"\x04")
+        pipe.flush()
+    except (OSError, ValueError):
+        pass    # the guest has stopped
+
+
 def _run_qemu(cfg, cmd, debugcon, daemons, out):
     # toro debug: QEMU in a session of its own (Ctrl-C is for gdb), and
     # gdb started beside it.
     # toro profile: the guest's serial input is ours to write (its dump
     # key), and Ctrl-C may ask the guest for something before it stops.
+    # Else our standard input is the guest's (not toro debug's: that is
+    # gdb's).
     console_input = getattr(cfg, "on_interrupt", None) is not None
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if console_input
-                            else subprocess.DEVNULL,
+    own_session = getattr(cfg, "own_session", False)
+    forward = not console_input and not own_session
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if console_input or
+                            forward else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             preexec_fn=virtiofsd.die_with_parent,
-                            start_new_session=getattr(cfg, "own_session", False))
+                            start_new_session=own_session)
+    if forward:
+        threading.Thread(target=_forward_input, args=(proc.stdin,),
+                         daemon=True).start()
     if getattr(cfg, "on_start", None):
         cfg.on_start(proc)
     copier = ConsoleCopier(out)
