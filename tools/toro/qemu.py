@@ -197,8 +197,11 @@ def _forward_input(pipe):
     input for a program reading it (kernel/console_input.c). The pipe
     stays open: what QEMU would make of its end is not ours to find out."""
     try:
-        while True:
-            data = os.read(sys.stdin.fileno(), 65536)
+        fd = sys.stdin.fileno()
+        # A terminal we are in the background of is not ours to read
+        # (reading it would stop us, SIGTTIN): no input.
+        while not os.isatty(fd) or os.tcgetpgrp(fd) == os.getpgrp():
+            data = os.read(fd, 65536)
             if not data:
                 break
             pipe.write(data)
