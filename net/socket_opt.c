@@ -5,6 +5,7 @@
  * in lwIP), or kept here (kept_here()).
  */
 #include <kernel/kerrno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <kernel/compiler.h>
@@ -103,28 +104,35 @@ static int get_on(int s, const struct option *opt, int *value)
  * never blocks, socket_poll.c), the buffer sizes, which lwIP's are not
  * (its windows and send buffer are fixed, lwipopts.h): a program may set
  * them and read back what it set, as a hint Linux may also not follow;
- * TCP_CORK, which lwIP has not (tcp_more.c); and SO_REUSEPORT, which
+ * TCP_CORK, which lwIP has not (tcp_more.c); SO_REUSEPORT, which
  * servers set so that several sockets may share a port: kept, but a port
  * still has one socket (a second one's bind() or listen() says
- * EADDRINUSE, where Linux would spread connections over them). */
+ * EADDRINUSE, where Linux would spread connections over them); and
+ * hints servers set that change nothing here (SO_PRIORITY: no queueing
+ * discipline; TCP_QUICKACK; TCP_DEFER_ACCEPT: accept() returns at the
+ * handshake; TCP_FASTOPEN: a SYN's data is not taken, so clients open
+ * connections the usual way). */
+static const uint8_t kept_at[] = {	/* offsets in struct sock */
+	[SOCKOPT_RCVTIMEO] = offsetof(struct sock, rcvtimeo_ms),
+	[SOCKOPT_SNDTIMEO] = offsetof(struct sock, sndtimeo_ms),
+	[SOCKOPT_SNDBUF] = offsetof(struct sock, sndbuf),
+	[SOCKOPT_RCVBUF] = offsetof(struct sock, rcvbuf),
+	[SOCKOPT_CORK] = offsetof(struct sock, corked),
+	[SOCKOPT_REUSEPORT] = offsetof(struct sock, reuseport),
+	[SOCKOPT_PRIORITY] = offsetof(struct sock, hints[0]),
+	[SOCKOPT_QUICKACK] = offsetof(struct sock, hints[1]),
+	[SOCKOPT_DEFER_ACCEPT] = offsetof(struct sock, hints[2]),
+	[SOCKOPT_FASTOPEN] = offsetof(struct sock, hints[3]),
+};
+
 static int *kept_here(struct vfs_file *f, enum sock_option o)
 {
-	switch (o) {
-	case SOCKOPT_RCVTIMEO:
-		return &sock_of(f)->rcvtimeo_ms;
-	case SOCKOPT_SNDTIMEO:
-		return &sock_of(f)->sndtimeo_ms;
-	case SOCKOPT_SNDBUF:
-		return &sock_of(f)->sndbuf;
-	case SOCKOPT_RCVBUF:
-		return &sock_of(f)->rcvbuf;
-	case SOCKOPT_CORK:
-		return sock_of(f)->tcp ? &sock_of(f)->corked : NULL;
-	case SOCKOPT_REUSEPORT:
-		return &sock_of(f)->reuseport;
-	default:
-		return NULL;
-	}
+	struct sock *s = sock_of(f);
+	unsigned at = (unsigned)o < ARRAY_SIZE(kept_at) ? kept_at[o] : 0;
+	bool tcp_only = o == SOCKOPT_CORK ||
+			(o >= SOCKOPT_QUICKACK && o <= SOCKOPT_FASTOPEN);
+
+	return at && (s->tcp || !tcp_only) ? (int *)((char *)s + at) : NULL;
 }
 
 int inet_setopt(struct vfs_file *f, enum sock_option o, int value)

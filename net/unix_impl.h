@@ -119,6 +119,7 @@ struct unix_sock {
 	struct unix_sock *tnext;	/* name table chain */
 	int rcvtimeo_ms, sndtimeo_ms;
 	bool passcred;
+	int priority;		/* SO_PRIORITY, as set */
 
 	/* Stream: what we read, what the peer reads. */
 	struct pipe_buf *rx, *tx;

@@ -322,7 +322,8 @@ static bool is_tcp_option(enum sock_option o)
 {
 	return o == SOCKOPT_NODELAY || o == SOCKOPT_KEEPIDLE ||
 	       o == SOCKOPT_KEEPINTVL || o == SOCKOPT_KEEPCNT ||
-	       o == SOCKOPT_CORK || o == SOCKOPT_TOS || o == SOCKOPT_TTL;
+	       o == SOCKOPT_CORK || o == SOCKOPT_TOS || o == SOCKOPT_TTL ||
+	       (o >= SOCKOPT_QUICKACK && o <= SOCKOPT_FASTOPEN);
 }
 
 int unix_setopt(struct vfs_file *f, enum sock_option o, int value)
@@ -340,6 +341,9 @@ int unix_setopt(struct vfs_file *f, enum sock_option o, int value)
 		return 0;
 	case SOCKOPT_PASSCRED:
 		u->passcred = value;
+		return 0;
+	case SOCKOPT_PRIORITY:
+		u->priority = value;
 		return 0;
 	case SOCKOPT_REUSEADDR:
 	case SOCKOPT_REUSEPORT:
@@ -384,6 +388,9 @@ int unix_getopt(struct vfs_file *f, enum sock_option o, int *value)
 		return 0;
 	case SOCKOPT_PASSCRED:
 		*value = u->passcred;
+		return 0;
+	case SOCKOPT_PRIORITY:
+		*value = u->priority;
 		return 0;
 	case SOCKOPT_ACCEPTCONN:
 		*value = u->state == UNIX_LISTENING;

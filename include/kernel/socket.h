@@ -99,6 +99,11 @@ enum sock_option {
 	SOCKOPT_TOS,		/* IPv4: the type-of-service byte */
 	SOCKOPT_TTL,		/* IPv4: the time to live */
 	SOCKOPT_REUSEPORT,	/* kept: one socket a port all the same */
+	/* Kept and read back, changing nothing: hints Linux may follow. */
+	SOCKOPT_PRIORITY,	/* no queueing discipline here to use it */
+	SOCKOPT_QUICKACK,	/* TCP: lwIP acknowledges as it does */
+	SOCKOPT_DEFER_ACCEPT,	/* TCP: accept() does not wait for data */
+	SOCKOPT_FASTOPEN,	/* TCP: connections open the usual way */
 	/* Get only, and no family's: sys/socket.c answers them from the
 	 * socket's address and type. */
 	SOCKOPT_DOMAIN,

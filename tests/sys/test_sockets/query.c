@@ -173,6 +173,55 @@ static int get_int(int fd, int level, int name)
 	return getsockopt(fd, level, name, &v, &len) ? -errno : v;
 }
 
+/* Hints servers set, which change nothing here: kept and read back, on
+ * the sockets whose level has them (Linux: TCP's on TCP only, ENOPROTOOPT
+ * on UDP, EOPNOTSUPP on AF_UNIX; SO_PRIORITY on all). */
+TEST(query, server_hints_are_kept)
+{
+	int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+	int x = socket(AF_UNIX, SOCK_STREAM, 0);
+	static const int tcp_hints[] = { TCP_QUICKACK, TCP_DEFER_ACCEPT,
+					 TCP_FASTOPEN };
+	int v = 5, three = 3;
+
+	ASSERT_GE(t, 0);
+	ASSERT_GE(u, 0);
+	ASSERT_GE(x, 0);
+	for (unsigned i = 0; i < 3; i++) {
+		int name = tcp_hints[i];
+
+		EXPECT_EQ(setsockopt(t, IPPROTO_TCP, name, &v, sizeof(v)), 0);
+		EXPECT_ERR(setsockopt(u, IPPROTO_TCP, name, &v, sizeof(v)),
+			   ENOPROTOOPT);
+		EXPECT_ERR(setsockopt(x, IPPROTO_TCP, name, &v, sizeof(v)),
+			   EOPNOTSUPP);
+	}
+	EXPECT_EQ(get_int(t, IPPROTO_TCP, TCP_FASTOPEN), 5);
+	EXPECT_EQ(get_int(t, IPPROTO_TCP, TCP_DEFER_ACCEPT), 5);
+	EXPECT_EQ(get_int(t, SOL_SOCKET, SO_PRIORITY), 0);
+	for (int s = t; s >= 0; s = s == t ? u : s == u ? x : -1) {
+		EXPECT_EQ(setsockopt(s, SOL_SOCKET, SO_PRIORITY, &three,
+				     sizeof(three)), 0);
+		EXPECT_EQ(get_int(s, SOL_SOCKET, SO_PRIORITY), 3);
+	}
+	/* A listener with them still takes connections. */
+	struct sockaddr_in at = loopback(0);
+	socklen_t len = sizeof(at);
+	int c = socket(AF_INET, SOCK_STREAM, 0), a;
+
+	ASSERT_EQ(bind(t, (struct sockaddr *)&at, sizeof(at)), 0);
+	ASSERT_EQ(listen(t, 4), 0);
+	ASSERT_EQ(getsockname(t, (struct sockaddr *)&at, &len), 0);
+	EXPECT_EQ(connect(c, (struct sockaddr *)&at, sizeof(at)), 0);
+	a = accept(t, NULL, NULL);
+	EXPECT_GE(a, 0);
+	close(a);
+	close(c);
+	close(t);
+	close(u);
+	close(x);
+}
+
 TEST(query, options_read_back_as_linux_gives_them)
 {
 	int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
