@@ -299,6 +299,8 @@ __cold static bool find_scattered_run(size_t npages, uint64_t *start,
 {
 	uint64_t first = pa.base, pfn = pa.base;
 
+	if (pa.nfree < npages)	/* out of memory: no walk for nothing */
+		return false;
 	while (pfn - first < npages) {
 		uint64_t chunk = (pfn - pa.base) >> CHUNK_SHIFT;
 		struct page *b;
