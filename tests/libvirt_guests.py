@@ -44,13 +44,28 @@ def check(ok, what, detail=""):
           ("" if ok or not detail else f": {detail}"), flush=True)
 
 
-def toro_run(uri, *args):
+def qemu_log_tail(daemon, lines=8):
+    """The end of the QEMU log libvirtd wrote last: why a QEMU that "closed
+    the monitor" at start-up went (libvirt says no more)."""
+    d = daemon.path("var_log/libvirt/qemu")
+    try:
+        logs = [os.path.join(d, n) for n in os.listdir(d) if n.endswith(".log")]
+        with open(max(logs, key=os.path.getmtime), errors="replace") as f:
+            return " | ".join(f.read().splitlines()[-lines:])
+    except (OSError, ValueError):
+        return "no QEMU log"
+
+
+def toro_run(uri, *args, daemon=None):
     # Our flags first: after the guest's `--` they would be its arguments.
     r = subprocess.run([TORO, "run", "--accel", "tcg", "--timeout",
                         str(BOOT_TIMEOUT), f"--libvirt={uri}", *args],
                        capture_output=True, text=True,
                        timeout=BOOT_TIMEOUT + 60)
-    return r.returncode, r.stdout, r.stderr
+    err = r.stderr
+    if daemon and "closed the monitor" in err:
+        err += " [QEMU's log: " + qemu_log_tail(daemon) + "]"
+    return r.returncode, r.stdout, err
 
 
 def free_port():
@@ -170,12 +185,14 @@ def main(build):
     with tempfile.TemporaryDirectory(prefix="toro-libvirtd-") as base, \
             Libvirtd(base) as daemon:
         uri = daemon.uri
-        rc, out, err = toro_run(uri, os.path.join(build, "hello.elf"))
+        rc, out, err = toro_run(uri, os.path.join(build, "hello.elf"),
+                                daemon=daemon)
         check(rc == 0 and "Hello from Toro" in out, "hello: output, status 0",
               f"exit {rc}, {out!r} {err!r}")
         rc, out, err = toro_run(uri, os.path.join(build, "tests",
                                                   "test_args.elf"),
-                                "--machine", "q35", "--", "300", "b c")
+                                "--machine", "q35", "--", "300", "b c",
+                                daemon=daemon)
         check(rc == 44 and "argv[2]=<b c>" in out,
               "test_args on q35: arguments, status 300 & 0xff",
               f"exit {rc}, {out!r} {err!r}")
