@@ -14,6 +14,14 @@
 
 /* netif_csum.c: checksum offload (see there for what is offloaded). */
 
+/* 255.255.255.0 -> 24 (a contiguous mask, as DHCP, ip= and lwIP give). */
+static inline int netif_prefix_len(const ip4_addr_t *mask)
+{
+	u32_t m = lwip_ntohl(ip4_addr_get_u32(mask));
+
+	return m ? 32 - __builtin_ctz(m) : 0;
+}
+
 /* The interface's checksum flags (NETIF_CHECKSUM_*) for device (d),
  * outside the receive path. */
 u16_t netif_csum_flags(const struct netdev *d);

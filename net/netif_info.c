@@ -15,6 +15,7 @@
 #include "lwip/tcpip.h"
 
 #include "net_impl.h"
+#include "netif_impl.h"
 
 static bool is_loopback(const struct netif *n)
 {
@@ -42,10 +43,9 @@ static void describe(const struct netif *n, unsigned eth,
 #if LWIP_IPV4
 	uint32_t addr = ip4_addr_get_u32(netif_ip4_addr(n));
 	uint32_t mask = ip4_addr_get_u32(netif_ip4_netmask(n));
-	uint32_t host_mask = lwip_ntohl(mask);
 
 	memcpy(out->ip4, &addr, 4);
-	out->ip4_prefix = host_mask ? 32 - __builtin_ctz(host_mask) : 0;
+	out->ip4_prefix = netif_prefix_len(netif_ip4_netmask(n));
 	if (n->flags & NETIF_FLAG_BROADCAST) {
 		uint32_t bcast = addr | ~mask;
 

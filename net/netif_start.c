@@ -61,14 +61,6 @@ bad:
 	return -EINVAL;
 }
 
-/* 255.255.255.0 -> 24 (a contiguous mask, as both sources give). */
-static int prefix_len(const ip4_addr_t *mask)
-{
-	u32_t m = lwip_ntohl(ip4_addr_get_u32(mask));
-
-	return m ? 32 - __builtin_ctz(m) : 0;
-}
-
 static void tcpip_ready(void *arg)
 {
 	sys_sem_signal(arg);
@@ -163,7 +155,7 @@ static __cold int net_start(void)
 	}
 	ip4addr_ntoa_r(netif_ip4_addr(nif), a, sizeof(a));
 	log_info("net: %s: %s/%d gw %s (%s)%s%s\n", dev->name, a,
-		 prefix_len(netif_ip4_netmask(nif)),
+		 netif_prefix_len(netif_ip4_netmask(nif)),
 		 ip4addr_ntoa(netif_ip4_gw(nif)), fixed ? "static" : "DHCP",
 		 (dev->features & NETDEV_F_TX_CSUM) ? ", tx csum offload" : "",
 		 (dev->features & NETDEV_F_RX_CSUM) ? ", rx csum offload" : "");
