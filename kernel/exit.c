@@ -12,7 +12,7 @@
 #include <kernel/process.h>
 #include <toro/thread.h>
 
-/* The exit hooks (kernel.ld gathers the toro_exit section). */
+/* The exit hooks, in order (kernel.ld gathers the toro_exit.* sections). */
 extern const struct exit_call __exit_calls_start[], __exit_calls_end[];
 
 void process_exit(int code)

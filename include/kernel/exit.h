@@ -17,9 +17,14 @@ struct exit_call {
 	const char *name;
 };
 
-#define EXIT_CALL(fn)							\
+#define EXIT_CALL_AT(fn, order)						\
 	static const struct exit_call __exit_call_##fn			\
-	__attribute__((used, section("toro_exit"),			\
+	__attribute__((used, section("toro_exit." #order),		\
 		       aligned(sizeof(void *)))) = { fn, #fn }
+
+/* EXIT_CALL_FIRST hooks run before the others: what must still reach the
+ * file systems before they finish (fs/vfs_map.c's write-back). */
+#define EXIT_CALL_FIRST(fn)	EXIT_CALL_AT(fn, 1)
+#define EXIT_CALL(fn)		EXIT_CALL_AT(fn, 2)
 
 #endif /* KERNEL_EXIT_H */
