@@ -88,6 +88,22 @@ static bool bad_buffer(const void *buf, size_t n, bool written)
 	return n && !vm_dma_ok((uintptr_t)buf, n, written);
 }
 
+/* Shared file mappings, when the program has any (vfs_map.c). */
+unsigned vfs_shared_maps;
+
+/* The filesystem's read or write of (n) bytes at (off) of a file on a
+ * mount, which the file's shared mappings see and are seen by. */
+static ssize_t file_io(struct vfs_file *f, void *buf, size_t n, int64_t off,
+		       bool write)
+{
+	ssize_t rc = check_count(write ? f->ops->write(f, buf, n, off)
+				       : f->ops->read(f, buf, n, off), n);
+
+	if (rc > 0 && vfs_shared_maps)
+		return vfs_map_file_io(f, buf, rc, off, write);
+	return rc;
+}
+
 static int check_read(const struct vfs_file *f)
 {
 	if (accmode(f) == O_WRONLY)
@@ -117,7 +133,7 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t n)
 	if (!seekable(f))
 		return check_count(f->ops->read(f, buf, n, 0), n);
 	mutex_lock(&f->pos_lock);
-	rc = check_count(f->ops->read(f, buf, n, f->offset), n);
+	rc = file_io(f, buf, n, f->offset, false);
 	if (rc > 0)
 		f->offset += rc;
 	mutex_unlock(&f->pos_lock);
@@ -153,7 +169,7 @@ ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t n)
 		rc = -EFBIG;
 		goto out;
 	}
-	rc = check_count(f->ops->write(f, buf, n, f->offset), n);
+	rc = file_io(f, (void *)buf, n, f->offset, true);
 	if (rc > 0)
 		f->offset += rc;
 out:
@@ -177,7 +193,7 @@ ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, int64_t off)
 		n = VFS_RW_MAX;
 	if (bad_buffer(buf, n, true))
 		return -EFAULT;
-	return check_count(f->ops->read(f, buf, n, off), n);
+	return file_io(f, buf, n, off, false);
 }
 
 ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t n,
@@ -197,7 +213,7 @@ ssize_t vfs_pwrite(struct vfs_file *f, const void *buf, size_t n,
 		return -EFAULT;
 	if ((uint64_t)off > (uint64_t)INT64_MAX - n)
 		return -EFBIG;
-	return check_count(f->ops->write(f, buf, n, off), n);
+	return file_io(f, (void *)buf, n, off, true);
 }
 
 /* The vector's total, or -EINVAL (as Linux: a bad count, or lengths
@@ -340,8 +356,13 @@ int vfs_fstat(struct vfs_file *f, struct stat *st)
 
 int vfs_fsync(struct vfs_file *f)
 {
+	/* What the program wrote in the file's shared mappings first. */
+	int rc = vfs_shared_maps && f->mnt ? vfs_map_write_back(f) : 0;
+
 	/* Nothing to sync is success, as for a read-only file on Linux. */
-	return f->ops->fsync ? f->ops->fsync(f) : 0;
+	if (!rc && f->ops->fsync)
+		rc = f->ops->fsync(f);
+	return rc;
 }
 
 int vfs_ftruncate(struct vfs_file *f, int64_t size)
@@ -350,7 +371,11 @@ int vfs_ftruncate(struct vfs_file *f, int64_t size)
 		return -EINVAL;
 	if (!f->ops->ftruncate)
 		return f->mnt && f->mnt->read_only ? -EROFS : -EINVAL;
-	return f->ops->ftruncate(f, size);
+	int rc = f->ops->ftruncate(f, size);
+
+	if (!rc && vfs_shared_maps)
+		vfs_map_truncated(f, size);
+	return rc;
 }
 
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)

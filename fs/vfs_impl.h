@@ -60,6 +60,21 @@ int vfs_lookup_stat(struct vfs_lookup *lk, struct stat *st);
 void vfs_poll_release(struct vfs_file *f) __weak;
 void vfs_flock_release(struct vfs_file *f) __weak;
 
+/*
+ * vfs_map.c, in the image only with shared file mappings (mmap(MAP_SHARED)
+ * of a file). (vfs_shared_maps), vfs_file.c's, counts them, so that a read
+ * or write checks for one with a load. vfs_map_file_io() brings a read's
+ * buffer up to date from the mappings of [off, off + n) of (f)'s file, or
+ * a write's into them, and returns (n); vfs_map_truncated() zeroes them past the file's
+ * new end; vfs_map_write_back() writes back the mappings of (f)'s file, or
+ * of every file when (f) is NULL.
+ */
+extern unsigned vfs_shared_maps;
+ssize_t vfs_map_file_io(struct vfs_file *f, void *buf, size_t n,
+			int64_t off, bool write) __weak;
+void vfs_map_truncated(struct vfs_file *f, int64_t size) __weak;
+int vfs_map_write_back(struct vfs_file *f) __weak;
+
 /* vfs_mount.c: mounts the root filesystem ("toro.root="), at start-up. */
 int vfs_mount_root(void);
 

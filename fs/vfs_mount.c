@@ -103,6 +103,8 @@ int vfs_umount(const char *path)
 
 void vfs_sync(void)
 {
+	if (vfs_shared_maps)
+		vfs_map_write_back(NULL);
 	for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
 		struct vfs_mount *m;
 

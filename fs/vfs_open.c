@@ -120,6 +120,8 @@ static int open_path(const char *path, int flags, mode_t mode,
 	/* The file keeps the mount's user reference the lookup took. */
 	heap_free(lk);
 	*out = f;
+	if (vfs_shared_maps && flags & O_TRUNC)
+		vfs_map_truncated(f, 0);	/* emptied by the open */
 	return 0;
 
 err_opened:

@@ -7,9 +7,11 @@
  *  - anonymous private mappings, zero-filled, of any protection;
  *  - private file mappings: the file's bytes are read in at mmap() time
  *    (later writes to the file do not show, as the mapping is private);
+ *  - shared file mappings: the same, and fs/vfs_map.c keeps the copy and
+ *    the file alike (reads and writes of the file see it, it is written
+ *    back at msync, munmap, fsync and exit);
  *  - MAP_FIXED only over pages the program already has mapped (a region
  *    it reserved first, the usual way); elsewhere -ENOMEM;
- *  - shared file mappings: -ENODEV (nothing would write them back);
  *  - every mapping costs its size in physical memory at once.
  *
  * brk() never moves: there is no heap segment (malloc uses the kernel's
@@ -38,37 +40,6 @@ static unsigned mm_prot(int prot)
 	       (prot & PROT_EXEC ? MM_EXEC : 0);
 }
 
-/* Reads (len) bytes of (fd) at (off) into the new mapping (p); bytes past
- * the end of the file stay zero. */
-static long fill_from_file(int fd, void *p, size_t len, int64_t off)
-{
-	struct vfs_file *f = fd_get(fd);
-	long rc = 0;
-
-	if (!f)
-		return -EBADF;
-	if ((f->flags & VFS_ACCMODE) == O_WRONLY) {
-		rc = -EACCES;
-		goto out;
-	}
-	for (size_t done = 0; done < len;) {
-		ssize_t got = vfs_pread(f, (char *)p + done, len - done,
-					off + (int64_t)done);
-
-		if (got < 0) {
-			/* A stream or a directory cannot be mapped. */
-			rc = got == -ESPIPE || got == -EISDIR ? -ENODEV : got;
-			break;
-		}
-		if (got == 0)
-			break;
-		done += got;
-	}
-out:
-	vfs_file_put(f);
-	return rc;
-}
-
 SYSCALL_DEFINE6(mmap, void *, addr, size_t, len, int, prot, int, flags, int,
 		fd, int64_t, off)
 {
@@ -84,9 +55,9 @@ SYSCALL_DEFINE6(mmap, void *, addr, size_t, len, int, prot, int, flags, int,
 		return -EINVAL;
 	if (len > SIZE_MAX - PAGE_SIZE)
 		return -ENOMEM;
-	/* A shared anonymous mapping is private to the one process anyway;
-	 * a shared file mapping would need writing back. */
-	if (!anon && type != MAP_PRIVATE)
+	/* File mappings come with the C library's mmap(); the start-up
+	 * code's anonymous ones do not need them. */
+	if (!anon && !vfs_map_file)
 		return -ENODEV;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if ((uintptr_t)addr & PAGE_MASK)
@@ -95,9 +66,12 @@ SYSCALL_DEFINE6(mmap, void *, addr, size_t, len, int, prot, int, flags, int,
 			return flags & MAP_FIXED_NOREPLACE ? -EEXIST : -ENOMEM;
 		if (flags & MAP_FIXED_NOREPLACE)
 			return -EEXIST;
+		/* What a shared mapping there held goes to its file first. */
+		rc = vfs_map_forget ? vfs_map_forget(addr, len) : 0;
 		/* New contents over pages the program has: writable while
 		 * they are filled, then as asked. */
-		rc = mm_protect(addr, len, MM_READ | MM_WRITE);
+		if (!rc)
+			rc = mm_protect(addr, len, MM_READ | MM_WRITE);
 		if (rc)
 			return rc;
 		memset(addr, 0, (len + PAGE_MASK) & ~PAGE_MASK);
@@ -107,30 +81,37 @@ SYSCALL_DEFINE6(mmap, void *, addr, size_t, len, int, prot, int, flags, int,
 		if (!p)
 			return -ENOMEM;
 	}
-	if (!anon) {
-		rc = fill_from_file(fd, p, len, off);
-		if (rc) {
-			if (!(flags & MAP_FIXED))
-				mm_unmap(p, len);
-			return rc;
-		}
-	}
-	if (mm_prot(prot) != (MM_READ | MM_WRITE)) {
+	/* A shared anonymous mapping is private to the one process anyway. */
+	rc = anon ? 0 : vfs_map_file(p, len, prot & PROT_WRITE,
+				     type != MAP_PRIVATE, fd, off);
+	if (!rc && mm_prot(prot) != (MM_READ | MM_WRITE))
 		rc = mm_protect(p, len, mm_prot(prot));
-		if (rc) {
-			if (!(flags & MAP_FIXED))
-				mm_unmap(p, len);
-			return rc;
-		}
+	if (rc) {
+		if (!anon && type != MAP_PRIVATE)
+			vfs_map_forget(p, len);
+		if (!(flags & MAP_FIXED))
+			mm_unmap(p, len);
+		return rc;
 	}
 	return (long)p;
+}
+
+/* Unmaps [addr, addr + len), a shared mapping's bytes going to its file
+ * first. Inlined in both callers: a function more is a name more in the
+ * image's symbol table. */
+__attribute__((always_inline))
+static inline long unmap(void *addr, size_t len)
+{
+	long rc = vfs_map_forget ? vfs_map_forget(addr, len) : 0;
+
+	return rc ? rc : mm_unmap(addr, len);
 }
 
 SYSCALL_DEFINE2(munmap, void *, addr, size_t, len)
 {
 	if ((uintptr_t)addr & PAGE_MASK || len == 0)
 		return -EINVAL;
-	return mm_unmap(addr, len);
+	return unmap(addr, len);
 }
 
 SYSCALL_DEFINE3(mprotect, void *, addr, size_t, len, int, prot)
@@ -140,8 +121,12 @@ SYSCALL_DEFINE3(mprotect, void *, addr, size_t, len, int, prot)
 	if (len == 0)
 		return 0;
 	/* Linux says ENOMEM for memory that is not mapped. */
-	return mm_is_mapped(addr, len) ? mm_protect(addr, len, mm_prot(prot)) :
-					 -ENOMEM;
+	if (!mm_is_mapped(addr, len))
+		return -ENOMEM;
+	long rc = vfs_map_protect ? vfs_map_protect(addr, len,
+						    prot & PROT_WRITE) : 0;
+
+	return rc ? rc : mm_protect(addr, len, mm_prot(prot));
 }
 
 SYSCALL_DEFINE5(mremap, void *, old, size_t, old_len, size_t, new_len, int,
@@ -166,17 +151,27 @@ SYSCALL_DEFINE5(mremap, void *, old, size_t, old_len, size_t, new_len, int,
 							       -EFAULT;
 	if (new_pages <= old_pages) {
 		if (new_pages < old_pages)
-			mm_unmap((char *)old + new_pages,
-				 old_pages - new_pages);
+			unmap((char *)old + new_pages, old_pages - new_pages);
 		return (long)old;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;	/* the pages after it are not ours */
 	void *p = mm_map(new_len, MM_READ | MM_WRITE);
+	bool shared = vfs_map_holds && vfs_map_holds(old);
 
 	if (!p)
 		return -ENOMEM;
+	/* A shared mapping's pages are up to date in its file first: the
+	 * new ones come from there. */
+	long rc = shared ? vfs_map_sync(old, old_len) : 0;
+
 	memcpy(p, old, old_pages);
+	if (!rc && shared)
+		rc = vfs_map_move(old, old_len, p, new_len);
+	if (rc) {
+		mm_unmap(p, new_len);
+		return rc;
+	}
 	mm_unmap(old, old_len);
 	return (long)p;
 }
@@ -189,10 +184,13 @@ SYSCALL_DEFINE3(madvise, void *, addr, size_t, len, int, advice)
 		return 0;
 	switch (advice) {
 	case MADV_DONTNEED:
-		/* Private anonymous pages read back as zeros afterwards. */
+		/* Private pages read back as zeros afterwards; a shared
+		 * mapping's as the file has them, which they already are. */
 		if (!mm_is_mapped(addr, len))
 			return -ENOMEM;
-		memset(addr, 0, (len + PAGE_MASK) & ~PAGE_MASK);
+		for (size_t at = 0; at < len; at += PAGE_SIZE)
+			if (!vfs_map_holds || !vfs_map_holds((char *)addr + at))
+				memset((char *)addr + at, 0, PAGE_SIZE);
 		return 0;
 	case MADV_NORMAL:
 	case MADV_RANDOM:
@@ -214,9 +212,11 @@ SYSCALL_DEFINE3(madvise, void *, addr, size_t, len, int, advice)
 SYSCALL_DEFINE3(msync, void *, addr, size_t, len, int, flags)
 {
 	if ((uintptr_t)addr & PAGE_MASK ||
+	    flags & ~(MS_SYNC | MS_ASYNC | MS_INVALIDATE) ||
 	    (flags & MS_SYNC && flags & MS_ASYNC))
 		return -EINVAL;
-	return 0;	/* nothing is shared with a file */
+	/* MS_ASYNC writes back at once too: there is no later. */
+	return vfs_map_sync ? vfs_map_sync(addr, len) : 0;
 }
 
 SYSCALL_DEFINE2(mlock, const void *, addr, size_t, len)

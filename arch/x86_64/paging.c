@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <arch/irq.h>
 #include <arch/mmu.h>
 #include <arch/x86.h>
 #include <kernel/boot.h>
@@ -335,6 +336,20 @@ bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes)
 			break;
 	}
 	return true;
+}
+
+void vm_copy_over_readonly(void *dst, const void *src, size_t n)
+{
+	/* With CR0.WP clear, writes from ring 0 ignore the read-only bit.
+	 * Interrupts stay off meanwhile, so nothing else runs on this CPU
+	 * without that protection. */
+	bool irq = irq_save();
+	uint64_t cr0 = read_cr0();
+
+	write_cr0(cr0 & ~X86_CR0_WP);
+	memcpy(dst, src, n);
+	write_cr0(cr0);
+	irq_restore(irq);
 }
 
 bool vm_dma_ok_memo(struct vm_memo *m, uintptr_t va, size_t len,

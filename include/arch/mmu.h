@@ -64,6 +64,14 @@ bool vm_is_mapped(uintptr_t va, size_t len);
 bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes);
 
 /*
+ * Copies (n) bytes to (dst) even where its pages are mapped read-only (all
+ * of it must be mapped): the kernel bringing a file's new bytes into a
+ * read-only shared mapping of it (fs/vfs_map.c), which the program reads
+ * but may not write.
+ */
+void vm_copy_over_readonly(void *dst, const void *src, size_t n);
+
+/*
  * What vm_dma_ok() said of the last ranges one caller asked about, for a
  * caller that asks about the same buffers again and again (a thread's
  * system calls: its connection's buffer, a cached answer); a walk costs

@@ -436,4 +436,49 @@ int tmpfs_mount(const char *path);
  */
 extern const char vfs_tmp_wanted;
 
+/*
+ * File mappings (fs/vfs_map.c), for mmap() of a file; shared ones with
+ * MAP_SHARED. RAM is identity-mapped, so a mapping is memory of its own holding a
+ * copy of the file's bytes (sys/memory.c fills it), which this keeps
+ * coherent with the file: a read() of the file sees the mapping's bytes,
+ * a write() lands in the mapping too, and what the program wrote in it
+ * goes to the file at msync(), munmap(), fsync(), sync() and exit. Two
+ * mappings of the same bytes are two copies: what one writes reaches the
+ * other when it is written back (msync()). Linked through vfs_map_wanted,
+ * which the C library's mmap() names (libc/mmap.c); the rest of the
+ * kernel calls these weakly, as present only then. (Spelt __weak__:
+ * musl's own files, which include this, define `weak`.)
+ */
+extern const char vfs_map_wanted;
+
+/* Fills the new mapping [p, p + len) with the bytes from (off) of the
+ * file open as (fd), zeros past its end, and if (shared) registers it as
+ * holding them; (writable): the program may write it, so it goes back to
+ * the file. 0, or -EBADF, -EACCES (fd not open for that), -ENODEV (a
+ * stream or a directory), -ENOMEM, the file's error. */
+__attribute__((__weak__))
+int vfs_map_file(void *p, size_t len, bool writable, bool shared, int fd,
+		 int64_t off);
+/* Writes back what of [addr, addr + len) is a shared mapping (msync):
+ * 0 or the file's error. */
+__attribute__((__weak__))
+int vfs_map_sync(void *addr, size_t len);
+/* The same, then forgets those pages (munmap, a mapping put over them):
+ * 0, or -ENOMEM when taking pages out of a mapping's middle finds no
+ * memory. A write-back that fails is lost, as it is at munmap() on Linux. */
+__attribute__((__weak__))
+int vfs_map_forget(void *addr, size_t len);
+/* mremap() of the whole shared mapping at (old) to (new), (new_len) bytes
+ * long (no shorter), whose first (old_len) bytes the caller copied: the
+ * rest is read from the file. -EINVAL if (old) is not a whole mapping. */
+__attribute__((__weak__))
+int vfs_map_move(void *old, size_t old_len, void *new, size_t new_len);
+/* Whether the page at (addr) belongs to a shared mapping. */
+__attribute__((__weak__))
+bool vfs_map_holds(const void *addr);
+/* A protection change of [addr, addr + len): -EACCES if write access is
+ * asked of a mapping whose file was not opened for writing. */
+__attribute__((__weak__))
+int vfs_map_protect(void *addr, size_t len, bool writable);
+
 #endif /* KERNEL_VFS_H */

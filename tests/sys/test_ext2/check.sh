@@ -61,6 +61,7 @@ absent() {
 
 cat_is /hello.txt 'hello ext2\nmore\n'
 cat_is /new.txt 'new file\n'
+cat_is /mapped.txt 'mapped text\n'
 cat_is /new_link.txt 'new file\n'
 stat_has /new.txt 'Mode: +0640'
 stat_has /new.txt 'Links: 2'

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -282,6 +283,18 @@ static void change_image(void)
 					  unlink("/orphan.txt") == 0 &&
 					  pread(fd, name, 1, 0) == 1 &&
 					  close(fd) == 0);
+	/* Stored in a shared mapping that is never unmapped: the program's
+	 * exit writes it back before the file system finishes. */
+	char *map = MAP_FAILED;
+
+	fd = open("/mapped.txt", O_RDWR | O_CREAT, 0644);
+	CHECK("shared mapping",
+	      fd >= 0 && ftruncate(fd, 12) == 0 &&
+		      (map = mmap(NULL, 12, PROT_READ | PROT_WRITE, MAP_SHARED,
+				  fd, 0)) != MAP_FAILED);
+	close(fd);
+	if (map != MAP_FAILED)
+		memcpy(map, "mapped text\n", 12);
 }
 
 static void verify_changes(void)
@@ -289,6 +302,8 @@ static void verify_changes(void)
 	struct stat st;
 
 	CHECK("appended", has("/hello.txt", "hello ext2\nmore\n"));
+	CHECK("mapping written back at exit",
+	      has("/mapped.txt", "mapped text\n"));
 	CHECK("created", has("/new.txt", "new file\n"));
 	CHECK("renamed", has("/b.txt", "a\n") && access("/a.txt", F_OK) < 0);
 	CHECK("moved", has("/newdir/sub2/deep.txt", "deep\n"));
