@@ -4,10 +4,11 @@
  * automatic /tmp, fs/tmp_auto.c, or wherever the application mounts one)
  * and for testing the VFS's write paths without a device. A tree of nodes
  * under one mutex per mount: simple and safe from any CPU, not built for
- * heavy parallel use. A file's data is one growing buffer, as is a
- * symbolic link's target. An unlinked node lives on while files are open
- * on it. A node is its one name: there are no hard links (link() says
- * EPERM).
+ * heavy parallel use. A name (struct tnode) leads to an inode (struct
+ * tinode): a file may have several names (hard links), a directory has
+ * one, which holds its entries. A file's data is one growing buffer, as is
+ * a symbolic link's target. An inode lives on while it has a name or an
+ * open file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,19 +20,24 @@
 #include <kernel/page_alloc.h>
 #include <toro/time.h>
 
-struct tnode {
-	char *name;
+struct tinode {
 	uint32_t mode;
 	uint64_t ino;
-	struct tnode *parent;		/* NULL for the root and unlinked */
-	struct tnode *children;		/* directories: first child */
-	struct tnode *next;		/* sibling */
-	char *data;			/* files: (size) bytes of (cap) */
-	uint64_t size, cap;
+	unsigned nlink;			/* names */
 	unsigned open;			/* files open on it */
-	bool unlinked;
+	char *data;			/* (size) bytes of (cap) */
+	uint64_t size, cap;
 	uint32_t uid, gid;
 	uint64_t atime_ns, mtime_ns, ctime_ns;
+	struct tnode *dir;		/* a directory's name, kept with it */
+};
+
+struct tnode {
+	char *name;
+	struct tinode *in;
+	struct tnode *parent;		/* NULL for the root and removed */
+	struct tnode *children;		/* directories: first entry */
+	struct tnode *next;		/* sibling */
 };
 
 struct tmpfs {
@@ -47,11 +53,11 @@ static struct tmpfs *fs_of(struct vfs_mount *m)
 
 static bool is_dir(const struct tnode *n)
 {
-	return S_ISDIR(n->mode);
+	return S_ISDIR(n->in->mode);
 }
 
-static struct tnode *node_new(struct tmpfs *fs, const char *name, size_t len,
-			      uint32_t mode)
+/* A name (len bytes of name) for inode (in), which gains it. */
+static struct tnode *name_new(const char *name, size_t len, struct tinode *in)
 {
 	struct tnode *n = heap_zalloc(sizeof(*n));
 
@@ -64,17 +70,42 @@ static struct tnode *node_new(struct tmpfs *fs, const char *name, size_t len,
 	}
 	memcpy(n->name, name, len);
 	n->name[len] = '\0';
-	n->mode = mode;
-	n->ino = ++fs->next_ino;
-	n->atime_ns = n->mtime_ns = n->ctime_ns = wallclock_ns();
+	n->in = in;
+	in->nlink++;
 	return n;
 }
 
-static void node_free(struct tnode *n)
+static void name_free(struct tnode *n)
 {
 	heap_free(n->name);
-	heap_free(n->data);
 	heap_free(n);
+}
+
+/* A new inode of (mode) with its first name. */
+static struct tnode *node_new(struct tmpfs *fs, const char *name, size_t len,
+			      uint32_t mode)
+{
+	struct tinode *in = heap_zalloc(sizeof(*in));
+	struct tnode *n = in ? name_new(name, len, in) : NULL;
+
+	if (!n) {
+		heap_free(in);
+		return NULL;
+	}
+	in->mode = mode;
+	in->ino = ++fs->next_ino;
+	in->atime_ns = in->mtime_ns = in->ctime_ns = wallclock_ns();
+	if (S_ISDIR(mode))
+		in->dir = n;
+	return n;
+}
+
+static void inode_free(struct tinode *in)
+{
+	if (in->dir)
+		name_free(in->dir);
+	heap_free(in->data);
+	heap_free(in);
 }
 
 static struct tnode *child(struct tnode *dir, const char *name, size_t len)
@@ -90,7 +121,7 @@ static void attach(struct tnode *dir, struct tnode *n)
 	n->parent = dir;
 	n->next = dir->children;
 	dir->children = n;
-	dir->mtime_ns = wallclock_ns();
+	dir->in->mtime_ns = wallclock_ns();
 }
 
 static void detach(struct tnode *n)
@@ -100,16 +131,16 @@ static void detach(struct tnode *n)
 	while (*p != n)
 		p = &(*p)->next;
 	*p = n->next;
-	n->parent->mtime_ns = wallclock_ns();
+	n->parent->in->mtime_ns = wallclock_ns();
 	n->parent = NULL;
 	n->next = NULL;
 }
 
-/* Drops an unlinked node once nothing has it open. */
-static void release(struct tnode *n)
+/* Drops an inode once it has neither a name nor an open file. */
+static void release(struct tinode *in)
 {
-	if (n->unlinked && n->open == 0)
-		node_free(n);
+	if (in->nlink == 0 && in->open == 0)
+		inode_free(in);
 }
 
 /*
@@ -152,18 +183,19 @@ static int lookup(struct tmpfs *fs, const char *path, struct tnode **out)
 	return *out ? 0 : -ENOENT;
 }
 
-static void fill_stat(const struct tnode *n, struct stat *st)
+static void fill_stat(const struct tinode *n, struct stat *st)
 {
-	unsigned nlink = 1;
+	unsigned nlink = n->nlink;
 
-	if (is_dir(n)) {
+	/* A directory's: its name, its ".", each subdirectory's "..". */
+	if (n->dir && nlink) {
 		nlink = 2;
-		for (const struct tnode *c = n->children; c; c = c->next)
+		for (const struct tnode *c = n->dir->children; c; c = c->next)
 			nlink += is_dir(c);
 	}
 	st->st_ino = n->ino;
 	st->st_mode = n->mode;
-	st->st_nlink = n->unlinked ? 0 : nlink;
+	st->st_nlink = nlink;
 	st->st_size = n->size;
 	st->st_blksize = 4096;
 	st->st_blocks = (n->cap + 511) / 512;
@@ -183,7 +215,7 @@ static uint64_t ts_ns(const struct timespec *ts)
 }
 
 /* chmod, chown, utimensat on (n); the tree's lock held. */
-static int set_attr(struct tnode *n, const struct vfs_attr *a)
+static int set_attr(struct tinode *n, const struct vfs_attr *a)
 {
 	uint64_t now = wallclock_ns();
 
@@ -206,7 +238,7 @@ static int set_attr(struct tnode *n, const struct vfs_attr *a)
 }
 
 /* Makes (n) hold (size) bytes, zero-filling what it gains. */
-static int resize(struct tnode *n, uint64_t size)
+static int resize(struct tinode *n, uint64_t size)
 {
 	if (size > n->cap) {
 		uint64_t cap = n->cap ? n->cap : 256;
@@ -233,7 +265,7 @@ static ssize_t tmpfs_read(struct vfs_file *f, void *buf, size_t len,
 			  uint64_t off)
 {
 	struct tmpfs *fs = fs_of(f->mnt);
-	struct tnode *n = f->priv;
+	struct tinode *n = f->priv;
 
 	mutex_lock(&fs->lock);
 	if (off >= n->size)
@@ -250,7 +282,7 @@ static ssize_t tmpfs_write(struct vfs_file *f, const void *buf, size_t len,
 			   uint64_t off)
 {
 	struct tmpfs *fs = fs_of(f->mnt);
-	struct tnode *n = f->priv;
+	struct tinode *n = f->priv;
 	int rc = 0;
 
 	mutex_lock(&fs->lock);
@@ -291,7 +323,7 @@ static int tmpfs_ftruncate(struct vfs_file *f, uint64_t size)
 static int tmpfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
 	struct tmpfs *fs = fs_of(f->mnt);
-	struct tnode *d = f->priv, *c;
+	struct tnode *d = ((struct tinode *)f->priv)->dir, *c;
 	uint64_t i = 2;
 
 	mutex_lock(&fs->lock);
@@ -300,7 +332,7 @@ static int tmpfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 			f->offset == 1 && d->parent ? d->parent : d;
 
 		strcpy(ent->name, f->offset == 0 ? "." : "..");
-		ent->ino = n->ino;
+		ent->ino = n->in->ino;
 		ent->type = DT_DIR;
 		f->offset++;
 		mutex_unlock(&fs->lock);
@@ -310,8 +342,8 @@ static int tmpfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 		i++;
 	if (c) {
 		strcpy(ent->name, c->name);
-		ent->ino = c->ino;
-		ent->type = (c->mode & S_IFMT) >> 12;	/* DT_* */
+		ent->ino = c->in->ino;
+		ent->type = (c->in->mode & S_IFMT) >> 12;	/* DT_* */
 		f->offset++;
 	}
 	mutex_unlock(&fs->lock);
@@ -332,7 +364,7 @@ static int tmpfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
 static int tmpfs_close(struct vfs_file *f)
 {
 	struct tmpfs *fs = fs_of(f->mnt);
-	struct tnode *n = f->priv;
+	struct tinode *n = f->priv;
 
 	mutex_lock(&fs->lock);
 	n->open--;
@@ -384,19 +416,19 @@ static int tmpfs_open(struct vfs_mount *m, const char *path, int flags,
 		if (!n)
 			goto out;
 		attach(dir, n);
-	} else if (S_ISSOCK(n->mode)) {
+	} else if (S_ISSOCK(n->in->mode)) {
 		rc = -ENXIO;	/* a socket's name: connect() to it */
 		goto out;
-	} else if (S_ISLNK(n->mode)) {
+	} else if (S_ISLNK(n->in->mode)) {
 		rc = -ELOOP;	/* the VFS follows links before */
 		goto out;
 	} else if ((flags & O_TRUNC) && !is_dir(n) &&
 		   (flags & VFS_ACCMODE) != O_RDONLY) {
-		resize(n, 0);	/* shrinking cannot fail */
+		resize(n->in, 0);	/* shrinking cannot fail */
 	}
-	n->open++;
+	n->in->open++;
 	f->ops = is_dir(n) ? &dir_ops : &file_ops;
-	f->priv = n;
+	f->priv = n->in;
 	rc = 0;
 out:
 	mutex_unlock(&fs->lock);
@@ -412,7 +444,7 @@ static int tmpfs_stat(struct vfs_mount *m, const char *path, struct stat *st)
 	int rc = lookup(fs, path, &n);
 
 	if (rc == 0)
-		fill_stat(n, st);
+		fill_stat(n->in, st);
 	mutex_unlock(&fs->lock);
 	return rc;
 }
@@ -435,13 +467,14 @@ static int make_node(struct vfs_mount *m, const char *path, mode_t mode,
 	if (rc == 0) {
 		rc = -ENOSPC;
 		n = node_new(fs, name, len, mode);
-		if (n && target && resize(n, strlen(target)) < 0) {
-			node_free(n);
+		if (n && target && resize(n->in, strlen(target)) < 0) {
+			inode_free(n->in);	/* a link's: not its name */
+			name_free(n);
 			n = NULL;
 		}
 		if (n) {
 			if (target)
-				memcpy(n->data, target, n->size);
+				memcpy(n->in->data, target, n->in->size);
 			attach(dir, n);
 			rc = 0;
 		}
@@ -460,7 +493,7 @@ static int tmpfs_mknod(struct vfs_mount *m, const char *path, mode_t mode)
 	return make_node(m, path, mode, NULL);
 }
 
-/* --- symbolic links (struct vfs_link_ops) ---------------------------- */
+/* --- symbolic and hard links (struct vfs_link_ops) ------------------- */
 
 static int tmpfs_symlink(struct vfs_mount *m, const char *target,
 			 const char *path)
@@ -477,11 +510,11 @@ static int tmpfs_readlink(struct vfs_mount *m, const char *path, char *buf,
 	mutex_lock(&fs->lock);
 	int rc = lookup(fs, path, &n);
 
-	if (rc == 0 && !S_ISLNK(n->mode))
+	if (rc == 0 && !S_ISLNK(n->in->mode))
 		rc = -EINVAL;
 	if (rc == 0) {
-		rc = (int)(n->size < size ? n->size : size);
-		memcpy(buf, n->data, (size_t)rc);
+		rc = (int)(n->in->size < size ? n->in->size : size);
+		memcpy(buf, n->in->data, (size_t)rc);
 	}
 	mutex_unlock(&fs->lock);
 	return rc;
@@ -501,7 +534,7 @@ static size_t tmpfs_find_link(struct vfs_mount *m, const char *path,
 		bool final = path[off + n] == '\0';
 		struct tnode *c = child(d, path + off, n);
 
-		if (c && S_ISLNK(c->mode) && (last || !final))
+		if (c && S_ISLNK(c->in->mode) && (last || !final))
 			end = off + n;
 		if (!c || final || !is_dir(c))
 			break;
@@ -512,19 +545,57 @@ static size_t tmpfs_find_link(struct vfs_mount *m, const char *path,
 	return end;
 }
 
+/* A hard link: another name for the inode of (from), not a directory. */
+static int tmpfs_link(struct vfs_mount *m, const char *from, const char *to)
+{
+	struct tmpfs *fs = fs_of(m);
+	struct tnode *n, *dir, *name_to;
+	const char *name;
+	size_t len;
+
+	mutex_lock(&fs->lock);
+	int rc = lookup(fs, from, &n);
+
+	if (rc == 0 && is_dir(n))
+		rc = -EPERM;	/* as Linux: a directory has one name */
+	if (rc == 0)
+		rc = walk_parent(fs, to, &dir, &name, &len);
+	if (rc == 0 && child(dir, name, len))
+		rc = -EEXIST;
+	if (rc == 0) {
+		name_to = name_new(name, len, n->in);
+		if (name_to) {
+			n->in->ctime_ns = wallclock_ns();
+			attach(dir, name_to);
+		} else {
+			rc = -ENOSPC;
+		}
+	}
+	mutex_unlock(&fs->lock);
+	return rc;
+}
+
 static const struct vfs_link_ops tmpfs_links = {
 	.follow = vfs_follow_links,
 	.find = tmpfs_find_link,
 	.readlink = tmpfs_readlink,
 	.symlink = tmpfs_symlink,
+	.link = tmpfs_link,
 };
 
-/* Takes (n) out of the tree; it goes when its last open file does. */
+/* Takes the name (n) out of the tree; its inode goes with its last name
+ * and open file. A directory's name stays with it (open ones list "."
+ * and ".." from it). */
 static void remove_node(struct tnode *n)
 {
+	struct tinode *in = n->in;
+
 	detach(n);
-	n->unlinked = true;
-	release(n);
+	in->nlink--;
+	in->ctime_ns = wallclock_ns();
+	if (!in->dir)
+		name_free(n);
+	release(in);
 }
 
 static int remove_path(struct vfs_mount *m, const char *path, bool want_dir)
@@ -573,7 +644,7 @@ static int tmpfs_rename(struct vfs_mount *m, const char *from, const char *to)
 	if (rc)
 		goto out;
 	old = child(dir, name, len);
-	if (old == n)
+	if (old && old->in == n->in)
 		goto out;	/* the same file: nothing to do */
 	if (old && is_dir(n) && !is_dir(old))
 		rc = -ENOTDIR;
@@ -595,7 +666,7 @@ static int tmpfs_rename(struct vfs_mount *m, const char *from, const char *to)
 	detach(n);
 	heap_free(n->name);
 	n->name = copy;
-	n->ctime_ns = wallclock_ns();
+	n->in->ctime_ns = wallclock_ns();
 	attach(dir, n);
 out:
 	mutex_unlock(&fs->lock);
@@ -612,7 +683,7 @@ static int tmpfs_setattr(struct vfs_mount *m, const char *path,
 	int rc = lookup(fs, path, &n);
 
 	if (rc == 0)
-		rc = set_attr(n, a);
+		rc = set_attr(n->in, a);
 	mutex_unlock(&fs->lock);
 	return rc;
 }
@@ -658,7 +729,7 @@ int tmpfs_mount(const char *path)
 	int rc = vfs_mount(path, &tmpfs_ops, fs, false);
 
 	if (rc) {
-		node_free(fs->root);
+		inode_free(fs->root->in);
 		heap_free(fs);
 	}
 	return rc;
