@@ -2,19 +2,24 @@
 /*
  * File mappings (include/kernel/vfs.h): filling a new mapping from its
  * file, and for a shared one, which memory holds which file's bytes and
- * keeping the two alike. RAM is identity-mapped, so a
- * mapping cannot be the file's own pages: it is a copy, kept coherent
- * by hand. Reads of the file take its bytes from the mapping, writes to
- * the file are copied into it, and it is written back at msync(),
- * munmap(), fsync(), sync() and exit. Nothing tracks which pages the
- * program dirtied, so a write-back writes every page of a mapping that
- * was ever writable, clipped to the file's size (storing past the end of
- * a file in a mapping does not make the file longer, as on Linux).
+ * keeping the two alike. RAM is identity-mapped, so a mapping cannot be
+ * the file's own pages: it is a copy, kept coherent by hand. A shared
+ * mapping of bytes that another already holds is that one's memory (one
+ * view more of it), so that two mappings of one object, as shm_open()
+ * users make, see each other's stores at once; partly overlapping ones
+ * are copies apart. Reads of the file take its bytes from the mapping,
+ * writes to the file are copied into it, and it is written back at
+ * msync(), munmap(), fsync(), sync() and exit. Nothing tracks which
+ * pages the program dirtied, so a write-back writes every page of a
+ * mapping that was ever writable, clipped to the file's size (storing
+ * past the end of a file in a mapping does not make the file longer, as
+ * on Linux).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <arch/mmu.h>
 #include <kernel/compiler.h>
@@ -22,6 +27,7 @@
 #include <kernel/fd.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
+#include <kernel/mmap.h>
 #include <kernel/page_alloc.h>
 #include <kernel/vfs.h>
 
@@ -34,6 +40,7 @@ struct map {
 	int64_t off;		/* the file offset at (addr) */
 	struct vfs_file *file;	/* a reference: the mapping outlives fds */
 	uint64_t ino;		/* with file->mnt, which file it is */
+	unsigned views;		/* mmap() calls that returned its memory */
 	bool written;		/* ever writable: written back */
 };
 
@@ -234,6 +241,39 @@ static int fill(struct vfs_file *f, char *p, size_t len, int64_t off)
 	return 0;
 }
 
+/* The memory of a shared mapping of (f)'s file that holds all of [off,
+ * off + len), as one more view of it, or NULL (*rc: an error). The view
+ * is never narrower than asked: a writable one makes its pages
+ * writable, a readable one readable. */
+static char *shared_view(struct vfs_file *f, size_t len, int64_t off,
+			 bool writable, int *rc)
+{
+	uint64_t ino = 0;
+	char *view = NULL;
+	struct map *m;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	mutex_lock(&lock);
+	for (m = maps; m; m = m->next)
+		if (maps_file(m, f, &ino) && off >= m->off &&
+		    off + (int64_t)len <= m->off + (int64_t)m->len)
+			break;
+	if (m) {
+		view = m->addr + (off - m->off);
+		for (size_t at = 0; at < len && !*rc; at += PAGE_SIZE)
+			if (writable || !page_readable(view + at))
+				*rc = mm_protect(view + at, PAGE_SIZE,
+						 MM_READ | (writable ? MM_WRITE
+								     : 0));
+		if (!*rc) {
+			m->views++;
+			m->written |= writable;
+		}
+	}
+	mutex_unlock(&lock);
+	return *rc ? NULL : view;
+}
+
 /* Registers [addr, addr + len) as holding (f)'s bytes from (off). */
 static int add(struct vfs_file *f, void *addr, size_t len, int64_t off,
 	       bool writable)
@@ -245,7 +285,7 @@ static int add(struct vfs_file *f, void *addr, size_t len, int64_t off,
 	vfs_file_get(f);
 	*m = (struct map){ .addr = addr, .len = ALIGN_UP(len, PAGE_SIZE),
 			   .off = off, .file = f, .ino = ino_of(f),
-			   .written = writable };
+			   .views = 1, .written = writable };
 	mutex_lock(&lock);
 	m->next = maps;
 	maps = m;
@@ -254,21 +294,26 @@ static int add(struct vfs_file *f, void *addr, size_t len, int64_t off,
 	return 0;
 }
 
-int vfs_map_file(void *p, size_t len, bool writable, bool shared, int fd,
-		 int64_t off)
+long vfs_map_file(void *p, size_t len, int prot, int flags, int fd,
+		  int64_t off)
 {
 	struct vfs_file *f = fd_get(fd);
+	bool writable = prot & PROT_WRITE;
+	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	char *view = NULL;
 	int rc;
 
 	if (!f)
 		return -EBADF;
 	rc = may_map(f, writable, shared);
-	if (!rc)
+	if (!rc && shared && !(flags & MAP_FIXED))
+		view = shared_view(f, len, off, writable, &rc);
+	if (!rc && !view)
 		rc = fill(f, p, len, off);
-	if (!rc && shared)
+	if (!rc && !view && shared)
 		rc = add(f, p, len, off, writable);
 	vfs_file_put(f);
-	return rc;
+	return rc ? rc : (long)view;
 }
 
 /* The part of [addr, addr + len) in (m), as offsets in the mapping. */
@@ -334,30 +379,43 @@ static int cut(struct map **link, size_t from, size_t to)
 	return 0;
 }
 
-int vfs_map_forget(void *addr, size_t len)
+int vfs_map_forget(void *addr, size_t len, bool reuse)
 {
 	size_t from, to;
+	bool kept = false;
 	int rc = 0;
 
 	mutex_lock(&lock);
-	for (struct map **link = &maps; *link;) {
+	/* New contents cannot go in pages another view still shows. */
+	for (struct map *m = maps; reuse && m; m = m->next)
+		if (in_range(m, addr, len, &from, &to) && m->views > 1)
+			rc = -ENOMEM;
+	for (struct map **link = &maps; *link && !rc;) {
 		struct map *m = *link;
 
 		if (!in_range(m, addr, len, &from, &to)) {
 			link = &m->next;
 			continue;
 		}
+		/* Another view of this memory keeps it, as it is. */
+		if (m->views > 1) {
+			m->views--;
+			link = &m->next;
+			kept = true;
+			continue;
+		}
 		/* Forgotten even if the file refuses the write: the memory
 		 * goes all the same. */
 		write_back(m, from, to);
-		rc = cut(link, from, to);
-		if (rc)
+		if (cut(link, from, to)) {
+			rc = -ENOMEM;
 			break;
+		}
 		if (*link == m)
 			link = &m->next;
 	}
 	mutex_unlock(&lock);
-	return rc;
+	return rc ? rc : kept;
 }
 
 int vfs_map_move(void *old, size_t old_len, void *new, size_t new_len)
@@ -370,7 +428,7 @@ int vfs_map_move(void *old, size_t old_len, void *new, size_t new_len)
 	mutex_lock(&lock);
 	for (m = maps; m && m->addr != old; m = m->next)
 		;
-	if (!m || m->len != kept || len < kept) {
+	if (!m || m->len != kept || len < kept || m->views > 1) {
 		rc = -EINVAL;
 		goto out;
 	}

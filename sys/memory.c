@@ -67,7 +67,7 @@ SYSCALL_DEFINE6(mmap, void *, addr, size_t, len, int, prot, int, flags, int,
 		if (flags & MAP_FIXED_NOREPLACE)
 			return -EEXIST;
 		/* What a shared mapping there held goes to its file first. */
-		rc = vfs_map_forget ? vfs_map_forget(addr, len) : 0;
+		rc = vfs_map_forget ? vfs_map_forget(addr, len, true) : 0;
 		/* New contents over pages the program has: writable while
 		 * they are filled, then as asked. */
 		if (!rc)
@@ -81,14 +81,16 @@ SYSCALL_DEFINE6(mmap, void *, addr, size_t, len, int, prot, int, flags, int,
 		if (!p)
 			return -ENOMEM;
 	}
-	/* A shared anonymous mapping is private to the one process anyway. */
-	rc = anon ? 0 : vfs_map_file(p, len, prot & PROT_WRITE,
-				     type != MAP_PRIVATE, fd, off);
+	/* A shared anonymous mapping is private to the one process anyway.
+	 * A file's may turn out to be another mapping's memory (rc > 0). */
+	rc = anon ? 0 : vfs_map_file(p, len, prot, flags, fd, off);
 	if (!rc && mm_prot(prot) != (MM_READ | MM_WRITE))
 		rc = mm_protect(p, len, mm_prot(prot));
 	if (rc) {
-		if (!anon && type != MAP_PRIVATE)
-			vfs_map_forget(p, len);
+		/* (Nothing for the file's part to forget if it failed before
+		 * registering, or found another mapping.) */
+		if (!anon)
+			vfs_map_forget(p, len, false);
 		if (!(flags & MAP_FIXED))
 			mm_unmap(p, len);
 		return rc;
@@ -102,9 +104,10 @@ SYSCALL_DEFINE6(mmap, void *, addr, size_t, len, int, prot, int, flags, int,
 __attribute__((always_inline))
 static inline long unmap(void *addr, size_t len)
 {
-	long rc = vfs_map_forget ? vfs_map_forget(addr, len) : 0;
+	long rc = vfs_map_forget ? vfs_map_forget(addr, len, false) : 0;
 
-	return rc ? rc : mm_unmap(addr, len);
+	/* 1: another view of a shared mapping still shows those pages. */
+	return rc ? (rc < 0 ? rc : 0) : mm_unmap(addr, len);
 }
 
 SYSCALL_DEFINE2(munmap, void *, addr, size_t, len)

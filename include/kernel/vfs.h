@@ -435,42 +435,55 @@ int tmpfs_mount(const char *path);
  * (libc/fmodeflags.c), the temporary-file calls (libc/randname.c).
  */
 extern const char vfs_tmp_wanted;
+/* fs/shm_auto.c: a tmpfs at /dev/shm, mounted likewise unless /dev/shm is
+ * a writable directory, for shm_open(), sem_open() and memfd_create(),
+ * whose files (libc/shm_open.c, libc/memfd_create.c) name this. */
+extern const char vfs_shm_wanted;
 
 /*
  * File mappings (fs/vfs_map.c), for mmap() of a file; shared ones with
- * MAP_SHARED. RAM is identity-mapped, so a mapping is memory of its own holding a
- * copy of the file's bytes (sys/memory.c fills it), which this keeps
- * coherent with the file: a read() of the file sees the mapping's bytes,
- * a write() lands in the mapping too, and what the program wrote in it
- * goes to the file at msync(), munmap(), fsync(), sync() and exit. Two
- * mappings of the same bytes are two copies: what one writes reaches the
- * other when it is written back (msync()). Linked through vfs_map_wanted,
+ * MAP_SHARED. RAM is identity-mapped, so a mapping is memory of its own
+ * holding a copy of the file's bytes, which this keeps coherent with the
+ * file: a read() of the file sees the mapping's bytes, a write() lands in
+ * the mapping too, and what the program wrote in it goes to the file at
+ * msync(), munmap(), fsync(), sync() and exit. A second shared mapping of
+ * bytes a first one holds is the first's memory (a view of it); mappings
+ * that only partly overlap are copies, each seeing the other's stores
+ * when they are written back (msync()), the last written back winning
+ * where both stored. Linked through vfs_map_wanted,
  * which the C library's mmap() names (libc/mmap.c); the rest of the
  * kernel calls these weakly, as present only then. (Spelt __weak__:
  * musl's own files, which include this, define `weak`.)
  */
 extern const char vfs_map_wanted;
 
-/* Fills the new mapping [p, p + len) with the bytes from (off) of the
- * file open as (fd), zeros past its end, and if (shared) registers it as
- * holding them; (writable): the program may write it, so it goes back to
- * the file. 0, or -EBADF, -EACCES (fd not open for that), -ENODEV (a
- * stream or a directory), -ENOMEM, the file's error. */
+/* The file part of mmap(): fills the new mapping [p, p + len), fresh
+ * read-write pages, with the bytes from (off) of the file open as (fd),
+ * zeros past its end, and for MAP_SHARED in (flags) registers it as
+ * holding them, written back if (prot) has PROT_WRITE. 0; or the address
+ * of a mapping that already holds those bytes, which the caller returns
+ * instead of (p) (never with MAP_FIXED); or -EBADF, -EACCES (fd not open
+ * for that), -ENODEV (a stream or a directory), -ENOMEM, the file's
+ * error. */
 __attribute__((__weak__))
-int vfs_map_file(void *p, size_t len, bool writable, bool shared, int fd,
-		 int64_t off);
+long vfs_map_file(void *p, size_t len, int prot, int flags, int fd,
+		  int64_t off);
 /* Writes back what of [addr, addr + len) is a shared mapping (msync):
  * 0 or the file's error. */
 __attribute__((__weak__))
 int vfs_map_sync(void *addr, size_t len);
-/* The same, then forgets those pages (munmap, a mapping put over them):
- * 0, or -ENOMEM when taking pages out of a mapping's middle finds no
- * memory. A write-back that fails is lost, as it is at munmap() on Linux. */
+/* The same, then forgets those pages: for munmap(), 0, or 1 if another
+ * view of a mapping there still has them (they must stay); for (reuse),
+ * new contents put over them (MAP_FIXED), -ENOMEM and nothing done if
+ * another view has them. -ENOMEM also when taking pages out of a
+ * mapping's middle finds no memory. A write-back that fails is lost, as
+ * it is at munmap() on Linux. */
 __attribute__((__weak__))
-int vfs_map_forget(void *addr, size_t len);
+int vfs_map_forget(void *addr, size_t len, bool reuse);
 /* mremap() of the whole shared mapping at (old) to (new), (new_len) bytes
  * long (no shorter), whose first (old_len) bytes the caller copied: the
- * rest is read from the file. -EINVAL if (old) is not a whole mapping. */
+ * rest is read from the file. -EINVAL if (old) is not a whole mapping or
+ * has other views. */
 __attribute__((__weak__))
 int vfs_map_move(void *old, size_t old_len, void *new, size_t new_len);
 /* Whether the page at (addr) belongs to a shared mapping. */

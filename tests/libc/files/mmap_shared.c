@@ -4,8 +4,8 @@
  * descriptor, before and after munmap(); what write() puts in the file
  * shows in the mapping, read-only ones too, and so does truncation; the
  * file does not grow by a mapping; access modes decide what may be mapped
- * writable; mremap and MADV_DONTNEED keep the contents. Linux shows a second mapping's stores
- * at once, Toro once they are written back (msync): only that is asked. */
+ * writable; mremap and MADV_DONTNEED keep the contents; mappings of the
+ * same bytes see each other's stores. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -129,25 +129,36 @@ static void read_only_mappings_follow_the_file(void)
 	close(fd);
 }
 
+/* A mapping of bytes another holds sees its stores at once, both ways;
+ * one that only partly overlaps it, once they are written back (Linux:
+ * at once too). */
 static void two_mappings(void)
 {
-	int fd = make_file("two", 2 * pg);
+	int fd = make_file("two", 3 * pg);
 	char *a = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	char *b = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, pg);
+	char *c = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, pg);
 
-	CHECK(a != MAP_FAILED && b != MAP_FAILED);
-	if (a == MAP_FAILED || b == MAP_FAILED)
+	CHECK(a != MAP_FAILED && b != MAP_FAILED && c != MAP_FAILED);
+	if (a == MAP_FAILED || b == MAP_FAILED || c == MAP_FAILED)
 		return;
-	CHECK(a != b);
+	CHECK(a != b && a != c);
 	a[pg + 1] = 'A';
-	CHECK_OK(msync(a, 2 * pg, MS_SYNC));
 	printf("second mapping sees %c\n", b[1]);
 	b[2] = 'B';
-	CHECK_OK(msync(b, pg, MS_ASYNC));
 	printf("first mapping sees %c\n", a[pg + 2]);
+	CHECK_OK(msync(a, 2 * pg, MS_SYNC));
+	printf("overlapping mapping sees %c%c\n", c[1], c[2]);
+	c[pg + 3] = 'C';
+	c[3] = 'D';
+	CHECK_OK(msync(c, 2 * pg, MS_ASYNC));
+	printf("first sees %c, file has %c\n", a[pg + 3], byte_at(fd, 2 * pg + 3));
 	CHECK_OK(munmap(a, 2 * pg));
+	b[4] = 'E';	/* the memory stays while a mapping shows it */
 	CHECK_OK(munmap(b, pg));
-	printf("file has %c%c\n", byte_at(fd, pg + 1), byte_at(fd, pg + 2));
+	CHECK_OK(munmap(c, 2 * pg));
+	printf("file has %c%c%c%c\n", byte_at(fd, pg + 1), byte_at(fd, pg + 2),
+	       byte_at(fd, pg + 3), byte_at(fd, pg + 4));
 	close(fd);
 }
 
