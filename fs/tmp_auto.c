@@ -21,7 +21,7 @@
 
 const char vfs_tmp_wanted;
 
-static bool writable_dir(const char *path)
+bool vfs_writable_dir(const char *path)
 {
 	struct stat st;
 	struct statfs fs;
@@ -30,8 +30,7 @@ static bool writable_dir(const char *path)
 	       vfs_statfs(path, &fs) == 0 && !(fs.f_flags & ST_RDONLY);
 }
 
-/* Marks the mount at (path) as the kernel's own, which gives way. */
-static void yielding(const char *path)
+void vfs_mount_yielding(const char *path)
 {
 	spin_lock(&vfs_lock);
 	for (int i = 0; i < VFS_MAX_MOUNTS; i++)
@@ -46,17 +45,17 @@ static int tmp_mount(void)
 	struct statfs fs;
 	int rc;
 
-	if ((root && strcmp(root, "none") == 0) || writable_dir("/tmp"))
+	if ((root && strcmp(root, "none") == 0) || vfs_writable_dir("/tmp"))
 		return 0;
 	if (vfs_statfs("/", &fs) == 0) {	/* a root without one */
 		rc = tmpfs_mount("/tmp");
 		if (rc == 0)
-			yielding("/tmp");
+			vfs_mount_yielding("/tmp");
 		return rc;
 	}
 	rc = tmpfs_mount("/");
 	if (rc == 0) {
-		yielding("/");
+		vfs_mount_yielding("/");
 		rc = vfs_mkdir("/tmp", 01777);
 	}
 	return rc;

@@ -75,6 +75,12 @@ ssize_t vfs_map_file_io(struct vfs_file *f, void *buf, size_t n,
 void vfs_map_truncated(struct vfs_file *f, int64_t size) __weak;
 int vfs_map_write_back(struct vfs_file *f) __weak;
 
+/* tmp_auto.c, for the automatic mounts (/tmp, shm_auto.c's /dev/shm):
+ * whether (path) is a writable directory; and marking the mount at (path)
+ * as the kernel's own, which gives way to a program's mount there. */
+bool vfs_writable_dir(const char *path);
+void vfs_mount_yielding(const char *path);
+
 /* vfs_mount.c: mounts the root filesystem ("toro.root="), at start-up. */
 int vfs_mount_root(void);
 
