@@ -51,25 +51,29 @@ static struct map *maps;
 
 const char vfs_map_wanted;
 
+/* (f)'s inode number, asked once per open file (a virtio-fs fstat() is
+ * a trip to the host, and every read and write of a file on a mount with
+ * shared mappings asks). 0 if the file system does not say. */
 static uint64_t ino_of(struct vfs_file *f)
 {
 	struct stat st;
 
-	return vfs_fstat(f, &st) ? 0 : st.st_ino;
+	if (!f->map_ino && vfs_fstat(f, &st) == 0)
+		f->map_ino = st.st_ino;
+	return f->map_ino;
 }
 
-/* Which file (f) is, found once per call (*ino 0: not yet). Two open
- * files of the same file are the same mount and inode. */
-static bool maps_file(const struct map *m, struct vfs_file *f,
-		      uint64_t *ino)
+/* Whether (m) maps (f)'s file: two open files of one file are the same
+ * mount and inode. */
+static bool maps_file(const struct map *m, struct vfs_file *f)
 {
 	if (m->file == f)
 		return true;
 	if (m->file->mnt != f->mnt)
 		return false;
-	if (!*ino)
-		*ino = ino_of(f);
-	return *ino && *ino == m->ino;
+	uint64_t ino = ino_of(f);
+
+	return ino && ino == m->ino;
 }
 
 /* The part of [off, off + n) of the file that (m) holds: false if none,
@@ -119,12 +123,11 @@ static void copy_pages(char *dst, const char *src, size_t n, bool to_map)
 static void copy_into_maps(struct vfs_file *f, const struct map *from,
 			   const char *buf, size_t n, int64_t off)
 {
-	uint64_t ino = from ? from->ino : 0;
 	int64_t lo;
 	size_t len;
 
 	for (struct map *m = maps; m; m = m->next) {
-		if (m == from || !maps_file(m, f, &ino) ||
+		if (m == from || !maps_file(m, f) ||
 		    !overlap(m, off, n, &lo, &len))
 			continue;
 		copy_pages(m->addr + (lo - m->off), buf + (lo - off), len,
@@ -135,7 +138,6 @@ static void copy_into_maps(struct vfs_file *f, const struct map *from,
 ssize_t vfs_map_file_io(struct vfs_file *f, void *buf, size_t n,
 			int64_t off, bool write)
 {
-	uint64_t ino = 0;
 	int64_t lo;
 	size_t len;
 
@@ -144,7 +146,7 @@ ssize_t vfs_map_file_io(struct vfs_file *f, void *buf, size_t n,
 		copy_into_maps(f, NULL, buf, n, off);
 	} else {
 		for (struct map *m = maps; m; m = m->next)
-			if (maps_file(m, f, &ino) &&
+			if (maps_file(m, f) &&
 			    overlap(m, off, n, &lo, &len))
 				copy_pages((char *)buf + (lo - off),
 					   m->addr + (lo - m->off), len,
@@ -157,7 +159,6 @@ ssize_t vfs_map_file_io(struct vfs_file *f, void *buf, size_t n,
 void vfs_map_truncated(struct vfs_file *f, int64_t size)
 {
 	static char zeros[PAGE_SIZE];
-	uint64_t ino = 0;
 	int64_t lo;
 	size_t len;
 
@@ -165,7 +166,7 @@ void vfs_map_truncated(struct vfs_file *f, int64_t size)
 	 * do the mappings, rather than write their old bytes back there. */
 	mutex_lock(&lock);
 	for (struct map *m = maps; m; m = m->next) {
-		if (!maps_file(m, f, &ino) ||
+		if (!maps_file(m, f) ||
 		    !overlap(m, size, (size_t)(INT64_MAX - size), &lo, &len))
 			continue;
 		for (size_t at = 0; at < len; at += PAGE_SIZE)
@@ -248,14 +249,13 @@ static int fill(struct vfs_file *f, char *p, size_t len, int64_t off)
 static char *shared_view(struct vfs_file *f, size_t len, int64_t off,
 			 bool writable, int *rc)
 {
-	uint64_t ino = 0;
 	char *view = NULL;
 	struct map *m;
 
 	len = ALIGN_UP(len, PAGE_SIZE);
 	mutex_lock(&lock);
 	for (m = maps; m; m = m->next)
-		if (maps_file(m, f, &ino) && off >= m->off &&
+		if (maps_file(m, f) && off >= m->off &&
 		    off + (int64_t)len <= m->off + (int64_t)m->len)
 			break;
 	if (m) {
@@ -488,12 +488,11 @@ int vfs_map_protect(void *addr, size_t len, bool writable)
 
 int vfs_map_write_back(struct vfs_file *f)
 {
-	uint64_t ino = 0;
 	int rc = 0;
 
 	mutex_lock(&lock);
 	for (struct map *m = maps; m; m = m->next)
-		if ((!f || maps_file(m, f, &ino)) && !rc)
+		if ((!f || maps_file(m, f)) && !rc)
 			rc = write_back(m, 0, m->len);
 	mutex_unlock(&lock);
 	return rc;

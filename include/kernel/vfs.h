@@ -215,6 +215,7 @@ struct vfs_file {
 	unsigned refs;
 	struct mutex pos_lock;
 	bool flock_held;		/* fs/flock.c has a lock of it */
+	uint64_t map_ino;		/* fs/vfs_map.c's note of st_ino */
 };
 
 /*
