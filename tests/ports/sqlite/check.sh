@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # host_check of the SQLite cases: the host's own sqlite3 opens what the
 # guest wrote over virtio-fs and checks it. $1: the case (create, host,
-# locking, wal), $2: the fs directory.
+# locking, wal, wal_shared), $2: the fs directory.
 set -eu
 case=$1
 cd "$2"
@@ -46,6 +46,10 @@ wal)
 	want rows "$(q wal.db "SELECT count(*), max(id) FROM w
 		WHERE v <> 'last'")" "4000|4999"
 	want integrity "$(q wal.db 'PRAGMA integrity_check')" ok
+	;;
+wal_shared)
+	want rows "$(q walshared.db "SELECT group_concat(v, '') FROM w")" abc
+	want integrity "$(q walshared.db 'PRAGMA integrity_check')" ok
 	;;
 *)
 	fail "unknown case"

@@ -1,6 +1,5 @@
 -- Write-ahead logging with the exclusive locking mode, where the WAL
--- index lives in the heap: the shared -shm mapping of the normal mode
--- needs shared file mappings, which Toro does not have (mmap: ENODEV).
+-- index lives in the heap (wal_shared.sql has the normal mode's -shm).
 .bail on
 .mode list
 .separator " "
