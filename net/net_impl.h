@@ -85,6 +85,10 @@ void net_count(enum net_count what, size_t bytes);
  * it is -1 (lwIP's errno values are ours). */
 long lwip_result(long rc);
 
+/* socket.c: an internet socket's family ops: what makes a socket file
+ * one of lwIP's. */
+extern const struct socket_ops inet_ops;
+
 /* socket_opt.c: the AF_INET socket options (struct socket_ops). */
 int inet_setopt(struct vfs_file *f, enum sock_option o, int value);
 int inet_getopt(struct vfs_file *f, enum sock_option o, int *value);

@@ -803,7 +803,7 @@ static int sock_close(struct vfs_file *f)
 	return (int)lwip_result(lwip_close(s));
 }
 
-static const struct socket_ops inet_ops = {
+const struct socket_ops inet_ops = {
 	.bind = inet_bind,
 	.listen = inet_listen,
 	.accept = inet_accept,

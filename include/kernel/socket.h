@@ -153,6 +153,31 @@ int vsock_socket(int type, int protocol, bool nonblock, struct vfs_file **out);
 /* Two connected AF_UNIX sockets (socketpair()). */
 int unix_socketpair(int type, bool nonblock, struct vfs_file *out[2]);
 
+/*
+ * A TCP connection's state, for getsockopt()'s TCP_INFO and TCP_MAXSEG
+ * (net/tcp_info.c, linked only into programs that call getsockopt()), in
+ * Linux's units: the state is Linux's TCP_* number (TCP_CLOSE, 7, once
+ * the connection is gone), times in microseconds or milliseconds, the
+ * congestion window in segments; (mss) before a connection is TCP's
+ * default, 536. -ENOPROTOOPT for a socket that is not an internet stream
+ * socket.
+ */
+struct sock_tcp_state {
+	uint8_t state;
+	uint8_t ca_state;		/* Linux's TCP_CA_*: Open, Recovery... */
+	uint8_t retransmits;
+	uint8_t snd_wscale, rcv_wscale;	/* window scaling, if on */
+	bool wscale;
+	uint32_t rto_us, rtt_us, rttvar_us;
+	uint32_t mss, advmss;
+	uint32_t unacked;		/* segments */
+	uint32_t last_recv_ms;		/* since the last segment came */
+	uint32_t ssthresh, cwnd;
+	uint32_t rcv_wnd, snd_wnd;
+	uint32_t notsent_bytes;
+};
+int inet_tcp_state(struct vfs_file *f, struct sock_tcp_state *st);
+
 /* The socket ops of (f), or NULL for a file that is not a socket. */
 static inline const struct socket_ops *socket_ops_of(const struct vfs_file *f)
 {

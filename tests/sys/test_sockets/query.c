@@ -4,7 +4,8 @@
  * the options read back (flags as 1, SO_DOMAIN, SO_PROTOCOL, IP_TOS,
  * IP_TTL, SO_REUSEPORT), SO_LINGER 0's reset, a send to a connection
  * gone (EPIPE and SIGPIPE), bind() to an address not this machine's,
- * connect(AF_UNSPEC) undoing a UDP socket's connect(). */
+ * connect(AF_UNSPEC) undoing a UDP socket's connect(), TCP_INFO and
+ * TCP_MAXSEG. */
 #define _GNU_SOURCE		/* recvmmsg, struct mmsghdr, MSG_WAITFORONE */
 #include <errno.h>
 #include <netinet/tcp.h>
@@ -218,6 +219,61 @@ TEST(query, server_hints_are_kept)
 	close(a);
 	close(c);
 	close(t);
+	close(u);
+	close(x);
+}
+
+static int tcp_info_of(int s, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0xff, sizeof(*ti));
+	return getsockopt(s, IPPROTO_TCP, TCP_INFO, ti, &len) ? -1 :
+	       (int)len;
+}
+
+TEST(query, tcp_info_and_maxseg_tell_the_connection)
+{
+	struct tcp_info ti;
+	int c, s, u = socket(AF_INET, SOCK_DGRAM, 0);
+	int x = socket(AF_UNIX, SOCK_STREAM, 0), t = socket(AF_INET,
+							    SOCK_STREAM, 0);
+
+	ASSERT_GE(t, 0);
+	/* Not connected yet: closed, and TCP's default MSS. */
+	EXPECT_EQ(tcp_info_of(t, &ti), (int)sizeof(ti));
+	EXPECT_EQ(ti.tcpi_state, TCP_CLOSE);
+	EXPECT_EQ(get_int(t, IPPROTO_TCP, TCP_MAXSEG), 536);
+	close(t);
+	ASSERT_EQ(tcp_pair(&c, &s), 0);
+	EXPECT_GE(tcp_info_of(c, &ti), 0);
+	EXPECT_EQ(ti.tcpi_state, TCP_ESTABLISHED);
+	EXPECT_EQ(ti.tcpi_retransmits, 0);
+	EXPECT_GT(ti.tcpi_snd_mss, 500);
+	EXPECT_EQ(ti.tcpi_snd_mss, (unsigned)get_int(c, IPPROTO_TCP,
+						     TCP_MAXSEG));
+	EXPECT_GT(ti.tcpi_rto, 0);
+	EXPECT_GT(ti.tcpi_snd_cwnd, 0);
+	EXPECT_GT(ti.tcpi_rcv_space, 0);
+	EXPECT_EQ(ti.tcpi_unacked, 0);
+	/* The peer's FIN: close-wait; a short buffer takes what fits. */
+	close(c);
+	for (int i = 0; i < 200 && tcp_info_of(s, &ti) >= 0 &&
+			ti.tcpi_state == TCP_ESTABLISHED; i++)
+		usleep(10000);
+	EXPECT_EQ(ti.tcpi_state, TCP_CLOSE_WAIT);
+	unsigned char head[4];
+	socklen_t len = sizeof(head);
+
+	EXPECT_EQ(getsockopt(s, IPPROTO_TCP, TCP_INFO, head, &len), 0);
+	EXPECT_EQ(len, sizeof(head));
+	EXPECT_EQ(head[0], TCP_CLOSE_WAIT);
+	close(s);
+	/* Not TCP: errors as Linux gives them. */
+	EXPECT_EQ(tcp_info_of(u, &ti), -1);
+	EXPECT_TRUE(errno == ENOPROTOOPT || errno == EOPNOTSUPP);
+	EXPECT_ERR(tcp_info_of(x, &ti), EOPNOTSUPP);
+	EXPECT_ERR(tcp_info_of(99, &ti), EBADF);
 	close(u);
 	close(x);
 }
