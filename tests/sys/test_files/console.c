@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Descriptors 0-2 are the console, and descriptors come and go. */
+/* Descriptors 0-2 are the console, and descriptors come and go;
+ * syslog() writes to the console. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <toro/test.h>
@@ -59,6 +61,31 @@ TEST(console, dup_and_redirect)
 	EXPECT_EQ(close(saved), 0);
 	printf("console: stdout is back\n");
 	EXPECT_EQ(fcntl(1, F_GETFL) & O_ACCMODE, O_WRONLY);
+}
+
+/* syslog() writes to the console, whatever descriptor 2 is; LOG_PERROR
+ * to descriptor 2 instead. */
+TEST(console, syslog_lines)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+
+	ASSERT_GE(saved, 0);
+	ASSERT_GE(null, 0);
+	openlog("files", LOG_PID, LOG_DAEMON);
+	EXPECT_EQ(dup2(null, 2), 2);
+	syslog(LOG_INFO, "syslog %d works", 42);
+	errno = ENOENT;
+	syslog(LOG_ERR, "syslog says %m");
+	EXPECT_EQ(setlogmask(LOG_UPTO(LOG_NOTICE)), 0xff);
+	syslog(LOG_DEBUG, "lost: masked out");
+	openlog("files", LOG_PERROR, LOG_USER);
+	syslog(LOG_WARNING, "lost: to descriptor 2");
+	EXPECT_EQ(dup2(saved, 2), 2);
+	syslog(LOG_WARNING, "syslog to stderr\n");
+	setlogmask(0xff);
+	closelog();
+	close(saved);
+	close(null);
 }
 
 TEST(fds, many_open_and_reuse)
