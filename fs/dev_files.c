@@ -17,6 +17,10 @@
 #include <kernel/random.h>
 #include <kernel/vfs.h>
 
+/* Present only with the automatic /tmp (fs/dev_fd.c). */
+#pragma weak dev_fd_open
+#pragma weak dev_fd_stat
+
 enum dev_read { READS_NOTHING, READS_ZEROS, READS_RANDOM };
 
 struct dev {
@@ -96,7 +100,7 @@ int dev_open(const char *path, int flags, struct vfs_file **out)
 
 	*out = NULL;
 	if (!d)
-		return -ENOENT;
+		return dev_fd_open ? dev_fd_open(path, flags, out) : -ENOENT;
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
 	if (flags & O_DIRECTORY)
@@ -113,7 +117,7 @@ int dev_stat(const char *path, struct stat *st)
 	const struct dev *d = find(path);
 
 	if (!d)
-		return -ENOENT;
+		return dev_fd_stat ? dev_fd_stat(path, st) : -ENOENT;
 	fill_stat(d, st);
 	return 0;
 }

@@ -296,7 +296,9 @@ ssize_t vfs_writev(struct vfs_file *f, const struct iovec *iov, int n,
 	return rw_each(f, iov, n, off, true);
 }
 
-int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence)
+/* Built for size (__cold): a seek is a few comparisons either way, and
+ * every server image carries it. */
+__cold int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence)
 {
 	struct stat st;
 	int64_t base, rc;

@@ -63,6 +63,36 @@ TEST(console, dup_and_redirect)
 	EXPECT_EQ(fcntl(1, F_GETFL) & O_ACCMODE, O_WRONLY);
 }
 
+/* /dev/stdout and its kin open the descriptor's file, as on Linux. */
+TEST(console, descriptor_names)
+{
+	struct stat st;
+	char c;
+	int fd = open("/dev/stdout", O_WRONLY | O_APPEND);
+
+	ASSERT_GE(fd, 3);
+	EXPECT_EQ(write(fd, "console: through /dev/stdout\n", 29), 29);
+	close(fd);
+	FILE *err = fopen("/dev/stderr", "w");
+
+	ASSERT_TRUE(err != NULL);
+	EXPECT_EQ(fprintf(err, "console: through /dev/stderr %d\n", 2), 31);
+	EXPECT_EQ(fclose(err), 0);
+	fd = open("/dev/fd/1", O_WRONLY);
+	EXPECT_EQ(write(fd, "console: through /dev/fd/1\n", 27), 27);
+	close(fd);
+	fd = open("/dev/stdin", O_RDONLY);
+	EXPECT_EQ(read(fd, &c, 1), 0);
+	close(fd);
+	ASSERT_EQ(stat("/dev/stdout", &st), 0);
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_ERR(open("/dev/fd/77", O_RDONLY), ENOENT);
+	EXPECT_ERR(open("/dev/fd/1x", O_RDONLY), ENOENT);
+	EXPECT_ERR(open("/dev/stdout", O_WRONLY | O_CREAT | O_EXCL, 0600),
+		     EEXIST);
+	EXPECT_ERR(stat("/dev/fd/77", &st), ENOENT);
+}
+
 /* syslog() writes to the console, whatever descriptor 2 is; LOG_PERROR
  * to descriptor 2 instead. */
 TEST(console, syslog_lines)

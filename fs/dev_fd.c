@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /dev/stdin, /dev/stdout, /dev/stderr and /dev/fd/N (include/kernel/
+ * dev_files.h): the file open as that descriptor, as Linux's links into
+ * /proc/self/fd give it (a log written to "/dev/stdout" reaches the
+ * console). The file itself, as dup() gives it: its offset and flags are
+ * shared. Linked with the automatic /tmp (fs/tmp_auto.c names it), into
+ * the programs that may write files by name, which are those that open
+ * such paths to write; the built-in devices look for it weakly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include <kernel/dev_files.h>
+#include <kernel/fd.h>
+#include <kernel/vfs.h>
+
+/* The descriptor (path) names, or -1. */
+static int descriptor_named(const char *path)
+{
+	static const char std[][7] = { "stdin", "stdout", "stderr" };
+	const char *p = path + 8;
+	int fd = 0;
+
+	if (strncmp(path, "/dev/fd/", 8) == 0) {
+		while (*p >= '0' && *p <= '9' && fd < 1 << 20)
+			fd = fd * 10 + (*p++ - '0');
+		return p > path + 8 && !*p ? fd : -1;
+	}
+	for (fd = 0; fd < 3; fd++)
+		if (strncmp(path, "/dev/", 5) == 0 &&
+		    strcmp(path + 5, std[fd]) == 0)
+			return fd;
+	return -1;
+}
+
+int dev_fd_open(const char *path, int flags, struct vfs_file **out)
+{
+	int fd = descriptor_named(path);
+
+	if (fd < 0)
+		return -ENOENT;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if (flags & O_DIRECTORY)
+		return -ENOTDIR;
+	/* A closed descriptor's link dangles on Linux. */
+	*out = fd_get(fd);
+	return *out ? 0 : -ENOENT;
+}
+
+int dev_fd_stat(const char *path, struct stat *st)
+{
+	int fd = descriptor_named(path);
+	struct vfs_file *f = fd < 0 ? NULL : fd_get(fd);
+	int rc;
+
+	if (!f)
+		return -ENOENT;
+	rc = vfs_fstat(f, st);
+	vfs_file_put(f);
+	return rc;
+}
