@@ -120,7 +120,7 @@ static int open_path(const char *path, int flags, mode_t mode,
 	/* The file keeps the mount's user reference the lookup took. */
 	heap_free(lk);
 	*out = f;
-	if (vfs_shared_maps && flags & O_TRUNC)
+	if (vfs_shared_maps && flags & O_TRUNC && accmode(f) != O_RDONLY)
 		vfs_map_truncated(f, 0);	/* emptied by the open */
 	return 0;
 
