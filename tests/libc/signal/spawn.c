@@ -20,11 +20,12 @@ int test_spawn(void)
 	int rc = posix_spawn(&child, "/bin/sh", NULL, NULL, argv, environ);
 	int st = 0;
 
-	CHECK(system(NULL) == 1);
+	/* Is there a shell? Yes on the host, no on Toro. */
+	CHECK(system(NULL) == !ON_TORO);
 	if (ON_TORO) {
-		CHECK(rc != 0);
+		CHECK(rc == ENOSYS);
 		CHECK(popen("true", "r") == NULL);
-		CHECK(system("true") != 0);
+		CHECK_ERR(system("true"), ENOSYS);
 		return 0;
 	}
 	CHECK(rc == 0 && waitpid(child, &st, 0) == child);
