@@ -4,7 +4,7 @@
  * dev_files.h): the file open as that descriptor, as Linux's links into
  * /proc/self/fd give it (a log written to "/dev/stdout" reaches the
  * console). The file itself, as dup() gives it: its offset and flags are
- * shared. Linked with the automatic /tmp (fs/tmp_auto.c names it), into
+ * shared. /dev/console and /dev/tty: a new file on the console. Linked with the automatic /tmp (fs/tmp_auto.c names it), into
  * the programs that may write files by name, which are those that open
  * such paths to write; the built-in devices look for it weakly.
  */
@@ -16,7 +16,10 @@
 #include <kernel/fd.h>
 #include <kernel/vfs.h>
 
-/* The descriptor (path) names, or -1. */
+/* /dev/console and /dev/tty, the console: descriptor_named()'s answer. */
+#define CONSOLE_NAMED	(-2)
+
+/* The descriptor (path) names, CONSOLE_NAMED, or -1. */
 static int descriptor_named(const char *path)
 {
 	static const char std[][7] = { "stdin", "stdout", "stderr" };
@@ -28,32 +31,41 @@ static int descriptor_named(const char *path)
 			fd = fd * 10 + (*p++ - '0');
 		return p > path + 8 && !*p ? fd : -1;
 	}
+	if (strncmp(path, "/dev/", 5) != 0)
+		return -1;
 	for (fd = 0; fd < 3; fd++)
-		if (strncmp(path, "/dev/", 5) == 0 &&
-		    strcmp(path + 5, std[fd]) == 0)
+		if (strcmp(path + 5, std[fd]) == 0)
 			return fd;
-	return -1;
+	return strcmp(path + 5, "console") == 0 || strcmp(path + 5, "tty") == 0
+		       ? CONSOLE_NAMED : -1;
+}
+
+/* The file (path) names, with a reference: NULL if none. */
+static struct vfs_file *named_file(const char *path, int flags)
+{
+	int fd = descriptor_named(path);
+
+	if (fd == CONSOLE_NAMED)
+		return console_file_new(flags);
+	return fd < 0 ? NULL : fd_get(fd);
 }
 
 int dev_fd_open(const char *path, int flags, struct vfs_file **out)
 {
-	int fd = descriptor_named(path);
-
-	if (fd < 0)
+	if (descriptor_named(path) == -1)
 		return -ENOENT;
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
 	/* A closed descriptor's link dangles on Linux. */
-	*out = fd_get(fd);
+	*out = named_file(path, flags);
 	return *out ? 0 : -ENOENT;
 }
 
 int dev_fd_stat(const char *path, struct stat *st)
 {
-	int fd = descriptor_named(path);
-	struct vfs_file *f = fd < 0 ? NULL : fd_get(fd);
+	struct vfs_file *f = named_file(path, O_RDONLY);
 	int rc;
 
 	if (!f)

@@ -68,6 +68,12 @@ static const struct vfs_file_ops console_ops = {
 	.fsync = console_fsync,
 };
 
+struct vfs_file *console_file_new(int flags)
+{
+	return vfs_file_new(&console_ops, NULL,
+			    flags & (VFS_ACCMODE | O_NONBLOCK));
+}
+
 /* Standard input, output and error: static files (zeroed in the image,
  * filled in at start-up), whose one reference that is never dropped keeps
  * them from being freed when their descriptors are closed. */

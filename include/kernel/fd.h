@@ -32,6 +32,10 @@ int fd_set_cloexec(int fd, bool on);
  * it), or NULL for a descriptor that is not open. */
 struct vfs_file *fd_get(int fd);
 
+/* A new file on the console (/dev/console, /dev/tty: fs/dev_fd.c), open
+ * with (flags)' access mode and O_NONBLOCK; NULL without memory. */
+struct vfs_file *console_file_new(int flags);
+
 /* Frees (fd) and drops its reference; -EBADF if not open. */
 int fd_close(int fd);
 

@@ -63,7 +63,8 @@ TEST(console, dup_and_redirect)
 	EXPECT_EQ(fcntl(1, F_GETFL) & O_ACCMODE, O_WRONLY);
 }
 
-/* /dev/stdout and its kin open the descriptor's file, as on Linux. */
+/* /dev/stdout and its kin open the descriptor's file, as on Linux;
+ * /dev/tty and /dev/console the console. */
 TEST(console, descriptor_names)
 {
 	struct stat st;
@@ -91,6 +92,26 @@ TEST(console, descriptor_names)
 	EXPECT_ERR(open("/dev/stdout", O_WRONLY | O_CREAT | O_EXCL, 0600),
 		     EEXIST);
 	EXPECT_ERR(stat("/dev/fd/77", &st), ENOENT);
+	/* The console by name; the name ttyname() gives it. */
+	fd = open("/dev/tty", O_RDWR);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(isatty(fd), 1);
+	EXPECT_EQ(write(fd, "console: through /dev/tty\n", 26), 26);
+	close(fd);
+	fd = open("/dev/console", O_WRONLY);
+	EXPECT_EQ(write(fd, "console: through /dev/console\n", 30), 30);
+	close(fd);
+	ASSERT_EQ(stat("/dev/console", &st), 0);
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_STREQ(ttyname(1), "/dev/console");
+	int p[2];
+
+	ASSERT_EQ(pipe(p), 0);
+	errno = 0;
+	EXPECT_TRUE(ttyname(p[0]) == NULL);
+	EXPECT_EQ(errno, ENOTTY);
+	close(p[0]);
+	close(p[1]);
 }
 
 /* syslog() writes to the console, whatever descriptor 2 is; LOG_PERROR
