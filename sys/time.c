@@ -13,6 +13,7 @@
 #include <sys/times.h>
 #include <time.h>
 
+#include <kernel/page_alloc.h>
 #include <kernel/sched.h>
 #include <kernel/thread_impl.h>
 #include <toro/thread.h>
@@ -242,9 +243,16 @@ SYSCALL_DEFINE2(getrusage, int, who, struct rusage *, ru)
 	memset(ru, 0, sizeof(*ru));
 	if (who != RUSAGE_CHILDREN) {
 		uint64_t ns = clock_ns();
+		struct page_stats ps;
 
 		ru->ru_utime.tv_sec = (time_t)(ns / NSEC);
 		ru->ru_utime.tv_usec = (suseconds_t)(ns % NSEC / 1000);
+		/* The resident size in KiB: memory is never paged, so it is
+		 * all the program holds, the kernel's part included. What
+		 * is in use now: the page allocator keeps no peak. */
+		page_alloc_stats(&ps);
+		ru->ru_maxrss = (long)((ps.total_pages - ps.free_pages) *
+				       (PAGE_SIZE / 1024));
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/times.h>
@@ -81,6 +82,21 @@ int test_clock(void)
 	struct rusage ru;
 	CHECK(getrusage(RUSAGE_SELF, &ru) == 0);
 	CHECK(ru.ru_utime.tv_usec < 1000000);
+	/* A resident size, at least the 8 MiB held; on Toro the memory in
+	 * use now (Linux's is the peak, which earlier programs may have
+	 * set higher). */
+	long before = ru.ru_maxrss;
+	char *big = malloc(8 << 20);
+
+	CHECK(big != NULL);
+	if (big) {
+		memset(big, 1, 8 << 20);
+		CHECK(getrusage(RUSAGE_SELF, &ru) == 0);
+		CHECK(before > 0 && ru.ru_maxrss >= (8 << 10));
+		if (ON_TORO)
+			CHECK(ru.ru_maxrss >= before + (8 << 10));
+		free(big);
+	}
 	struct itimerval it = {{0, 0}, {0, 0}}, old;
 	CHECK(getitimer(ITIMER_REAL, &old) == 0);
 	CHECK(setitimer(ITIMER_REAL, &it, &old) == 0);
