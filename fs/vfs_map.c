@@ -98,7 +98,8 @@ static bool page_readable(const char *p)
 
 /* Copies between a mapping and a buffer page by page, leaving out the
  * pages the program made inaccessible (PROT_NONE): the kernel would fault
- * on them. Into a mapping even where the program may only read it. */
+ * on them. Into a mapping even where the program may only read it; zeros
+ * there with (src) NULL. */
 static void copy_pages(char *dst, const char *src, size_t n, bool to_map)
 {
 	while (n) {
@@ -113,7 +114,7 @@ static void copy_pages(char *dst, const char *src, size_t n, bool to_map)
 				memcpy(dst, src, chunk);
 		}
 		dst += chunk;
-		src += chunk;
+		src = src ? src + chunk : NULL;
 		n -= chunk;
 	}
 }
@@ -158,7 +159,6 @@ ssize_t vfs_map_file_io(struct vfs_file *f, void *buf, size_t n,
 
 void vfs_map_truncated(struct vfs_file *f, int64_t size)
 {
-	static char zeros[PAGE_SIZE];
 	int64_t lo;
 	size_t len;
 
@@ -169,9 +169,7 @@ void vfs_map_truncated(struct vfs_file *f, int64_t size)
 		if (!maps_file(m, f) ||
 		    !overlap(m, size, (size_t)(INT64_MAX - size), &lo, &len))
 			continue;
-		for (size_t at = 0; at < len; at += PAGE_SIZE)
-			copy_pages(m->addr + (lo - m->off) + at, zeros,
-				   MIN(len - at, PAGE_SIZE), true);
+		copy_pages(m->addr + (lo - m->off), NULL, len, true);
 	}
 	mutex_unlock(&lock);
 }

@@ -179,6 +179,20 @@ SYSCALL_DEFINE5(mremap, void *, old, size_t, old_len, size_t, new_len, int,
 	return (long)p;
 }
 
+/* A private page as MADV_DONTNEED leaves it: zeros, whatever the
+ * program may do with it (its protection stays). */
+static void drop_page(char *page)
+{
+	if (vm_dma_ok((uintptr_t)page, PAGE_SIZE, true)) {
+		memset(page, 0, PAGE_SIZE);
+	} else if (vm_is_mapped((uintptr_t)page, 1)) {
+		vm_copy_over_readonly(page, NULL, PAGE_SIZE);	/* read-only */
+	} else if (mm_protect(page, PAGE_SIZE, MM_READ | MM_WRITE) == 0) {
+		memset(page, 0, PAGE_SIZE);	/* PROT_NONE, and again after */
+		mm_protect(page, PAGE_SIZE, 0);
+	}
+}
+
 SYSCALL_DEFINE3(madvise, void *, addr, size_t, len, int, advice)
 {
 	if ((uintptr_t)addr & PAGE_MASK)
@@ -193,7 +207,7 @@ SYSCALL_DEFINE3(madvise, void *, addr, size_t, len, int, advice)
 			return -ENOMEM;
 		for (size_t at = 0; at < len; at += PAGE_SIZE)
 			if (!vfs_map_holds || !vfs_map_holds((char *)addr + at))
-				memset((char *)addr + at, 0, PAGE_SIZE);
+				drop_page((char *)addr + at);
 		return 0;
 	case MADV_NORMAL:
 	case MADV_RANDOM:

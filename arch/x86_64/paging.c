@@ -347,7 +347,10 @@ void vm_copy_over_readonly(void *dst, const void *src, size_t n)
 	uint64_t cr0 = read_cr0();
 
 	write_cr0(cr0 & ~X86_CR0_WP);
-	memcpy(dst, src, n);
+	if (src)
+		memcpy(dst, src, n);
+	else
+		memset(dst, 0, n);
 	write_cr0(cr0);
 	irq_restore(irq);
 }

@@ -64,10 +64,11 @@ bool vm_is_mapped(uintptr_t va, size_t len);
 bool vm_dma_ok(uintptr_t va, size_t len, bool device_writes);
 
 /*
- * Copies (n) bytes to (dst) even where its pages are mapped read-only (all
- * of it must be mapped): the kernel bringing a file's new bytes into a
- * read-only shared mapping of it (fs/vfs_map.c), which the program reads
- * but may not write.
+ * Copies (n) bytes to (dst), or zeros with (src) NULL, even where its
+ * pages are mapped read-only (all of it must be mapped): the kernel
+ * bringing a file's new bytes into a read-only shared mapping of it
+ * (fs/vfs_map.c), or dropping a read-only page's contents
+ * (madvise(MADV_DONTNEED)), where the program may only read.
  */
 void vm_copy_over_readonly(void *dst, const void *src, size_t n);
 

@@ -35,6 +35,16 @@ int test_mman(void)
 	q = mremap(q, 64 * pg, 2 * pg, 0);
 	CHECK(q != MAP_FAILED && q[pg] == 0xab);
 	CHECK_OK(madvise(q, 2 * pg, MADV_DONTNEED));
+	CHECK(q[0] == 0 && q[pg] == 0);
+	/* Also over pages the program may not write, or not touch. */
+	q[0] = 7;
+	q[pg] = 8;
+	CHECK_OK(mprotect(q, pg, PROT_READ));
+	CHECK_OK(mprotect(q + pg, pg, PROT_NONE));
+	CHECK_OK(madvise(q, 2 * pg, MADV_DONTNEED));
+	CHECK_OK(mprotect(q + pg, pg, PROT_READ));
+	CHECK(q[0] == 0 && q[pg] == 0);
+	CHECK_OK(mprotect(q, 2 * pg, PROT_READ | PROT_WRITE));
 	CHECK_OK(posix_madvise(q, 2 * pg, POSIX_MADV_NORMAL));
 	CHECK_OK(mlock(q, pg));
 	CHECK_OK(munlock(q, pg));
