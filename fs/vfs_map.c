@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
 
 #include <arch/mmu.h>
 #include <kernel/compiler.h>
@@ -222,6 +223,14 @@ static int may_map(const struct vfs_file *f, bool writable, bool shared)
 	return 0;
 }
 
+static bool is_dev_zero(struct vfs_file *f)
+{
+	struct stat st;
+
+	return vfs_fstat(f, &st) == 0 && S_ISCHR(st.st_mode) &&
+	       st.st_rdev == makedev(1, 5);
+}
+
 /* Reads (len) bytes of (f) at (off) into the new mapping (p); bytes past
  * the end of the file stay zero. */
 static int fill(struct vfs_file *f, char *p, size_t len, int64_t off)
@@ -304,6 +313,14 @@ long vfs_map_file(void *p, size_t len, int prot, int flags, int fd,
 	if (!f)
 		return -EBADF;
 	rc = may_map(f, writable, shared);
+	/* Not a file on a file system: /dev/zero maps as fresh zeroed
+	 * memory, shared or not (on Linux each such mapping is memory of
+	 * its own); a stream or another device cannot be mapped. */
+	if (!rc && !f->mnt) {
+		rc = is_dev_zero(f) ? 0 : -ENODEV;
+		vfs_file_put(f);
+		return rc;
+	}
 	if (!rc && shared && !(flags & MAP_FIXED))
 		view = shared_view(f, len, off, writable, &rc);
 	if (!rc && !view)

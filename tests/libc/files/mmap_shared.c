@@ -245,6 +245,34 @@ static void truncation(void)
 	close(fd);
 }
 
+/* /dev/zero, the old way to anonymous memory, shared or private: zeros,
+ * each mapping its own; /dev/null and a pipe cannot be mapped. */
+static void dev_zero(void)
+{
+	int fd = open("/dev/zero", O_RDWR), p[2];
+	char *a = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *b = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *c = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+
+	CHECK(a != MAP_FAILED && b != MAP_FAILED && c != MAP_FAILED);
+	if (a != MAP_FAILED && b != MAP_FAILED && c != MAP_FAILED) {
+		a[0] = 'a';
+		c[1] = 'c';
+		printf("/dev/zero: %d %d %d %d\n", a[0], b[0], c[0], c[1]);
+		CHECK_OK(munmap(a, pg));
+		CHECK_OK(munmap(b, pg));
+		CHECK_OK(munmap(c, pg));
+	}
+	close(fd);
+	fd = open("/dev/null", O_RDWR);
+	CHECK_ERR(mmap(NULL, pg, PROT_READ, MAP_PRIVATE, fd, 0), ENODEV);
+	close(fd);
+	CHECK_OK(pipe(p));
+	CHECK_ERR(mmap(NULL, pg, PROT_READ, MAP_PRIVATE, p[0], 0), ENODEV);
+	close(p[0]);
+	close(p[1]);
+}
+
 int test_mmap_shared(void)
 {
 	pg = sysconf(_SC_PAGESIZE);
@@ -255,5 +283,6 @@ int test_mmap_shared(void)
 	pieces_and_moves();
 	mapping_outlives_its_descriptor();
 	truncation();
+	dev_zero();
 	return 0;
 }
