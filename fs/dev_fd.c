@@ -4,9 +4,10 @@
  * dev_files.h): the file open as that descriptor, as Linux's links into
  * /proc/self/fd give it (a log written to "/dev/stdout" reaches the
  * console). The file itself, as dup() gives it: its offset and flags are
- * shared. /dev/console and /dev/tty: a new file on the console. Linked with the automatic /tmp (fs/tmp_auto.c names it), into
- * the programs that may write files by name, which are those that open
- * such paths to write; the built-in devices look for it weakly.
+ * shared. /dev/console and /dev/tty: a new file on the console. Linked
+ * with the automatic /tmp (fs/tmp_auto.c names it), into the programs
+ * that may write files by name, which are those that open such paths to
+ * write; the built-in devices look for it weakly.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,10 +24,11 @@
 static int descriptor_named(const char *path)
 {
 	static const char std[][7] = { "stdin", "stdout", "stderr" };
-	const char *p = path + 8;
 	int fd = 0;
 
 	if (strncmp(path, "/dev/fd/", 8) == 0) {
+		const char *p = path + 8;
+
 		while (*p >= '0' && *p <= '9' && fd < 1 << 20)
 			fd = fd * 10 + (*p++ - '0');
 		return p > path + 8 && !*p ? fd : -1;
@@ -52,15 +54,19 @@ static struct vfs_file *named_file(const char *path, int flags)
 
 int dev_fd_open(const char *path, int flags, struct vfs_file **out)
 {
-	if (descriptor_named(path) == -1)
+	int fd = descriptor_named(path);
+
+	if (fd == -1)
 		return -ENOENT;
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
-	/* A closed descriptor's link dangles on Linux. */
 	*out = named_file(path, flags);
-	return *out ? 0 : -ENOENT;
+	if (*out)
+		return 0;
+	/* A closed descriptor's link dangles on Linux. */
+	return fd == CONSOLE_NAMED ? -ENOMEM : -ENOENT;
 }
 
 int dev_fd_stat(const char *path, struct stat *st)
