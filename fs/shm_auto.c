@@ -7,9 +7,6 @@
  * programs that call them (libc/shm_open.c and libc/memfd_create.c name
  * vfs_shm_wanted); with it comes the automatic /tmp (tmp_auto.c).
  */
-#include <string.h>
-
-#include <kernel/cmdline.h>
 #include <kernel/init.h>
 #include <kernel/vfs.h>
 
@@ -19,15 +16,6 @@ const char vfs_shm_wanted;
 
 static int shm_mount(void)
 {
-	const char *root = kopt("toro.root");
-	int rc;
-
-	if ((root && strcmp(root, "none") == 0) ||
-	    vfs_writable_dir("/dev/shm"))
-		return 0;
-	rc = tmpfs_mount("/dev/shm");
-	if (rc == 0)
-		vfs_mount_yielding("/dev/shm");
-	return rc;
+	return vfs_auto_wanted("/dev/shm") ? vfs_auto_tmpfs("/dev/shm") : 0;
 }
 INIT_CALL(INIT_FS_OVER, shm_mount);

@@ -27,7 +27,7 @@ const char vfs_tmp_wanted;
 static int (*const wants_dev_fd)(const char *, int, struct vfs_file **)
 	__attribute__((used)) = dev_fd_open;
 
-bool vfs_writable_dir(const char *path)
+static bool writable_dir(const char *path)
 {
 	struct stat st;
 	struct statfs fs;
@@ -36,34 +36,39 @@ bool vfs_writable_dir(const char *path)
 	       vfs_statfs(path, &fs) == 0 && !(fs.f_flags & ST_RDONLY);
 }
 
-void vfs_mount_yielding(const char *path)
+bool vfs_auto_wanted(const char *path)
 {
-	spin_lock(&vfs_lock);
-	for (int i = 0; i < VFS_MAX_MOUNTS; i++)
-		if (vfs_mounts[i] && strcmp(vfs_mounts[i]->path, path) == 0)
-			vfs_mounts[i]->yields = true;
-	spin_unlock(&vfs_lock);
+	const char *root = kopt("toro.root");
+
+	return !(root && strcmp(root, "none") == 0) && !writable_dir(path);
+}
+
+int vfs_auto_tmpfs(const char *path)
+{
+	int rc = tmpfs_mount(path);
+
+	if (rc == 0) {
+		/* The kernel's own mount, which gives way. */
+		spin_lock(&vfs_lock);
+		for (int i = 0; i < VFS_MAX_MOUNTS; i++)
+			if (vfs_mounts[i] &&
+			    strcmp(vfs_mounts[i]->path, path) == 0)
+				vfs_mounts[i]->yields = true;
+		spin_unlock(&vfs_lock);
+	}
+	return rc;
 }
 
 static int tmp_mount(void)
 {
-	const char *root = kopt("toro.root");
 	struct statfs fs;
 	int rc;
 
-	if ((root && strcmp(root, "none") == 0) || vfs_writable_dir("/tmp"))
+	if (!vfs_auto_wanted("/tmp"))
 		return 0;
-	if (vfs_statfs("/", &fs) == 0) {	/* a root without one */
-		rc = tmpfs_mount("/tmp");
-		if (rc == 0)
-			vfs_mount_yielding("/tmp");
-		return rc;
-	}
-	rc = tmpfs_mount("/");
-	if (rc == 0) {
-		vfs_mount_yielding("/");
-		rc = vfs_mkdir("/tmp", 01777);
-	}
-	return rc;
+	if (vfs_statfs("/", &fs) == 0)	/* a root without one */
+		return vfs_auto_tmpfs("/tmp");
+	rc = vfs_auto_tmpfs("/");
+	return rc ? rc : vfs_mkdir("/tmp", 01777);
 }
 INIT_CALL(INIT_FS_OVER, tmp_mount);

@@ -76,10 +76,12 @@ void vfs_map_truncated(struct vfs_file *f, int64_t size) __weak;
 int vfs_map_write_back(struct vfs_file *f) __weak;
 
 /* tmp_auto.c, for the automatic mounts (/tmp, shm_auto.c's /dev/shm):
- * whether (path) is a writable directory; and marking the mount at (path)
- * as the kernel's own, which gives way to a program's mount there. */
-bool vfs_writable_dir(const char *path);
-void vfs_mount_yielding(const char *path);
+ * whether one is wanted at (path) (toro.root is not "none" and (path)
+ * is not a writable directory already); and mounting
+ * a tmpfs there as the kernel's own, which gives way to a program's
+ * mount at the same path. */
+bool vfs_auto_wanted(const char *path);
+int vfs_auto_tmpfs(const char *path);
 
 /* vfs_mount.c: mounts the root filesystem ("toro.root="), at start-up. */
 int vfs_mount_root(void);
