@@ -169,8 +169,15 @@ static struct thread *thread_new(const struct thread_params *p,
 	t->clear_tid = p->clear_tid;
 	t->refs = p->joinable ? 2 : 1;
 	t->id = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED);
-	if (sched_current())	/* a name, as Linux, is inherited */
-		memcpy(t->name, sched_current()->name, sizeof(t->name));
+	/* A name and the signal mask are inherited, as on Linux: musl
+	 * blocks every signal around a creation, so that none can land on
+	 * the new thread before it sets the mask it was created with. */
+	struct thread *creator = sched_current();
+
+	if (creator) {
+		memcpy(t->name, creator->name, sizeof(t->name));
+		t->sig_blocked = creator->sig_blocked;
+	}
 	if (p->parent_tid)
 		*p->parent_tid = t->id;
 	return t;
