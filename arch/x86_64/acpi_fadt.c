@@ -204,6 +204,11 @@ int acpi_parse_fadt(const struct acpi_header *h, phys_map_fn map,
 		out->pm1a_cnt_port = io_port(&f.x_pm1a_cnt_blk,
 					     FADT_HAS(len, x_pm1a_cnt_blk),
 					     f.pm1a_cnt_blk);
+		out->pm1a_evt_port = io_port(&f.x_pm1a_evt_blk,
+					     FADT_HAS(len, x_pm1a_evt_blk),
+					     f.pm1a_evt_blk);
+		out->pm1_evt_len = f.pm1_evt_len;
+		out->sci_irq = f.sci_int;
 	} else if (FADT_HAS(len, sleep_control) && f.sleep_control.address) {
 		out->sleep_control = f.sleep_control;
 	}

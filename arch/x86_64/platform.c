@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <arch/acpi.h>
 #include <arch/apic.h>
 #include <arch/mmu.h>
 #include <arch/platform.h>
@@ -83,4 +84,16 @@ void platform_init(uint64_t rsdp)
 	if (platform.sleep_control.space == ACPI_GAS_MEMORY &&
 	    platform.sleep_control.address)
 		vm_map(platform.sleep_control.address, 1, VM_WRITE | VM_DEVICE);
+}
+
+unsigned platform_devices(const char *hid, struct acpi_dev *out,
+			  unsigned max)
+{
+	unsigned hdr = sizeof(struct acpi_header);
+
+	if (!platform.dsdt || !vm_is_mapped(platform.dsdt, platform.dsdt_len))
+		return 0;
+	return acpi_find_devices((const uint8_t *)(uintptr_t)platform.dsdt +
+					 hdr,
+				 platform.dsdt_len - hdr, hid, out, max);
 }

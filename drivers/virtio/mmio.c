@@ -3,7 +3,7 @@
  * The virtio-mmio transport, version 2 (virtio 1.2, 4.2). Devices are
  * named on the kernel command line as "virtio_mmio.device=SIZE@BASE:IRQ"
  * (what QEMU microvm without ACPI and Firecracker pass) or in the ACPI
- * DSDT (microvm with ACPI; arch/x86_64/acpi_virtio_mmio.c); the interrupt is a GSI on an
+ * DSDT (microvm with ACPI; arch/x86_64/acpi_devices.c); the interrupt is a GSI on an
  * I/O APIC, level-triggered: the line stays up while InterruptStatus has
  * bits set, so none is lost between the acknowledgement and the EOI.
  */
@@ -292,16 +292,11 @@ __cold int virtio_mmio_scan(void)
 		else
 			n += mmio_add(base, size, gsi);
 	}
-	/* The DSDT stayed mapped (read-only) since the platform was read. */
-	if (platform.dsdt && vm_is_mapped(platform.dsdt, platform.dsdt_len)) {
-		struct acpi_mmio_dev devs[MMIO_MAX_DSDT];
-		unsigned hdr = sizeof(struct acpi_header);
-		unsigned nd = acpi_find_virtio_mmio(
-			(const uint8_t *)(uintptr_t)platform.dsdt + hdr,
-			platform.dsdt_len - hdr, devs, MMIO_MAX_DSDT);
+	struct acpi_dev devs[MMIO_MAX_DSDT];
+	unsigned nd = platform_devices(ACPI_HID_VIRTIO_MMIO, devs,
+				       MMIO_MAX_DSDT);
 
-		for (unsigned i = 0; i < nd; i++)
-			n += mmio_add(devs[i].base, devs[i].size, devs[i].gsi);
-	}
+	for (unsigned i = 0; i < nd; i++)
+		n += mmio_add(devs[i].base, devs[i].size, devs[i].gsi);
 	return n;
 }

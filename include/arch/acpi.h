@@ -267,24 +267,36 @@ bool acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ);
  */
 size_t acpi_aml_pkg_length(const uint8_t *p, size_t avail, uint32_t *len);
 
-/* acpi_virtio_mmio.c: virtio-mmio devices the DSDT lists */
+/* acpi_devices.c: devices the DSDT lists, by _HID */
 
-struct acpi_mmio_dev {
-	uint64_t base;
+struct acpi_dev {
+	uint64_t base;		/* its registers */
 	uint32_t size;
-	uint32_t gsi;
+	uint32_t gsi;		/* its interrupt */
+	bool has_irq;
 };
 
 /*
- * Finds the devices with _HID "LNRO0005" (virtio-mmio, as QEMU microvm
- * lists them) in the AML byte stream (aml, len) and stores up to (max) of
- * them, each one's register window and interrupt from its _CRS buffer, in
- * (out). There is no AML interpreter: microvm declares them as plain
- * Name()s, so a bounded byte-level match is enough. Returns how many were
- * stored. Only the virtio-mmio transport calls it, so only applications
- * with virtio devices link it.
+ * Finds the devices whose _HID is the string (hid) (8 characters) in the
+ * AML byte stream (aml, len) and stores up to (max) of them in (out):
+ * each one's register window, from its _CRS buffer or else from the
+ * first SystemMemory OperationRegion it declares (4 bytes), and the
+ * interrupt its _CRS names. There is no AML interpreter: QEMU declares
+ * them as plain Name()s, so a bounded byte-level match is enough. Only
+ * devices with both are stored; returns how many.
  */
-unsigned acpi_find_virtio_mmio(const uint8_t *aml, size_t len,
-			       struct acpi_mmio_dev *out, unsigned max);
+unsigned acpi_find_devices(const uint8_t *aml, size_t len, const char *hid,
+			   struct acpi_dev *out, unsigned max);
+
+/* What the callers look for: virtio-mmio transports, as QEMU microvm
+ * lists them, and the Generic Event Device, how a hardware-reduced
+ * machine (microvm) signals its power button. */
+#define ACPI_HID_VIRTIO_MMIO	"LNRO0005"
+#define ACPI_HID_GED		"ACPI0013"
+
+/* platform.c: acpi_find_devices() over the DSDT the platform was read
+ * from (it stays mapped); 0 without one. */
+unsigned platform_devices(const char *hid, struct acpi_dev *out,
+			  unsigned max);
 
 #endif /* ARCH_ACPI_H */

@@ -94,6 +94,12 @@ struct platform_info {
 	bool hw_reduced;	/* FADT HW_REDUCED_ACPI: no PM1/PM timer */
 	struct acpi_gas sleep_control;
 	uint16_t pm1a_cnt_port;
+	/* The fixed power button (not hardware-reduced): the PM1a event
+	 * block (status, then enable, each half its length) and the ISA
+	 * IRQ of the SCI that reports it. */
+	uint16_t pm1a_evt_port;
+	uint8_t pm1_evt_len;
+	uint16_t sci_irq;
 	bool has_s5;
 	uint8_t s5_slp_typ;	/* SLP_TYPa: first element of \_S5 */
 

@@ -82,12 +82,13 @@ static void check_platform(const struct platform_info *pi)
 	if (pi->dsdt) {
 		FUZZ_CHECK(pi->dsdt_len >= sizeof(struct acpi_header));
 		const uint8_t *d = physmem_map(pi->dsdt, pi->dsdt_len);
-		struct acpi_mmio_dev devs[32];
+		struct acpi_dev devs[32];
 
 		FUZZ_CHECK(d != NULL);
-		unsigned n = acpi_find_virtio_mmio(
+		unsigned n = acpi_find_devices(
 			d + sizeof(struct acpi_header),
-			pi->dsdt_len - sizeof(struct acpi_header), devs, 32);
+			pi->dsdt_len - sizeof(struct acpi_header),
+			ACPI_HID_VIRTIO_MMIO, devs, 32);
 
 		FUZZ_CHECK(n <= 32);
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The byte-level AML matchers (arch/x86_64/acpi_fadt.c's _S5 search and
- * PkgLength decoder, acpi_virtio_mmio.c's device search) on a DSDT body
+ * PkgLength decoder, acpi_devices.c's device search) on a DSDT body
  * that is any bytes. fuzz_acpi reaches them too, behind a table walk;
  * here every input is AML, so the fuzzer spends its time on them.
  */
@@ -13,13 +13,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct acpi_mmio_dev devs[MAX_DEVS];
+	struct acpi_dev devs[MAX_DEVS];
 	uint8_t slp_typ;
 	uint32_t len;
 
 	(void)acpi_find_s5(data, size, &slp_typ);
-	FUZZ_CHECK(acpi_find_virtio_mmio(data, size, devs, MAX_DEVS) <=
-		   MAX_DEVS);
+	FUZZ_CHECK(acpi_find_devices(data, size, ACPI_HID_VIRTIO_MMIO, devs,
+				     MAX_DEVS) <= MAX_DEVS);
+	FUZZ_CHECK(acpi_find_devices(data, size, ACPI_HID_GED, devs, 1) <= 1);
 	size_t n = acpi_aml_pkg_length(data, size, &len);
 
 	FUZZ_CHECK(n <= 4 && n <= size);

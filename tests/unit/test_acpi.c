@@ -69,6 +69,11 @@ static void check_q35_fadt(const struct platform_info *pi)
 	CHECK_EQ(pi->pm_timer_port, 0x608);
 	CHECK(!pi->pm_timer_32bit);
 	CHECK_EQ(pi->pm1a_cnt_port, 0x604);
+	/* The fixed power button: PM1a status at 0x600, enable at 0x602,
+	 * on the SCI, ISA IRQ 9. */
+	CHECK_EQ(pi->pm1a_evt_port, 0x600);
+	CHECK_EQ(pi->pm1_evt_len, 4);
+	CHECK_EQ(pi->sci_irq, 9);
 	CHECK_EQ(pi->sleep_control.address, 0);
 	CHECK(pi->has_s5);
 	CHECK_EQ(pi->s5_slp_typ, 0);
@@ -120,9 +125,9 @@ UNIT_TEST(acpi_microvm)
 	physmem_reset();
 }
 
-/* The virtio-mmio devices in the DSDT the fixture's FADT names. */
-static unsigned fixture_mmio_devs(const char *name, struct acpi_mmio_dev *d,
-				  unsigned max)
+/* The devices with _HID (hid) in the DSDT the fixture's FADT names. */
+static unsigned fixture_devs(const char *name, const char *hid,
+			     struct acpi_dev *d, unsigned max)
 {
 	struct platform_info pi;
 	uint64_t rsdp;
@@ -134,14 +139,20 @@ static unsigned fixture_mmio_devs(const char *name, struct acpi_mmio_dev *d,
 
 	if (!dsdt)
 		return ~0U;
-	return acpi_find_virtio_mmio(dsdt + sizeof(struct acpi_header),
+	return acpi_find_devices(dsdt + sizeof(struct acpi_header),
 				     pi.dsdt_len - sizeof(struct acpi_header),
-				     d, max);
+				 hid, d, max);
+}
+
+static unsigned fixture_mmio_devs(const char *name, struct acpi_dev *d,
+				  unsigned max)
+{
+	return fixture_devs(name, ACPI_HID_VIRTIO_MMIO, d, max);
 }
 
 UNIT_TEST(acpi_microvm_virtio_mmio_devices_from_the_dsdt)
 {
-	struct acpi_mmio_dev d[4];
+	struct acpi_dev d[4];
 
 	/* Two populated transports of the 24+ QEMU has: only those are
 	 * declared, top slot first, interrupts on the second I/O APIC. */
@@ -161,6 +172,52 @@ UNIT_TEST(acpi_microvm_virtio_mmio_devices_from_the_dsdt)
 	physmem_reset();
 }
 
+UNIT_TEST(acpi_microvm_generic_event_device)
+{
+	struct acpi_dev d[2];
+
+	/* QEMU's GED: its event register (an OperationRegion, not in its
+	 * _CRS) and its interrupt, with or without virtio devices. */
+	REQUIRE(fixture_devs("microvm-acpi", ACPI_HID_GED, d, 2) == 1);
+	CHECK_EQ(d[0].base, 0xfea00000);
+	CHECK_EQ(d[0].size, 4);
+	CHECK_EQ(d[0].gsi, 9);
+	physmem_reset();
+	REQUIRE(fixture_devs("microvm-acpi-virtio", ACPI_HID_GED, d, 2) == 1);
+	CHECK_EQ(d[0].base, 0xfea00000);
+	physmem_reset();
+}
+
+UNIT_TEST(acpi_generic_event_device_garbage_is_skipped)
+{
+	/* The GED as microvm writes it: _HID, _CRS with one extended
+	 * interrupt, OperationRegion (EREG, SystemMemory, DWord, 4). */
+	static const uint8_t good[] = {
+		0x08, '_', 'H', 'I', 'D', 0x0d, 'A', 'C', 'P', 'I', '0', '0',
+		'1', '3', 0, 0x08, '_', 'C', 'R', 'S', 0x11, 0x0e, 0x0a, 0x0b,
+		0x89, 0x06, 0x00, 0x01, 0x01, 0x09, 0x00, 0x00, 0x00, 0x79,
+		0x00, 0x5b, 0x80, 'E', 'R', 'E', 'G', 0x00, 0x0c, 0x00, 0x00,
+		0xa0, 0xfe, 0x0a, 0x04,
+	};
+	uint8_t aml[sizeof(good)];
+	struct acpi_dev d;
+
+	CHECK_EQ(acpi_find_devices(good, sizeof(good), ACPI_HID_GED, &d, 1),
+		 1);
+	CHECK_EQ(d.base, 0xfea00000);
+	CHECK_EQ(d.gsi, 9);
+	/* Cut before the region's address ends: no device. */
+	for (size_t n = 0; n < sizeof(good) - 2; n++)
+		CHECK_EQ(acpi_find_devices(good, n, ACPI_HID_GED, &d, 1), 0);
+	/* A region in I/O space (1) is not the register. */
+	memcpy(aml, good, sizeof(good));
+	aml[41] = 0x01;
+	CHECK_EQ(acpi_find_devices(aml, sizeof(aml), ACPI_HID_GED, &d, 1), 0);
+	/* Nor a virtio-mmio transport. */
+	CHECK_EQ(acpi_find_devices(good, sizeof(good), ACPI_HID_VIRTIO_MMIO,
+				   &d, 1), 0);
+}
+
 UNIT_TEST(acpi_virtio_mmio_garbage_is_skipped)
 {
 	/* Device with _HID and a _CRS, as microvm writes it. */
@@ -172,22 +229,25 @@ UNIT_TEST(acpi_virtio_mmio_garbage_is_skipped)
 		0x00, 0x79, 0x00,
 	};
 	uint8_t aml[sizeof(good)];
-	struct acpi_mmio_dev d[2];
+	struct acpi_dev d[2];
 
-	CHECK_EQ(acpi_find_virtio_mmio(good, sizeof(good), d, 2), 1);
+	CHECK_EQ(acpi_find_devices(good, sizeof(good), ACPI_HID_VIRTIO_MMIO,
+				   d, 2), 1);
 	CHECK_EQ(d[0].base, 0xfeb02e00);
 	CHECK_EQ(d[0].gsi, 47);
 	/* Cut anywhere: never a read past the end, never a device. */
 	for (size_t n = 0; n < sizeof(good) - 2; n++)
-		CHECK_EQ(acpi_find_virtio_mmio(good, n, d, 2), 0);
+		CHECK_EQ(acpi_find_devices(good, n, ACPI_HID_VIRTIO_MMIO, d, 2), 0);
 	/* A descriptor length running past the buffer. */
 	memcpy(aml, good, sizeof(good));
 	aml[25] = 0x40;
-	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), d, 2), 0);
+	CHECK_EQ(acpi_find_devices(aml, sizeof(aml), ACPI_HID_VIRTIO_MMIO,
+				   d, 2), 0);
 	/* A PkgLength longer than what is left. */
 	memcpy(aml, good, sizeof(good));
 	aml[21] = 0x3f;
-	CHECK_EQ(acpi_find_virtio_mmio(aml, sizeof(aml), d, 2), 0);
+	CHECK_EQ(acpi_find_devices(aml, sizeof(aml), ACPI_HID_VIRTIO_MMIO,
+				   d, 2), 0);
 }
 
 UNIT_TEST(acpi_microvm_noacpi)
@@ -273,6 +333,8 @@ UNIT_TEST(acpi_pc_seabios)
 	CHECK_EQ(pi.pm_timer_port, 0x608);
 	CHECK(!pi.pm_timer_32bit);
 	CHECK_EQ(pi.pm1a_cnt_port, 0x604);
+	CHECK_EQ(pi.pm1a_evt_port, 0x600);
+	CHECK_EQ(pi.sci_irq, 9);
 	CHECK(pi.has_s5);
 	CHECK_EQ(pi.s5_slp_typ, 0);
 	CHECK(!pi.has_reset_reg);
