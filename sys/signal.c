@@ -552,6 +552,10 @@ static bool take_fault(const struct trap_fault *f)
 	return send_info_to(sched_current(), sig, &info, true);
 }
 
+/* Brings sys/stop_signal.c into the image (its INIT_CALL keeps it). */
+static const char *const wants_stop __attribute__((used)) =
+	&stop_signal_wanted;
+
 SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction *, act,
 		struct k_sigaction *, old, size_t, setsize)
 {

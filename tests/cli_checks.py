@@ -1356,9 +1356,76 @@ def check_vsock_backend_garbage(build):
     return r.returncode == 0, (r.stdout + r.stderr).strip()[-2000:]
 
 
+def check_bad_stop_timeout(build):
+    problems = []
+    for value in ("-1", "inf", "nan", "soon"):
+        ok, detail = one_line_error(*toro("run", f"{build}/hello.elf",
+                                          "--stop-timeout", value)[:3],
+                                    2, value)
+        if not ok:
+            problems.append(f"--stop-timeout {value}: {detail}")
+    return not problems, "; ".join(problems)
+
+
+def stop_run(build, mode, flags=(), signals=1):
+    """Boots tests/sys/test_stop in (mode), sends toro (signals) SIGTERMs
+    once it is ready; (exit status, output, seconds from the first
+    signal to the end)."""
+    proc = subprocess.Popen([TORO, "run", f"{build}/tests/test_stop.elf",
+                             "--accel", "tcg", "--timeout", "120", *flags,
+                             "--", mode],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, errors="replace")
+    out, sent = [], None
+    try:
+        for line in proc.stdout:
+            out.append(line)
+            if line.startswith("ready") and sent is None:
+                sent = time.monotonic()
+                for _ in range(signals):
+                    proc.send_signal(signal.SIGTERM)
+                    time.sleep(0.2)
+        rc = proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    took = time.monotonic() - sent if sent else -1
+    return rc, "".join(out), took
+
+
+def check_stop_asks_the_guest(build):
+    """SIGTERM to toro run presses the guest's power button and waits
+    --stop-timeout for the program, which exits with its own status
+    (tests/sys/test_stop: the cases in the guest); the host stops the guest
+    itself when the program does not exit in time, on a second signal, with
+    --stop-timeout 0, and where the guest has no power button (microvm
+    without ACPI): 128 + 15, the program's handler never run."""
+    problems = []
+    rc, out, took = stop_run(build, "ignore", ["--stop-timeout", "2"])
+    if rc != 143 or took < 2 or "ready" not in out:
+        problems.append(f"ignored: exit {rc} after {took:.1f} s (want 143 "
+                        f"after the 2 s grace), {out!r}")
+    rc, out, took = stop_run(build, "ignore", ["--stop-timeout", "100"], 2)
+    if rc != 143 or took > 50:
+        problems.append(f"second signal: exit {rc} after {took:.1f} s "
+                        f"(want 143 at once), {out!r}")
+    for flags in (["--stop-timeout", "0"], ["--no-acpi"]):
+        rc, out, took = stop_run(build, "handler", flags)
+        if rc != 143 or "ready" not in out or "handler took" in out:
+            problems.append(f"{' '.join(flags)}: exit {rc}, {out!r} (want "
+                            "143 without the handler)")
+    rc, out, took = stop_run(build, "handler")
+    if rc != 7 or "handler took signal 15" not in out:
+        problems.append(f"asked: exit {rc}, {out!r} (want 7 from the "
+                        "program's handler)")
+    return not problems, "; ".join(problems)
+
+
 CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_unknown_flag, check_bad_number, check_too_many_cpus, check_bad_env,
     check_missing_elf, check_not_pvh, check_missing_qemu, check_timeout,
+    check_bad_stop_timeout, check_stop_asks_the_guest,
     check_build_errors, check_build_output, check_build_default_output,
     check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,

@@ -57,6 +57,8 @@ Files and devices, fresh for every configuration a case runs on:
                        in the environment; a non-zero exit fails the case
   stdin: FILE          the guest's standard input (relative to the test
                        directory); without it the guest's input ends at once
+  stop: REGEX          when a console line matches, toro gets SIGTERM (the
+                       host's stop: it presses the guest's power button)
   kill_virtiofsd: REGEX  when a console line matches, the host daemons
                        (virtiofsd, the vsock backend) are killed (toro
                        run's SIGUSR1 hook), to test how the guest copes
@@ -234,7 +236,7 @@ def new_case(name, directory, configs="quick"):
             "min_mem": 0, "machines": list(MACHINES), "expect_count": [],
             "boot": [], "initrd": None, "fs": None, "disk": [],
             "host_setup": None, "host_check": None, "host_after": [],
-            "kill_virtiofsd": None,
+            "kill_virtiofsd": None, "stop": None,
             "port": [], "net": None, "host_client": None,
             "client_after": None, "append": [], "vsock": False,
             "stdin": None}
@@ -303,7 +305,7 @@ def parse_test_file(path):
                     raise SystemExit(f"{path}:{lineno}: vsock: `on`")
                 cur["vsock"] = True
             elif key in ("configs", "initrd", "fs", "kill_virtiofsd",
-                         "client_after"):
+                         "stop", "client_after"):
                 cur[key] = value
             else:
                 raise SystemExit(f"{path}:{lineno}: unknown key {key!r}")
@@ -447,6 +449,9 @@ def boot_case(elf, cfg, case, args, extra, fs_dir, disks, ports, vsock):
             client = HostClient(case, host_env(fs_dir, disks, cfg, ports,
                                                vsock))
             watch = [(case["client_after"], client.start)]
+        if case["stop"]:
+            watch.append((case["stop"],
+                          lambda p: p.send_signal(signal.SIGTERM)))
         code, out, _ = boot(elf, cfg, args, case["env"], extra=extra + net,
                             kill_virtiofsd=case["kill_virtiofsd"], watch=watch,
                             stdin=case["stdin"])

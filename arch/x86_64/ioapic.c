@@ -65,6 +65,20 @@ static int ioapic_find(uint32_t gsi, uintptr_t *base, unsigned *pin)
 	return -ENODEV;
 }
 
+uint32_t ioapic_isa_gsi(unsigned isa, bool *level)
+{
+	*level = false;
+	for (unsigned i = 0; i < platform.noverrides; i++) {
+		const struct irq_override *o = &platform.overrides[i];
+
+		if (o->isa_irq != isa)
+			continue;
+		*level = (o->flags & MPS_INTI_TRIGGER_MASK) == MPS_INTI_LEVEL;
+		return o->gsi;
+	}
+	return isa;
+}
+
 int ioapic_route(uint32_t gsi, unsigned vector, uint32_t apic_id, bool level)
 {
 	uintptr_t base;

@@ -35,6 +35,12 @@ static void acpi_s5(void)
 		outw(platform.pm1a_cnt_port, (typ & 7) << 10 | SLP_EN_PM1);
 }
 
+void power_report(const char *text)
+{
+	while (*text)
+		outb(DEBUGCON_PORT, *text++);
+}
+
 /* The full status as text on the debug console: `toro run` reads it there,
  * since isa-debug-exit keeps only 7 bits and QEMU's own errors look like
  * some of its values. */
@@ -53,8 +59,8 @@ static void report_status(int code)
 	while (n)
 		*p++ = digits[--n];
 	*p++ = '\n';
-	for (char *c = buf; c < p; c++)
-		outb(DEBUGCON_PORT, *c);
+	*p = 0;
+	power_report(buf);
 }
 
 void power_off(int code)

@@ -50,26 +50,10 @@ void uart_input_hold(bool hold)
 	outb(COM1 + UART_IER, hold ? 0 : IER_RX_DATA);
 }
 
-/* ISA IRQ 4's GSI and trigger: identity and edge unless the firmware's
- * tables say otherwise. */
-static uint32_t com1_gsi(bool *level)
-{
-	*level = false;
-	for (unsigned i = 0; i < platform.noverrides; i++) {
-		const struct irq_override *o = &platform.overrides[i];
-
-		if (o->isa_irq != COM1_ISA_IRQ)
-			continue;
-		*level = (o->flags & MPS_INTI_TRIGGER_MASK) == MPS_INTI_LEVEL;
-		return o->gsi;
-	}
-	return COM1_ISA_IRQ;
-}
-
 int uart_input_start(void (*fn)(unsigned char c))
 {
 	bool level;
-	uint32_t gsi = com1_gsi(&level);
+	uint32_t gsi = ioapic_isa_gsi(COM1_ISA_IRQ, &level);
 	int vec, rc;
 
 	if (on_byte)

@@ -19,6 +19,10 @@
 int ioapic_route(uint32_t gsi, unsigned vector, uint32_t apic_id,
 		 bool level);
 
+/* ISA IRQ (isa)'s GSI and whether it is level-triggered: identity and
+ * edge unless the firmware's interrupt source overrides say otherwise. */
+uint32_t ioapic_isa_gsi(unsigned isa, bool *level);
+
 /* Masks (gsi). */
 void ioapic_mask(uint32_t gsi);
 

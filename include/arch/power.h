@@ -12,4 +12,18 @@
  */
 void power_off(int code) __attribute__((noreturn));
 
+/* Writes (text) to the debug console (port 0xe9), where `toro run` reads
+ * what the guest tells the host: its exit status, that it hears the power
+ * button. Nothing elsewhere. */
+void power_report(const char *text);
+
+/*
+ * The ACPI power button (arch/x86_64/power_button.c): calls (fn) from its
+ * interrupt each time the hypervisor presses it (a stop asked of the
+ * guest), and tells the host so (power_report(): "toro-power-button=on").
+ * Called once, at start-up. 0; -ENODEV where the firmware's tables show
+ * none (microvm without ACPI, Firecracker).
+ */
+int power_button_start(void (*fn)(void));
+
 #endif /* ARCH_POWER_H */

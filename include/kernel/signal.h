@@ -40,4 +40,9 @@ void signal_post_process(int sig);
  * linked only with the rest of this file, which callers check. */
 void signal_thread_exit(void) __attribute__((__weak__));
 
+/* sys/stop_signal.c: the host's stop (the ACPI power button) as SIGTERM.
+ * Named by this file's rt_sigaction, so that a program that handles
+ * signals also hears the host ask it to stop. */
+extern const char stop_signal_wanted;
+
 #endif /* KERNEL_SIGNAL_H */

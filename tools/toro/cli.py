@@ -51,6 +51,18 @@ def positive_float(text):
     return x
 
 
+def seconds(text):
+    """A finite number of seconds, 0 or more."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}")
+    if not 0 <= x < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds, 0 or more: {text!r}")
+    return x
+
+
 def make_parser():
     p = Parser(prog="toro", usage=USAGE,
                description="Build and run Toro unikernel applications.")
@@ -94,6 +106,13 @@ def make_parser():
                    "virtualisation (default auto)")
     r.add_argument("--timeout", type=positive_float, metavar="SECONDS",
                    help="stop the guest after this long (exit code 124)")
+    r.add_argument("--stop-timeout", type=seconds, default=10,
+                   metavar="SECONDS",
+                   help="on SIGTERM or SIGHUP, press the guest's ACPI power "
+                   "button (the program gets SIGTERM) and give it this "
+                   "long to exit, with its own status, before stopping it "
+                   "(default 10; 0: at once). A second signal stops it at "
+                   "once")
     r.add_argument("-e", "--env", action="append", default=[], metavar="KEY=VALUE",
                    help="set a variable for getenv() (repeatable)")
     r.add_argument("--append", action="append", default=[], metavar="OPTIONS",

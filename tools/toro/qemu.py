@@ -11,15 +11,23 @@ Whatever we start for the run (QEMU, a virtiofsd per --fs, toro-vsock for
 --vsock) is stopped however it ends: guest exit, panic, --timeout, QEMU
 failing, Ctrl-C, SIGTERM or SIGHUP (exit status 128 + the signal); if we
 are killed outright, the kernel sends them SIGTERM (PR_SET_PDEATHSIG).
+SIGTERM and SIGHUP first ask the guest, as a container's stop does: where
+it said it hears the ACPI power button ("toro-power-button=on" on the
+debug console), QEMU presses it (QMP system_powerdown), the program gets
+SIGTERM, and we wait --stop-timeout seconds for it to exit with a status
+of its own; a second signal, or the time running out, stops it as
+before.
 SIGUSR1 kills the virtiofsd daemons and toro-vsock and lets the guest run
 on: tests use it to see how the guest copes with a dead host side.
 """
 import os
 import re
+import json
 import select
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +40,8 @@ from .errors import ToroError
 QEMU = "qemu-system-x86_64"
 QBOOT = "/usr/share/qemu/qboot.rom"
 EXIT_MARK = re.compile(rb"toro-exit-status=(-?\d+)")
+POWER_BUTTON_MARK = b"toro-power-button=on\n"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def quote_arg(arg):
@@ -53,9 +63,10 @@ def kernel_words(name, options, args):
 
 
 def qemu_command(cfg, elf, cmdline, debugcon, plan=None, sockets=(),
-                 vsock_socket=None):
+                 vsock_socket=None, qmp=None):
     """QEMU's argv; plan (devices.Plan) adds the virtio devices, sockets
-    being the vhost-user socket of each --fs, vsock_socket toro-vsock's."""
+    being the vhost-user socket of each --fs, vsock_socket toro-vsock's;
+    qmp a Unix socket path for QEMU's machine protocol (QMP)."""
     machine = cfg.machine
     cmd = [cfg.qemu]
     more = "".join("," + o for o in plan.machine_options()) if plan else ""
@@ -81,6 +92,8 @@ def qemu_command(cfg, elf, cmdline, debugcon, plan=None, sockets=(),
             "-device", "isa-debugcon,iobase=0xe9,chardev=toro-exit",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-kernel", elf, "-append", cmdline]
+    if qmp:
+        cmd += ["-qmp", f"unix:{qmp},server=on,wait=off"]
     if plan:
         cmd += plan.qemu_args(sockets, vsock_socket)
     return cmd + cfg.qemu_args
@@ -152,9 +165,10 @@ def run(cfg, elf, out):
                 vs.path or os.path.join(tmp, "vsock.sock"),
                 os.path.join(tmp, "vsock.log")))
         debugcon = os.path.join(tmp, "exit")
+        qmp = os.path.join(tmp, "qmp.sock")
         cmd = qemu_command(cfg, elf, cfg.cmdline, debugcon, plan,
                            [d.sock_path for d in daemons],
-                           daemons[-1].sock_path if vs else None)
+                           daemons[-1].sock_path if vs else None, qmp)
         if cfg.verbose or dry_run:
             # The daemons as one would start them by hand: we pass them
             # the socket already listening, they would make it.
@@ -166,19 +180,94 @@ def run(cfg, elf, out):
         # SIGTERM/SIGHUP stop everything we started; SIGUSR1 kills the
         # virtiofsd daemons and toro-vsock, as a crash would (tests use
         # it).
-        old = {sig: signal.signal(sig, _stopped)
-               for sig in (signal.SIGTERM, signal.SIGHUP)}
+        old = {sig: signal.signal(sig, _stopped) for sig in STOP_SIGNALS}
         old[signal.SIGUSR1] = signal.signal(
             signal.SIGUSR1, lambda signum, frame: [d.kill() for d in daemons])
         try:
             for d in daemons:
                 d.start()
-            return _run_qemu(cfg, cmd, debugcon, daemons, out)
+            return _run_qemu(cfg, cmd, debugcon, qmp, daemons, out)
         finally:
             for d in daemons:
                 d.stop()
             for sig, handler in old.items():
                 signal.signal(sig, handler)
+
+
+class _StopAsked:
+    """While QEMU runs, SIGTERM and SIGHUP are noted (signals, in order)
+    and wake the select() on read_fd, so that the guest can be asked to
+    stop and its output still be copied while it does."""
+
+    def __enter__(self):
+        self.signals = []
+        self.read_fd, self._write_fd = os.pipe()
+        for fd in (self.read_fd, self._write_fd):
+            os.set_blocking(fd, False)
+        self._old_wakeup = signal.set_wakeup_fd(self._write_fd)
+        self._old = {sig: signal.signal(sig, self._note)
+                     for sig in STOP_SIGNALS}
+        return self
+
+    def _note(self, signum, frame):
+        self.signals.append(signum)
+
+    def drain(self):
+        try:
+            os.read(self.read_fd, 4096)
+        except BlockingIOError:
+            pass
+
+    def __exit__(self, *exc):
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+        signal.set_wakeup_fd(self._old_wakeup)
+        os.close(self.read_fd)
+        os.close(self._write_fd)
+
+
+def _qmp_reply(f):
+    """The next reply on the QMP stream f (events skipped), None at EOF."""
+    for line in f:
+        msg = json.loads(line)
+        if "return" in msg or "error" in msg:
+            return msg
+    return None
+
+
+def _press_power_button(debugcon, qmp):
+    """Presses the guest's ACPI power button if it said it hears it; True
+    when QEMU took the press."""
+    try:
+        with open(debugcon, "rb") as f:
+            if POWER_BUTTON_MARK not in f.read():
+                return False
+    except OSError:
+        return False
+    pressed = False
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(2)
+            s.connect(qmp)
+            f = s.makefile("rwb")
+            f.readline()    # the greeting
+            for command in ("qmp_capabilities", "system_powerdown"):
+                f.write(json.dumps({"execute": command}).encode() + b"\n")
+                f.flush()
+                pressed = command == "system_powerdown"
+                reply = _qmp_reply(f)
+                if not (reply and "return" in reply or pressed and not reply):
+                    return False
+        return True
+    except (OSError, ValueError):
+        # Gone after the press: the guest may have stopped before the
+        # reply came (QEMU then exits); its status tells.
+        return pressed
+
+
+def _earliest(*deadlines):
+    known = [d for d in deadlines if d is not None]
+    return min(known) if known else None
 
 
 def _wait_output(streams, deadline):
@@ -215,7 +304,12 @@ def _forward_input(pipe):
         pass    # the guest has stopped
 
 
-def _run_qemu(cfg, cmd, debugcon, daemons, out):
+def _run_qemu(cfg, cmd, debugcon, qmp, daemons, out):
+    with _StopAsked() as asked:
+        return _run_qemu_asked(cfg, cmd, debugcon, qmp, daemons, out, asked)
+
+
+def _run_qemu_asked(cfg, cmd, debugcon, qmp, daemons, out, asked):
     # toro debug: QEMU in a session of its own (Ctrl-C is for gdb), and
     # gdb started beside it.
     # toro profile: the guest's serial input is ours to write (its dump
@@ -238,12 +332,16 @@ def _run_qemu(cfg, cmd, debugcon, daemons, out):
     copier = ConsoleCopier(out)
     stderr = b""
     deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
+    # Once the host asked the guest to stop: the signal, and when to stop
+    # waiting for the guest to exit.
+    stop_signum = stop_deadline = None
     timed_out = interrupted = False
     try:
         streams = [proc.stdout, proc.stderr]
         while streams:
             try:
-                ready = _wait_output(streams, deadline)
+                ready = _wait_output(streams + [asked.read_fd],
+                                     _earliest(deadline, stop_deadline))
             except KeyboardInterrupt:
                 # The hook keeps the guest running (until it stops QEMU
                 # itself) once; a second Ctrl-C stops all at once.
@@ -253,9 +351,14 @@ def _run_qemu(cfg, cmd, debugcon, daemons, out):
                 interrupted = True
                 continue
             if ready is None:
+                if stop_deadline and time.monotonic() >= stop_deadline:
+                    raise Stopped(stop_signum)
                 timed_out = True
                 break
             for s in ready:
+                if s == asked.read_fd:
+                    asked.drain()
+                    continue
                 data = os.read(s.fileno(), 65536)
                 if not data:
                     streams.remove(s)
@@ -263,6 +366,14 @@ def _run_qemu(cfg, cmd, debugcon, daemons, out):
                     copier.feed(data)
                 else:
                     stderr += data
+            if len(asked.signals) > 1:
+                raise Stopped(asked.signals[-1])
+            if asked.signals and stop_signum is None:
+                stop_signum = asked.signals[0]
+                if not (getattr(cfg, "stop_timeout", 0) > 0 and
+                        _press_power_button(debugcon, qmp)):
+                    raise Stopped(stop_signum)
+                stop_deadline = time.monotonic() + cfg.stop_timeout
     except KeyboardInterrupt:
         stop(proc)
         copier.close()

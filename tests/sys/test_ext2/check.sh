@@ -7,7 +7,8 @@
 # repair what a crash left, then e2fsck -fn find it clean), check.sh parts
 # (e2fsck -fn and the file main.c's "parts" mode wrote, on vda's
 # partition 2), check.sh abort (clean, and the file main.c's "abort"
-# mode wrote before it aborted).
+# mode wrote before it aborted), check.sh stopped (the same for the
+# "stopped" mode, which the host's stop ended).
 set -eu
 PATH=/usr/sbin:/sbin:$PATH
 set -- "$1" $TEST_DISKS
@@ -31,11 +32,13 @@ fi
 out=$(e2fsck -fn "$img" 2>&1) || fail "e2fsck -fn: $out"
 # Some problems (a feature on a revision 0 image) leave the status 0.
 case $out in *"Fix? no"*) fail "e2fsck -fn: $out" ;; esac
-if [ "$1" = abort ]; then
+if [ "$1" = abort ] || [ "$1" = stopped ]; then
 	dumpe2fs -h "$img" 2>/dev/null | grep -q '^Filesystem state: *clean$' ||
-		fail "not marked clean after abort()"
+		fail "not marked clean after $1"
+	want="written before abort"
+	[ "$1" = abort ] || want="written before the stop"
 	got=$(debugfs -R "cat /kept.txt" "$img" 2>/dev/null)
-	[ "$got" = "written before abort" ] || fail "/kept.txt: got [$got]"
+	[ "$got" = "$want" ] || fail "/kept.txt: got [$got]"
 	exit 0
 fi
 if [ "$1" = parts ]; then

@@ -33,6 +33,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,6 +492,20 @@ static void image(void)
 		      mkdir("/data/newdir", 0755) == 0);
 }
 
+/* Writes a file, closes it (no fsync) and waits for the host's stop: its
+ * SIGTERM's default action ends the program through the exit hooks,
+ * which write the file system back (check.sh stopped reads it). */
+static void stopped(void)
+{
+	int rc = put("/kept.txt", O_EXCL, "written before the stop\n");
+
+	signal(SIGPIPE, SIG_IGN);	/* links the signals, and the stop */
+	printf("%s\n", rc == 0 ? "written" : "FAIL write /kept.txt");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -512,6 +527,8 @@ int main(int argc, char **argv)
 		parts();
 	} else if (strcmp(mode, "abort") == 0) {
 		crash_abort();
+	} else if (strcmp(mode, "stopped") == 0) {
+		stopped();
 	} else if (strcmp(mode, "rev0") == 0) {
 		rev0();
 	} else if (strcmp(mode, "image") == 0) {
