@@ -15,6 +15,8 @@ Prints PASS/FAIL lines; exit status 0 only if all pass:
     compared with the site's file, then /__quit, status 0, and on the
     tap the driver's 2 queue pairs;
   - test_spin past --timeout: status 124; stopped by SIGTERM: 143;
+  - test_stop's handler asked by SIGTERM (virsh shutdown: the power
+    button): the program's own status, 7;
   - no domain left defined afterwards.
 Every wait has a time-out.
 """
@@ -157,28 +159,32 @@ def devices(uri, build):
               f"{out[-1500:]!r} {err!r}")
 
 
-def stop_by_signal(uri, build):
-    """SIGTERM while the guest runs: status 128 + 15, and (checked by the
-    caller) the domain gone."""
+def stop_by_signal(uri, build, app="test_spin", args=(), want=143,
+                   first=b"spinning", says=b""):
+    """SIGTERM once the guest printed (first): status (want), and
+    (checked by the caller) the domain gone. test_spin links no signal
+    code, so the domain is destroyed; a program that hears the power
+    button is asked (virsh shutdown) and ends with its own status."""
     proc = subprocess.Popen([TORO, "run", os.path.join(build, "tests",
-                                                       "test_spin.elf"),
+                                                       f"{app}.elf"),
                              "--accel", "tcg", "--timeout", str(BOOT_TIMEOUT),
-                             f"--libvirt={uri}"],
+                             f"--libvirt={uri}", "--", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     timer = threading.Timer(BOOT_TIMEOUT, proc.kill)
     timer.start()
     try:
-        first = proc.stdout.readline()      # "spinning": the guest runs
+        line = proc.stdout.readline()       # (first): the guest runs
         proc.send_signal(signal.SIGTERM)
-        rc = proc.wait(60)
+        rest, _ = proc.communicate(timeout=60)
+        rc = proc.returncode
     finally:
         timer.cancel()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    check(rc == 128 + signal.SIGTERM and b"spinning" in first,
-          "test_spin: SIGTERM stops it, status 143",
-          f"exit {rc}, {first!r}")
+    check(rc == want and first in line and says in rest,
+          f"{' '.join([app, *args])}: SIGTERM, status {want}",
+          f"exit {rc}, {line!r} {rest!r}")
 
 
 def main(build):
@@ -216,12 +222,14 @@ def main(build):
               "test_spin: --timeout stops it, status 124",
               f"exit {r.returncode}, {r.stderr!r}")
         stop_by_signal(uri, build)
+        stop_by_signal(uri, build, "test_stop", ["handler"], 7, b"ready",
+                       b"handler took signal 15")
         left = daemon.domains()
         check(not left, "no domain left defined", f"{left}")
         # hello, test_args, virtio-fs, a disk, two web servers, two
-        # test_spin.
+        # test_spin, test_stop.
         started = daemon.started()
-        check(len(started) == 8, "every run was a domain of this libvirtd",
+        check(len(started) == 9, "every run was a domain of this libvirtd",
               f"{started}")
     return 0 if results and all(results) else 1
 

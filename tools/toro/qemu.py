@@ -194,13 +194,14 @@ def run(cfg, elf, out):
                 signal.signal(sig, handler)
 
 
-class _StopAsked:
-    """While QEMU runs, SIGTERM and SIGHUP are noted (signals, in order)
-    and wake the select() on read_fd, so that the guest can be asked to
-    stop and its output still be copied while it does."""
+class StopAsked:
+    """While the guest runs, SIGTERM and SIGHUP are noted (signals, in
+    order) and wake a select() on read_fd, so that the guest can be asked
+    to stop and its output still be copied while it does (check())."""
 
     def __enter__(self):
         self.signals = []
+        self.deadline = None    # of the grace, once the guest was asked
         self.read_fd, self._write_fd = os.pipe()
         for fd in (self.read_fd, self._write_fd):
             os.set_blocking(fd, False)
@@ -218,12 +219,36 @@ class _StopAsked:
         except BlockingIOError:
             pass
 
+    def check(self, cfg, ask):
+        """Raises Stopped when the guest is to be stopped now: a second
+        signal, the grace (cfg.stop_timeout) over, or a first signal that
+        ask() (True when the guest was asked to stop) could not pass on.
+        After a first one it did, the grace starts."""
+        now = time.monotonic()
+        if len(self.signals) > 1 or (self.deadline and now >= self.deadline):
+            raise Stopped(self.signals[-1])
+        if self.signals and self.deadline is None:
+            grace = getattr(cfg, "stop_timeout", 0)
+            if not (grace > 0 and ask()):
+                raise Stopped(self.signals[0])
+            self.deadline = now + grace
+
     def __exit__(self, *exc):
         for sig, handler in self._old.items():
             signal.signal(sig, handler)
         signal.set_wakeup_fd(self._old_wakeup)
         os.close(self.read_fd)
         os.close(self._write_fd)
+
+
+def guest_listens(log):
+    """Whether the guest said, in its debug console's log, that it hears
+    the power button."""
+    try:
+        with open(log, "rb") as f:
+            return POWER_BUTTON_MARK in f.read()
+    except OSError:
+        return False
 
 
 def _qmp_reply(f):
@@ -238,11 +263,7 @@ def _qmp_reply(f):
 def _press_power_button(debugcon, qmp):
     """Presses the guest's ACPI power button if it said it hears it; True
     when QEMU took the press."""
-    try:
-        with open(debugcon, "rb") as f:
-            if POWER_BUTTON_MARK not in f.read():
-                return False
-    except OSError:
+    if not guest_listens(debugcon):
         return False
     pressed = False
     try:
@@ -305,7 +326,7 @@ def _forward_input(pipe):
 
 
 def _run_qemu(cfg, cmd, debugcon, qmp, daemons, out):
-    with _StopAsked() as asked:
+    with StopAsked() as asked:
         return _run_qemu_asked(cfg, cmd, debugcon, qmp, daemons, out, asked)
 
 
@@ -332,16 +353,17 @@ def _run_qemu_asked(cfg, cmd, debugcon, qmp, daemons, out, asked):
     copier = ConsoleCopier(out)
     stderr = b""
     deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
-    # Once the host asked the guest to stop: the signal, and when to stop
-    # waiting for the guest to exit.
-    stop_signum = stop_deadline = None
+
+    def ask():
+        return _press_power_button(debugcon, qmp)
+
     timed_out = interrupted = False
     try:
         streams = [proc.stdout, proc.stderr]
         while streams:
             try:
                 ready = _wait_output(streams + [asked.read_fd],
-                                     _earliest(deadline, stop_deadline))
+                                     _earliest(deadline, asked.deadline))
             except KeyboardInterrupt:
                 # The hook keeps the guest running (until it stops QEMU
                 # itself) once; a second Ctrl-C stops all at once.
@@ -351,8 +373,7 @@ def _run_qemu_asked(cfg, cmd, debugcon, qmp, daemons, out, asked):
                 interrupted = True
                 continue
             if ready is None:
-                if stop_deadline and time.monotonic() >= stop_deadline:
-                    raise Stopped(stop_signum)
+                asked.check(cfg, ask)   # the grace may be over
                 timed_out = True
                 break
             for s in ready:
@@ -366,14 +387,7 @@ def _run_qemu_asked(cfg, cmd, debugcon, qmp, daemons, out, asked):
                     copier.feed(data)
                 else:
                     stderr += data
-            if len(asked.signals) > 1:
-                raise Stopped(asked.signals[-1])
-            if asked.signals and stop_signum is None:
-                stop_signum = asked.signals[0]
-                if not (getattr(cfg, "stop_timeout", 0) > 0 and
-                        _press_power_button(debugcon, qmp)):
-                    raise Stopped(stop_signum)
-                stop_deadline = time.monotonic() + cfg.stop_timeout
+            asked.check(cfg, ask)
     except KeyboardInterrupt:
         stop(proc)
         copier.close()

@@ -8,9 +8,11 @@ stdout as it grows, and its state is polled until it is shut off. The
 guest's exit status comes from the isa-debugcon log beside it, the same
 "toro-exit-status=N" line `toro run` reads from QEMU's debug console:
 libvirt keeps no exit code of QEMU (an isa-debug-exit is a "crash" to
-it). Whatever happens (guest exit, --timeout, Ctrl-C, SIGTERM, SIGHUP, a
-virsh call that fails) the domain is destroyed if still running and
-undefined, and its files removed. Every virsh call has a time-out, so a
+it). SIGTERM and SIGHUP first ask the guest to stop, as `toro run` does
+(virsh shutdown --mode acpi: the power button). Whatever happens (guest
+exit, --timeout, Ctrl-C, SIGTERM or SIGHUP past --stop-timeout, a virsh
+call that fails) the domain is destroyed if still running and undefined,
+and its files removed. Every virsh call has a time-out, so a
 daemon that stops answering is an error, never a hang.
 
 The daemon must be on this machine (the logs are files read here); the
@@ -138,18 +140,20 @@ def runner(uri):
 
 
 def _run_domain(cfg, v, name, xml, console, status, out):
-    old = {sig: signal.signal(sig, qemu._stopped)
-           for sig in (signal.SIGTERM, signal.SIGHUP)}
     defined = False
     follower = Follower(console, out)
     try:
-        v.call("define", xml)
-        defined = True
-        deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
-        v.call("start", name)
-        if not _follow(v, name, follower, deadline):
-            raise ToroError(f"the guest did not stop within {cfg.timeout:g} "
-                            "s; stopped it", errors.TIMEOUT)
+        with qemu.StopAsked() as asked:
+            v.call("define", xml)
+            defined = True
+            deadline = time.monotonic() + cfg.timeout if cfg.timeout else None
+            v.call("start", name)
+            stopped = _follow(cfg, v, name, follower, deadline, asked,
+                              lambda: _shut_down(v, name, status))
+            if not stopped:
+                raise ToroError(f"the guest did not stop within "
+                                f"{cfg.timeout:g} s; stopped it",
+                                errors.TIMEOUT)
     except KeyboardInterrupt:
         raise ToroError("interrupted", errors.INTERRUPTED)
     except qemu.Stopped as e:
@@ -158,8 +162,6 @@ def _run_domain(cfg, v, name, xml, console, status, out):
         follower.close()
         if defined:
             _remove(v, name)
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
     try:
         with open(status, "rb") as f:
             mark = qemu.EXIT_MARK.search(f.read())
@@ -172,12 +174,26 @@ def _run_domain(cfg, v, name, xml, console, status, out):
                     f"domain {name})", errors.NO_STATUS)
 
 
-def _follow(v, name, follower, deadline):
+def _shut_down(v, name, status):
+    """The host's stop: virsh shutdown (the ACPI power button) if the
+    guest said it hears it; True when libvirt passed it on."""
+    if not qemu.guest_listens(status):
+        return False
+    try:
+        v.call("shutdown", name, "--mode", "acpi")
+        return True
+    except ToroError:
+        return False
+
+
+def _follow(cfg, v, name, follower, deadline, asked, ask):
     """Copy the console until the domain stops (True) or the deadline
-    passes (False)."""
+    passes (False); a SIGTERM or SIGHUP meanwhile asks the guest to stop
+    (ask()) or raises qemu.Stopped (asked.check())."""
     next_look = 0
     while True:
         follower.poll()
+        asked.check(cfg, ask)
         now = time.monotonic()
         if deadline is not None and now >= deadline:
             return False
