@@ -42,6 +42,7 @@ QBOOT = "/usr/share/qemu/qboot.rom"
 EXIT_MARK = re.compile(rb"toro-exit-status=(-?\d+)")
 POWER_BUTTON_MARK = b"toro-power-button=on\n"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+UNIX_PATH_MAX = 108     # sun_path's size, its NUL included
 
 
 def quote_arg(arg):
@@ -166,6 +167,8 @@ def run(cfg, elf, out):
                 os.path.join(tmp, "vsock.log")))
         debugcon = os.path.join(tmp, "exit")
         qmp = os.path.join(tmp, "qmp.sock")
+        if len(qmp.encode()) >= UNIX_PATH_MAX:
+            qmp = None      # a long TMPDIR: no asking, stops are at once
         cmd = qemu_command(cfg, elf, cfg.cmdline, debugcon, plan,
                            [d.sock_path for d in daemons],
                            daemons[-1].sock_path if vs else None, qmp)
@@ -263,7 +266,7 @@ def _qmp_reply(f):
 def _press_power_button(debugcon, qmp):
     """Presses the guest's ACPI power button if it said it hears it; True
     when QEMU took the press."""
-    if not guest_listens(debugcon):
+    if not qmp or not guest_listens(debugcon):
         return False
     pressed = False
     try:
