@@ -27,6 +27,11 @@ OPT ?= -O2
 CC_IS_CLANG := $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1)),1)
 
 
+# Data at the alignment the ABI asks (gcc; clang has no such flag), not
+# gcc's 32 bytes for every array of 32 bytes or more: 0.7 KiB of padding
+# in the web server's read-only data alone.
+DATA_ALIGN := $(if $(CC_IS_CLANG),,-malign-data=abi)
+
 # Every target object (kernel, C library, applications): no PIC (the image
 # is linked at 1 MiB and identity mapped), frame pointers for backtraces
 # and the profiler, no red zone because interrupts arrive on the
@@ -35,7 +40,7 @@ CC_IS_CLANG := $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | hea
 TARGET_BASE_CFLAGS := -g -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-mno-red-zone -ffunction-sections -fdata-sections -fno-common \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables
+	-fno-asynchronous-unwind-tables -fno-unwind-tables $(DATA_ALIGN)
 
 # Applications and musl are built with the stack protector, its canary
 # new at every boot (libc/stack_chk.c); the kernel is not (its threads
