@@ -1367,10 +1367,10 @@ def check_bad_stop_timeout(build):
     return not problems, "; ".join(problems)
 
 
-def stop_run(build, mode, flags=(), signals=1):
+def stop_run(build, mode, flags=(), signals=1, stop=None):
     """Boots tests/sys/test_stop in (mode), sends toro (signals) SIGTERMs
-    once it is ready; (exit status, output, seconds from the first
-    signal to the end)."""
+    once it is ready, or calls stop(); (exit status, output, seconds from
+    the first signal to the end)."""
     proc = subprocess.Popen([TORO, "run", f"{build}/tests/test_stop.elf",
                              "--accel", "tcg", "--timeout", "120", *flags,
                              "--", mode],
@@ -1382,9 +1382,11 @@ def stop_run(build, mode, flags=(), signals=1):
             out.append(line)
             if line.startswith("ready") and sent is None:
                 sent = time.monotonic()
-                for _ in range(signals):
+                for _ in range(0 if stop else signals):
                     proc.send_signal(signal.SIGTERM)
                     time.sleep(0.2)
+                if stop:
+                    stop()
         rc = proc.wait(60)
     finally:
         if proc.poll() is None:
@@ -1422,10 +1424,41 @@ def check_stop_asks_the_guest(build):
     return not problems, "; ".join(problems)
 
 
+def check_ctrl_alt_del_asks_the_guest(build):
+    """Ctrl-Alt-Del on the keyboard controller (Firecracker's
+    SendCtrlAltDel; here QEMU's PS/2 keyboard on q35, the keys sent over
+    a QMP monitor of the test's own) reaches the program as SIGTERM."""
+    import json
+    import socket
+    with tempfile.TemporaryDirectory(prefix="toro-cad-") as tmp:
+        qmp = os.path.join(tmp, "qmp.sock")
+
+        def keys():
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(30)
+                s.connect(qmp)
+                f = s.makefile("rwb")
+                f.readline()
+                for cmd in ({"execute": "qmp_capabilities"},
+                            {"execute": "send-key", "arguments": {"keys": [
+                                {"type": "qcode", "data": k}
+                                for k in ("ctrl", "alt", "delete")]}}):
+                    f.write(json.dumps(cmd).encode() + b"\n")
+                    f.flush()
+                    f.readline()
+
+        rc, out, _ = stop_run(build, "handler", [
+            "--machine", "q35", "--qemu-arg=-qmp",
+            f"--qemu-arg=unix:{qmp},server=on,wait=off"], stop=keys)
+    return (rc == 7 and "handler took signal 15" in out,
+            f"exit {rc} (want 7 from the program's handler), {out!r}")
+
+
 CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_unknown_flag, check_bad_number, check_too_many_cpus, check_bad_env,
     check_missing_elf, check_not_pvh, check_missing_qemu, check_timeout,
     check_bad_stop_timeout, check_stop_asks_the_guest,
+    check_ctrl_alt_del_asks_the_guest,
     check_build_errors, check_build_output, check_build_default_output,
     check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,

@@ -12,6 +12,10 @@
  *    raised on the SCI, which is level-triggered: the status is cleared
  *    before the interrupt ends.
  *
+ * And, where there is a keyboard controller (i8042: Firecracker, q35),
+ * Ctrl-Alt-Del: Firecracker's SendCtrlAltDel, its way to ask a guest to
+ * stop, sends those keys' make codes and nothing else.
+ *
  * Each press calls the handler from the interrupt, on the boot CPU.
  */
 #include <errno.h>
@@ -29,6 +33,15 @@
 
 #define GED_POWER_DOWN	0x02	/* QEMU's ACPI_GED_PWR_DOWN_EVT */
 #define PM1_PWRBTN	0x0100	/* PWRBTN_STS and PWRBTN_EN */
+#define I8042_DATA	0x60
+#define I8042_STATUS	0x64
+#define I8042_OUT_FULL	0x01
+#define KEYBOARD_IRQ	1	/* ISA */
+/* Ctrl, Alt and Del's make codes in a row, as scan code set 2 (what
+ * Firecracker sends; a PS/2 keyboard the controller does not translate)
+ * and set 1 (translated). */
+#define CTRL_ALT_DEL_SET2	0x1411e071
+#define CTRL_ALT_DEL_SET1	0x1d38e053
 
 static void (*on_press)(void);
 static volatile uint32_t *ged_events;
@@ -53,8 +66,20 @@ static void sci_irq(struct trap_frame *tf, void *arg)
 	on_press();
 }
 
-/* Routes (gsi) to (fn) on the boot CPU; the host learns that a press
- * will be heard (`toro run` then asks before it stops the guest). */
+static void keyboard_irq(struct trap_frame *tf, void *arg)
+{
+	static uint32_t last;	/* the last four bytes, newest lowest */
+
+	(void)tf;
+	(void)arg;
+	for (int n = 0; n < 16 && (inb(I8042_STATUS) & I8042_OUT_FULL); n++) {
+		last = last << 8 | inb(I8042_DATA);
+		if (last == CTRL_ALT_DEL_SET2 || last == CTRL_ALT_DEL_SET1)
+			on_press();
+	}
+}
+
+/* Routes (gsi) to (fn) on the boot CPU. */
 static int route(uint32_t gsi, bool level, irq_handler_fn fn)
 {
 	int vec = irq_alloc_vector();
@@ -63,8 +88,14 @@ static int route(uint32_t gsi, bool level, irq_handler_fn fn)
 		return vec;
 	int rc = irq_set_handler((unsigned)vec, fn, NULL);
 
-	if (!rc)
-		rc = ioapic_route(gsi, (unsigned)vec, cpus[0]->apic_id, level);
+	return rc ? rc : ioapic_route(gsi, (unsigned)vec, cpus[0]->apic_id,
+				      level);
+}
+
+/* The ACPI button is routed: the host learns that a press will be heard
+ * (`toro run` then asks before it stops the guest). */
+static int routed_button(int rc)
+{
 	if (!rc)
 		power_report("toro-power-button=on\n");
 	return rc;
@@ -77,12 +108,16 @@ __cold int power_button_start(void (*fn)(void))
 	bool level;
 
 	on_press = fn;
+	/* No controller, no interrupt: this costs nothing where it is
+	 * absent (QEMU microvm). */
+	gsi = ioapic_isa_gsi(KEYBOARD_IRQ, &level);
+	route(gsi, level, keyboard_irq);
 	if (platform.hw_reduced) {
 		if (!platform_devices(ACPI_HID_GED, &ged, 1) ||
 		    vm_map(ged.base, ged.size, VM_WRITE | VM_DEVICE))
 			return -ENODEV;
 		ged_events = (volatile uint32_t *)(uintptr_t)ged.base;
-		return route(ged.gsi, false, ged_irq);
+		return routed_button(route(ged.gsi, false, ged_irq));
 	}
 	if (!platform.pm1a_evt_port || platform.pm1_evt_len < 4)
 		return -ENODEV;
@@ -90,7 +125,7 @@ __cold int power_button_start(void (*fn)(void))
 
 	outw(platform.pm1a_evt_port, PM1_PWRBTN);	/* a stale press */
 	gsi = ioapic_isa_gsi(platform.sci_irq, &level);
-	int rc = route(gsi, level, sci_irq);
+	int rc = routed_button(route(gsi, level, sci_irq));
 
 	if (!rc)
 		outw(en, inw(en) | PM1_PWRBTN);
