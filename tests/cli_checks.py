@@ -483,6 +483,65 @@ def check_root_disk(build):
     return not problems, "; ".join(problems)
 
 
+STOPPED_DISK_APP = r"""
+#include <stdio.h>
+#include <unistd.h>
+
+/* No signal call, no thread, no fsync: the host's stop must still find
+ * the file written back (toro run builds ext2 programs with the stop). */
+int main(void)
+{
+	FILE *f = fopen("/data/out.txt", "w");
+
+	if (!f || fputs("written before the stop\n", f) < 0 || fclose(f))
+		return 3;
+	puts("ready");
+	fflush(stdout);
+	for (;;)
+		sleep(60);
+}
+"""
+
+
+def check_root_disk_stopped(build):
+    """`toro run DIR --root-disk FILE` stopped by SIGTERM while a program
+    with no signal code of its own waits, after writing and closing a
+    file: the program ends by SIGTERM's default action (143, its report
+    line), through the exit path that writes the file system back, so
+    e2fsck finds it clean and debugfs the file."""
+    with tempfile.TemporaryDirectory(prefix="root-stop-") as tmp:
+        app = os.path.join(tmp, "stopapp")
+        os.mkdir(app)
+        with open(os.path.join(app, "main.c"), "w") as f:
+            f.write(STOPPED_DISK_APP)
+        img = ext2_disk(os.path.join(tmp, "disk.img"), "hello\n")
+        proc = subprocess.Popen([TORO, "run", app, "--accel", "tcg",
+                                 "--timeout", "120", "--root-disk", img],
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True,
+                                errors="replace", cwd=tmp)
+        out = []
+        try:
+            for line in proc.stdout:
+                out.append(line)
+                if line.startswith("ready"):
+                    proc.send_signal(signal.SIGTERM)
+            rc = proc.wait(60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        out = "".join(out)
+        fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True,
+                              text=True)
+        got = subprocess.run(["debugfs", "-R", "cat /data/out.txt", img],
+                             capture_output=True, text=True).stdout
+    ok = (rc == 143 and "killed by signal 15" in out and
+          fsck.returncode == 0 and got == "written before the stop\n")
+    return ok, (f"exit {rc}, {out[-300:]!r}, e2fsck {fsck.returncode} "
+                f"{fsck.stdout[-200:]!r}, /data/out.txt {got!r}")
+
+
 def check_fs_missing_dir(build):
     return one_line_error(*toro("run", f"{build}/hello.elf", "--fs",
                                 "/nonexistent/share")[:3], 2, "no such directory")
@@ -1463,7 +1522,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
     check_power_off_last_resort, check_bad_disk, check_disk_options,
-    check_root_disk,
+    check_root_disk, check_root_disk_stopped,
     check_fs_missing_dir,
     check_bad_initrd, check_cpio_roundtrip, check_device_args,
     check_virtiofsd_cleanup, check_net_errors, check_net_device_args,

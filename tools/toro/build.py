@@ -12,8 +12,10 @@ from .errors import NOT_FOUND, ToroError
 
 
 # Links the ext2 driver into a program that does not call ext2_mount()
-# itself (fs/vfs_mount.c finds it by a weak reference).
-EXT2_LDLIBS = "-Wl,-u,ext2_mount"
+# itself (fs/vfs_mount.c finds it by a weak reference), and the host's
+# stop as SIGTERM (sys/stop_signal.c), so that what it wrote is written
+# back when the host stops it, even without a signal call of its own.
+EXT2_LDLIBS = "-Wl,-u,ext2_mount,-u,stop_signal_wanted"
 
 
 def default_output(app_dir):
