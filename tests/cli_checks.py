@@ -515,23 +515,9 @@ def check_root_disk_stopped(build):
         with open(os.path.join(app, "main.c"), "w") as f:
             f.write(STOPPED_DISK_APP)
         img = ext2_disk(os.path.join(tmp, "disk.img"), "hello\n")
-        proc = subprocess.Popen([TORO, "run", app, "--accel", "tcg",
-                                 "--timeout", "120", "--root-disk", img],
-                                stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True,
-                                errors="replace", cwd=tmp)
-        out = []
-        try:
-            for line in proc.stdout:
-                out.append(line)
-                if line.startswith("ready"):
-                    proc.send_signal(signal.SIGTERM)
-            rc = proc.wait(60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        out = "".join(out)
+        rc, out, _ = run_then_stop([TORO, "run", app, "--accel", "tcg",
+                                    "--timeout", "120", "--root-disk", img],
+                                   cwd=tmp)
         fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True,
                               text=True)
         got = subprocess.run(["debugfs", "-R", "cat /data/out.txt", img],
@@ -1426,15 +1412,13 @@ def check_bad_stop_timeout(build):
     return not problems, "; ".join(problems)
 
 
-def stop_run(build, mode, flags=(), signals=1, stop=None):
-    """Boots tests/sys/test_stop in (mode), sends toro (signals) SIGTERMs
-    once it is ready, or calls stop(); (exit status, output, seconds from
-    the first signal to the end)."""
-    proc = subprocess.Popen([TORO, "run", f"{build}/tests/test_stop.elf",
-                             "--accel", "tcg", "--timeout", "120", *flags,
-                             "--", mode],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, errors="replace")
+def run_then_stop(cmd, signals=1, stop=None, cwd=None):
+    """Runs (cmd), a `toro run`, and once the guest prints "ready" sends
+    toro (signals) SIGTERMs, or calls stop(); (exit status, output,
+    seconds from then to the end)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            errors="replace", cwd=cwd)
     out, sent = [], None
     try:
         for line in proc.stdout:
@@ -1453,6 +1437,13 @@ def stop_run(build, mode, flags=(), signals=1, stop=None):
             proc.wait()
     took = time.monotonic() - sent if sent else -1
     return rc, "".join(out), took
+
+
+def stop_run(build, mode, flags=(), signals=1, stop=None):
+    """run_then_stop() for tests/sys/test_stop in (mode)."""
+    return run_then_stop([TORO, "run", f"{build}/tests/test_stop.elf",
+                          "--accel", "tcg", "--timeout", "120", *flags,
+                          "--", mode], signals, stop)
 
 
 def check_stop_asks_the_guest(build):
