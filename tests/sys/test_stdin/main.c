@@ -16,7 +16,9 @@ int main(void)
 	unsigned long sum = 0;
 
 	if (!fgets(line, sizeof(line), stdin)) {
-		printf("no input\n");
+		/* The end of the input, not an error reading it. */
+		printf("no input: end %d, error %d\n", feof(stdin) != 0,
+		       ferror(stdin) != 0);
 		return 1;
 	}
 	printf("first: %s", line);
