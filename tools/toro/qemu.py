@@ -20,9 +20,9 @@ before.
 SIGUSR1 kills the virtiofsd daemons and toro-vsock and lets the guest run
 on: tests use it to see how the guest copes with a dead host side.
 """
+import json
 import os
 import re
-import json
 import select
 import shlex
 import shutil
