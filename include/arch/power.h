@@ -21,8 +21,9 @@ void power_report(const char *text);
  * The ACPI power button (arch/x86_64/power_button.c): calls (fn) from its
  * interrupt each time the hypervisor presses it (a stop asked of the
  * guest), and tells the host so (power_report(): "toro-power-button=on").
- * Called once, at start-up. 0; -ENODEV where the firmware's tables show
- * none (microvm without ACPI, Firecracker).
+ * Ctrl-Alt-Del on the keyboard controller (Firecracker's way to ask)
+ * calls (fn) too. Called once, at start-up. 0; -ENODEV where the
+ * firmware's tables show no button (microvm without ACPI, Firecracker).
  */
 int power_button_start(void (*fn)(void));
 
