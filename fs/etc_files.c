@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Built-in files under /etc, for a program whose root has none of its
- * own: what musl reads to resolve names (resolv.conf, hosts, services)
+ * own (and under /proc, made by fs/proc_files.c where it is linked): what musl reads to resolve names (resolv.conf, hosts, services)
  * and users (passwd, group). vfs_open() asks here when the file systems
  * say ENOENT, so a file the root does have always wins. They are
  * read-only and made when opened: resolv.conf names the DNS servers the
@@ -20,7 +20,12 @@
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
 
+/* Present only with the automatic /tmp (fs/proc_files.c). */
+#pragma weak proc_file_text
+
 #define MAX_NAMESERVERS 3
+/* Room for a /proc file's text: cpuinfo's entry for each of 64 CPUs. */
+#define PROC_TEXT_MAX	2048
 
 static struct {
 	struct spinlock lock;
@@ -151,7 +156,8 @@ int etc_open(const char *path, int flags, struct vfs_file **out)
 		{ "/etc/group", group },
 	};
 	const char *text = NULL;
-	size_t len = 512;
+	bool proc = proc_file_text && strncmp(path, "/proc/", 6) == 0;
+	size_t len = proc ? PROC_TEXT_MAX : 512;
 
 	*out = NULL;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
@@ -159,7 +165,7 @@ int etc_open(const char *path, int flags, struct vfs_file **out)
 			text = fixed[i].text;
 			len = strlen(text);
 		}
-	if (!text && strcmp(path, "/etc/resolv.conf") != 0)
+	if (!text && !proc && strcmp(path, "/etc/resolv.conf") != 0)
 		return -ENOENT;
 	if ((flags & VFS_ACCMODE) != O_RDONLY || (flags & O_DIRECTORY))
 		return (flags & O_DIRECTORY) ? -ENOTDIR : -EROFS;
@@ -168,7 +174,17 @@ int etc_open(const char *path, int flags, struct vfs_file **out)
 	if (!e)
 		return -ENOMEM;
 	e->pos = 0;
-	e->len = text ? len : make_resolv(e->text, len);
+	if (proc) {
+		long n = proc_file_text(path, e->text, len);
+
+		if (n < 0) {
+			heap_free(e);
+			return (int)n;
+		}
+		e->len = (size_t)n;
+	} else {
+		e->len = text ? len : make_resolv(e->text, len);
+	}
 	if (text)
 		memcpy(e->text, text, len);
 	*out = vfs_file_new(&etc_ops, e, O_RDONLY);

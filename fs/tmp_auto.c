@@ -14,6 +14,7 @@
 
 #include <kernel/cmdline.h>
 #include <kernel/dev_files.h>
+#include <kernel/etc_files.h>
 #include <kernel/init.h>
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
@@ -26,6 +27,9 @@ const char vfs_tmp_wanted;
  * come along (fs/dev_fd.c). */
 static int (*const wants_dev_fd)(const char *, int, struct vfs_file **)
 	__attribute__((used)) = dev_fd_open;
+/* And read /proc/meminfo and the like. */
+static long (*const wants_proc)(const char *, char *, size_t)
+	__attribute__((used)) = proc_file_text;
 
 static bool writable_dir(const char *path)
 {

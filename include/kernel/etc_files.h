@@ -7,6 +7,7 @@
 #ifndef KERNEL_ETC_FILES_H
 #define KERNEL_ETC_FILES_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -18,6 +19,11 @@ int etc_open(const char *path, int flags, struct vfs_file **out);
 
 /* stat() of the built-in file at absolute (path): 0, or -ENOENT. */
 int etc_stat(const char *path, struct stat *st);
+
+/* fs/proc_files.c, linked with the automatic /tmp: the text of the
+ * /proc file at (path) (which starts "/proc/") in (buf), at most (size)
+ * bytes: its length, or -ENOENT. etc_open() asks when it is linked. */
+long proc_file_text(const char *path, char *buf, size_t size);
 
 /* The DNS servers resolv.conf names when no "dns=" option does (DHCP's):
  * IPv4 addresses in network byte order, replacing earlier ones. */
