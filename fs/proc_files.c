@@ -4,9 +4,10 @@
  * themselves or to report: /proc/cpuinfo (a "processor" entry a CPU),
  * /proc/meminfo (MemTotal, MemFree, MemAvailable), /proc/uptime,
  * /proc/loadavg, /proc/version, and the one process's (/proc/self/ or
- * /proc/1/) cmdline, comm and status (Name, Pid, VmRSS). Made when
- * opened, read-only, as etc_files.c's are, which asks here for names
- * under /proc/; there is no /proc directory to list. Memory is never
+ * /proc/1/) cmdline, comm and status (Name, Pid, VmRSS), and its exe
+ * link for readlink(). Made when opened, read-only, as etc_files.c's
+ * are, which asks here for names under /proc/ (vfs_readlink() for the
+ * link); there is no /proc directory to list. Memory is never
  * paged, so what is in use is all resident, the kernel's part included.
  * Linked with the automatic /tmp (fs/tmp_auto.c names proc_file_text):
  * the programs that fopen() files or write them.
@@ -42,6 +43,27 @@ static size_t cmdline(char *buf, size_t size)
 static size_t kib(size_t pages)
 {
 	return pages * (PAGE_SIZE / 1024);
+}
+
+int proc_readlink(const char *path, char *buf, size_t size)
+{
+	const char *self = kernel_cmdline.argv[0] ? kernel_cmdline.argv[0] : "";
+	size_t n = strlen(self) + 1;
+
+	if (strcmp(path, "/proc/self/exe") != 0 &&
+	    strcmp(path, "/proc/1/exe") != 0) {
+		char c;		/* a file here is no link (EINVAL) */
+
+		return proc_file_text(path, &c, 1) < 0 ? -ENOENT : -EINVAL;
+	}
+	/* The program is no file: its name at the root, where a program
+	 * that looks beside itself for its files finds the root's. */
+	if (size == 0)
+		return 0;
+	buf[0] = '/';
+	n = n < size ? n : size;
+	memcpy(buf + 1, self, n - 1);
+	return (int)n;
 }
 
 long proc_file_text(const char *path, char *buf, size_t size)

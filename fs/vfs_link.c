@@ -12,10 +12,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include <kernel/etc_files.h>
 #include <kernel/heap.h>
 #include <kernel/vfs.h>
 
 #include "vfs_impl.h"
+
+/* Present only with the automatic /tmp (fs/proc_files.c). */
+#pragma weak proc_readlink
 
 /* The end offset in lk->path of the first link of lk->rel (the last
  * component only if (last)), or 0 if there is none. */
@@ -131,6 +135,9 @@ int vfs_readlink(const char *path, char *buf, size_t size)
 	} else
 		rc = vfs_lookup_stat(lk, &st) ? : -EINVAL;
 	vfs_lookup_free(lk);
+	/* Where the root has none: /proc/self/exe (fs/proc_files.c). */
+	if (rc == -ENOENT && proc_readlink && strncmp(path, "/proc/", 6) == 0)
+		rc = proc_readlink(path, buf, size);
 	return rc;
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The /proc files programs read to size themselves: a "processor" entry
  * per online CPU in /proc/cpuinfo, memory in /proc/meminfo, the uptime,
- * the program's own command line, name and resident size. Only what is
+ * the program's own command line, name, resident size and where it is. Only what is
  * true of both sides is printed; /proc is not a directory on Toro. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,12 @@ int test_proc(void)
 	       field("/proc/self/status", "VmRSS:") > 0,
 	       field("/proc/self/status", "Pid:") == getpid());
 	CHECK(count_lines("/proc/self/comm", "") == 1);
+	/* Where the program is (Toro: its name at the root). */
+	ssize_t len = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	CHECK(len > 1 && buf[0] == '/');
+	buf[len > 0 ? len : 0] = 0;
+	printf("exe: %s\n", strrchr(buf, '/') ? strrchr(buf, '/') + 1 : "-");
+	CHECK_ERR(readlink("/proc/meminfo", buf, sizeof(buf)), EINVAL);
 	CHECK(!fopen("/proc/no-such-file", "r"));
 	if (ON_TORO)	/* Linux lets root open it for writing */
 		CHECK(!fopen("/proc/meminfo", "w"));
