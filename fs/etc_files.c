@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Built-in files under /etc, for a program whose root has none of its
- * own (and under /proc, made by fs/proc_files.c where it is linked): what musl reads to resolve names (resolv.conf, hosts, services)
- * and users (passwd, group). vfs_open() asks here when the file systems
- * say ENOENT, so a file the root does have always wins. They are
- * read-only and made when opened: resolv.conf names the DNS servers the
- * "dns=" kernel option gives, else the ones DHCP named
+ * own: what musl reads to resolve names (resolv.conf, hosts, services)
+ * and users (passwd, group); and those under /proc, which
+ * fs/proc_files.c makes where it is linked. vfs_open() asks here when
+ * the file systems say ENOENT, so a file the root does have always wins.
+ * They are read-only and made when opened: resolv.conf names the DNS
+ * servers the "dns=" kernel option gives, else the ones DHCP named
  * (etc_set_nameservers(), from net/).
  */
 #include <errno.h>
