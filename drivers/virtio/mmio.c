@@ -3,9 +3,10 @@
  * The virtio-mmio transport, version 2 (virtio 1.2, 4.2). Devices are
  * named on the kernel command line as "virtio_mmio.device=SIZE@BASE:IRQ"
  * (what QEMU microvm without ACPI and Firecracker pass) or in the ACPI
- * DSDT (microvm with ACPI; arch/x86_64/acpi_devices.c); the interrupt is a GSI on an
- * I/O APIC, level-triggered: the line stays up while InterruptStatus has
- * bits set, so none is lost between the acknowledgement and the EOI.
+ * DSDT (microvm with ACPI; arch/x86_64/acpi_devices.c); the interrupt is
+ * a GSI on an I/O APIC, level-triggered: the line stays up while
+ * InterruptStatus has bits set, so none is lost between the
+ * acknowledgement and the EOI.
  */
 #include <errno.h>
 #include <string.h>
