@@ -7,8 +7,8 @@
  * /proc/1/) cmdline, comm and status (Name, Pid, VmRSS), and its exe
  * link for readlink(). Made when opened, read-only, as etc_files.c's
  * are, which asks here for names under /proc/ (vfs_readlink() for the
- * link); there is no /proc directory to list. Memory is never
- * paged, so what is in use is all resident, the kernel's part included.
+ * link); there is no /proc directory to list. The resident size is
+ * all memory in use, the kernel's part included (pages_kib()).
  * Linked with the automatic /tmp (fs/tmp_auto.c names proc_file_text):
  * the programs that fopen() files or write them.
  */
@@ -40,11 +40,6 @@ static size_t cmdline(char *buf, size_t size)
 	return n;
 }
 
-static size_t kib(size_t pages)
-{
-	return pages * (PAGE_SIZE / 1024);
-}
-
 int proc_readlink(const char *path, char *buf, size_t size)
 {
 	const char *self = kernel_cmdline.argv[0] ? kernel_cmdline.argv[0] : "";
@@ -70,6 +65,7 @@ long proc_file_text(const char *path, char *buf, size_t size)
 {
 	const char *name = path + strlen("/proc/");
 	const char *self = kernel_cmdline.argv[0] ? kernel_cmdline.argv[0] : "";
+	bool own = true;	/* the process's own: /proc/self/, /proc/1/ */
 	struct page_stats ps;
 	uint64_t ns = clock_ns();
 	int n = -1;
@@ -81,7 +77,9 @@ long proc_file_text(const char *path, char *buf, size_t size)
 		name += 2;
 	else if (strchr(name, '/'))
 		return -ENOENT;
-	if (name != path + strlen("/proc/")) {	/* the process's own */
+	else
+		own = false;
+	if (own) {
 		if (strcmp(name, "cmdline") == 0)
 			return (long)cmdline(buf, size);
 		if (strcmp(name, "comm") == 0)
@@ -90,7 +88,8 @@ long proc_file_text(const char *path, char *buf, size_t size)
 			n = ksnprintf(buf, size,
 				      "Name:\t%.15s\nState:\tR (running)\n"
 				      "Pid:\t1\nPPid:\t0\nVmRSS:\t%zu kB\n",
-				      self, kib(ps.total_pages - ps.free_pages));
+				      self,
+				      pages_kib(ps.total_pages - ps.free_pages));
 	} else if (strcmp(name, "cpuinfo") == 0) {
 		n = 0;
 		for (unsigned cpu = 0; cpu < cpu_count(); cpu++) {
@@ -104,8 +103,8 @@ long proc_file_text(const char *path, char *buf, size_t size)
 	} else if (strcmp(name, "meminfo") == 0) {
 		n = ksnprintf(buf, size, "MemTotal:       %8zu kB\n"
 			      "MemFree:        %8zu kB\nMemAvailable:   %8zu kB\n",
-			      kib(ps.total_pages), kib(ps.free_pages),
-			      kib(ps.free_pages));
+			      pages_kib(ps.total_pages),
+			      pages_kib(ps.free_pages), pages_kib(ps.free_pages));
 	} else if (strcmp(name, "uptime") == 0) {
 		n = ksnprintf(buf, size, "%llu.%02llu 0.00\n",
 			      (unsigned long long)(ns / NSEC),

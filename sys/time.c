@@ -247,12 +247,11 @@ SYSCALL_DEFINE2(getrusage, int, who, struct rusage *, ru)
 
 		ru->ru_utime.tv_sec = (time_t)(ns / NSEC);
 		ru->ru_utime.tv_usec = (suseconds_t)(ns % NSEC / 1000);
-		/* The resident size in KiB: memory is never paged, so it is
-		 * all the program holds, the kernel's part included. What
-		 * is in use now: the page allocator keeps no peak. */
+		/* The resident size: all the program holds, the kernel's
+		 * part included. What is in use now: the page allocator
+		 * keeps no peak. */
 		page_alloc_stats(&ps);
-		ru->ru_maxrss = (long)((ps.total_pages - ps.free_pages) *
-				       (PAGE_SIZE / 1024));
+		ru->ru_maxrss = (long)pages_kib(ps.total_pages - ps.free_pages);
 	}
 	return 0;
 }

@@ -11,7 +11,9 @@
 #include <arch/machine.h>
 #include <arch/mmu.h>
 #include <arch/platform.h>
+#include <arch/trap.h>
 #include <kernel/log.h>
+#include <kernel/percpu.h>
 #include <kernel/spinlock.h>
 
 #define IOAPIC_SELECT	0x00
@@ -77,6 +79,18 @@ uint32_t ioapic_isa_gsi(unsigned isa, bool *level)
 		return o->gsi;
 	}
 	return isa;
+}
+
+int ioapic_route_handler(uint32_t gsi, bool level, irq_handler_fn fn)
+{
+	int vec = irq_alloc_vector();
+
+	if (vec < 0)
+		return vec;
+	int rc = irq_set_handler((unsigned)vec, fn, NULL);
+
+	return rc ? rc : ioapic_route(gsi, (unsigned)vec, cpus[0]->apic_id,
+				      level);
 }
 
 int ioapic_route(uint32_t gsi, unsigned vector, uint32_t apic_id, bool level)

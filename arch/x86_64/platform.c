@@ -91,6 +91,7 @@ unsigned platform_devices(const char *hid, struct acpi_dev *out,
 {
 	unsigned hdr = sizeof(struct acpi_header);
 
+	/* The DSDT stayed mapped (read-only) since the platform was read. */
 	if (!platform.dsdt || !vm_is_mapped(platform.dsdt, platform.dsdt_len))
 		return 0;
 	return acpi_find_devices((const uint8_t *)(uintptr_t)platform.dsdt +

@@ -21,7 +21,6 @@
 #include <errno.h>
 
 #include <arch/acpi.h>
-#include <arch/cpu.h>
 #include <arch/ioapic.h>
 #include <arch/machine.h>
 #include <arch/mmu.h>
@@ -29,7 +28,6 @@
 #include <arch/power.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
-#include <kernel/percpu.h>
 
 #define GED_POWER_DOWN	0x02	/* QEMU's ACPI_GED_PWR_DOWN_EVT */
 #define PM1_PWRBTN	0x0100	/* PWRBTN_STS and PWRBTN_EN */
@@ -79,19 +77,6 @@ static void keyboard_irq(struct trap_frame *tf, void *arg)
 	}
 }
 
-/* Routes (gsi) to (fn) on the boot CPU. */
-static int route(uint32_t gsi, bool level, irq_handler_fn fn)
-{
-	int vec = irq_alloc_vector();
-
-	if (vec < 0)
-		return vec;
-	int rc = irq_set_handler((unsigned)vec, fn, NULL);
-
-	return rc ? rc : ioapic_route(gsi, (unsigned)vec, cpus[0]->apic_id,
-				      level);
-}
-
 /* The ACPI button is routed: the host learns that a press will be heard
  * (`toro run` then asks before it stops the guest). */
 static int routed_button(int rc)
@@ -111,13 +96,14 @@ __cold int power_button_start(void (*fn)(void))
 	/* No controller, no interrupt: this costs nothing where it is
 	 * absent (QEMU microvm). */
 	gsi = ioapic_isa_gsi(KEYBOARD_IRQ, &level);
-	route(gsi, level, keyboard_irq);
+	ioapic_route_handler(gsi, level, keyboard_irq);
 	if (platform.hw_reduced) {
 		if (!platform_devices(ACPI_HID_GED, &ged, 1) ||
 		    vm_map(ged.base, ged.size, VM_WRITE | VM_DEVICE))
 			return -ENODEV;
 		ged_events = (volatile uint32_t *)(uintptr_t)ged.base;
-		return routed_button(route(ged.gsi, false, ged_irq));
+		return routed_button(ioapic_route_handler(ged.gsi, false,
+							  ged_irq));
 	}
 	if (!platform.pm1a_evt_port || platform.pm1_evt_len < 4)
 		return -ENODEV;
@@ -125,7 +111,7 @@ __cold int power_button_start(void (*fn)(void))
 
 	outw(platform.pm1a_evt_port, PM1_PWRBTN);	/* a stale press */
 	gsi = ioapic_isa_gsi(platform.sci_irq, &level);
-	int rc = routed_button(route(gsi, level, sci_irq));
+	int rc = routed_button(ioapic_route_handler(gsi, level, sci_irq));
 
 	if (!rc)
 		outw(en, inw(en) | PM1_PWRBTN);

@@ -9,12 +9,9 @@
 #include <errno.h>
 
 #include <arch/ioapic.h>
-#include <arch/machine.h>
-#include <arch/platform.h>
 #include <arch/trap.h>
 #include <arch/uart.h>
 #include <arch/x86.h>
-#include <kernel/percpu.h>
 
 #define COM1		0x3f8
 #define UART_RBR	0	/* receive buffer (r, DLAB=0) */
@@ -54,17 +51,12 @@ int uart_input_start(void (*fn)(unsigned char c))
 {
 	bool level;
 	uint32_t gsi = ioapic_isa_gsi(COM1_ISA_IRQ, &level);
-	int vec, rc;
+	int rc;
 
 	if (on_byte)
 		return -EBUSY;
-	vec = irq_alloc_vector();
-	if (vec < 0)
-		return vec;
 	on_byte = fn;
-	rc = irq_set_handler((unsigned)vec, uart_irq, NULL);
-	if (!rc)
-		rc = ioapic_route(gsi, (unsigned)vec, cpus[0]->apic_id, level);
+	rc = ioapic_route_handler(gsi, level, uart_irq);
 	if (rc) {
 		on_byte = NULL;
 		return rc;

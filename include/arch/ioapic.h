@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/trap.h>
+
 /*
  * Routes (gsi) to (vector) on the CPU with (apic_id), level-triggered and
  * active-high when (level), else edge and active-high, and unmasks it.
@@ -22,6 +24,10 @@ int ioapic_route(uint32_t gsi, unsigned vector, uint32_t apic_id,
 /* ISA IRQ (isa)'s GSI and whether it is level-triggered: identity and
  * edge unless the firmware's interrupt source overrides say otherwise. */
 uint32_t ioapic_isa_gsi(unsigned isa, bool *level);
+
+/* A new vector with handler (fn) (no argument), and (gsi) routed to it on
+ * the boot CPU: 0, or an error (no vector free, no I/O APIC has (gsi)). */
+int ioapic_route_handler(uint32_t gsi, bool level, irq_handler_fn fn);
 
 /* Masks (gsi). */
 void ioapic_mask(uint32_t gsi);

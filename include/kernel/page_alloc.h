@@ -88,4 +88,11 @@ struct page_stats {
 };
 void page_alloc_stats(struct page_stats *st);
 
+/* (pages) in KiB, as getrusage() and /proc report memory. Memory is never
+ * paged out, so what is in use (total - free) is all resident. */
+static inline size_t pages_kib(size_t pages)
+{
+	return pages * (PAGE_SIZE / 1024);
+}
+
 #endif /* KERNEL_PAGE_ALLOC_H */

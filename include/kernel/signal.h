@@ -41,8 +41,9 @@ void signal_post_process(int sig);
 void signal_thread_exit(void) __attribute__((__weak__));
 
 /* sys/stop_signal.c: the host's stop (the ACPI power button) as SIGTERM.
- * Named by this file's rt_sigaction, so that a program that handles
- * signals also hears the host ask it to stop. */
+ * Named by signal.c's rt_sigaction (a program that handles signals also
+ * hears the host ask it to stop), libc/mmap.c and the ext2 link flags of
+ * tools/toro/build.py (programs with something to write back). */
 extern const char stop_signal_wanted;
 
 #endif /* KERNEL_SIGNAL_H */
