@@ -32,6 +32,7 @@
 
 #include <arch/power.h>
 #include <arch/trap.h>
+#include <kernel/compiler.h>
 #include <kernel/console.h>
 #include <kernel/heap.h>
 #include <kernel/log.h>
@@ -103,6 +104,8 @@ static struct sigq *enqueue(uint64_t *pending, int tid, int sig,
 	if ((*pending & BIT(sig)) && !is_realtime(sig))
 		return q;
 	*pending |= BIT(sig);
+	if (signalfd_notify)
+		signalfd_notify(sig);
 	if (!q)
 		return NULL;
 	struct sigq **tail = &sigs.queue;
@@ -746,6 +749,23 @@ static int take_from(uint64_t set, siginfo_t *info, struct sigq **done)
 
 	*done = dequeue(from, tid, sig, info);
 	return sig;
+}
+
+int signal_take(uint64_t set, siginfo_t *info)
+{
+	struct sigq *done = NULL;
+	bool irq = spin_lock_irqsave(&sigs.lock);
+	int sig = take_from(set & ~UNBLOCKABLE, info, &done);
+
+	spin_unlock_irqrestore(&sigs.lock, irq);
+	sigq_put(done);
+	return sig;
+}
+
+uint64_t signal_pending_here(void)
+{
+	return READ_ONCE(sched_current()->sig_pending) |
+	       READ_ONCE(sigs.pending);
 }
 
 SYSCALL_DEFINE4(rt_sigtimedwait, const uint64_t *, set, siginfo_t *, info,

@@ -3,7 +3,7 @@
  * Private to sys/: queued signals (sys/signal.c) as the POSIX timers
  * (sys/posix_timer.c) send them, with an entry of their own, and the
  * temporary signal masks of the waits that take one (sys/poll.c,
- * sys/event.c).
+ * sys/event.c), and pending signals as sys/signalfd.c reads them.
  */
 #ifndef SYS_SIGNAL_IMPL_H
 #define SYS_SIGNAL_IMPL_H
@@ -42,5 +42,18 @@ void signal_unqueue(struct sigq *q);
  */
 int signal_mask_for_wait(const uint64_t *set, uint64_t *old);
 void signal_mask_restore(uint64_t old, bool interrupted);
+
+/* Takes a pending signal of (set) off the caller, else off the process,
+ * as sigwaitinfo() would, without waiting: its number and (*info), or 0
+ * when none is pending. */
+int signal_take(uint64_t set, siginfo_t *info);
+
+/* The signals pending for the caller or the process, read without the
+ * lock (a look that may be a moment late). */
+uint64_t signal_pending_here(void);
+
+/* sys/signalfd.c, where linked: (sig) has just become pending (called
+ * with signal.c's lock held, interrupts off). */
+void signalfd_notify(int sig) __attribute__((__weak__));
 
 #endif /* SYS_SIGNAL_IMPL_H */

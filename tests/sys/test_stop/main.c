@@ -7,6 +7,8 @@
  *   handler   a SIGTERM handler; the program then exits with status 7
  *   sigwait   SIGTERM blocked in every thread, taken by sigwait() in main
  *             while a second thread sleeps: status 0
+ *   signalfd  SIGTERM blocked, read from a signalfd that an epoll loop
+ *             waits on beside a pipe nobody writes: status 0
  *   default   no handler (signals linked by signal(SIGPIPE)): the default
  *             action ends the program, status 143
  *   ignore    SIGTERM ignored: the host stops the guest after its grace
@@ -15,6 +17,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t taken;
@@ -76,6 +80,35 @@ static int wait_for_it(void)
 	return 0;
 }
 
+/* An event loop's way: the stop is one more descriptor to read. */
+static int event_loop(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, got;
+	struct signalfd_siginfo si;
+	int ep = epoll_create1(0), sfd, quiet[2];
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	if (ep < 0 || pipe(quiet) || sigprocmask(SIG_BLOCK, &set, NULL) ||
+	    (sfd = signalfd(-1, &set, 0)) < 0) {
+		puts("FAIL setting up");
+		return 1;
+	}
+	ev.data.fd = quiet[0];
+	epoll_ctl(ep, EPOLL_CTL_ADD, quiet[0], &ev);
+	ev.data.fd = sfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	ready();
+	if (epoll_wait(ep, &got, 1, -1) != 1 || got.data.fd != sfd ||
+	    read(sfd, &si, sizeof(si)) != sizeof(si)) {
+		puts("FAIL waiting");
+		return 1;
+	}
+	printf("signalfd read signal %u\n", si.ssi_signo);
+	return 0;
+}
+
 static _Noreturn void wait_forever(void)
 {
 	ready();
@@ -91,6 +124,8 @@ int main(int argc, char **argv)
 		return handler();
 	if (strcmp(mode, "sigwait") == 0)
 		return wait_for_it();
+	if (strcmp(mode, "signalfd") == 0)
+		return event_loop();
 	if (strcmp(mode, "default") == 0) {
 		signal(SIGPIPE, SIG_IGN);
 		wait_forever();
