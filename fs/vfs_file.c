@@ -8,6 +8,7 @@
  * reference goes, and its offset is updated under its own mutex (a mutex,
  * not a spinlock: the filesystem may block in between).
  */
+#define _GNU_SOURCE	/* FALLOC_FL_* */
 #include <errno.h>
 
 #include <fcntl.h>
@@ -378,6 +379,50 @@ int vfs_ftruncate(struct vfs_file *f, int64_t size)
 	if (!rc && vfs_shared_maps)
 		vfs_map_truncated(f, size);
 	return rc;
+}
+
+int vfs_fallocate(struct vfs_file *f, int mode, int64_t off, int64_t len)
+{
+	static const char zero;
+	struct stat st;
+	int rc;
+
+	if (accmode(f) == O_RDONLY)
+		return -EBADF;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		return -EOPNOTSUPP;
+	if ((rc = vfs_fstat(f, &st)))
+		return rc;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+		return -ESPIPE;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode) || !seekable(f))
+		return -ENODEV;
+	if (off > INT64_MAX - len)
+		return -EFBIG;
+	/* Space past the end is taken now, so that writes there cannot
+	 * fail for want of it: a byte in each of its pages (tmpfs) or
+	 * blocks (ext2, 4 KiB at most), as glibc's fallback does it.
+	 * Holes inside the file, and KEEP_SIZE's room past its end, are
+	 * left as they are: a write there takes its space then. */
+	int64_t end = off + len, at = st.st_size;
+
+	if ((mode & FALLOC_FL_KEEP_SIZE) || end <= at)
+		return 0;
+	while (at < end) {
+		int64_t next = (at | 4095) + 1;
+		int64_t last = next < end ? next - 1 : end - 1;
+
+		if ((rc = (int)vfs_pwrite(f, &zero, 1, last)) < 0) {
+			vfs_ftruncate(f, st.st_size);
+			return rc;
+		}
+		at = next;
+	}
+	return 0;
 }
 
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)

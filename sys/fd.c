@@ -2,7 +2,7 @@
 /*
  * Descriptors themselves: close, dup, dup2, dup3, fcntl (flags,
  * FD_CLOEXEC, record locks), ioctl, fstat, fstatfs, fsync,
- * fdatasync, ftruncate, getdents64, over the descriptor table (fs/fd.c)
+ * fdatasync, ftruncate, fallocate, getdents64, over the descriptor table (fs/fd.c)
  * and open files.
  *
  * Record locks follow POSIX for one process: a process never conflicts
@@ -283,6 +283,11 @@ static long read_dirents(struct vfs_file *f, char *buf, size_t n)
 		memcpy(d->d_name, ent.name, len + 1);
 		used += reclen;
 	}
+}
+
+SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
+{
+	return ON_FD(fd, f, vfs_fallocate(f, mode, off, len));
 }
 
 SYSCALL_DEFINE3(getdents64, int, fd, void *, buf, size_t, n)

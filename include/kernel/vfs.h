@@ -390,6 +390,10 @@ int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence);
 int vfs_fstat(struct vfs_file *f, struct stat *st);
 int vfs_fsync(struct vfs_file *f);
 int vfs_ftruncate(struct vfs_file *f, int64_t size);
+/* fallocate() of (len) bytes at (off): mode 0 makes the file at least
+ * off + len long with its space taken; FALLOC_FL_KEEP_SIZE checks and
+ * changes nothing; other modes are -EOPNOTSUPP. */
+int vfs_fallocate(struct vfs_file *f, int mode, int64_t off, int64_t len);
 int vfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a);
 /* fstatfs(): a file's filesystem; pipes, sockets and the console are
  * each on a pseudo-filesystem of their own, as on Linux. */
