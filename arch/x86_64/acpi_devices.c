@@ -13,16 +13,21 @@
  *		})
  *	}
  *
- * and, unlike with acpi=off, does not repeat them on the command line;
- * its Generic Event Device (_HID "ACPI0013", the power button) has only
- * the interrupt in its _CRS, its event register being an
+ * and, unlike with acpi=off, does not repeat them on the command line.
+ * A device's bytes run from its _HID to the next _HID; its _CRS there is
+ * decoded, with every length checked against the bytes that remain.
+ *
+ * Its Generic Event Device (_HID "ACPI0013", the power button) has only
+ * the interrupt in its _CRS: the event register its _EVT method reads is
  *
  *		OperationRegion (EREG, SystemMemory, ADDRESS, 0x04)
  *
- * A device's bytes run from its _HID to the next _HID; its _CRS there is
- * decoded, and its first SystemMemory region read where the _CRS has no
- * memory window, with every length checked against the bytes that
- * remain.
+ * and Cloud Hypervisor's (also "ACPI0013") is a byte of another device's
+ * (a generic container, _SB_.GEC_),
+ *
+ *		OperationRegion (GDST, SystemMemory, ADDRESS, One)
+ *
+ * which acpi_find_region() finds by name, wherever it is declared.
  */
 #include <string.h>
 
@@ -49,8 +54,10 @@ static const uint8_t any_hid[] = { '_', 'H', 'I', 'D' };
 static const uint8_t crs[] = { AML_NAME_OP, '_', 'C', 'R', 'S',
 			       AML_BUFFER_OP };
 
-static size_t find(const uint8_t *aml, size_t len, size_t from,
-		   const uint8_t *pat, size_t n)
+/* Not inlined: called from five places, at boot only. */
+static __attribute__((noinline)) size_t find(const uint8_t *aml, size_t len,
+					     size_t from, const uint8_t *pat,
+					     size_t n)
 {
 	for (size_t i = from; i + n <= len; i++)
 		if (memcmp(aml + i, pat, n) == 0)
@@ -129,26 +136,55 @@ static bool parse_crs(const uint8_t *p, size_t avail, struct acpi_dev *d)
 	return decode_resources(p + n + skip, pkg_len - n - skip, d);
 }
 
-/* The first SystemMemory OperationRegion in (p, n): its address into
- * (d), with the size of its register. */
-static void memory_region(const uint8_t *p, size_t n, struct acpi_dev *d)
+/* The AML integer at (p) (n bytes left): ZeroOp, OneOp or a Byte, Word,
+ * DWord or QWord constant, into (*v). Its size, or 0 if it is none. */
+static size_t aml_integer(const uint8_t *p, size_t n, uint64_t *v)
 {
-	/* ExtOpPrefix OpRegionOp NameSeg RegionSpace RegionOffset ... */
-	for (size_t i = 0; i + 8 <= n; i++) {
-		if (p[i] != AML_EXT_OP_PREFIX || p[i + 1] != AML_OP_REGION_OP ||
-		    p[i + 6] != REGION_SYSTEM_MEMORY)
-			continue;
-		const uint8_t *v = p + i + 8;
+	unsigned k;
+	size_t w;
 
-		if (p[i + 7] == AML_DWORD_PREFIX && n - i >= 12)
-			d->base = le32(v);
-		else if (p[i + 7] == AML_QWORD_PREFIX && n - i >= 16)
-			d->base = le32(v) | (uint64_t)le32(v + 4) << 32;
-		else
-			continue;
-		d->size = sizeof(uint32_t);
-		return;
+	*v = 0;
+	if (!n)
+		return 0;
+	if (p[0] <= 1) {	/* ZeroOp, OneOp */
+		*v = p[0];
+		return 1;
 	}
+	/* Byte, Word, DWord prefixes in a row, then QWord's after a gap. */
+	k = p[0] - AML_BYTE_PREFIX;
+	if (k > 4 || k == 3)
+		return 0;
+	w = k == 4 ? 8 : 1u << k;
+	if (n - 1 < w)
+		return 0;
+	memcpy(v, p + 1, w);	/* little-endian, as x86 */
+	return 1 + w;
+}
+
+bool acpi_find_region(const uint8_t *aml, size_t len, const char *name,
+		      struct acpi_dev *out)
+{
+	/* ExtOpPrefix OpRegionOp NameSeg RegionSpace RegionOffset
+	 * RegionLen */
+	uint8_t pat[6] = { AML_EXT_OP_PREFIX, AML_OP_REGION_OP };
+
+	memcpy(pat + 2, name, 4);
+	for (size_t at = 0; (at = find(aml, len, at, pat, sizeof(pat))) < len;
+	     at++) {
+		const uint8_t *p = aml + at + sizeof(pat);
+		size_t n = len - at - sizeof(pat), a, b;
+		uint64_t base, size;
+
+		if (!n || p[0] != REGION_SYSTEM_MEMORY ||
+		    !(a = aml_integer(p + 1, n - 1, &base)) ||
+		    !(b = aml_integer(p + 1 + a, n - 1 - a, &size)) || !base ||
+		    !size || size > UINT32_MAX)
+			continue;
+		out->base = base;
+		out->size = (uint32_t)size;
+		return true;
+	}
+	return false;
 }
 
 unsigned acpi_find_devices(const uint8_t *aml, size_t len, const char *hid,
@@ -170,9 +206,7 @@ unsigned acpi_find_devices(const uint8_t *aml, size_t len, const char *hid,
 		if (c == end || !parse_crs(aml + c + sizeof(crs),
 					   end - c - sizeof(crs), d))
 			continue;
-		if (!d->base)
-			memory_region(aml + at, end - at, d);
-		if (d->base && d->size && d->has_irq)
+		if ((d->base && d->size) || d->has_irq)
 			added++;
 	}
 	return added;

@@ -86,15 +86,14 @@ void platform_init(uint64_t rsdp)
 		vm_map(platform.sleep_control.address, 1, VM_WRITE | VM_DEVICE);
 }
 
-unsigned platform_devices(const char *hid, struct acpi_dev *out,
-			  unsigned max)
+bool platform_dsdt(const uint8_t **aml, size_t *len)
 {
 	unsigned hdr = sizeof(struct acpi_header);
 
 	/* The DSDT stayed mapped (read-only) since the platform was read. */
 	if (!platform.dsdt || !vm_is_mapped(platform.dsdt, platform.dsdt_len))
-		return 0;
-	return acpi_find_devices((const uint8_t *)(uintptr_t)platform.dsdt +
-					 hdr,
-				 platform.dsdt_len - hdr, hid, out, max);
+		return false;
+	*aml = (const uint8_t *)(uintptr_t)platform.dsdt + hdr;
+	*len = platform.dsdt_len - hdr;
+	return true;
 }

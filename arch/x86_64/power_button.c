@@ -4,9 +4,12 @@
  * guest to shut down (QEMU's system_powerdown, libvirt's shutdown, a
  * cloud's stop). Two kinds, as the firmware's tables say:
  *
- *  - hardware-reduced machines (QEMU microvm): the Generic Event Device,
- *    whose edge interrupt comes with its event register's power-down bit
- *    set (read, it clears itself);
+ *  - hardware-reduced machines: the Generic Event Device, whose edge
+ *    interrupt comes with its event register's power-down bit set (read,
+ *    it clears itself): on QEMU microvm a 32-bit register of the GED's
+ *    own, bit 1; on Cloud Hypervisor a byte of its generic event
+ *    controller (the region GDST), bit 3 (its ESCN method notifies the
+ *    power button for it);
  *  - the others (q35, pc): the fixed power button, a status bit in the
  *    PM1 event block (write 1 to clear) with its enable bit beside it,
  *    raised on the SCI, which is level-triggered: the status is cleared
@@ -29,7 +32,6 @@
 #include <arch/trap.h>
 #include <arch/x86.h>
 
-#define GED_POWER_DOWN	0x02	/* QEMU's ACPI_GED_PWR_DOWN_EVT */
 #define PM1_PWRBTN	0x0100	/* PWRBTN_STS and PWRBTN_EN */
 #define I8042_DATA	0x60
 #define I8042_STATUS	0x64
@@ -41,14 +43,30 @@
 #define CTRL_ALT_DEL_SET2	0x1411e071
 #define CTRL_ALT_DEL_SET1	0x1d38e053
 
+/* The GED's event register, the OperationRegion its _EVT method reads,
+ * and the power button's bit in it. */
+static const struct {
+	char region[4];		/* a NameSeg, no NUL */
+	uint8_t power_bit;
+} ged_kinds[] = {
+	{ "EREG", 0x02 },	/* QEMU: ACPI_GED_PWR_DOWN_EVT, 4 bytes */
+	{ "GDST", 0x08 },	/* Cloud Hypervisor: POWER_BUTTON_CHANGED,
+				 * 1 byte, which it answers at no other size */
+};
+
 static void (*on_press)(void);
-static volatile uint32_t *ged_events;
+static uintptr_t ged_events;
+static bool ged_wide;		/* 4 bytes, else 1 */
+static uint8_t ged_power_bit;
 
 static void ged_irq(struct trap_frame *tf, void *arg)
 {
+	uint32_t events = ged_wide ? *(volatile uint32_t *)ged_events
+				   : *(volatile uint8_t *)ged_events;
+
 	(void)tf;
 	(void)arg;
-	if (*ged_events & GED_POWER_DOWN)
+	if (events & ged_power_bit)
 		on_press();
 }
 
@@ -88,7 +106,10 @@ static int routed_button(int rc)
 
 __cold int power_button_start(void (*fn)(void))
 {
-	struct acpi_dev ged;
+	struct acpi_dev ged, reg;
+	const uint8_t *aml;
+	size_t len;
+	unsigned k = 0;
 	uint32_t gsi;
 	bool level;
 
@@ -98,10 +119,18 @@ __cold int power_button_start(void (*fn)(void))
 	gsi = ioapic_isa_gsi(KEYBOARD_IRQ, &level);
 	ioapic_route_handler(gsi, level, keyboard_irq);
 	if (platform.hw_reduced) {
-		if (!platform_devices(ACPI_HID_GED, &ged, 1) ||
-		    vm_map(ged.base, ged.size, VM_WRITE | VM_DEVICE))
+		if (!platform_dsdt(&aml, &len) ||
+		    !acpi_find_devices(aml, len, ACPI_HID_GED, &ged, 1) ||
+		    !ged.has_irq)
 			return -ENODEV;
-		ged_events = (volatile uint32_t *)(uintptr_t)ged.base;
+		while (!acpi_find_region(aml, len, ged_kinds[k].region, &reg))
+			if (++k == ARRAY_SIZE(ged_kinds))
+				return -ENODEV;
+		if (vm_map(reg.base, reg.size, VM_WRITE | VM_DEVICE))
+			return -ENODEV;
+		ged_events = (uintptr_t)reg.base;
+		ged_wide = reg.size >= 4;
+		ged_power_bit = ged_kinds[k].power_bit;
 		return routed_button(ioapic_route_handler(ged.gsi, false,
 							  ged_irq));
 	}

@@ -294,10 +294,14 @@ __cold int virtio_mmio_scan(void)
 			n += mmio_add(base, size, gsi);
 	}
 	struct acpi_dev devs[MMIO_MAX_DSDT];
-	unsigned nd = platform_devices(ACPI_HID_VIRTIO_MMIO, devs,
-				       MMIO_MAX_DSDT);
+	const uint8_t *aml;
+	size_t len;
+	unsigned nd = platform_dsdt(&aml, &len) ?
+			      acpi_find_devices(aml, len, ACPI_HID_VIRTIO_MMIO,
+						devs, MMIO_MAX_DSDT) : 0;
 
 	for (unsigned i = 0; i < nd; i++)
-		n += mmio_add(devs[i].base, devs[i].size, devs[i].gsi);
+		if (devs[i].size && devs[i].has_irq)
+			n += mmio_add(devs[i].base, devs[i].size, devs[i].gsi);
 	return n;
 }

@@ -279,24 +279,30 @@ struct acpi_dev {
 /*
  * Finds the devices whose _HID is the string (hid) (8 characters) in the
  * AML byte stream (aml, len) and stores up to (max) of them in (out):
- * each one's register window, from its _CRS buffer or else from the
- * first SystemMemory OperationRegion it declares (4 bytes), and the
- * interrupt its _CRS names. There is no AML interpreter: QEMU declares
- * them as plain Name()s, so a bounded byte-level match is enough. Only
- * devices with both are stored; returns how many.
+ * the register window and the interrupt their _CRS buffer names. There
+ * is no AML interpreter: QEMU declares them as plain Name()s, so a
+ * bounded byte-level match is enough. Devices with either are stored
+ * (size 0: no window; !has_irq: no interrupt): the caller takes those
+ * with what it needs. Returns how many.
  */
 unsigned acpi_find_devices(const uint8_t *aml, size_t len, const char *hid,
 			   struct acpi_dev *out, unsigned max);
 
+/* The OperationRegion in SystemMemory named (name) (a 4-character
+ * NameSeg) in (aml, len), wherever it is declared: its address and
+ * length into (out)'s base and size. False if there is none. */
+bool acpi_find_region(const uint8_t *aml, size_t len, const char *name,
+		      struct acpi_dev *out);
+
 /* What the callers look for: virtio-mmio transports, as QEMU microvm
  * lists them, and the Generic Event Device, how a hardware-reduced
- * machine (microvm) signals its power button. */
+ * machine (microvm, Cloud Hypervisor) signals its power button. */
 #define ACPI_HID_VIRTIO_MMIO	"LNRO0005"
 #define ACPI_HID_GED		"ACPI0013"
 
-/* platform.c: acpi_find_devices() over the DSDT the platform was read
- * from (it stays mapped); 0 without one. */
-unsigned platform_devices(const char *hid, struct acpi_dev *out,
-			  unsigned max);
+/* platform.c: the AML of the DSDT the platform was read from (it stays
+ * mapped), for acpi_find_devices() and acpi_find_region(); false
+ * without one. */
+bool platform_dsdt(const uint8_t **aml, size_t *len);
 
 #endif /* ARCH_ACPI_H */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The byte-level AML matchers (arch/x86_64/acpi_fadt.c's _S5 search and
- * PkgLength decoder, acpi_devices.c's device search) on a DSDT body
- * that is any bytes. fuzz_acpi reaches them too, behind a table walk;
- * here every input is AML, so the fuzzer spends its time on them.
+ * PkgLength decoder, acpi_devices.c's device and region searches) on a
+ * DSDT body that is any bytes. fuzz_acpi reaches them too, behind a
+ * table walk; here every input is AML, so the fuzzer spends its time on
+ * them.
  */
 #include <arch/acpi.h>
 
@@ -21,6 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(acpi_find_devices(data, size, ACPI_HID_VIRTIO_MMIO, devs,
 				     MAX_DEVS) <= MAX_DEVS);
 	FUZZ_CHECK(acpi_find_devices(data, size, ACPI_HID_GED, devs, 1) <= 1);
+	/* The GED's event register, by QEMU's and Cloud Hypervisor's
+	 * names: a region found is never empty nor at address zero. */
+	FUZZ_CHECK(!acpi_find_region(data, size, "EREG", devs) ||
+		   (devs[0].base && devs[0].size));
+	FUZZ_CHECK(!acpi_find_region(data, size, "GDST", devs) ||
+		   (devs[0].base && devs[0].size));
 	size_t n = acpi_aml_pkg_length(data, size, &len);
 
 	FUZZ_CHECK(n <= 4 && n <= size);

@@ -316,6 +316,13 @@ def firmware():
     # of every encoding size.
     put("aml", "s5", b"\x08_S5_\x12\x06\x04\x0a\x05\x00\x00\x00")
     put("aml", "pkglength-4", b"\xc0\xff\xff\xff")
+    # Cloud Hypervisor's GED (as tests/unit/test_acpi.c has it): its
+    # event register, OperationRegion (GDST, SystemMemory, DWord, One),
+    # in a container device, and the GED with only an interrupt.
+    put("aml", "cloud-hypervisor-ged",
+        b"\x5b\x80GDST\x00\x0c\x00\x40\xb0\xfe\x01"
+        b"\x08_HID\x0dACPI0013\x00\x08_CRS\x11\x0e\x0a\x0b"
+        b"\x89\x06\x00\x03\x01\x05\x00\x00\x00\x79\x00")
     put("aml", "empty", b"")
 
 

@@ -125,23 +125,34 @@ UNIT_TEST(acpi_microvm)
 	physmem_reset();
 }
 
-/* The devices with _HID (hid) in the DSDT the fixture's FADT names. */
-static unsigned fixture_devs(const char *name, const char *hid,
-			     struct acpi_dev *d, unsigned max)
+/* The AML of the DSDT the fixture's FADT names into (*aml, *len). */
+static bool fixture_dsdt(const char *name, const uint8_t **aml, size_t *len)
 {
 	struct platform_info pi;
 	uint64_t rsdp;
 
 	if (parse_fixture(name, &rsdp, &pi) != 0 || !pi.dsdt ||
 	    pi.dsdt_len < sizeof(struct acpi_header))
-		return ~0U;
+		return false;
 	const uint8_t *dsdt = physmem_map(pi.dsdt, pi.dsdt_len);
 
 	if (!dsdt)
+		return false;
+	*aml = dsdt + sizeof(struct acpi_header);
+	*len = pi.dsdt_len - sizeof(struct acpi_header);
+	return true;
+}
+
+/* The devices with _HID (hid) in the fixture's DSDT. */
+static unsigned fixture_devs(const char *name, const char *hid,
+			     struct acpi_dev *d, unsigned max)
+{
+	const uint8_t *aml;
+	size_t len;
+
+	if (!fixture_dsdt(name, &aml, &len))
 		return ~0U;
-	return acpi_find_devices(dsdt + sizeof(struct acpi_header),
-				     pi.dsdt_len - sizeof(struct acpi_header),
-				 hid, d, max);
+	return acpi_find_devices(aml, len, hid, d, max);
 }
 
 static unsigned fixture_mmio_devs(const char *name, struct acpi_dev *d,
@@ -174,17 +185,27 @@ UNIT_TEST(acpi_microvm_virtio_mmio_devices_from_the_dsdt)
 
 UNIT_TEST(acpi_microvm_generic_event_device)
 {
-	struct acpi_dev d[2];
+	struct acpi_dev d[2], reg;
+	const uint8_t *aml;
+	size_t len;
 
-	/* QEMU's GED: its event register (an OperationRegion, not in its
-	 * _CRS) and its interrupt, with or without virtio devices. */
+	/* QEMU's GED: its interrupt in its _CRS, no window there; its
+	 * event register an OperationRegion its _EVT reads, with or
+	 * without virtio devices. */
 	REQUIRE(fixture_devs("microvm-acpi", ACPI_HID_GED, d, 2) == 1);
-	CHECK_EQ(d[0].base, 0xfea00000);
-	CHECK_EQ(d[0].size, 4);
+	CHECK(d[0].has_irq);
 	CHECK_EQ(d[0].gsi, 9);
+	CHECK_EQ(d[0].size, 0);
+	REQUIRE(fixture_dsdt("microvm-acpi", &aml, &len));
+	REQUIRE(acpi_find_region(aml, len, "EREG", &reg));
+	CHECK_EQ(reg.base, 0xfea00000);
+	CHECK_EQ(reg.size, 4);
+	/* Cloud Hypervisor's name is not QEMU's. */
+	CHECK(!acpi_find_region(aml, len, "GDST", &reg));
 	physmem_reset();
-	REQUIRE(fixture_devs("microvm-acpi-virtio", ACPI_HID_GED, d, 2) == 1);
-	CHECK_EQ(d[0].base, 0xfea00000);
+	REQUIRE(fixture_dsdt("microvm-acpi-virtio", &aml, &len));
+	REQUIRE(acpi_find_region(aml, len, "EREG", &reg));
+	CHECK_EQ(reg.base, 0xfea00000);
 	physmem_reset();
 }
 
@@ -204,18 +225,94 @@ UNIT_TEST(acpi_generic_event_device_garbage_is_skipped)
 
 	CHECK_EQ(acpi_find_devices(good, sizeof(good), ACPI_HID_GED, &d, 1),
 		 1);
-	CHECK_EQ(d.base, 0xfea00000);
 	CHECK_EQ(d.gsi, 9);
-	/* Cut before the region's address ends: no device. */
-	for (size_t n = 0; n < sizeof(good) - 2; n++)
-		CHECK_EQ(acpi_find_devices(good, n, ACPI_HID_GED, &d, 1), 0);
+	REQUIRE(acpi_find_region(good, sizeof(good), "EREG", &d));
+	CHECK_EQ(d.base, 0xfea00000);
+	CHECK_EQ(d.size, 4);
+	for (size_t n = 0; n < sizeof(good); n++) {
+		/* Cut anywhere: never a window, and an interrupt only from
+		 * a whole _CRS; the region's length is its last byte. */
+		unsigned k = acpi_find_devices(good, n, ACPI_HID_GED, &d, 1);
+
+		CHECK(k == 0 || (d.size == 0 && n >= 35));
+		CHECK(!acpi_find_region(good, n, "EREG", &d));
+	}
 	/* A region in I/O space (1) is not the register. */
 	memcpy(aml, good, sizeof(good));
 	aml[41] = 0x01;
-	CHECK_EQ(acpi_find_devices(aml, sizeof(aml), ACPI_HID_GED, &d, 1), 0);
+	CHECK(!acpi_find_region(aml, sizeof(aml), "EREG", &d));
+	/* Nor one whose address or length is no integer. */
+	memcpy(aml, good, sizeof(good));
+	aml[42] = 0x0d;
+	CHECK(!acpi_find_region(aml, sizeof(aml), "EREG", &d));
+	memcpy(aml, good, sizeof(good));
+	aml[47] = 0x0f;
+	CHECK(!acpi_find_region(aml, sizeof(aml), "EREG", &d));
 	/* Nor a virtio-mmio transport. */
 	CHECK_EQ(acpi_find_devices(good, sizeof(good), ACPI_HID_VIRTIO_MMIO,
 				   &d, 1), 0);
+}
+
+UNIT_TEST(acpi_cloud_hypervisor_generic_event_device)
+{
+	/* Cloud Hypervisor's DSDT (devices/src/acpi.rs), in the encoding
+	 * of its AML writer: a generic container _SB_.GEC_ (_HID
+	 * EISAID("PNP0A06"), a DWord), whose one-byte region GDST is the
+	 * event register, then the GED _SB_.GED_ with only an interrupt
+	 * (edge, GSI 5) and an _EVT that calls GEC_'s ESCN. */
+	static const uint8_t dsdt[] = {
+		0x5b, 0x82, 0x48, 0x00, 0x2e, '_', 'S', 'B', '_', 'G', 'E',
+		'C', '_', 0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a,
+		0x06, 0x08, '_', 'U', 'I', 'D', 0x0d, 'G', 'E', 'C', 0x00,
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x1f, 0x0a, 0x1c,
+		/* DWord memory descriptor */
+		0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x40, 0xb0, 0xfe, 0x00, 0x40, 0xb0, 0xfe, 0x00, 0x00,
+		0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x79, 0x00,
+		/* OperationRegion (GDST, SystemMemory, 0xfeb04000, One) */
+		0x5b, 0x80, 'G', 'D', 'S', 'T', 0x00, 0x0c, 0x00, 0x40, 0xb0,
+		0xfe, 0x01,
+		/* Field (GDST, ByteAcc, NoLock, WriteAsZeros) { GDAT, 8 } */
+		0x5b, 0x81, 0x0b, 'G', 'D', 'S', 'T', 0x41, 'G', 'D', 'A', 'T',
+		0x08,
+		/* Device (_SB_.GED_) */
+		0x5b, 0x82, 0x37, 0x2e, '_', 'S', 'B', '_', 'G', 'E', 'D', '_',
+		0x08, '_', 'H', 'I', 'D', 0x0d, 'A', 'C', 'P', 'I', '0', '0',
+		'1', '3', 0x00, 0x08, '_', 'U', 'I', 'D', 0x00, 0x08, '_', 'C',
+		'R', 'S', 0x11, 0x0e, 0x0a, 0x0b, 0x89, 0x06, 0x00, 0x03,
+		0x01, 0x05, 0x00, 0x00, 0x00, 0x79, 0x00,
+		/* Method (_EVT, 1, Serialized) { \_SB_.GEC_.ESCN () } */
+		0x14, 0x12, '_', 'E', 'V', 'T', 0x09, 0x5c, 0x2f, 0x03, '_',
+		'S', 'B', '_', 'G', 'E', 'C', '_', 'E', 'S', 'C', 'N',
+	};
+	uint8_t aml[sizeof(dsdt)];
+	struct acpi_dev d[2], reg;
+
+	REQUIRE(acpi_find_devices(dsdt, sizeof(dsdt), ACPI_HID_GED, d, 2) ==
+		1);
+	CHECK(d[0].has_irq);
+	CHECK_EQ(d[0].gsi, 5);
+	CHECK_EQ(d[0].size, 0);
+	/* QEMU's register is not there; Cloud Hypervisor's is one byte. */
+	CHECK(!acpi_find_region(dsdt, sizeof(dsdt), "EREG", &reg));
+	REQUIRE(acpi_find_region(dsdt, sizeof(dsdt), "GDST", &reg));
+	CHECK_EQ(reg.base, 0xfeb04000);
+	CHECK_EQ(reg.size, 1);
+	/* A region above 4 GiB comes as a QWord; the length as a byte. */
+	static const uint8_t high[] = {
+		0x5b, 0x80, 'G', 'D', 'S', 'T', 0x00, 0x0e, 0x00, 0x10, 0x00,
+		0x00, 0x40, 0x00, 0x00, 0x00, 0x0a, 0x02,
+	};
+	REQUIRE(acpi_find_region(high, sizeof(high), "GDST", &reg));
+	CHECK_EQ(reg.base, 0x4000001000ULL);
+	CHECK_EQ(reg.size, 2);
+	/* A region at address zero, or of length zero, is none. */
+	memcpy(aml, dsdt, sizeof(dsdt));
+	memset(aml + 78, 0, 4);
+	CHECK(!acpi_find_region(aml, sizeof(aml), "GDST", &reg));
+	memcpy(aml, dsdt, sizeof(dsdt));
+	aml[82] = 0x00;
+	CHECK(!acpi_find_region(aml, sizeof(aml), "GDST", &reg));
 }
 
 UNIT_TEST(acpi_virtio_mmio_garbage_is_skipped)
