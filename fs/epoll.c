@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <kernel/compiler.h>
 #include <kernel/event_file.h>
@@ -393,15 +392,6 @@ static unsigned epoll_poll(struct vfs_file *f)
 		       VFS_POLL_IN | VFS_POLL_RDNORM : 0;
 }
 
-static int epoll_fstat(struct vfs_file *f, struct stat *st)
-{
-	(void)f;
-	memset(st, 0, sizeof(*st));
-	st->st_mode = 0600;	/* an anonymous inode, no type bits */
-	st->st_nlink = 1;
-	return 0;
-}
-
 static int epoll_close(struct vfs_file *f)
 {
 	struct epoll *ep = f->priv;
@@ -432,7 +422,7 @@ static int epoll_close(struct vfs_file *f)
 
 static const struct vfs_file_ops epoll_ops = {
 	.poll = epoll_poll,
-	.fstat = epoll_fstat,
+	.fstat = vfs_anon_fstat,
 	.close = epoll_close,
 };
 

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <kernel/event_file.h>
 #include <kernel/heap.h>
@@ -103,15 +102,6 @@ static unsigned eventfd_poll(struct vfs_file *f)
 	return r;
 }
 
-static int eventfd_fstat(struct vfs_file *f, struct stat *st)
-{
-	(void)f;
-	memset(st, 0, sizeof(*st));
-	st->st_mode = 0600;	/* an anonymous inode, no type bits */
-	st->st_nlink = 1;
-	return 0;
-}
-
 static int eventfd_close(struct vfs_file *f)
 {
 	heap_free(f->priv);
@@ -122,7 +112,7 @@ static const struct vfs_file_ops eventfd_ops = {
 	.read = eventfd_read,
 	.write = eventfd_write,
 	.poll = eventfd_poll,
-	.fstat = eventfd_fstat,
+	.fstat = vfs_anon_fstat,
 	.close = eventfd_close,
 };
 

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <kernel/compiler.h>
 #include <kernel/event_file.h>
@@ -173,15 +172,6 @@ static unsigned timerfd_poll(struct vfs_file *f)
 		       VFS_POLL_IN | VFS_POLL_RDNORM : 0;
 }
 
-static int timerfd_fstat(struct vfs_file *f, struct stat *st)
-{
-	(void)f;
-	memset(st, 0, sizeof(*st));
-	st->st_mode = 0600;	/* an anonymous inode, no type bits */
-	st->st_nlink = 1;
-	return 0;
-}
-
 static int timerfd_close(struct vfs_file *f)
 {
 	struct timerfd *t = f->priv;
@@ -194,7 +184,7 @@ static int timerfd_close(struct vfs_file *f)
 static const struct vfs_file_ops timerfd_ops = {
 	.read = timerfd_read,
 	.poll = timerfd_poll,
-	.fstat = timerfd_fstat,
+	.fstat = vfs_anon_fstat,
 	.close = timerfd_close,
 };
 

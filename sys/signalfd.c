@@ -22,7 +22,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 
 #include <kernel/compiler.h>
 #include <kernel/fd.h>
@@ -148,15 +147,6 @@ static unsigned signalfd_poll(struct vfs_file *f)
 	return pending(f->priv) ? READY : 0;
 }
 
-static int signalfd_fstat(struct vfs_file *f, struct stat *st)
-{
-	(void)f;
-	memset(st, 0, sizeof(*st));
-	st->st_mode = 0600;	/* an anonymous inode, no type bits */
-	st->st_nlink = 1;
-	return 0;
-}
-
 static int signalfd_close(struct vfs_file *f)
 {
 	struct signalfd *s = f->priv;
@@ -175,7 +165,7 @@ static int signalfd_close(struct vfs_file *f)
 static const struct vfs_file_ops signalfd_ops = {
 	.read = signalfd_read,
 	.poll = signalfd_poll,
-	.fstat = signalfd_fstat,
+	.fstat = vfs_anon_fstat,
 	.close = signalfd_close,
 };
 

@@ -388,6 +388,10 @@ ssize_t vfs_writev(struct vfs_file *f, const struct iovec *iov, int n,
  * rewinds it. */
 int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence);
 int vfs_fstat(struct vfs_file *f, struct stat *st);
+/* The fstat op of files with no inode of their own (epoll, eventfd,
+ * timerfd, signalfd): Linux's anonymous inode, mode 0600 without a
+ * type. */
+int vfs_anon_fstat(struct vfs_file *f, struct stat *st);
 int vfs_fsync(struct vfs_file *f);
 int vfs_ftruncate(struct vfs_file *f, int64_t size);
 /* fallocate() of (len) bytes at (off): mode 0 makes the file at least
