@@ -206,6 +206,13 @@ static long ioctl_file(struct vfs_file *f, unsigned long req, void *arg)
 		return bytes_readable(f, &st, arg);
 	if (is_terminal_request(req))
 		return tty ? terminal_ioctl(req, arg) : -ENOTTY;
+	/* The interface requests, where <net/if.h> linked them. */
+	if (netif_ioctl && S_ISSOCK(st.st_mode)) {
+		long rc = netif_ioctl(req, arg);
+
+		if (rc != -ENOTTY)
+			return rc;
+	}
 	return f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
 }
 

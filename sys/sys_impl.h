@@ -113,6 +113,10 @@ bool user_writable(void *p, size_t n);
  * -ENAMETOOLONG (VFS_PATH_MAX bytes or more), or -ENOENT for "". */
 int user_path(const char *path);
 
+/* netif_ioctl.c, where <net/if.h> links it: the interface requests
+ * (SIOCGIF*) on a socket, -ENOTTY for the others. */
+int netif_ioctl(unsigned long req, void *arg) __attribute__((__weak__));
+
 /* fd_io.c: (rc) of a write to (fd), after raising SIGPIPE in the caller
  * if it is -EPIPE (a pipe or stream socket whose other end is gone). */
 long sys_epipe(int fd, long rc);
