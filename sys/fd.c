@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Descriptors themselves: close, dup, dup2, dup3, fcntl (flags,
- * FD_CLOEXEC, record locks), ioctl, fstat, fstatfs, fsync,
- * fdatasync, ftruncate, fallocate, getdents64, over the descriptor table (fs/fd.c)
- * and open files.
+ * FD_CLOEXEC, record locks), ioctl, fstat, fstatfs, fsync, fdatasync,
+ * ftruncate, fallocate, fadvise64, readahead, sync_file_range,
+ * getdents64, over the descriptor table (fs/fd.c) and open files.
  *
  * Record locks follow POSIX for one process: a process never conflicts
  * with its own locks, and here there is only one, so F_SETLK and F_SETLKW
@@ -295,6 +295,67 @@ static long read_dirents(struct vfs_file *f, char *buf, size_t n)
 SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
 {
 	return ON_FD(fd, f, vfs_fallocate(f, mode, off, len));
+}
+
+/* Whether (f) is a pipe or a socket: ESPIPE for the calls that take
+ * file ranges. */
+static bool is_stream(struct vfs_file *f)
+{
+	struct stat st;
+
+	return vfs_fstat(f, &st) == 0 &&
+	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* Advice on how a range will be read: taken and ignored (every file
+ * system here reads what is asked when it is asked), once checked as
+ * Linux checks it. */
+static long advise(struct vfs_file *f, int64_t len, int advice)
+{
+	if (is_stream(f))
+		return -ESPIPE;
+	return len < 0 || advice < POSIX_FADV_NORMAL ||
+			       advice > POSIX_FADV_NOREUSE ? -EINVAL : 0;
+}
+
+SYSCALL_DEFINE4(fadvise64, int, fd, int64_t, off, int64_t, len, int, advice)
+{
+	return ON_FD(fd, f, advise(f, len, advice));
+}
+
+/* readahead(): nothing to start early, for a file open for reading. */
+static long read_ahead(struct vfs_file *f)
+{
+	struct stat st;
+
+	if ((f->flags & VFS_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	return vfs_fstat(f, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -EINVAL;
+}
+
+SYSCALL_DEFINE3(readahead, int, fd, int64_t, off, size_t, count)
+{
+	return ON_FD(fd, f, read_ahead(f));
+}
+
+/* sync_file_range(): the whole file written back when any of it is
+ * asked for (the file systems sync files, not ranges). */
+static long sync_range(struct vfs_file *f, unsigned flags)
+{
+	if (is_stream(f))
+		return -ESPIPE;
+	return flags ? vfs_fsync(f) : 0;
+}
+
+SYSCALL_DEFINE4(sync_file_range, int, fd, int64_t, off, int64_t, n,
+		unsigned, flags)
+{
+	/* SYNC_FILE_RANGE_WAIT_BEFORE, _WRITE, _WAIT_AFTER (<fcntl.h>
+	 * names them with _GNU_SOURCE, which renames struct dirent64). */
+	if (flags & ~7u ||
+	    off < 0 || n < 0 || off > INT64_MAX - n)
+		return -EINVAL;
+	return ON_FD(fd, f, sync_range(f, flags));
 }
 
 SYSCALL_DEFINE3(getdents64, int, fd, void *, buf, size_t, n)

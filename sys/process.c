@@ -4,9 +4,11 @@
  * uname, sysinfo, the resource limits, getrandom, prctl. There is one
  * process, whose id is 1, started by the kernel (parent 0), running as
  * root until it says otherwise: setuid() and friends change the ids the
- * process reports (nothing here checks permissions). fork, vfork, execve,
- * wait4 and friends are absent, so musl answers them ENOSYS and system()
- * and popen() fail cleanly.
+ * process reports (nothing here checks permissions). fork, vfork and
+ * execve are absent, so musl answers them ENOSYS and system() and popen()
+ * fail cleanly; wait4 and waitid answer what Linux says to a process
+ * that has no children, ECHILD (a server that reaps children in its
+ * SIGCHLD handler or main loop ends that loop as it would on Linux).
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
@@ -205,6 +208,33 @@ SYSCALL_DEFINE2(setgroups, size_t, n, const unsigned *, list)
 
 static char hostname[65] = "toro";
 static char domainname[65] = "(none)";
+
+/* Linux's own flags of whom to wait for: __WNOTHREAD, __WALL, __WCLONE. */
+#define WAIT_WHOM	0xe0000000u
+#define P_PIDFD		3
+
+SYSCALL_DEFINE4(wait4, int, pid, int *, status, int, options,
+		struct rusage *, ru)
+{
+	if ((unsigned)options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_WHOM))
+		return -EINVAL;
+	return -ECHILD;
+}
+
+SYSCALL_DEFINE5(waitid, int, which, int, id, siginfo_t *, info, int,
+		options, struct rusage *, ru)
+{
+	unsigned kinds = WEXITED | WSTOPPED | WCONTINUED;
+
+	if ((unsigned)options & ~(WNOHANG | WNOWAIT | kinds | WAIT_WHOM) ||
+	    !(options & kinds) ||
+	    (which != P_ALL && which != P_PID && which != P_PGID &&
+	     which != P_PIDFD) ||
+	    (which == P_PID && id <= 0))
+		return -EINVAL;
+	/* No descriptor is a process's (pidfd_open() is ENOSYS). */
+	return which == P_PIDFD ? -EBADF : -ECHILD;
+}
 
 SYSCALL_DEFINE1(uname, struct utsname *, u)
 {
