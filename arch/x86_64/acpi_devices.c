@@ -54,10 +54,8 @@ static const uint8_t any_hid[] = { '_', 'H', 'I', 'D' };
 static const uint8_t crs[] = { AML_NAME_OP, '_', 'C', 'R', 'S',
 			       AML_BUFFER_OP };
 
-/* Not inlined: called from five places, at boot only. */
-static __attribute__((noinline)) size_t find(const uint8_t *aml, size_t len,
-					     size_t from, const uint8_t *pat,
-					     size_t n)
+static size_t find(const uint8_t *aml, size_t len, size_t from,
+		   const uint8_t *pat, size_t n)
 {
 	for (size_t i = from; i + n <= len; i++)
 		if (memcmp(aml + i, pat, n) == 0)
