@@ -421,6 +421,10 @@ int vfs_fallocate(struct vfs_file *f, int mode, int64_t off, int64_t len)
 
 	if ((mode & FALLOC_FL_KEEP_SIZE) || end <= at)
 		return 0;
+	/* On an O_APPEND file a host file system (virtio-fs) would put
+	 * the bytes at the end, not where asked: the size alone there. */
+	if (f->flags & O_APPEND)
+		return vfs_ftruncate(f, end);
 	while (at < end) {
 		int64_t next = (at | 4095) + 1;
 		int64_t last = next < end ? next - 1 : end - 1;

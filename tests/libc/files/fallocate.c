@@ -2,7 +2,8 @@
 /* posix_fallocate() and fallocate(): the file grows to the end asked
  * for, zeros past its old end and its data kept; a range inside it, or
  * FALLOC_FL_KEEP_SIZE, leaves the size alone; then the errors Linux
- * gives (bad ranges, a read-only descriptor, a pipe). */
+ * gives (bad ranges, a read-only descriptor, a pipe); an O_APPEND file
+ * grows as any other. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <string.h>
@@ -70,6 +71,17 @@ int test_fallocate(void)
 	printf("too far: %d\n", posix_fallocate(fd, 0x7fffffffffffff00LL,
 						0x1000));
 	close(fd);
+
+	/* An O_APPEND file grows where asked too, and appends still go to
+	 * its end. */
+	int ap = open("falloc", O_WRONLY | O_APPEND);
+
+	CHECK(ap >= 0);
+	rc = posix_fallocate(ap, 30000, 1000);
+	printf("append: %d size %lld\n", rc, size_of(ap));
+	CHECK(write(ap, "!", 1) == 1);
+	printf("appended: size %lld\n", size_of(ap));
+	close(ap);
 
 	int ro = open("falloc", O_RDONLY);
 
