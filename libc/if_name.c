@@ -14,9 +14,8 @@ unsigned if_nametoindex(const char *name)
 {
 	struct netif_info i;
 
-	for (unsigned pos = 0; netif_info(pos, &i) == 0; pos++)
-		if (!strncmp(i.name, name, IF_NAMESIZE))
-			return i.index;
+	if (netif_info_find(name, 0, &i) == 0)
+		return i.index;
 	errno = ENODEV;
 	return 0;
 }
@@ -25,9 +24,8 @@ char *if_indextoname(unsigned index, char *name)
 {
 	struct netif_info i;
 
-	for (unsigned pos = 0; netif_info(pos, &i) == 0; pos++)
-		if (i.index == index)
-			return strcpy(name, i.name);
+	if (index && netif_info_find(NULL, index, &i) == 0)
+		return strcpy(name, i.name);
 	errno = ENXIO;
 	return NULL;
 }

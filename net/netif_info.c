@@ -66,6 +66,15 @@ static void describe(const struct netif *n, unsigned eth,
 #endif
 }
 
+int netif_info_find(const char *name, unsigned index, struct netif_info *out)
+{
+	for (unsigned pos = 0; netif_info(pos, out) == 0; pos++)
+		if (name ? strncmp(out->name, name, NETIF_INFO_NAME_MAX) == 0
+			 : out->index == index)
+			return 0;
+	return -ENODEV;
+}
+
 int netif_info(unsigned pos, struct netif_info *out)
 {
 	unsigned eth = 0, seen = 0;

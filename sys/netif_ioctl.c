@@ -25,15 +25,6 @@
 
 const char toro_if_ioctls;
 
-/* The interface named (name) (IFNAMSIZ bytes, maybe without a NUL). */
-static int by_name(const char *name, struct netif_info *i)
-{
-	for (unsigned pos = 0; netif_info(pos, i) == 0; pos++)
-		if (strncmp(i->name, name, IFNAMSIZ) == 0)
-			return 0;
-	return -ENODEV;
-}
-
 static void put_v4(struct sockaddr *sa, const uint8_t ip[4])
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)sa;
@@ -95,14 +86,13 @@ int netif_ioctl(unsigned long req, void *arg)
 	if (!user_writable(r, sizeof(*r)))
 		return -EFAULT;
 	if (req == SIOCGIFNAME) {
-		for (unsigned pos = 0; netif_info(pos, &i) == 0; pos++)
-			if ((int)i.index == r->ifr_ifindex) {
-				memcpy(r->ifr_name, i.name, IFNAMSIZ);
-				return 0;
-			}
-		return -ENODEV;
+		if (r->ifr_ifindex <= 0 ||
+		    (rc = netif_info_find(NULL, (unsigned)r->ifr_ifindex, &i)))
+			return -ENODEV;
+		memcpy(r->ifr_name, i.name, IFNAMSIZ);
+		return 0;
 	}
-	if ((rc = by_name(r->ifr_name, &i)))
+	if ((rc = netif_info_find(r->ifr_name, 0, &i)))
 		return rc;
 	switch (req) {
 	case SIOCGIFFLAGS:

@@ -56,18 +56,22 @@ static uint64_t pending(const struct signalfd *s)
 	return signal_pending_here() & READ_ONCE(s->mask);
 }
 
+/* A signal of (s) is pending: its readers and pollers hear of it. */
+static void wake(struct signalfd *s)
+{
+	bool irq = waitq_lock(&s->wait);
+
+	waitq_wake_all(&s->wait);
+	waitq_unlock(&s->wait, irq);
+	vfs_file_notify(s->file, READY);
+}
+
 void signalfd_notify(int sig)
 {
 	spin_lock(&files_lock);
-	for (struct signalfd *s = files; s; s = s->next) {
-		if (!(s->mask & BIT(sig)))
-			continue;
-		bool irq = waitq_lock(&s->wait);
-
-		waitq_wake_all(&s->wait);
-		waitq_unlock(&s->wait, irq);
-		vfs_file_notify(s->file, READY);
-	}
+	for (struct signalfd *s = files; s; s = s->next)
+		if (s->mask & BIT(sig))
+			wake(s);
 	spin_unlock(&files_lock);
 }
 
@@ -181,12 +185,8 @@ static long set_mask(struct vfs_file *f, int fd, uint64_t mask)
 
 	s->mask = mask;
 	spin_unlock_irqrestore(&files_lock, irq);
-	if (pending(s)) {
-		irq = waitq_lock(&s->wait);
-		waitq_wake_all(&s->wait);
-		waitq_unlock(&s->wait, irq);
-		vfs_file_notify(f, READY);
-	}
+	if (pending(s))
+		wake(s);
 	return fd;
 }
 

@@ -42,4 +42,9 @@ struct netif_info {
  * (out): 0, or -ENODEV past the last one. */
 int netif_info(unsigned pos, struct netif_info *out);
 
+/* The interface named (name) (at most NETIF_INFO_NAME_MAX bytes, a NUL
+ * not needed), or numbered (index) when (name) is NULL, into (out): 0,
+ * or -ENODEV. */
+int netif_info_find(const char *name, unsigned index, struct netif_info *out);
+
 #endif /* KERNEL_NETIF_INFO_H */
