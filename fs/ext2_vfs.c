@@ -478,8 +478,10 @@ static int open_locked(struct ext2_fs *fs, const char *path, int flags,
 			rc = add_name(fs, dino, &dir, name, len, ino, &in);
 	} else if (rc == 0 && S_ISLNK(in.i_mode)) {
 		rc = -ELOOP;	/* the VFS follows links; O_NOFOLLOW */
+	} else if (rc == 0 && S_ISFIFO(in.i_mode)) {
+		return VFS_OPEN_FIFO;
 	} else if (rc == 0 && !S_ISREG(in.i_mode) && !S_ISDIR(in.i_mode)) {
-		rc = -ENXIO;	/* devices, FIFOs, sockets: not here */
+		rc = -ENXIO;	/* devices, sockets: not here */
 	} else if (rc == 0 && (flags & O_TRUNC) && S_ISREG(in.i_mode) &&
 		   (flags & VFS_ACCMODE) != O_RDONLY) {
 		rc = truncate_ino(fs, ino, 0);

@@ -136,8 +136,10 @@ static int initrd_open(struct vfs_mount *m, const char *path, int flags,
 		break;
 	case S_IFLNK:
 		return -ELOOP;
+	case S_IFIFO:
+		return VFS_OPEN_FIFO;
 	default:
-		return -ENXIO;	/* device nodes, FIFOs: nothing behind them */
+		return -ENXIO;	/* device nodes: nothing behind them */
 	}
 	f->priv = (void *)n;
 	return 0;

@@ -25,6 +25,9 @@ struct pipe_buf {
 	bool reader, writer;		/* whether each end still works */
 	unsigned refs;			/* ends not closed yet */
 	struct vfs_file *rfile, *wfile;	/* to notify, or NULL */
+	/* Or, for a FIFO's many files, this (pipe_buf_set_notify()). */
+	void (*notify)(void *arg, unsigned rd, unsigned wr);
+	void *notify_arg;
 };
 
 struct pipe_buf *pipe_buf_new(void)
@@ -68,6 +71,8 @@ static unsigned poll_write(const struct pipe_buf *p)
 static void changed(struct pipe_buf *p, unsigned rd, unsigned wr)
 {
 	waitq_wake_all(&p->wait);
+	if (p->notify && (rd || wr))
+		p->notify(p->notify_arg, rd, wr);
 	if (p->rfile && rd)
 		vfs_file_notify(p->rfile, rd);
 	if (p->wfile && wr)
@@ -104,6 +109,29 @@ void pipe_buf_set_files(struct pipe_buf *p, struct vfs_file *reader,
 
 	p->rfile = reader;
 	p->wfile = writer;
+	waitq_unlock(&p->wait, irq);
+}
+
+void pipe_buf_set_notify(struct pipe_buf *p,
+			 void (*notify)(void *arg, unsigned rd, unsigned wr),
+			 void *arg)
+{
+	bool irq = waitq_lock(&p->wait);
+
+	p->notify = notify;
+	p->notify_arg = arg;
+	waitq_unlock(&p->wait, irq);
+}
+
+void pipe_buf_reopen(struct pipe_buf *p, bool reader)
+{
+	bool irq = waitq_lock(&p->wait);
+
+	if (reader)
+		p->reader = true;
+	else
+		p->writer = true;
+	p->refs++;
 	waitq_unlock(&p->wait, irq);
 }
 

@@ -422,6 +422,9 @@ static int tmpfs_open(struct vfs_mount *m, const char *path, int flags,
 	} else if (S_ISLNK(n->in->mode)) {
 		rc = -ELOOP;	/* the VFS follows links before */
 		goto out;
+	} else if (S_ISFIFO(n->in->mode)) {
+		rc = VFS_OPEN_FIFO;
+		goto out;
 	} else if ((flags & O_TRUNC) && !is_dir(n) &&
 		   (flags & VFS_ACCMODE) != O_RDONLY) {
 		resize(n->in, 0);	/* shrinking cannot fail */

@@ -285,7 +285,7 @@ int vfs_mkdir(const char *path, mode_t mode)
 
 int vfs_mknod(const char *path, mode_t mode)
 {
-	if ((mode & S_IFMT) != S_IFSOCK)
+	if ((mode & S_IFMT) != S_IFSOCK && (mode & S_IFMT) != S_IFIFO)
 		return -EPERM;
 	return make_name(path, mode, false);
 }

@@ -75,6 +75,13 @@ ssize_t vfs_map_file_io(struct vfs_file *f, void *buf, size_t n,
 void vfs_map_truncated(struct vfs_file *f, int64_t size) __weak;
 int vfs_map_write_back(struct vfs_file *f) __weak;
 
+/* fifo.c's, set by its vfs_mkfifo() (so that an image whose mknod() is
+ * never called keeps none of it), else NULL: opens (f), whose node (st)
+ * a filesystem said is a FIFO, with the open() (flags), waiting for the
+ * other side as Linux does. 0 or -errno, (f) then left as it was. */
+extern int (*vfs_fifo_open)(struct vfs_file *f, const struct stat *st,
+			    int flags);
+
 /* tmp_auto.c, for the automatic mounts (/tmp, shm_auto.c's /dev/shm):
  * whether one is wanted at (path) (toro.root is not "none" and (path)
  * is not a writable directory already); and mounting

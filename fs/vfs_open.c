@@ -53,9 +53,31 @@ static int read_only_flags(struct vfs_lookup *lk, int flags)
 		return -EEXIST;
 	if (S_ISDIR(st.st_mode) && (flags & VFS_ACCMODE) != O_RDONLY)
 		return -EISDIR;
+	if (S_ISFIFO(st.st_mode))	/* written in memory, not on the fs */
+		return flags & ~(O_CREAT | O_TRUNC);
 	if ((flags & VFS_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
 		return -EROFS;
 	return flags & ~O_CREAT;
+}
+
+int (*vfs_fifo_open)(struct vfs_file *f, const struct stat *st, int flags);
+
+/* The FIFO (lk) names, as (f) (fs/fifo.c), once a FIFO was made. */
+static int open_fifo(struct vfs_lookup *lk, int flags, struct vfs_file *f)
+{
+	int (*fifo_open)(struct vfs_file *, const struct stat *, int) =
+		__atomic_load_n(&vfs_fifo_open, __ATOMIC_ACQUIRE);
+	struct stat st;
+	int rc;
+
+	if (!fifo_open)
+		return -ENXIO;
+	if (lk->dir || (flags & O_DIRECTORY))
+		return -ENOTDIR;	/* before waiting for a writer */
+	rc = vfs_lookup_stat(lk, &st);
+	if (rc == 0 && !S_ISFIFO(st.st_mode))
+		rc = -ENXIO;	/* it changed since */
+	return rc ? rc : fifo_open(f, &st, flags);
 }
 
 static int open_path(const char *path, int flags, mode_t mode,
@@ -94,6 +116,8 @@ static int open_path(const char *path, int flags, mode_t mode,
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
 	f->refs = 1;
 	rc = m->ops->open(m, lk->rel, fs_flags, mode, f);
+	if (rc == VFS_OPEN_FIFO)
+		rc = open_fifo(lk, flags, f);
 	if (rc)
 		goto err_file;
 	if (!f->ops) {
@@ -120,7 +144,8 @@ static int open_path(const char *path, int flags, mode_t mode,
 	/* The file keeps the mount's user reference the lookup took. */
 	heap_free(lk);
 	*out = f;
-	if (vfs_shared_maps && flags & O_TRUNC && accmode(f) != O_RDONLY)
+	if (vfs_shared_maps && flags & O_TRUNC && accmode(f) != O_RDONLY &&
+	    f->mnt)	/* not a FIFO */
 		vfs_map_truncated(f, 0);	/* emptied by the open */
 	return 0;
 

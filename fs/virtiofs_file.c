@@ -198,8 +198,10 @@ __cold int virtiofs_open(struct vfs_mount *m, const char *path, int flags,
 		rc = -ENOTDIR;
 	else if (S_ISLNK(e.attr.mode))
 		rc = -ELOOP;	/* the VFS follows links; O_NOFOLLOW */
+	else if (S_ISFIFO(e.attr.mode))
+		rc = VFS_OPEN_FIFO;	/* a pipe in the guest, as on Linux */
 	else if (!S_ISREG(e.attr.mode))
-		rc = -ENXIO;	/* no devices or FIFOs behind host nodes */
+		rc = -ENXIO;	/* no devices behind host nodes */
 	else
 		rc = open_node(fs, e.nodeid, flags, f);
 	if (rc)

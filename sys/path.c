@@ -352,7 +352,7 @@ SYSCALL_DEFINE5(linkat, int, olddir, const char *, from, int, newdir,
 	return link_at(olddir, from, newdir, to, flags);
 }
 
-/* A regular file (empty) or a socket's name; devices and FIFOs cannot be
+/* A regular file (empty), a socket's name or a FIFO; devices cannot be
  * made here (EPERM, as for an unprivileged process on Linux). */
 static long mknod_path(const char *path, mode_t mode)
 {
@@ -370,6 +370,8 @@ static long mknod_path(const char *path, mode_t mode)
 		return rc;
 	case S_IFSOCK:
 		return vfs_mknod(path, mode);
+	case S_IFIFO:
+		return vfs_mkfifo(path, mode);
 	case S_IFDIR:
 		return -EINVAL;
 	default:

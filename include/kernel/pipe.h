@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Byte channels inside the program (fs/pipe_buf.c, fs/pipe.c): the buffer
- * under pipe() and under AF_UNIX stream sockets. One buffer carries bytes
- * one way; each end is an open file, told apart as the reading and the
- * writing file, which the buffer notifies (vfs_file_notify()) when what
- * they can do may have grown. Blocking reads and writes park the caller
- * until they can go on, the other end goes, their deadline passes or the
- * thread is interrupted.
+ * under pipe(), FIFOs (fs/fifo.c) and AF_UNIX stream sockets. One buffer
+ * carries bytes one way; each end is an open file, told apart as the
+ * reading and the writing file, which the buffer notifies
+ * (vfs_file_notify()) when what they can do may have grown. Blocking
+ * reads and writes park the caller until they can go on, the other end
+ * goes, their deadline passes or the thread is interrupted.
  */
 #ifndef KERNEL_PIPE_H
 #define KERNEL_PIPE_H
@@ -35,6 +35,17 @@ void pipe_buf_set_files(struct pipe_buf *p, struct vfs_file *reader,
 			struct vfs_file *writer);
 void pipe_buf_close_reader(struct pipe_buf *p);
 void pipe_buf_close_writer(struct pipe_buf *p);
+
+/* For a FIFO (fs/fifo.c), whose sides may have many files each and
+ * close and open again: (notify)(arg, rd, wr) is told, under the
+ * buffer's lock, what happened to the reading side (rd) and to the
+ * writing side (wr), in place of the two files' notifications; a side
+ * closed above works again, holding the buffer once more (the other
+ * side must still hold it). */
+void pipe_buf_set_notify(struct pipe_buf *p,
+			 void (*notify)(void *arg, unsigned rd, unsigned wr),
+			 void *arg);
+void pipe_buf_reopen(struct pipe_buf *p, bool reader);
 
 /* shutdown(): the side stops working (reads see end-of-file, writes
  * fail with -EPIPE) but keeps its hold on the buffer until it is closed

@@ -116,6 +116,9 @@ struct vfs_file_ops {
 	const struct socket_ops *socket;
 };
 
+/* What a filesystem's open returns for a FIFO node. */
+#define VFS_OPEN_FIFO	1
+
 struct vfs_fs_ops {
 	/* Opens (path) with the open() (flags) (O_CREAT etc. included) and
 	 * (mode) for a file it creates; fills in f->ops and f->priv. A
@@ -123,13 +126,15 @@ struct vfs_fs_ops {
 	 * readdir, a non-directory one without: that is how the VFS tells
 	 * them apart (read() on a directory is -EISDIR, O_DIRECTORY on a
 	 * file -ENOTDIR). On a read-only mount the VFS never passes write
-	 * access, O_TRUNC or O_CREAT for a missing file. */
+	 * access, O_TRUNC or O_CREAT for a missing file, but for a FIFO.
+	 * A FIFO node: VFS_OPEN_FIFO, (f) left alone, and the VFS opens
+	 * the pipe (fs/fifo.c). */
 	int (*open)(struct vfs_mount *m, const char *path, int flags,
 		    mode_t mode, struct vfs_file *f);
 	int (*stat)(struct vfs_mount *m, const char *path, struct stat *st);
 	int (*mkdir)(struct vfs_mount *m, const char *path, mode_t mode);
 	/* A node of (mode)'s type that holds no data (S_IFSOCK: the name
-	 * of an AF_UNIX socket). Optional. */
+	 * of an AF_UNIX socket; S_IFIFO). Optional. */
 	int (*mknod)(struct vfs_mount *m, const char *path, mode_t mode);
 	int (*rmdir)(struct vfs_mount *m, const char *path);
 	int (*unlink)(struct vfs_mount *m, const char *path);
@@ -326,8 +331,11 @@ static inline int vfs_lstat(const char *path, struct stat *st)
 	return vfs_stat_follow(path, st, false);
 }
 int vfs_mkdir(const char *path, mode_t mode);
-/* (mode) with its type: S_IFSOCK only. */
+/* (mode) with its type: S_IFSOCK or S_IFIFO. */
 int vfs_mknod(const char *path, mode_t mode);
+/* fs/fifo.c: a FIFO named (path), as mknod() of one, which links what
+ * opens FIFOs into the image. */
+int vfs_mkfifo(const char *path, mode_t mode);
 int vfs_rmdir(const char *path);
 int vfs_unlink(const char *path);
 int vfs_rename(const char *from, const char *to);
