@@ -45,6 +45,7 @@ struct sched_cpu {
 	struct thread *fpu_owner;	/* whose environment the FPU holds */
 	uint64_t switches;
 	uint64_t idle_ns;
+	uint64_t up_ns;			/* scheduling since */
 	uint64_t ipis;			/* sent to it to look at the inbox */
 	bool up;
 	bool polling;			/* idle, watching its inbox */
@@ -227,9 +228,66 @@ static void set_current(struct sched_cpu *s, struct thread *t)
 	thread_stack_bounds(t, &c->run_stack_lo, &c->run_stack_hi);
 }
 
+/*
+ * CPU time. At each switch the CPU ends (prev)'s slice and starts
+ * (next)'s. A slice running is (slice_start) != 0. Ending one changes two
+ * fields, so (cpu_seq) is odd meanwhile and a reader on another CPU tries
+ * again rather than see half of it; starting one changes one field.
+ * (x86: stores are seen in order, loads made in order.)
+ */
+static void account_switch(struct thread *prev, struct thread *next,
+			   uint64_t now)
+{
+	WRITE_ONCE(prev->cpu_seq, prev->cpu_seq + 1);
+	barrier();
+	prev->cpu_ns += now - prev->slice_start;
+	prev->slice_start = 0;
+	barrier();
+	WRITE_ONCE(prev->cpu_seq, prev->cpu_seq + 1);
+	WRITE_ONCE(next->slice_start, now | 1);	/* never 0 */
+}
+
+/* (t)'s CPU time at (now), a time read after the call began. */
+static uint64_t cpu_ns_at(const struct thread *t, uint64_t now)
+{
+	uint64_t ns, start;
+	unsigned seq;
+
+	do {
+		seq = READ_ONCE(t->cpu_seq);
+		barrier();
+		ns = READ_ONCE(t->cpu_ns);
+		start = READ_ONCE(t->slice_start);
+		barrier();
+	} while ((seq & 1) || READ_ONCE(t->cpu_seq) != seq);
+	return start && now > start ? ns + (now - start) : ns;
+}
+
+uint64_t thread_cpu_ns(const struct thread *t)
+{
+	return cpu_ns_at(t, clock_ns());
+}
+
+/* What each CPU's idle context did not take since the CPU started. */
+uint64_t sched_busy_ns(void)
+{
+	uint64_t busy = 0;
+
+	for (unsigned cpu = 0; cpu < cpu_count_started(); cpu++) {
+		struct sched_cpu *s = &per_cpu_var(sched, cpu);
+		uint64_t up = READ_ONCE(s->up_ns), now = clock_ns();
+		uint64_t idle = cpu_ns_at(&s->idle, now);
+
+		if (up && now - up > idle)
+			busy += now - up - idle;
+	}
+	return busy;
+}
+
 static void switch_to(struct sched_cpu *s, struct thread *prev,
 		      struct thread *next)
 {
+	account_switch(prev, next, clock_ns());
 	set_current(s, next);
 	if (next != &s->idle)
 		next->state = THREAD_RUNNING;
@@ -509,6 +567,8 @@ __cold void sched_init_cpu(void)
 	s->idle.cpu = this_cpu_id();
 	s->idle.state = THREAD_IDLE;
 	set_current(s, &s->idle);
+	/* Its first slice, idle, from now (never 0: "not yet"). */
+	s->up_ns = s->idle.slice_start = clock_ns() | 1;
 	s->up = true;
 }
 

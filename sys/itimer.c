@@ -46,19 +46,13 @@ static void itimer_fire(struct timer *t)
 	signal_post_process(SIGALRM);
 }
 
-static void to_tv(uint64_t ns, struct timeval *tv)
-{
-	tv->tv_sec = (time_t)(ns / NSEC);
-	tv->tv_usec = (suseconds_t)(ns % NSEC / 1000);
-}
-
 static void itimer_get(struct itimerval *v)
 {
 	uint64_t now = clock_ns();
 
-	to_tv(itimer.expires > now ? itimer.expires - now :
+	ns_timeval(itimer.expires > now ? itimer.expires - now :
 		      itimer.expires ? 1000 : 0, &v->it_value);
-	to_tv(itimer.interval, &v->it_interval);
+	ns_timeval(itimer.interval, &v->it_interval);
 }
 
 /* Timers live on one CPU: the one that armed them cancels them. */

@@ -4,8 +4,11 @@
  * clock_nanosleep, times, getrusage (the interval timer is itimer.c). The
  * monotonic clock is the
  * kernel's clock_ns(), the real-time clock the wall clock (kvmclock's, or
- * the RTC read once at boot) that settimeofday() may set. The program owns
- * its CPUs, so its CPU-time clocks read the monotonic clock.
+ * the RTC read once at boot) that settimeofday() may set. The CPU-time
+ * clocks count what the scheduler measured: a thread's time on its CPU,
+ * and for the process the CPUs' time not idle (include/kernel/sched.h),
+ * by the standard ids or by Linux's ids of a process or thread (as
+ * musl's clock_getcpuclockid() and pthread_getcpuclockid() make them).
  */
 #include <string.h>
 #include <sys/resource.h>
@@ -23,8 +26,50 @@
 #include "time_impl.h"
 
 
+/* Linux's CPU-time clock of a process or thread: ~id << 3, then
+ * bit 2 for a thread and, in the low two bits, which measure (both
+ * user and system time, as all of ours is). */
+#define CPUCLOCK_ID(clk)	(~((clk) >> 3))
+#define CPUCLOCK_PERTHREAD	4
+#define CPUCLOCK_WHICH_MASK	3
+#define CPUCLOCK_WHICH_MAX	3
+
+static int read_thread_cpu(struct thread *t, void *ns)
+{
+	*(uint64_t *)ns = thread_cpu_ns(t);
+	return 0;
+}
+
+static int cpu_clock_read(clockid_t clk, uint64_t *ns)
+{
+	int id = CPUCLOCK_ID(clk);
+
+	if ((clk & CPUCLOCK_WHICH_MASK) >= CPUCLOCK_WHICH_MAX)
+		return -EINVAL;
+	if (!(clk & CPUCLOCK_PERTHREAD)) {
+		if (id != 0 && id != 1)	/* the one process, pid 1 */
+			return -EINVAL;
+		*ns = sched_busy_ns();
+		return 0;
+	}
+	if (id == 0) {
+		*ns = thread_cpu_ns(sched_current());
+		return 0;
+	}
+	return kthread_with(id, read_thread_cpu, ns) ? -EINVAL : 0;
+}
+
+/* A thread's CPU-time clock, which no sleep or timer can wait for. */
+static bool thread_clock(clockid_t clk)
+{
+	return clk == CLOCK_THREAD_CPUTIME_ID ||
+	       (clk < 0 && (clk & CPUCLOCK_PERTHREAD));
+}
+
 static int clock_read(clockid_t clk, uint64_t *ns)
 {
+	if (clk < 0)
+		return cpu_clock_read(clk, ns);
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
@@ -35,9 +80,13 @@ static int clock_read(clockid_t clk, uint64_t *ns)
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = clock_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+		*ns = sched_busy_ns();
+		return 0;
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = thread_cpu_ns(sched_current());
 		return 0;
 	default:
 		return -EINVAL;
@@ -68,7 +117,7 @@ int abstime_deadline(clockid_t clk, const struct timespec *ts,
 		return -EFAULT;
 	if ((uint64_t)ts->tv_nsec >= NSEC)
 		return -EINVAL;
-	if (clock_read(clk, &now) || clk == CLOCK_THREAD_CPUTIME_ID)
+	if (clock_read(clk, &now) || thread_clock(clk))
 		return -EINVAL;
 	if (ts->tv_sec < 0) {
 		*deadline = 0;
@@ -118,12 +167,9 @@ SYSCALL_DEFINE2(clock_getres, clockid_t, clk, struct timespec *, res)
 SYSCALL_DEFINE2(gettimeofday, struct timeval *, tv, void *, tz)
 {
 	if (tv) {
-		uint64_t ns = wallclock_ns();
-
 		if (!user_writable(tv, sizeof(*tv)))
 			return -EFAULT;
-		tv->tv_sec = (time_t)(ns / NSEC);
-		tv->tv_usec = (suseconds_t)(ns % NSEC / 1000);
+		ns_timeval(wallclock_ns(), tv);
 	}
 	if (tz) {
 		if (!user_writable(tz, 2 * sizeof(int)))
@@ -205,7 +251,7 @@ SYSCALL_DEFINE4(clock_nanosleep, clockid_t, clk, int, flags,
 	uint64_t deadline, now;
 	int rc;
 
-	if (clk == CLOCK_THREAD_CPUTIME_ID || clock_read(clk, &now))
+	if (thread_clock(clk) || clock_read(clk, &now))
 		return -EINVAL;
 	if (flags & ~TIMER_ABSTIME)
 		return -EINVAL;
@@ -219,18 +265,19 @@ SYSCALL_DEFINE4(clock_nanosleep, clockid_t, clk, int, flags,
 	return sleep_until(deadline, flags & TIMER_ABSTIME ? NULL : rem);
 }
 
-/* Clock ticks (sysconf(_SC_CLK_TCK) = 100) since boot, all of it user
- * time of the one process. */
+#define TICK_NS	(NSEC / 100)	/* sysconf(_SC_CLK_TCK) = 100 */
+
+/* Clock ticks since boot; the process's CPU time as user time (the
+ * kernel's work is the program's, and not told apart). */
 SYSCALL_DEFINE1(times, struct tms *, t)
 {
-	long ticks = (long)(clock_ns() / (NSEC / 100));
-
 	if (t) {
 		if (!user_writable(t, sizeof(*t)))
 			return -EFAULT;
-		*t = (struct tms){ .tms_utime = ticks };
+		*t = (struct tms){ .tms_utime =
+					   (clock_t)(sched_busy_ns() / TICK_NS) };
 	}
-	return ticks;
+	return (long)(clock_ns() / TICK_NS);
 }
 
 SYSCALL_DEFINE2(getrusage, int, who, struct rusage *, ru)
@@ -242,11 +289,11 @@ SYSCALL_DEFINE2(getrusage, int, who, struct rusage *, ru)
 		return -EFAULT;
 	memset(ru, 0, sizeof(*ru));
 	if (who != RUSAGE_CHILDREN) {
-		uint64_t ns = clock_ns();
 		struct page_stats ps;
 
-		ru->ru_utime.tv_sec = (time_t)(ns / NSEC);
-		ru->ru_utime.tv_usec = (suseconds_t)(ns % NSEC / 1000);
+		ns_timeval(who == RUSAGE_THREAD ?
+				   thread_cpu_ns(sched_current()) :
+				   sched_busy_ns(), &ru->ru_utime);
 		/* The resident size: all the program holds, the kernel's
 		 * part included. What is in use now: the page allocator
 		 * keeps no peak. */

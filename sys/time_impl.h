@@ -5,6 +5,7 @@
 #define SYS_TIME_IMPL_H
 
 #include <stdint.h>
+#include <sys/time.h>
 #include <time.h>
 
 #define NSEC 1000000000ULL
@@ -26,6 +27,12 @@ static inline void ns_timespec(uint64_t ns, struct timespec *ts)
 {
 	ts->tv_sec = (time_t)(ns / NSEC);
 	ts->tv_nsec = (long)(ns % NSEC);
+}
+
+static inline void ns_timeval(uint64_t ns, struct timeval *tv)
+{
+	tv->tv_sec = (time_t)(ns / NSEC);
+	tv->tv_usec = (suseconds_t)(ns % NSEC / 1000);
 }
 
 /* The clock_ns() deadline (*deadline) that is (ts) from now (relative):

@@ -64,6 +64,11 @@ struct thread {
 	 * file's lock. */
 	uint64_t sig_pending, sig_blocked;
 	struct thread *tid_next;	/* kthread_find()'s table */
+	/* CPU time: slices ended, and the one running since (slice_start)
+	 * (0: none); written at each switch by the owner, (cpu_seq) odd
+	 * meanwhile (thread_cpu_ns() reads them from any CPU). */
+	uint64_t cpu_ns, slice_start;
+	unsigned cpu_seq;
 
 	void *(*fn)(void *);
 	void *arg;
@@ -192,6 +197,15 @@ struct sched_stats {
 	uint64_t ipis;		/* sent to it because it was not watching */
 };
 void sched_stats(unsigned cpu, struct sched_stats *st);
+
+/* CPU time, in ns: how long (t) has run, its current slice included
+ * (CLOCK_THREAD_CPUTIME_ID); and how long the CPUs have run anything but
+ * their idle context, all of them together, since each started (the
+ * process's CPU time, CLOCK_PROCESS_CPUTIME_ID: the program owns the
+ * CPUs, so the kernel's work for it counts as the program's). From any
+ * CPU. */
+uint64_t thread_cpu_ns(const struct thread *t);
+uint64_t sched_busy_ns(void);
 
 /* How long an idle CPU watches for work before it halts (every CPU;
  * "toro.idle_poll_us" at boot); returns the previous value. */
