@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * /dev/stdin, /dev/stdout, /dev/stderr and /dev/fd/N (include/kernel/
- * dev_files.h): the file open as that descriptor, as Linux's links into
- * /proc/self/fd give it (a log written to "/dev/stdout" reaches the
- * console). The file itself, as dup() gives it: its offset and flags are
+ * /dev/stdin, /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N
+ * (include/kernel/dev_files.h): the file open as that descriptor, as
+ * Linux's links into /proc/self/fd give it (a log written to
+ * "/dev/stdout" reaches the console). The file itself, as dup() gives it: its offset and flags are
  * shared. /dev/console and /dev/tty: a new file on the console. Linked
  * with the automatic /tmp (fs/tmp_auto.c names it), into the programs
  * that may write files by name, which are those that open such paths to
@@ -24,14 +24,20 @@
 static int descriptor_named(const char *path)
 {
 	static const char std[][7] = { "stdin", "stdout", "stderr" };
+	static const char *const dirs[] = {
+		"/dev/fd/", "/proc/self/fd/", "/proc/1/fd/"
+	};
 	int fd = 0;
 
-	if (strncmp(path, "/dev/fd/", 8) == 0) {
-		const char *p = path + 8;
+	for (unsigned i = 0; i < 3; i++) {
+		size_t len = strlen(dirs[i]);
+		const char *p = path + len;
 
+		if (strncmp(path, dirs[i], len) != 0)
+			continue;
 		while (*p >= '0' && *p <= '9' && fd < 1 << 20)
 			fd = fd * 10 + (*p++ - '0');
-		return p > path + 8 && !*p ? fd : -1;
+		return p > path + len && !*p ? fd : -1;
 	}
 	if (strncmp(path, "/dev/", 5) != 0)
 		return -1;

@@ -2,8 +2,7 @@
 /*
  * Built-in files under /etc, for a program whose root has none of its
  * own: what musl reads to resolve names (resolv.conf, hosts, services)
- * and users (passwd, group); and those under /proc, which
- * fs/proc_files.c makes where it is linked. vfs_open() asks here when
+ * and users (passwd, group). vfs_open() asks here when
  * the file systems say ENOENT, so a file the root does have always wins.
  * They are read-only and made when opened: resolv.conf names the DNS
  * servers the "dns=" kernel option gives, else the ones DHCP named
@@ -21,12 +20,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/vfs.h>
 
-/* Present only with the automatic /tmp (fs/proc_files.c). */
-#pragma weak proc_file_text
-
 #define MAX_NAMESERVERS 3
-/* Room for a /proc file's text: cpuinfo's entry for each of 64 CPUs. */
-#define PROC_TEXT_MAX	2048
 
 static struct {
 	struct spinlock lock;
@@ -157,8 +151,7 @@ int etc_open(const char *path, int flags, struct vfs_file **out)
 		{ "/etc/group", group },
 	};
 	const char *text = NULL;
-	bool proc = proc_file_text && strncmp(path, "/proc/", 6) == 0;
-	size_t len = proc ? PROC_TEXT_MAX : 512;
+	size_t len = 512;
 
 	*out = NULL;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
@@ -166,7 +159,7 @@ int etc_open(const char *path, int flags, struct vfs_file **out)
 			text = fixed[i].text;
 			len = strlen(text);
 		}
-	if (!text && !proc && strcmp(path, "/etc/resolv.conf") != 0)
+	if (!text && strcmp(path, "/etc/resolv.conf") != 0)
 		return -ENOENT;
 	if ((flags & VFS_ACCMODE) != O_RDONLY || (flags & O_DIRECTORY))
 		return (flags & O_DIRECTORY) ? -ENOTDIR : -EROFS;
@@ -175,17 +168,7 @@ int etc_open(const char *path, int flags, struct vfs_file **out)
 	if (!e)
 		return -ENOMEM;
 	e->pos = 0;
-	if (proc) {
-		long n = proc_file_text(path, e->text, len);
-
-		if (n < 0) {
-			heap_free(e);
-			return (int)n;
-		}
-		e->len = (size_t)n;
-	} else {
-		e->len = text ? len : make_resolv(e->text, len);
-	}
+	e->len = text ? len : make_resolv(e->text, len);
 	if (text)
 		memcpy(e->text, text, len);
 	*out = vfs_file_new(&etc_ops, e, O_RDONLY);

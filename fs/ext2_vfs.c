@@ -872,6 +872,7 @@ static const struct vfs_link_ops ext2_link_ops = {
 };
 
 const struct vfs_fs_ops ext2_fs_ops = {
+	.name = "ext2",
 	.open = ext2_open,
 	.stat = ext2_stat,
 	.mkdir = ext2_mkdir,

@@ -232,6 +232,17 @@ struct vfs_file *fd_get(int fd)
 	return f;
 }
 
+int fd_next_open(int from)
+{
+	int fd = from < 0 ? 0 : from;
+
+	spin_lock(&lock);
+	while (fd < size && !table[fd])
+		fd++;
+	spin_unlock(&lock);
+	return fd < size ? fd : -1;
+}
+
 int fd_close(int fd)
 {
 	struct vfs_file *f = NULL;

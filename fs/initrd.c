@@ -173,6 +173,7 @@ static __cold int initrd_statfs(struct vfs_mount *m, struct statfs *st)
 }
 
 static const struct vfs_fs_ops initrd_ops = {
+	.name = "initrd",
 	.open = initrd_open,
 	.stat = initrd_stat,
 	.statfs = initrd_statfs,

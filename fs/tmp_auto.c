@@ -27,9 +27,9 @@ const char vfs_tmp_wanted;
  * come along (fs/dev_fd.c). */
 static int (*const wants_dev_fd)(const char *, int, struct vfs_file **)
 	__attribute__((used)) = dev_fd_open;
-/* And read /proc/meminfo and the like. */
-static long (*const wants_proc)(const char *, char *, size_t)
-	__attribute__((used)) = proc_file_text;
+/* And read /proc/meminfo and the like (fs/procfs.c). */
+static int (*const wants_proc)(const char *)
+	__attribute__((used)) = procfs_mount;
 
 static bool writable_dir(const char *path)
 {
@@ -51,15 +51,8 @@ int vfs_auto_tmpfs(const char *path)
 {
 	int rc = tmpfs_mount(path);
 
-	if (rc == 0) {
-		/* The kernel's own mount, which gives way. */
-		spin_lock(&vfs_lock);
-		for (int i = 0; i < VFS_MAX_MOUNTS; i++)
-			if (vfs_mounts[i] &&
-			    strcmp(vfs_mounts[i]->path, path) == 0)
-				vfs_mounts[i]->yields = true;
-		spin_unlock(&vfs_lock);
-	}
+	if (rc == 0)
+		vfs_mount_yields(path);	/* the kernel's own mount */
 	return rc;
 }
 

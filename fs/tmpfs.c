@@ -706,6 +706,7 @@ static int tmpfs_statfs(struct vfs_mount *m, struct statfs *st)
 }
 
 static const struct vfs_fs_ops tmpfs_ops = {
+	.name = "tmpfs",
 	.open = tmpfs_open,
 	.stat = tmpfs_stat,
 	.mkdir = tmpfs_mkdir,

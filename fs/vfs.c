@@ -422,7 +422,7 @@ int vfs_fsetattr(struct vfs_file *f, const struct vfs_attr *a)
 		return f->ops->setattr(f, a);
 	if (f->mnt && f->mnt->read_only)
 		return -EROFS;
-	if (f->path)
+	if (f->path && f->ops->readdir)	/* a directory is its path */
 		return vfs_setattr(f->path, a);
 	return -EPERM;
 }

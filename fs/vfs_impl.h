@@ -90,6 +90,10 @@ extern int (*vfs_fifo_open)(struct vfs_file *f, const struct stat *st,
 bool vfs_auto_wanted(const char *path);
 int vfs_auto_tmpfs(const char *path);
 
+/* vfs_mount.c: the mount at (path) is the kernel's own (the automatic
+ * /tmp, /dev/shm, /proc), which one of the program's there replaces. */
+void vfs_mount_yields(const char *path);
+
 /* vfs_mount.c: mounts the root filesystem ("toro.root="), at start-up. */
 int vfs_mount_root(void);
 

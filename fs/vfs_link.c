@@ -18,9 +18,6 @@
 
 #include "vfs_impl.h"
 
-/* Present only with the automatic /tmp (fs/proc_files.c). */
-#pragma weak proc_readlink
-
 /* The end offset in lk->path of the first link of lk->rel (the last
  * component only if (last)), or 0 if there is none. */
 static size_t first_link(struct vfs_lookup *lk, bool last)
@@ -135,9 +132,6 @@ int vfs_readlink(const char *path, char *buf, size_t size)
 	} else
 		rc = vfs_lookup_stat(lk, &st) ? : -EINVAL;
 	vfs_lookup_free(lk);
-	/* Where the root has none: /proc/self/exe (fs/proc_files.c). */
-	if (rc == -ENOENT && proc_readlink && strncmp(path, "/proc/", 6) == 0)
-		rc = proc_readlink(path, buf, size);
 	return rc;
 }
 

@@ -27,6 +27,15 @@ static bool mount_path_ok(const char *path)
 	return *path == '/' && n > 0 && strcmp(norm, path) == 0;
 }
 
+void vfs_mount_yields(const char *path)
+{
+	spin_lock(&vfs_lock);
+	for (int i = 0; i < VFS_MAX_MOUNTS; i++)
+		if (vfs_mounts[i] && strcmp(vfs_mounts[i]->path, path) == 0)
+			vfs_mounts[i]->yields = true;
+	spin_unlock(&vfs_lock);
+}
+
 int vfs_mount(const char *path, const struct vfs_fs_ops *ops, void *priv,
 	      bool read_only)
 {

@@ -112,6 +112,15 @@ static int open_path(const char *path, int flags, mode_t mode,
 	f = heap_zalloc(sizeof(*f));
 	if (!f)
 		goto err_lookup;
+	/* Its name, for openat() and fchdir() relative to a directory and
+	 * for /proc/self/fd; taken before the open, which nothing may undo
+	 * (a FIFO's holds the mount's reference the lookup took). */
+	size_t len = strlen(lk->path) + 1;
+
+	f->path = heap_alloc(len);
+	if (!f->path)
+		goto err_file;
+	memcpy(f->path, lk->path, len);
 	f->mnt = m;
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
 	f->refs = 1;
@@ -130,17 +139,6 @@ static int open_path(const char *path, int flags, mode_t mode,
 		rc = -EISDIR;
 	if (rc)
 		goto err_opened;
-	if (is_dir(f)) {
-		/* For openat() and fchdir() relative to it. */
-		size_t len = strlen(lk->path) + 1;
-
-		f->path = heap_alloc(len);
-		if (!f->path) {
-			rc = -ENOMEM;
-			goto err_opened;
-		}
-		memcpy(f->path, lk->path, len);
-	}
 	/* The file keeps the mount's user reference the lookup took. */
 	heap_free(lk);
 	*out = f;
@@ -153,6 +151,7 @@ err_opened:
 	if (f->ops->close)
 		f->ops->close(f);
 err_file:
+	heap_free(f->path);
 	heap_free(f);
 err_lookup:
 	vfs_lookup_free(lk);

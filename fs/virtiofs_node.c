@@ -363,6 +363,7 @@ static int node_statfs(struct vfs_mount *m, struct statfs *st)
 }
 
 const struct vfs_fs_ops virtiofs_fs_ops = {
+	.name = "virtiofs",
 	.open = virtiofs_open,
 	.stat = node_stat,
 	.setattr = node_setattr,

@@ -268,20 +268,24 @@ uint64_t thread_cpu_ns(const struct thread *t)
 	return cpu_ns_at(t, clock_ns());
 }
 
-/* What each CPU's idle context did not take since the CPU started. */
+void sched_cpu_times(unsigned cpu, uint64_t *busy, uint64_t *idle)
+{
+	struct sched_cpu *s = &per_cpu_var(sched, cpu);
+	uint64_t up = READ_ONCE(s->up_ns), now = clock_ns();
+
+	*idle = up ? cpu_ns_at(&s->idle, now) : 0;
+	*busy = up && now - up > *idle ? now - up - *idle : 0;
+}
+
 uint64_t sched_busy_ns(void)
 {
-	uint64_t busy = 0;
+	uint64_t all = 0, busy, idle;
 
 	for (unsigned cpu = 0; cpu < cpu_count_started(); cpu++) {
-		struct sched_cpu *s = &per_cpu_var(sched, cpu);
-		uint64_t up = READ_ONCE(s->up_ns), now = clock_ns();
-		uint64_t idle = cpu_ns_at(&s->idle, now);
-
-		if (up && now - up > idle)
-			busy += now - up - idle;
+		sched_cpu_times(cpu, &busy, &idle);
+		all += busy;
 	}
-	return busy;
+	return all;
 }
 
 static void switch_to(struct sched_cpu *s, struct thread *prev,

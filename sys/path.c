@@ -53,7 +53,7 @@ static int resolve_at(int dirfd, const char *path, const char **out,
 	if (!dir)
 		return -EBADF;
 	rc = -ENOTDIR;
-	if (dir->path) {
+	if (dir->path && dir->ops->readdir) {
 		size_t a = strlen(dir->path), b = strlen(path);
 
 		rc = -ENAMETOOLONG;
@@ -268,7 +268,8 @@ SYSCALL_DEFINE1(chdir, const char *, path)
 
 SYSCALL_DEFINE1(fchdir, int, fd)
 {
-	return ON_FD(fd, f, f->path ? vfs_chdir(f->path) : -ENOTDIR);
+	return ON_FD(fd, f, f->path && f->ops->readdir ? vfs_chdir(f->path)
+						  : -ENOTDIR);
 }
 
 /* Linux's getcwd returns the length with the NUL. */

@@ -20,8 +20,8 @@ int dev_open(const char *path, int flags, struct vfs_file **out);
 int dev_stat(const char *path, struct stat *st);
 
 /*
- * /dev/stdin, /dev/stdout, /dev/stderr and /dev/fd/N (fs/dev_fd.c): the
- * file open as that descriptor, or -ENOENT (also for a closed one). In
+ * /dev/stdin, /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N
+ * (or /proc/1/fd/N) (fs/dev_fd.c): the file open as that descriptor, or -ENOENT (also for a closed one). In
  * the programs that may write files by name (fs/tmp_auto.c links it);
  * dev_open() and dev_stat() ask weakly.
  */

@@ -20,16 +20,6 @@ int etc_open(const char *path, int flags, struct vfs_file **out);
 /* stat() of the built-in file at absolute (path): 0, or -ENOENT. */
 int etc_stat(const char *path, struct stat *st);
 
-/* fs/proc_files.c, linked with the automatic /tmp: the text of the
- * /proc file at (path) (which starts "/proc/") in (buf), at most (size)
- * bytes: its length, or -ENOENT. etc_open() asks when it is linked. */
-long proc_file_text(const char *path, char *buf, size_t size);
-
-/* The same file's readlink() of /proc/self/exe (or /proc/1/exe): the
- * program's name at the root, at most (size) bytes (no NUL); -EINVAL for
- * another /proc file (no link), -ENOENT where there is none. */
-int proc_readlink(const char *path, char *buf, size_t size);
-
 /* The DNS servers resolv.conf names when no "dns=" option does (DHCP's):
  * IPv4 addresses in network byte order, replacing earlier ones. */
 void etc_set_nameservers(const uint32_t *ip, unsigned n);

@@ -36,6 +36,10 @@ struct vfs_file *fd_get(int fd);
  * with (flags)' access mode and O_NONBLOCK; NULL without memory. */
 struct vfs_file *console_file_new(int flags);
 
+/* The lowest open descriptor at or above (from), or -1: for walking
+ * the table (/proc/self/fd, close_range()). */
+int fd_next_open(int from);
+
 /* Frees (fd) and drops its reference; -EBADF if not open. */
 int fd_close(int fd);
 

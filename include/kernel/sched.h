@@ -206,6 +206,9 @@ void sched_stats(unsigned cpu, struct sched_stats *st);
  * CPU. */
 uint64_t thread_cpu_ns(const struct thread *t);
 uint64_t sched_busy_ns(void);
+/* One CPU's share: its time outside its idle context and in it, since
+ * it started (0 and 0 before). */
+void sched_cpu_times(unsigned cpu, uint64_t *busy, uint64_t *idle);
 
 /* How long an idle CPU watches for work before it halts (every CPU;
  * "toro.idle_poll_us" at boot); returns the previous value. */

@@ -120,6 +120,8 @@ struct vfs_file_ops {
 #define VFS_OPEN_FIFO	1
 
 struct vfs_fs_ops {
+	/* The filesystem's type, as /proc/mounts names it. */
+	const char *name;
 	/* Opens (path) with the open() (flags) (O_CREAT etc. included) and
 	 * (mode) for a file it creates; fills in f->ops and f->priv. A
 	 * directory (opened with O_DIRECTORY or not) gets a file with
@@ -206,8 +208,8 @@ struct vfs_file {
 	struct vfs_mount *mnt;		/* NULL for sockets and the console */
 	int flags;			/* open() flags */
 	uint64_t offset;		/* for read/write without an offset */
-	char *path;			/* a directory's absolute path (for
-					 * openat() and fchdir()), or NULL */
+	char *path;			/* the absolute path it was opened by
+					 * (links followed), or NULL */
 	/* Who waits for readiness (poll() calls, epoll sets), under
 	 * (poll_lock). */
 	struct spinlock poll_lock;
@@ -442,6 +444,9 @@ __attribute__((noreturn)) void vfs_root_failed(const char *root, int rc);
 int virtiofs_mount(const char *tag, const char *path);	/* tag NULL: first */
 /* An empty in-memory filesystem, writable, gone at power-off. */
 int tmpfs_mount(const char *path);
+/* fs/procfs.c: Linux's /proc (the process, pid 1, and the system), read
+ * only, at (path); the automatic one is at /proc. */
+int procfs_mount(const char *path);
 /*
  * fs/tmp_auto.c: a writable /tmp, mounted after the file systems unless
  * /tmp is a writable directory already: a tmpfs at /tmp, or with nothing

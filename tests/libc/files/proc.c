@@ -2,8 +2,8 @@
 /* The /proc files programs read to size themselves: a "processor" entry
  * per online CPU in /proc/cpuinfo, memory in /proc/meminfo, the uptime,
  * the program's own command line, name, resident size and where it is.
- * Only what is true of both sides is printed; /proc is not a directory
- * on Toro. */
+ * Only what is true of both sides is printed (procdir.c: /proc as a
+ * directory, the descriptors, the CPU and memory figures). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>

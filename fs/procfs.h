@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to /proc (fs/procfs.c, the file system; fs/proc_files.c, what
+ * its files say): the files' texts, made when a file is opened.
+ */
+#ifndef FS_PROCFS_H
+#define FS_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <kernel/compiler.h>
+
+/* A text being made: what fits of it in (buf), (size) bytes, and its
+ * whole length in (len), so that a first pass with no room sizes it. */
+struct proc_text {
+	char *buf;
+	size_t size, len;
+};
+
+void proc_printf(struct proc_text *t, const char *fmt, ...) __printf(2, 3);
+void proc_put(struct proc_text *t, const char *s, size_t n);
+
+/* A file: one of /proc's own (/proc/NAME) or of the process's
+ * (/proc/1/NAME, /proc/self/NAME). */
+struct proc_file {
+	const char *name;
+	bool own;
+	void (*make)(struct proc_text *t);
+};
+
+extern const struct proc_file proc_files[];
+extern const unsigned proc_file_count;
+
+/* The program's name (argv[0]), which its comm, status and exe say. */
+const char *proc_program_name(void);
+
+#endif /* FS_PROCFS_H */
