@@ -27,11 +27,13 @@ static long long ns_of(clockid_t c)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Where spin()'s work goes, so that it is done. */
+static volatile unsigned long sink;
+
 /* Computes for (ms) of the monotonic clock. */
 static void spin(long long ms)
 {
 	long long end = ns_of(CLOCK_MONOTONIC) + ms * MS;
-	volatile unsigned long sink = 0;
 
 	while (ns_of(CLOCK_MONOTONIC) < end)
 		for (int i = 0; i < 1000; i++)
