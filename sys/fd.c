@@ -28,6 +28,30 @@ SYSCALL_DEFINE1(close, int, fd)
 	return fd_close(fd);
 }
 
+#define CLOSE_RANGE_UNSHARE	(1U << 1)	/* Linux's flags */
+#define CLOSE_RANGE_CLOEXEC	(1U << 2)
+
+/* Closes, or with CLOSE_RANGE_CLOEXEC marks close-on-exec, every open
+ * descriptor from (first) to (last); unsharing the table means nothing
+ * with one process. */
+SYSCALL_DEFINE3(close_range, unsigned, first, unsigned, last, unsigned,
+		flags)
+{
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) ||
+	    first > last)
+		return -EINVAL;
+	if (first >= FD_MAX)
+		return 0;
+	for (int fd = fd_next_open((int)first);
+	     fd >= 0 && (unsigned)fd <= last; fd = fd_next_open(fd + 1)) {
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			fd_set_cloexec(fd, true);
+		else
+			fd_close(fd);
+	}
+	return 0;
+}
+
 SYSCALL_DEFINE1(dup, int, fd)
 {
 	return fd_dup(fd, 0, false);

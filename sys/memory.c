@@ -236,6 +236,29 @@ SYSCALL_DEFINE3(msync, void *, addr, size_t, len, int, flags)
 	return vfs_map_sync ? vfs_map_sync(addr, len) : 0;
 }
 
+/* Every page mapped is resident: nothing is ever paged out. ENOMEM
+ * where a page is not mapped (mmap()'s, even PROT_NONE, or the image's,
+ * a stack's, the heap's). */
+SYSCALL_DEFINE3(mincore, void *, addr, size_t, len, unsigned char *, vec)
+{
+	size_t pages = len / PAGE_SIZE + !!(len % PAGE_SIZE);
+
+	if ((uintptr_t)addr & PAGE_MASK)
+		return -EINVAL;
+	if ((uintptr_t)addr + len < (uintptr_t)addr)
+		return -ENOMEM;
+	for (size_t i = 0; i < pages; i++) {
+		const char *p = (const char *)addr + i * PAGE_SIZE;
+
+		if (!mm_is_mapped(p, PAGE_SIZE) && !user_readable(p, 1))
+			return -ENOMEM;
+	}
+	if (!user_writable(vec, pages))
+		return -EFAULT;
+	memset(vec, 1, pages);
+	return 0;
+}
+
 SYSCALL_DEFINE2(mlock, const void *, addr, size_t, len)
 {
 	return 0;	/* nothing is ever paged out */
