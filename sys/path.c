@@ -539,6 +539,11 @@ SYSCALL_DEFINE2(truncate, const char *, path, int64_t, size)
 	return AT_PATH(AT_FDCWD, path, p, truncate_path(p, size));
 }
 
+mode_t sys_file_umask(void)
+{
+	return __atomic_load_n(&file_umask, __ATOMIC_RELAXED);
+}
+
 SYSCALL_DEFINE1(umask, mode_t, mask)
 {
 	return __atomic_exchange_n(&file_umask, mask & 0777, __ATOMIC_RELAXED);

@@ -30,14 +30,6 @@
 
 #define TIMERS_MAX 1024		/* per process, as ids 0 to 1023 */
 
-/* The kernel's struct sigevent, as musl passes it. */
-struct ksigevent {
-	union sigval value;
-	int signo;
-	int notify;
-	int tid;
-};
-
 struct ptimer {
 	struct timer timer;	/* armed on (cpu) while (expires) */
 	unsigned cpu;

@@ -12,6 +12,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The kernel's struct sigevent, as musl passes it (timer_create(),
+ * mq_notify()). */
+struct ksigevent {
+	union sigval value;
+	int signo;
+	int notify;
+	int tid;
+};
+
 /* A pending signal's information, on the queue until it is taken. */
 struct sigq {
 	struct sigq *next;

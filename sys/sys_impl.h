@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <toro_syscalls.h>
 
@@ -116,6 +117,9 @@ int user_path(const char *path);
 /* netif_ioctl.c, where <net/if.h> links it: the interface requests
  * (SIOCGIF*) on a socket, -ENOTTY for the others. */
 int netif_ioctl(unsigned long req, void *arg) __attribute__((__weak__));
+
+/* path.c: the file creation mask umask() set. */
+mode_t sys_file_umask(void);
 
 /* fd_io.c: (rc) of a write to (fd), after raising SIGPIPE in the caller
  * if it is -EPIPE (a pipe or stream socket whose other end is gone). */

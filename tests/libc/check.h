@@ -55,8 +55,9 @@
  *   text     regex.h fnmatch.h glob.h wchar.h wctype.h uchar.h locale.h
  *            langinfo.h monetary.h nl_types.h libintl.h iconv.h search.h
  *            getopt.h libgen.h err.h fmtmsg.h endian.h byteswap.h ...
- *   thread   pthread.h semaphore.h threads.h sched.h (cancellation,
- *            rwlocks, barriers, robust mutexes, TSD, once)
+ *   thread   pthread.h semaphore.h threads.h sched.h mqueue.h
+ *            (cancellation, rwlocks, barriers, robust mutexes, TSD, once,
+ *            message queues between threads)
  *   files    dirent.h ftw.h fcntl.h unistd.h sys/stat.h sys/uio.h
  *            sys/file.h sys/mman.h poll.h sys/select.h sys/epoll.h
  *            sys/eventfd.h sys/timerfd.h sys/socket.h sys/un.h
@@ -70,7 +71,7 @@
  *            quick_exit, constructors and destructors
  *   headers  everything else, for sizes and constants (abi.c)
  * Left out as programs, covered by abi.c only: the interfaces that need
- * another process, a device or an administrator (mqueue.h, sys/ipc.h,
+ * another process, a device or an administrator (sys/ipc.h,
  * sys/msg.h, sys/sem.h, sys/shm.h, sys/inotify.h, sys/fanotify.h,
  * sys/signalfd.h, sys/mount.h, sys/swap.h, sys/reboot.h, sys/klog.h,
  * sys/quota.h, sys/acct.h, sys/ptrace.h, sys/personality.h, sys/io.h,
