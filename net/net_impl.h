@@ -49,7 +49,7 @@ struct sock {
 	int reuseport;		/* SO_REUSEPORT, as set (socket_opt.c) */
 	/* SO_PRIORITY, TCP_QUICKACK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, as
 	 * set (socket_opt.c). */
-	int hints[SOCKOPT_FASTOPEN - SOCKOPT_PRIORITY + 1];
+	int hints[SOCKOPT_USER_TIMEOUT - SOCKOPT_PRIORITY + 1];
 	bool more_held;		/* TCP: bytes held by MSG_MORE (tcp_more.c) */
 	uint32_t more_since;	/* since when (lwIP's sys_now()) */
 	struct sock *more_next;	/* the next socket holding some */

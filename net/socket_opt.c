@@ -111,7 +111,8 @@ static int get_on(int s, const struct option *opt, int *value)
  * hints servers set that change nothing here (SO_PRIORITY: no queueing
  * discipline; TCP_QUICKACK; TCP_DEFER_ACCEPT: accept() returns at the
  * handshake; TCP_FASTOPEN: a SYN's data is not taken, so clients open
- * connections the usual way). */
+ * connections the usual way; TCP_USER_TIMEOUT: a connection whose data
+ * goes unacknowledged ends when lwIP's retransmissions give up). */
 static const uint8_t kept_at[] = {	/* offsets in struct sock */
 	[SOCKOPT_RCVTIMEO] = offsetof(struct sock, rcvtimeo_ms),
 	[SOCKOPT_SNDTIMEO] = offsetof(struct sock, sndtimeo_ms),
@@ -123,6 +124,7 @@ static const uint8_t kept_at[] = {	/* offsets in struct sock */
 	[SOCKOPT_QUICKACK] = offsetof(struct sock, hints[1]),
 	[SOCKOPT_DEFER_ACCEPT] = offsetof(struct sock, hints[2]),
 	[SOCKOPT_FASTOPEN] = offsetof(struct sock, hints[3]),
+	[SOCKOPT_USER_TIMEOUT] = offsetof(struct sock, hints[4]),
 };
 
 static int *kept_here(struct vfs_file *f, enum sock_option o)
@@ -130,7 +132,7 @@ static int *kept_here(struct vfs_file *f, enum sock_option o)
 	struct sock *s = sock_of(f);
 	unsigned at = (unsigned)o < ARRAY_SIZE(kept_at) ? kept_at[o] : 0;
 	bool tcp_only = o == SOCKOPT_CORK ||
-			(o >= SOCKOPT_QUICKACK && o <= SOCKOPT_FASTOPEN);
+			(o >= SOCKOPT_QUICKACK && o <= SOCKOPT_USER_TIMEOUT);
 
 	return at && (s->tcp || !tcp_only) ? (int *)((char *)s + at) : NULL;
 }

@@ -323,7 +323,7 @@ static bool is_tcp_option(enum sock_option o)
 	return o == SOCKOPT_NODELAY || o == SOCKOPT_KEEPIDLE ||
 	       o == SOCKOPT_KEEPINTVL || o == SOCKOPT_KEEPCNT ||
 	       o == SOCKOPT_CORK || o == SOCKOPT_TOS || o == SOCKOPT_TTL ||
-	       (o >= SOCKOPT_QUICKACK && o <= SOCKOPT_FASTOPEN);
+	       (o >= SOCKOPT_QUICKACK && o <= SOCKOPT_USER_TIMEOUT);
 }
 
 int unix_setopt(struct vfs_file *f, enum sock_option o, int value)

@@ -104,6 +104,7 @@ enum sock_option {
 	SOCKOPT_QUICKACK,	/* TCP: lwIP acknowledges as it does */
 	SOCKOPT_DEFER_ACCEPT,	/* TCP: accept() does not wait for data */
 	SOCKOPT_FASTOPEN,	/* TCP: connections open the usual way */
+	SOCKOPT_USER_TIMEOUT,	/* TCP: lwIP's retransmissions give up */
 	/* Get only, and no family's: sys/socket.c answers them from the
 	 * socket's address and type. */
 	SOCKOPT_DOMAIN,

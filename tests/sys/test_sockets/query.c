@@ -182,13 +182,13 @@ TEST(query, server_hints_are_kept)
 	int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
 	int x = socket(AF_UNIX, SOCK_STREAM, 0);
 	static const int tcp_hints[] = { TCP_QUICKACK, TCP_DEFER_ACCEPT,
-					 TCP_FASTOPEN };
+					 TCP_FASTOPEN, TCP_USER_TIMEOUT };
 	int v = 5, three = 3;
 
 	ASSERT_GE(t, 0);
 	ASSERT_GE(u, 0);
 	ASSERT_GE(x, 0);
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < 4; i++) {
 		int name = tcp_hints[i];
 
 		EXPECT_EQ(setsockopt(t, IPPROTO_TCP, name, &v, sizeof(v)), 0);
@@ -199,6 +199,7 @@ TEST(query, server_hints_are_kept)
 	}
 	EXPECT_EQ(get_int(t, IPPROTO_TCP, TCP_FASTOPEN), 5);
 	EXPECT_EQ(get_int(t, IPPROTO_TCP, TCP_DEFER_ACCEPT), 5);
+	EXPECT_EQ(get_int(t, IPPROTO_TCP, TCP_USER_TIMEOUT), 5);
 	EXPECT_EQ(get_int(t, SOL_SOCKET, SO_PRIORITY), 0);
 	for (int s = t; s >= 0; s = s == t ? u : s == u ? x : -1) {
 		EXPECT_EQ(setsockopt(s, SOL_SOCKET, SO_PRIORITY, &three,
