@@ -3,8 +3,11 @@
  * Sending and receiving on sockets: sendto, recvfrom, sendmsg, recvmsg,
  * recvmmsg, all one vector call into the socket's family. A send that
  * finds the connection gone raises SIGPIPE unless MSG_NOSIGNAL says not
- * to. There is no ancillary data: msg_control is ignored on send and
- * comes back empty. (The C library makes sendmmsg of sendmsg.)
+ * to. There is no ancillary data: descriptors (SCM_RIGHTS) cannot be
+ * passed, which sendmsg() says (EOPNOTSUPP) rather than send the bytes
+ * without them; other control messages (credentials, IP options) are
+ * checked and ignored, and nothing comes back in msg_control. (The C
+ * library makes sendmmsg of sendmsg.)
  */
 #define _GNU_SOURCE		/* struct mmsghdr, MSG_WAITFORONE */
 #include <limits.h>
@@ -121,12 +124,42 @@ SYSCALL_DEFINE6(recvfrom, int, fd, void *, buf, size_t, n, int, flags,
 	return recv_vec(fd, &v, 1, &flags, from, fromlen);
 }
 
+/* The control messages of (msg): -EINVAL for a malformed one, and
+ * -EOPNOTSUPP for descriptors to pass. */
+static int check_control(const struct msghdr *msg)
+{
+	const char *at = msg->msg_control;
+	size_t left = msg->msg_controllen;
+
+	if (!left)
+		return 0;
+	if (!user_readable(at, left))
+		return -EFAULT;
+	while (left >= sizeof(struct cmsghdr)) {
+		const struct cmsghdr *c = (const struct cmsghdr *)at;
+		size_t step = CMSG_ALIGN(c->cmsg_len);
+
+		if (c->cmsg_len < sizeof(*c) || c->cmsg_len > left)
+			return -EINVAL;
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			return -EOPNOTSUPP;
+		if (step >= left)
+			break;
+		at += step;
+		left -= step;
+	}
+	return 0;
+}
+
 SYSCALL_DEFINE3(sendmsg, int, fd, const struct msghdr *, msg, int, flags)
 {
 	int rc;
 
 	if (!user_readable(msg, sizeof(*msg)))
 		return -EFAULT;
+	rc = check_control(msg);
+	if (rc)
+		return rc;
 	rc = check_vec(msg->msg_iov, msg->msg_iovlen, false);
 	if (rc)
 		return rc;

@@ -218,6 +218,44 @@ TEST(unix, stream_vectors_and_messages)
 	close(sv[1]);
 }
 
+/* Descriptors cannot be passed: sendmsg() says so and sends nothing,
+ * rather than the bytes without them; credentials are taken and
+ * ignored; a control message longer than its buffer is EINVAL. */
+TEST(unix, passing_descriptors_is_refused_not_dropped)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec v = { "fd", 2 };
+	struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1,
+			    .msg_control = ctl.buf };
+	struct cmsghdr *c = (struct cmsghdr *)ctl.buf;
+	struct ucred me = { getpid(), getuid(), getgid() };
+	char got[4];
+	int sv[2];
+
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	memset(&ctl, 0, sizeof(ctl));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &sv[0], sizeof(int));
+	m.msg_controllen = CMSG_SPACE(sizeof(int));
+	EXPECT_ERR(sendmsg(sv[1], &m, 0), EOPNOTSUPP);
+	EXPECT_ERR(recv(sv[0], got, sizeof(got), MSG_DONTWAIT), EAGAIN);
+	c->cmsg_type = SCM_CREDENTIALS;
+	c->cmsg_len = CMSG_LEN(sizeof(me));
+	memcpy(CMSG_DATA(c), &me, sizeof(me));
+	m.msg_controllen = CMSG_SPACE(sizeof(me));
+	EXPECT_EQ(sendmsg(sv[1], &m, 0), 2);
+	EXPECT_EQ(recv(sv[0], got, sizeof(got), 0), 2);
+	c->cmsg_len = sizeof(ctl) + 1;
+	EXPECT_ERR(sendmsg(sv[1], &m, 0), EINVAL);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 TEST(unix, stream_end_of_file_and_broken_pipe)
 {
 	char buf[8];
