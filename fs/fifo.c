@@ -247,6 +247,12 @@ int vfs_mkfifo(const char *path, mode_t mode)
 	return vfs_mknod(path, S_IFIFO | (mode & 07777));
 }
 
+struct pipe_buf *fifo_file_buf(struct vfs_file *f)
+{
+	return f->ops == &fifo_ops ? ((struct fifo_file *)f->priv)->fifo->buf
+				   : NULL;
+}
+
 static bool nonblock(const struct vfs_file *f)
 {
 	return __atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK;

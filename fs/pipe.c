@@ -95,6 +95,13 @@ static const struct vfs_file_ops write_ops = {
 	.close = pipe_close_write,
 };
 
+struct pipe_buf *pipe_file_buf(struct vfs_file *f)
+{
+	if (f->ops == &read_ops || f->ops == &write_ops)
+		return f->priv;
+	return fifo_file_buf ? fifo_file_buf(f) : NULL;
+}
+
 int pipe_open(int flags, struct vfs_file **rd, struct vfs_file **wr)
 {
 	struct pipe_buf *p = pipe_buf_new();

@@ -80,6 +80,13 @@ unsigned pipe_buf_poll_write(struct pipe_buf *p);
 /* Bytes waiting to be read (FIONREAD). */
 size_t pipe_buf_count(struct pipe_buf *p);
 
+/* fs/pipe.c: the buffer behind (f), an end of a pipe or of a FIFO (fs/
+ * fifo.c, where linked), for splice() and tee(); NULL for any other
+ * file. */
+struct pipe_buf *pipe_file_buf(struct vfs_file *f);
+/* fs/fifo.c's part of it, asked weakly. */
+struct pipe_buf *fifo_file_buf(struct vfs_file *f) __attribute__((weak));
+
 /* fs/pipe.c: a pipe: two new files, (*rd) reading and (*wr) writing, with
  * O_NONBLOCK as (flags) says. 0 or -ENOMEM. */
 int pipe_open(int flags, struct vfs_file **rd, struct vfs_file **wr);
