@@ -274,7 +274,7 @@ void sched_cpu_times(unsigned cpu, uint64_t *busy, uint64_t *idle)
 	uint64_t up = READ_ONCE(s->up_ns), now = clock_ns();
 
 	*idle = up ? cpu_ns_at(&s->idle, now) : 0;
-	*busy = up && now - up > *idle ? now - up - *idle : 0;
+	*busy = up && now > up && now - up > *idle ? now - up - *idle : 0;
 }
 
 uint64_t sched_busy_ns(void)
