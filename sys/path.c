@@ -85,11 +85,31 @@ static int resolve_at(int dirfd, const char *path, const char **out,
 		rc_;                                                           \
 	})
 
+/* Linux's O_TMPFILE without O_DIRECTORY's bit, which it includes. */
+#define TMPFILE_ONLY	(O_TMPFILE & ~O_DIRECTORY)
+
+/* An unnamed file in directory (path): Linux's checks, then what Linux
+ * says where the file system cannot make one (no file system here can). */
+static long open_tmpfile(const char *path, int flags)
+{
+	struct stat st;
+	int rc;
+
+	if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE ||
+	    (flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	rc = vfs_stat(path, &st);
+	return rc ? rc : S_ISDIR(st.st_mode) ? -EOPNOTSUPP : -ENOTDIR;
+}
+
 static long open_path(const char *path, int flags, mode_t mode)
 {
 	struct vfs_file *f;
-	int rc = vfs_open(path, flags & ~O_CLOEXEC, mode & ~file_umask, &f);
+	int rc;
 
+	if (flags & TMPFILE_ONLY)
+		return open_tmpfile(path, flags);
+	rc = vfs_open(path, flags & ~O_CLOEXEC, mode & ~file_umask, &f);
 	if (rc)
 		return rc;
 	rc = fd_install_flags(f, flags & O_CLOEXEC);
