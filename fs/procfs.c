@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * /proc, as a read-only file system of its own, mounted there at start-up
- * in the programs that may read files by name (fs/tmp_auto.c links it),
- * as the kernel's (a mount of the program's at /proc takes its place):
+ * /proc, as a file system of its own (read-only but for a thread's
+ * comm), mounted there at start-up in the programs that may read files
+ * by name or name threads (fs/tmp_auto.c and libc/thread_name.c link
+ * it), as the kernel's (a mount of the program's at /proc takes its
+ * place):
  *
  *   /proc/            1/  self -> 1  cpuinfo loadavg meminfo mounts stat
  *                     uptime version
  *   /proc/1/          cmdline comm environ mounts stat statm status
  *                     exe -> /NAME  cwd -> the current directory
- *                     root -> /  fd/
+ *                     root -> /  fd/  task/
  *   /proc/1/fd/       N -> what descriptor N is open on, for each one
+ *   /proc/1/task/     TID/ for each thread: comm (a write renames the
+ *                     thread) and stat (fs/proc_task.c)
  *
  * The files' texts are fs/proc_files.c's, made whole when a file is
  * opened (so a reader sees one moment); they report size 0, as Linux's.
@@ -37,18 +41,23 @@
 #include "vfs_impl.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
+/* Inode numbers: /proc's own below 4096, descriptors' links from 4096,
+ * threads' directories and files from here, four a thread. */
+#define TASK_INO	(1ULL << 32)
 
 /* What a path in /proc names. */
 enum proc_kind {
-	P_ROOT, P_PID, P_FDS,		/* directories */
-	P_FILE,				/* a text */
-	P_SELF, P_EXE, P_CWD, P_TOP, P_FD, /* links */
+	P_ROOT, P_PID, P_FDS, P_TASKS, P_TASK,	/* directories */
+	P_FILE, P_TASKFILE,			/* texts */
+	P_SELF, P_EXE, P_CWD, P_TOP, P_FD,	/* links */
 };
 
 struct proc_node {
 	enum proc_kind kind;
 	const struct proc_file *file;	/* P_FILE */
-	int fd;				/* P_FD */
+	int id;				/* P_FD's descriptor; P_TASK's and
+					 * P_TASKFILE's thread */
+	int which;			/* P_TASKFILE: of proc_task_files */
 };
 
 /* The process directory's links, in P_EXE's order, then "fd". */
@@ -125,6 +134,8 @@ static int resolve(const char *path, size_t len, struct proc_node *n)
 			n->kind = P_FILE;
 			if (named(c, cl, "fd"))
 				n->kind = P_FDS;
+			if (named(c, cl, "task"))
+				n->kind = P_TASKS;
 			for (unsigned l = 0; l < 3; l++)
 				if (named(c, cl, pid_links[l]))
 					n->kind = P_EXE + l;
@@ -133,8 +144,8 @@ static int resolve(const char *path, size_t len, struct proc_node *n)
 				return -ENOENT;
 			break;
 		case P_FDS: {
-			n->fd = fd_number(c, cl);
-			struct vfs_file *f = n->fd >= 0 ? fd_get(n->fd) : NULL;
+			n->id = fd_number(c, cl);
+			struct vfs_file *f = n->id >= 0 ? fd_get(n->id) : NULL;
 
 			if (!f)
 				return -ENOENT;
@@ -142,8 +153,24 @@ static int resolve(const char *path, size_t len, struct proc_node *n)
 			n->kind = P_FD;
 			break;
 		}
+		case P_TASKS:
+			n->id = fd_number(c, cl);
+			if (n->id < 0 || !proc_task_exists(n->id))
+				return -ENOENT;
+			n->kind = P_TASK;
+			break;
+		case P_TASK:
+			for (n->which = 0; n->which < PROC_TASK_FILES &&
+			     !named(c, cl, proc_task_files[n->which]);
+			     n->which++)
+				;
+			if (n->which == PROC_TASK_FILES)
+				return -ENOENT;
+			n->kind = P_TASKFILE;
+			break;
 		default:	/* a file, or a link the VFS should follow */
-			return n->kind == P_FILE ? -ENOTDIR : -ENOENT;
+			return n->kind == P_FILE || n->kind == P_TASKFILE ?
+				       -ENOTDIR : -ENOENT;
 		}
 		i = last ? k : k + 1;
 	}
@@ -224,7 +251,7 @@ static int proc_readlink(struct vfs_mount *m, const char *path, char *buf,
 			rc = ksnprintf(t, VFS_PATH_MAX, "/");
 			break;
 		default:
-			rc = fd_target(n.fd, t, VFS_PATH_MAX);
+			rc = fd_target(n.id, t, VFS_PATH_MAX);
 			break;
 		}
 	}
@@ -283,16 +310,23 @@ static void fill_stat(const struct proc_node *n, struct stat *st)
 	case P_ROOT:
 	case P_PID:
 	case P_FDS:
+	case P_TASKS:
+	case P_TASK:
 		st->st_mode = S_IFDIR | 0555;
 		st->st_nlink = 2;
-		st->st_ino = 1 + n->kind;
+		st->st_ino = n->kind == P_TASK ? TASK_INO + 4 * (ino_t)n->id
+					       : 1 + n->kind;
 		break;
 	case P_FILE:
 		st->st_mode = S_IFREG | 0444;
 		st->st_ino = 16 + (ino_t)(n->file - proc_files);
 		break;
+	case P_TASKFILE:	/* comm can be written: a new name */
+		st->st_mode = S_IFREG | (n->which == 0 ? 0644 : 0444);
+		st->st_ino = TASK_INO + 4 * (ino_t)n->id + 1 + n->which;
+		break;
 	case P_FD: {
-		struct vfs_file *f = fd_get(n->fd);
+		struct vfs_file *f = fd_get(n->id);
 		int acc = f ? f->flags & VFS_ACCMODE : O_RDWR;
 
 		if (f)
@@ -300,7 +334,7 @@ static void fill_stat(const struct proc_node *n, struct stat *st)
 		/* Linux's: the access the descriptor was opened with. */
 		st->st_mode = S_IFLNK | (acc == O_RDONLY ? 0500 :
 					 acc == O_WRONLY ? 0300 : 0700);
-		st->st_ino = 4096 + (ino_t)n->fd;
+		st->st_ino = 4096 + (ino_t)n->id;
 		break;
 	}
 	default:
@@ -332,7 +366,7 @@ static int proc_statfs(struct vfs_mount *m, struct statfs *st)
 
 /* A text, made whole at open. */
 struct text_file {
-	const struct proc_file *file;
+	struct proc_node node;
 	size_t len;
 	char text[];
 };
@@ -353,10 +387,19 @@ static ssize_t text_read(struct vfs_file *f, void *buf, size_t n,
 static int text_fstat(struct vfs_file *f, struct stat *st)
 {
 	const struct text_file *t = f->priv;
-	struct proc_node n = { .kind = P_FILE, .file = t->file };
 
-	fill_stat(&n, st);
+	fill_stat(&t->node, st);
 	return 0;
+}
+
+/* A thread's comm, opened for writing: the thread's new name. */
+static ssize_t comm_write(struct vfs_file *f, const void *buf, size_t n,
+			  uint64_t off)
+{
+	const struct text_file *t = f->priv;
+
+	(void)off;
+	return proc_task_set_name(t->node.id, buf, n) ? -ESRCH : (ssize_t)n;
 }
 
 static int priv_close(struct vfs_file *f)
@@ -367,17 +410,53 @@ static int priv_close(struct vfs_file *f)
 
 static const struct vfs_file_ops text_ops = {
 	.read = text_read,
+	.write = comm_write,	/* opened for writing only if comm */
 	.fstat = text_fstat,
 	.close = priv_close,
 };
 
-/* A directory: its kind in (priv); the position is the index of the
- * next entry, or the next descriptor to look at in fd/. */
+/* A directory: its kind and thread in (priv); the position is the
+ * index of the next entry, or the next descriptor or thread id to look
+ * at in fd/ and task/. */
+static void *dir_priv(const struct proc_node *n)
+{
+	return (void *)((uintptr_t)n->kind | (uintptr_t)n->id << 8);
+}
+
+static struct proc_node dir_node(const struct vfs_file *f)
+{
+	uintptr_t v = (uintptr_t)f->priv;
+
+	return (struct proc_node){ .kind = (enum proc_kind)(v & 0xff),
+				   .id = (int)(v >> 8) };
+}
+
 static int dir_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
-	enum proc_kind kind = (enum proc_kind)(uintptr_t)f->priv;
+	struct proc_node n = dir_node(f);
+	enum proc_kind kind = n.kind;
 	unsigned i = (unsigned)f->offset, k = 0;
 
+	if (kind == P_TASKS) {
+		int tid = proc_task_next((int)f->offset);
+
+		if (tid < 0)
+			return 0;
+		ent->ino = TASK_INO + 4 * (uint64_t)tid;
+		ent->type = DT_DIR;
+		ksnprintf(ent->name, sizeof(ent->name), "%d", tid);
+		f->offset = (uint64_t)tid + 1;
+		return 1;
+	}
+	if (kind == P_TASK) {
+		if (i >= PROC_TASK_FILES)
+			return 0;
+		f->offset++;
+		ent->ino = TASK_INO + 4 * (uint64_t)n.id + 1 + i;
+		ent->type = DT_REG;
+		strcpy(ent->name, proc_task_files[i]);
+		return 1;
+	}
 	if (kind == P_FDS) {
 		int fd = fd_next_open((int)f->offset);
 
@@ -405,19 +484,17 @@ static int dir_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 			return 1;
 		}
 	i -= k;
-	if (kind != P_PID || i > 3)
+	if (kind != P_PID || i > 4)
 		return 0;
-	ent->ino = i < 3 ? 8 + P_EXE + i : 1 + P_FDS;
+	ent->ino = i < 3 ? 8 + P_EXE + i : 1 + (i == 3 ? P_FDS : P_TASKS);
 	ent->type = i < 3 ? DT_LNK : DT_DIR;
-	strcpy(ent->name, i < 3 ? pid_links[i] : "fd");
+	strcpy(ent->name, i < 3 ? pid_links[i] : i == 3 ? "fd" : "task");
 	return 1;
 }
 
 static int dir_fstat(struct vfs_file *f, struct stat *st)
 {
-	struct proc_node n = {
-		.kind = (enum proc_kind)(uintptr_t)f->priv
-	};
+	struct proc_node n = dir_node(f);
 
 	fill_stat(&n, st);
 	return 0;
@@ -428,20 +505,28 @@ static const struct vfs_file_ops dir_ops = {
 	.readdir = dir_readdir,
 };
 
-static int open_text(const struct proc_file *pf, struct vfs_file *f)
+static void make_text(const struct proc_node *n, struct proc_text *t)
+{
+	if (n->kind == P_FILE)
+		n->file->make(t);
+	else
+		proc_task_text(n->id, n->which, t);
+}
+
+static int open_text(const struct proc_node *n, struct vfs_file *f)
 {
 	struct proc_text t = { 0 };
 	struct text_file *tf;
 
-	pf->make(&t);	/* sized first: the text, then room for it */
+	make_text(n, &t);	/* sized first: the text, then room for it */
 	tf = heap_alloc(sizeof(*tf) + t.len + 1);
 	if (!tf)
 		return -ENOMEM;
 	t = (struct proc_text){ tf->text, t.len + 1, 0 };
-	pf->make(&t);
+	make_text(n, &t);
 	/* A second look may find more (a thread more): what fits. */
 	tf->len = t.len < t.size ? t.len : t.size;
-	tf->file = pf;
+	tf->node = *n;
 	f->ops = &text_ops;
 	f->priv = tf;
 	return 0;
@@ -458,10 +543,15 @@ static int proc_open(struct vfs_mount *m, const char *path, int flags,
 		return rc;
 	if (is_link(n.kind))
 		return -ELOOP;	/* the VFS follows links; O_NOFOLLOW */
-	if (n.kind == P_FILE)
-		return flags & O_DIRECTORY ? -ENOTDIR : open_text(n.file, f);
+	bool text = n.kind == P_FILE || n.kind == P_TASKFILE;
+
+	if ((flags & VFS_ACCMODE) != O_RDONLY &&
+	    !(n.kind == P_TASKFILE && n.which == 0))
+		return text ? -EACCES : -EISDIR;	/* only comm is */
+	if (text)
+		return flags & O_DIRECTORY ? -ENOTDIR : open_text(&n, f);
 	f->ops = &dir_ops;
-	f->priv = (void *)(uintptr_t)n.kind;
+	f->priv = dir_priv(&n);
 	return 0;
 }
 
@@ -475,7 +565,8 @@ static const struct vfs_fs_ops proc_ops = {
 
 int procfs_mount(const char *path)
 {
-	return vfs_mount(path, &proc_ops, NULL, true);
+	/* Writable: a thread's comm is; the rest says so itself. */
+	return vfs_mount(path, &proc_ops, NULL, false);
 }
 
 /* At /proc, the kernel's mount, which gives way to one of the program's. */

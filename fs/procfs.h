@@ -35,4 +35,15 @@ extern const unsigned proc_file_count;
 /* The program's name (argv[0]), which its comm, status and exe say. */
 const char *proc_program_name(void);
 
+/* fs/proc_task.c: the threads of /proc/1/task/. The lowest thread id at
+ * or above (from), or -1; whether thread (tid) is; the text of its file
+ * (which) of proc_task_files (empty once it is gone); its new name, from
+ * (n) bytes of (s) (0, or -ESRCH). */
+#define PROC_TASK_FILES	2
+extern const char *const proc_task_files[PROC_TASK_FILES];
+int proc_task_next(int from);
+bool proc_task_exists(int tid);
+void proc_task_text(int tid, int which, struct proc_text *t);
+int proc_task_set_name(int tid, const char *s, size_t n);
+
 #endif /* FS_PROCFS_H */
