@@ -109,7 +109,7 @@ static int resolve(const char *path, size_t len, struct proc_node *n)
 {
 	size_t i = 0;
 
-	n->kind = P_ROOT;
+	*n = (struct proc_node){ .kind = P_ROOT };
 	while (i < len) {
 		size_t k = i;
 
