@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
@@ -53,13 +54,16 @@ static int ready_for(struct vfs_file *f, unsigned events, bool nonblock)
 	}
 }
 
-/* Room in pipe (p), waiting for some unless (nonblock). */
+/* Room in pipe (p), waiting for some unless (nonblock); -EPIPE once
+ * nobody reads it, before anything is taken from the other side. */
 static long room_in(struct pipe_buf *p, struct vfs_file *f, bool nonblock)
 {
 	for (;;) {
 		size_t room = PIPE_CAPACITY - pipe_buf_count(p);
 		int rc;
 
+		if (pipe_buf_poll_write(p) & VFS_POLL_ERR)
+			return -EPIPE;
 		if (room)
 			return (long)room;
 		rc = ready_for(f, VFS_POLL_OUT | VFS_POLL_ERR, nonblock);
@@ -268,7 +272,7 @@ SYSCALL_DEFINE4(vmsplice, int, fd, const struct iovec *, iov, unsigned long,
 	struct vfs_file *f;
 	long rc = -EBADF;
 
-	if (flags & ~SPLICE_FLAGS)
+	if (flags & ~SPLICE_FLAGS || n > IOV_MAX)
 		return -EINVAL;
 	f = fd_get(fd);
 	if (!f)

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -122,6 +123,24 @@ int test_splice(void)
 	off = 0;
 	rc = splice(f, &off, q[1], NULL, 4, SPLICE_F_NONBLOCK);
 	say("into a full pipe, non-blocking", rc);
+
+	/* Into a pipe nobody reads: EPIPE, and the input stays. */
+	int gone[2];
+
+	CHECK_OK(pipe(gone));
+	close(gone[0]);
+	signal(SIGPIPE, SIG_IGN);
+	off = 0;
+	rc = splice(f, &off, gone[1], NULL, 4, 0);
+	say("into a pipe nobody reads", rc);
+	printf("the offset stays: %lld\n", (long long)off);
+	CHECK(write(sv[0], "kept", 4) == 4);
+	rc = splice(sv[1], NULL, gone[1], NULL, 4, 0);
+	say("from a socket, likewise", rc);
+	rc = read(sv[1], buf, sizeof(buf));
+	printf("still in the socket: %ld %.4s\n", rc, buf);
+	signal(SIGPIPE, SIG_DFL);
+	close(gone[1]);
 
 	/* End of file. */
 	close(p[1]);
