@@ -11,8 +11,8 @@
  *  - with no writer left, reads see end-of-file; with no reader left,
  *    writes fail with EPIPE; once both are gone the data is dropped, and
  *    the next opener finds the pipe empty;
- *  - a reader opened with no writer does not report POLLHUP until a
- *    writer has come and gone, so poll() waits for one.
+ *  - a reader opened with O_NONBLOCK and no writer does not report
+ *    POLLHUP until a writer has come and gone, so poll() waits for one.
  * The VFS calls fifo_open() when a file system's open says the node is
  * a FIFO (VFS_OPEN_FIFO), once vfs_mkfifo() (mknod() of a FIFO) has
  * run and handed it over: an image that never makes a FIFO keeps none
@@ -57,7 +57,10 @@ struct fifo_file {
 	struct vfs_file *file;
 	struct vfs_mount *mnt;		/* the user reference the open took */
 	bool reads, writes;
-	unsigned write_opens_seen;	/* (fifo)'s, when this one opened */
+	/* A reader opened with O_NONBLOCK and no writer: no POLLHUP until
+	 * a writer has come, (fifo)'s write_opens still what it saw. */
+	bool hup_hidden;
+	unsigned write_opens_seen;
 	struct fifo_file *next;
 };
 
@@ -144,7 +147,6 @@ static int join(struct fifo *fifo, struct fifo_file *ff)
 	fifo->write_opens += ff->writes;
 	waitq_wake_all(&fifo->opened);
 	waitq_unlock(&fifo->opened, irq);
-	ff->write_opens_seen = fifo->write_opens;
 	spin_lock(&fifo->files_lock);
 	ff->next = fifo->files;
 	fifo->files = ff;
@@ -213,6 +215,9 @@ static int fifo_open(struct vfs_file *f, const struct stat *st, int flags)
 	if (acc == O_WRONLY && (flags & O_NONBLOCK) && !fifo->readers)
 		goto err_put;
 	seen = ff->reads ? fifo->write_opens : fifo->read_opens;
+	ff->hup_hidden = acc == O_RDONLY && (flags & O_NONBLOCK) &&
+			 !fifo->writers;
+	ff->write_opens_seen = fifo->write_opens;
 	rc = join(fifo, ff);
 	if (rc)
 		goto err_put;
@@ -289,7 +294,7 @@ static unsigned fifo_poll(struct vfs_file *f)
 	if (ff->reads) {
 		ready = pipe_buf_poll_read(ff->fifo->buf);
 		/* No writer yet since this open: nothing has hung up. */
-		if (ff->write_opens_seen ==
+		if (ff->hup_hidden && ff->write_opens_seen ==
 		    __atomic_load_n(&ff->fifo->write_opens, __ATOMIC_RELAXED))
 			ready &= ~VFS_POLL_HUP;
 	}

@@ -141,13 +141,21 @@ int test_fifo(void)
 	       fst.st_ino == st.st_ino && fst.st_dev == st.st_dev);
 	say("write on the reader", write(r, "x", 1));
 
-	/* The writer goes: end of file and HUP; one comes back. */
+	/* A reader that opens while the writer is there. */
+	int r3 = open("f", O_RDONLY | O_NONBLOCK);
+
+	CHECK(r3 >= 0);
+
+	/* The writer goes: end of file and HUP, for both readers; one
+	 * comes back. */
 	CHECK(write(w, "bye", 3) == 3);
 	close(w);
 	n = (int)read(r, b, sizeof(b));
 	printf("after the writer closed: %d %.*s\n", n, n > 0 ? n : 0, b);
 	say("then", read(r, b, sizeof(b)));
 	events("reader, writer gone", r, POLLIN);
+	events("reader that saw the writer, writer gone", r3, POLLIN);
+	close(r3);
 	w = open("f", O_WRONLY);	/* a reader is there: no wait */
 	CHECK(w >= 0);
 	say("read, writer back", read(r, b, sizeof(b)));
