@@ -247,8 +247,10 @@ static void account_switch(struct thread *prev, struct thread *next,
 	WRITE_ONCE(next->slice_start, now | 1);	/* never 0 */
 }
 
-/* (t)'s CPU time at (now), a time read after the call began. */
-static uint64_t cpu_ns_at(const struct thread *t, uint64_t now)
+/* (t)'s CPU time, and in (*now) the time it is for. The time is read
+ * inside the sequence: a slice that ends after it changes the sequence,
+ * so no reading counts time a later one would not (monotonic). */
+static uint64_t cpu_ns_read(const struct thread *t, uint64_t *now)
 {
 	uint64_t ns, start;
 	unsigned seq;
@@ -256,24 +258,27 @@ static uint64_t cpu_ns_at(const struct thread *t, uint64_t now)
 	do {
 		seq = READ_ONCE(t->cpu_seq);
 		barrier();
+		*now = clock_ns();
 		ns = READ_ONCE(t->cpu_ns);
 		start = READ_ONCE(t->slice_start);
 		barrier();
 	} while ((seq & 1) || READ_ONCE(t->cpu_seq) != seq);
-	return start && now > start ? ns + (now - start) : ns;
+	return start && *now > start ? ns + (*now - start) : ns;
 }
 
 uint64_t thread_cpu_ns(const struct thread *t)
 {
-	return cpu_ns_at(t, clock_ns());
+	uint64_t now;
+
+	return cpu_ns_read(t, &now);
 }
 
 void sched_cpu_times(unsigned cpu, uint64_t *busy, uint64_t *idle)
 {
 	struct sched_cpu *s = &per_cpu_var(sched, cpu);
-	uint64_t up = READ_ONCE(s->up_ns), now = clock_ns();
+	uint64_t up = READ_ONCE(s->up_ns), now = 0;
 
-	*idle = up ? cpu_ns_at(&s->idle, now) : 0;
+	*idle = up ? cpu_ns_read(&s->idle, &now) : 0;
 	*busy = up && now > up && now - up > *idle ? now - up - *idle : 0;
 }
 
