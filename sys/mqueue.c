@@ -50,6 +50,7 @@ struct mq_file {
 	struct mq_file *next;
 	struct vfs_file *file;
 	struct mqueue *q;
+	size_t pos;			/* read() of the status line */
 };
 
 static struct mutex names_lock;
@@ -72,7 +73,6 @@ static void notify_files(struct mqueue *q, unsigned events)
 /* Frees (q), which nobody holds any more. */
 static void queue_free(struct mqueue *q)
 {
-	signal_unqueue(&q->sig);
 	while (q->head) {
 		struct mq_msg *m = q->head;
 
@@ -131,7 +131,6 @@ static struct mqueue *queue_new(const char *name, mode_t mode,
 	q->maxmsg = attr ? attr->mq_maxmsg : MQ_DEFAULT_MAXMSG;
 	q->msgsize = attr ? attr->mq_msgsize : MQ_DEFAULT_MSGSIZE;
 	q->notify = -1;
-	q->sig.embedded = true;
 	q->refs = 1;		/* the name's */
 	return q;
 }
@@ -174,14 +173,16 @@ SYSCALL_DEFINE4(mq_open, const char *, name, int, flags, mode_t, mode,
 		if (!user_readable(uattr, sizeof(*uattr)))
 			return -EFAULT;
 		attr = *uattr;
-		if (attr.mq_maxmsg <= 0 || attr.mq_msgsize <= 0 ||
-		    attr.mq_maxmsg > MQ_HARD_MAXMSG ||
-		    attr.mq_msgsize > MQ_HARD_MSGSIZE)
-			return -EINVAL;
 	}
 	mutex_lock(&names_lock);
 	q = find(name);
-	if (!q && !(flags & O_CREAT))
+	/* The attributes count only for a queue made now. */
+	if (!q && (flags & O_CREAT) && uattr &&
+	    (attr.mq_maxmsg <= 0 || attr.mq_msgsize <= 0 ||
+	     attr.mq_maxmsg > MQ_HARD_MAXMSG ||
+	     attr.mq_msgsize > MQ_HARD_MSGSIZE))
+		rc = -EINVAL;
+	if (rc == 0 && !q && !(flags & O_CREAT))
 		rc = -ENOENT;
 	else if (q && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		rc = -EEXIST;
@@ -402,6 +403,8 @@ SYSCALL_DEFINE3(mq_getsetattr, int, fd, const struct mq_attr *, set,
 	else if ((set && !user_readable(set, sizeof(*set))) ||
 		 (old && !user_writable(old, sizeof(*old))))
 		rc = -EFAULT;
+	else if (set && (set->mq_flags & ~O_NONBLOCK))
+		rc = -EINVAL;
 	if (rc == 0 && old) {
 		bool irq = waitq_lock(&q->wait);
 
@@ -429,22 +432,28 @@ SYSCALL_DEFINE3(mq_getsetattr, int, fd, const struct mq_attr *, set,
 static ssize_t mq_file_read(struct vfs_file *f, void *buf, size_t n,
 			    uint64_t off)
 {
-	struct mqueue *q = mq_of(f);
+	struct mq_file *mf = f->priv;
+	struct mqueue *q = mf->q;
 	char line[96];
 	bool irq = waitq_lock(&q->wait);
 	int len = ksnprintf(line, sizeof(line),
 			    "QSIZE:%-10zu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
 			    q->bytes, q->notify >= 0 ? q->notify : 0,
-			    q->notify == SIGEV_SIGNAL ? q->sig.info.si_signo : 0,
+			    q->notify == SIGEV_SIGNAL ? q->info.si_signo : 0,
 			    q->notify >= 0 ? 1 : 0);
+	size_t k;
 
 	waitq_unlock(&q->wait, irq);
 	(void)off;
-	/* A stream that always starts over: read() gives the line. */
-	if ((size_t)len > n)
-		len = (int)n;
-	memcpy(buf, line, (size_t)len);
-	return len;
+	/* The line from where this descriptor's reads got to, then end of
+	 * file, as Linux's (made anew each time: its figures move). */
+	mutex_lock(&f->pos_lock);
+	k = mf->pos < (size_t)len ? (size_t)len - mf->pos : 0;
+	k = k < n ? k : n;
+	memcpy(buf, line + mf->pos, k);
+	mf->pos += k;
+	mutex_unlock(&f->pos_lock);
+	return (ssize_t)k;
 }
 
 static unsigned mq_file_poll(struct vfs_file *f)

@@ -34,10 +34,12 @@ struct mqueue {
 	unsigned refs;			/* its name, and open files */
 	struct mq_file *files;
 	/* Notification, while (notify) >= 0: registered through (owner);
-	 * a signal with (sig), or the cookie for (pipe). */
+	 * a signal with (info) (each sent with an entry of its own, so a
+	 * new registration changes none still pending), or the cookie for
+	 * (pipe). */
 	int notify;
 	struct vfs_file *owner;
-	struct sigq sig;
+	siginfo_t info;
 	struct vfs_file *pipe;
 	char cookie[MQ_COOKIE];
 };
@@ -50,7 +52,7 @@ struct mqueue *mq_of(struct vfs_file *f);
  * held, by mq_fire(): (woken) by a message, else removed. */
 struct mq_fired {
 	int notify;			/* SIGEV_*, or -1: nothing taken */
-	struct sigq *sig;
+	siginfo_t info;
 	struct vfs_file *pipe;
 	char cookie[MQ_COOKIE];
 };

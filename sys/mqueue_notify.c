@@ -28,7 +28,7 @@
 void mq_take_registration(struct mqueue *q, struct mq_fired *out)
 {
 	out->notify = q->notify;
-	out->sig = &q->sig;
+	out->info = q->info;
 	out->pipe = q->pipe;
 	memcpy(out->cookie, q->cookie, MQ_COOKIE);
 	q->notify = -1;
@@ -38,8 +38,9 @@ void mq_take_registration(struct mqueue *q, struct mq_fired *out)
 
 void mq_fire(struct mq_fired *r, bool woken)
 {
-	if (r->notify == SIGEV_SIGNAL && woken)
-		signal_queue(0, r->sig, 0);
+	/* Signal 0 is a registration that sends nothing, as on Linux. */
+	if (r->notify == SIGEV_SIGNAL && woken && r->info.si_signo)
+		signal_send_process_info(&r->info);
 	if (r->pipe) {
 		r->cookie[MQ_COOKIE - 1] = woken ? MQ_NOTIFY_WOKEN :
 						   MQ_NOTIFY_REMOVED;
@@ -62,10 +63,10 @@ static long register_notify(struct mqueue *q, struct vfs_file *f,
 		q->pipe = pipe;
 		if (cookie)
 			memcpy(q->cookie, cookie, MQ_COOKIE);
-		q->sig.info = (siginfo_t){ .si_signo = ev->signo,
-					   .si_code = SI_MESGQ,
-					   .si_value = ev->value };
-		q->sig.info.si_pid = 1;
+		q->info = (siginfo_t){ .si_signo = ev->signo,
+				       .si_code = SI_MESGQ,
+				       .si_value = ev->value };
+		q->info.si_pid = 1;
 		rc = 0;
 	}
 	waitq_unlock(&q->wait, irq);
@@ -103,7 +104,7 @@ static long notify_request(struct vfs_file *f, const struct ksigevent *uev)
 	case SIGEV_NONE:
 		break;
 	case SIGEV_SIGNAL:
-		if (ev.signo < 1 || ev.signo > 64)
+		if (ev.signo < 0 || ev.signo > 64)
 			return -EINVAL;
 		break;
 	case SIGEV_THREAD:

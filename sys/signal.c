@@ -450,6 +450,11 @@ int signal_send_process(int sig)
 	return 0;
 }
 
+void signal_send_process_info(const siginfo_t *info)
+{
+	sigq_put(send_process(info->si_signo, sigq_new(info), true));
+}
+
 void signal_post_process(int sig)
 {
 	send_process(sig, NULL, false);

@@ -39,6 +39,10 @@ struct sigq {
  */
 void signal_queue(int tid, struct sigq *q, unsigned missed);
 
+/* Sends signal info->si_signo to the process with (info), an entry of
+ * its own (mq_notify()'s), from a thread. */
+void signal_send_process_info(const siginfo_t *info);
+
 /* Takes (q) off the queue if it is on it (a timer being deleted). */
 void signal_unqueue(struct sigq *q);
 
