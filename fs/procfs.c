@@ -541,6 +541,8 @@ static int proc_open(struct vfs_mount *m, const char *path, int flags,
 	(void)m, (void)mode;
 	if (rc)
 		return rc;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
 	if (is_link(n.kind))
 		return -ELOOP;	/* the VFS follows links; O_NOFOLLOW */
 	bool text = n.kind == P_FILE || n.kind == P_TASKFILE;

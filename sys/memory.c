@@ -247,14 +247,14 @@ SYSCALL_DEFINE3(mincore, void *, addr, size_t, len, unsigned char *, vec)
 		return -EINVAL;
 	if ((uintptr_t)addr + len < (uintptr_t)addr)
 		return -ENOMEM;
+	if (!user_writable(vec, pages))
+		return -EFAULT;
 	for (size_t i = 0; i < pages; i++) {
 		const char *p = (const char *)addr + i * PAGE_SIZE;
 
 		if (!mm_is_mapped(p, PAGE_SIZE) && !user_readable(p, 1))
 			return -ENOMEM;
 	}
-	if (!user_writable(vec, pages))
-		return -EFAULT;
 	memset(vec, 1, pages);
 	return 0;
 }
