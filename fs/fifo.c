@@ -312,17 +312,6 @@ static int fifo_fstat(struct vfs_file *f, struct stat *st)
 	return 0;
 }
 
-/* Linux's FIONREAD. */
-#define LINUX_FIONREAD 0x541B
-
-static int fifo_ioctl(struct vfs_file *f, unsigned long req, void *arg)
-{
-	if (req != LINUX_FIONREAD)
-		return -ENOTTY;
-	*(int *)arg = (int)pipe_buf_count(buf_of(f));
-	return 0;
-}
-
 static int fifo_close(struct vfs_file *f)
 {
 	struct fifo_file *ff = f->priv;
@@ -341,6 +330,6 @@ static const struct vfs_file_ops fifo_ops = {
 	.write = fifo_write,
 	.fstat = fifo_fstat,
 	.poll = fifo_poll,
-	.ioctl = fifo_ioctl,
+	.ioctl = pipe_file_ioctl,
 	.close = fifo_close,
 };

@@ -58,12 +58,12 @@ static unsigned pipe_poll_write(struct vfs_file *f)
 /* Linux's FIONREAD, on the reading end. */
 #define LINUX_FIONREAD 0x541B
 
-static int pipe_ioctl(struct vfs_file *f, unsigned long req, void *arg)
+int pipe_file_ioctl(struct vfs_file *f, unsigned long req, void *arg)
 {
 	if (req != LINUX_FIONREAD)
 		return -ENOTTY;
 	/* Either end: the bytes queued, as Linux counts them. */
-	*(int *)arg = (int)pipe_buf_count(f->priv);
+	*(int *)arg = (int)pipe_buf_count(pipe_file_buf(f));
 	return 0;
 }
 
@@ -83,7 +83,7 @@ static const struct vfs_file_ops read_ops = {
 	.read = pipe_read,
 	.fstat = pipe_fstat,
 	.poll = pipe_poll_read,
-	.ioctl = pipe_ioctl,
+	.ioctl = pipe_file_ioctl,
 	.close = pipe_close_read,
 };
 
@@ -91,7 +91,7 @@ static const struct vfs_file_ops write_ops = {
 	.write = pipe_write,
 	.fstat = pipe_fstat,
 	.poll = pipe_poll_write,
-	.ioctl = pipe_ioctl,
+	.ioctl = pipe_file_ioctl,
 	.close = pipe_close_write,
 };
 

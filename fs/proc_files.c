@@ -122,16 +122,22 @@ static void environment(struct proc_text *t)
 
 /* Linux's 52 fields; what Toro has not (a terminal, faults, the
  * addresses of the image) is 0. */
-static void pid_stat(struct proc_text *t)
+void proc_stat_line(struct proc_text *t, const struct proc_stat *s)
 {
-	size_t pages = used_pages();
-
-	proc_printf(t, "1 (%.15s) R 0 1 1 0 -1 4194560 0 0 0 0 %llu 0 0 0 "
+	proc_printf(t, "%d (%.15s) %c 0 1 1 0 -1 4194560 0 0 0 0 %llu 0 0 0 "
 		    "20 0 %u 0 0 %zu %zu 18446744073709551615 0 0 0 0 0 0 "
 		    "0 0 0 0 0 0 17 %u 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-		    proc_program_name(),
-		    (unsigned long long)(sched_busy_ns() / TICK_NS), threads(),
-		    pages * PAGE_SIZE, pages, cpu_id());
+		    s->id, s->name, s->state,
+		    (unsigned long long)(s->cpu_ns / TICK_NS), s->threads,
+		    s->pages * PAGE_SIZE, s->pages, s->cpu);
+}
+
+static void pid_stat(struct proc_text *t)
+{
+	struct proc_stat s = { 1, proc_program_name(), 'R', sched_busy_ns(),
+			       threads(), used_pages(), cpu_id() };
+
+	proc_stat_line(t, &s);
 }
 
 /* Pages: size, resident, shared, text, lib, data, dirty. */

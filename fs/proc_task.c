@@ -14,9 +14,6 @@
 
 #include "procfs.h"
 
-#define NSEC 1000000000ULL
-#define TICK_NS (NSEC / 100)	/* Linux's USER_HZ */
-
 const char *const proc_task_files[PROC_TASK_FILES] = { "comm", "stat" };
 
 struct next_tid {
@@ -67,12 +64,11 @@ static int make(struct thread *t, void *arg)
 		proc_printf(tt->t, "%s\n", name);
 		return 0;
 	}
-	/* Linux's 52 fields, as the process's stat (fs/proc_files.c). */
-	proc_printf(tt->t, "%d (%s) %c 0 1 1 0 -1 4194560 0 0 0 0 %llu 0 0 0 "
-		    "20 0 1 0 0 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 "
-		    "0 0 0 17 %u 0 0 0 0 0 0 0 0 0 0 0 0 0\n", t->id, name,
-		    t->state == THREAD_BLOCKED ? 'S' : 'R',
-		    (unsigned long long)(thread_cpu_ns(t) / TICK_NS), t->cpu);
+	struct proc_stat s = { t->id, name,
+			       t->state == THREAD_BLOCKED ? 'S' : 'R',
+			       thread_cpu_ns(t), 1, 0, t->cpu };
+
+	proc_stat_line(tt->t, &s);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <kernel/compiler.h>
 
@@ -34,6 +35,19 @@ extern const unsigned proc_file_count;
 
 /* The program's name (argv[0]), which its comm, status and exe say. */
 const char *proc_program_name(void);
+
+/* A stat line in Linux's format (proc_files.c): of the process, or
+ * of one of its threads. */
+struct proc_stat {
+	int id;
+	const char *name;
+	char state;			/* 'R' or 'S' */
+	uint64_t cpu_ns;
+	unsigned threads;
+	size_t pages;			/* memory in use */
+	unsigned cpu;
+};
+void proc_stat_line(struct proc_text *t, const struct proc_stat *s);
 
 /* fs/proc_task.c: the threads of /proc/1/task/. The lowest thread id at
  * or above (from), or -1; whether thread (tid) is; the text of its file

@@ -84,7 +84,10 @@ size_t pipe_buf_count(struct pipe_buf *p);
  * fifo.c, where linked), for splice() and tee(); NULL for any other
  * file. */
 struct pipe_buf *pipe_file_buf(struct vfs_file *f);
-/* fs/fifo.c's part of it, asked weakly. */
+/* FIONREAD on an end of a pipe or FIFO: the bytes queued; -ENOTTY for
+ * other requests. */
+int pipe_file_ioctl(struct vfs_file *f, unsigned long req, void *arg);
+/* fs/fifo.c's part of pipe_file_buf(), asked weakly. */
 struct pipe_buf *fifo_file_buf(struct vfs_file *f) __attribute__((weak));
 
 /* fs/pipe.c: a pipe: two new files, (*rd) reading and (*wr) writing, with
