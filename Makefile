@@ -65,9 +65,29 @@ $(BUILD)/obj/%.S.o: %.S | $(TARGET_PREREQ)
 # Archive order matters where two members define a symbol: Toro's libc/
 # files come before musl's, so the linker takes theirs (pthread_create
 # over musl's weak alias).
+# Every member but musl's own (the kernel, lwIP, libc/*.c and the string
+# functions the kernel shares with the program) goes in as NAME.k.o, a
+# hard link under $@.k named after its path: the link script gathers
+# their text into one range, which tells an interrupt whether it arrived
+# in the kernel (kernel_text_has(), arch/x86_64/kernel.ld). The lists go
+# through files: they are too long for one command line.
+define newline
+
+
+endef
+PROGRAM_SIDE_OBJS = $(filter-out $(MUSL_KERNEL_SAFE),$(MUSL_OBJS))
+kernel_member = $(2).k/$(subst /,+,$(patsubst $(BUILD)/%,%,$(1))).k.o
+kernel_links = $(foreach o,$(filter-out $(PROGRAM_SIDE_OBJS),$(1)),\
+	$(o) $(call kernel_member,$(o),$(2))$(newline))
+archive_members = $(foreach o,$(1),$(if $(filter $(o),$(PROGRAM_SIDE_OBJS)),\
+	$(o),$(call kernel_member,$(o),$(2))))
 $(LIBTORO) $(LIBTORO_IPV4): $(KERNEL_OBJS) $(LIBC_PORT_OBJS) $(MUSL_OBJS)
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -rf $@ $@.k && mkdir $@.k
+	$(file >$@.links,$(call kernel_links,$^,$@))
+	$(file >$@.members,$(call archive_members,$^,$@))
+	$(Q)while read -r o k; do ln -f "$$o" "$$k" || exit 1; done <$@.links
+	$(Q)$(AR) rcs $@ @$@.members
 
 # Layers call only downward (../shared/design/ARCHITECTURE.md): the kernel
 # may use musl's string functions and nothing else of the C library; fs/
