@@ -6,10 +6,9 @@
  * ends its interruptible wait with -EINTR, and libc/syscall_cp.c sees the
  * mark and acts (deferred cancellation, at cancellation points). The
  * signal's handler acts for asynchronous cancellation: the kernel runs it
- * when the target's system call returns (whichever call: sched_yield()
- * too) or its wait ends. A thread that only computes, making no system
- * call, is not stopped: there is no preemption to stop it with. A thread
- * that cancels itself asynchronously ends at once.
+ * where the target computes (sys/signal_async.c), or when its system call
+ * returns or its wait ends. A thread that cancels itself asynchronously
+ * ends at once.
  */
 #include "pthread_impl.h"
 #include "syscall.h"

@@ -3,8 +3,9 @@
  * Cancellation points and signal delivery around musl's blocking system
  * calls (read, nanosleep, futex waits...), which musl routes through
  * __syscall_cp() and libc/arch/syscall_arch.h hands here with the
- * adapter to call. Replaces musl's __syscall_cp.c and its assembly: with
- * no asynchronous signals there is no instruction window to watch, only
+ * adapter to call. Replaces musl's __syscall_cp.c and its assembly: no
+ * signal lands inside this file (its text counts as the kernel's: see
+ * sys/signal_async.c), so there is no instruction window to watch, only
  * three moments. Before the call, a pending cancellation acts. During it,
  * pthread_cancel() or a signal interrupts the kernel's wait (-EINTR).
  * After it, signals that arrived meanwhile are delivered here, in the

@@ -8,8 +8,10 @@
  *
  * A handler runs in the thread that takes the signal, on its stack, from
  * signal_deliver(): right away when the thread signals itself, or when a
- * CPU fault of its own raises the signal (take_fault()), else when the
- * receiving thread's system call returns. SIGKILL and SIGSTOP cannot
+ * CPU fault of its own raises the signal (take_fault()), else at the end
+ * of the interrupt that tells a thread computing in the program's code
+ * (sys/signal_async.c), or when the receiving thread's system call
+ * returns. SIGKILL and SIGSTOP cannot
  * be caught or blocked. Default actions: ignore (SIGCHLD, SIGCONT,
  * SIGURG, SIGWINCH, and the stop signals, there being no job control),
  * end the program with a report and status 125 (the signals Linux dumps
@@ -318,6 +320,11 @@ bool signal_deliver(void)
 			self->sig_blocked |= BIT(sig);
 		if (act.flags & SA_RESETHAND)
 			sigs.act[sig] = (struct k_sigaction){ .handler = SIG_DFL };
+		/* Dealt with, unless more is ready: a handler that jumps
+		 * away (siglongjmp()) never comes back to clear it, and the
+		 * thread's next wait would end at once with EINTR. */
+		if (!has_ready(self))
+			sched_clear_interrupt();
 		spin_unlock_irqrestore(&sigs.lock, irq);
 		sigq_put(done);
 
@@ -563,6 +570,9 @@ static bool take_fault(const struct trap_fault *f)
 /* Brings sys/stop_signal.c into the image (its INIT_CALL keeps it). */
 static const char *const wants_stop __attribute__((used)) =
 	&stop_signal_wanted;
+/* And sys/signal_async.c: signals into threads that only compute. */
+static const char *const wants_async __attribute__((used)) =
+	&signal_async_wanted;
 
 SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction *, act,
 		struct k_sigaction *, old, size_t, setsize)

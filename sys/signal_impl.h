@@ -69,4 +69,7 @@ uint64_t signal_pending_here(void);
  * with signal.c's lock held, interrupts off). */
 void signalfd_notify(int sig) __attribute__((__weak__));
 
+/* sys/signal_async.c, named by signal.c to link it. */
+extern const char signal_async_wanted;
+
 #endif /* SYS_SIGNAL_IMPL_H */

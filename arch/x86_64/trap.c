@@ -135,13 +135,31 @@ static __noreturn void report_exception(struct trap_frame *tf)
 }
 
 bool (*trap_fault_hook)(const struct trap_fault *f);
+void (*trap_return_hook)(bool in_kernel);
+
+bool trap_as_thread(bool (*fn)(const void *arg), const void *arg)
+{
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	bool done;
+
+	__asm__ volatile("fxsave64 %0" : "=m"(fpu));
+	irq_enable();
+	done = fn(arg);
+	irq_disable();
+	__asm__ volatile("fxrstor64 %0" : : "m"(fpu));
+	return done;
+}
+
+static bool call_fault_hook(const void *f)
+{
+	return trap_fault_hook(f);
+}
 
 /*
  * A fault of the running thread's, taken with interrupts on (so not in a
  * section of the kernel's that has them off), to trap_fault_hook: true if
- * it was handled, and the instruction then runs again. The hook runs with
- * interrupts on, as thread code; every FPU and SSE register is kept
- * around it (the handler may use them, the faulting code's are live).
+ * it was handled, and the instruction then runs again. The hook runs as
+ * thread code (trap_as_thread()).
  * A stack overflow never comes here: the CPU's push of the exception's
  * frame onto the guard page is a double fault, which raises no signal
  * and is reported as the overflow it is (tests/sys/test_fatal,
@@ -149,8 +167,6 @@ bool (*trap_fault_hook)(const struct trap_fault *f);
  */
 static bool to_hook(struct trap_frame *tf)
 {
-	uint8_t fpu[512] __attribute__((aligned(16)));
-	bool taken;
 	struct trap_fault f = {
 		.vector = (unsigned)tf->vector,
 		.addr = tf->vector == VEC_PAGE_FAULT ? read_cr2() : tf->rip,
@@ -160,12 +176,7 @@ static bool to_hook(struct trap_frame *tf)
 
 	if (!trap_fault_hook || !(tf->rflags & X86_RFLAGS_IF))
 		return false;
-	__asm__ volatile("fxsave64 %0" : "=m"(fpu));
-	irq_enable();
-	taken = trap_fault_hook(&f);
-	irq_disable();
-	__asm__ volatile("fxrstor64 %0" : : "m"(fpu));
-	return taken;
+	return trap_as_thread(call_fault_hook, &f);
 }
 
 void trap_dispatch(struct trap_frame *tf)
@@ -186,4 +197,6 @@ void trap_dispatch(struct trap_frame *tf)
 		log_warn("unexpected interrupt, vector %lu on cpu %u\n",
 			 tf->vector, this_cpu_id());
 	lapic_eoi();
+	if (trap_return_hook && (tf->rflags & X86_RFLAGS_IF))
+		trap_return_hook(kernel_text_has(tf->rip));
 }

@@ -67,6 +67,31 @@ struct trap_fault {
  */
 extern bool (*trap_fault_hook)(const struct trap_fault *f);
 
+/*
+ * Set by the signal code once a program can be sent a signal: called at
+ * the end of an interrupt that arrived with interrupts on (acknowledged,
+ * interrupts still off), with whether it arrived in the kernel's code
+ * (kernel_text_has()) rather than the program's, where the program's
+ * signal handlers may run (trap_as_thread()), as they would on Linux.
+ */
+extern void (*trap_return_hook)(bool in_kernel);
+
+/* From an interrupt or exception: runs (fn)(arg) as thread code, with
+ * interrupts on and every FPU and SSE register kept around it (the
+ * interrupted code's are live; a handler of the program's may use them).
+ * Returns what (fn) does. */
+bool trap_as_thread(bool (*fn)(const void *arg), const void *arg);
+
+/* Whether (addr) is in the kernel's text (with the C library functions it
+ * calls and Toro's own C library files: arch/x86_64/kernel.ld), not the program's. */
+static inline bool kernel_text_has(uintptr_t addr)
+{
+	extern const char __kernel_text_start[], __kernel_text_end[];
+
+	return addr >= (uintptr_t)__kernel_text_start &&
+	       addr < (uintptr_t)__kernel_text_end;
+}
+
 typedef void (*irq_handler_fn)(struct trap_frame *tf, void *arg);
 
 /*

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <toro/test.h>
@@ -54,6 +55,15 @@ static int die(int argc, char **argv)
 		/* SIGALRM's, posted by the timer to a sleeping thread. */
 		alarm(1);
 		sleep_ms(LONG_MS);
+	} else if (strcmp(how, "die-alarm-computing") == 0) {
+		/* SIGALRM's, into a loop that makes no system call (it
+		 * reads the clock now and then, to give up at last). */
+		time_t end = time(NULL) + LONG_MS / 1000;
+
+		alarm(1);
+		for (volatile unsigned long n = 1; n & 0xfffff ||
+						 time(NULL) < end; n++)
+			;
 	} else if (strcmp(how, "die-thread") == 0) {
 		/* SIGTERM's, sent by another thread while this one reads. */
 		pthread_t t;
