@@ -223,6 +223,90 @@ def check_no_host_libc(build):
                 f"syscall instructions: {traps[:5]}")
 
 
+NAMES_C = r"""
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+/* Names the kernel defines too, with other meanings. */
+int panic(int x) { return x + 1; }
+const char *event_init(void) { return "libevent's"; }
+int timer_start[3] = { 7, 8, 9 };
+int heap_alloc(int a, int b) { return a * b; }
+unsigned cpu_count(void) { return 42; }
+
+static void *sleeper(void *arg)
+{
+	struct timespec t = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&t, NULL);
+	return arg;
+}
+
+int main(void)
+{
+	pthread_t t;
+	void *r;
+
+	pthread_create(&t, NULL, sleeper, (void *)5);
+	pthread_join(t, &r);
+	printf("mine: %d %s %d %d %u joined %ld\n", panic(1), event_init(),
+	       timer_start[2], heap_alloc(6, 7), cpu_count(), (long)r);
+	return 0;
+}
+"""
+
+
+def check_program_names_win(build):
+    """A program may define names the kernel uses (panic, event_init, a
+    variable timer_start...): built with `toro build` and with `toro cc`
+    through an archive (as libevent's event_init), it links, calls its
+    own, and the kernel's threads, sleeps and timers still work. Two
+    definitions in the program itself stay a link error."""
+    problems = []
+    want = "mine: 2 libevent's 9 42 42 joined 5"
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "app")
+        os.mkdir(src)
+        with open(os.path.join(src, "main.c"), "w") as f:
+            f.write(NAMES_C)
+        elf = os.path.join(d, "app.elf")
+        rc, _, err, _ = toro("build", src, "-o", elf)
+        if rc:
+            return False, f"toro build: exit {rc}: {err[-600:]}"
+        rc, out, err, _ = toro("run", elf, "--accel", "tcg", "--timeout", "60")
+        if rc or want not in out:
+            problems.append(f"toro build's image: exit {rc}, {out!r} {err!r}")
+        # Through an archive, as a library such as libevent.
+        obj, lib = os.path.join(d, "names.o"), os.path.join(d, "libnames.a")
+        rc, _, err, _ = toro("cc", "-Dmain=names_main", "-c",
+                             os.path.join(src, "main.c"), "-o", obj)
+        if rc == 0:
+            subprocess.run(["ar", "rcs", lib, obj], check=True)
+            entry = os.path.join(d, "entry.c")
+            with open(entry, "w") as f:
+                f.write("int names_main(void);\n"
+                        "int main(void) { return names_main(); }\n")
+            cc_elf = os.path.join(d, "cc.elf")
+            rc, _, err, _ = toro("cc", "-o", cc_elf, entry, f"-L{d}",
+                                 "-lnames")
+        if rc:
+            problems.append(f"toro cc: exit {rc}: {err[-600:]}")
+        else:
+            rc, out, err, _ = toro("run", cc_elf, "--accel", "tcg",
+                                   "--timeout", "60")
+            if rc or want not in out:
+                problems.append(f"toro cc's image: exit {rc}, {out!r}")
+        with open(os.path.join(src, "twice.c"), "w") as f:
+            f.write("int panic(int x) { return x; }\n")
+        rc, _, err, _ = toro("build", src, "-o", elf)
+        if rc == 0 or "multiple definition of" not in err or \
+                "panic" not in err:
+            problems.append(f"a name defined twice by the program: exit "
+                            f"{rc}, {err[-300:]!r}")
+    return not problems, "; ".join(problems)
+
+
 def check_links_only_what_is_used(build):
     """hello pulls in no C library parts it does not call, nor the block
     layer and its drivers (virtio-blk, NVMe), nor file systems (the root's
@@ -1511,6 +1595,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_ctrl_alt_del_asks_the_guest,
     check_build_errors, check_build_output, check_build_default_output,
     check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
+    check_program_names_win,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
     check_power_off_last_resort, check_bad_disk, check_disk_options,
     check_root_disk, check_root_disk_stopped,

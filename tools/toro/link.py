@@ -5,9 +5,10 @@ The one place an image is linked, for the Makefile (its link_app runs
 `python3 tools/toro/link.py ...`) and for `toro cc`. Two passes: the first
 without a symbol table, the second with one generated from the first
 (tools/mksyms.py) and placed after everything else in the image, so no
-function moves between the passes (checked). The passes' files live in a
-temporary directory, so a build that globs the output's directory (as
-configure does) never sees them.
+function moves between the passes (checked). A name both the program and
+the kernel define is the program's (tools/toro/clash.py). The passes'
+files live in a temporary directory, so a build that globs the output's
+directory (as configure does) never sees them.
 
   link.py --cc CC --ldflags FLAGS --asflags FLAGS --libs LIBS [--nm NM]
           [-v] -o OUT -- INPUT...
@@ -26,6 +27,9 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import mksyms  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clash  # noqa: E402
+
 
 class LinkError(Exception):
     """A pass failed: its command's status and the message to show."""
@@ -35,13 +39,43 @@ class LinkError(Exception):
         self.code = code
 
 
-def run(cmd, verbose):
+def run(cmd, verbose, quiet=False):
+    """Runs (cmd); with (quiet), what it says when it fails goes into the
+    LinkError (LinkError.said) instead of to our stderr."""
     if verbose:
         print(shlex.join(cmd), file=sys.stderr, flush=True)
-    r = subprocess.run(cmd)
+    r = subprocess.run(cmd, stderr=subprocess.PIPE if quiet else None,
+                       text=True)
+    if quiet and not r.returncode:
+        sys.stderr.write(r.stderr)  # warnings
     if r.returncode:
-        raise LinkError(f"{os.path.basename(cmd[0])} failed (status "
-                        f"{r.returncode})", r.returncode)
+        e = LinkError(f"{os.path.basename(cmd[0])} failed (status "
+                      f"{r.returncode})", r.returncode)
+        e.said = r.stderr or ""
+        raise e
+
+
+def first_pass(cmd_head, inputs, libs, tmp, nm, verbose):
+    """Links the first pass; a clash of the program's names with the
+    kernel's is settled by renaming the kernel's (tools/toro/clash.py).
+    Returns the libraries the passes link."""
+    try:
+        run([*cmd_head, *inputs, *libs], verbose, quiet=True)
+        return libs
+    except LinkError as e:
+        names = clash.clashing_names(e.said)
+        renamed = [clash.rename_kernel_names(lib, names, tmp, nm)
+                   if names and lib.endswith(".a") else None for lib in libs]
+        if not any(renamed):
+            sys.stderr.write(e.said)
+            raise
+    libs = [new or lib for new, lib in zip(renamed, libs)]
+    try:
+        run([*cmd_head, *inputs, *libs], verbose, quiet=True)
+    except LinkError as e:
+        sys.stderr.write(e.said)
+        raise
+    return libs
 
 
 def link(out, inputs, cc, ldflags, asflags, libs, nm="nm", verbose=False):
@@ -51,7 +85,8 @@ def link(out, inputs, cc, ldflags, asflags, libs, nm="nm", verbose=False):
         pass1 = os.path.join(tmp, "pass1.elf")
         syms_s = os.path.join(tmp, "ksyms.S")
         syms_o = os.path.join(tmp, "ksyms.o")
-        run([*cc, *ldflags, "-o", pass1, *inputs, *libs], verbose)
+        libs = first_pass([*cc, *ldflags, "-o", pass1], inputs, libs, tmp,
+                          nm, verbose)
         first = mksyms.text_symbols(nm, pass1)
         # An archive rewritten while we read it links "fine" into an image
         # without Toro: an image must at least have the kernel.

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: MIT
+"""The program's names win over the kernel's: for tools/toro/link.py.
+
+The kernel and the program link into one image, so a global name both
+define (a program's own `panic()`, libevent's `event_init()`, a
+`timer_start()`) would fail the link with "multiple definition", where on
+Linux the program never sees the kernel's names. When a link fails so,
+link.py asks rename_kernel_names() for a copy of Toro's library in which
+the kernel's members (named *.k.o, see the top Makefile) call their own
+definition NAME.toro instead, and links again: the program keeps NAME,
+the kernel keeps its function, and a backtrace shows which is which. The
+C library's own members (musl's) are left as they are: a program that
+defines a C library function (its own memcpy) is what they call, as in
+any static link. A name two of the program's own files define stays an
+error.
+"""
+import os
+import re
+import shutil
+import subprocess
+
+# GNU ld's message, with the quotes of the C locale or UTF-8.
+MULTIPLE = re.compile(r"multiple definition of [`'\u2018]([^'\u2019]+)['\u2019]")
+SUFFIX = ".toro"
+
+
+def clashing_names(message):
+    """The names a failed link's message says are defined twice."""
+    return set(MULTIPLE.findall(message))
+
+
+def kernel_members(lib, names, nm):
+    """{member: defines one of (names)?} for the kernel's members of archive
+    (lib) that define or use any of (names)."""
+    out = subprocess.run([nm, "-A", lib], capture_output=True, text=True,
+                         check=True).stdout
+    found = {}
+    for line in out.splitlines():
+        # "LIB:MEMBER:[VALUE] TYPE NAME"
+        head, _, rest = line.rpartition(":")
+        member = head[len(lib) + 1:] if head.startswith(lib + ":") else ""
+        words = rest.split()
+        if not member.endswith(".k.o") or len(words) < 2 or \
+                words[-1] not in names:
+            continue
+        defines = words[-2] != "U"
+        found[member] = found.get(member, False) or defines
+    return found
+
+
+def rename_kernel_names(lib, names, tmp, nm="nm", objcopy="objcopy", ar="ar"):
+    """A copy of archive (lib) in directory (tmp) whose kernel members use
+    NAME.toro for each of (names) they define, or None if they define
+    none of them (then renaming cannot help)."""
+    members = kernel_members(lib, names, nm)
+    if not any(members.values()):
+        return None
+    work = os.path.join(tmp, "kernel-names")
+    os.makedirs(work, exist_ok=True)
+    subprocess.run([ar, "x", os.path.abspath(lib), *members], cwd=work,
+                   check=True)
+    renames = [f"--redefine-sym={n}={n}{SUFFIX}" for n in sorted(names)]
+    for m in members:
+        subprocess.run([objcopy, *renames, os.path.join(work, m)], check=True)
+    copy = os.path.join(tmp, os.path.basename(lib))
+    shutil.copyfile(lib, copy)
+    # Replaced in place: the archive's order (libc/ before musl) stays.
+    subprocess.run([ar, "r", copy, *members], cwd=work, check=True)
+    return copy
