@@ -67,10 +67,11 @@ $(BUILD)/obj/%.S.o: %.S | $(TARGET_PREREQ)
 # over musl's weak alias).
 # Every member but musl's own (the kernel, lwIP, libc/*.c and the string
 # functions the kernel shares with the program) goes in as NAME.k.o, a
-# hard link under $@.k named after its path: the link script gathers
-# their text into one range, which tells an interrupt whether it arrived
-# in the kernel (kernel_text_has(), arch/x86_64/kernel.ld). The lists go
-# through files: they are too long for one command line.
+# hard link (or a copy, across file systems) under $@.k named after its
+# path: the link script gathers their text into one range, which tells
+# an interrupt whether it arrived in the kernel (kernel_text_has(),
+# arch/x86_64/kernel.ld). The lists go through files: they are too long
+# for one command line.
 define newline
 
 
@@ -86,7 +87,8 @@ $(LIBTORO) $(LIBTORO_IPV4): $(KERNEL_OBJS) $(LIBC_PORT_OBJS) $(MUSL_OBJS)
 	$(Q)rm -rf $@ $@.k && mkdir $@.k
 	$(file >$@.links,$(call kernel_links,$^,$@))
 	$(file >$@.members,$(call archive_members,$^,$@))
-	$(Q)while read -r o k; do ln -f "$$o" "$$k" || exit 1; done <$@.links
+	$(Q)while read -r o k; do ln -f "$$o" "$$k" 2>/dev/null || \
+		cp -f "$$o" "$$k" || exit 1; done <$@.links
 	$(Q)$(AR) rcs $@ @$@.members
 
 # Layers call only downward (../shared/design/ARCHITECTURE.md): the kernel

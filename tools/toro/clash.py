@@ -11,8 +11,10 @@ definition NAME.toro instead, and links again: the program keeps NAME,
 the kernel keeps its function, and a backtrace shows which is which. The
 C library's own members (musl's) are left as they are: a program that
 defines a C library function (its own memcpy) is what they call, as in
-any static link. A name two of the program's own files define stays an
-error.
+any static link. A name musl's members call in the kernel (the system
+calls' sys_write...) is not renamed: the program's would take their
+calls, so its definition stays the error it was, as does a name two of
+the program's own files define.
 """
 import os
 import re
@@ -29,30 +31,45 @@ def clashing_names(message):
     return set(MULTIPLE.findall(message))
 
 
+def is_c_library(member):
+    """Whether a kernel member is one of the C library's (libc/*.c, or the
+    string functions the kernel shares): see the top Makefile's names."""
+    return "+libc+" in member or "musl-build+" in member
+
+
 def kernel_members(lib, names, nm):
-    """{member: defines one of (names)?} for the kernel's members of archive
-    (lib) that define or use any of (names)."""
+    """({member: defines one of (names)?} for the kernel's members of
+    archive (lib) that define or use any of them; the subset of (names)
+    the kernel proper defines and musl's own members call)."""
     out = subprocess.run([nm, "-A", lib], capture_output=True, text=True,
                          check=True).stdout
-    found = {}
+    found, proper, called = {}, set(), set()
     for line in out.splitlines():
         # "LIB:MEMBER:[VALUE] TYPE NAME"
         head, _, rest = line.rpartition(":")
         member = head[len(lib) + 1:] if head.startswith(lib + ":") else ""
         words = rest.split()
-        if not member.endswith(".k.o") or len(words) < 2 or \
-                words[-1] not in names:
+        if len(words) < 2 or words[-1] not in names:
             continue
-        defines = words[-2] != "U"
+        defines = words[-2] not in ("U", "w", "v")
+        if not member.endswith(".k.o"):
+            if not defines:
+                called.add(words[-1])
+            continue
+        if defines and not is_c_library(member):
+            proper.add(words[-1])
         found[member] = found.get(member, False) or defines
-    return found
+    return found, proper & called
 
 
 def rename_kernel_names(lib, names, tmp, nm="nm", objcopy="objcopy", ar="ar"):
     """A copy of archive (lib) in directory (tmp) whose kernel members use
     NAME.toro for each of (names) they define, or None if they define
-    none of them (then renaming cannot help)."""
-    members = kernel_members(lib, names, nm)
+    none of them that may be renamed (then renaming cannot help)."""
+    members, interface = kernel_members(lib, names, nm)
+    if interface:
+        names = set(names) - interface
+        members = kernel_members(lib, names, nm)[0] if names else {}
     if not any(members.values()):
         return None
     work = os.path.join(tmp, "kernel-names")
