@@ -7,13 +7,14 @@
  * trap_as_thread() has kept the x87 and SSE registers of the code it
  * interrupted), and the kernel itself uses no FPU registers
  * (-mgeneral-regs-only). At a call the x86-64 System V ABI leaves every
- * x87, MMX, SSE and AVX register to the caller (saved if it needs it, the
- * x87 stack empty), except the control bits of MXCSR and the x87
- * control word. So a switch keeps the floating-point environment: MXCSR and the x87 environment (control,
- * status and tag words), rounding and masks with the exception flags
- * raised so far, which POSIX makes per thread. XSAVE of every register
- * was a microsecond per switch under TCG, a twentieth of the web
- * server's request; this is a few instructions.
+ * x87, MMX, SSE and AVX register to the caller (saved if it needs it,
+ * the x87 stack empty), except the control bits of MXCSR and the x87
+ * control word. So a switch keeps the floating-point environment: MXCSR
+ * and the x87 environment (control, status and tag words), rounding and
+ * masks with the exception flags raised so far, which POSIX makes per
+ * thread. XSAVE of every register was a microsecond per switch under
+ * TCG, a twentieth of the web server's request; this is a few
+ * instructions.
  */
 #include <stdint.h>
 #include <string.h>
