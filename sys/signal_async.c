@@ -49,14 +49,14 @@ static bool deliver(const void *unused)
 }
 
 /* trap_return_hook: interrupts off. */
-static void on_interrupt_return(bool in_kernel)
+static void on_interrupt_return(uintptr_t rip)
 {
 	struct thread *self = sched_current();
 
 	/* No thread yet: a CPU still starting. */
 	if (!self || !sched_interrupted(self))
 		return;
-	if (!in_kernel) {
+	if (!kernel_text_has(rip)) {
 		trap_as_thread(deliver, NULL);
 		return;
 	}

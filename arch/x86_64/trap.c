@@ -135,7 +135,7 @@ static __noreturn void report_exception(struct trap_frame *tf)
 }
 
 bool (*trap_fault_hook)(const struct trap_fault *f);
-void (*trap_return_hook)(bool in_kernel);
+void (*trap_return_hook)(uintptr_t rip);
 
 bool trap_as_thread(bool (*fn)(const void *arg), const void *arg)
 {
@@ -198,5 +198,5 @@ void trap_dispatch(struct trap_frame *tf)
 			 tf->vector, this_cpu_id());
 	lapic_eoi();
 	if (trap_return_hook && (tf->rflags & X86_RFLAGS_IF))
-		trap_return_hook(kernel_text_has(tf->rip));
+		trap_return_hook(tf->rip);
 }

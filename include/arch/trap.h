@@ -70,11 +70,12 @@ extern bool (*trap_fault_hook)(const struct trap_fault *f);
 /*
  * Set by the signal code once a program can be sent a signal: called at
  * the end of an interrupt that arrived with interrupts on (acknowledged,
- * interrupts still off), with whether it arrived in the kernel's code
- * (kernel_text_has()) rather than the program's, where the program's
- * signal handlers may run (trap_as_thread()), as they would on Linux.
+ * interrupts still off), with the address it arrived at: in the
+ * program's code rather than the kernel's (kernel_text_has()), the
+ * program's signal handlers may run there (trap_as_thread()), as they
+ * would on Linux.
  */
-extern void (*trap_return_hook)(bool in_kernel);
+extern void (*trap_return_hook)(uintptr_t rip);
 
 /* From an interrupt or exception: runs (fn)(arg) as thread code, with
  * interrupts on and every FPU and SSE register kept around it (the

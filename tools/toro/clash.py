@@ -37,40 +37,35 @@ def is_c_library(member):
     return "+libc+" in member or "musl-build+" in member
 
 
-def kernel_members(lib, names, nm):
-    """({member: defines one of (names)?} for the kernel's members of
-    archive (lib) that define or use any of them; the subset of (names)
-    the kernel proper defines and musl's own members call)."""
+def symbols(lib, names, nm):
+    """[(member, defines?, name)] for each of (names) in archive (lib)'s
+    symbol tables, defined or used."""
     out = subprocess.run([nm, "-A", lib], capture_output=True, text=True,
                          check=True).stdout
-    found, proper, called = {}, set(), set()
+    found = []
     for line in out.splitlines():
         # "LIB:MEMBER:[VALUE] TYPE NAME"
         head, _, rest = line.rpartition(":")
         member = head[len(lib) + 1:] if head.startswith(lib + ":") else ""
         words = rest.split()
-        if len(words) < 2 or words[-1] not in names:
-            continue
-        defines = words[-2] not in ("U", "w", "v")
-        if not member.endswith(".k.o"):
-            if not defines:
-                called.add(words[-1])
-            continue
-        if defines and not is_c_library(member):
-            proper.add(words[-1])
-        found[member] = found.get(member, False) or defines
-    return found, proper & called
+        if len(words) >= 2 and words[-1] in names:
+            found.append((member, words[-2] not in ("U", "w", "v"),
+                          words[-1]))
+    return found
 
 
 def rename_kernel_names(lib, names, tmp, nm="nm", objcopy="objcopy", ar="ar"):
     """A copy of archive (lib) in directory (tmp) whose kernel members use
     NAME.toro for each of (names) they define, or None if they define
     none of them that may be renamed (then renaming cannot help)."""
-    members, interface = kernel_members(lib, names, nm)
-    if interface:
-        names = set(names) - interface
-        members = kernel_members(lib, names, nm)[0] if names else {}
-    if not any(members.values()):
+    syms = symbols(lib, names, nm)
+    kernel = [(m, d, n) for m, d, n in syms if m.endswith(".k.o")]
+    # The kernel proper's names that musl's own members call stay.
+    called = {n for m, d, n in syms if not m.endswith(".k.o") and not d}
+    proper = {n for m, d, n in kernel if d and not is_c_library(m)}
+    names = {n for _, d, n in kernel if d} - (proper & called)
+    members = {m for m, _, n in kernel if n in names}
+    if not names:
         return None
     work = os.path.join(tmp, "kernel-names")
     os.makedirs(work, exist_ok=True)

@@ -70,11 +70,7 @@ def first_pass(cmd_head, inputs, libs, tmp, nm, verbose):
             sys.stderr.write(e.said)
             raise
     libs = [new or lib for new, lib in zip(renamed, libs)]
-    try:
-        run([*cmd_head, *inputs, *libs], verbose, quiet=True)
-    except LinkError as e:
-        sys.stderr.write(e.said)
-        raise
+    run([*cmd_head, *inputs, *libs], verbose)
     return libs
 
 
