@@ -3,8 +3,8 @@
  * Anonymous page mappings (include/kernel/mmap.h) over the page allocator
  * and the identity page tables. A PAGE_MAPPED flag on each page's
  * descriptor marks it as such while it is mapped, which is what lets
- * munmap() and mprotect() refuse addresses they did not hand out instead
- * of freeing somebody else's memory. Unmapped runs wait zeroed, a few
+ * munmap() pass over addresses it did not hand out, and mprotect() refuse
+ * them, instead of freeing or changing somebody else's memory. Unmapped runs wait zeroed, a few
  * per CPU, for the next mapping of their size (mmap_cache.c).
  */
 #include <errno.h>
@@ -79,19 +79,37 @@ void *mm_map(size_t len, unsigned prot)
 	return p;
 }
 
-int mm_unmap(void *p, size_t len)
+/* Back to plain RAM (guards and read-only pages included), then to the
+ * cache: the (n) mapped pages at (p). */
+static int unmap_run(char *p, size_t n)
 {
-	size_t n;
-
-	if (!range_ok(p, len, &n) || !mm_is_mapped(p, len))
-		return -EINVAL;
-	/* Back to plain RAM (guards and read-only pages included) before
-	 * the pages go back to the allocator. */
 	if (vm_map((uintptr_t)p, n * PAGE_SIZE, VM_WRITE))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		page_meta((char *)p + i * PAGE_SIZE)->flags &= ~PAGE_MAPPED;
+		page_meta(p + i * PAGE_SIZE)->flags &= ~PAGE_MAPPED;
 	mm_cache_put(p, n);
+	return 0;
+}
+
+int mm_unmap(void *p, size_t len)
+{
+	size_t n, run = 0;
+
+	if (!range_ok(p, len, &n))
+		return -EINVAL;
+	/* As Linux does, pages of the range that are not mapped (never
+	 * were, or no longer) are passed over: not ours to free. */
+	for (size_t i = 0; i <= n; i++) {
+		char *page = (char *)p + i * PAGE_SIZE;
+
+		if (i < n && mm_is_mapped(page, PAGE_SIZE)) {
+			run++;
+			continue;
+		}
+		if (run && unmap_run(page - run * PAGE_SIZE, run))
+			return -ENOMEM;
+		run = 0;
+	}
 	return 0;
 }
 

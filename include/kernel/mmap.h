@@ -21,8 +21,10 @@
  * when no run of free pages is that long. */
 void *mm_map(size_t len, unsigned prot);
 
-/* Unmaps [p, p + len): every page must have come from mm_map(), else
- * -EINVAL and nothing happens. Pages may be unmapped piecemeal. */
+/* Unmaps the pages of [p, p + len) that came from mm_map(), piecemeal
+ * if need be, and passes over the rest (as Linux's munmap() does a range
+ * with holes): 0, or -EINVAL for a range that is not page-aligned or is
+ * empty, or -ENOMEM if the page tables could not be changed. */
 int mm_unmap(void *p, size_t len);
 
 /* Changes the protection of [p, p + len), all mm_map() pages: 0 or

@@ -50,6 +50,14 @@ int test_mman(void)
 	CHECK_OK(munlock(q, pg));
 	CHECK_OK(msync(q, pg, MS_SYNC));
 	CHECK_OK(munmap(q, 2 * pg));
+	/* Pages no longer mapped are passed over: a hole, or all of it. */
+	unsigned char *r = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(r != MAP_FAILED);
+	CHECK_OK(munmap(r + pg, pg));
+	CHECK_ERR(mprotect(r, 3 * pg, PROT_READ), ENOMEM);
+	CHECK_OK(munmap(r, 3 * pg));
+	CHECK_OK(munmap(r, 3 * pg));
 	CHECK(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
 		      MAP_FAILED &&
 	      errno == EINVAL);
