@@ -3,8 +3,8 @@
  * Anonymous page mappings (include/kernel/mmap.h) over the page allocator
  * and the identity page tables. A PAGE_MAPPED flag on each page's
  * descriptor marks it as such while it is mapped, which is what lets
- * munmap() pass over addresses it did not hand out, and mprotect() refuse
- * them, instead of freeing or changing somebody else's memory. Unmapped runs wait zeroed, a few
+ * munmap() pass over addresses it did not hand out, and mprotect()
+ * refuse them, instead of freeing or changing somebody else's memory. Unmapped runs wait zeroed, a few
  * per CPU, for the next mapping of their size (mmap_cache.c).
  */
 #include <errno.h>
@@ -21,7 +21,8 @@ static bool range_ok(const void *p, size_t len, size_t *npages)
 {
 	uintptr_t a = (uintptr_t)p;
 
-	if (a & (PAGE_SIZE - 1) || len == 0 || a + len < a)
+	/* Rounded up to pages, the range must not wrap. */
+	if (a & (PAGE_SIZE - 1) || len == 0 || len > UINTPTR_MAX - PAGE_SIZE - a)
 		return false;
 	*npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
 	return true;
@@ -93,20 +94,23 @@ static int unmap_run(char *p, size_t n)
 
 int mm_unmap(void *p, size_t len)
 {
+	uintptr_t a = (uintptr_t)p, end, lo, hi;
 	size_t n, run = 0;
 
 	if (!range_ok(p, len, &n))
 		return -EINVAL;
 	/* As Linux does, pages of the range that are not mapped (never
-	 * were, or no longer) are passed over: not ours to free. */
-	for (size_t i = 0; i <= n; i++) {
-		char *page = (char *)p + i * PAGE_SIZE;
-
-		if (i < n && mm_is_mapped(page, PAGE_SIZE)) {
+	 * were, or no longer) are passed over: not ours to free. Only
+	 * managed RAM holds mappings: the walk keeps to it, however long
+	 * the range. */
+	page_alloc_span(&lo, &hi);
+	end = MIN(a + n * PAGE_SIZE, hi);
+	for (a = MAX(a, lo); a <= end; a += PAGE_SIZE) {
+		if (a < end && mm_is_mapped((void *)a, PAGE_SIZE)) {
 			run++;
 			continue;
 		}
-		if (run && unmap_run(page - run * PAGE_SIZE, run))
+		if (run && unmap_run((char *)a - run * PAGE_SIZE, run))
 			return -ENOMEM;
 		run = 0;
 	}

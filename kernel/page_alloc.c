@@ -408,6 +408,12 @@ struct page *page_at_index(uint32_t index)
 	return &pa.pages[index];
 }
 
+void page_alloc_span(uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = pa.base << PAGE_SHIFT;
+	*hi = pa.end << PAGE_SHIFT;
+}
+
 void page_alloc_stats(struct page_stats *st)
 {
 	bool irq = spin_lock_irqsave(&pa.lock);

@@ -23,8 +23,9 @@ void *mm_map(size_t len, unsigned prot);
 
 /* Unmaps the pages of [p, p + len) that came from mm_map(), piecemeal
  * if need be, and passes over the rest (as Linux's munmap() does a range
- * with holes): 0, or -EINVAL for a range that is not page-aligned or is
- * empty, or -ENOMEM if the page tables could not be changed. */
+ * with holes): 0, or -EINVAL for a range that is not page-aligned, is
+ * empty or wraps, or -ENOMEM if the page tables could not be changed
+ * (the runs before the one that failed are unmapped). */
 int mm_unmap(void *p, size_t len);
 
 /* Changes the protection of [p, p + len), all mm_map() pages: 0 or

@@ -77,6 +77,10 @@ struct page {
 /* Descriptor of the page holding (p), or NULL outside managed RAM. */
 struct page *page_meta(const void *p);
 
+/* Managed RAM, [*lo, *hi): where page_meta() finds pages (none before
+ * the allocator starts). */
+void page_alloc_span(uintptr_t *lo, uintptr_t *hi);
+
 /* Address of the page a descriptor stands for, and back to its index. */
 void *page_address(const struct page *pg);
 uint32_t page_index(const struct page *pg);

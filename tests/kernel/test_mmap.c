@@ -63,9 +63,11 @@ TEST(mmap, unmapping_passes_over_what_is_not_mapped)
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	ASSERT_TRUE(p != MAP_FAILED);
-	/* A hole in the middle, then the whole range: as on Linux, what is
-	 * no longer mapped is passed over and the rest unmapped. */
-	EXPECT_EQ(munmap(p + 4096, 4096), 0);
+	/* Holes at the start and in the middle, then the whole range: as on
+	 * Linux, what is no longer mapped is passed over and the rest
+	 * unmapped. */
+	EXPECT_EQ(munmap(p, 4096), 0);
+	EXPECT_EQ(munmap(p + 3 * 4096, 4096), 0);
 	EXPECT_EQ(mprotect(p, RUN, PROT_READ), -1);
 	EXPECT_EQ(munmap(p, RUN), 0);
 	/* Kept for the next mapping, but nobody's now: unmapping again
@@ -83,8 +85,12 @@ TEST(mmap, unmapping_passes_over_what_is_not_mapped)
 	kept[4096] = 0x5b;
 	EXPECT_TRUE(kept[0] == 0x5a && kept[4096] == 0x5b);
 	EXPECT_EQ(settled_pages_free(), base);
+	/* Far from RAM and 64 TiB long: nothing there, and no walk of it
+	 * page by page either. */
+	EXPECT_EQ(munmap((void *)(1UL << 40), 1UL << 46), 0);
 	EXPECT_EQ(munmap(p + 1, 4096), -1);
 	EXPECT_EQ(munmap(p, 0), -1);
+	EXPECT_EQ(munmap(p, SIZE_MAX - 4096), -1);
 }
 
 TEST(mmap, kept_pages_come_back_on_reclaim)
