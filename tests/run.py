@@ -570,6 +570,45 @@ def example_cases(smp):
 
 # --- driver --------------------------------------------------------------
 
+def same_python_for_children(build):
+    """Scripts the tests start (`#!/usr/bin/env python3`) run this Python,
+    not a version manager's shim that PATH may find first: a third of a
+    second a start (see ./toro), hundreds of starts in a run."""
+    bindir = os.path.join(build, "python-bin")
+    link = os.path.join(bindir, "python3")
+    os.makedirs(bindir, exist_ok=True)
+    if not os.path.islink(link) or os.readlink(link) != sys.executable:
+        new = f"{link}.{os.getpid()}"
+        os.symlink(sys.executable, new)
+        os.replace(new, link)   # another run may be at it too
+    os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def job_label(name, fargs):
+    """A job's name with its case and configuration, if it has them."""
+    words = [name]
+    for a in fargs:
+        if isinstance(a, dict) and "name" in a:
+            words.append(a["name"])
+        elif isinstance(a, tuple) and (a in FULL or a in QUICK):
+            words.append(config_name(a))
+    return " ".join(words)
+
+
+def show_slowest(took, build, n=12):
+    """The (n) jobs that took longest, and every job's time in
+    BUILD/test-times.txt: what to look at when the suite grows slow (CI
+    gives it well under 30 minutes)."""
+    took.sort(reverse=True)
+    with open(os.path.join(build, "test-times.txt"), "w") as f:
+        f.writelines(f"{s:7.1f} s  {label}\n" for s, label in took)
+    if took:
+        print(f"slowest of {len(took)} jobs "
+              f"({sum(s for s, _ in took):.0f} s in all):")
+        for s, label in took[:n]:
+            print(f"  {s:6.1f} s  {label}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true",
@@ -583,6 +622,7 @@ def main():
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     os.environ["TORO_BUILD"] = build
+    same_python_for_children(build)
     results = Results()
     started = time.monotonic()
     matrix = QUICK if args.quick else FULL
@@ -673,18 +713,30 @@ def main():
         if wanted(name):
             jobs.append((name, cli_checks.run_check, (name, fn, build, results)))
 
+    took = []   # (seconds, job) of every job, to show the slowest
+
+    def timed(label, fn, *fargs):
+        start = time.monotonic()
+        try:
+            return fn(*fargs)
+        finally:
+            took.append((time.monotonic() - start, label))
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as pool:
         futures = []
         for name, fn, fargs in jobs:
+            label = job_label(name, fargs)
             if fn is cli_checks.warning_free_build:
-                futures.append(pool.submit(lambda n=name, f=fn, a=fargs:
-                                           results.add(n, *f(*a))))
+                futures.append(pool.submit(
+                    timed, label, lambda n=name, f=fn, a=fargs:
+                    results.add(n, *f(*a))))
             else:
-                futures.append(pool.submit(fn, *fargs))
+                futures.append(pool.submit(timed, label, fn, *fargs))
         for f in concurrent.futures.as_completed(futures):
             f.result()
 
     elapsed = time.monotonic() - started
+    show_slowest(took, build)
     if results.failed:
         print(f"\nFailed ({len(results.failed)}):")
         for name, _ in results.failed:

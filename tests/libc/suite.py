@@ -183,6 +183,6 @@ def jobs(build, wanted, boot, results):
             names = {n for n, _ in programs(group)
                      if wanted(f"libc {group}.{n}{suffix}")}
             if names:
-                out.append((f"libc {group}", run_group,
+                out.append((f"libc {group}{suffix}", run_group,
                             (build, group, variant, names, boot, results)))
     return out
