@@ -121,19 +121,41 @@ def check_build_output(build):
 
 def check_build_default_output(build):
     """Without -o, the ELF is build/<dirname>.elf under the current
-    directory, or under $TORO_BUILD when that is set."""
+    directory, or under $TORO_BUILD when that is set. (The program is
+    hello under a name of its own, and $TORO_BUILD the suite's build
+    directory, whose library is built: a new one would be built whole.)"""
+    def flat(path):     # as the Makefile's app rule names its files
+        return os.path.abspath(path).replace("/", "_")
+
     problems = []
+    name = f"default-output-{os.getpid()}"
     with tempfile.TemporaryDirectory() as d:
+        app = os.path.join(d, name)
+        shutil.copytree(os.path.join(ROOT, "examples/hello"), app)
         env = {k: v for k, v in os.environ.items() if k != "TORO_BUILD"}
-        rc, _, err, _ = toro("build", os.path.join(ROOT, "examples/hello"),
-                             cwd=d, env=env)
-        if rc or not os.path.exists(os.path.join(d, "build", "hello.elf")):
-            problems.append(f"plain: exit {rc}: {err}")
-        env["TORO_BUILD"] = os.path.join(d, "elsewhere")
-        rc, _, err, _ = toro("build", os.path.join(ROOT, "examples/hello"),
-                             cwd=d, env=env)
-        if rc or not os.path.exists(os.path.join(d, "elsewhere", "hello.elf")):
-            problems.append(f"TORO_BUILD: exit {rc}: {err}")
+        out = os.path.join(build, f"{name}.elf")
+        try:
+            rc, _, err, _ = toro("build", app, cwd=d, env=env)
+            if rc or not os.path.exists(os.path.join(d, "build",
+                                                     f"{name}.elf")):
+                problems.append(f"plain: exit {rc}: {err}")
+            env["TORO_BUILD"] = build
+            rc, _, err, _ = toro("build", app, cwd=d, env=env)
+            if rc or not os.path.exists(out):
+                problems.append(f"TORO_BUILD: exit {rc}: {err}")
+        finally:
+            # The image, and what the Makefile's app rule keeps of it
+            # (objects, link flags) in both build directories.
+            if os.path.exists(out):
+                os.remove(out)
+            outs = (out, os.path.join(d, "build", f"{name}.elf"))
+            for b in {build, os.path.join(ROOT, "build")}:
+                shutil.rmtree(os.path.join(b, "app", "ext" + flat(app)),
+                              ignore_errors=True)
+                for o in outs:
+                    stamp = os.path.join(b, "app", "link", flat(o))
+                    if os.path.exists(stamp):
+                        os.remove(stamp)
     return not problems, "; ".join(problems)
 
 
