@@ -56,11 +56,11 @@ $(call obj,$(BOOT_ONCE_SRCS) $(COLD_SRCS)): FLAGS := $(KERNEL_CFLAGS) -Os
 
 $(BUILD)/obj/%.c.o: %.c | $(TARGET_PREREQ)
 	$(call msg,CC,$<)
-	$(Q)mkdir -p $(@D) && $(CC) $(FLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(KEEP_WARNINGS) $(CC) $(FLAGS) -c $< -o $@
 
 $(BUILD)/obj/%.S.o: %.S | $(TARGET_PREREQ)
 	$(call msg,AS,$<)
-	$(Q)mkdir -p $(@D) && $(CC) $(ASFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(KEEP_WARNINGS) $(CC) $(ASFLAGS) -c $< -o $@
 
 # Archive order matters where two members define a symbol: Toro's libc/
 # files come before musl's, so the linker takes theirs (pthread_create
@@ -121,7 +121,7 @@ check-layers: $(LIBTORO)
 define link_app
 	$(call msg,LD,$(1))
 	$(Q)mkdir -p $(dir $(1))
-	$(Q)$(PYTHON) tools/toro/link.py --cc '$(CC)' --nm '$(NM)' \
+	$(Q)$(KEEP_WARNINGS) $(PYTHON) tools/toro/link.py --cc '$(CC)' --nm '$(NM)' \
 		--ldflags '$(LDFLAGS) $(APP_LDFLAGS)' --asflags '$(ASFLAGS)' \
 		--libs '$(or $(3),$(LIBTORO)) $(LIBGCC)' -o $(1) -- $(2) $(APP_LDLIBS)
 endef
@@ -133,7 +133,7 @@ define app_rules
 $(1)_OBJS := $$(patsubst $(2)/%.c,$(BUILD)/app/$(1)/%.o,$$(wildcard $(2)/*.c))
 $(BUILD)/app/$(1)/%.o: $(2)/%.c config.mk | $(TARGET_PREREQ)
 	$$(call msg,CC,$$<)
-	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $$(APP_EXTRA_CFLAGS) \
+	$(Q)mkdir -p $$(@D) && $$(KEEP_WARNINGS) $(CC) $(APP_CFLAGS) $$(APP_EXTRA_CFLAGS) \
 		$$(APP_USER_CFLAGS) -c $$< -o $$@
 $(3): $$($(1)_OBJS) $(or $(4),$(LIBTORO)) $(LDSCRIPT) tools/mksyms.py \
 		tools/toro/link.py $$(filter %.a,$$(APP_LDLIBS))
@@ -232,8 +232,8 @@ libc_$(1)_OBJS := $$(patsubst tests/libc/$(1)/%.c,$(BUILD)/libc-tests/$(1)/%.o,\
 $(BUILD)/libc-tests/$(1)/%.o: tests/libc/$(1)/%.c tests/libc/check.h config.mk \
 		| $(TARGET_PREREQ)
 	$$(call msg,CC,$$<)
-	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $(LIBC_TEST_CFLAGS) -DTORO \
-		-c $$< -o $$@
+	$(Q)mkdir -p $$(@D) && $$(KEEP_WARNINGS) $(CC) $(APP_CFLAGS) \
+		$(LIBC_TEST_CFLAGS) -DTORO -c $$< -o $$@
 # The group's list of programs, rewritten only when it changes.
 $(BUILD)/libc-tests/$(1)/list: libc-force
 	$(Q)mkdir -p $$(@D) && echo '$$(call libc_names,$(1))' | cmp -s - $$@ \
@@ -241,8 +241,8 @@ $(BUILD)/libc-tests/$(1)/list: libc-force
 $(BUILD)/libc-tests/$(1)/driver.o: $(LIBC_COMMON) \
 		$(BUILD)/libc-tests/$(1)/list | $(TARGET_PREREQ)
 	$$(call msg,CC,$$< [$(1)])
-	$(Q)mkdir -p $$(@D) && $(CC) $(APP_CFLAGS) $(LIBC_TEST_CFLAGS) -DTORO \
-		$$(call libc_list,$(1)) -c $$< -o $$@
+	$(Q)mkdir -p $$(@D) && $$(KEEP_WARNINGS) $(CC) $(APP_CFLAGS) \
+		$(LIBC_TEST_CFLAGS) -DTORO $$(call libc_list,$(1)) -c $$< -o $$@
 $(BUILD)/tests/libc_$(1).elf: $$(libc_$(1)_OBJS) $(LIBTORO) $(LDSCRIPT) \
 		tools/mksyms.py
 	$$(call link_app,$$@,$$(libc_$(1)_OBJS))
@@ -297,14 +297,15 @@ endif
 # Host helper for `toro run` (see the file's comment).
 $(BUILD)/host/tsc_khz: tools/host/tsc_khz.c | $(DEPS_STAMP)
 	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(@D) && $(HOSTCC) -O2 -Wall -Wextra -o $@ $<
+	$(Q)mkdir -p $(@D) && $(KEEP_WARNINGS) $(HOSTCC) -O2 -Wall -Wextra -o $@ $<
 
 # The vhost-user vsock backend `toro run --vsock` starts (tools/host/vsock).
 VSOCK_SRCS := $(wildcard tools/host/vsock/*.c)
 $(BUILD)/host/toro-vsock: $(VSOCK_SRCS) tools/host/vsock/vsock.h \
 		include/kernel/vsock.h | $(DEPS_STAMP)
 	$(call msg,HOSTCC,tools/host/vsock)
-	$(Q)mkdir -p $(@D) && $(HOSTCC) -D_GNU_SOURCE -Iinclude -O2 -Wall -Wextra -o $@ $(VSOCK_SRCS)
+	$(Q)mkdir -p $(@D) && $(KEEP_WARNINGS) $(HOSTCC) -D_GNU_SOURCE -Iinclude \
+		-O2 -Wall -Wextra -o $@ $(VSOCK_SRCS)
 
 # The main example: the web server with its small site packed as the
 # initrd, on 127.0.0.1:8080 through QEMU user networking.

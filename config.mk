@@ -83,6 +83,11 @@ KERNEL_CFLAGS := $(TARGET_CFLAGS) -ffreestanding -mgeneral-regs-only \
 # Applications are ordinary hosted C: builtins stay on.
 APP_CFLAGS := $(TARGET_CFLAGS) $(SSP_CFLAGS)
 
+# Each compile and link of our code runs under tools/keep_warnings, which
+# keeps what the compiler says beside its output (OUT.warnings): the test
+# run checks this tree for warnings instead of building it again.
+KEEP_WARNINGS = tools/keep_warnings $@
+
 ASFLAGS := -g -fno-pic -Iinclude -MMD -MP
 
 LDSCRIPT := arch/x86_64/kernel.ld

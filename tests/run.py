@@ -5,7 +5,8 @@
   1. host unit tests (build/unit/unit_tests, ASan + UBSan), then each
      fuzz target of tests/fuzz/ for FUZZ_SECONDS on its seeds and
      regression inputs (tests/fuzz/runner.py; `make fuzz` runs them long);
-  2. build checks: gcc and clang builds without a single warning;
+  2. build checks: not one warning from the suite's own (gcc) build,
+     and a clang build under -Werror;
   3. guest tests, booted with `toro run` under TCG across the matrix of
      machines (microvm with and without ACPI, q35), CPU counts (1, 2, 4)
      and memory sizes (4 MiB, 1 GiB):
@@ -656,7 +657,7 @@ def main():
             results.add(f"fuzz {n}", ok, detail)
 
     jobs = []
-    # 2. Warning-free builds with both compilers.
+    # 2. Warning-free builds: the suite's own tree (gcc), and clang's.
     if not args.skip_builds:
         for cc in ("gcc", "clang"):
             if wanted(f"build-{cc}"):
