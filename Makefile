@@ -198,7 +198,8 @@ tests-build: $(STORAGEBENCH_ELF)
 PRINTF_GEN := $(BUILD)/tests/gen_printf_expected
 $(PRINTF_GEN): tests/gen/printf_expected.c tests/kernel/printf_cases.h | $(TARGET_PREREQ)
 	$(call msg,MUSLCC,$<)
-	$(Q)mkdir -p $(@D) && musl-gcc -static -O1 -Wall -Itests/kernel -o $@ $<
+	$(Q)mkdir -p $(@D) && $(KEEP_WARNINGS) musl-gcc -static -O1 -Wall \
+		-Itests/kernel -o $@ $<
 $(BUILD)/tests/printf_expected.h: $(PRINTF_GEN)
 	$(call msg,GEN,$@)
 	$(Q)$(PRINTF_GEN) > $@

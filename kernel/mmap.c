@@ -4,8 +4,9 @@
  * and the identity page tables. A PAGE_MAPPED flag on each page's
  * descriptor marks it as such while it is mapped, which is what lets
  * munmap() pass over addresses it did not hand out, and mprotect()
- * refuse them, instead of freeing or changing somebody else's memory. Unmapped runs wait zeroed, a few
- * per CPU, for the next mapping of their size (mmap_cache.c).
+ * refuse them, instead of freeing or changing somebody else's memory.
+ * Unmapped runs wait zeroed, a few per CPU, for the next mapping of their
+ * size (mmap_cache.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -22,7 +23,8 @@ static bool range_ok(const void *p, size_t len, size_t *npages)
 	uintptr_t a = (uintptr_t)p;
 
 	/* Rounded up to pages, the range must not wrap. */
-	if (a & (PAGE_SIZE - 1) || len == 0 || len > UINTPTR_MAX - PAGE_SIZE - a)
+	if (a & (PAGE_SIZE - 1) || len == 0 || a > UINTPTR_MAX - PAGE_SIZE ||
+	    len > UINTPTR_MAX - PAGE_SIZE - a)
 		return false;
 	*npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
 	return true;

@@ -1670,16 +1670,27 @@ def built_with(build):
     return None
 
 
+# What `make all tests-build` writes in a tree, where kept_warnings()
+# looks: not the programs others build there with `toro build` (app/ext*,
+# some of which fail on purpose), nor the ports (upstream's code), nor
+# other trees (werror-clang).
+BUILT_DIRS = ("obj", "obj-ipv4", "app", "tests", "libc-tests", "unit",
+              "fuzz", "host")
+
+
 def kept_warnings(build):
-    """(True, "") if no compile or link of (build) said anything, else
-    False and what they said (tools/keep_warnings keeps it beside each
-    output; the trees of the -Werror builds inside are not this one)."""
-    said = []
-    for d, dirs, files in os.walk(build):
-        if d == build:
-            dirs[:] = [x for x in dirs if not x.startswith("werror-")]
-        said += [os.path.join(d, f) for f in files
-                 if f.endswith(".warnings")]
+    """(True, "") if no compile or link of `make all tests-build` in
+    (build) said anything, else False and what they said
+    (tools/keep_warnings keeps it beside each output)."""
+    said = [os.path.join(build, f) for f in os.listdir(build)
+            if f.endswith(".warnings")]
+    for top in BUILT_DIRS:
+        for d, dirs, files in os.walk(os.path.join(build, top)):
+            if d == os.path.join(build, "app"):
+                dirs[:] = [x for x in dirs
+                           if not x.startswith("ext") and x != "link"]
+            said += [os.path.join(d, f) for f in files
+                     if f.endswith(".warnings")]
     text = ""
     for path in sorted(said):
         with open(path, errors="replace") as f:

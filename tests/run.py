@@ -599,7 +599,7 @@ def job_label(name, fargs):
 def show_slowest(took, build, n=12):
     """The (n) jobs that took longest, and every job's time in
     BUILD/test-times.txt: what to look at when the suite grows slow (CI
-    gives it well under 30 minutes)."""
+    gives it 90 minutes, and it is kept well under 30)."""
     took.sort(reverse=True)
     with open(os.path.join(build, "test-times.txt"), "w") as f:
         f.writelines(f"{s:7.1f} s  {label}\n" for s, label in took)
