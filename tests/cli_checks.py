@@ -4,6 +4,7 @@
 Each check is a function taking the build directory and returning
 (ok, detail). They run the real command as a user would.
 """
+import glob
 import os
 import re
 import shutil
@@ -124,9 +125,6 @@ def check_build_default_output(build):
     directory, or under $TORO_BUILD when that is set. (The program is
     hello under a name of its own, and $TORO_BUILD the suite's build
     directory, whose library is built: a new one would be built whole.)"""
-    def flat(path):     # as the Makefile's app rule names its files
-        return os.path.abspath(path).replace("/", "_")
-
     problems = []
     name = f"default-output-{os.getpid()}"
     with tempfile.TemporaryDirectory() as d:
@@ -144,18 +142,17 @@ def check_build_default_output(build):
             if rc or not os.path.exists(out):
                 problems.append(f"TORO_BUILD: exit {rc}: {err}")
         finally:
-            # The image, and what the Makefile's app rule keeps of it
-            # (objects, link flags) in both build directories.
-            if os.path.exists(out):
-                os.remove(out)
-            outs = (out, os.path.join(d, "build", f"{name}.elf"))
+            # The image, and what the Makefile's app rule keeps of it in
+            # both build directories (objects, link flags), each named
+            # after a path that ends in the program's name.
             for b in {build, os.path.join(ROOT, "build")}:
-                shutil.rmtree(os.path.join(b, "app", "ext" + flat(app)),
-                              ignore_errors=True)
-                for o in outs:
-                    stamp = os.path.join(b, "app", "link", flat(o))
-                    if os.path.exists(stamp):
-                        os.remove(stamp)
+                for pattern in (f"{name}.elf", f"app/*_{name}*",
+                                f"app/link/*_{name}*"):
+                    for left in glob.glob(os.path.join(b, pattern)):
+                        if os.path.isdir(left):
+                            shutil.rmtree(left, ignore_errors=True)
+                        else:
+                            os.remove(left)
     return not problems, "; ".join(problems)
 
 
@@ -326,6 +323,40 @@ def check_program_names_win(build):
                 "panic" not in err:
             problems.append(f"a name defined twice by the program: exit "
                             f"{rc}, {err[-300:]!r}")
+    return not problems, "; ".join(problems)
+
+
+def check_warnings_kept(build):
+    """tools/keep_warnings keeps what a compile says beside its output and
+    removes it once a compile says nothing; kept_warnings() finds such a
+    file among the suite's objects and not among `toro build`'s (app/ext*),
+    so the gcc warning check (build-gcc) can fail."""
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        src, obj = os.path.join(d, "w.c"), os.path.join(d, "w.o")
+        for body, want in (("int f(void) { int unused; return 0; }\n", True),
+                           ("int f(void) { return 0; }\n", False)):
+            with open(src, "w") as f:
+                f.write(body)
+            r = subprocess.run([os.path.join(ROOT, "tools", "keep_warnings"),
+                                obj, "gcc", "-Wall", "-c", src, "-o", obj],
+                               capture_output=True, text=True)
+            kept = os.path.exists(obj + ".warnings")
+            if r.returncode or kept != want or want != ("warning" in r.stderr):
+                problems.append(f"{body.strip()!r}: exit {r.returncode}, "
+                                f"kept {kept}, said {r.stderr!r}")
+        tree = os.path.join(d, "tree")
+        for sub in ("obj/kernel", "app/ext_tmp_x"):
+            os.makedirs(os.path.join(tree, sub))
+        with open(os.path.join(tree, "app/ext_tmp_x/bad.o.warnings"), "w") as f:
+            f.write("bad.c: error\n")
+        if not kept_warnings(tree)[0]:
+            problems.append("a toro build program's file counted")
+        with open(os.path.join(tree, "obj/kernel/x.o.warnings"), "w") as f:
+            f.write("x.c: warning: planted\n")
+        ok, said = kept_warnings(tree)
+        if ok or "planted" not in said:
+            problems.append(f"the suite's own file missed: {ok} {said!r}")
     return not problems, "; ".join(problems)
 
 
@@ -1617,7 +1648,7 @@ CHECKS = [(f"cli {fn.__name__[6:]}", fn) for fn in (
     check_ctrl_alt_del_asks_the_guest,
     check_build_errors, check_build_output, check_build_default_output,
     check_no_host_libc, check_links_only_what_is_used, check_layers_call_downward,
-    check_program_names_win,
+    check_program_names_win, check_warnings_kept,
     check_power_off_acpi_s5_microvm, check_power_off_acpi_s5_q35,
     check_power_off_last_resort, check_bad_disk, check_disk_options,
     check_root_disk, check_root_disk_stopped,
