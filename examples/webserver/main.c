@@ -7,13 +7,15 @@
  * thread.
  *
  *   webserver [--root DIR] [--port N] [--vsock PORT] [--timeout SECONDS]
- *             [--quit-path PATH]
+ *             [--workers N] [--quit-path PATH]
  *
  * Defaults: root "/", TCP port 80 (--port 0: no TCP), no vsock port,
- * timeout 10 s. --vsock PORT serves on that AF_VSOCK port too, where
- * the host reaches it (toro run --vsock-port). --quit-path is for tests: a
- * GET or HEAD of exactly PATH is answered "bye" and then the server
- * exits with status 0, so a test guest ends by itself.
+ * timeout 10 s, a worker on every CPU. --vsock PORT serves on that
+ * AF_VSOCK port too, where the host reaches it (toro run --vsock-port).
+ * --workers N: workers on N CPUs only (main's first), leaving the others
+ * to other work; more than there are CPUs means all. --quit-path is for
+ * tests: a GET or HEAD of exactly PATH is answered "bye" and then the
+ * server exits with status 0, so a test guest ends by itself.
  *
  * Plain POSIX: the same files build and run on a Linux host
  * (gcc -O2 -pthread -o web examples/webserver/[a-z]*.c).
@@ -42,12 +44,14 @@ struct web_config web_config = {
 	.vsock_port = -1,
 	.timeout_s = 10,
 	.quit_path = NULL,
+	.workers = 0,
 };
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: webserver [--root DIR] [--port N] "
-		"[--vsock PORT] [--timeout SECONDS] [--quit-path PATH]\n");
+		"[--vsock PORT] [--timeout SECONDS] [--workers N] "
+		"[--quit-path PATH]\n");
 	return 2;
 }
 
@@ -98,6 +102,10 @@ static int parse_args(int argc, char **argv)
 			web_config.timeout_s = (int)number(val, 1, 3600);
 			if (web_config.timeout_s < 0)
 				return usage();
+		} else if (strcmp(opt, "--workers") == 0) {
+			web_config.workers = number(val, 1, 4096);
+			if (web_config.workers < 0)
+				return usage();
 		} else if (strcmp(opt, "--quit-path") == 0 && val[0] == '/') {
 			web_config.quit_path = val;
 		} else {
@@ -115,18 +123,16 @@ static int listen_on(int family, const void *addr, socklen_t len,
 	int one = 1;
 	int fd = socket(family, SOCK_STREAM, 0);
 
-	if (fd < 0) {
-		fprintf(stderr, "webserver: %s: socket: %s\n", what,
-			strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	/* nginx's backlog, not SOMAXCONN's 128: hundreds of clients that
 	 * connect at once would have their SYNs past the backlog ignored,
 	 * and try again only a second later (the kernel takes 255). */
-	if (bind(fd, addr, len) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+	if (fd < 0 || bind(fd, addr, len) < 0 ||
+	    listen(fd, LISTEN_BACKLOG) < 0) {
 		fprintf(stderr, "webserver: %s: %s\n", what, strerror(errno));
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	return fd;
@@ -218,14 +224,15 @@ static int start_worker(int cpu, int lfd)
 	return rc;
 }
 
-/* Workers for (lfd) on every CPU, main's own CPU's too unless (skip_here)
- * (main's thread is that one); says so. */
+/* Workers for (lfd) on every CPU, or on --workers of them, main's own
+ * CPU's too unless (skip_here) (main's thread is that one); says so. */
 static void serve(int lfd, const char *where, int here, long ncpus,
 		  bool skip_here)
 {
+	long most = web_config.workers ? web_config.workers : ncpus;
 	int workers = skip_here;
 
-	for (int cpu = 0; cpu < ncpus; cpu++) {
+	for (int cpu = 0; cpu < ncpus && workers < most; cpu++) {
 		if (cpu == here && skip_here)
 			continue;
 		if (start_worker(cpu, lfd) == 0)

@@ -27,6 +27,7 @@ struct web_config {
 	long vsock_port;	/* AF_VSOCK; -1: none */
 	int timeout_s;		/* a request must arrive within this */
 	const char *quit_path;	/* test-only: GET of it ends the server */
+	long workers;		/* CPUs accepting a socket's clients; 0: all */
 };
 extern struct web_config web_config;
 
