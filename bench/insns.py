@@ -28,7 +28,8 @@ import sys
 import time
 
 os.environ["HTTP_NET"] = "tap"
-os.environ["HTTP_SMP"] = "1"
+# INSNS_SMP=2: the guests on 2 CPUs (a section of its own).
+os.environ["HTTP_SMP"] = os.environ.get("INSNS_SMP", "1")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import http_bench as hb  # noqa: E402
 import results  # noqa: E402
@@ -157,17 +158,20 @@ def report(got, runs):
     for (tf, tv), (cf, cv) in zip(top(got["toro"], last),
                                   top(got["ceiling"], last)):
         funcs.append(f"| {tf} | {tv:,.0f} | {cf} | {cv:,.0f} |")
+    cpus = "1 CPU" if hb.SMP == 1 else f"{hb.SMP} CPUs"
     text = (f"{runs} boots of each guest, interleaved; medians. The "
             "612-byte page, `wrk -t1 -d5s` per load after a 2 s warm-up, "
             "on the tap, machine and guests of the HTTP bench (microvm, "
-            f"TCG, 1 CPU, {hb.MEM} MiB). Toro at {hb.toro_version()}. "
+            f"TCG, {cpus}, {hb.MEM} MiB). Toro at {hb.toro_version()}. "
             "Counted by bench/insns/plugin.c (a QEMU plugin): every guest "
             "instruction run between the load's start and end, over the "
             "requests wrk completed. Self instructions of each function "
             f"(not its callees), at {last} connections, the top {TOP}.")
     table = "\n".join(rows) + "\n\n" + "\n".join(funcs)
-    results.update("insns", "Guest instructions per request",
-                   hb.fill(text) + "\n\n" + table + "\n")
+    key, title = "insns", "Guest instructions per request"
+    if hb.SMP != 1:
+        key, title = f"insns_smp{hb.SMP}", f"{title}, {cpus}"
+    results.update(key, title, hb.fill(text) + "\n\n" + table + "\n")
     return table
 
 

@@ -1,14 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Guest instructions per request: examples/webserver against bench/ceiling
-# on the tap of `HTTP_NET=tap bench/http.sh` (as root), 1 CPU, at 8, 64
-# and 512 connections, with the functions a request's instructions go to.
+# on the tap of `HTTP_NET=tap bench/http.sh` (as root), 1 CPU (INSNS_SMP
+# sets another count), at 8, 64 and 512 connections, with the functions a
+# request's instructions go to.
 # Counted by a QEMU plugin of ours (bench/insns/plugin.c), built against
 # the plugin header of Debian's qemu source package (fetched into
 # build/deps/qemu the first time: tools/fetch_source.sh). Steady where
 # requests/s is not: the measure for whether a change makes a request
 # cheaper. Results go to bench/RESULTS.md (section insns).
-# Usage: bench/insns.sh [RUNS] (2)
+# Usage: bench/insns.sh [RUNS] (2); INSNS_SMP=2 bench/insns.sh: the guests
+# on 2 CPUs (results in a section of their own).
 set -eu
 cd "$(dirname "$0")/.."
 B="$(realpath -m "${TORO_BUILD:-build}")"
