@@ -394,6 +394,30 @@ static int cut(struct map **link, size_t from, size_t to)
 	return 0;
 }
 
+/* After munmap() found views to keep in [addr, addr + len) (mappings
+ * another mmap() also returned, still in the list): the pages between
+ * them go, a run at a time, as they would without those views. Under
+ * (lock). */
+static void unmap_around(char *addr, size_t len)
+{
+	char *at = addr, *end = addr + len;
+
+	while (at < end) {
+		char *kept = end, *past = end;	/* the next view from (at) */
+		size_t from, to;
+
+		for (struct map *m = maps; m; m = m->next)
+			if (in_range(m, at, (size_t)(end - at), &from, &to) &&
+			    m->addr + from < kept) {
+				kept = m->addr + from;
+				past = m->addr + to;
+			}
+		if (kept > at)
+			mm_unmap(at, (size_t)(kept - at));
+		at = past;
+	}
+}
+
 int vfs_map_forget(void *addr, size_t len, bool reuse)
 {
 	size_t from, to;
@@ -429,6 +453,8 @@ int vfs_map_forget(void *addr, size_t len, bool reuse)
 		if (*link == m)
 			link = &m->next;
 	}
+	if (kept && !rc)
+		unmap_around(addr, len);
 	mutex_unlock(&lock);
 	return rc ? rc : kept;
 }

@@ -151,6 +151,41 @@ static void memfd(void)
 	CHECK_ERR(memfd_create("bad", 0x100), EINVAL);
 }
 
+/* munmap() over a shared mapping that another mapping of the same bytes
+ * keeps, with private pages around it: those pages go. (On Toro the two
+ * mappings are one memory, which stays for the other.) */
+static void unmap_beside_a_kept_mapping(void)
+{
+	int fd = memfd_create("kept", 0);
+	char *r, *v;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK_OK(ftruncate(fd, 4096));
+	CHECK(pwrite(fd, "kept", 4, 0) == 4);
+	r = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(r != MAP_FAILED);
+	if (r == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	CHECK(mmap(r + 4096, 4096, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_FIXED, fd, 0) == r + 4096);
+	v = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(v != MAP_FAILED);
+	CHECK_OK(munmap(r, 3 * 4096));
+	/* mprotect() says ENOMEM of pages that are not mapped. */
+	CHECK_ERR(mprotect(r, 4096, PROT_READ), ENOMEM);
+	CHECK_ERR(mprotect(r + 2 * 4096, 4096, PROT_READ), ENOMEM);
+	if (v != MAP_FAILED) {
+		printf("the other mapping reads \"%.4s\"\n", v);
+		CHECK_OK(munmap(v, 4096));
+	}
+	close(fd);
+}
+
 int test_shm(void)
 {
 	sem_t done;
@@ -164,6 +199,7 @@ int test_shm(void)
 	shared_memory(&done);
 	named_semaphores();
 	memfd();
+	unmap_beside_a_kept_mapping();
 	sem_destroy(&done);
 	return 0;
 }
