@@ -358,6 +358,26 @@ int vfs_map_sync(void *addr, size_t len)
 	return rc;
 }
 
+/* Splits (m) at (at), a page boundary inside it: [at, len) becomes the
+ * next mapping in the list, with the same views; -ENOMEM if there is no
+ * memory for it. */
+static int split(struct map *m, size_t at)
+{
+	struct map *rest = heap_alloc(sizeof(*rest));
+
+	if (!rest)
+		return -ENOMEM;
+	*rest = *m;
+	rest->addr += at;
+	rest->off += (int64_t)at;
+	rest->len -= at;
+	vfs_file_get(rest->file);
+	m->next = rest;
+	m->len = at;
+	vfs_shared_maps++;
+	return 0;
+}
+
 /* Takes [from, to) out of (*link)'s mapping, which may split it in two
  * or remove it; -ENOMEM if a split finds no memory. */
 static int cut(struct map **link, size_t from, size_t to)
@@ -377,45 +397,40 @@ static int cut(struct map **link, size_t from, size_t to)
 		m->len -= to;
 		return 0;
 	}
-	if (to < m->len) {	/* out of the middle: the rest after it */
-		struct map *rest = heap_alloc(sizeof(*rest));
-
-		if (!rest)
-			return -ENOMEM;
-		*rest = *m;
-		rest->addr += to;
-		rest->off += (int64_t)to;
-		rest->len -= to;
-		vfs_file_get(rest->file);
-		m->next = rest;
-		vfs_shared_maps++;
-	}
+	/* Out of the middle: the rest after it. */
+	if (to < m->len && split(m, to))
+		return -ENOMEM;
 	m->len = from;
 	return 0;
 }
 
 /* After munmap() found views to keep in [addr, addr + len) (mappings
  * another mmap() also returned, still in the list): the pages between
- * them go, a run at a time, as they would without those views. Under
- * (lock). */
-static void unmap_around(char *addr, size_t len)
+ * them go, a run at a time, as they would without those views; the
+ * first error of those unmaps, or 0. Under (lock). */
+static int unmap_around(char *addr, size_t len)
 {
 	char *at = addr, *end = addr + len;
+	int rc = 0;
 
 	while (at < end) {
-		char *kept = end, *past = end;	/* the next view from (at) */
+		char *view = end, *view_end = end;	/* the next from (at) */
 		size_t from, to;
 
 		for (struct map *m = maps; m; m = m->next)
 			if (in_range(m, at, (size_t)(end - at), &from, &to) &&
-			    m->addr + from < kept) {
-				kept = m->addr + from;
-				past = m->addr + to;
+			    m->addr + from < view) {
+				view = m->addr + from;
+				view_end = m->addr + to;
 			}
-		if (kept > at)
-			mm_unmap(at, (size_t)(kept - at));
-		at = past;
+		if (view > at) {
+			int err = mm_unmap(at, (size_t)(view - at));
+
+			rc = rc ? rc : err;
+		}
+		at = view_end;
 	}
+	return rc;
 }
 
 int vfs_map_forget(void *addr, size_t len, bool reuse)
@@ -424,6 +439,10 @@ int vfs_map_forget(void *addr, size_t len, bool reuse)
 	bool kept = false;
 	int rc = 0;
 
+	/* Whole pages, as munmap() and mmap() take them: a mapping cut at
+	 * an unaligned length would be left over pages unmapped. */
+	if (len <= SIZE_MAX - PAGE_SIZE)
+		len = ALIGN_UP(len, PAGE_SIZE);
 	mutex_lock(&lock);
 	/* New contents cannot go in pages another view still shows. */
 	for (struct map *m = maps; reuse && m; m = m->next)
@@ -436,7 +455,13 @@ int vfs_map_forget(void *addr, size_t len, bool reuse)
 			link = &m->next;
 			continue;
 		}
-		/* Another view of this memory keeps it, as it is. */
+		/* Another view of this memory keeps it, as it is: the part
+		 * unmapped becomes a mapping of its own first, which the
+		 * other views' munmap() may then take out alone. */
+		if (m->views > 1 && (from > 0 || to < m->len)) {
+			rc = split(m, from > 0 ? from : to);
+			continue;	/* the pieces are looked at again */
+		}
 		if (m->views > 1) {
 			m->views--;
 			link = &m->next;
@@ -454,7 +479,7 @@ int vfs_map_forget(void *addr, size_t len, bool reuse)
 			link = &m->next;
 	}
 	if (kept && !rc)
-		unmap_around(addr, len);
+		rc = unmap_around(addr, len);
 	mutex_unlock(&lock);
 	return rc ? rc : kept;
 }

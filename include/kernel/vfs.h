@@ -494,14 +494,14 @@ long vfs_map_file(void *p, size_t len, int prot, int flags, int fd,
  * 0 or the file's error. */
 __attribute__((__weak__))
 int vfs_map_sync(void *addr, size_t len);
-/* The same, then forgets those pages: for munmap(), 0 for the caller to
- * unmap them, or 1 if another view of a mapping there still has its
- * pages: they stay, and the rest of the range is unmapped here; for
- * (reuse),
- * new contents put over them (MAP_FIXED), -ENOMEM and nothing done if
- * another view has them. -ENOMEM also when taking pages out of a
- * mapping's middle finds no memory. A write-back that fails is lost, as
- * it is at munmap() on Linux. */
+/* The same, then forgets those pages (whole pages: (len) rounded up):
+ * for munmap(), 0 for the caller to unmap them, or 1 if another view of
+ * a mapping there still has its pages: they stay, and the rest of the
+ * range is unmapped here; for (reuse), new contents put over them
+ * (MAP_FIXED), -ENOMEM and nothing done if another view has them.
+ * -ENOMEM also when taking pages out of a mapping's middle finds no
+ * memory, or an error of unmapping the rest. A write-back that fails is
+ * lost, as it is at munmap() on Linux. */
 __attribute__((__weak__))
 int vfs_map_forget(void *addr, size_t len, bool reuse);
 /* mremap() of the whole shared mapping at (old) to (new), (new_len) bytes

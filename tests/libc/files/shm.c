@@ -186,6 +186,53 @@ static void unmap_beside_a_kept_mapping(void)
 	close(fd);
 }
 
+/* munmap() of part of a shared mapping: of one that a second mapping of
+ * the same bytes also shows, each keeps what it did not unmap; a length
+ * that is not whole pages takes whole pages, leaving nothing of the
+ * mapping for a write to the file to copy into. */
+static void partial_unmaps(void)
+{
+	int fd = memfd_create("parts", 0);
+	char *a, *b;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK_OK(ftruncate(fd, 2 * 4096));
+	CHECK(pwrite(fd, "one", 3, 0) == 3);
+	CHECK(pwrite(fd, "two", 3, 4096) == 3);
+	a = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	b = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(a != MAP_FAILED && b != MAP_FAILED);
+	if (a == MAP_FAILED || b == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	CHECK_OK(munmap(a, 4096));
+	CHECK_OK(munmap(a + 4096, 4096));
+	printf("the second mapping still reads \"%.3s\" and \"%.3s\"\n", b,
+	       b + 4096);
+	CHECK_OK(munmap(b, 5000));	/* both pages */
+	CHECK_ERR(mprotect(b + 4096, 4096, PROT_READ), ENOMEM);
+	/* Fresh memory (on Toro most likely those same pages) stays as it
+	 * is when the file is written where the mapping was. */
+	char *fresh = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(fresh != MAP_FAILED);
+	CHECK(pwrite(fd, "new", 3, 6000) == 3);
+	if (fresh != MAP_FAILED) {
+		size_t nonzero = 0;
+
+		for (size_t i = 0; i < 2 * 4096; i++)
+			nonzero += fresh[i] != 0;
+		printf("fresh memory after the write: %zu bytes not 0\n",
+		       nonzero);
+		CHECK_OK(munmap(fresh, 2 * 4096));
+	}
+	close(fd);
+}
+
 int test_shm(void)
 {
 	sem_t done;
@@ -200,6 +247,7 @@ int test_shm(void)
 	named_semaphores();
 	memfd();
 	unmap_beside_a_kept_mapping();
+	partial_unmaps();
 	sem_destroy(&done);
 	return 0;
 }
