@@ -12,10 +12,11 @@
  * Defaults: root "/", TCP port 80 (--port 0: no TCP), no vsock port,
  * timeout 10 s, a worker on every CPU. --vsock PORT serves on that
  * AF_VSOCK port too, where the host reaches it (toro run --vsock-port).
- * --workers N: workers on N CPUs only (main's first), leaving the others
- * to other work; more than there are CPUs means all. --quit-path is for
- * tests: a GET or HEAD of exactly PATH is answered "bye" and then the
- * server exits with status 0, so a test guest ends by itself.
+ * --workers N (1 to 4096): workers on N CPUs only, main's first, leaving
+ * the others to other work; more than there are CPUs means all.
+ * --quit-path is for tests: a GET or HEAD of exactly PATH is answered
+ * "bye" and then the server exits with status 0, so a test guest ends by
+ * itself.
  *
  * Plain POSIX: the same files build and run on a Linux host
  * (gcc -O2 -pthread -o web examples/webserver/[a-z]*.c).
@@ -224,8 +225,9 @@ static int start_worker(int cpu, int lfd)
 	return rc;
 }
 
-/* Workers for (lfd) on every CPU, or on --workers of them, main's own
- * CPU's too unless (skip_here) (main's thread is that one); says so. */
+/* Workers for (lfd) on every CPU, or on --workers of them: main's CPU
+ * first if (skip_here) (main's thread is its worker), then the lowest
+ * others (on Toro main runs on CPU 0); says so. */
 static void serve(int lfd, const char *where, int here, long ncpus,
 		  bool skip_here)
 {
