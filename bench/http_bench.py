@@ -229,8 +229,9 @@ BYTES = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}
 
 
 def wrk(addr, path, conns, seconds, close=False):
-    """One wrk run; {"rps", "p50_ms", "p99_ms", "mibs"}. close: every
-    request on a new connection (Connection: close)."""
+    """One wrk run; {"rps", "p50_ms", "p99_ms", "mibs", "requests",
+    "errors"}. close: every request on a new connection (Connection:
+    close)."""
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency",
            "--timeout", "10s", f"http://{addr[0]}:{addr[1]}{path}"]
     if close:
@@ -240,10 +241,12 @@ def wrk(addr, path, conns, seconds, close=False):
     m = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
     t = re.search(r"^Transfer/sec:\s+([\d.]+)(\w+)", out, re.M)
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    n = re.search(r"^\s*(\d+) requests in", out, re.M)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if not m or not t or set(lat) != {"50", "99"} or bad:
+    if not m or not n or not t or set(lat) != {"50", "99"} or bad:
         sys.exit(f"http: {shlex_join(cmd)} gave:\n{out}")
     r["rps"] = float(m.group(1))
+    r["requests"] = int(n.group(1))
     r["mibs"] = float(t.group(1)) * BYTES[t.group(2)] / (1 << 20)
     for q, text in lat.items():
         num, unit = re.match(r"([\d.]+)(\w+)", text).groups()

@@ -31,34 +31,44 @@ GUESTS = [("web server, 2 CPUs", "toro", 2, ()),
 
 
 def qemu_threads():
-    """{thread name: (CPU ticks, voluntary switches)} of every QEMU
-    process's threads (one guest runs at a time)."""
+    """{thread name: (CPU ticks, voluntary switches)} of the threads of
+    the QEMU processes in this network namespace: the guest this bench
+    booted (one at a time), not another program's QEMU on the host."""
+    here = os.readlink("/proc/self/ns/net")
     got = {}
     for pid in os.listdir("/proc"):
         try:
             if not pid.isdigit() or \
+                    os.readlink(f"/proc/{pid}/ns/net") != here or \
                     "qemu" not in open(f"/proc/{pid}/comm").read():
                 continue
-            for tid in os.listdir(f"/proc/{pid}/task"):
-                base = f"/proc/{pid}/task/{tid}"
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue    # gone meanwhile
+        for tid in tids:
+            base = f"/proc/{pid}/task/{tid}"
+            try:
                 name = open(f"{base}/comm").read().strip()
                 stat = open(f"{base}/stat").read().rsplit(")", 1)[1].split()
                 vol = 0
                 for line in open(f"{base}/status"):
                     if line.startswith("voluntary_ctxt_switches"):
                         vol = int(line.split()[1])
-                ticks, blocks = got.get(name, (0, 0))
-                got[name] = (ticks + int(stat[11]) + int(stat[12]),
-                             blocks + vol)
-        except OSError:
-            continue    # a thread or process gone meanwhile
+            except OSError:
+                continue    # a thread gone meanwhile
+            ticks, blocks = got.get(name, (0, 0))
+            # utime and stime: fields 14 and 15 of stat.
+            got[name] = (ticks + int(stat[11]) + int(stat[12]),
+                         blocks + vol)
     return got
 
 
 def host_cpu():
     """(all ticks, idle ticks) of the host's cores so far."""
     with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
+        v = [int(x) for x in f.readline().split()[1:9]]
+    # user nice system idle iowait irq softirq steal (guest time is in
+    # user's already)
     return sum(v), v[3] + v[4]
 
 
@@ -75,10 +85,10 @@ def thread_role(name):
 def measure(addr):
     hb.wrk(addr, hb.SMALL, 8, 2)    # warm-up
     q0, c0 = qemu_threads(), host_cpu()
-    rps = hb.wrk(addr, hb.SMALL, CONNS, SECONDS)["rps"]
+    w = hb.wrk(addr, hb.SMALL, CONNS, SECONDS)
     q1, c1 = qemu_threads(), host_cpu()
-    kilo = rps * SECONDS / 1000
-    r = {"rps": rps,
+    kilo = w["requests"] / 1000
+    r = {"rps": w["rps"], "errors": w["errors"],
          "busy": 1 - (c1[1] - c0[1]) / max(1, c1[0] - c0[0])}
     for name, (ticks, blocks) in q1.items():
         role = thread_role(name)
@@ -147,6 +157,8 @@ def report(got, runs):
             f"{med(got[n], role + ' blocks')[0]:.0f}" if any(
                 role + " blocks" in r for r in got[n]) else ""
             for n in names])
+    errors = [f"{n}: {r['errors']}" for n in names for r in got[n]
+              if r["errors"]]
     text = (
         f"{runs} boots of each, interleaved (the order alternates); "
         f"medians. Each boot: `wrk -t1 -c{CONNS} -d{SECONDS}s` on the "
@@ -162,7 +174,8 @@ def report(got, runs):
         "blocked (voluntary context switches: waits for QEMU's big lock, "
         "a halted vCPU's sleep, the I/O thread's poll) per 1,000 "
         "requests served. wrk runs on the same host cores. Toro at "
-        f"{hb.toro_version()}.")
+        f"{hb.toro_version()}. wrk's socket errors: "
+        f"{'; '.join(errors) if errors else 'none'}.")
     results.update("http_cpus", "HTTP at 512 connections: what a second "
                    "CPU costs the host", hb.fill(text) + "\n\n" +
                    "\n".join(rows) + "\n")

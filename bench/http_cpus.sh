@@ -6,6 +6,6 @@
 # with a tap). Usage: bench/http_cpus.sh [RUNS] (3)
 set -eu
 cd "$(dirname "$0")/.."
-B="${TORO_BUILD:-build}"
+B="$(realpath -m "${TORO_BUILD:-build}")"
 make -s all "$B/ceiling.elf" BUILD="$B"
 exec python3 bench/http_cpus.py "$@"

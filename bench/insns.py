@@ -12,8 +12,10 @@ say what an instruction costs: under TCG a memory access costs more than
 an add, and a larger working set (a stack per connection) costs more in
 QEMU's software TLB; requests/s (bench/http.sh) stays the result.
 
-One CPU: the plugin's counters are plain adds, which two vCPU threads
-would race on. Per load, the plugin's counts are snapshotted before and
+One CPU unless INSNS_SMP says more: the plugin's counters are plain
+adds, which two vCPU threads race on, so on 2 CPUs an add lost now and
+then makes the counts a lower bound (the spin and idle loops both CPUs
+run are where it happens most). Per load, the plugin's counts are snapshotted before and
 after one wrk run; their difference over the requests wrk completed is
 the cost of one, everything the guest ran included (the receive thread's
 polling, timers, idle loops that are not halt).
@@ -167,6 +169,10 @@ def report(got, runs):
             "instruction run between the load's start and end, over the "
             "requests wrk completed. Self instructions of each function "
             f"(not its callees), at {last} connections, the top {TOP}.")
+    if hb.SMP != 1:
+        text += (" The plugin's counters are plain adds, which the vCPU "
+                 "threads race on: a count lost that way makes these a "
+                 "lower bound.")
     table = "\n".join(rows) + "\n\n" + "\n".join(funcs)
     key, title = "insns", "Guest instructions per request"
     if hb.SMP != 1:
