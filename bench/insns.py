@@ -15,10 +15,11 @@ QEMU's software TLB; requests/s (bench/http.sh) stays the result.
 One CPU unless INSNS_SMP says more: the plugin's counters are plain
 adds, which two vCPU threads race on, so on 2 CPUs an add lost now and
 then makes the counts a lower bound (the spin and idle loops both CPUs
-run are where it happens most). Per load, the plugin's counts are snapshotted before and
-after one wrk run; their difference over the requests wrk completed is
-the cost of one, everything the guest ran included (the receive thread's
-polling, timers, idle loops that are not halt).
+run are where it happens most). Per load, the plugin's counts are
+snapshotted before and after one wrk run; their difference over the
+requests wrk completed is the cost of one, everything the guest ran
+included (the receive thread's polling, timers, idle loops that are not
+halt).
 """
 import bisect
 import collections
