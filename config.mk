@@ -7,12 +7,8 @@ ifeq ($(origin CC),default)
 CC := gcc
 endif
 HOSTCC ?= gcc
-# The first python3 on PATH, unless that is a version manager's shim (a
-# third of a second a start: see ./toro) and Debian's is there.
-ifeq ($(origin PYTHON),undefined)
-PYTHON := $(if $(and $(findstring /shims/,$(shell command -v python3)),\
-	$(wildcard /usr/bin/python3)),/usr/bin/python3,python3)
-endif
+# The Python ./toro runs under (tools/python3 chooses it).
+PYTHON ?= $(CURDIR)/tools/python3
 NM ?= nm
 STRIP ?= strip
 AR ?= ar

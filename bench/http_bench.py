@@ -305,8 +305,8 @@ def run_guest(cmd, addr, name, loads=None):
         stop(proc)
 
 
-def toro_command(elf, addr, trace, args=()):
-    cmd = [os.path.join(ROOT, "toro"), "run", elf, "--smp", str(SMP),
+def toro_command(elf, addr, trace, args=(), smp=None):
+    cmd = [os.path.join(ROOT, "toro"), "run", elf, "--smp", str(smp or SMP),
            "--mem", str(MEM), "--accel", "tcg", "--initrd", BULK_SITE]
     if NET == "tap":
         cmd += ["--tap", TAP, "--append", f"ip={TAP_GUEST}/24 gw={TAP_HOST}"]

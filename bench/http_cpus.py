@@ -103,14 +103,12 @@ def measure(addr):
 
 def boot(guest, smp, args):
     addr = hb.target(hb.TORO_GUEST_PORT)
-    names = ["--qemu-arg=-name", "--qemu-arg=toro,debug-threads=on"]
+    names = ("-name", "toro,debug-threads=on")
     if guest == "toro":
-        cmd = hb.toro_command(hb.TORO_ELF, addr, (), args)
+        cmd = hb.toro_command(hb.TORO_ELF, addr, names, args, smp)
     else:
-        cmd = hb.toro_command(hb.CEILING_ELF, addr, (),
-                              (hb.SMALL, hb.BIG, hb.HUGE))
-    cmd[cmd.index("--smp") + 1] = str(smp)
-    cmd[cmd.index("--"):cmd.index("--")] = names
+        cmd = hb.toro_command(hb.CEILING_ELF, addr, names,
+                              (hb.SMALL, hb.BIG, hb.HUGE), smp)
     return hb.run_guest(cmd, addr, f"cpus-{guest}{smp}", measure)
 
 

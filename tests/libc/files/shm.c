@@ -151,19 +151,29 @@ static void memfd(void)
 	CHECK_ERR(memfd_create("bad", 0x100), EINVAL);
 }
 
+/* A memfd of (pages) pages starting with the text (first), or -1. */
+static int anonymous_file(int pages, const char *first)
+{
+	int fd = memfd_create(first, 0);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return -1;
+	CHECK_OK(ftruncate(fd, pages * 4096));
+	CHECK(pwrite(fd, first, strlen(first), 0) == (ssize_t)strlen(first));
+	return fd;
+}
+
 /* munmap() over a shared mapping that another mapping of the same bytes
  * keeps, with private pages around it: those pages go. (On Toro the two
  * mappings are one memory, which stays for the other.) */
 static void unmap_beside_a_kept_mapping(void)
 {
-	int fd = memfd_create("kept", 0);
+	int fd = anonymous_file(1, "kept");
 	char *r, *v;
 
-	CHECK(fd >= 0);
 	if (fd < 0)
 		return;
-	CHECK_OK(ftruncate(fd, 4096));
-	CHECK(pwrite(fd, "kept", 4, 0) == 4);
 	r = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(r != MAP_FAILED);
@@ -192,14 +202,11 @@ static void unmap_beside_a_kept_mapping(void)
  * mapping for a write to the file to copy into. */
 static void partial_unmaps(void)
 {
-	int fd = memfd_create("parts", 0);
+	int fd = anonymous_file(2, "one");
 	char *a, *b;
 
-	CHECK(fd >= 0);
 	if (fd < 0)
 		return;
-	CHECK_OK(ftruncate(fd, 2 * 4096));
-	CHECK(pwrite(fd, "one", 3, 0) == 3);
 	CHECK(pwrite(fd, "two", 3, 4096) == 3);
 	a = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	b = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
