@@ -81,8 +81,10 @@ int test_cpu_timers(void)
 
 	CHECK_OK(setitimer(ITIMER_PROF, &it, NULL));
 	compute_until(&profs, 1, 5000);
-	printf("SIGPROF: %d, after most of its CPU time: %d\n", profs == 1,
-	       cpu_at_first_prof - start >= 80 * MS);
+	/* Half, not most: the host's own run, under a parallel build,
+	 * once took its SIGPROF at under 80 ms of CPU time. */
+	printf("SIGPROF: %d, after half its CPU time: %d\n", profs == 1,
+	       cpu_at_first_prof - start >= 50 * MS);
 	CHECK_OK(getitimer(ITIMER_PROF, &left));
 	printf("then disarmed: %d\n",
 	       left.it_value.tv_sec == 0 && left.it_value.tv_usec == 0);
