@@ -2,17 +2,18 @@
 /*
  * Signals (include/kernel/signal.h) and their system calls: rt_sigaction,
  * rt_sigprocmask, rt_sigpending, rt_sigsuspend, rt_sigtimedwait, kill,
- * tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pause, sigaltstack.
+ * tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pause (sigaltstack is
+ * sys/sigaltstack.c's).
  * One lock covers the handler table, every thread's pending and blocked
  * sets, the process's pending set and the queue of their entries.
  *
- * A handler runs in the thread that takes the signal, on its stack, from
- * signal_deliver(): right away when the thread signals itself, or when a
- * CPU fault of its own raises the signal (take_fault()), else at the end
- * of the interrupt that tells a thread computing in the program's code
- * (sys/signal_async.c), or when the receiving thread's system call
- * returns. SIGKILL and SIGSTOP cannot
- * be caught or blocked. Default actions: ignore (SIGCHLD, SIGCONT,
+ * A handler runs in the thread that takes the signal, on its stack (or
+ * its alternate one, sys/sigaltstack.c), from signal_deliver(): right
+ * away when the thread signals itself, or when a CPU fault of its own
+ * raises the signal (take_fault()), else at the end of the interrupt that
+ * tells a thread computing in the program's code (sys/signal_async.c), or
+ * when the receiving thread's system call returns. SIGKILL and SIGSTOP
+ * cannot be caught or blocked. Default actions: ignore (SIGCHLD, SIGCONT,
  * SIGURG, SIGWINCH, and the stop signals, there being no job control),
  * end the program with a report and status 125 (the signals Linux dumps
  * core for: SIGABRT, SIGSEGV, ...), or end it with status 128 + the
@@ -72,7 +73,6 @@ static struct {
 	/* Entries of pending signals, oldest first, for threads (by id)
 	 * and the process (0). */
 	struct sigq *queue;
-	bool altstack_set;
 } sigs;
 
 static bool is_realtime(int sig)
@@ -258,8 +258,8 @@ static bool has_ready(const struct thread *t)
 
 /* Runs (act)'s handler for (sig) with (info), the mask from before it
  * being (old). */
-static void run_handler(int sig, const struct k_sigaction *act,
-			siginfo_t *info, uint64_t old)
+static __attribute__((noinline)) void run_handler(
+	int sig, const struct k_sigaction *act, siginfo_t *info, uint64_t old)
 {
 	if (!(act->flags & SA_SIGINFO)) {
 		act->handler(sig);
@@ -330,7 +330,13 @@ bool signal_deliver(void)
 
 		if (!(act.flags & SA_RESTART))
 			restart = false;
-		run_handler(sig, &act, &info, old);
+		/* On the alternate stack if it asks for one and the
+		 * thread has one (sys/sigaltstack.c), else right here. */
+		if (act.flags & SA_ONSTACK && signal_run_on_altstack)
+			signal_run_on_altstack(run_handler, sig, &act, &info,
+					       old);
+		else
+			run_handler(sig, &act, &info, old);
 		/* As sigreturn would: the mask from before the handler. */
 		irq = spin_lock_irqsave(&sigs.lock);
 		self->sig_blocked = old;
@@ -550,7 +556,8 @@ static const struct {
  * instruction runs again when the handler returns, as on Linux (most
  * handlers report and exit, or siglongjmp() away). Declined, and so
  * reported as before, when the signal has no handler or is blocked:
- * Linux then ends the program.
+ * Linux then ends the program. (A stack overflow comes through
+ * sys/sigaltstack.c, which checks there is a stack to run on first.)
  */
 static bool take_fault(const struct trap_fault *f)
 {
@@ -976,22 +983,4 @@ SYSCALL_DEFINE0(pause)
 	wait_signal(WAITQ_NO_DEADLINE);
 	signal_deliver();
 	return -EINTR;
-}
-
-/* Accepted and remembered, but handlers run on the thread's own stack:
- * the faults a handler on another stack is for (SIGSEGV) end the program
- * with a report here instead. */
-SYSCALL_DEFINE2(sigaltstack, const stack_t *, ss, stack_t *, old)
-{
-	if ((ss && !user_readable(ss, sizeof(*ss))) ||
-	    (old && !user_writable(old, sizeof(*old))))
-		return -EFAULT;
-	if (old)
-		*old = (stack_t){ .ss_flags = SS_DISABLE };
-	if (ss && ss->ss_flags & ~SS_DISABLE)
-		return -EINVAL;
-	if (ss && !(ss->ss_flags & SS_DISABLE) && ss->ss_size < MINSIGSTKSZ)
-		return -ENOMEM;
-	sigs.altstack_set = ss && !(ss->ss_flags & SS_DISABLE);
-	return 0;
 }

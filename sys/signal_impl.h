@@ -69,6 +69,16 @@ uint64_t signal_pending_here(void);
  * with signal.c's lock held, interrupts off). */
 void signalfd_notify(int sig) __attribute__((__weak__));
 
+/* sys/sigaltstack.c, where linked: calls (run)(sig, act, info, old) (a
+ * handler) on the caller's alternate signal stack, or right here if it
+ * has none or is on it already. */
+struct k_sigaction;
+typedef void signal_runner(int sig, const struct k_sigaction *act,
+			   siginfo_t *info, uint64_t old);
+void signal_run_on_altstack(signal_runner *run, int sig,
+			    const struct k_sigaction *act, siginfo_t *info,
+			    uint64_t old) __attribute__((__weak__));
+
 /* sys/signal_async.c, named by signal.c to link it. */
 extern const char signal_async_wanted;
 

@@ -14,6 +14,7 @@
 	.text
 	.code64
 	.globl arch_switch, thread_trampoline, arch_run_on_stack
+	.globl arch_call_on_stack
 
 arch_switch:
 	pushq	%rbp
@@ -43,5 +44,20 @@ arch_run_on_stack:
 	xorl	%ebp, %ebp		/* the end of every backtrace */
 	call	*%rsi			/* never returns */
 	ud2
+
+/* void arch_call_on_stack(uintptr_t sp, void (*fn)(void *), void *arg);
+ * In a section of its own, so that an image that never calls it (one
+ * without sigaltstack()) leaves it out. */
+	.section .text.arch_call_on_stack, "ax", @progbits
+arch_call_on_stack:
+	pushq	%rbp
+	movq	%rsp, %rbp		/* the chain: fn's frame links to ours */
+	andq	$-16, %rdi
+	movq	%rdi, %rsp
+	movq	%rdx, %rdi
+	call	*%rsi
+	movq	%rbp, %rsp
+	popq	%rbp
+	ret
 
 	.section .note.GNU-stack, "", @progbits

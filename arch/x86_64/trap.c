@@ -97,6 +97,32 @@ static void describe_page_fault(uint64_t err, uint64_t cr2, bool guard)
 	kprintf("    %s address 0x%016lx: %s\n", access, cr2, why);
 }
 
+static bool (*overflow_hook)(const struct trap_fault *f);
+static void (*offer_overflow)(const struct trap_frame *tf, uint64_t cr2);
+
+static bool call_overflow_hook(const void *f)
+{
+	return overflow_hook(f);
+}
+
+/* A stack overflow of the program's, with interrupts on, to the hook: a
+ * handler on the alternate stack may take it. The instruction cannot run
+ * again (there is no stack), so if the hook returns, the overflow is
+ * reported. Linked only with trap_set_overflow_hook()'s caller. */
+static void offer(const struct trap_frame *tf, uint64_t cr2)
+{
+	struct trap_fault f = { VEC_PAGE_FAULT, cr2, false, tf->rsp };
+
+	if ((tf->rflags & X86_RFLAGS_IF) && !kernel_text_has(tf->rip))
+		trap_as_thread(call_overflow_hook, &f);
+}
+
+void trap_set_overflow_hook(bool (*hook)(const struct trap_fault *f))
+{
+	overflow_hook = hook;
+	offer_overflow = offer;
+}
+
 static __noreturn void report_exception(struct trap_frame *tf)
 {
 	uint64_t cr2 = read_cr2();
@@ -112,6 +138,8 @@ static __noreturn void report_exception(struct trap_frame *tf)
 	bool overflow = guard && tf->rsp < cr2 + 2 * 4096 &&
 			vm_is_mapped((cr2 | 0xfff) + 1, 1);
 
+	if (overflow && offer_overflow)
+		offer_overflow(tf, cr2);
 	panic_begin();
 	if (overflow) {
 		kprintf("*** stack overflow on cpu %u: hit the guard page at "
@@ -161,9 +189,8 @@ static bool call_fault_hook(const void *f)
  * it was handled, and the instruction then runs again. The hook runs as
  * thread code (trap_as_thread()).
  * A stack overflow never comes here: the CPU's push of the exception's
- * frame onto the guard page is a double fault, which raises no signal
- * and is reported as the overflow it is (tests/sys/test_fatal,
- * stack_overflow_with_a_handler).
+ * frame onto the guard page is a double fault, on a stack of its own
+ * (IST), which report_exception() offers to the overflow hook.
  */
 static bool to_hook(struct trap_frame *tf)
 {

@@ -22,6 +22,11 @@ uintptr_t arch_thread_stack(uintptr_t top);
  * fresh frame chain, leaving the current stack behind for good. */
 void arch_run_on_stack(uintptr_t sp, void (*fn)(void)) __attribute__((noreturn));
 
+/* Calls (fn)(arg) with the stack pointer at (sp) (rounded down to 16
+ * bytes) and returns here, on the caller's stack, when it does. The frame
+ * chain goes on into the caller's, so a backtrace crosses the switch. */
+void arch_call_on_stack(uintptr_t sp, void (*fn)(void *), void *arg);
+
 /* What a thread keeps of the FPU across a switch, which happens only in
  * its own call into the scheduler: the floating-point environment
  * (fpu_x86_64.c says why that is enough), in an area of fpu_state_size()

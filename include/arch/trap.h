@@ -57,15 +57,25 @@ struct trap_fault {
 	unsigned vector;
 	uintptr_t addr;
 	bool present;
+	uintptr_t sp;	/* the overflow hook's: the stack pointer */
 };
 
 /*
  * Set by the signal code once a program handles a signal that faults
  * raise; called (interrupts on) for an exception taken with interrupts
- * on, not a stack overflow. True when it was handled: the faulting
- * instruction then runs again, as on Linux after a handler returns.
+ * on. True when it was handled: the faulting instruction then runs
+ * again, as on Linux after a handler returns (but for a stack overflow,
+ * which is then reported).
  */
 extern bool (*trap_fault_hook)(const struct trap_fault *f);
+
+/* Set by the signal code once a thread has an alternate signal stack:
+ * (hook) is called like trap_fault_hook for a stack overflow of the
+ * program's (the page fault on the guard page, (sp) the stack pointer at
+ * it), which only a handler on another stack can take. The instruction
+ * cannot run again (the stack is full): if the hook returns, the overflow
+ * is reported. */
+void trap_set_overflow_hook(bool (*hook)(const struct trap_fault *f));
 
 /*
  * Set by the signal code once a program can be sent a signal: called at

@@ -63,6 +63,11 @@ struct thread {
 	/* Signals (sys/signal.c): bit (n - 1) for signal n, under that
 	 * file's lock. */
 	uint64_t sig_pending, sig_blocked;
+	/* Its alternate signal stack (sys/sigaltstack.c): none while
+	 * (sigstack_size) is 0; new threads have none. */
+	uintptr_t sigstack_sp;
+	size_t sigstack_size;
+	unsigned sigstack_flags;
 	struct thread *tid_next;	/* kthread_find()'s table */
 	/* CPU time: slices ended, and the one running since (slice_start)
 	 * (0: none); written at each switch by the owner, (cpu_seq) odd

@@ -231,16 +231,36 @@ static int show_canary(void)
 	return 0;
 }
 
+static bool said_handled_exits = true;
+
 static void said_handled(int sig)
 {
 	(void)sig;
 	printf("handled\n");
-	_exit(3);
+	if (said_handled_exits)
+		_exit(3);
 }
 
-/* A SIGSEGV handler does not take a stack overflow (it has no stack to
- * run on), nor a fault while SIGSEGV is blocked (Linux ends the program
- * then): both are reported as faults without a handler are. */
+/* A SIGSEGV handler on the alternate stack takes a stack overflow; when it
+ * returns, the instruction cannot run again (the stack is still full),
+ * and the overflow is reported. */
+static void overflow_handler_returns(void)
+{
+	static char alt[16384];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
+	struct sigaction sa = { .sa_handler = said_handled,
+				.sa_flags = SA_ONSTACK };
+
+	said_handled_exits = false;
+	sigaltstack(&ss, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	recurse_forever(0);
+}
+
+/* A SIGSEGV handler without SA_ONSTACK does not take a stack overflow (it
+ * has no stack to run on), nor a fault while SIGSEGV is blocked (Linux
+ * ends the program then): both are reported as faults without a handler
+ * are. */
 static void fault_with_handler(bool blocked)
 {
 	sigset_t segv;
@@ -268,6 +288,8 @@ int main(int argc, char **argv)
 		recurse_forever(0);
 	else if (!strcmp(mode, "stack_handled"))
 		fault_with_handler(false);
+	else if (!strcmp(mode, "stack_altstack"))
+		overflow_handler_returns();
 	else if (!strcmp(mode, "blocked_fault"))
 		fault_with_handler(true);
 	else if (!strcmp(mode, "stack_ap"))

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sigaltstack: a thread's alternate stack, where the handlers installed
+ * with SA_ONSTACK run (sys/signal.c calls signal_run_on_altstack()), as a
+ * handler for a stack overflow must: the thread's own stack is full. Each
+ * thread has its own, and a new thread none, as on Linux. The stack is the
+ * program's memory; the kernel only moves the stack pointer there, and
+ * the handler's system calls run on it too (there is no kernel stack).
+ *
+ * While a handler runs on it the thread is on it: it cannot be changed
+ * (EPERM), sigaltstack() reports SS_ONSTACK, and a handler raised there
+ * runs where it is rather than from the top again. SS_AUTODISARM clears
+ * it for the handler's time instead (so a handler may jump away and
+ * leave it behind), and puts it back when the handler returns.
+ *
+ * Linked only into programs that call sigaltstack(): sys/signal.c names
+ * signal_run_on_altstack() weakly.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+
+#include <arch/context.h>
+#include <arch/trap.h>
+#include <kernel/sched.h>
+
+#include "signal_impl.h"
+#include "sys_impl.h"
+
+/* Where (t) is: SS_DISABLE without an alternate stack, SS_ONSTACK when
+ * (sp) is on it, else 0. With SS_AUTODISARM a thread is never on it
+ * (Linux's sas_ss_flags()): it has none while a handler runs there. */
+static int where(const struct thread *t, uintptr_t sp)
+{
+	if (!t->sigstack_size)
+		return SS_DISABLE;
+	if (t->sigstack_flags & SS_AUTODISARM)
+		return 0;
+	return sp - t->sigstack_sp < t->sigstack_size ? SS_ONSTACK : 0;
+}
+
+static uintptr_t here(void)
+{
+	return (uintptr_t)__builtin_frame_address(0);
+}
+
+/* None, or on it already (at (sp)), or memory that is not the program's
+ * (freed, or never mapped), which would fault at the first push with no
+ * stack to report that from: not to be used. */
+static bool usable(const struct thread *t, uintptr_t sp)
+{
+	return where(t, sp) == 0 &&
+	       user_writable((void *)t->sigstack_sp, t->sigstack_size);
+}
+
+/* The overflow hook (arch/trap.h): a stack overflow goes to SIGSEGV's
+ * handler as the page fault it is, if the handler asked for this stack
+ * and the thread has one to run it on. */
+static bool take_overflow(const struct trap_fault *f)
+{
+	/* Linux's struct sigaction, as rt_sigaction() writes it: handler,
+	 * flags, restorer, mask. */
+	unsigned long act[4];
+
+	return sys_rt_sigaction(SIGSEGV, 0, (long)act, sizeof(uint64_t), 0,
+				0) == 0 && (act[1] & SA_ONSTACK) &&
+	       usable(sched_current(), f->sp) && trap_fault_hook &&
+	       trap_fault_hook(f);
+}
+
+struct handler_call {
+	signal_runner *run;
+	int sig;
+	const struct k_sigaction *act;
+	siginfo_t *info;
+	uint64_t old;
+};
+
+static void call(void *arg)
+{
+	const struct handler_call *c = arg;
+
+	c->run(c->sig, c->act, c->info, c->old);
+}
+
+void signal_run_on_altstack(signal_runner *run, int sig,
+			    const struct k_sigaction *act, siginfo_t *info,
+			    uint64_t old)
+{
+	struct thread *self = sched_current();
+	uintptr_t sp = self->sigstack_sp;
+	size_t size = self->sigstack_size;
+	unsigned flags = self->sigstack_flags;
+	struct handler_call c = { run, sig, act, info, old };
+
+	if (!usable(self, here())) {
+		run(sig, act, info, old);	/* where it is */
+		return;
+	}
+	if (flags & SS_AUTODISARM) {	/* none at all meanwhile */
+		self->sigstack_sp = 0;
+		self->sigstack_size = 0;
+		self->sigstack_flags = 0;
+	}
+	arch_call_on_stack(sp + size, call, &c);
+	self->sigstack_sp = sp;
+	self->sigstack_size = size;
+	self->sigstack_flags = flags;
+}
+
+/* As Linux: (*old) is written only if the call succeeds. */
+SYSCALL_DEFINE2(sigaltstack, const stack_t *, ss, stack_t *, old)
+{
+	struct thread *self = sched_current();
+	int now = where(self, here());
+	stack_t was = {
+		.ss_sp = (void *)self->sigstack_sp,
+		.ss_size = self->sigstack_size,
+		.ss_flags = now | (int)(self->sigstack_flags & SS_FLAG_BITS),
+	};
+
+	if ((ss && !user_readable(ss, sizeof(*ss))) ||
+	    (old && !user_writable(old, sizeof(*old))))
+		return -EFAULT;
+	if (ss) {
+		stack_t want = *ss;
+		/* SS_ONSTACK as a mode means enable, as on old Linux. */
+		int mode = want.ss_flags & ~(int)SS_FLAG_BITS;
+
+		if (now == SS_ONSTACK)
+			return -EPERM;
+		if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+			return -EINVAL;
+		if (mode == SS_DISABLE) {
+			self->sigstack_sp = 0;
+			self->sigstack_size = 0;
+			self->sigstack_flags = 0;
+		} else if (want.ss_size < MINSIGSTKSZ) {
+			return -ENOMEM;
+		} else {
+			trap_set_overflow_hook(take_overflow);
+			self->sigstack_sp = (uintptr_t)want.ss_sp;
+			self->sigstack_size = want.ss_size;
+			self->sigstack_flags = (unsigned)want.ss_flags &
+					       SS_FLAG_BITS;
+		}
+	}
+	if (old)
+		*old = was;
+	return 0;
+}
