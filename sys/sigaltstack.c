@@ -9,9 +9,15 @@
  *
  * While a handler runs on it the thread is on it: it cannot be changed
  * (EPERM), sigaltstack() reports SS_ONSTACK, and a handler raised there
- * runs where it is rather than from the top again. SS_AUTODISARM clears
- * it for the handler's time instead (so a handler may jump away and
- * leave it behind), and puts it back when the handler returns.
+ * runs where it is rather than from the top again. With SS_AUTODISARM
+ * the thread has none while the handler runs instead, and has it back
+ * when the handler returns; a handler that jumps away (siglongjmp())
+ * leaves the thread without one, as on Linux.
+ *
+ * Without a kernel stack, the handler's system calls and the interrupts
+ * taken meanwhile use the alternate stack too: MINSIGSTKSZ (2 KiB) is
+ * the least accepted, as on Linux, but SIGSTKSZ (8 KiB) is the size to
+ * give it.
  *
  * Linked only into programs that call sigaltstack(): sys/signal.c names
  * signal_run_on_altstack() weakly.
@@ -27,15 +33,16 @@
 #include "sys_impl.h"
 
 /* Where (t) is: SS_DISABLE without an alternate stack, SS_ONSTACK when
- * (sp) is on it, else 0. With SS_AUTODISARM a thread is never on it
- * (Linux's sas_ss_flags()): it has none while a handler runs there. */
+ * (sp) is on it (above its base, at its top at most, as Linux counts),
+ * else 0. With SS_AUTODISARM a thread is never on it (Linux's
+ * sas_ss_flags()): it has none while a handler runs there. */
 static int where(const struct thread *t, uintptr_t sp)
 {
 	if (!t->sigstack_size)
 		return SS_DISABLE;
 	if (t->sigstack_flags & SS_AUTODISARM)
 		return 0;
-	return sp - t->sigstack_sp < t->sigstack_size ? SS_ONSTACK : 0;
+	return sp - t->sigstack_sp - 1 < t->sigstack_size ? SS_ONSTACK : 0;
 }
 
 static uintptr_t here(void)
@@ -43,28 +50,46 @@ static uintptr_t here(void)
 	return (uintptr_t)__builtin_frame_address(0);
 }
 
-/* None, or on it already (at (sp)), or memory that is not the program's
- * (freed, or never mapped), which would fault at the first push with no
- * stack to report that from: not to be used. */
+/* None, or on it already (at (sp)), or memory that is not all the
+ * program's to write (freed, never mapped, or a guard page within),
+ * where the first push could fault with no stack to report it from: not
+ * to be used (the handler then runs where it is). */
 static bool usable(const struct thread *t, uintptr_t sp)
 {
 	return where(t, sp) == 0 &&
 	       user_writable((void *)t->sigstack_sp, t->sigstack_size);
 }
 
-/* The overflow hook (arch/trap.h): a stack overflow goes to SIGSEGV's
- * handler as the page fault it is, if the handler asked for this stack
- * and the thread has one to run it on. */
-static bool take_overflow(const struct trap_fault *f)
+static void disarm(struct thread *t)
 {
+	t->sigstack_sp = 0;
+	t->sigstack_size = 0;
+	t->sigstack_flags = 0;
+}
+
+/* trap_set_overflow_stack()'s question, interrupts off: where SIGSEGV's
+ * handler takes a stack overflow: the top of the thread's alternate
+ * stack if the handler asked for it (SA_ONSTACK) and the thread has one
+ * to run it on, else 0. The CPU then runs the delivery there, and the
+ * handler below it (signal_run_on_altstack() finds the thread on the
+ * stack already). With SS_AUTODISARM the thread has none from here on:
+ * a return from the handler, which would put it back, ends the program
+ * instead. */
+static uintptr_t overflow_stack(const struct trap_fault *f)
+{
+	struct thread *self = sched_current();
+	uintptr_t top = self->sigstack_sp + self->sigstack_size;
 	/* Linux's struct sigaction, as rt_sigaction() writes it: handler,
 	 * flags, restorer, mask. */
 	unsigned long act[4];
 
-	return sys_rt_sigaction(SIGSEGV, 0, (long)act, sizeof(uint64_t), 0,
-				0) == 0 && (act[1] & SA_ONSTACK) &&
-	       usable(sched_current(), f->sp) && trap_fault_hook &&
-	       trap_fault_hook(f);
+	if (sys_rt_sigaction(SIGSEGV, 0, (long)act, sizeof(uint64_t), 0,
+			     0) != 0 || !(act[1] & SA_ONSTACK) ||
+	    !usable(self, f->sp))
+		return 0;
+	if (self->sigstack_flags & SS_AUTODISARM)
+		disarm(self);
+	return top;
 }
 
 struct handler_call {
@@ -96,11 +121,8 @@ void signal_run_on_altstack(signal_runner *run, int sig,
 		run(sig, act, info, old);	/* where it is */
 		return;
 	}
-	if (flags & SS_AUTODISARM) {	/* none at all meanwhile */
-		self->sigstack_sp = 0;
-		self->sigstack_size = 0;
-		self->sigstack_flags = 0;
-	}
+	if (flags & SS_AUTODISARM)	/* none at all meanwhile */
+		disarm(self);
 	arch_call_on_stack(sp + size, call, &c);
 	self->sigstack_sp = sp;
 	self->sigstack_size = size;
@@ -131,13 +153,11 @@ SYSCALL_DEFINE2(sigaltstack, const stack_t *, ss, stack_t *, old)
 		if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
 			return -EINVAL;
 		if (mode == SS_DISABLE) {
-			self->sigstack_sp = 0;
-			self->sigstack_size = 0;
-			self->sigstack_flags = 0;
+			disarm(self);
 		} else if (want.ss_size < MINSIGSTKSZ) {
 			return -ENOMEM;
 		} else {
-			trap_set_overflow_hook(take_overflow);
+			trap_set_overflow_stack(overflow_stack);
 			self->sigstack_sp = (uintptr_t)want.ss_sp;
 			self->sigstack_size = want.ss_size;
 			self->sigstack_flags = (unsigned)want.ss_flags &

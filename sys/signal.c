@@ -257,7 +257,7 @@ static bool has_ready(const struct thread *t)
 }
 
 /* Runs (act)'s handler for (sig) with (info), the mask from before it
- * being (old). */
+ * being (old). Not inlined: signal_run_on_altstack() calls it too. */
 static __attribute__((noinline)) void run_handler(
 	int sig, const struct k_sigaction *act, siginfo_t *info, uint64_t old)
 {

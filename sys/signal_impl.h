@@ -71,7 +71,7 @@ void signalfd_notify(int sig) __attribute__((__weak__));
 
 /* sys/sigaltstack.c, where linked: calls (run)(sig, act, info, old) (a
  * handler) on the caller's alternate signal stack, or right here if it
- * has none or is on it already. */
+ * has none, is on it already, or it is not all writable memory. */
 struct k_sigaction;
 typedef void signal_runner(int sig, const struct k_sigaction *act,
 			   siginfo_t *info, uint64_t old);

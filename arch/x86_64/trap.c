@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include <arch/apic.h>
+#include <arch/context.h>
 #include <arch/irq.h>
 #include <arch/mmu.h>
 #include <arch/trap.h>
@@ -97,35 +98,69 @@ static void describe_page_fault(uint64_t err, uint64_t cr2, bool guard)
 	kprintf("    %s address 0x%016lx: %s\n", access, cr2, why);
 }
 
-static bool (*overflow_hook)(const struct trap_fault *f);
+static uintptr_t (*overflow_stack)(const struct trap_fault *f);
 static void (*offer_overflow)(const struct trap_frame *tf, uint64_t cr2);
 
-static bool call_overflow_hook(const void *f)
+static __noreturn void report(const struct trap_frame *tf, uint64_t cr2,
+			      bool may_offer);
+
+static bool call_fault_hook(const void *f)
 {
-	return overflow_hook(f);
+	return trap_fault_hook(f);
 }
 
-/* A stack overflow of the program's, with interrupts on, to the hook: a
- * handler on the alternate stack may take it. The instruction cannot run
- * again (there is no stack), so if the hook returns, the overflow is
- * reported. Linked only with trap_set_overflow_hook()'s caller. */
+/* What a stack overflow taken on another stack needs there: the fault,
+ * and what to report if the handler returns. */
+struct overflow {
+	struct trap_fault f;
+	struct trap_frame tf;
+	uint64_t cr2;
+};
+
+static __noreturn void take_overflow_here(void *arg)
+{
+	struct overflow *o = arg;
+
+	trap_as_thread(call_fault_hook, &o->f);
+	report(&o->tf, o->cr2, false);
+}
+
+/*
+ * A stack overflow of the program's, with interrupts on: if the signal
+ * code names a stack for it (the thread's alternate one), the CPU moves
+ * there, interrupts still off, taking a copy of what it needs, and never
+ * comes back: the double fault's stack is the CPU's, and the handler may
+ * block while another thread of this CPU overflows too. There the fault
+ * goes to SIGSEGV's handler as a page fault; the instruction cannot run
+ * again (the stack is full), so if the handler returns, the overflow is
+ * reported. The double fault's saved RIP and RFLAGS are those of the
+ * faulting instruction on every hypervisor, though the manual leaves
+ * them undefined. Linked only with trap_set_overflow_stack()'s caller.
+ */
 static void offer(const struct trap_frame *tf, uint64_t cr2)
 {
 	struct trap_fault f = { VEC_PAGE_FAULT, cr2, false, tf->rsp };
+	uintptr_t top;
 
-	if ((tf->rflags & X86_RFLAGS_IF) && !kernel_text_has(tf->rip))
-		trap_as_thread(call_overflow_hook, &f);
+	if (!(tf->rflags & X86_RFLAGS_IF) || kernel_text_has(tf->rip) ||
+	    !trap_fault_hook || !(top = overflow_stack(&f)))
+		return;
+	struct overflow *o = (struct overflow *)((top - sizeof(*o)) & ~15UL);
+
+	*o = (struct overflow){ f, *tf, cr2 };
+	arch_call_on_stack((uintptr_t)o, take_overflow_here, o);
+	__builtin_unreachable();
 }
 
-void trap_set_overflow_hook(bool (*hook)(const struct trap_fault *f))
+void trap_set_overflow_stack(uintptr_t (*stack)(const struct trap_fault *f))
 {
-	overflow_hook = hook;
-	offer_overflow = offer;
+	overflow_stack = stack;
+	__atomic_store_n(&offer_overflow, offer, __ATOMIC_RELEASE);
 }
 
-static __noreturn void report_exception(struct trap_frame *tf)
+static __noreturn void report(const struct trap_frame *tf, uint64_t cr2,
+			      bool may_offer)
 {
-	uint64_t cr2 = read_cr2();
 	unsigned vec = tf->vector;
 	/* A fault on a guard page, or a double fault raised while pushing
 	 * onto one, is a stack overflow: the stack pointer at it or below it
@@ -138,8 +173,11 @@ static __noreturn void report_exception(struct trap_frame *tf)
 	bool overflow = guard && tf->rsp < cr2 + 2 * 4096 &&
 			vm_is_mapped((cr2 | 0xfff) + 1, 1);
 
-	if (overflow && offer_overflow)
-		offer_overflow(tf, cr2);
+	void (*offer_it)(const struct trap_frame *, uint64_t) =
+		__atomic_load_n(&offer_overflow, __ATOMIC_ACQUIRE);
+
+	if (overflow && may_offer && offer_it)
+		offer_it(tf, cr2);
 	panic_begin();
 	if (overflow) {
 		kprintf("*** stack overflow on cpu %u: hit the guard page at "
@@ -178,19 +216,14 @@ bool trap_as_thread(bool (*fn)(const void *arg), const void *arg)
 	return done;
 }
 
-static bool call_fault_hook(const void *f)
-{
-	return trap_fault_hook(f);
-}
-
 /*
  * A fault of the running thread's, taken with interrupts on (so not in a
  * section of the kernel's that has them off), to trap_fault_hook: true if
  * it was handled, and the instruction then runs again. The hook runs as
  * thread code (trap_as_thread()).
- * A stack overflow never comes here: the CPU's push of the exception's
+ * A stack overflow does not come here: the CPU's push of the exception's
  * frame onto the guard page is a double fault, on a stack of its own
- * (IST), which report_exception() offers to the overflow hook.
+ * (IST), which report() offers to the signal code (offer()).
  */
 static bool to_hook(struct trap_frame *tf)
 {
@@ -214,7 +247,7 @@ void trap_dispatch(struct trap_frame *tf)
 	if (tf->vector < VEC_EXCEPTIONS) {
 		if (to_hook(tf))
 			return;
-		report_exception(tf);
+		report(tf, read_cr2(), true);
 	}
 	if (tf->vector == VEC_SPURIOUS)
 		return;	/* no EOI for a spurious interrupt */

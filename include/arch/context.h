@@ -23,8 +23,9 @@ uintptr_t arch_thread_stack(uintptr_t top);
 void arch_run_on_stack(uintptr_t sp, void (*fn)(void)) __attribute__((noreturn));
 
 /* Calls (fn)(arg) with the stack pointer at (sp) (rounded down to 16
- * bytes) and returns here, on the caller's stack, when it does. The frame
- * chain goes on into the caller's, so a backtrace crosses the switch. */
+ * bytes) and returns here, on the caller's stack, when it does. (fn)'s
+ * frame links to the caller's (a backtrace, which follows only links
+ * that go up, crosses when the new stack lies below the old). */
 void arch_call_on_stack(uintptr_t sp, void (*fn)(void *), void *arg);
 
 /* What a thread keeps of the FPU across a switch, which happens only in

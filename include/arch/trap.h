@@ -57,7 +57,7 @@ struct trap_fault {
 	unsigned vector;
 	uintptr_t addr;
 	bool present;
-	uintptr_t sp;	/* the overflow hook's: the stack pointer */
+	uintptr_t sp;	/* an overflow's (trap_set_overflow_stack()) */
 };
 
 /*
@@ -69,13 +69,15 @@ struct trap_fault {
  */
 extern bool (*trap_fault_hook)(const struct trap_fault *f);
 
-/* Set by the signal code once a thread has an alternate signal stack:
- * (hook) is called like trap_fault_hook for a stack overflow of the
- * program's (the page fault on the guard page, (sp) the stack pointer at
- * it), which only a handler on another stack can take. The instruction
- * cannot run again (the stack is full): if the hook returns, the overflow
- * is reported. */
-void trap_set_overflow_hook(bool (*hook)(const struct trap_fault *f));
+/* Set by the signal code once a thread has an alternate signal stack. For
+ * a stack overflow of the program's (the page fault on the guard page at
+ * (addr), (sp) the stack pointer at it) taken with interrupts on, (stack)
+ * is asked, interrupts still off, where a handler could take it: 0
+ * declines (the overflow is reported), else the top of a stack, where
+ * the CPU goes on to give the fault to trap_fault_hook. The instruction
+ * cannot run again (the stack is full): if the hook returns, the
+ * overflow is reported. */
+void trap_set_overflow_stack(uintptr_t (*stack)(const struct trap_fault *f));
 
 /*
  * Set by the signal code once a program can be sent a signal: called at

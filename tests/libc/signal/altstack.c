@@ -6,8 +6,9 @@
  * brings it back after; a handler without SA_ONSTACK stays on the
  * thread's stack; a new thread starts without one. And what the
  * alternate stack is for: a stack overflow taken by a SIGSEGV handler
- * running there, which siglongjmp()s back, in the main thread and in
- * another, twice. */
+ * running there, which siglongjmp()s back: twice in the main thread, in
+ * another, with SS_AUTODISARM (which leaves none behind), with
+ * SA_SIGINFO, and in two threads of a CPU at once. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -40,6 +42,8 @@ static void nested(int sig)
 	nested_lower = (uintptr_t)&here < outer_at;
 }
 
+static volatile int aligned;
+
 static void outer(int sig)
 {
 	volatile char here;
@@ -47,6 +51,8 @@ static void outer(int sig)
 
 	(void)sig;
 	on_alt = in_alt(&here);
+	/* The ABI's 16 bytes: (rbp) right after the call's push. */
+	aligned = (uintptr_t)__builtin_frame_address(0) % 16 == 0;
 	outer_at = (uintptr_t)&here;
 	flags_inside = sigaltstack(NULL, &now) == 0 ? now.ss_flags : -1;
 	change_inside = sigaltstack(&other, NULL) == -1 ? errno : 0;
@@ -91,7 +97,7 @@ static void *new_thread(void *arg)
 }
 
 static sigjmp_buf back;
-static volatile int overflow_on_alt;
+static volatile int overflow_on_alt, overflow_info;
 
 static void on_segv(int sig)
 {
@@ -99,6 +105,20 @@ static void on_segv(int sig)
 
 	(void)sig;
 	overflow_on_alt = (uintptr_t)&here - (uintptr_t)alt < ALT_SIZE;
+	siglongjmp(back, 1);
+}
+
+/* The same with SA_SIGINFO: the fault's address lies just below the
+ * stack that overflowed, well away from the alternate one. */
+static void on_segv_info(int sig, siginfo_t *si, void *uc)
+{
+	volatile char here;
+
+	(void)uc;
+	overflow_on_alt = (uintptr_t)&here - (uintptr_t)alt < ALT_SIZE;
+	overflow_info = sig == SIGSEGV && si->si_signo == SIGSEGV &&
+			si->si_addr != NULL &&
+			(uintptr_t)si->si_addr - (uintptr_t)alt >= ALT_SIZE;
 	siglongjmp(back, 1);
 }
 
@@ -113,11 +133,12 @@ __attribute__((noinline)) static int deeper(int depth)
 	return recurse(depth + 1) + frame[0];
 }
 
-/* Overflows the caller's stack and comes back through on_segv(), with an
- * alternate stack of its own (alt, for one thread at a time). */
-static int overflow_and_back(void)
+/* Overflows the caller's stack and comes back through the SIGSEGV
+ * handler, with an alternate stack of its own (alt, for one thread at a
+ * time) set with (flags). */
+static int overflow_and_back_with(int flags)
 {
-	stack_t ss = { .ss_sp = alt, .ss_size = ALT_SIZE };
+	stack_t ss = { .ss_sp = alt, .ss_size = ALT_SIZE, .ss_flags = flags };
 	stack_t off = { .ss_flags = SS_DISABLE };
 
 	CHECK_OK(sigaltstack(&ss, NULL));
@@ -126,14 +147,95 @@ static int overflow_and_back(void)
 
 	if (!came_back)
 		deeper(0);
-	CHECK_OK(sigaltstack(&off, NULL));
-	return came_back && overflow_on_alt;
+	CHECK_OK(sigaltstack(&off, &ss));
+	/* SS_AUTODISARM: jumping away left the thread without one. */
+	if (flags & SS_AUTODISARM)
+		return came_back && overflow_on_alt &&
+		       ss.ss_flags == SS_DISABLE;
+	return came_back && overflow_on_alt && ss.ss_sp == alt;
+}
+
+static int overflow_and_back(void)
+{
+	return overflow_and_back_with(0);
 }
 
 static void *overflow_thread(void *arg)
 {
 	(void)arg;
 	return (void *)(intptr_t)overflow_and_back();
+}
+
+/* Two overflows on one CPU at once (a new thread starts on its creator's
+ * CPU): the main thread's handler waits, in the middle, for a second
+ * thread to overflow and come back, then finds its own siginfo as it was
+ * before jumping back itself. */
+static pthread_t first_thread;
+static int go[2], done[2];
+static char *alt2;
+static sigjmp_buf back2;
+static volatile int same_info;
+
+static void on_segv_waits(int sig, siginfo_t *si, void *uc)
+{
+	void *addr = si->si_addr;
+	volatile char here;
+	char c = 0;
+
+	(void)sig;
+	(void)uc;
+	if (!pthread_equal(pthread_self(), first_thread))
+		siglongjmp(back2, 1);
+	overflow_on_alt = in_alt(&here);
+	CHECK(write(go[1], &c, 1) == 1);
+	CHECK(read(done[0], &c, 1) == 1);
+	same_info = si->si_addr == addr && si->si_signo == SIGSEGV;
+	siglongjmp(back, 1);
+}
+
+static void *second_overflow(void *arg)
+{
+	stack_t ss = { .ss_sp = alt2, .ss_size = ALT_SIZE };
+	stack_t off = { .ss_flags = SS_DISABLE };
+	char c;
+
+	(void)arg;
+	CHECK(read(go[0], &c, 1) == 1);
+	CHECK_OK(sigaltstack(&ss, NULL));
+	int came_back = sigsetjmp(back2, 1);
+
+	if (!came_back)
+		deeper(0);
+	CHECK_OK(sigaltstack(&off, NULL));
+	CHECK(write(done[1], &c, 1) == 1);
+	return (void *)(intptr_t)came_back;
+}
+
+static void two_at_once(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_segv_waits,
+				.sa_flags = SA_ONSTACK | SA_SIGINFO };
+	pthread_t t;
+	void *got;
+
+	alt2 = malloc(ALT_SIZE);
+	CHECK(alt2 != NULL);
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(done));
+	CHECK_OK(sigaction(SIGSEGV, &sa, NULL));
+	first_thread = pthread_self();
+	CHECK_RC(pthread_create(&t, NULL, second_overflow, NULL), 0);
+	same_info = 0;
+	int first = overflow_and_back();
+
+	CHECK_RC(pthread_join(t, &got), 0);
+	printf("two at once: %d %d, the first's siginfo kept %d\n", first,
+	       (int)(intptr_t)got, same_info);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+	free(alt2);
 }
 
 int test_altstack(void)
@@ -157,9 +259,10 @@ int test_altstack(void)
 	sa.sa_handler = nested;
 	CHECK_OK(sigaction(SIGUSR2, &sa, &old2));
 	raise(SIGUSR1);
-	printf("SA_ONSTACK: on it %d, flags inside %d (SS_ONSTACK %d), "
-	       "changing it %s\n", on_alt, flags_inside,
-	       flags_inside == SS_ONSTACK, strerror(change_inside));
+	printf("SA_ONSTACK: on it %d, aligned %d, flags inside %d "
+	       "(SS_ONSTACK %d), changing it %s\n", on_alt, aligned,
+	       flags_inside, flags_inside == SS_ONSTACK,
+	       strerror(change_inside));
 	printf("raised there: on it %d, below the first %d\n", nested_on_alt,
 	       nested_lower);
 	CHECK_OK(sigaltstack(NULL, &now));
@@ -209,11 +312,22 @@ int test_altstack(void)
 	sa.sa_handler = on_segv;
 	sa.sa_flags = SA_ONSTACK;
 	CHECK_OK(sigaction(SIGSEGV, &sa, &oldsegv));
-	printf("overflow taken on it: %d, again: %d\n", overflow_and_back(),
+	int first = overflow_and_back();
+
+	printf("overflow taken on it: %d, again: %d\n", first,
 	       overflow_and_back());
 	CHECK_RC(pthread_create(&t, NULL, overflow_thread, NULL), 0);
 	CHECK_RC(pthread_join(t, &got), 0);
 	printf("in another thread: %d\n", (int)(intptr_t)got);
+	printf("SS_AUTODISARM, jumping away: %d\n",
+	       overflow_and_back_with((int)SS_AUTODISARM));
+	sa.sa_sigaction = on_segv_info;
+	sa.sa_flags = SA_ONSTACK | SA_SIGINFO;
+	CHECK_OK(sigaction(SIGSEGV, &sa, NULL));
+	int taken = overflow_and_back();
+
+	printf("SA_SIGINFO: %d, its address %d\n", taken, overflow_info);
+	two_at_once();
 
 	CHECK_OK(sigaction(SIGSEGV, &oldsegv, NULL));
 	CHECK_OK(sigaction(SIGUSR1, &old1, NULL));
