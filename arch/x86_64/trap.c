@@ -230,12 +230,14 @@ static bool to_hook(struct trap_frame *tf)
 	struct trap_fault f = {
 		.vector = (unsigned)tf->vector,
 		.addr = tf->vector == VEC_PAGE_FAULT ? read_cr2() : tf->rip,
-		.present = tf->vector == VEC_PAGE_FAULT &&
-			   (tf->error & PF_PRESENT),
 	};
 
 	if (!trap_fault_hook || !(tf->rflags & X86_RFLAGS_IF))
 		return false;
+	/* A PROT_NONE page (a guard, too) is mapped, just not to be
+	 * touched: Linux's SEGV_ACCERR, not SEGV_MAPERR. */
+	f.present = f.vector == VEC_PAGE_FAULT &&
+		    ((tf->error & PF_PRESENT) || vm_is_guard(f.addr));
 	return trap_as_thread(call_fault_hook, &f);
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The signals the CPU's faults raise, taken by the program's handlers as
  * Linux delivers them: SIGSEGV for a null pointer (SEGV_MAPERR, si_addr
- * the address) and for a write to a read-only page (SEGV_ACCERR), whose
- * handler makes the page writable and returns so that the write runs
- * again and lands; SIGSEGV for a non-canonical address (SI_KERNEL);
+ * the address), for a PROT_NONE page (SEGV_ACCERR) and for a write to a
+ * read-only page (SEGV_ACCERR), whose handler makes the page writable
+ * and returns so that the write runs again and lands; SIGSEGV for a
+ * non-canonical address (SI_KERNEL);
  * SIGFPE for an integer division by zero (FPE_INTDIV); SIGILL for ud2
  * (ILL_ILLOPN); siglongjmp out of each, the mask restored. Without a
  * handler a fault still ends the program (Toro's report, status 125). */
@@ -78,6 +79,15 @@ int test_fault(void)
 	/* The mask the handler ran under is gone after siglongjmp. */
 	CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &now));
 	printf("SIGSEGV blocked after: %d\n", sigismember(&now, SIGSEGV));
+
+	/* A PROT_NONE page is mapped, not to be touched: SEGV_ACCERR. */
+	page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(page != MAP_FAILED);
+	if (!sigsetjmp(jb, 1))
+		r = page[200];
+	printf("PROT_NONE page: signal %d code %d at the byte: %d\n", signo,
+	       code, addr == page + 200);
+	CHECK_OK(munmap(page, 4096));
 
 	page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(page != MAP_FAILED);
