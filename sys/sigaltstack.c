@@ -154,6 +154,9 @@ SYSCALL_DEFINE2(sigaltstack, const stack_t *, ss, stack_t *, old)
 			return -EINVAL;
 		if (mode == SS_DISABLE) {
 			disarm(self);
+			/* Reported back with it, as Linux keeps it. */
+			self->sigstack_flags = (unsigned)want.ss_flags &
+					       SS_FLAG_BITS;
 		} else if (want.ss_size < MINSIGSTKSZ) {
 			return -ENOMEM;
 		} else {

@@ -304,6 +304,11 @@ int test_altstack(void)
 	ss.ss_size = ALT_SIZE;
 	ss.ss_flags = 12345;
 	CHECK_ERR(sigaltstack(&ss, NULL), EINVAL);
+	ss.ss_flags = SS_DISABLE | SS_AUTODISARM;
+	CHECK_OK(sigaltstack(&ss, NULL));
+	CHECK_OK(sigaltstack(NULL, &now));
+	printf("disabled, SS_AUTODISARM kept: %d\n",
+	       now.ss_flags == (int)(SS_DISABLE | SS_AUTODISARM));
 	ss.ss_flags = SS_DISABLE;
 	CHECK_OK(sigaltstack(&ss, NULL));
 	CHECK_OK(sigaltstack(NULL, &now));
