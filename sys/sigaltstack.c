@@ -27,6 +27,7 @@
 
 #include <arch/context.h>
 #include <arch/trap.h>
+#include <arch/x86.h>
 #include <kernel/sched.h>
 
 #include "signal_impl.h"
@@ -38,16 +39,11 @@
  * sas_ss_flags()): it has none while a handler runs there. */
 static int where(const struct thread *t, uintptr_t sp)
 {
-	if (!t->sigstack_size)
+	if (!t->sigstack.size)
 		return SS_DISABLE;
-	if (t->sigstack_flags & SS_AUTODISARM)
+	if (t->sigstack.flags & SS_AUTODISARM)
 		return 0;
-	return sp - t->sigstack_sp - 1 < t->sigstack_size ? SS_ONSTACK : 0;
-}
-
-static uintptr_t here(void)
-{
-	return (uintptr_t)__builtin_frame_address(0);
+	return sp - t->sigstack.sp - 1 < t->sigstack.size ? SS_ONSTACK : 0;
 }
 
 /* None, or on it already (at (sp)), or memory that is not all the
@@ -57,14 +53,7 @@ static uintptr_t here(void)
 static bool usable(const struct thread *t, uintptr_t sp)
 {
 	return where(t, sp) == 0 &&
-	       user_writable((void *)t->sigstack_sp, t->sigstack_size);
-}
-
-static void disarm(struct thread *t)
-{
-	t->sigstack_sp = 0;
-	t->sigstack_size = 0;
-	t->sigstack_flags = 0;
+	       user_writable((void *)t->sigstack.sp, t->sigstack.size);
 }
 
 /* trap_set_overflow_stack()'s question, interrupts off: where SIGSEGV's
@@ -78,7 +67,7 @@ static void disarm(struct thread *t)
 static uintptr_t overflow_stack(const struct trap_fault *f)
 {
 	struct thread *self = sched_current();
-	uintptr_t top = self->sigstack_sp + self->sigstack_size;
+	uintptr_t top = self->sigstack.sp + self->sigstack.size;
 	/* Linux's struct sigaction, as rt_sigaction() writes it: handler,
 	 * flags, restorer, mask. */
 	unsigned long act[4];
@@ -87,8 +76,8 @@ static uintptr_t overflow_stack(const struct trap_fault *f)
 			     0) != 0 || !(act[1] & SA_ONSTACK) ||
 	    !usable(self, f->sp))
 		return 0;
-	if (self->sigstack_flags & SS_AUTODISARM)
-		disarm(self);
+	if (self->sigstack.flags & SS_AUTODISARM)
+		self->sigstack = (struct thread_sigstack){ 0 };
 	return top;
 }
 
@@ -112,32 +101,28 @@ void signal_run_on_altstack(signal_runner *run, int sig,
 			    uint64_t old)
 {
 	struct thread *self = sched_current();
-	uintptr_t sp = self->sigstack_sp;
-	size_t size = self->sigstack_size;
-	unsigned flags = self->sigstack_flags;
+	struct thread_sigstack was = self->sigstack;
 	struct handler_call c = { run, sig, act, info, old };
 
-	if (!usable(self, here())) {
+	if (!usable(self, read_rbp())) {
 		run(sig, act, info, old);	/* where it is */
 		return;
 	}
-	if (flags & SS_AUTODISARM)	/* none at all meanwhile */
-		disarm(self);
-	arch_call_on_stack(sp + size, call, &c);
-	self->sigstack_sp = sp;
-	self->sigstack_size = size;
-	self->sigstack_flags = flags;
+	if (was.flags & SS_AUTODISARM)	/* none at all meanwhile */
+		self->sigstack = (struct thread_sigstack){ 0 };
+	arch_call_on_stack(was.sp + was.size, call, &c);
+	self->sigstack = was;
 }
 
 /* As Linux: (*old) is written only if the call succeeds. */
 SYSCALL_DEFINE2(sigaltstack, const stack_t *, ss, stack_t *, old)
 {
 	struct thread *self = sched_current();
-	int now = where(self, here());
+	int now = where(self, read_rbp());
 	stack_t was = {
-		.ss_sp = (void *)self->sigstack_sp,
-		.ss_size = self->sigstack_size,
-		.ss_flags = now | (int)(self->sigstack_flags & SS_FLAG_BITS),
+		.ss_sp = (void *)self->sigstack.sp,
+		.ss_size = self->sigstack.size,
+		.ss_flags = now | (int)(self->sigstack.flags & SS_FLAG_BITS),
 	};
 
 	if ((ss && !user_readable(ss, sizeof(*ss))) ||
@@ -152,20 +137,19 @@ SYSCALL_DEFINE2(sigaltstack, const stack_t *, ss, stack_t *, old)
 			return -EPERM;
 		if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
 			return -EINVAL;
-		if (mode == SS_DISABLE) {
-			disarm(self);
-			/* Reported back with it, as Linux keeps it. */
-			self->sigstack_flags = (unsigned)want.ss_flags &
-					       SS_FLAG_BITS;
-		} else if (want.ss_size < MINSIGSTKSZ) {
+		bool off = mode == SS_DISABLE;
+
+		if (!off && want.ss_size < MINSIGSTKSZ)
 			return -ENOMEM;
-		} else {
+		if (!off)
 			trap_set_overflow_stack(overflow_stack);
-			self->sigstack_sp = (uintptr_t)want.ss_sp;
-			self->sigstack_size = want.ss_size;
-			self->sigstack_flags = (unsigned)want.ss_flags &
-					       SS_FLAG_BITS;
-		}
+		/* Disabled, the flag bits are kept and reported back, as
+		 * Linux keeps them. */
+		self->sigstack = (struct thread_sigstack){
+			.sp = off ? 0 : (uintptr_t)want.ss_sp,
+			.size = off ? 0 : want.ss_size,
+			.flags = (unsigned)want.ss_flags & SS_FLAG_BITS,
+		};
 	}
 	if (old)
 		*old = was;

@@ -64,10 +64,12 @@ struct thread {
 	 * file's lock. */
 	uint64_t sig_pending, sig_blocked;
 	/* Its alternate signal stack (sys/sigaltstack.c): none while
-	 * (sigstack_size) is 0; new threads have none. */
-	uintptr_t sigstack_sp;
-	size_t sigstack_size;
-	unsigned sigstack_flags;
+	 * (size) is 0; new threads have none. */
+	struct thread_sigstack {
+		uintptr_t sp;
+		size_t size;
+		unsigned flags;		/* SS_AUTODISARM */
+	} sigstack;
 	struct thread *tid_next;	/* kthread_find()'s table */
 	/* CPU time: slices ended, and the one running since (slice_start)
 	 * (0: none); written at each switch by the owner, (cpu_seq) odd
