@@ -12,6 +12,7 @@
  * the deadline passes or the thread is interrupted, and look again.
  */
 #include <errno.h>
+#include <kernel/compiler.h>
 #include <kernel/heap.h>
 #include <kernel/percpu.h>
 #include <kernel/vfs.h>
@@ -74,52 +75,56 @@ bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p)
 }
 
 /*
- * How long a poller on the notifying CPU, once woken, is still the one to
- * wake again: it has yet to run, and when it does it takes what came
- * meanwhile too. Keeping connections on the CPU whose queue brought them
- * spares each of their frames a wake-up across CPUs and the core lock a
- * contender (bench/RESULTS.md, HTTP over a tap). Past this the CPU is
- * taken up by other threads (they run until they yield), and a waiter
- * elsewhere serves sooner. A waiter elsewhere is told at once all the
- * same, to look after this long (VFS_POLL_LATE): the woken one may not
- * come back for more (a thread that serves what it accepted before it
- * accepts again), and what came must not wait for it.
+ * Exclusive pollers (accept()'s waits) and where a connection goes. One
+ * on the notifying CPU is woken first, and while it has yet to come back
+ * it stays the one to wake: when it runs it takes what came meanwhile
+ * too. Keeping connections on the CPU whose queue brought them spares
+ * each of their frames a wake-up across CPUs and the core lock a
+ * contender: with one queue pair, a connection served on the other CPU
+ * cost the host about four times the CPU time of one served where it
+ * came, and connections spread so served 0.7 of what they served kept on
+ * the receiving CPU (bench/RESULTS.md, HTTP at 512 connections).
+ *
+ * A waiter elsewhere is told all the same, to look after LATE_NS
+ * (VFS_POLL_LATE): the woken one may not come back for more (a thread
+ * that serves what it accepted before it accepts again). It is told so
+ * too, rather than woken, when no waiter of the notifying CPU is there
+ * but one of its threads took a connection within LATE_NS (it accepts in
+ * a loop, and comes back). When it looks, it takes what is left unless
+ * the notifying CPU took some meanwhile (vfs_poll_taken()): that CPU
+ * keeps up, so it looks again later. Once woken, a waiter elsewhere
+ * would take every connection there is in a loop of accept()s.
  */
-#define LOCAL_WOKEN_NS	(1000 * 1000)
+#define LATE_NS		(5 * 1000 * 1000)
 
 /* How fit exclusive poller (p) is to be woken, higher better: on this CPU
- * and not woken (4); on this CPU and woken within LOCAL_WOKEN_NS of (*now)
- * (3; *now is read once, when first needed); not woken (2); on this CPU
- * (1). */
-static int fitness(const struct vfs_poller *p, unsigned here, uint64_t *now)
+ * and not woken (3); on this CPU (2); elsewhere and not woken (1); any
+ * (0). */
+static int fitness(const struct vfs_poller *p, unsigned here)
 {
-	bool woken = __atomic_load_n(&p->woken, __ATOMIC_RELAXED);
-
-	if (p->cpu == here) {
-		if (!woken)
-			return 4;
-		if (!*now)
-			*now = clock_ns();
-		/* Signed: a wake stamped on another CPU may read later. */
-		if ((int64_t)(*now - __atomic_load_n(&p->woken_ns,
-						     __ATOMIC_RELAXED)) <
-		    LOCAL_WOKEN_NS)
-			return 3;
-		return 1;
-	}
-	return !woken ? 2 : 0;
+	return (p->cpu == here) * 2 +
+	       !__atomic_load_n(&p->woken, __ATOMIC_RELAXED);
 }
 
-/* Wakes exclusive poller (p), marked woken at (now) unless it was. */
-static void wake_exclusive(struct vfs_poller *p, unsigned ready,
-			   uint64_t now)
+static void wake_exclusive(struct vfs_poller *p, unsigned ready)
 {
-	if (!__atomic_load_n(&p->woken, __ATOMIC_RELAXED)) {
-		__atomic_store_n(&p->woken_ns, now ? now : clock_ns(),
-				 __ATOMIC_RELAXED);
-		__atomic_store_n(&p->woken, true, __ATOMIC_RELAXED);
-	}
-	p->wake(p, ready);
+	__atomic_store_n(&p->woken, true, __ATOMIC_RELAXED);
+	p->wake(p, ready | VFS_POLL_EXCLUSIVE);
+}
+
+void vfs_poll_taken(struct vfs_file *f)
+{
+	__atomic_store_n(&f->taken_cpu, this_cpu_id(), __ATOMIC_RELAXED);
+	__atomic_store_n(&f->taken_ns, clock_ns(), __ATOMIC_RELEASE);
+}
+
+/* Whether a thread of CPU (cpu) took from (f) after (since). */
+static bool taken_since(struct vfs_file *f, unsigned cpu, uint64_t since)
+{
+	uint64_t at = __atomic_load_n(&f->taken_ns, __ATOMIC_ACQUIRE);
+
+	return at && __atomic_load_n(&f->taken_cpu, __ATOMIC_RELAXED) == cpu &&
+	       (int64_t)(at - since) > 0;
 }
 
 void vfs_file_notify(struct vfs_file *f, unsigned ready)
@@ -135,7 +140,6 @@ void vfs_file_notify(struct vfs_file *f, unsigned ready)
 	struct vfs_poller *one = NULL;	/* the exclusive poller to wake */
 	struct vfs_poller *spare = NULL; /* one elsewhere, not woken */
 	int one_fitness = -1;
-	uint64_t now = 0;
 	bool irq = spin_lock_irqsave(&f->poll_lock);
 
 	for (struct vfs_poller *p = f->pollers, *next; p; p = next) {
@@ -143,22 +147,29 @@ void vfs_file_notify(struct vfs_file *f, unsigned ready)
 		if (!(ready & (p->events | VFS_POLL_ALWAYS)))
 			continue;
 		if (just_in && (p->events & VFS_POLL_EXCLUSIVE)) {
-			int fit = fitness(p, here, &now);
+			int fit = fitness(p, here);
 
 			if (fit > one_fitness) {
 				one = p;
 				one_fitness = fit;
 			}
-			if (fit == 2 && !spare)
+			if (fit == 1 && !spare)
 				spare = p;
 			continue;
 		}
 		p->wake(p, ready);
 	}
+	bool late = one_fitness == 2;	/* this CPU's, woken already */
+
+	if (one_fitness == 1 &&
+	    taken_since(f, here, clock_ns() - LATE_NS)) {
+		late = true;	/* this CPU accepts in a loop */
+		one = NULL;
+	}
 	if (one)
-		wake_exclusive(one, ready, now);
-	if (one_fitness == 3 && spare)
-		wake_exclusive(spare, ready | VFS_POLL_LATE, now);
+		wake_exclusive(one, ready);
+	if (late && spare)
+		wake_exclusive(spare, ready | VFS_POLL_LATE);
 	spin_unlock_irqrestore(&f->poll_lock, irq);
 }
 
@@ -185,6 +196,7 @@ struct poll_wait {
 	struct waitq q;
 	int fired;
 	int late;	/* woken with VFS_POLL_LATE only, so far */
+	unsigned late_cpu;	/* by a notification from this CPU */
 };
 
 struct poll_entry {
@@ -197,11 +209,18 @@ static void poll_wake(struct vfs_poller *p, unsigned ready)
 	struct poll_wait *pw = ((struct poll_entry *)p)->pw;
 	bool irq = waitq_lock(&pw->q);
 
-	if (ready & VFS_POLL_LATE)
+	if (ready & VFS_POLL_LATE) {
 		pw->late = 1;
-	else
+		pw->late_cpu = this_cpu_id();
+	} else {
 		pw->fired = 1;
-	waitq_wake_all(&pw->q);
+	}
+	/* Its one waiter, the thread in vfs_poll_wait(). */
+	if ((ready & (VFS_POLL_EXCLUSIVE | VFS_POLL_LATE)) ==
+	    VFS_POLL_EXCLUSIVE)
+		waitq_wake_one_first(&pw->q);
+	else
+		waitq_wake_one(&pw->q);
 	waitq_unlock(&pw->q, irq);
 }
 
@@ -218,6 +237,41 @@ static int scan(struct vfs_file *const *files, const unsigned *events,
 		ready += revents[i] != 0;
 	}
 	return ready;
+}
+
+/* Whether CPU (cpu) took from any of (files) after (since). */
+static bool kept_taking(struct vfs_file *const *files, size_t n,
+			unsigned cpu, uint64_t since)
+{
+	for (size_t i = 0; i < n; i++)
+		if (files[i] && taken_since(files[i], cpu, since))
+			return true;
+	return false;
+}
+
+/* Told by another CPU (pw->late_cpu) that its waiter is to take what
+ * came first: sleeps a while, or until picked, with (pw)'s queue locked,
+ * and again while that CPU takes from (files) meanwhile (it keeps up).
+ * A deadline that comes first ends it as such. */
+static __cold int look_late(struct poll_wait *pw, struct waiter *w,
+			    uint64_t deadline, bool irq,
+			    struct vfs_file *const *files, size_t n)
+{
+	uint64_t since, look;
+	int rc;
+
+	do {
+		since = clock_ns();
+		look = since + LATE_NS;
+		rc = 0;
+		while (!pw->fired && rc == 0)
+			rc = waitq_sleep_intr(&pw->q, w,
+					      look < deadline ? look : deadline,
+					      irq);
+		if (rc != -ETIMEDOUT || look >= deadline)
+			return rc;
+	} while (kept_taking(files, n, pw->late_cpu, since));
+	return 0;
 }
 
 /* Up to this many pollers live on the stack, more in the heap. */
@@ -260,19 +314,8 @@ int vfs_poll_wait(struct vfs_file *const *files, const unsigned *events,
 
 		while (!pw.fired && !pw.late && rc == 0)
 			rc = waitq_sleep_intr(&pw.q, &w, deadline, irq);
-		if (!pw.fired && pw.late && rc == 0) {
-			/* Another CPU's waiter is to take it first: look
-			 * if it is still there after a while. */
-			uint64_t look = clock_ns() + LOCAL_WOKEN_NS;
-
-			while (!pw.fired && rc == 0)
-				rc = waitq_sleep_intr(&pw.q, &w,
-						      look < deadline ? look :
-									deadline,
-						      irq);
-			if (rc == -ETIMEDOUT && look < deadline)
-				rc = 0;
-		}
+		if (!pw.fired && pw.late && rc == 0)
+			rc = look_late(&pw, &w, deadline, irq, files, n);
 		pw.fired = pw.late = 0;
 		waitq_unlock(&pw.q, irq);
 		if (rc == -ETIMEDOUT)

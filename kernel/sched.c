@@ -104,6 +104,15 @@ static void rq_push(struct sched_cpu *s, struct thread *t)
 	s->rq_tail = t;
 }
 
+/* Ahead of the others: sched_wake_first(). */
+static void rq_push_front(struct sched_cpu *s, struct thread *t)
+{
+	t->rq_next = s->rq_head;
+	s->rq_head = t;
+	if (!s->rq_tail)
+		s->rq_tail = t;
+}
+
 static struct thread *rq_pop(struct sched_cpu *s)
 {
 	struct thread *t = s->rq_head;
@@ -121,13 +130,20 @@ static struct thread *rq_pop(struct sched_cpu *s)
  * keeps running. Anything else is a late duplicate and changes nothing. */
 static void make_ready(struct sched_cpu *s, struct thread *t)
 {
+	/* Taken whatever happens: it was for this wake-up only. */
+	bool first = __atomic_exchange_n(&t->wake_first, false,
+					 __ATOMIC_RELAXED);
+
 	if (t->state != THREAD_BLOCKED)
 		return;
 	if (t == s->current) {
 		t->state = THREAD_RUNNING;
 	} else {
 		t->state = THREAD_READY;
-		rq_push(s, t);
+		if (first)
+			rq_push_front(s, t);
+		else
+			rq_push(s, t);
 	}
 }
 
@@ -390,13 +406,18 @@ static void touch_end(struct thread *t)
 	__atomic_fetch_sub(&t->remote_touch, 1, __ATOMIC_RELEASE);
 }
 
-void sched_wake(struct thread *t)
+/* (first): the waker that ends the wait asks for the run queue's head;
+ * only it sets (wake_first), just before the make_ready() that takes it
+ * (here, or where its message is handled). */
+static void wake(struct thread *t, bool first)
 {
 	bool irq = irq_save();
 
 	if (t->cpu == this_cpu_id()) {
-		if (__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL))
+		if (__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL)) {
+			t->wake_first = first;
 			make_ready(&this_cpu_var(sched), t);
+		}
 		irq_restore(irq);
 		return;
 	}
@@ -405,10 +426,22 @@ void sched_wake(struct thread *t)
 	 * at a time per thread: if one is still queued, its handling will
 	 * see (waiting) clear and wake the thread. */
 	if (__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL) &&
-	    !__atomic_exchange_n(&t->wake_queued, 1, __ATOMIC_SEQ_CST))
+	    !__atomic_exchange_n(&t->wake_queued, 1, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&t->wake_first, first, __ATOMIC_RELAXED);
 		push_and_kick(t->cpu, &t->wake_msg.node, false);
+	}
 	touch_end(t);
 	irq_restore(irq);
+}
+
+void sched_wake(struct thread *t)
+{
+	wake(t, false);
+}
+
+void sched_wake_first(struct thread *t)
+{
+	wake(t, true);
 }
 
 void sched_interrupt(struct thread *t)

@@ -113,15 +113,28 @@ int waitq_sleep_intr(struct waitq *q, struct waiter *w, uint64_t deadline,
 	return sleep(q, w, deadline, true);
 }
 
-int waitq_wake_one(struct waitq *q)
+static __attribute__((noinline)) int wake_one(struct waitq *q, bool first)
 {
 	struct waiter *w = q->head;
 
 	if (!w)
 		return 0;
 	unlink(q, w);
-	sched_wake(w->thread);
+	if (first)
+		sched_wake_first(w->thread);
+	else
+		sched_wake(w->thread);
 	return 1;
+}
+
+int waitq_wake_one(struct waitq *q)
+{
+	return wake_one(q, false);
+}
+
+int waitq_wake_one_first(struct waitq *q)
+{
+	return wake_one(q, true);
 }
 
 int waitq_wake_all(struct waitq *q)

@@ -303,6 +303,7 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 			return rc;
 		}
 	}
+	vfs_poll_taken(f);
 	if (peer)
 		from_lwip(f, &u, peer);
 	rc = wrap(c, true, sock_of(f)->v6, nonblock, out);

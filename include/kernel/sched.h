@@ -44,6 +44,8 @@ struct thread {
 	 * linked when it is created, unlinked when it exits. */
 	struct thread *all_next, *all_prev;
 	int waiting;			/* 1 while parked (see above) */
+	bool wake_first;		/* sched_wake_first(): the owner CPU
+					 * puts it at its run queue's head */
 	struct sched_msg wake_msg;	/* how remote wakers reach the owner */
 	int wake_queued;		/* wake_msg is in the owner's inbox */
 	/* Wakers and interrupters on other CPUs between their first touch
@@ -156,6 +158,10 @@ void sched_block(void);
 
 /* Makes (t) runnable if it is parked; from any CPU, thread or interrupt. */
 void sched_wake(struct thread *t);
+/* The same, and (t) runs before the threads already ready on its CPU: for
+ * a thread woken to take something that another CPU's thread takes if it
+ * comes late (fs/vfs_poll.c: a new connection for accept()). */
+void sched_wake_first(struct thread *t);
 
 /* Puts (t), new, on the calling CPU's run queue. */
 void sched_enqueue_new(struct thread *t);

@@ -215,6 +215,10 @@ struct vfs_file {
 	struct spinlock poll_lock;
 	struct vfs_poller *pollers;
 	unsigned poll_events;		/* what they wait for, all together */
+	/* The CPU whose thread last took what exclusive pollers wait for
+	 * (a connection, for accept()), and when: vfs_poll_taken(). */
+	unsigned taken_cpu;
+	uint64_t taken_ns;
 	/* Private to the VFS. (refs) counts descriptors (dup) and calls in
 	 * progress (atomic); the last one out calls ops->close and frees
 	 * the file. (pos_lock) makes read/write/lseek/readdir on a file
@@ -249,16 +253,21 @@ struct vfs_file {
 /* Not readiness but a way of waiting for VFS_POLL_IN (in the events given
  * to vfs_poll_wait()): of the pollers that wait so, a notification of IN
  * alone wakes one (Linux's exclusive waits, with SO_INCOMING_CPU's
- * choice): one on the notifying CPU not woken since it last looked, or
- * woken so lately (fs/vfs_poll.c) that it will take this too; else one
+ * choice): one on the notifying CPU, not woken since it last looked if
+ * there is one (a woken one takes this too when it runs); else one
  * elsewhere not woken; else any. accept() waits so: a connection is taken
  * on the CPU whose receive queue brought it, where its frames are
- * handled, without waking every worker, and only a CPU slow to get to its
- * waiter hands connections to others. A poller woken so that does not go
- * on to take what came must pass the notification on.
- * When the one woken had been woken already, a waiter elsewhere not
- * woken is also woken with VFS_POLL_LATE in (ready): vfs_poll_wait()
- * looks a while later, and takes what the first has not. */
+ * handled, without waking every worker, and only a CPU that stops taking
+ * them hands connections to others (fs/vfs_poll.c). A poller woken so
+ * that does not go on to take what came must pass the notification on.
+ * When the one woken had been woken already, or none of the notifying
+ * CPU's is waiting but one of its threads took something lately (it is
+ * taking them in a loop), a waiter elsewhere not woken is woken with
+ * VFS_POLL_LATE in (ready): vfs_poll_wait() looks a while later, and
+ * takes what is left unless that CPU took some meanwhile (it keeps up:
+ * then it looks again later). An exclusive wake has VFS_POLL_EXCLUSIVE in
+ * (ready) too; without VFS_POLL_LATE, it puts the poller's thread before
+ * the others ready on its CPU (behind them it would be late). */
 #define VFS_POLL_EXCLUSIVE 0x10000000
 #define VFS_POLL_LATE	0x20000000
 
@@ -267,8 +276,7 @@ struct vfs_poller {
 	bool linked;			/* on the file's list */
 	unsigned events;		/* VFS_POLL_* bits it cares about */
 	unsigned cpu;			/* EXCLUSIVE: its thread's CPU, */
-	bool woken;			/* woken, not yet looking again, */
-	uint64_t woken_ns;		/* since clock_ns() this */
+	bool woken;			/* woken, not yet looking again */
 	void (*wake)(struct vfs_poller *p, unsigned ready);
 	void (*gone)(struct vfs_poller *p);	/* may be NULL */
 };
@@ -277,6 +285,9 @@ struct vfs_poller {
 unsigned vfs_poll(struct vfs_file *f);
 
 void vfs_poll_watch(struct vfs_file *f, struct vfs_poller *p);
+/* A thread of this CPU took what (f)'s exclusive pollers wait for (an
+ * accepted connection). */
+void vfs_poll_taken(struct vfs_file *f);
 /* False if (p) was off the list already: the file is going, and (gone)
  * is being called, or about to be. */
 bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p);

@@ -67,6 +67,9 @@ int waitq_sleep_intr(struct waitq *q, struct waiter *w, uint64_t deadline,
  * were woken. */
 int waitq_wake_one(struct waitq *q);
 int waitq_wake_all(struct waitq *q);
+/* waitq_wake_one(), the thread put before the others ready on its CPU
+ * (sched_wake_first()). */
+int waitq_wake_one_first(struct waitq *q);
 
 static inline bool waitq_empty(const struct waitq *q)
 {

@@ -11,6 +11,7 @@
 #include <arch/platform.h>
 #include <arch/x86.h>
 #include <kernel/sched.h>
+#include <kernel/waitq.h>
 #include <toro/cpu.h>
 #include <toro/memory.h>
 #include <toro/sync.h>
@@ -733,4 +734,79 @@ TEST(sched, others_ready_and_the_idle_hook)
 	EXPECT_GT(__atomic_load_n(&idle_hook_calls[here], __ATOMIC_RELAXED),
 		  calls);
 	EXPECT_EQ(sched_set_idle_hook(before), count_idle);
+}
+
+/* The order in which threads of one CPU first ran after the wake-up. */
+static int run_order;
+static struct waitq first_q;
+
+struct ordered {
+	int order;
+	bool park;		/* waits on first_q before it counts */
+};
+
+static void *take_turn(void *arg)
+{
+	struct ordered *o = arg;
+
+	if (o->park) {
+		struct waiter w;
+		bool irq = waitq_lock(&first_q);
+
+		waitq_sleep(&first_q, &w, WAITQ_NO_DEADLINE, irq);
+		waitq_unlock(&first_q, irq);
+	}
+	o->order = __atomic_add_fetch(&run_order, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* A parked thread, others made ready after it parked, then its wake-up:
+ * with waitq_wake_one_first() it runs before them, with waitq_wake_one()
+ * after them, in the order they were made ready. */
+static void wake_order(bool first, struct ordered *parked,
+		       struct ordered *others, int n)
+{
+	unsigned here = cpu_id();
+	struct thread *t[8];
+
+	run_order = 0;
+	*parked = (struct ordered){ .park = true };
+	t[0] = thread_create(here, 0, take_turn, parked);
+	ASSERT_NOT_NULL(t[0]);
+	for (;;) {	/* until it waits on the queue */
+		bool irq = waitq_lock(&first_q);
+		bool waiting = !waitq_empty(&first_q);
+
+		waitq_unlock(&first_q, irq);
+		if (waiting)
+			break;
+		thread_yield();
+	}
+	for (int i = 0; i < n; i++) {
+		others[i] = (struct ordered){ .park = false };
+		t[i + 1] = thread_create(here, 0, take_turn, &others[i]);
+		ASSERT_NOT_NULL(t[i + 1]);
+	}
+	bool irq = waitq_lock(&first_q);
+
+	EXPECT_EQ(first ? waitq_wake_one_first(&first_q) :
+			  waitq_wake_one(&first_q), 1);
+	waitq_unlock(&first_q, irq);
+	for (int i = 0; i <= n; i++)
+		EXPECT_EQ(thread_join(t[i], NULL), 0);
+}
+
+TEST(sched, a_thread_woken_first_runs_before_those_ready)
+{
+	struct ordered parked, others[3];
+
+	wake_order(true, &parked, others, 3);
+	EXPECT_EQ(parked.order, 1);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(others[i].order, i + 2);
+
+	wake_order(false, &parked, others, 3);
+	EXPECT_EQ(parked.order, 4);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(others[i].order, i + 1);
 }

@@ -27,6 +27,7 @@ static void count_wake(struct vfs_poller *p, unsigned ready)
 
 #define EXCLUSIVE_IN	(VFS_POLL_IN | VFS_POLL_EXCLUSIVE)
 #define SECOND_NS	1000000000ULL
+#define LATE_NS		(5 * 1000 * 1000ULL)	/* as fs/vfs_poll.c's */
 
 TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 {
@@ -50,39 +51,28 @@ TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 	EXPECT_EQ(remote.woken, 0);
 	EXPECT_EQ(plain.woken, 1);	/* poll() and epoll see everything */
 
-	/* A second connection before the first woken looked again, while
-	 * its CPU will soon run it: the same waiter takes both, and the
-	 * other is told to look later, in case the first does not come
-	 * back for it. (The wake is stamped as a second from now, so that
-	 * however long the host stops this vCPU here, it is fresh.) */
-	local.p.woken_ns = clock_ns() + SECOND_NS;
+	/* A second connection before the first woken looked again: the
+	 * same waiter takes both when it runs, and the other is told to
+	 * look later, in case the first does not come back for it. */
 	vfs_file_notify(f, VFS_POLL_IN);
 	EXPECT_EQ(local.woken, 2);
 	EXPECT_EQ(remote.woken, 1);
 	EXPECT_TRUE(remote.ready & VFS_POLL_LATE);
 	EXPECT_FALSE(local.ready & VFS_POLL_LATE);
 	EXPECT_FALSE(plain.ready & VFS_POLL_LATE);
-
-	/* Woken long ago and still not looking (its CPU is busy with other
-	 * threads): the waiter elsewhere, looking again, takes the next
-	 * one at once. */
-	remote.p.woken = false;
-	local.p.woken_ns = clock_ns() - 2 * SECOND_NS;
-	vfs_file_notify(f, VFS_POLL_IN);
-	EXPECT_EQ(local.woken, 2);
-	EXPECT_EQ(remote.woken, 2);
-	EXPECT_FALSE(remote.ready & VFS_POLL_LATE);
+	EXPECT_TRUE(local.ready & VFS_POLL_EXCLUSIVE);
 
 	/* All woken already: one of them again, never none. */
 	vfs_file_notify(f, VFS_POLL_IN);
-	EXPECT_EQ(local.woken + remote.woken, 5);
+	EXPECT_EQ(local.woken + remote.woken, 4);
 
 	/* Both looking again, the local one gone: the other. */
 	vfs_poll_unwatch(f, &local.p);
 	local.p.woken = remote.p.woken = false;
 	vfs_file_notify(f, VFS_POLL_IN);
-	EXPECT_EQ(remote.woken + local.woken, 6);
-	EXPECT_EQ(plain.woken, 5);
+	EXPECT_EQ(remote.woken + local.woken, 5);
+	EXPECT_FALSE(remote.ready & VFS_POLL_LATE);
+	EXPECT_EQ(plain.woken, 4);
 
 	/* An end, an error or room is for every waiter. */
 	vfs_poll_watch(f, &local.p);
@@ -90,7 +80,7 @@ TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 
 	vfs_file_notify(f, VFS_POLL_IN | VFS_POLL_HUP);
 	EXPECT_EQ(local.woken + remote.woken, before + 2);
-	EXPECT_EQ(plain.woken, 6);
+	EXPECT_EQ(plain.woken, 5);
 
 	vfs_poll_unwatch(f, &local.p);
 	vfs_poll_unwatch(f, &remote.p);
@@ -141,7 +131,6 @@ TEST(vfs_poll, what_a_woken_poller_leaves_goes_to_a_waiter_elsewhere)
 	/* Woken just now and never looking again: a thread busy serving. */
 	struct counted busy = { .p = { .events = EXCLUSIVE_IN,
 				       .cpu = this_cpu_id(), .woken = true,
-				       .woken_ns = clock_ns() + SECOND_NS,
 				       .wake = count_wake } };
 	struct late_waiter lw = { .f = f, .got = -1 };
 
@@ -162,9 +151,139 @@ TEST(vfs_poll, what_a_woken_poller_leaves_goes_to_a_waiter_elsewhere)
 	EXPECT_EQ(busy.woken, 1);
 	EXPECT_EQ(thread_join(t, NULL), 0);
 	EXPECT_EQ(lw.got, 1);	/* ready: not its 5 s time-out */
-	/* Not at once either: the woken one had 1 ms (LOCAL_WOKEN_NS in
+	/* Not at once either: the woken one had 5 ms (LATE_NS in
 	 * fs/vfs_poll.c) to take it first. */
-	EXPECT_GE(lw.waited_ns, 1000 * 1000);
+	EXPECT_GE(lw.waited_ns, LATE_NS);
 	vfs_poll_unwatch(f, &busy.p);
+	vfs_file_put(f);
+}
+
+/* No waiter of the notifying CPU is there, but one of its threads took a
+ * connection lately: it is accepting in a loop and comes back for this,
+ * so the waiter elsewhere is only told to look later. Taken long ago, or
+ * lately but by another CPU: the waiter elsewhere takes it at once. */
+TEST(vfs_poll, a_cpu_taking_in_a_loop_keeps_what_comes_to_it)
+{
+	struct vfs_file *f = vfs_file_new(&no_ops, NULL, O_RDWR);
+	unsigned here = this_cpu_id();
+	struct counted remote = { .p = { .events = EXCLUSIVE_IN,
+					 .cpu = here + 1,
+					 .wake = count_wake } };
+
+	ASSERT_NOT_NULL(f);
+	vfs_poll_watch(f, &remote.p);
+	vfs_poll_taken(f);
+	vfs_file_notify(f, VFS_POLL_IN);
+	EXPECT_EQ(remote.woken, 1);
+	EXPECT_TRUE(remote.ready & VFS_POLL_LATE);
+
+	remote.p.woken = false;
+	f->taken_ns = clock_ns() - 2 * SECOND_NS;
+	vfs_file_notify(f, VFS_POLL_IN);
+	EXPECT_EQ(remote.woken, 2);
+	EXPECT_FALSE(remote.ready & VFS_POLL_LATE);
+	EXPECT_TRUE(remote.ready & VFS_POLL_EXCLUSIVE);
+
+	remote.p.woken = false;
+	f->taken_cpu = here + 1;
+	f->taken_ns = clock_ns() + SECOND_NS;
+	vfs_file_notify(f, VFS_POLL_IN);
+	EXPECT_EQ(remote.woken, 3);
+	EXPECT_FALSE(remote.ready & VFS_POLL_LATE);
+
+	vfs_poll_unwatch(f, &remote.p);
+	vfs_file_put(f);
+}
+
+/* Told to look later, a waiter elsewhere finds the connection still there
+ * but the CPU it came to taking others meanwhile: that CPU keeps up, so
+ * it leaves it there and looks again later, until that CPU stops taking
+ * (here: its last take stamped 50 ms ahead, so that however long the host
+ * stops this vCPU, the takes count as going on until then). */
+TEST(vfs_poll, a_late_waiter_leaves_connections_to_a_cpu_that_keeps_taking)
+{
+	if (cpu_count() < 2)
+		return;
+	struct vfs_file *f = vfs_file_new(&readable_ops, NULL, O_RDWR);
+	struct late_waiter lw = { .f = f, .got = -1 };
+	uint64_t taking_until;
+
+	ASSERT_NOT_NULL(f);
+	readable = 0;
+	looks = 0;
+	struct thread *t = thread_create((cpu_id() + 1) % cpu_count(), 0,
+					 wait_exclusive, &lw);
+
+	ASSERT_NOT_NULL(t);
+	while (__atomic_load_n(&looks, __ATOMIC_ACQUIRE) < 2)
+		thread_yield();
+	taking_until = clock_ns() + 50 * 1000 * 1000;
+	f->taken_cpu = this_cpu_id();
+	__atomic_store_n(&f->taken_ns, taking_until, __ATOMIC_RELEASE);
+	__atomic_store_n(&readable, VFS_POLL_IN, __ATOMIC_RELEASE);
+	vfs_file_notify(f, VFS_POLL_IN);
+	EXPECT_EQ(thread_join(t, NULL), 0);
+	EXPECT_EQ(lw.got, 1);	/* ready: not its 5 s time-out */
+	/* Not before the takes stopped: at a look after that. */
+	EXPECT_GE(clock_ns(), taking_until + LATE_NS);
+	EXPECT_GE(lw.waited_ns, 50 * 1000 * 1000);
+	vfs_file_put(f);
+}
+
+/* The order threads of this CPU ran in, from the notification on. */
+static int ran;
+
+struct ordered_waiter {
+	struct vfs_file *f;
+	int order;
+};
+
+static void *wait_then_count(void *arg)
+{
+	struct ordered_waiter *ow = arg;
+	struct vfs_file *files[1] = { ow->f };
+	unsigned events = EXCLUSIVE_IN, revents = 0;
+
+	if (vfs_poll_wait(files, &events, &revents, 1, 5 * SECOND_NS) == 1)
+		ow->order = __atomic_add_fetch(&ran, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void *count(void *arg)
+{
+	*(int *)arg = __atomic_add_fetch(&ran, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* The waiter a connection wakes runs before the threads already ready on
+ * its CPU: behind a CPU's worth of busy ones it would come too late, and
+ * a waiter elsewhere would take the connection. */
+TEST(vfs_poll, the_waiter_woken_runs_before_those_ready)
+{
+	struct vfs_file *f = vfs_file_new(&readable_ops, NULL, O_RDWR);
+	struct ordered_waiter ow = { .f = f };
+	int order[3];
+	struct thread *t[4];
+	unsigned here = cpu_id();
+
+	ASSERT_NOT_NULL(f);
+	readable = 0;
+	looks = 0;
+	t[0] = thread_create(here, 0, wait_then_count, &ow);
+	ASSERT_NOT_NULL(t[0]);
+	while (__atomic_load_n(&looks, __ATOMIC_ACQUIRE) < 2)
+		thread_yield();
+	ran = 0;
+	for (int i = 0; i < 3; i++) {
+		t[i + 1] = thread_create(here, 0, count, &order[i]);
+		ASSERT_NOT_NULL(t[i + 1]);
+	}
+	__atomic_store_n(&readable, VFS_POLL_IN, __ATOMIC_RELEASE);
+	vfs_file_notify(f, VFS_POLL_IN);
+	for (int i = 0; i < 4; i++)
+		EXPECT_EQ(thread_join(t[i], NULL), 0);
+	EXPECT_EQ(ow.order, 1);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(order[i], i + 2);
 	vfs_file_put(f);
 }
