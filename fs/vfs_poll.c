@@ -80,22 +80,25 @@ bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p)
  * it stays the one to wake: when it runs it takes what came meanwhile
  * too. Keeping connections on the CPU whose queue brought them spares
  * each of their frames a wake-up across CPUs and the core lock a
- * contender: with one queue pair, a connection served on the other CPU
- * cost the host about four times the CPU time of one served where it
- * came, and connections spread so served 0.7 of what they served kept on
- * the receiving CPU (bench/RESULTS.md, HTTP at 512 connections).
+ * contender: with one queue pair, the vCPUs of a web server whose
+ * connections were spread over 2 CPUs took 1.7 times the host CPU time a
+ * request of one whose connections stayed on the receiving CPU, and
+ * served 0.6 of its requests (bench/RESULTS.md, HTTP at 512
+ * connections).
  *
  * A waiter elsewhere is told all the same, to look after LATE_NS
  * (VFS_POLL_LATE): the woken one may not come back for more (a thread
  * that serves what it accepted before it accepts again). It is told so
- * too, rather than woken, when no waiter of the notifying CPU is there
- * but one of its threads took a connection within LATE_NS (it accepts in
- * a loop, and comes back). When it looks, it takes what is left unless
- * the notifying CPU took some meanwhile (vfs_poll_taken()): that CPU
- * keeps up, so it looks again later. Once woken, a waiter elsewhere
- * would take every connection there is in a loop of accept()s.
+ * too, and not woken, when no waiter of the notifying CPU waits but that
+ * CPU caught up within LATE_NS (vfs_poll_caught_up(): its accept() found
+ * nothing left, or its waiter was woken): it accepts in a loop and comes
+ * back. When it looks, it takes what is left unless that CPU caught up
+ * meanwhile (it keeps up: then it looks again later); a CPU that falls
+ * behind or stops accepting hands connections over. Once woken, a
+ * waiter elsewhere takes every connection there is in a loop of
+ * accept()s.
  */
-#define LATE_NS		(5 * 1000 * 1000)
+#define LATE_NS		(20 * 1000 * 1000)
 
 /* How fit exclusive poller (p) is to be woken, higher better: on this CPU
  * and not woken (3); on this CPU (2); elsewhere and not woken (1); any
@@ -106,25 +109,34 @@ static int fitness(const struct vfs_poller *p, unsigned here)
 	       !__atomic_load_n(&p->woken, __ATOMIC_RELAXED);
 }
 
-static void wake_exclusive(struct vfs_poller *p, unsigned ready)
+void vfs_poll_caught_up(struct vfs_file *f)
 {
-	__atomic_store_n(&p->woken, true, __ATOMIC_RELAXED);
-	p->wake(p, ready | VFS_POLL_EXCLUSIVE);
+	__atomic_store_n(&f->caught_up_cpu, this_cpu_id(), __ATOMIC_RELAXED);
+	__atomic_store_n(&f->caught_up_ns, clock_ns(), __ATOMIC_RELEASE);
 }
 
-void vfs_poll_taken(struct vfs_file *f)
+/* Whether CPU (cpu) caught up with what comes to (f) after (since). A
+ * file never caught up with reads as caught up at 0: only before LATE_NS
+ * after boot is that within LATE_NS. */
+static bool caught_up_since(struct vfs_file *f, unsigned cpu,
+			    uint64_t since)
 {
-	__atomic_store_n(&f->taken_cpu, this_cpu_id(), __ATOMIC_RELAXED);
-	__atomic_store_n(&f->taken_ns, clock_ns(), __ATOMIC_RELEASE);
-}
+	uint64_t at = __atomic_load_n(&f->caught_up_ns, __ATOMIC_ACQUIRE);
 
-/* Whether a thread of CPU (cpu) took from (f) after (since). */
-static bool taken_since(struct vfs_file *f, unsigned cpu, uint64_t since)
-{
-	uint64_t at = __atomic_load_n(&f->taken_ns, __ATOMIC_ACQUIRE);
-
-	return at && __atomic_load_n(&f->taken_cpu, __ATOMIC_RELAXED) == cpu &&
+	return __atomic_load_n(&f->caught_up_cpu, __ATOMIC_RELAXED) == cpu &&
 	       (int64_t)(at - since) > 0;
+}
+
+/* Wakes exclusive poller (p) of file (f). One of this CPU that was
+ * waiting, not woken, had that CPU caught up until now. */
+static void wake_exclusive(struct vfs_file *f, struct vfs_poller *p,
+			   unsigned ready, unsigned here)
+{
+	bool was = __atomic_exchange_n(&p->woken, true, __ATOMIC_RELAXED);
+
+	if (p->cpu == here && !was)
+		vfs_poll_caught_up(f);
+	p->wake(p, ready | VFS_POLL_EXCLUSIVE);
 }
 
 void vfs_file_notify(struct vfs_file *f, unsigned ready)
@@ -161,15 +173,17 @@ void vfs_file_notify(struct vfs_file *f, unsigned ready)
 	}
 	bool late = one_fitness == 2;	/* this CPU's, woken already */
 
-	if (one_fitness == 1 &&
-	    taken_since(f, here, clock_ns() - LATE_NS)) {
-		late = true;	/* this CPU accepts in a loop */
+	if (one && one_fitness < 2 &&
+	    caught_up_since(f, here, clock_ns() - LATE_NS)) {
+		/* This CPU accepts in a loop: the one elsewhere not woken
+		 * looks late; one woken already is looking or taking. */
+		late = true;
 		one = NULL;
 	}
 	if (one)
-		wake_exclusive(one, ready);
+		wake_exclusive(f, one, ready, here);
 	if (late && spare)
-		wake_exclusive(spare, ready | VFS_POLL_LATE);
+		wake_exclusive(f, spare, ready | VFS_POLL_LATE, here);
 	spin_unlock_irqrestore(&f->poll_lock, irq);
 }
 
@@ -239,20 +253,20 @@ static int scan(struct vfs_file *const *files, const unsigned *events,
 	return ready;
 }
 
-/* Whether CPU (cpu) took from any of (files) after (since). */
-static bool kept_taking(struct vfs_file *const *files, size_t n,
-			unsigned cpu, uint64_t since)
+/* Whether CPU (cpu) caught up with any of (files) after (since). */
+static bool kept_up(struct vfs_file *const *files, size_t n, unsigned cpu,
+		    uint64_t since)
 {
 	for (size_t i = 0; i < n; i++)
-		if (files[i] && taken_since(files[i], cpu, since))
+		if (files[i] && caught_up_since(files[i], cpu, since))
 			return true;
 	return false;
 }
 
 /* Told by another CPU (pw->late_cpu) that its waiter is to take what
  * came first: sleeps a while, or until picked, with (pw)'s queue locked,
- * and again while that CPU takes from (files) meanwhile (it keeps up).
- * A deadline that comes first ends it as such. */
+ * and again while that CPU caught up with (files) meanwhile (it keeps
+ * up). A deadline that comes first ends it as such. */
 static __cold int look_late(struct poll_wait *pw, struct waiter *w,
 			    uint64_t deadline, bool irq,
 			    struct vfs_file *const *files, size_t n)
@@ -270,7 +284,7 @@ static __cold int look_late(struct poll_wait *pw, struct waiter *w,
 					      irq);
 		if (rc != -ETIMEDOUT || look >= deadline)
 			return rc;
-	} while (kept_taking(files, n, pw->late_cpu, since));
+	} while (kept_up(files, n, pw->late_cpu, since));
 	return 0;
 }
 

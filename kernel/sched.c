@@ -207,6 +207,9 @@ static void drain(struct sched_cpu *s)
 		__atomic_exchange_n(&t->wake_queued, 0, __ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&t->waiting, __ATOMIC_ACQUIRE))
 			make_ready(s, t);
+		else	/* outrun, and parked again since */
+			__atomic_store_n(&t->wake_first, false,
+					 __ATOMIC_RELAXED);
 	}
 }
 
@@ -406,16 +409,20 @@ static void touch_end(struct thread *t)
 	__atomic_fetch_sub(&t->remote_touch, 1, __ATOMIC_RELEASE);
 }
 
-/* (first): the waker that ends the wait asks for the run queue's head;
- * only it sets (wake_first), just before the make_ready() that takes it
- * (here, or where its message is handled). */
+/* (first): the waker that ends the wait asks for the run queue's head,
+ * in (wake_first), which the make_ready() of the wake-up takes (here, or
+ * where its message is handled). A wake-up whose message was queued
+ * already goes as that message said; one the thread outran (it went on
+ * before parking) is dropped with its message (drain()). Either way only
+ * an order among ready threads is lost. */
 static void wake(struct thread *t, bool first)
 {
 	bool irq = irq_save();
 
 	if (t->cpu == this_cpu_id()) {
 		if (__atomic_exchange_n(&t->waiting, 0, __ATOMIC_ACQ_REL)) {
-			t->wake_first = first;
+			__atomic_store_n(&t->wake_first, first,
+					 __ATOMIC_RELAXED);
 			make_ready(&this_cpu_var(sched), t);
 		}
 		irq_restore(irq);

@@ -290,6 +290,8 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 		if (c >= 0)
 			break;
 		rc = (int)lwip_result(c);
+		if (rc == -EAGAIN)	/* none left: this CPU keeps up */
+			vfs_poll_caught_up(f);
 		if (rc != -EAGAIN || !blocking(f, 0))
 			return (int)not_waiting(rc);
 		rc = wait_again(f, VFS_POLL_IN | VFS_POLL_EXCLUSIVE,
@@ -303,7 +305,6 @@ static int inet_accept(struct vfs_file *f, struct sock_addr *peer,
 			return rc;
 		}
 	}
-	vfs_poll_taken(f);
 	if (peer)
 		from_lwip(f, &u, peer);
 	rc = wrap(c, true, sock_of(f)->v6, nonblock, out);

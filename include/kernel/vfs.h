@@ -215,10 +215,10 @@ struct vfs_file {
 	struct spinlock poll_lock;
 	struct vfs_poller *pollers;
 	unsigned poll_events;		/* what they wait for, all together */
-	/* The CPU whose thread last took what exclusive pollers wait for
-	 * (a connection, for accept()), and when: vfs_poll_taken(). */
-	unsigned taken_cpu;
-	uint64_t taken_ns;
+	/* The CPU that last caught up with what exclusive pollers wait
+	 * for (connections, for accept()), and when: vfs_poll_caught_up(). */
+	unsigned caught_up_cpu;
+	uint64_t caught_up_ns;
 	/* Private to the VFS. (refs) counts descriptors (dup) and calls in
 	 * progress (atomic); the last one out calls ops->close and frees
 	 * the file. (pos_lock) makes read/write/lseek/readdir on a file
@@ -261,11 +261,12 @@ struct vfs_file {
  * them hands connections to others (fs/vfs_poll.c). A poller woken so
  * that does not go on to take what came must pass the notification on.
  * When the one woken had been woken already, or none of the notifying
- * CPU's is waiting but one of its threads took something lately (it is
- * taking them in a loop), a waiter elsewhere not woken is woken with
- * VFS_POLL_LATE in (ready): vfs_poll_wait() looks a while later, and
- * takes what is left unless that CPU took some meanwhile (it keeps up:
- * then it looks again later). An exclusive wake has VFS_POLL_EXCLUSIVE in
+ * CPU's is waiting but that CPU caught up lately (vfs_poll_caught_up():
+ * it is accepting in a loop), a waiter elsewhere not woken is woken with
+ * VFS_POLL_LATE in (ready) (and one woken already not again):
+ * vfs_poll_wait() looks a while later, and takes what is left unless
+ * that CPU caught up meanwhile (it keeps up: then it looks again
+ * later). An exclusive wake has VFS_POLL_EXCLUSIVE in
  * (ready) too; without VFS_POLL_LATE, it puts the poller's thread before
  * the others ready on its CPU (behind them it would be late). */
 #define VFS_POLL_EXCLUSIVE 0x10000000
@@ -285,9 +286,9 @@ struct vfs_poller {
 unsigned vfs_poll(struct vfs_file *f);
 
 void vfs_poll_watch(struct vfs_file *f, struct vfs_poller *p);
-/* A thread of this CPU took what (f)'s exclusive pollers wait for (an
- * accepted connection). */
-void vfs_poll_taken(struct vfs_file *f);
+/* A thread of this CPU found nothing left of what (f)'s exclusive
+ * pollers wait for (accept() found no connection waiting). */
+void vfs_poll_caught_up(struct vfs_file *f);
 /* False if (p) was off the list already: the file is going, and (gone)
  * is being called, or about to be. */
 bool vfs_poll_unwatch(struct vfs_file *f, struct vfs_poller *p);

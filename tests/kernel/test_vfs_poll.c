@@ -27,7 +27,7 @@ static void count_wake(struct vfs_poller *p, unsigned ready)
 
 #define EXCLUSIVE_IN	(VFS_POLL_IN | VFS_POLL_EXCLUSIVE)
 #define SECOND_NS	1000000000ULL
-#define LATE_NS		(5 * 1000 * 1000ULL)	/* as fs/vfs_poll.c's */
+#define LATE_NS		(20 * 1000 * 1000ULL)	/* as fs/vfs_poll.c's */
 
 TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 {
@@ -66,13 +66,20 @@ TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 	vfs_file_notify(f, VFS_POLL_IN);
 	EXPECT_EQ(local.woken + remote.woken, 4);
 
-	/* Both looking again, the local one gone: the other. */
+	/* Both looking again, the local one gone: the other, told to look
+	 * late, as this CPU's waiter was woken a moment ago (its thread
+	 * accepts and comes back); the same a long while after, at once. */
 	vfs_poll_unwatch(f, &local.p);
 	local.p.woken = remote.p.woken = false;
 	vfs_file_notify(f, VFS_POLL_IN);
 	EXPECT_EQ(remote.woken + local.woken, 5);
+	EXPECT_TRUE(remote.ready & VFS_POLL_LATE);
+	remote.p.woken = false;
+	f->caught_up_ns = clock_ns() - 2 * SECOND_NS;
+	vfs_file_notify(f, VFS_POLL_IN);
+	EXPECT_EQ(remote.woken + local.woken, 6);
 	EXPECT_FALSE(remote.ready & VFS_POLL_LATE);
-	EXPECT_EQ(plain.woken, 4);
+	EXPECT_EQ(plain.woken, 5);
 
 	/* An end, an error or room is for every waiter. */
 	vfs_poll_watch(f, &local.p);
@@ -80,7 +87,7 @@ TEST(vfs_poll, data_wakes_one_exclusive_poller_preferring_this_cpu)
 
 	vfs_file_notify(f, VFS_POLL_IN | VFS_POLL_HUP);
 	EXPECT_EQ(local.woken + remote.woken, before + 2);
-	EXPECT_EQ(plain.woken, 5);
+	EXPECT_EQ(plain.woken, 6);
 
 	vfs_poll_unwatch(f, &local.p);
 	vfs_poll_unwatch(f, &remote.p);
@@ -151,18 +158,21 @@ TEST(vfs_poll, what_a_woken_poller_leaves_goes_to_a_waiter_elsewhere)
 	EXPECT_EQ(busy.woken, 1);
 	EXPECT_EQ(thread_join(t, NULL), 0);
 	EXPECT_EQ(lw.got, 1);	/* ready: not its 5 s time-out */
-	/* Not at once either: the woken one had 5 ms (LATE_NS in
+	/* Not at once either: the woken one had 20 ms (LATE_NS in
 	 * fs/vfs_poll.c) to take it first. */
 	EXPECT_GE(lw.waited_ns, LATE_NS);
 	vfs_poll_unwatch(f, &busy.p);
 	vfs_file_put(f);
 }
 
-/* No waiter of the notifying CPU is there, but one of its threads took a
- * connection lately: it is accepting in a loop and comes back for this,
- * so the waiter elsewhere is only told to look later. Taken long ago, or
- * lately but by another CPU: the waiter elsewhere takes it at once. */
-TEST(vfs_poll, a_cpu_taking_in_a_loop_keeps_what_comes_to_it)
+/* No waiter of the notifying CPU is there, but that CPU caught up
+ * lately (its accept() found nothing left): it accepts in a loop and
+ * comes back for this, so the waiter elsewhere is only told to look
+ * later, and once told, not woken again by the next. Caught up long ago,
+ * or lately but by another CPU: the waiter elsewhere takes it at once.
+ * (Stamps a second ahead count as lately however long the host stops
+ * this vCPU.) */
+TEST(vfs_poll, a_cpu_accepting_in_a_loop_keeps_what_comes_to_it)
 {
 	struct vfs_file *f = vfs_file_new(&no_ops, NULL, O_RDWR);
 	unsigned here = this_cpu_id();
@@ -172,21 +182,24 @@ TEST(vfs_poll, a_cpu_taking_in_a_loop_keeps_what_comes_to_it)
 
 	ASSERT_NOT_NULL(f);
 	vfs_poll_watch(f, &remote.p);
-	vfs_poll_taken(f);
+	f->caught_up_cpu = here;
+	f->caught_up_ns = clock_ns() + SECOND_NS;
 	vfs_file_notify(f, VFS_POLL_IN);
 	EXPECT_EQ(remote.woken, 1);
 	EXPECT_TRUE(remote.ready & VFS_POLL_LATE);
+	vfs_file_notify(f, VFS_POLL_IN);
+	EXPECT_EQ(remote.woken, 1);
 
 	remote.p.woken = false;
-	f->taken_ns = clock_ns() - 2 * SECOND_NS;
+	f->caught_up_ns = clock_ns() - 2 * SECOND_NS;
 	vfs_file_notify(f, VFS_POLL_IN);
 	EXPECT_EQ(remote.woken, 2);
 	EXPECT_FALSE(remote.ready & VFS_POLL_LATE);
 	EXPECT_TRUE(remote.ready & VFS_POLL_EXCLUSIVE);
 
 	remote.p.woken = false;
-	f->taken_cpu = here + 1;
-	f->taken_ns = clock_ns() + SECOND_NS;
+	f->caught_up_cpu = here + 1;
+	f->caught_up_ns = clock_ns() + SECOND_NS;
 	vfs_file_notify(f, VFS_POLL_IN);
 	EXPECT_EQ(remote.woken, 3);
 	EXPECT_FALSE(remote.ready & VFS_POLL_LATE);
@@ -196,11 +209,11 @@ TEST(vfs_poll, a_cpu_taking_in_a_loop_keeps_what_comes_to_it)
 }
 
 /* Told to look later, a waiter elsewhere finds the connection still there
- * but the CPU it came to taking others meanwhile: that CPU keeps up, so
- * it leaves it there and looks again later, until that CPU stops taking
- * (here: its last take stamped 50 ms ahead, so that however long the host
- * stops this vCPU, the takes count as going on until then). */
-TEST(vfs_poll, a_late_waiter_leaves_connections_to_a_cpu_that_keeps_taking)
+ * but the CPU it came to caught up meanwhile: that CPU keeps up, so it
+ * leaves it there and looks again later, until that CPU stops catching
+ * up (here: its last stamped 50 ms ahead, so that however long the host
+ * stops this vCPU, it counts as going on until then). */
+TEST(vfs_poll, a_late_waiter_leaves_connections_to_a_cpu_that_keeps_up)
 {
 	if (cpu_count() < 2)
 		return;
@@ -218,13 +231,13 @@ TEST(vfs_poll, a_late_waiter_leaves_connections_to_a_cpu_that_keeps_taking)
 	while (__atomic_load_n(&looks, __ATOMIC_ACQUIRE) < 2)
 		thread_yield();
 	taking_until = clock_ns() + 50 * 1000 * 1000;
-	f->taken_cpu = this_cpu_id();
-	__atomic_store_n(&f->taken_ns, taking_until, __ATOMIC_RELEASE);
+	f->caught_up_cpu = this_cpu_id();
+	__atomic_store_n(&f->caught_up_ns, taking_until, __ATOMIC_RELEASE);
 	__atomic_store_n(&readable, VFS_POLL_IN, __ATOMIC_RELEASE);
 	vfs_file_notify(f, VFS_POLL_IN);
 	EXPECT_EQ(thread_join(t, NULL), 0);
 	EXPECT_EQ(lw.got, 1);	/* ready: not its 5 s time-out */
-	/* Not before the takes stopped: at a look after that. */
+	/* Not before that CPU stopped catching up: at a look after. */
 	EXPECT_GE(clock_ns(), taking_until + LATE_NS);
 	EXPECT_GE(lw.waited_ns, 50 * 1000 * 1000);
 	vfs_file_put(f);
