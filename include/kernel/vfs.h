@@ -257,18 +257,19 @@ struct vfs_file {
  * there is one (a woken one takes this too when it runs); else one
  * elsewhere not woken; else any. accept() waits so: a connection is taken
  * on the CPU whose receive queue brought it, where its frames are
- * handled, without waking every worker, and only a CPU that stops taking
- * them hands connections to others (fs/vfs_poll.c). A poller woken so
- * that does not go on to take what came must pass the notification on.
+ * handled, without waking every worker, and only a CPU that falls
+ * behind or stops taking them hands connections to others
+ * (fs/vfs_poll.c). A poller woken so that does not go on to take what
+ * came must pass the notification on.
  * When the one woken had been woken already, or none of the notifying
  * CPU's is waiting but that CPU caught up lately (vfs_poll_caught_up():
  * it is accepting in a loop), a waiter elsewhere not woken is woken with
  * VFS_POLL_LATE in (ready) (and one woken already not again):
  * vfs_poll_wait() looks a while later, and takes what is left unless
- * that CPU caught up meanwhile (it keeps up: then it looks again
- * later). An exclusive wake has VFS_POLL_EXCLUSIVE in
- * (ready) too; without VFS_POLL_LATE, it puts the poller's thread before
- * the others ready on its CPU (behind them it would be late). */
+ * that CPU caught up meanwhile (it keeps up: then it looks again later).
+ * An exclusive wake has VFS_POLL_EXCLUSIVE in (ready) too; without
+ * VFS_POLL_LATE, it puts the poller's thread before the others ready on
+ * its CPU (behind them it would be late). */
 #define VFS_POLL_EXCLUSIVE 0x10000000
 #define VFS_POLL_LATE	0x20000000
 
