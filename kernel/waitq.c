@@ -113,6 +113,8 @@ int waitq_sleep_intr(struct waitq *q, struct waiter *w, uint64_t deadline,
 	return sleep(q, w, deadline, true);
 }
 
+/* Not inlined into its two callers: one copy keeps the web server's
+ * image within its 256 KiB (tests/cli_checks.py). */
 static __attribute__((noinline)) int wake_one(struct waitq *q, bool first)
 {
 	struct waiter *w = q->head;
